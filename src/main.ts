@@ -67,7 +67,7 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
     codexHome,
     installationId,
     configWarnings: config.warnings,
-    threads: new ThreadManager(),
+    threads: new ThreadManager({ codexHome, configTable: config.table, env, log, serverCwd: process.cwd() }),
   };
   const rpcHost = new RpcHost({ handlers: buildHandlerTable(services), log });
 
@@ -82,6 +82,7 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
       rpcHost.beginDrain();
       rpcHost.closeAll('server shutting down');
       await websocket?.close();
+      await services.threads.closeAll();
       resolveStopped();
     })();
     return closing;

@@ -262,3 +262,14 @@ function utf8Problem(bytes: Uint8Array): string | null {
   }
   return null;
 }
+
+/**
+ * Validates a config table built from overrides at run time (thread/start's `config`), worded as the
+ * reference words a bad `-c` value: ``invalid type: integer `5`, expected a string\nin `model`\n``.
+ */
+export function validateConfigTable(
+  table: Record<string, unknown>,
+): { ok: true; config: ConfigToml } | { ok: false; message: string } {
+  const result = validate(table);
+  return result.ok ? result : { ok: false, message: overrideMessage(result.issue) };
+}

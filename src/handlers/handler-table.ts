@@ -1,10 +1,26 @@
 import type { HandlerTable, RequestHandler } from './context.js';
 import { initializeHandler } from './initialize.js';
 import type { ServerServices } from './services.js';
+import { threadListHandler } from './thread-list.js';
+import { threadReadHandler } from './thread-read.js';
+import { threadResumeHandler } from './thread-resume.js';
+import { threadStartHandler } from './thread-start.js';
 import { threadLoadedListHandler } from './threads.js';
+import { turnInterruptHandler, turnSteerHandler } from './turn-control.js';
+import { turnStartHandler } from './turn-start.js';
 
 /** Every implemented method, by name. A method missing here answers -32601 (or -32600 if the reference lacks it). */
 export function buildHandlerTable(services: ServerServices): HandlerTable {
-  const handlers: RequestHandler[] = [initializeHandler(services), threadLoadedListHandler(services)];
+  const handlers: RequestHandler[] = [
+    initializeHandler(services),
+    threadLoadedListHandler(services),
+    threadStartHandler(services),
+    threadResumeHandler(services),
+    threadReadHandler(services),
+    threadListHandler(services),
+    turnStartHandler(services),
+    turnInterruptHandler(services),
+    turnSteerHandler(services),
+  ];
   return new Map(handlers.map((handler) => [handler.definition.method, handler]));
 }

@@ -6,6 +6,9 @@ import {
   RemoteControlStatusChangedNotificationSchema,
 } from './v2/server-status.js';
 import { ThreadLoadedListParamsSchema, ThreadLoadedListResponseSchema } from './v2/thread-loaded-list.js';
+import * as threads from './v2/thread-methods.js';
+import * as notes from './v2/thread-notifications.js';
+import * as turns from './v2/turn-methods.js';
 import * as z from 'zod';
 
 /**
@@ -16,6 +19,43 @@ import * as z from 'zod';
 export const ClientRequests = {
   initialize: defineRequest('initialize', InitializeParamsSchema, InitializeResponseSchema),
   threadLoadedList: defineRequest('thread/loaded/list', ThreadLoadedListParamsSchema, ThreadLoadedListResponseSchema),
+  threadStart: defineRequest('thread/start', threads.ThreadStartParamsSchema, threads.ThreadStartResponseSchema, {
+    experimentalFields: threads.THREAD_START_EXPERIMENTAL_FIELDS,
+  }),
+  threadResume: defineRequest('thread/resume', threads.ThreadResumeParamsSchema, threads.ThreadResumeResponseSchema, {
+    experimentalFields: threads.THREAD_RESUME_EXPERIMENTAL_FIELDS,
+  }),
+  threadFork: defineRequest('thread/fork', threads.ThreadForkParamsSchema, threads.ThreadForkResponseSchema, {
+    experimentalFields: threads.THREAD_FORK_EXPERIMENTAL_FIELDS,
+  }),
+  threadList: defineRequest('thread/list', threads.ThreadListParamsSchema, threads.ThreadListResponseSchema, {
+    experimentalFields: threads.THREAD_LIST_EXPERIMENTAL_FIELDS,
+  }),
+  threadRead: defineRequest('thread/read', threads.ThreadReadParamsSchema, threads.ThreadReadResponseSchema),
+  threadTurnsList: defineRequest(
+    'thread/turns/list',
+    threads.ThreadTurnsListParamsSchema,
+    threads.ThreadTurnsListResponseSchema,
+  ),
+  threadArchive: defineRequest('thread/archive', threads.ThreadArchiveParamsSchema, threads.ThreadArchiveResponseSchema),
+  threadUnarchive: defineRequest(
+    'thread/unarchive',
+    threads.ThreadUnarchiveParamsSchema,
+    threads.ThreadUnarchiveResponseSchema,
+  ),
+  threadSetName: defineRequest('thread/name/set', threads.ThreadSetNameParamsSchema, threads.ThreadSetNameResponseSchema),
+  threadUnsubscribe: defineRequest(
+    'thread/unsubscribe',
+    threads.ThreadUnsubscribeParamsSchema,
+    threads.ThreadUnsubscribeResponseSchema,
+  ),
+  turnStart: defineRequest('turn/start', turns.TurnStartParamsSchema, turns.TurnStartResponseSchema, {
+    experimentalFields: turns.TURN_START_EXPERIMENTAL_FIELDS,
+  }),
+  turnSteer: defineRequest('turn/steer', turns.TurnSteerParamsSchema, turns.TurnSteerResponseSchema, {
+    experimentalFields: turns.TURN_STEER_EXPERIMENTAL_FIELDS,
+  }),
+  turnInterrupt: defineRequest('turn/interrupt', turns.TurnInterruptParamsSchema, turns.TurnInterruptResponseSchema),
 } as const satisfies Record<string, RequestDefinition>;
 
 /** Notifications a client may send. Anything else a client notifies is ignored, as the reference does. */
@@ -30,6 +70,33 @@ export const ServerNotifications = {
     'remoteControl/status/changed',
     RemoteControlStatusChangedNotificationSchema,
   ),
+  threadStarted: defineNotification('thread/started', notes.ThreadStartedNotificationSchema),
+  threadStatusChanged: defineNotification('thread/status/changed', notes.ThreadStatusChangedNotificationSchema),
+  threadArchived: defineNotification('thread/archived', notes.ThreadArchivedNotificationSchema),
+  threadUnarchived: defineNotification('thread/unarchived', notes.ThreadUnarchivedNotificationSchema),
+  threadClosed: defineNotification('thread/closed', notes.ThreadClosedNotificationSchema),
+  threadNameUpdated: defineNotification('thread/name/updated', notes.ThreadNameUpdatedNotificationSchema),
+  threadTokenUsageUpdated: defineNotification(
+    'thread/tokenUsage/updated',
+    notes.ThreadTokenUsageUpdatedNotificationSchema,
+  ),
+  turnStarted: defineNotification('turn/started', notes.TurnStartedNotificationSchema),
+  turnCompleted: defineNotification('turn/completed', notes.TurnCompletedNotificationSchema),
+  itemStarted: defineNotification('item/started', notes.ItemStartedNotificationSchema),
+  itemCompleted: defineNotification('item/completed', notes.ItemCompletedNotificationSchema),
+  agentMessageDelta: defineNotification('item/agentMessage/delta', notes.AgentMessageDeltaNotificationSchema),
+  reasoningSummaryTextDelta: defineNotification(
+    'item/reasoning/summaryTextDelta',
+    notes.ReasoningSummaryTextDeltaNotificationSchema,
+  ),
+  reasoningSummaryPartAdded: defineNotification(
+    'item/reasoning/summaryPartAdded',
+    notes.ReasoningSummaryPartAddedNotificationSchema,
+  ),
+  reasoningTextDelta: defineNotification('item/reasoning/textDelta', notes.ReasoningTextDeltaNotificationSchema),
+  error: defineNotification('error', notes.ErrorNotificationSchema),
+  warning: defineNotification('warning', notes.WarningNotificationSchema),
+  deprecationNotice: defineNotification('deprecationNotice', notes.DeprecationNoticeNotificationSchema),
 } as const satisfies Record<string, NotificationDefinition>;
 
 /** Requests the server sends to clients (approvals, attestation, …): none implemented yet. */

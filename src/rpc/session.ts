@@ -76,6 +76,10 @@ export class Session implements ClientChannel {
     this.#connection.sendNotification(method, params);
   }
 
+  onClose(listener: () => void): void {
+    this.#connection.onClose(listener);
+  }
+
   request(method: string, params: unknown, options: { signal?: AbortSignal } = {}): Promise<unknown> {
     return this.#connection.sendRequest(method, params, options.signal);
   }

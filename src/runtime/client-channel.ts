@@ -17,6 +17,8 @@ export interface ClientChannel {
   request(method: string, params: unknown, options?: { signal?: AbortSignal }): Promise<unknown>;
   /** True until the connection closes. */
   readonly isOpen: boolean;
+  /** Runs `listener` once when the connection closes (at once if it already has). */
+  onClose(listener: () => void): void;
 }
 
 /** The client answered a server request with a JSON-RPC error. */

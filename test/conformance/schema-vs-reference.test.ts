@@ -79,6 +79,16 @@ function refName(schema: Json | undefined): string | undefined {
   return alternatives.map(refName).find((name) => name !== undefined);
 }
 
+/**
+ * The values of a string enum, written flat (`enum: [...]`) or, as the reference does when variants carry their
+ * own descriptions, as a `oneOf` of one-value enums.
+ */
+function enumValues(definition: JsonObject): unknown[] {
+  if (Array.isArray(definition.enum)) return definition.enum;
+  if (!Array.isArray(definition.oneOf)) return [];
+  return definition.oneOf.flatMap((branch) => (isObject(branch) && Array.isArray(branch.enum) ? branch.enum : []));
+}
+
 /** What our definition claims that the reference's contradicts: fields, required fields, enum values. */
 function compareDefinition(name: string, ours: JsonObject, theirs: JsonObject): string[] {
   const problems: string[] = [];
@@ -94,7 +104,7 @@ function compareDefinition(name: string, ours: JsonObject, theirs: JsonObject): 
     }
   }
   if (Array.isArray(ours.enum)) {
-    const theirValues = Array.isArray(theirs.enum) ? theirs.enum : [];
+    const theirValues = enumValues(theirs);
     for (const value of ours.enum) {
       if (!theirValues.includes(value)) {
         problems.push(`${name}: enum value ${JSON.stringify(value)} unknown to the reference`);

@@ -22,6 +22,8 @@ export interface SseReply {
   readonly then?: 'end' | 'hang' | 'drop';
   /** Only `data:` lines, no `event:` line (the reference does not need it). */
   readonly dataOnly?: boolean;
+  /** Write the first `count` frames, then wait for `until` before writing the rest (a test decides when). */
+  readonly hold?: { readonly count: number; readonly until: Promise<void> };
 }
 
 /** A plain HTTP answer (errors such as 401, 429 with retry-after, 500). */
@@ -188,7 +190,8 @@ export async function startFakeModelServer(
   async function writeSse(reply: SseReply, response: ServerResponse, dropped: () => void): Promise<void> {
     response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     response.flushHeaders();
-    for (const frame of reply.frames) {
+    for (const [index, frame] of reply.frames.entries()) {
+      if (reply.hold !== undefined && index === reply.hold.count) await reply.hold.until;
       if (reply.delayMs !== undefined) await pause(reply.delayMs);
       if (response.destroyed || closed) return;
       response.write(frameText(frame, reply.dataOnly ?? false));

@@ -11,7 +11,13 @@ function hostForTest(): RpcHost {
     codexHome: '/tmp/none',
     installationId: '00000000-0000-4000-8000-000000000000',
     configWarnings: [],
-    threads: new ThreadManager(),
+    threads: new ThreadManager({
+      codexHome: '/tmp/none',
+      configTable: {},
+      env: {},
+      log: createSilentLogger(),
+      serverCwd: '/tmp',
+    }),
   });
   return new RpcHost({ handlers, log: createSilentLogger() });
 }

@@ -1,0 +1,25 @@
+import type { ThreadStartResponse } from '../protocol/v2/thread-methods.js';
+import type { Turn } from '../protocol/v2/turn.js';
+import type { LoadedThread } from '../runtime/loaded-thread.js';
+import { loadedThreadView } from '../runtime/thread-view.js';
+
+/** The effective settings thread/start, thread/resume and thread/fork answer with. */
+export function sessionResponse(thread: LoadedThread, turns: Turn[] = []): ThreadStartResponse {
+  const settings = thread.settings;
+  return {
+    thread: loadedThreadView(thread, turns),
+    model: settings.model,
+    modelProvider: settings.modelProvider,
+    serviceTier: settings.serviceTier,
+    disabledPluginIds: [],
+    cwd: settings.cwd,
+    runtimeWorkspaceRoots: [...settings.runtimeWorkspaceRoots],
+    instructionSources: [],
+    approvalPolicy: settings.approvalPolicy,
+    approvalsReviewer: settings.approvalsReviewer,
+    sandbox: settings.sandboxPolicy,
+    activePermissionProfile: settings.activePermissionProfile,
+    reasoningEffort: settings.reasoningEffort,
+    multiAgentMode: 'explicitRequestOnly',
+  };
+}

@@ -1,0 +1,34 @@
+import { readRollout } from '../persistence/rollout-reader.js';
+import { RpcErrors } from '../protocol/errors.js';
+import { ClientRequests } from '../protocol/registry.js';
+import type { Turn } from '../protocol/v2/turn.js';
+import { turnsFromRollout } from '../runtime/rollout-turns.js';
+import { loadedThreadView, storedThreadView } from '../runtime/thread-view.js';
+import { bindHandler } from './context.js';
+import type { RequestHandler } from './context.js';
+import type { ServerServices } from './services.js';
+import { threadIdParam } from './thread-lookup.js';
+
+/**
+ * `thread/read`: a thread's metadata and, with `includeTurns`, its turns and items. Works on loaded threads
+ * and on stored ones (archived included) without loading or subscribing. An unknown id is
+ * `thread not loaded: <id>` [observed].
+ */
+export function threadReadHandler(services: ServerServices): RequestHandler {
+  return bindHandler(ClientRequests.threadRead, async (params) => {
+    const id = threadIdParam(params.threadId);
+    const loaded = services.threads.get(id);
+    if (loaded !== undefined) {
+      return { thread: loadedThreadView(loaded, params.includeTurns === true ? copyTurns(loaded.turns) : []), readState: null };
+    }
+    const summary = await services.threads.index.get(id);
+    if (summary === undefined) throw RpcErrors.badRequest(`thread not loaded: ${id}`);
+    const turns = params.includeTurns === true ? turnsFromRollout((await readRollout(summary.path)).lines) : [];
+    return { thread: storedThreadView(summary, services.threads.defaultModelProvider, turns), readState: null };
+  });
+}
+
+/** Turns as a response carries them: a snapshot, so a running turn's later items do not leak into it. */
+export function copyTurns(turns: readonly Turn[]): Turn[] {
+  return turns.map((turn) => ({ ...turn, items: [...turn.items] }));
+}

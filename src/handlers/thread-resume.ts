@@ -1,0 +1,57 @@
+import { RpcErrors } from '../protocol/errors.js';
+import { ClientRequests, ServerNotifications } from '../protocol/registry.js';
+import { bindHandler } from './context.js';
+import type { RequestHandler } from './context.js';
+import type { ServerServices } from './services.js';
+import { sessionResponse } from './session-response.js';
+import { configurationError, threadIdParam } from './thread-lookup.js';
+import { copyTurns } from './thread-read.js';
+
+/**
+ * `thread/resume`: loads a stored thread (or joins a loaded one), subscribes the caller, and answers with the
+ * thread's settings and, unless `excludeTurns`, its turns. The restored token usage follows the response.
+ * A thread with no live rollout is `no rollout found for thread id <id>` [observed].
+ */
+export function threadResumeHandler(services: ServerServices): RequestHandler {
+  return bindHandler(ClientRequests.threadResume, async (params, context) => {
+    const id = threadIdParam(params.threadId);
+    if (params.sandbox != null && params.permissions != null) {
+      throw RpcErrors.badRequest('`permissions` cannot be combined with `sandbox`');
+    }
+    let thread;
+    try {
+      thread = await services.threads.load(id, params);
+    } catch (error) {
+      configurationError(error);
+    }
+    if (thread === undefined) throw RpcErrors.badRequest(`no rollout found for thread id ${id}`);
+    services.threads.subscribe(thread, context.channel);
+    const excludeTurns = params.excludeTurns === true;
+    const usage = thread.tokenUsage;
+    const lastTurn = thread.turns[thread.turns.length - 1];
+    if (!excludeTurns && usage !== null && lastTurn !== undefined) {
+      context.afterResponse(() =>
+        context.channel.notify(ServerNotifications.threadTokenUsageUpdated, {
+          threadId: thread.id,
+          turnId: lastTurn.id,
+          tokenUsage: usage,
+        }),
+      );
+    }
+    const settings = thread.settings;
+    return {
+      ...sessionResponse(thread, excludeTurns ? [] : copyTurns(thread.turns)),
+      collaborationMode: {
+        mode: 'default' as const,
+        settings: {
+          model: settings.model,
+          reasoning_effort: settings.reasoningEffort,
+          developer_instructions: settings.developerInstructions,
+        },
+      },
+      initialTurnsPage: null,
+      turnsBackwardsCursor: null,
+      itemsBackwardsCursor: null,
+    };
+  });
+}

@@ -1,0 +1,31 @@
+import { RpcErrors } from '../protocol/errors.js';
+import { ClientRequests, ServerNotifications } from '../protocol/registry.js';
+import { loadedThreadView } from '../runtime/thread-view.js';
+import { bindHandler } from './context.js';
+import type { RequestHandler } from './context.js';
+import { threadCaller } from './caller.js';
+import type { ServerServices } from './services.js';
+import { sessionResponse } from './session-response.js';
+import { configurationError } from './thread-lookup.js';
+
+/**
+ * `thread/start`: a new loaded thread, subscribed by the caller. The response comes first, then
+ * `thread/started` with the same thread (status idle) [observed]. Nothing is written to disk yet: the rollout
+ * appears with the first turn.
+ */
+export function threadStartHandler(services: ServerServices): RequestHandler {
+  return bindHandler(ClientRequests.threadStart, (params, context) => {
+    if (params.sandbox != null && params.permissions != null) {
+      throw RpcErrors.badRequest('`permissions` cannot be combined with `sandbox`');
+    }
+    const caller = threadCaller(context);
+    let thread;
+    try {
+      thread = services.threads.createThread(params, caller);
+    } catch (error) {
+      configurationError(error);
+    }
+    context.afterResponse(() => thread.emit(ServerNotifications.threadStarted, { thread: loadedThreadView(thread) }));
+    return sessionResponse(thread);
+  });
+}

@@ -1,0 +1,56 @@
+import { RpcErrors } from '../protocol/errors.js';
+import { ClientRequests } from '../protocol/registry.js';
+import { startTurn } from '../runtime/turn-runner.js';
+import { threadCaller } from './caller.js';
+import { bindHandler } from './context.js';
+import type { RequestHandler } from './context.js';
+import type { ServerServices } from './services.js';
+import { configurationError, loadedThread } from './thread-lookup.js';
+
+/**
+ * `turn/start`: runs the agent on the user's input. Answers at once with the turn (`inProgress`, no items);
+ * the turn's notifications follow the response. Overrides (cwd, policies, model, effort, summary) persist
+ * for later turns. A thread that is not loaded is `thread not found: <id>` [observed].
+ */
+export function turnStartHandler(services: ServerServices): RequestHandler {
+  return bindHandler(ClientRequests.turnStart, (params, context) => {
+    const thread = loadedThread(services.threads, params.threadId, (id) => `thread not found: ${id}`);
+    if (params.sandboxPolicy != null && params.permissions != null) {
+      throw RpcErrors.badRequest('`permissions` cannot be combined with `sandboxPolicy`');
+    }
+    if (thread.activeTurn !== null) {
+      throw RpcErrors.badRequest(`thread ${thread.id} already has an active turn; use turn/steer to add input`);
+    }
+    const settings = thread.settings;
+    thread.settings = {
+      ...settings,
+      ...(params.cwd != null ? { cwd: params.cwd } : {}),
+      ...(params.approvalPolicy != null ? { approvalPolicy: params.approvalPolicy } : {}),
+      ...(params.approvalsReviewer != null ? { approvalsReviewer: params.approvalsReviewer } : {}),
+      ...(params.sandboxPolicy != null ? { sandboxPolicy: params.sandboxPolicy, activePermissionProfile: null } : {}),
+      ...(params.model != null ? { model: params.model } : {}),
+      ...(params.serviceTier != null ? { serviceTier: params.serviceTier } : {}),
+      ...(params.effort != null ? { reasoningEffort: params.effort } : {}),
+      ...(params.summary != null ? { reasoningSummary: params.summary } : {}),
+      ...(params.personality != null ? { personality: params.personality } : {}),
+      ...(params.runtimeWorkspaceRoots != null ? { runtimeWorkspaceRoots: params.runtimeWorkspaceRoots } : {}),
+    };
+    const caller = threadCaller(context);
+    let deps;
+    try {
+      deps = services.threads.turnDependencies(thread, caller);
+    } catch (error) {
+      thread.settings = settings;
+      configurationError(error);
+    }
+    // Whoever starts a turn hears it, even after unsubscribing earlier.
+    services.threads.subscribe(thread, context.channel);
+    const turn = startTurn(
+      thread,
+      { input: params.input, clientUserMessageId: params.clientUserMessageId ?? null },
+      deps,
+      (task) => context.afterResponse(task),
+    );
+    return { turn };
+  });
+}

@@ -1,0 +1,138 @@
+import type { RolloutWriter } from '../persistence/rollout-writer.js';
+import type { NotificationDefinition, NotificationParamsOf } from '../protocol/registry-types.js';
+import { ServerNotifications } from '../protocol/registry.js';
+import type { ThreadStatus } from '../protocol/v2/thread.js';
+import type { ThreadTokenUsage } from '../protocol/v2/thread-notifications.js';
+import type { Turn } from '../protocol/v2/turn.js';
+import type { UserInput } from '../protocol/v2/user-input.js';
+import type { ResponseItem } from '../model/events.js';
+import type { ClientChannel } from './client-channel.js';
+import type { ThreadSettings } from './thread-settings.js';
+
+/** A turn that is running: what turn/interrupt and turn/steer act on. */
+export interface ActiveTurn {
+  readonly turnId: string;
+  /** Aborting ends the turn `interrupted` and cancels the in-flight model stream. */
+  readonly abort: AbortController;
+  /** Resolves when the turn has fully ended (turn/completed sent, rollout flushed). */
+  readonly done: Promise<void>;
+  /**
+   * Input sent with turn/steer. The runner records it as a user message and sends it with its next model
+   * request, after the response in flight has finished (so the conversation keeps its order).
+   */
+  readonly pendingSteers: SteerInput[];
+}
+
+export interface SteerInput {
+  readonly input: readonly UserInput[];
+  readonly clientUserMessageId: string | null;
+}
+
+/** What a loaded thread was created from, fixed for its lifetime. */
+export interface LoadedThreadInit {
+  readonly id: string;
+  readonly createdAtMs: number;
+  readonly updatedAtMs: number;
+  readonly ephemeral: boolean;
+  readonly originator: string;
+  readonly cliVersion: string;
+  readonly forkedFromId: string | null;
+  readonly baseInstructions: string;
+  readonly settings: ThreadSettings;
+  /** Rollout path (where it will be created for a new thread); null for an ephemeral thread. */
+  readonly rolloutPath: string | null;
+  readonly writer: RolloutWriter | null;
+  readonly name: string | null;
+  readonly preview: string;
+  readonly history: ResponseItem[];
+  readonly turns: Turn[];
+  readonly tokenUsage: ThreadTokenUsage | null;
+}
+
+/**
+ * A thread held in memory: its settings, its conversation (the Responses-API items sent to the model), its
+ * turns as the protocol shows them, the connections subscribed to its events, and the turn running now.
+ * Every notification about the thread goes through `emit`, so every subscriber sees the same stream in the
+ * same order.
+ */
+export class LoadedThread {
+  readonly id: string;
+  readonly createdAtMs: number;
+  readonly ephemeral: boolean;
+  readonly originator: string;
+  readonly cliVersion: string;
+  readonly forkedFromId: string | null;
+  readonly baseInstructions: string;
+  rolloutPath: string | null;
+  writer: RolloutWriter | null;
+  settings: ThreadSettings;
+  name: string | null;
+  preview: string;
+  updatedAtMs: number;
+  /** The model input of the next request (base instructions are prepended at request time). */
+  readonly history: ResponseItem[];
+  /** Every turn with its items (live ones included), for thread/read and thread/resume. */
+  readonly turns: Turn[];
+  tokenUsage: ThreadTokenUsage | null;
+  status: ThreadStatus = { type: 'idle' };
+  activeTurn: ActiveTurn | null = null;
+  /** Whether the context that opens a conversation (environment) has been recorded yet. */
+  contextRecorded: boolean;
+  readonly #subscribers = new Map<number, ClientChannel>();
+  /** Set when the last subscriber leaves; cleared when one comes back. */
+  lastUnsubscribedAtMs: number | null = null;
+
+  constructor(init: LoadedThreadInit) {
+    this.id = init.id;
+    this.createdAtMs = init.createdAtMs;
+    this.updatedAtMs = init.updatedAtMs;
+    this.ephemeral = init.ephemeral;
+    this.originator = init.originator;
+    this.cliVersion = init.cliVersion;
+    this.forkedFromId = init.forkedFromId;
+    this.baseInstructions = init.baseInstructions;
+    this.settings = init.settings;
+    this.rolloutPath = init.rolloutPath;
+    this.writer = init.writer;
+    this.name = init.name;
+    this.preview = init.preview;
+    this.history = init.history;
+    this.turns = init.turns;
+    this.tokenUsage = init.tokenUsage;
+    this.contextRecorded = init.history.length > 0;
+  }
+
+  /** Adds a subscriber; false when it already was one. */
+  subscribe(channel: ClientChannel): boolean {
+    if (this.#subscribers.has(channel.connectionId)) return false;
+    this.#subscribers.set(channel.connectionId, channel);
+    this.lastUnsubscribedAtMs = null;
+    return true;
+  }
+
+  /** Removes a subscriber; false when it was not one. */
+  unsubscribe(connectionId: number, now: number = Date.now()): boolean {
+    const removed = this.#subscribers.delete(connectionId);
+    if (removed && this.#subscribers.size === 0) this.lastUnsubscribedAtMs = now;
+    return removed;
+  }
+
+  isSubscribed(connectionId: number): boolean {
+    return this.#subscribers.has(connectionId);
+  }
+
+  get subscriberCount(): number {
+    return this.#subscribers.size;
+  }
+
+  /** Sends a notification to every subscriber. */
+  emit<D extends NotificationDefinition>(definition: D, params: NotificationParamsOf<D>): void {
+    for (const channel of this.#subscribers.values()) channel.notify(definition, params);
+  }
+
+  /** Changes the status and tells subscribers (`thread/status/changed`). */
+  setStatus(status: ThreadStatus): void {
+    this.status = status;
+    this.emit(ServerNotifications.threadStatusChanged, { threadId: this.id, status });
+  }
+}

@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { sseReply, textTurnFrames } from '../../helpers/fake-model-server.js';
+import { resultOf, startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
+
+describe('a text turn', () => {
+  it('streams the reference notification order and answers with the final message', async (t) => {
+    const rig = await startThreadRig(t, { replies: [sseReply(textTurnFrames(['Hello', ' from', ' mock']))] });
+    const { client } = rig;
+    const startResponse = await client.request('thread/start', {});
+    const start = resultOf(startResponse);
+    const thread = start.thread as Record<string, unknown>;
+    assert.equal(start.model, 'mock-model');
+    assert.equal(start.modelProvider, 'mock');
+    assert.equal(start.approvalPolicy, 'never');
+    assert.deepEqual(start.sandbox, { type: 'readOnly', networkAccess: false });
+    assert.deepEqual(thread.status, { type: 'idle' });
+    assert.equal(thread.preview, '');
+    const threadId = thread.id as string;
+    await client.notification('thread/started');
+    // thread/start alone writes nothing.
+    assert.equal(existsSync(join(rig.server.codexHome, 'sessions')), false);
+
+    const turnResponseIndex = client.received.length;
+    const turnId = await startTextTurn(client, threadId, 'hi there');
+    const completed = await turnCompleted(client, turnId);
+
+    const messages = client.received.slice(turnResponseIndex);
+    const response = messages[0] as Record<string, unknown>;
+    const turn = (response.result as { turn: Record<string, unknown> }).turn;
+    assert.equal(turn.status, 'inProgress');
+    assert.equal(turn.itemsView, 'notLoaded');
+    assert.equal(turn.startedAt, null);
+    assert.deepEqual(turn.items, []);
+
+    const methods = messages.slice(1).map((m) => m.method);
+    assert.deepEqual(methods, [
+      'thread/status/changed',
+      'turn/started',
+      'item/started',
+      'item/completed',
+      'item/started',
+      'item/agentMessage/delta',
+      'item/agentMessage/delta',
+      'item/agentMessage/delta',
+      'item/completed',
+      'thread/tokenUsage/updated',
+      'thread/status/changed',
+      'turn/completed',
+    ]);
+    const params = messages.slice(1).map((m) => m.params as Record<string, unknown>);
+    assert.deepEqual(params[0], { threadId, status: { type: 'active', activeFlags: [] } });
+    const userItem = (params[3] as { item: Record<string, unknown> }).item;
+    assert.equal(userItem.type, 'userMessage');
+    assert.deepEqual(userItem.content, [{ type: 'text', text: 'hi there', text_elements: [] }]);
+    const agentItem = (params[8] as { item: Record<string, unknown> }).item;
+    assert.equal(agentItem.type, 'agentMessage');
+    assert.equal(agentItem.id, 'msg_1');
+    assert.equal(agentItem.text, 'Hello from mock');
+    assert.deepEqual(params[10], { threadId, status: { type: 'idle' } });
+
+    const finalTurn = completed.turn as Record<string, unknown>;
+    assert.equal(finalTurn.status, 'completed');
+    assert.equal(finalTurn.itemsView, 'summary');
+    assert.deepEqual(
+      (finalTurn.items as Record<string, unknown>[]).map((item) => [item.type, item.text]),
+      [['agentMessage', 'Hello from mock']],
+    );
+    assert.equal(typeof finalTurn.durationMs, 'number');
+
+    // The model got our instructions, the environment, and the user's text, with the reference's headers.
+    const [request] = await rig.fake.waitForRequests(1);
+    const body = request?.body as { input: { role: string; content: { text: string }[] }[]; prompt_cache_key: string };
+    assert.equal(body.prompt_cache_key, threadId);
+    assert.equal(body.input[0]?.role, 'developer');
+    assert.match(body.input[1]?.content[0]?.text ?? '', /^<environment_context>/);
+    assert.deepEqual(body.input[2], { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hi there' }] });
+    assert.equal(request?.headers['session-id'], threadId);
+    assert.equal(request?.headers['originator'], 'test-client');
+
+    // The rollout exists now, and thread/read shows the turn with its items.
+    const read = resultOf(await client.request('thread/read', { threadId, includeTurns: true }));
+    const readThread = read.thread as { preview: string; path: string; turns: { items: { type: string }[] }[] };
+    assert.equal(readThread.preview, 'hi there');
+    assert.deepEqual(
+      readThread.turns[0]?.items.map((item) => item.type),
+      ['userMessage', 'agentMessage'],
+    );
+    const lines = (await readFile(readThread.path, 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
+    assert.equal(lines[0].type, 'session_meta');
+    assert.equal(lines[0].payload.id, threadId);
+    assert.equal(lines.at(-1).payload.type, 'task_complete');
+    assert.deepEqual(readdirSync(join(rig.server.codexHome, 'sessions')).length, 1);
+  });
+
+  it('fails the turn with the model error when the model answers HTTP 400', async (t) => {
+    const rig = await startThreadRig(t, {
+      replies: [{ kind: 'http', status: 400, body: { error: { message: 'bad thing', type: 'invalid_request_error' } } }],
+    });
+    const threadId = await startThread(rig.client);
+    const turnId = await startTextTurn(rig.client, threadId, 'go');
+    const completed = await turnCompleted(rig.client, turnId);
+    const turn = completed.turn as { status: string; error: { codexErrorInfo: unknown } };
+    assert.equal(turn.status, 'failed');
+    assert.equal(turn.error.codexErrorInfo, 'badRequest');
+    const error = await rig.client.notification('error');
+    assert.equal((error.params as { willRetry: boolean }).willRetry, false);
+  });
+});
