@@ -1,6 +1,6 @@
 import { readRollout } from '../persistence/rollout-reader.js';
 import { RpcErrors } from '../protocol/errors.js';
-import { ClientRequests } from '../protocol/registry.js';
+import { ClientRequests, ServerNotifications } from '../protocol/registry.js';
 import type { Turn } from '../protocol/v2/turn.js';
 import { turnsFromRollout } from '../runtime/rollout-turns.js';
 import { loadedThreadView, storedThreadView } from '../runtime/thread-view.js';
@@ -15,8 +15,17 @@ import { threadIdParam } from './thread-lookup.js';
  * `thread not loaded: <id>` [observed].
  */
 export function threadReadHandler(services: ServerServices): RequestHandler {
-  return bindHandler(ClientRequests.threadRead, async (params) => {
+  return bindHandler(ClientRequests.threadRead, async (params, context) => {
     const id = threadIdParam(params.threadId);
+    // Sent before the response [observed]; every thread this server writes is paginated.
+    if (params.includeTurns === true) {
+      context.channel.notify(ServerNotifications.deprecationNotice, {
+        summary:
+          'Full-history hydration is deprecated for paginated threads; omit `includeTurns` or set it to `false`, ' +
+          'then page with `thread/turns/list` and `thread/items/list`.',
+        details: null,
+      });
+    }
     const loaded = services.threads.get(id);
     if (loaded !== undefined) {
       return { thread: loadedThreadView(loaded, params.includeTurns === true ? copyTurns(loaded.turns) : []), readState: null };

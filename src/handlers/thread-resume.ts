@@ -18,6 +18,8 @@ export function threadResumeHandler(services: ServerServices): RequestHandler {
     if (params.sandbox != null && params.permissions != null) {
       throw RpcErrors.badRequest('`permissions` cannot be combined with `sandbox`');
     }
+    const excludeTurns = params.excludeTurns === true;
+    const wasLoaded = services.threads.get(id) !== undefined;
     let thread;
     try {
       thread = await services.threads.load(id, params);
@@ -25,8 +27,19 @@ export function threadResumeHandler(services: ServerServices): RequestHandler {
       configurationError(error);
     }
     if (thread === undefined) throw RpcErrors.badRequest(`no rollout found for thread id ${id}`);
+    // Before the response [observed]: the hydration notice, then (for a thread loaded by this call) its status.
+    if (!excludeTurns) {
+      context.channel.notify(ServerNotifications.deprecationNotice, {
+        summary:
+          'Full-history hydration is deprecated for paginated threads; use `excludeTurns: true`, then page with ' +
+          '`thread/turns/list` and `thread/items/list`.',
+        details: null,
+      });
+    }
     services.threads.subscribe(thread, context.channel);
-    const excludeTurns = params.excludeTurns === true;
+    if (!wasLoaded) {
+      context.channel.notify(ServerNotifications.threadStatusChanged, { threadId: thread.id, status: thread.status });
+    }
     const usage = thread.tokenUsage;
     const lastTurn = thread.turns[thread.turns.length - 1];
     if (!excludeTurns && usage !== null && lastTurn !== undefined) {

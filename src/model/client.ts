@@ -146,8 +146,10 @@ export function httpStatusError(status: number, headers: Headers, body: string, 
     return new ModelError('serverOverloaded', MODEL_ERROR_MESSAGES.serverOverloaded, { httpStatusCode });
   }
   if (status === 400) {
+    // The raw body is the message and the kind is `other`, not `badRequest` [observed]: the reference keeps
+    // `badRequest` for settings it refuses, not for the provider's 400s.
     const message = body.trim() === '' ? unexpectedStatusMessage(status, body, url, headers) : body;
-    return new ModelError('badRequest', message, { httpStatusCode });
+    return new ModelError('other', message, { httpStatusCode });
   }
   if (status === 401) {
     return new ModelError('unauthorized', unexpectedStatusMessage(status, body, url, headers), { httpStatusCode });

@@ -7,6 +7,7 @@ import {
 } from './v2/server-status.js';
 import { ThreadLoadedListParamsSchema, ThreadLoadedListResponseSchema } from './v2/thread-loaded-list.js';
 import * as threads from './v2/thread-methods.js';
+import { AccountRateLimitsUpdatedNotificationSchema } from './v2/rate-limits.js';
 import * as notes from './v2/thread-notifications.js';
 import * as turns from './v2/turn-methods.js';
 import * as z from 'zod';
@@ -97,6 +98,10 @@ export const ServerNotifications = {
   error: defineNotification('error', notes.ErrorNotificationSchema),
   warning: defineNotification('warning', notes.WarningNotificationSchema),
   deprecationNotice: defineNotification('deprecationNotice', notes.DeprecationNoticeNotificationSchema),
+  accountRateLimitsUpdated: defineNotification(
+    'account/rateLimits/updated',
+    AccountRateLimitsUpdatedNotificationSchema,
+  ),
 } as const satisfies Record<string, NotificationDefinition>;
 
 /** Requests the server sends to clients (approvals, attestation, …): none implemented yet. */

@@ -7,6 +7,7 @@ import type { ModelRequest, RequestIdentity } from '../model/request.js';
 import type { RolloutItem } from '../persistence/rollout-schema.js';
 import { ServerNotifications } from '../protocol/registry.js';
 import type { ThreadItem } from '../protocol/v2/items.js';
+import { UNREPORTED_RATE_LIMITS } from '../protocol/v2/rate-limits.js';
 import type { TokenUsageBreakdown } from '../protocol/v2/thread-notifications.js';
 import type { Turn, TurnError } from '../protocol/v2/turn.js';
 import type { UserInput } from '../protocol/v2/user-input.js';
@@ -138,12 +139,6 @@ class TurnRun {
       } else {
         const turnError = toTurnError(error);
         if (!(error instanceof ModelError)) this.#deps.log.error({ err: error, threadId: thread.id }, 'turn failed');
-        thread.emit(ServerNotifications.error, {
-          error: turnError,
-          willRetry: false,
-          threadId: thread.id,
-          turnId: this.#turnId,
-        });
         outcome = { status: 'failed', error: turnError };
       }
     }
@@ -256,6 +251,7 @@ class TurnRun {
       turnId: this.#turnId,
       tokenUsage: thread.tokenUsage,
     });
+    thread.emit(ServerNotifications.accountRateLimitsUpdated, { rateLimits: UNREPORTED_RATE_LIMITS });
     this.#persist(records.tokenCount(total, last, this.#deps.modelContextWindow));
   }
 
@@ -369,11 +365,32 @@ class TurnRun {
     thread.updatedAtMs = completedAtMs;
     // The turn is durable before anyone is told it ended.
     await this.#flush();
-    thread.setStatus({ type: 'idle' });
-    thread.emit(ServerNotifications.turnCompleted, {
-      threadId: thread.id,
-      turn: this.#wireTurn('summary', this.#lastAgentMessages),
-    });
+    // The reference's endings [observed]: a failed turn leaves the thread in `systemError` (until the next turn)
+    // and reports the error first; interrupted and failed turns complete without items (`notLoaded`).
+    switch (outcome.status) {
+      case 'completed':
+        thread.setStatus({ type: 'idle' });
+        thread.emit(ServerNotifications.turnCompleted, {
+          threadId: thread.id,
+          turn: this.#wireTurn('summary', this.#lastAgentMessages),
+        });
+        return;
+      case 'interrupted':
+        thread.emit(ServerNotifications.accountRateLimitsUpdated, { rateLimits: UNREPORTED_RATE_LIMITS });
+        thread.setStatus({ type: 'idle' });
+        thread.emit(ServerNotifications.turnCompleted, { threadId: thread.id, turn: this.#wireTurn('notLoaded', []) });
+        return;
+      case 'failed':
+        thread.setStatus({ type: 'systemError' });
+        thread.emit(ServerNotifications.error, {
+          error: outcome.error,
+          willRetry: false,
+          threadId: thread.id,
+          turnId: this.#turnId,
+        });
+        thread.emit(ServerNotifications.turnCompleted, { threadId: thread.id, turn: this.#wireTurn('notLoaded', []) });
+        return;
+    }
   }
 
   #wireTurn(itemsView: Turn['itemsView'], items: ThreadItem[]): Turn {

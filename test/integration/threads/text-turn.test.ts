@@ -48,6 +48,7 @@ describe('a text turn', () => {
       'item/agentMessage/delta',
       'item/completed',
       'thread/tokenUsage/updated',
+      'account/rateLimits/updated',
       'thread/status/changed',
       'turn/completed',
     ]);
@@ -60,7 +61,7 @@ describe('a text turn', () => {
     assert.equal(agentItem.type, 'agentMessage');
     assert.equal(agentItem.id, 'msg_1');
     assert.equal(agentItem.text, 'Hello from mock');
-    assert.deepEqual(params[10], { threadId, status: { type: 'idle' } });
+    assert.deepEqual(params[11], { threadId, status: { type: 'idle' } });
 
     const finalTurn = completed.turn as Record<string, unknown>;
     assert.equal(finalTurn.status, 'completed');
@@ -105,8 +106,30 @@ describe('a text turn', () => {
     const completed = await turnCompleted(rig.client, turnId);
     const turn = completed.turn as { status: string; error: { codexErrorInfo: unknown } };
     assert.equal(turn.status, 'failed');
-    assert.equal(turn.error.codexErrorInfo, 'badRequest');
+    assert.equal(turn.error.codexErrorInfo, 'other');
     const error = await rig.client.notification('error');
     assert.equal((error.params as { willRetry: boolean }).willRetry, false);
+    // The reference's ending of a failed turn: systemError, error, then turn/completed without items.
+    const from = rig.client.received.findIndex((m) => m.id !== undefined && (m.result as { turn?: unknown })?.turn);
+    const methods = rig.client.received
+      .slice(from + 1)
+      .filter((m) => typeof m.method === 'string')
+      .map((m) => m.method);
+    assert.deepEqual(methods, [
+      'thread/status/changed',
+      'turn/started',
+      'item/started',
+      'item/completed',
+      'thread/status/changed',
+      'error',
+      'turn/completed',
+    ]);
+    assert.deepEqual(turn.error, {
+      message: JSON.stringify({ error: { message: 'bad thing', type: 'invalid_request_error' } }),
+      codexErrorInfo: 'other',
+      additionalDetails: null,
+      misalignment: null,
+    });
+    assert.equal((completed.turn as { itemsView: string }).itemsView, 'notLoaded');
   });
 });

@@ -28,7 +28,7 @@ describe('HttpModelClient failures, retries and aborts', () => {
     const body = JSON.stringify({ error: { message: 'Invalid input', type: 'invalid_request_error' } });
     h.server.enqueue(httpReply(400, body));
     const { error } = await failure(h.client.stream(REQUEST, options(h)));
-    assertModelError(error, { kind: 'badRequest', httpStatusCode: 400, retryable: false, message: body });
+    assertModelError(error, { kind: 'other', httpStatusCode: 400, retryable: false, message: body });
     assert.equal(h.server.requests.length, 1);
   });
 
