@@ -150,6 +150,38 @@ export function textTurnFrames(
   ];
 }
 
+const REASONING_USAGE = {
+  input_tokens: 10,
+  input_tokens_details: { cached_tokens: 0 },
+  output_tokens: 5,
+  output_tokens_details: { reasoning_tokens: 3 },
+  total_tokens: 15,
+};
+
+/** A response with a reasoning item (summary + raw text), then a message. */
+export function reasoningTurnFrames(): Record<string, unknown>[] {
+  const reasoning = { type: 'reasoning', id: 'rs_1', summary: [], content: [] };
+  return [
+    { type: 'response.created', response: { id: 'resp_r' } },
+    { type: 'response.output_item.added', output_index: 0, item: reasoning },
+    { type: 'response.reasoning_summary_part.added', output_index: 0, item_id: 'rs_1', summary_index: 0 },
+    { type: 'response.reasoning_summary_text.delta', output_index: 0, item_id: 'rs_1', summary_index: 0, delta: 'Think' },
+    { type: 'response.reasoning_text.delta', output_index: 0, item_id: 'rs_1', content_index: 0, delta: 'raw' },
+    {
+      type: 'response.output_item.done',
+      output_index: 0,
+      item: {
+        ...reasoning,
+        summary: [{ type: 'summary_text', text: 'Think' }],
+        content: [{ type: 'reasoning_text', text: 'raw' }],
+        encrypted_content: 'opaque',
+      },
+    },
+    ...textTurnFrames(['Done'], { responseId: 'resp_r', itemId: 'msg_r' }).slice(1, -1),
+    { type: 'response.completed', response: { id: 'resp_r', usage: REASONING_USAGE } },
+  ];
+}
+
 function frameText(frame: SseFrame, dataOnly: boolean): string {
   if (typeof frame === 'string') return frame;
   const data = `data: ${JSON.stringify(frame)}\n\n`;

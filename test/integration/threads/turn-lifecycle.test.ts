@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { httpReply, sseReply, textTurnFrames, within } from '../../helpers/fake-model-server.js';
+import { httpReply, reasoningTurnFrames, sseReply, textTurnFrames, within } from '../../helpers/fake-model-server.js';
 import { readRollout } from '../../../src/persistence/rollout-reader.js';
 import { turnsFromRollout } from '../../../src/runtime/rollout-turns.js';
 import type { RpcTestClient, ServerMessage } from '../../helpers/rpc-client.js';
@@ -13,38 +13,6 @@ import {
   startThreadRig,
   turnCompleted,
 } from '../../helpers/thread-server.js';
-
-const usage = {
-  input_tokens: 10,
-  input_tokens_details: { cached_tokens: 0 },
-  output_tokens: 5,
-  output_tokens_details: { reasoning_tokens: 3 },
-  total_tokens: 15,
-};
-
-/** A response with a reasoning item (summary + raw text), then a message. */
-function reasoningFrames(): Record<string, unknown>[] {
-  const reasoning = { type: 'reasoning', id: 'rs_1', summary: [], content: [] };
-  return [
-    { type: 'response.created', response: { id: 'resp_r' } },
-    { type: 'response.output_item.added', output_index: 0, item: reasoning },
-    { type: 'response.reasoning_summary_part.added', output_index: 0, item_id: 'rs_1', summary_index: 0 },
-    { type: 'response.reasoning_summary_text.delta', output_index: 0, item_id: 'rs_1', summary_index: 0, delta: 'Think' },
-    { type: 'response.reasoning_text.delta', output_index: 0, item_id: 'rs_1', content_index: 0, delta: 'raw' },
-    {
-      type: 'response.output_item.done',
-      output_index: 0,
-      item: {
-        ...reasoning,
-        summary: [{ type: 'summary_text', text: 'Think' }],
-        content: [{ type: 'reasoning_text', text: 'raw' }],
-        encrypted_content: 'opaque',
-      },
-    },
-    ...textTurnFrames(['Done'], { responseId: 'resp_r', itemId: 'msg_r' }).slice(1, -1),
-    { type: 'response.completed', response: { id: 'resp_r', usage } },
-  ];
-}
 
 /** The thread's turns as its rollout file records them. */
 async function storedTurns(client: RpcTestClient, threadId: string) {
@@ -59,7 +27,7 @@ function methodsOf(messages: readonly ServerMessage[]): string[] {
 
 describe('turn lifecycle', () => {
   it('streams a reasoning item before the answer and sends it back verbatim on the next request', async (t) => {
-    const rig = await startThreadRig(t, { replies: [sseReply(reasoningFrames()), sseReply(textTurnFrames(['again']))] });
+    const rig = await startThreadRig(t, { replies: [sseReply(reasoningTurnFrames()), sseReply(textTurnFrames(['again']))] });
     const threadId = await startThread(rig.client);
     const from = rig.client.received.length;
     const turnId = await startTextTurn(rig.client, threadId, 'think please');

@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { reasoningTurnFrames, sseReply, textTurnFrames } from '../helpers/fake-model-server.js';
+import { startReferenceServer } from '../helpers/reference-server.js';
+import { resultOf, startTextTurn, startThread, startThreadRig, turnCompleted } from '../helpers/thread-server.js';
+
+interface WireTurn {
+  id: string;
+  status: string;
+  error: unknown;
+  items: { type: string; id: string; text?: string; content?: unknown; summary?: unknown }[];
+}
+
+/** What must agree between two readings of one thread's turns. */
+function comparable(turns: readonly WireTurn[]) {
+  return turns.map((turn) => ({
+    id: turn.id,
+    status: turn.status,
+    error: turn.error,
+    items: turn.items.map((item) => ({
+      type: item.type,
+      id: item.id,
+      text: item.text,
+      content: item.content,
+      summary: item.summary,
+    })),
+  }));
+}
+
+describe('the reference reads the rollouts we write', () => {
+  it('lists our thread and resumes it with the same turns and items', async (t) => {
+    const rig = await startThreadRig(t, {
+      replies: [
+        sseReply(textTurnFrames(['first ', 'answer'])),
+        { kind: 'http', status: 400, body: { error: { message: 'refused' } } },
+        sseReply(reasoningTurnFrames()),
+      ],
+    });
+    const threadId = await startThread(rig.client);
+    await turnCompleted(rig.client, await startTextTurn(rig.client, threadId, 'first question'));
+    await turnCompleted(rig.client, await startTextTurn(rig.client, threadId, 'this one fails'));
+    await turnCompleted(rig.client, await startTextTurn(rig.client, threadId, 'third question'));
+    const ours = resultOf(await rig.client.request('thread/read', { threadId, includeTurns: true }));
+    const ourThread = ours.thread as { cwd: string; preview: string; turns: WireTurn[] };
+    await rig.client.close();
+    await rig.server.server.close();
+
+    const reference = await startReferenceServer(t, rig.server.codexHome, ourThread.cwd);
+    const list = resultOf(await reference.request('thread/list', {}));
+    const listed = list.data as { id: string; preview: string; modelProvider: string }[];
+    assert.deepEqual(
+      listed.map((thread) => [thread.id, thread.preview, thread.modelProvider]),
+      [[threadId, 'first question', 'mock']],
+    );
+    const resumed = resultOf(await reference.request('thread/resume', { threadId }));
+    const theirThread = resumed.thread as { turns: WireTurn[] };
+    assert.deepEqual(
+      theirThread.turns.map((turn) => turn.status),
+      ['completed', 'failed', 'completed'],
+    );
+    assert.deepEqual(comparable(theirThread.turns), comparable(ourThread.turns));
+    assert.deepEqual(
+      theirThread.turns[2]?.items.map((item) => item.type),
+      ['userMessage', 'reasoning', 'agentMessage'],
+    );
+    assert.equal(resumed.model, 'mock-model');
+  });
+});
