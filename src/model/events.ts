@@ -191,6 +191,24 @@ export function normalizeEvent(raw: SseJsonEvent): NormalizedEvent {
       return { event: { type, item, outputIndex } };
     }
     case 'response.output_text.delta': {
+      // The hot path of a streamed answer (one event per token): checked by hand, the schema only on odd input.
+      const fast = raw as Record<string, unknown>;
+      if (
+        typeof fast['delta'] === 'string' &&
+        (fast['item_id'] === undefined || typeof fast['item_id'] === 'string') &&
+        (fast['output_index'] === undefined || Number.isInteger(fast['output_index'])) &&
+        (fast['content_index'] === undefined || Number.isInteger(fast['content_index']))
+      ) {
+        return {
+          event: {
+            type: 'outputTextDelta',
+            delta: fast['delta'],
+            itemId: (fast['item_id'] as string | undefined) ?? null,
+            outputIndex: (fast['output_index'] as number | undefined) ?? null,
+            contentIndex: (fast['content_index'] as number | undefined) ?? null,
+          },
+        };
+      }
       const parsed = OutputTextDeltaEventSchema.safeParse(raw);
       if (!parsed.success) return undefined;
       const { delta, item_id, output_index, content_index } = parsed.data;

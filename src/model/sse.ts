@@ -122,11 +122,13 @@ export async function* readSseEvents(
         // The reference's idle timer restarts per SSE event, not per byte (comments and partial lines do not count).
         if (dispatched !== before) deadline = Date.now() + idleTimeoutMs;
       }
-      while (pending.length > 0) {
-        const event = parseData(pending.shift() as string);
+      // Indexed, not shift(): one network chunk can carry hundreds of events.
+      for (let index = 0; index < pending.length; index++) {
+        const event = parseData(pending[index] as string);
         if (event !== undefined) yield event;
         signal.throwIfAborted();
       }
+      pending.length = 0;
     }
   } finally {
     if (!done) {

@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
 import type { Logger } from '../util/logger.js';
 import type { Disposer, MessageTransport } from '../rpc/message-transport.js';
@@ -11,6 +12,14 @@ export function websocketTransport(socket: WebSocket, description: string, log: 
   let messageListener: ((text: string) => void) | undefined;
   const closeListeners = new Set<(reason: string) => void>();
   let closed = false;
+  let corked = false;
+  // ws writes every frame to the socket at once: one syscall per message. A streamed turn sends thousands of
+  // small notifications in bursts, so frames sent in one run of the event loop are gathered (cork) and flushed
+  // together when it ends (uncork on the next tick), which costs no latency.
+  const uncork = () => {
+    corked = false;
+    rawSocket(socket)?.uncork();
+  };
 
   const finish = (reason: string) => {
     if (closed) return;
@@ -36,7 +45,16 @@ export function websocketTransport(socket: WebSocket, description: string, log: 
   return {
     description,
     send(text) {
-      if (!closed && socket.readyState === socket.OPEN) socket.send(text);
+      if (closed || socket.readyState !== socket.OPEN) return;
+      if (!corked) {
+        const raw = rawSocket(socket);
+        if (raw !== undefined) {
+          corked = true;
+          raw.cork();
+          process.nextTick(uncork);
+        }
+      }
+      socket.send(text);
     },
     onMessage(listener): Disposer {
       messageListener = listener;
@@ -53,4 +71,9 @@ export function websocketTransport(socket: WebSocket, description: string, log: 
       finish(reason);
     },
   };
+}
+
+/** The TCP socket under a ws connection (ws keeps it in `_socket`; absent once the connection is torn down). */
+function rawSocket(socket: WebSocket): Duplex | undefined {
+  return (socket as unknown as { _socket?: Duplex })._socket;
 }
