@@ -32,10 +32,14 @@ export function threadReadHandler(services: ServerServices): RequestHandler {
     }
     const summary = await services.threads.index.get(id);
     if (summary === undefined) throw RpcErrors.badRequest(`thread not loaded: ${id}`);
-    const turns = params.includeTurns === true ? turnsFromRollout((await readRollout(summary.path)).lines) : [];
+    const turns =
+      params.includeTurns === true ? turnsFromRollout((await readRollout(summary.path, TURN_LINES_ONLY)).lines) : [];
     return { thread: storedThreadView(summary, services.threads.defaultModelProvider, turns), readState: null };
   });
 }
+
+/** Turns come from event_msg lines; the conversation's response items are not needed to show them. */
+const TURN_LINES_ONLY = { skip: new Set(['response_item']) };
 
 /** Turns as a response carries them: a snapshot, so a running turn's later items do not leak into it. */
 export function copyTurns(turns: readonly Turn[]): Turn[] {

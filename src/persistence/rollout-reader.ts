@@ -53,15 +53,40 @@ const HEADER_CHUNK_BYTES = 64 * 1024;
  * Reads and validates a whole rollout file.
  * @throws RolloutFormatError as described above; the file system's error when the file cannot be read.
  */
-export async function readRollout(path: string): Promise<RolloutContent> {
-  return parseRollout(await readFile(path), path);
+export async function readRollout(path: string, options: ParseRolloutOptions = {}): Promise<RolloutContent> {
+  return parseRollout(await readFile(path), path, options);
+}
+
+export interface ParseRolloutOptions {
+  /**
+   * Line types the caller does not need (e.g. `response_item` for a view of the turns, which come from
+   * `event_msg` lines). Such lines are recognised by their envelope's `type`, which both writers put before
+   * the payload, and are neither decoded nor validated: reading the turns of a long thread then skips half of
+   * its bytes. They are left out of `lines`.
+   */
+  readonly skip?: ReadonlySet<string>;
+}
+
+const TYPE_KEY = Buffer.from('"type":"');
+/** The envelope's `type` comes after `timestamp` and `ordinal`, well within this many bytes of a line's start. */
+const TYPE_PEEK_BYTES = 160;
+
+/** The envelope `type` of the line at [start, end) if it can be read cheaply from the line's opening bytes. */
+function peekLineType(buffer: Buffer, start: number, end: number): string | null {
+  const head = buffer.subarray(start, Math.min(end, start + TYPE_PEEK_BYTES));
+  const at = head.indexOf(TYPE_KEY);
+  if (at < 0) return null;
+  const from = at + TYPE_KEY.length;
+  const close = head.indexOf(0x22, from);
+  return close < 0 ? null : head.toString('latin1', from, close);
 }
 
 /**
  * Parses rollout bytes (the pure half of readRollout; `path` only names the source in errors).
  * @throws RolloutFormatError
  */
-export function parseRollout(bytes: Uint8Array, path: string): RolloutContent {
+export function parseRollout(bytes: Uint8Array, path: string, options: ParseRolloutOptions = {}): RolloutContent {
+  const skip = options.skip;
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const lines: RolloutLine[] = [];
   let tornTail = false;
@@ -70,8 +95,18 @@ export function parseRollout(bytes: Uint8Array, path: string): RolloutContent {
   for (let start = 0; start < buffer.length; ) {
     const newline = buffer.indexOf(0x0a, start);
     const end = newline === -1 ? buffer.length : newline + 1;
-    const text = buffer.toString('utf8', start, newline === -1 ? buffer.length : newline);
+    const lineEnd = newline === -1 ? buffer.length : newline;
     lineNumber += 1;
+    // Never skip the first line (session_meta) or an unterminated last one (it may be torn).
+    if (skip !== undefined && lines.length > 0 && newline !== -1) {
+      const type = peekLineType(buffer, start, lineEnd);
+      if (type !== null && skip.has(type)) {
+        start = end;
+        validBytes = end;
+        continue;
+      }
+    }
+    const text = buffer.toString('utf8', start, lineEnd);
     start = end;
     if (text.trim() === '') {
       validBytes = end;

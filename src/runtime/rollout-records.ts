@@ -146,12 +146,14 @@ function coreUsage(usage: TokenUsageBreakdown): Record<string, number> {
 /**
  * The end of a turn that completed or failed. A failure is recorded here (`error`, in the core's dialect), as
  * the reference does: readers take a `task_complete` with an error as a failed turn.
+ *
+ * `last_agent_message` is always null: the reference repeats the final answer here, a third copy of text the
+ * rollout already holds twice (item_completed and response_item), and no reader needs it to rebuild turns.
  */
 export function taskComplete(
   turnId: string,
   startedAtMs: number,
   completedAtMs: number,
-  lastAgentMessage: string | null,
   error: TurnError | null,
 ): RolloutItem {
   return {
@@ -160,7 +162,7 @@ export function taskComplete(
       type: 'task_complete',
       root_turn_id: turnId,
       turn_id: turnId,
-      last_agent_message: lastAgentMessage,
+      last_agent_message: null,
       ...(error === null ? {} : { error: coreTurnError(error) }),
       started_at: Math.floor(startedAtMs / 1000),
       completed_at: Math.floor(completedAtMs / 1000),

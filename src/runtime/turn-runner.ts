@@ -345,16 +345,7 @@ class TurnRun {
       this.#persist(records.responseItem(marker));
       this.#persist(records.turnAborted(this.#turnId, this.#startedAtMs, completedAtMs));
     } else {
-      const last = this.#lastAgentMessages[0];
-      this.#persist(
-        records.taskComplete(
-          this.#turnId,
-          this.#startedAtMs,
-          completedAtMs,
-          last?.type === 'agentMessage' ? last.text : null,
-          error,
-        ),
-      );
+      this.#persist(records.taskComplete(this.#turnId, this.#startedAtMs, completedAtMs, error));
     }
     Object.assign(this.#record, {
       status: outcome.status,
@@ -561,8 +552,10 @@ function itemIdOf(raw: ResponseItem): string | null {
   return typeof id === 'string' && id !== '' ? id : null;
 }
 
+/** The message's text; a one-part message yields the very string history holds, so the two share memory. */
 function outputText(raw: ResponseItem): string {
-  return textsOf(raw['content'], 'output_text').join('');
+  const texts = textsOf(raw['content'], 'output_text');
+  return texts.length === 1 ? (texts[0] as string) : texts.join('');
 }
 
 function textsOf(parts: unknown, type: string): string[] {

@@ -232,3 +232,20 @@ describe('readSessionHeader', () => {
     assert.equal((await readSessionHeader(path)).preview, null);
   });
 });
+
+describe('parseRollout with skipped line types', () => {
+  it('leaves out response_item lines without decoding them and keeps every other line', async () => {
+    const bytes = await readFile(TWO_TURNS);
+    const full = parseRollout(bytes, TWO_TURNS);
+    const skipped = parseRollout(bytes, TWO_TURNS, { skip: new Set(['response_item']) });
+    assert.deepEqual(
+      skipped.lines,
+      full.lines.filter((line) => line.type !== 'response_item'),
+    );
+    assert.equal(skipped.validBytes, full.validBytes);
+    // A skipped line is not validated: garbage inside a response_item payload goes unnoticed.
+    const text = bytes.toString('utf8').replace('"role":"user"', '"role":{"broken":');
+    assert.throws(() => parseRollout(Buffer.from(text), TWO_TURNS), RolloutFormatError);
+    assert.doesNotThrow(() => parseRollout(Buffer.from(text), TWO_TURNS, { skip: new Set(['response_item']) }));
+  });
+});
