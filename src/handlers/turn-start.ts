@@ -1,5 +1,6 @@
 import { RpcErrors } from '../protocol/errors.js';
-import { ClientRequests } from '../protocol/registry.js';
+import { ClientRequests, ServerNotifications } from '../protocol/registry.js';
+import { threadSettingsView } from '../runtime/thread-view.js';
 import { startTurn } from '../runtime/turn-runner.js';
 import { threadCaller } from './caller.js';
 import { bindHandler } from './context.js';
@@ -22,6 +23,7 @@ export function turnStartHandler(services: ServerServices): RequestHandler {
       throw RpcErrors.badRequest(`thread ${thread.id} already has an active turn; use turn/steer to add input`);
     }
     const settings = thread.settings;
+    const before = JSON.stringify(threadSettingsView(thread));
     thread.settings = {
       ...settings,
       ...(params.cwd != null ? { cwd: params.cwd } : {}),
@@ -45,6 +47,11 @@ export function turnStartHandler(services: ServerServices): RequestHandler {
     }
     // Whoever starts a turn hears it, even after unsubscribing earlier.
     services.threads.subscribe(thread, context.channel);
+    // Before the response, and only when an override changed something [observed].
+    const after = threadSettingsView(thread);
+    if (JSON.stringify(after) !== before) {
+      thread.emit(ServerNotifications.threadSettingsUpdated, { threadId: thread.id, threadSettings: after });
+    }
     const turn = startTurn(
       thread,
       { input: params.input, clientUserMessageId: params.clientUserMessageId ?? null },

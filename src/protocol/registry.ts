@@ -81,6 +81,7 @@ export const ServerNotifications = {
     'thread/tokenUsage/updated',
     notes.ThreadTokenUsageUpdatedNotificationSchema,
   ),
+  threadSettingsUpdated: defineNotification('thread/settings/updated', notes.ThreadSettingsUpdatedNotificationSchema),
   turnStarted: defineNotification('turn/started', notes.TurnStartedNotificationSchema),
   turnCompleted: defineNotification('turn/completed', notes.TurnCompletedNotificationSchema),
   itemStarted: defineNotification('item/started', notes.ItemStartedNotificationSchema),

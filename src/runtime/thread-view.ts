@@ -1,5 +1,6 @@
 import type { ThreadSummary } from '../persistence/thread-index.js';
 import type { SessionSource, Thread } from '../protocol/v2/thread.js';
+import type { ThreadSettings as WireThreadSettings } from '../protocol/v2/thread-notifications.js';
 import type { Turn } from '../protocol/v2/turn.js';
 import type { LoadedThread } from './loaded-thread.js';
 
@@ -113,4 +114,35 @@ function wireSource(source: ThreadSummary['source']): SessionSource {
     }
   }
   return 'unknown';
+}
+
+/** A loaded thread's settings as `thread/settings/updated` reports them. */
+export function threadSettingsView(thread: LoadedThread): WireThreadSettings {
+  const settings = thread.settings;
+  return {
+    disabledPluginIds: [],
+    cwd: settings.cwd,
+    environments: [
+      { environmentId: 'local', cwd: settings.cwd, runtimeWorkspaceRoots: [...settings.runtimeWorkspaceRoots] },
+    ],
+    approvalPolicy: settings.approvalPolicy,
+    approvalsReviewer: settings.approvalsReviewer,
+    sandboxPolicy: settings.sandboxPolicy,
+    activePermissionProfile: settings.activePermissionProfile,
+    model: settings.model,
+    modelProvider: settings.modelProvider,
+    serviceTier: settings.serviceTier,
+    effort: settings.reasoningEffort,
+    summary: settings.reasoningSummary,
+    collaborationMode: {
+      mode: 'default',
+      settings: {
+        model: settings.model,
+        reasoning_effort: settings.reasoningEffort,
+        developer_instructions: settings.developerInstructions,
+      },
+    },
+    multiAgentMode: 'explicitRequestOnly',
+    personality: settings.personality,
+  };
 }

@@ -212,3 +212,36 @@ describe('turn lifecycle', () => {
     assert.deepEqual(list.data, []);
   });
 });
+
+describe('turn/start overrides', () => {
+  it('announce changed settings before the response and persist for later turns', async (t) => {
+    const rig = await startThreadRig(t, {
+      replies: [sseReply(textTurnFrames(['one'])), sseReply(textTurnFrames(['two'], { itemId: 'msg_2' }))],
+    });
+    const threadId = await startThread(rig.client);
+    const from = rig.client.received.length;
+    const response = await rig.client.request('turn/start', {
+      threadId,
+      input: [{ type: 'text', text: 'first' }],
+      model: 'other-model',
+      effort: 'high',
+    });
+    const turnId = (resultOf(response).turn as { id: string }).id;
+    await turnCompleted(rig.client, turnId);
+    const before = rig.client.received.slice(from, rig.client.received.indexOf(response));
+    assert.deepEqual(before.map((m) => m.method), ['thread/settings/updated']);
+    const settings = (before[0]?.params as { threadSettings: Record<string, unknown> }).threadSettings;
+    assert.equal(settings.model, 'other-model');
+    assert.equal(settings.effort, 'high');
+
+    const secondFrom = rig.client.received.length;
+    await turnCompleted(rig.client, await startTextTurn(rig.client, threadId, 'second'));
+    assert.ok(!rig.client.received.slice(secondFrom).some((m) => m.method === 'thread/settings/updated'));
+    const requests = await rig.fake.waitForRequests(2);
+    for (const request of requests) {
+      const body = request.body as { model: string; reasoning: { effort?: string } | null };
+      assert.equal(body.model, 'other-model');
+      assert.equal(body.reasoning?.effort, 'high');
+    }
+  });
+});
