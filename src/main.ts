@@ -8,6 +8,7 @@ import { loadConfig } from './config/load.js';
 import { featureOverride, parseConfigOverride } from './config/overrides.js';
 import { buildHandlerTable } from './handlers/handler-table.js';
 import { RpcHost } from './rpc/host.js';
+import { BroadcastRelay } from './runtime/broadcast.js';
 import { ThreadManager } from './runtime/thread-manager.js';
 import { startWebsocketListener } from './transport/http-server.js';
 import type { WebsocketListener } from './transport/http-server.js';
@@ -63,13 +64,24 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
   const config = await loadConfig({ codexHome, overrides });
   const installationId = await readInstallationId(codexHome);
 
+  // Thread-list notifications go to every initialized connection, so the host that knows them is the audience;
+  // it is attached once built (it needs the handler table, which needs these services).
+  const everyone = new BroadcastRelay();
   const services = {
     codexHome,
     installationId,
     configWarnings: config.warnings,
-    threads: new ThreadManager({ codexHome, configTable: config.table, env, log, serverCwd: process.cwd() }),
+    threads: new ThreadManager({
+      codexHome,
+      configTable: config.table,
+      env,
+      log,
+      serverCwd: process.cwd(),
+      broadcaster: everyone,
+    }),
   };
   const rpcHost = new RpcHost({ handlers: buildHandlerTable(services), log });
+  everyone.attach(rpcHost);
 
   let websocket: WebsocketListener | null = null;
   let resolveStopped: () => void = () => {};

@@ -1,10 +1,15 @@
 import type { HandlerTable, RequestHandler } from './context.js';
 import { initializeHandler } from './initialize.js';
 import type { ServerServices } from './services.js';
+import { threadArchiveHandler, threadUnarchiveHandler } from './thread-archive.js';
+import { threadForkHandler } from './thread-fork.js';
 import { threadListHandler } from './thread-list.js';
+import { threadSetNameHandler } from './thread-name.js';
 import { threadReadHandler } from './thread-read.js';
 import { threadResumeHandler } from './thread-resume.js';
 import { threadStartHandler } from './thread-start.js';
+import { threadTurnsListHandler } from './thread-turns-list.js';
+import { threadUnsubscribeHandler } from './thread-unsubscribe.js';
 import { threadLoadedListHandler } from './threads.js';
 import { turnInterruptHandler, turnSteerHandler } from './turn-control.js';
 import { turnStartHandler } from './turn-start.js';
@@ -16,8 +21,14 @@ export function buildHandlerTable(services: ServerServices): HandlerTable {
     threadLoadedListHandler(services),
     threadStartHandler(services),
     threadResumeHandler(services),
+    threadForkHandler(services),
     threadReadHandler(services),
     threadListHandler(services),
+    threadTurnsListHandler(services),
+    threadArchiveHandler(services),
+    threadUnarchiveHandler(services),
+    threadSetNameHandler(services),
+    threadUnsubscribeHandler(services),
     turnStartHandler(services),
     turnInterruptHandler(services),
     turnSteerHandler(services),

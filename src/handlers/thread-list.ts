@@ -1,6 +1,17 @@
+import { resolve } from 'node:path';
 import { InvalidCursorError } from '../persistence/errors.js';
-import { RpcErrors } from '../protocol/errors.js';
+import { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from '../persistence/thread-index.js';
+import type {
+  ThreadIndex,
+  ThreadListPage,
+  ThreadListQuery,
+  ThreadListSortKey,
+  ThreadSummary,
+} from '../persistence/thread-index.js';
+import { ErrorCode, RpcError, RpcErrors } from '../protocol/errors.js';
 import { ClientRequests } from '../protocol/registry.js';
+import type { ThreadListParams } from '../protocol/v2/thread-methods.js';
+import { parseThreadId } from '../runtime/thread-id.js';
 import { loadedThreadView, storedThreadView } from '../runtime/thread-view.js';
 import { bindHandler } from './context.js';
 import type { RequestHandler } from './context.js';
@@ -9,28 +20,94 @@ import type { ServerServices } from './services.js';
 /**
  * `thread/list`: persisted threads with a first user message, newest first by default, from the in-memory
  * index (no file is read per call). Loaded threads show their live status. `recency_at` sorts like
- * `updated_at` and `section_position` like `created_at` (this server has no sections).
+ * `updated_at`. This server has no sections: a `sectionId` lists nothing, and `section_position` needs one.
+ * Refusals in the reference's words [observed]: `invalid cursor: <value>`, `section-position sorting requires a
+ * section filter`, and -32602 for `originators` and for a malformed excluded id.
  */
 export function threadListHandler(services: ServerServices): RequestHandler {
   return bindHandler(ClientRequests.threadList, async (params) => {
+    if (params.originators?.length) {
+      throw new RpcError(ErrorCode.InvalidParams, 'originator filtering is not supported by the local app-server');
+    }
+    const excluded = excludedIds(params.excludedThreadIds);
+    if (params.sortKey === 'section_position' && typeof params.sectionId !== 'string') {
+      throw RpcErrors.badRequest('section-position sorting requires a section filter');
+    }
     const sortKey = params.sortKey === 'updated_at' || params.sortKey === 'recency_at' ? 'updated_at' : 'created_at';
-    let page;
+    // Relative cwds name directories of the server's working directory, as in the reference [observed].
+    const cwd =
+      params.cwd === undefined || params.cwd === null
+        ? params.cwd
+        : [params.cwd].flat().map((path) => resolve(services.threads.serverCwd, path));
+    let page: ThreadListPage;
     try {
-      page = await services.threads.index.list({ ...params, sortKey });
+      page =
+        typeof params.sectionId === 'string'
+          ? await emptyPage(services.threads.index, params.cursor)
+          : await listExcluding(services.threads.index, { ...params, cwd, sortKey }, excluded);
     } catch (error) {
       if (error instanceof InvalidCursorError) throw RpcErrors.badRequest(error.message);
       throw error;
     }
-    const excluded = new Set(params.excludedThreadIds ?? []);
-    const originators = params.originators?.length ? new Set(params.originators) : null;
     const fallbackProvider = services.threads.defaultModelProvider;
-    const data = page.data
-      .filter((summary) => !excluded.has(summary.threadId))
-      .filter((summary) => originators === null || originators.has(summary.originator))
-      .map((summary) => {
-        const loaded = services.threads.get(summary.threadId);
-        return loaded === undefined ? storedThreadView(summary, fallbackProvider) : loadedThreadView(loaded);
-      });
+    const data = page.data.map((summary) => {
+      const loaded = services.threads.get(summary.threadId);
+      const thread = loaded === undefined ? storedThreadView(summary, fallbackProvider) : loadedThreadView(loaded);
+      // The reference lists every thread with `forkedFromId: null`, forks included (thread/read and
+      // thread/started do show it) [observed].
+      return { ...thread, forkedFromId: null };
+    });
     return { data, readStates: {}, nextCursor: page.nextCursor, backwardsCursor: page.backwardsCursor };
   });
+}
+
+/** `excludedThreadIds` in canonical form; a malformed one is -32602 with the uuid parser's words [observed]. */
+function excludedIds(raw: ThreadListParams['excludedThreadIds']): ReadonlySet<string> {
+  const ids = new Set<string>();
+  for (const text of raw ?? []) {
+    const parsed = parseThreadId(text);
+    if (!parsed.ok) throw new RpcError(ErrorCode.InvalidParams, `invalid excluded thread id: ${parsed.error}`);
+    ids.add(parsed.id);
+  }
+  return ids;
+}
+
+/**
+ * A page of the index without the excluded threads, still `limit` long when enough threads follow: the
+ * reference excludes before paging [observed: excluding the newest of two with `limit: 1` lists the other]. The
+ * index is asked again, from where it stopped, for as many threads as exclusion took away.
+ */
+async function listExcluding(
+  index: ThreadIndex,
+  query: ThreadListQuery & { readonly sortKey: ThreadListSortKey },
+  excluded: ReadonlySet<string>,
+): Promise<ThreadListPage> {
+  if (excluded.size === 0) return index.list(query);
+  const limit = Math.min(MAX_LIST_LIMIT, Math.max(1, Math.floor(query.limit ?? DEFAULT_LIST_LIMIT)));
+  const data: ThreadSummary[] = [];
+  let cursor = query.cursor;
+  for (;;) {
+    const page = await index.list({ ...query, cursor, limit: limit - data.length });
+    data.push(...page.data.filter((summary) => !excluded.has(summary.threadId)));
+    if (data.length === limit || page.nextCursor === null) {
+      const first = data[0];
+      return {
+        data,
+        nextCursor: page.nextCursor,
+        backwardsCursor: first === undefined ? null : backwardsCursorOf(first, query.sortKey),
+      };
+    }
+    cursor = page.nextCursor;
+  }
+}
+
+/** ThreadIndex.list's backwards cursor for a page that starts with `first` (its sort time, ms precision). */
+function backwardsCursorOf(first: ThreadSummary, sortKey: ThreadListSortKey): string {
+  return new Date(sortKey === 'updated_at' ? first.updatedAtMs : first.createdAtMs).toISOString();
+}
+
+/** No thread is in a section; the cursor is still checked, so a bad one fails as it would elsewhere. */
+async function emptyPage(index: ThreadIndex, cursor: string | null | undefined): Promise<ThreadListPage> {
+  await index.list({ cursor, limit: 1 });
+  return { data: [], nextCursor: null, backwardsCursor: null };
 }

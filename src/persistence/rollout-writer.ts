@@ -153,6 +153,25 @@ export class RolloutWriter {
   }
 
   /**
+   * Creates a new thread's file now, with only its `session_meta` line, and resolves once that is durable. The
+   * reference materializes a thread this way when it is named or archived before its first turn. For a file that
+   * already exists (or a resumed writer) this is `flush`.
+   * @throws RolloutWriteError (as a rejection) as for append.
+   */
+  materialize(): Promise<void> {
+    const header = this.#header;
+    if (header === undefined) return this.flush();
+    if (this.#failure !== undefined) return Promise.reject(this.#failure);
+    if (this.#closed) return Promise.reject(new RolloutWriteError(this.path, 'rollout writer is closed'));
+    this.#header = undefined;
+    const text = `${JSON.stringify(this.#stamp({ type: 'session_meta', payload: header }))}\n`;
+    return new Promise<void>((resolve, reject) => {
+      this.#queue.push({ text, resolve, reject });
+      this.#draining ??= this.#drain();
+    });
+  }
+
+  /**
    * Waits for queued appends, then closes the file. Later appends reject. Idempotent; a writer that never
    * appended closes without creating anything.
    * @throws RolloutWriteError when closing the file fails (a failed write was already reported to its caller).

@@ -7,6 +7,7 @@ import { readSessionHeader } from './rollout-reader.js';
 import type { SessionHeader } from './rollout-reader.js';
 import { RFC3339_PATTERN, sessionSourceKind, sourceKindMatches } from './rollout-schema.js';
 import type { GitInfo, SessionMeta, SessionSource } from './rollout-schema.js';
+import { readThreadNames, sessionIndexPath } from './session-index.js';
 
 /** What thread/list knows about one persisted thread, without its history. */
 export interface ThreadSummary {
@@ -106,7 +107,7 @@ export interface ThreadListPage {
 export interface ThreadIndexOptions {
   /** Reads one rollout's header; tests inject a counting one. Default readSessionHeader. */
   readonly readHeader?: (path: string) => Promise<SessionHeader>;
-  /** Told about each rollout the scan skips (unreadable or invalid header). Default: ignore. */
+  /** Told about each rollout the scan skips (unreadable or invalid header), and an unreadable name index. */
   readonly onSkip?: (path: string, error: unknown) => void;
   /** The provider a rollout without model_provider counts as for `modelProviders` (the configured one). */
   readonly fallbackModelProvider?: string;
@@ -122,9 +123,10 @@ const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
 /**
  * In-memory index of persisted threads for thread/list. The first `load()` (or any read) scans
  * `sessions/YYYY/MM/DD/rollout-*.jsonl` and `archived_sessions/rollout-*.jsonl` once, reading only each
- * header; afterwards the index is kept current by its users (`upsert`, `update`, `remove`) and never reads a
- * file again, so paging through a thousand threads costs no I/O. Mutations made before the scan completes win
- * over what the scan finds. A thread id found in two files keeps the more recently updated one.
+ * header, and takes thread names from `session_index.jsonl`; afterwards the index is kept current by its users
+ * (`upsert`, `update`, `remove`) and never reads a file again, so paging through a thousand threads costs no I/O.
+ * Mutations made before the scan completes win over what the scan finds. A thread id found in two files keeps
+ * the more recently updated one.
  */
 export class ThreadIndex {
   readonly codexHome: string;
@@ -253,6 +255,12 @@ export class ThreadIndex {
   async #scan(): Promise<void> {
     const live = await listRollouts(sessionsRoot(this.codexHome), 3);
     const archived = await listRollouts(archivedSessionsRoot(this.codexHome), 0);
+    // Names live beside the rollouts (thread/name/set does not touch the rollout), in session_index.jsonl. An
+    // unreadable index costs the names, not the listing.
+    const names = await readThreadNames(this.codexHome).catch((error: unknown) => {
+      this.#options.onSkip?.(sessionIndexPath(this.codexHome), error);
+      return new Map<string, string>();
+    });
     const jobs = [
       ...live.map((path) => ({ path, archived: false })),
       ...archived.map((path) => ({ path, archived: true })),
@@ -264,7 +272,8 @@ export class ThreadIndex {
       for (let job = jobs[next++]; job !== undefined; job = jobs[next++]) {
         try {
           const header = await readHeader(job.path);
-          found.push(summarizeThread({ ...header, archived: job.archived, updatedAtMs: header.mtimeMs }));
+          const name = names.get(header.meta.id.toLowerCase()) ?? null;
+          found.push(summarizeThread({ ...header, archived: job.archived, updatedAtMs: header.mtimeMs, name }));
         } catch (error) {
           this.#options.onSkip?.(job.path, error);
         }

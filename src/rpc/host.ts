@@ -1,5 +1,7 @@
 import type { HandlerTable } from '../handlers/context.js';
 import { ClientNotifications } from '../protocol/registry.js';
+import type { NotificationDefinition, NotificationParamsOf } from '../protocol/registry-types.js';
+import type { Broadcaster } from '../runtime/broadcast.js';
 import type { MessageTransport } from './message-transport.js';
 import type { Logger } from '../util/logger.js';
 import { RpcConnection } from './connection.js';
@@ -16,13 +18,14 @@ export interface RpcHostOptions {
 /**
  * The JSON-RPC side of the server, shared by every transport: it turns each attached transport into a
  * connection with its own session, hands out server-wide connection and server-request ids, and knows which
- * connections are live so shutdown can close them.
+ * connections are live so shutdown can close them and broadcasts reach them.
  */
-export class RpcHost {
+export class RpcHost implements Broadcaster {
   readonly #router: Router;
   readonly #log: Logger;
   readonly #maxQueued: number;
   readonly #connections = new Map<number, RpcConnection>();
+  readonly #sessions = new Map<number, Session>();
   #nextConnectionId = 0;
   #nextServerRequestId = 0;
   #draining = false;
@@ -60,7 +63,11 @@ export class RpcHost {
     });
     session = new Session(connectionId, connection);
     this.#connections.set(connectionId, connection);
-    connection.onClose(() => this.#connections.delete(connectionId));
+    this.#sessions.set(connectionId, session);
+    connection.onClose(() => {
+      this.#connections.delete(connectionId);
+      this.#sessions.delete(connectionId);
+    });
     log.info({ transport: transport.description }, 'client connected');
     return session;
   }
@@ -72,6 +79,14 @@ export class RpcHost {
 
   get isDraining(): boolean {
     return this.#draining;
+  }
+
+  /**
+   * Sends a notification to every live connection that has completed `initialize` (before that, a client gets
+   * nothing but responses), in connection order, subject to each one's opt-outs.
+   */
+  broadcast<D extends NotificationDefinition>(definition: D, params: NotificationParamsOf<D>): void {
+    for (const session of this.#sessions.values()) if (session.isInitialized) session.notify(definition, params);
   }
 
   /** Closes every live connection; their pending server requests are settled as "connection closed". */

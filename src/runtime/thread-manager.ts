@@ -1,12 +1,17 @@
+import { utimes } from 'node:fs/promises';
 import { HttpModelClient } from '../model/client.js';
 import type { ModelClient } from '../model/client.js';
 import type { ResponseItem } from '../model/events.js';
 import { resolveProvider } from '../model/provider.js';
 import type { Environment } from '../model/provider.js';
 import { rolloutPath } from '../persistence/layout.js';
+import { moveFromArchive, moveToArchive } from '../persistence/rollout-writer.js';
+import { appendThreadName } from '../persistence/session-index.js';
 import { readRollout } from '../persistence/rollout-reader.js';
 import type { RolloutContent } from '../persistence/rollout-reader.js';
 import { RolloutWriter } from '../persistence/rollout-writer.js';
+import { formatLineTimestamp } from '../persistence/rollout-schema.js';
+import type { RolloutItem, RolloutLine, SessionMeta } from '../persistence/rollout-schema.js';
 import { ThreadIndex, summarizeThread } from '../persistence/thread-index.js';
 import type { ThreadSummary } from '../persistence/thread-index.js';
 import { ServerNotifications } from '../protocol/registry.js';
@@ -15,11 +20,23 @@ import type { ThreadTokenUsage } from '../protocol/v2/thread-notifications.js';
 import { uuidv7 } from '../util/ids.js';
 import type { Logger } from '../util/logger.js';
 import { COMPATIBLE_CODEX_VERSION } from '../util/version.js';
+import type { Broadcaster } from './broadcast.js';
 import type { ClientChannel } from './client-channel.js';
+import { IdleUnloader, unloadDelayFromConfig } from './idle-unloader.js';
 import { DEFAULT_BASE_INSTRUCTIONS } from './instructions.js';
 import { LoadedThread } from './loaded-thread.js';
 import { sessionMeta } from './rollout-records.js';
 import { turnsFromRollout } from './rollout-turns.js';
+import {
+  forkLines,
+  forkRefusals,
+  lastUsageTurnId,
+  previewOfLines,
+  resolveHistoryBase,
+  rolloutItemOf,
+} from './thread-fork.js';
+import type { ForkedThread, ThreadForkRequest } from './thread-fork.js';
+import { ThreadRequestError } from './thread-request-error.js';
 import { resolveThreadSettings, sandboxPolicyFor } from './thread-settings.js';
 import type { SessionOverrides, ThreadSettings } from './thread-settings.js';
 import type { TurnDependencies } from './turn-runner.js';
@@ -32,6 +49,13 @@ export interface ThreadManagerOptions {
   readonly log: Logger;
   /** Where threads run when no `cwd` is given: the server's working directory. */
   readonly serverCwd: string;
+  /** Every initialized connection: the audience of thread-list notifications and unloads. */
+  readonly broadcaster: Broadcaster;
+  /**
+   * How long a loaded thread without subscribers and turns stays loaded. Default: config.toml's
+   * `thread_unload_delay_secs`, else 30 minutes (the reference's values).
+   */
+  readonly unloadDelayMs?: number;
 }
 
 /**
@@ -184,7 +208,7 @@ export class ThreadManager {
   /** Makes `channel` a subscriber of `thread` until it unsubscribes or disconnects. */
   subscribe(thread: LoadedThread, channel: ClientChannel): void {
     if (!thread.subscribe(channel)) return;
-    channel.onClose(() => thread.unsubscribe(channel.connectionId));
+    channel.onClose(() => this.unsubscribe(thread, channel.connectionId));
   }
 
   /** What a turn of `thread` started by `caller` runs with. */
@@ -240,8 +264,8 @@ export class ThreadManager {
   }
 
   /**
-   * Drops a thread from memory (after archive, or when idle without subscribers): closes its rollout and
-   * tells its subscribers it is `notLoaded`.
+   * Drops a thread from memory (after archive, or when idle without subscribers): closes its rollout and tells
+   * every connection it is `notLoaded` (the reference broadcasts both notifications; probed).
    */
   async unload(thread: LoadedThread, options: { announceClosed: boolean }): Promise<void> {
     if (this.#loaded.get(thread.id) !== thread) return;
@@ -251,16 +275,233 @@ export class ThreadManager {
     await thread.writer?.close().catch((error: unknown) => {
       this.#options.log.error({ err: error, threadId: thread.id }, 'closing rollout failed');
     });
-    thread.setStatus({ type: 'notLoaded' });
-    if (options.announceClosed) thread.emit(ServerNotifications.threadClosed, { threadId: thread.id });
+    thread.status = { type: 'notLoaded' };
+    const broadcaster = this.#options.broadcaster;
+    broadcaster.broadcast(ServerNotifications.threadStatusChanged, { threadId: thread.id, status: thread.status });
+    if (options.announceClosed) broadcaster.broadcast(ServerNotifications.threadClosed, { threadId: thread.id });
   }
 
   /** Ends every running turn and closes every rollout (server shutdown). */
   async closeAll(): Promise<void> {
+    this.#idleUnloader?.close();
     const threads = [...this.#loaded.values()];
     for (const thread of threads) thread.activeTurn?.abort.abort(new Error('server shutting down'));
     await Promise.all(threads.map((thread) => thread.activeTurn?.done));
     await Promise.all(threads.map((thread) => thread.writer?.close().catch(() => {})));
+  }
+
+  // thread/unsubscribe, thread/name/set, thread/archive, thread/unarchive, and the idle unload.
+
+  #idleUnloader: IdleUnloader | undefined;
+  /** Renames, archives and unarchives run one at a time, as the reference serializes them (a single permit). */
+  #catalogTail: Promise<unknown> = Promise.resolve();
+
+  /** Every initialized connection (thread-list notifications go to all of them, subscribed or not). */
+  get broadcaster(): Broadcaster {
+    return this.#options.broadcaster;
+  }
+
+  /**
+   * Removes a subscriber; false when it was not one. Once the last one has left, the thread is unloaded after
+   * the unload delay without subscribers and turns (`thread/status/changed notLoaded`, then `thread/closed`).
+   */
+  unsubscribe(thread: LoadedThread, connectionId: number): boolean {
+    if (!thread.unsubscribe(connectionId)) return false;
+    if (this.#loaded.get(thread.id) === thread) this.#idle().watch(thread);
+    return true;
+  }
+
+  /**
+   * thread/name/set: appends the name to `session_index.jsonl` (as the reference does), then shows it on the
+   * loaded thread and in the index. A loaded thread that has had no turn gets its rollout first, as in the
+   * reference, so that the named thread outlives an unload or a restart. `name` is already normalized.
+   * @throws ThreadRequestError for an ephemeral, unknown or archived thread (the reference's texts).
+   */
+  setThreadName(id: string, name: string): Promise<void> {
+    return this.#oneAtATime(async () => {
+      const loaded = this.#loaded.get(id);
+      if (loaded?.ephemeral === true) {
+        throw new ThreadRequestError(`ephemeral thread does not support metadata updates: ${id}`);
+      }
+      if (loaded !== undefined) await this.#materialize(loaded);
+      const summary = await this.index.get(id);
+      if (summary === undefined || summary.archived) throw new ThreadRequestError(`no rollout found for thread id ${id}`);
+      await appendThreadName(this.codexHome, id, name);
+      if (loaded !== undefined) loaded.name = name;
+      this.index.update(id, { name });
+    });
+  }
+
+  /**
+   * thread/archive: unloads the thread if it is loaded (a running turn is interrupted first; every connection
+   * hears `thread/status/changed notLoaded`, no `thread/closed`), then moves its rollout to archived_sessions/.
+   * A loaded thread that has had no turn gets its rollout first, as in the reference. Threads spawned by it
+   * would be archived too in the reference; this server spawns none.
+   * @throws ThreadRequestError `no rollout found for thread id <id>` for an unknown, ephemeral or archived thread.
+   */
+  archive(id: string): Promise<void> {
+    return this.#oneAtATime(async () => {
+      const loaded = this.#loaded.get(id);
+      if (loaded !== undefined) {
+        if (loaded.ephemeral) throw new ThreadRequestError(`no rollout found for thread id ${id}`);
+        await this.#materialize(loaded);
+        this.#idleUnloader?.forget(id);
+        await this.unload(loaded, { announceClosed: false });
+      }
+      const summary = await this.index.get(id);
+      if (summary === undefined || summary.archived) throw new ThreadRequestError(`no rollout found for thread id ${id}`);
+      const path = await moveToArchive(this.codexHome, summary.path);
+      this.index.update(id, { path, archived: true });
+    });
+  }
+
+  /**
+   * thread/unarchive: moves the rollout back under sessions/ and returns the thread's summary. The file's
+   * mtime is set to now, as the reference does, so the thread sorts as just updated.
+   * @throws ThreadRequestError `no archived rollout found for thread id <id>` when it is not archived.
+   */
+  unarchive(id: string): Promise<ThreadSummary> {
+    return this.#oneAtATime(async () => {
+      const summary = await this.index.get(id);
+      if (summary === undefined || !summary.archived) {
+        throw new ThreadRequestError(`no archived rollout found for thread id ${id}`);
+      }
+      const path = await moveFromArchive(this.codexHome, summary.path);
+      const now = new Date();
+      await utimes(path, now, now);
+      const patch = { path, archived: false, updatedAtMs: now.getTime() };
+      this.index.update(id, patch);
+      return { ...summary, ...patch };
+    });
+  }
+
+  /** Writes a loaded thread's rollout (session_meta only) if it has none yet, and indexes it. */
+  async #materialize(thread: LoadedThread): Promise<void> {
+    if (thread.writer === null) return;
+    await thread.writer.materialize();
+    this.#indexThread(thread);
+  }
+
+  #oneAtATime<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#catalogTail.then(task);
+    this.#catalogTail = run.catch(() => {});
+    return run;
+  }
+
+  #idle(): IdleUnloader {
+    this.#idleUnloader ??= new IdleUnloader({
+      delayMs: this.#options.unloadDelayMs ?? unloadDelayFromConfig(this.#options.configTable),
+      isLoaded: (thread) => this.#loaded.get(thread.id) === thread,
+      unload: (thread) => this.unload(thread, { announceClosed: true }),
+      onError: (error, thread) =>
+        this.#options.log.error({ err: error, threadId: thread.id }, 'unloading an idle thread failed'),
+    });
+    return this.#idleUnloader;
+  }
+
+  // thread/fork, and what thread/list and thread/turns/list need.
+
+  /** The server's working directory: what a relative `cwd` filter of thread/list is resolved against. */
+  get serverCwd(): string {
+    return this.#options.serverCwd;
+  }
+
+  /**
+   * thread/fork: a new thread whose history is `sourceId`'s (through `lastTurnId`, or before `beforeTurnId`),
+   * loaded and subscribed by `caller`. The source may be loaded (its rollout is flushed, then read; a turn still
+   * running is copied as interrupted) or only stored, and is not loaded by this. The fork's rollout (its own
+   * session_meta with `forked_from_id`, then the copied lines) is written now, as the reference writes a fork
+   * at once; an ephemeral fork writes nothing. The source's name carries over [observed].
+   * @throws ThreadRequestError (see forkRefusals), checked in the reference's order: no rollout or archived
+   *   source, both turn bounds, ephemeral without `excludeTurns`, unknown or running turn; ThreadSettingsError
+   *   or ProviderConfigError for bad overrides.
+   */
+  async forkThread(sourceId: string, request: ThreadForkRequest, caller: ThreadCaller): Promise<ForkedThread> {
+    const source = this.#loaded.get(sourceId);
+    const summary = source === undefined ? await this.index.get(sourceId) : undefined;
+    if (summary?.archived === true) throw forkRefusals.archived(sourceId);
+    const content = await this.#rolloutOf(sourceId);
+    if (content === undefined) throw forkRefusals.noRollout(sourceId);
+    if (request.lastTurnId != null && request.beforeTurnId != null) throw forkRefusals.beforeAndLastTurn();
+    const paginated = content.meta.history_mode === 'paginated';
+    if (request.ephemeral === true && request.excludeTurns !== true && paginated) {
+      throw forkRefusals.ephemeralNeedsExcludeTurns();
+    }
+    const createdAtMs = Date.now();
+    const sourceLines = await resolveHistoryBase(content, (id) => this.#rolloutOf(id));
+    const lines = forkLines(sourceLines, request, source?.activeTurn?.turnId ?? null, createdAtMs);
+    const settings = settingsFromRollout({ ...content, lines }, this.#options, request);
+    this.modelClientFor(settings);
+
+    const id = uuidv7(createdAtMs);
+    const ephemeral = request.ephemeral === true;
+    const baseInstructions =
+      request.baseInstructions ??
+      content.meta.base_instructions?.text ??
+      content.meta.instructions ??
+      settings.baseInstructions ??
+      DEFAULT_BASE_INSTRUCTIONS;
+    const meta: SessionMeta = {
+      ...sessionMeta({
+        threadId: id,
+        createdAtMs,
+        settings,
+        originator: caller.originator,
+        baseInstructions,
+        forkedFromId: sourceId,
+      }),
+      // The copied lines are in the source's dialect, which is what history_mode tells readers.
+      history_mode: content.meta.history_mode,
+    };
+    const metaLine: RolloutLine = { timestamp: formatLineTimestamp(createdAtMs), ordinal: 0, type: 'session_meta', payload: meta };
+    const forkContent: RolloutContent = { path: '', meta, lines: [metaLine, ...lines], tornTail: false, validBytes: 0 };
+    const path = ephemeral ? null : rolloutPath(this.codexHome, id, new Date(createdAtMs));
+    const writer = path === null ? null : RolloutWriter.create({ path, sessionMeta: meta });
+    const name = source?.name ?? summary?.name ?? null;
+    if (writer !== null) {
+      const items = lines.map(rolloutItemOf).filter((item): item is RolloutItem => item !== null);
+      await (items.length > 0 ? writer.appendBatch(items) : writer.materialize());
+      if (name !== null) await appendThreadName(this.codexHome, id, name);
+    }
+    const thread = new LoadedThread({
+      id,
+      createdAtMs,
+      updatedAtMs: createdAtMs,
+      ephemeral,
+      originator: caller.originator,
+      cliVersion: COMPATIBLE_CODEX_VERSION,
+      forkedFromId: sourceId,
+      baseInstructions,
+      settings,
+      rolloutPath: path,
+      writer,
+      name,
+      preview: previewOfLines(lines),
+      history: historyFromRollout(forkContent),
+      turns: turnsFromRollout(forkContent.lines),
+      tokenUsage: tokenUsageFromRollout(forkContent),
+    });
+    this.#loaded.set(id, thread);
+    this.#indexThread(thread);
+    this.subscribe(thread, caller.channel);
+    return { thread, paginated, tokenUsageTurnId: lastUsageTurnId(lines) };
+  }
+
+  /**
+   * A thread's rollout as it is now (archived ones included), or undefined when it has none: not on disk at
+   * all, ephemeral, or loaded but not yet written. A loaded thread's queued lines are flushed first.
+   */
+  async #rolloutOf(id: string): Promise<RolloutContent | undefined> {
+    const loaded = this.#loaded.get(id);
+    if (loaded !== undefined) await loaded.writer?.flush();
+    const path = loaded !== undefined ? loaded.rolloutPath : (await this.index.get(id))?.path;
+    if (path === null || path === undefined) return undefined;
+    try {
+      return await readRollout(path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
   }
 }
 

@@ -126,9 +126,9 @@ for (const transport of [websocket, stdio]) {
     it('answers methods the reference knows but we do not implement with -32601', async (t) => {
       const { client } = await transport.connect(t);
       await client.initialize({ experimentalApi: true });
-      assert.deepEqual(errorOf(await client.request('thread/start', {})), {
+      assert.deepEqual(errorOf(await client.request('model/list', {})), {
         code: -32601,
-        message: 'thread/start is not supported yet',
+        message: 'model/list is not supported yet',
       });
       assert.deepEqual(errorOf(await client.request('collaborationMode/list', {})), {
         code: -32601,

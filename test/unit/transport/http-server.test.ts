@@ -17,6 +17,7 @@ function hostForTest(): RpcHost {
       env: {},
       log: createSilentLogger(),
       serverCwd: '/tmp',
+      broadcaster: { broadcast() {} },
     }),
   });
   return new RpcHost({ handlers, log: createSilentLogger() });

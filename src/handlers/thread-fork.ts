@@ -1,0 +1,61 @@
+import { RpcErrors } from '../protocol/errors.js';
+import { ClientRequests, ServerNotifications } from '../protocol/registry.js';
+import { parseThreadId } from '../runtime/thread-id.js';
+import { ThreadRequestError } from '../runtime/thread-request-error.js';
+import { loadedThreadView } from '../runtime/thread-view.js';
+import { threadCaller } from './caller.js';
+import { bindHandler } from './context.js';
+import type { RequestHandler } from './context.js';
+import type { ServerServices } from './services.js';
+import { sessionResponse } from './session-response.js';
+import { configurationError } from './thread-lookup.js';
+import { copyTurns } from './thread-read.js';
+
+/** What the reference tells a client that asks for a paginated thread's whole history at once [observed]. */
+const FULL_HISTORY_DEPRECATION = {
+  summary:
+    'Full-history hydration is deprecated for paginated threads; use `excludeTurns: true`, then page with ' +
+    '`thread/turns/list` and `thread/items/list`.',
+  details: null,
+};
+
+/**
+ * `thread/fork`: a new thread (new id, `forkedFromId` = the source) continuing the source's history, subscribed
+ * by the caller. Order [observed]: `deprecationNotice` (paginated history with turns), the response (turns
+ * unless `excludeTurns`), `thread/tokenUsage/updated` (restored usage, unless `excludeTurns`), `thread/started`.
+ * The source's id is parsed as the reference's "session id", so a malformed one is `invalid session id: …`.
+ */
+export function threadForkHandler(services: ServerServices): RequestHandler {
+  return bindHandler(ClientRequests.threadFork, async (params, context) => {
+    if (params.sandbox != null && params.permissions != null) {
+      throw RpcErrors.badRequest('`permissions` cannot be combined with `sandbox`');
+    }
+    const parsed = parseThreadId(params.threadId);
+    if (!parsed.ok) throw RpcErrors.badRequest(`invalid session id: ${parsed.error}`);
+    let forked;
+    try {
+      forked = await services.threads.forkThread(parsed.id, params, threadCaller(context));
+    } catch (error) {
+      if (error instanceof ThreadRequestError) throw RpcErrors.badRequest(error.message);
+      configurationError(error);
+    }
+    const { thread, tokenUsageTurnId } = forked;
+    const includeTurns = params.excludeTurns !== true;
+    // Sent before the response, as the reference does.
+    if (includeTurns && forked.paginated) {
+      context.channel.notify(ServerNotifications.deprecationNotice, FULL_HISTORY_DEPRECATION);
+    }
+    const usage = thread.tokenUsage;
+    context.afterResponse(() => {
+      if (includeTurns && usage !== null && tokenUsageTurnId !== null) {
+        context.channel.notify(ServerNotifications.threadTokenUsageUpdated, {
+          threadId: thread.id,
+          turnId: tokenUsageTurnId,
+          tokenUsage: usage,
+        });
+      }
+      thread.emit(ServerNotifications.threadStarted, { thread: loadedThreadView(thread) });
+    });
+    return sessionResponse(thread, includeTurns ? copyTurns(thread.turns) : []);
+  });
+}

@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { sseReply, textTurnFrames } from '../../helpers/fake-model-server.js';
+import type { ServerMessage } from '../../helpers/rpc-client.js';
+import { resultOf, startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
+
+const UNKNOWN_ID = '01a20274-0250-7a53-b773-0774080a263e';
+
+/** Notifications about `threadId`, by method, in arrival order. */
+function threadMethods(messages: readonly ServerMessage[], threadId: string): string[] {
+  return messages
+    .filter((m) => typeof m.method === 'string' && (m.params as { threadId?: string } | undefined)?.threadId === threadId)
+    .map((m) => m.method as string);
+}
+
+describe('thread/unsubscribe', () => {
+  it('answers unsubscribed, then notSubscribed, and leaves the thread loaded', async (t) => {
+    const { client } = await startThreadRig(t);
+    const threadId = await startThread(client);
+
+    assert.deepEqual(resultOf(await client.request('thread/unsubscribe', { threadId })), { status: 'unsubscribed' });
+    assert.deepEqual(resultOf(await client.request('thread/unsubscribe', { threadId })), { status: 'notSubscribed' });
+    assert.deepEqual(resultOf(await client.request('thread/loaded/list', {})).data, [threadId]);
+    // Nothing is announced: the thread stays loaded until the unload delay (30 minutes by default) has passed.
+    assert.deepEqual(threadMethods(await client.assertNoReplyBefore('thread/loaded/list', {}), threadId), []);
+  });
+
+  it('answers notLoaded for a thread that is not loaded, and refuses a malformed id', async (t) => {
+    const { client } = await startThreadRig(t);
+    assert.deepEqual(resultOf(await client.request('thread/unsubscribe', { threadId: UNKNOWN_ID })), {
+      status: 'notLoaded',
+    });
+    const error = await client.request('thread/unsubscribe', { threadId: 'nope' });
+    assert.deepEqual(error.error, {
+      code: -32600,
+      message:
+        'invalid thread id: invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], ' +
+        'found `n` at 1',
+    });
+  });
+
+  it("stops the thread's notifications for that connection only", async (t) => {
+    const rig = await startThreadRig(t, { replies: [sseReply(textTurnFrames(['hi']))] });
+    const owner = rig.client;
+    const watcher = await rig.connect('watcher');
+    const threadId = await startThread(owner);
+    resultOf(await watcher.request('thread/resume', { threadId }));
+    assert.deepEqual(resultOf(await watcher.request('thread/unsubscribe', { threadId })), { status: 'unsubscribed' });
+
+    const from = watcher.received.length;
+    await turnCompleted(owner, await startTextTurn(owner, threadId, 'hello'));
+    // Whatever the server sent the watcher about the turn would have arrived before this answer.
+    await watcher.assertNoReplyBefore('thread/loaded/list', {});
+    const heard = threadMethods(watcher.received.slice(from), threadId);
+    assert.deepEqual(
+      heard.filter((method) => method.startsWith('turn/') || method.startsWith('item/')),
+      [],
+    );
+  });
+});
+
+describe('idle unload', () => {
+  it('unloads a thread without subscribers after the delay, telling every connection', async (t) => {
+    const rig = await startThreadRig(t, {
+      replies: [sseReply(textTurnFrames(['kept']))],
+      configExtra: 'thread_unload_delay_secs = 1',
+    });
+    const owner = rig.client;
+    const bystander = await rig.connect('bystander');
+    const unwritten = await startThread(owner);
+    const written = await startThread(owner);
+    await turnCompleted(owner, await startTextTurn(owner, written, 'keep me'));
+
+    const unsubscribedAtMs = Date.now();
+    for (const threadId of [unwritten, written]) {
+      assert.deepEqual(resultOf(await owner.request('thread/unsubscribe', { threadId })), { status: 'unsubscribed' });
+    }
+    for (const threadId of [unwritten, written]) {
+      const closed = await bystander.waitFor(
+        (m) => m.method === 'thread/closed' && (m.params as { threadId: string }).threadId === threadId,
+        `thread/closed of ${threadId}`,
+      );
+      assert.ok((closed.emittedAtMs as number) >= unsubscribedAtMs + 1000, 'unloaded before the delay');
+      // Everyone hears it, subscribed or not, in the reference's order.
+      for (const client of [owner, bystander]) {
+        assert.deepEqual(threadMethods(client.received, threadId).slice(-2), ['thread/status/changed', 'thread/closed']);
+        const status = client.received.findLast(
+          (m) => m.method === 'thread/status/changed' && (m.params as { threadId: string }).threadId === threadId,
+        );
+        assert.deepEqual(status?.params, { threadId, status: { type: 'notLoaded' } });
+      }
+    }
+
+    assert.deepEqual(resultOf(await owner.request('thread/loaded/list', {})).data, []);
+    // A thread that never ran a turn had nothing on disk and is gone; the other one is stored.
+    const gone = await owner.request('thread/read', { threadId: unwritten });
+    assert.deepEqual(gone.error, { code: -32600, message: `thread not loaded: ${unwritten}` });
+    const stored = resultOf(await owner.request('thread/read', { threadId: written })).thread as Record<string, unknown>;
+    assert.deepEqual(stored.status, { type: 'notLoaded' });
+    assert.equal(stored.preview, 'keep me');
+  });
+
+  it('counts a closed connection as leaving', async (t) => {
+    const rig = await startThreadRig(t, { configExtra: 'thread_unload_delay_secs = 0' });
+    const leaving = await rig.connect('leaving');
+    const threadId = await startThread(leaving);
+    await leaving.close();
+    await rig.client.waitFor(
+      (m) => m.method === 'thread/closed' && (m.params as { threadId: string }).threadId === threadId,
+      'thread/closed after the disconnect',
+    );
+    assert.deepEqual(resultOf(await rig.client.request('thread/loaded/list', {})).data, []);
+  });
+
+  it('keeps a thread loaded while its turn runs, and counts the delay from the end of the turn', async (t) => {
+    // A turn of about 1.5 s, longer than the 1 s delay.
+    const slow = sseReply(textTurnFrames(['s', 'l', 'o', 'w']), { delayMs: 200 });
+    const rig = await startThreadRig(t, { replies: [slow], configExtra: 'thread_unload_delay_secs = 1' });
+    const owner = rig.client;
+    const threadId = await startThread(owner);
+    await startTextTurn(owner, threadId, 'take your time');
+    await owner.notification('turn/started');
+    assert.deepEqual(resultOf(await owner.request('thread/unsubscribe', { threadId })), { status: 'unsubscribed' });
+
+    const closed = await owner.waitFor(
+      (m) => m.method === 'thread/closed' && (m.params as { threadId: string }).threadId === threadId,
+      'thread/closed after the turn',
+    );
+    const read = resultOf(await owner.request('thread/read', { threadId, includeTurns: true })).thread as {
+      turns: { status: string; items: { type: string; completedAtMs?: number }[] }[];
+    };
+    const turn = read.turns[0];
+    assert.equal(turn?.status, 'completed', 'the unload must not interrupt the turn');
+    const answeredAtMs = turn?.items.find((item) => item.type === 'agentMessage')?.completedAtMs ?? Infinity;
+    assert.ok((closed.emittedAtMs as number) >= answeredAtMs + 1000, 'unloaded less than the delay after the turn');
+  });
+});
