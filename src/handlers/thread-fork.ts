@@ -7,17 +7,10 @@ import { threadCaller } from './caller.js';
 import { bindHandler } from './context.js';
 import type { RequestHandler } from './context.js';
 import type { ServerServices } from './services.js';
+import { FULL_HISTORY_ON_RESUME } from './deprecation-notices.js';
 import { sessionResponse } from './session-response.js';
 import { configurationError } from './thread-lookup.js';
 import { copyTurns } from './thread-read.js';
-
-/** What the reference tells a client that asks for a paginated thread's whole history at once [observed]. */
-const FULL_HISTORY_DEPRECATION = {
-  summary:
-    'Full-history hydration is deprecated for paginated threads; use `excludeTurns: true`, then page with ' +
-    '`thread/turns/list` and `thread/items/list`.',
-  details: null,
-};
 
 /**
  * `thread/fork`: a new thread (new id, `forkedFromId` = the source) continuing the source's history, subscribed
@@ -43,7 +36,7 @@ export function threadForkHandler(services: ServerServices): RequestHandler {
     const includeTurns = params.excludeTurns !== true;
     // Sent before the response, as the reference does.
     if (includeTurns && forked.paginated) {
-      context.channel.notify(ServerNotifications.deprecationNotice, FULL_HISTORY_DEPRECATION);
+      context.channel.notify(ServerNotifications.deprecationNotice, FULL_HISTORY_ON_RESUME);
     }
     const usage = thread.tokenUsage;
     context.afterResponse(() => {
@@ -54,7 +47,7 @@ export function threadForkHandler(services: ServerServices): RequestHandler {
           tokenUsage: usage,
         });
       }
-      thread.emit(ServerNotifications.threadStarted, { thread: loadedThreadView(thread) });
+      thread.announceStarted(loadedThreadView(thread));
     });
     return sessionResponse(thread, includeTurns ? copyTurns(thread.turns) : []);
   });

@@ -5,6 +5,7 @@ import type { Turn } from '../protocol/v2/turn.js';
 import { turnsFromRollout } from '../runtime/rollout-turns.js';
 import { loadedThreadView, storedThreadView } from '../runtime/thread-view.js';
 import { bindHandler } from './context.js';
+import { FULL_HISTORY_ON_READ } from './deprecation-notices.js';
 import type { RequestHandler } from './context.js';
 import type { ServerServices } from './services.js';
 import { threadIdParam } from './thread-lookup.js';
@@ -19,12 +20,7 @@ export function threadReadHandler(services: ServerServices): RequestHandler {
     const id = threadIdParam(params.threadId);
     // Sent before the response [observed]; every thread this server writes is paginated.
     if (params.includeTurns === true) {
-      context.channel.notify(ServerNotifications.deprecationNotice, {
-        summary:
-          'Full-history hydration is deprecated for paginated threads; omit `includeTurns` or set it to `false`, ' +
-          'then page with `thread/turns/list` and `thread/items/list`.',
-        details: null,
-      });
+      context.channel.notify(ServerNotifications.deprecationNotice, FULL_HISTORY_ON_READ);
     }
     const loaded = services.threads.get(id);
     if (loaded !== undefined) {

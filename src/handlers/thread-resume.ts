@@ -1,8 +1,10 @@
 import { RpcErrors } from '../protocol/errors.js';
+import { pageTurns, turnsBackwardsCursor } from '../runtime/turn-pages.js';
 import { ClientRequests, ServerNotifications } from '../protocol/registry.js';
 import { bindHandler } from './context.js';
 import type { RequestHandler } from './context.js';
 import type { ServerServices } from './services.js';
+import { FULL_HISTORY_ON_RESUME } from './deprecation-notices.js';
 import { sessionResponse } from './session-response.js';
 import { configurationError, threadIdParam } from './thread-lookup.js';
 import { copyTurns } from './thread-read.js';
@@ -26,15 +28,16 @@ export function threadResumeHandler(services: ServerServices): RequestHandler {
     } catch (error) {
       configurationError(error);
     }
-    if (thread === undefined) throw RpcErrors.badRequest(`no rollout found for thread id ${id}`);
+    if (thread === undefined) {
+      const stored = await services.threads.index.get(id);
+      if (stored?.archived === true) {
+        throw RpcErrors.badRequest(`session ${id} is archived. Run \`codex unarchive ${id}\` to unarchive it first.`);
+      }
+      throw RpcErrors.badRequest(`no rollout found for thread id ${id}`);
+    }
     // Before the response [observed]: the hydration notice, then (for a thread loaded by this call) its status.
     if (!excludeTurns) {
-      context.channel.notify(ServerNotifications.deprecationNotice, {
-        summary:
-          'Full-history hydration is deprecated for paginated threads; use `excludeTurns: true`, then page with ' +
-          '`thread/turns/list` and `thread/items/list`.',
-        details: null,
-      });
+      context.channel.notify(ServerNotifications.deprecationNotice, FULL_HISTORY_ON_RESUME);
     }
     services.threads.subscribe(thread, context.channel);
     if (!wasLoaded) {
@@ -62,8 +65,10 @@ export function threadResumeHandler(services: ServerServices): RequestHandler {
           developer_instructions: settings.developerInstructions,
         },
       },
-      initialTurnsPage: null,
-      turnsBackwardsCursor: null,
+      initialTurnsPage:
+        params.initialTurnsPage == null ? null : pageTurns(thread.id, thread.turns, params.initialTurnsPage),
+      turnsBackwardsCursor: turnsBackwardsCursor(thread.id, thread.turns),
+      // thread/items/list is not implemented, so there is no items cursor to offer.
       itemsBackwardsCursor: null,
     };
   });

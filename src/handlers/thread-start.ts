@@ -1,5 +1,5 @@
 import { RpcErrors } from '../protocol/errors.js';
-import { ClientRequests, ServerNotifications } from '../protocol/registry.js';
+import { ClientRequests } from '../protocol/registry.js';
 import { loadedThreadView } from '../runtime/thread-view.js';
 import { bindHandler } from './context.js';
 import type { RequestHandler } from './context.js';
@@ -25,7 +25,7 @@ export function threadStartHandler(services: ServerServices): RequestHandler {
     } catch (error) {
       configurationError(error);
     }
-    context.afterResponse(() => thread.emit(ServerNotifications.threadStarted, { thread: loadedThreadView(thread) }));
+    context.afterResponse(() => thread.announceStarted(loadedThreadView(thread)));
     return sessionResponse(thread);
   });
 }

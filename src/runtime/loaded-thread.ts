@@ -1,11 +1,12 @@
 import type { RolloutWriter } from '../persistence/rollout-writer.js';
 import type { NotificationDefinition, NotificationParamsOf } from '../protocol/registry-types.js';
 import { ServerNotifications } from '../protocol/registry.js';
-import type { ThreadStatus } from '../protocol/v2/thread.js';
+import type { Thread, ThreadStatus } from '../protocol/v2/thread.js';
 import type { ThreadTokenUsage } from '../protocol/v2/thread-notifications.js';
 import type { Turn } from '../protocol/v2/turn.js';
 import type { UserInput } from '../protocol/v2/user-input.js';
 import type { ResponseItem } from '../model/events.js';
+import type { Broadcaster } from './broadcast.js';
 import type { ClientChannel } from './client-channel.js';
 import type { ThreadSettings } from './thread-settings.js';
 
@@ -47,6 +48,8 @@ export interface LoadedThreadInit {
   readonly history: ResponseItem[];
   readonly turns: Turn[];
   readonly tokenUsage: ThreadTokenUsage | null;
+  /** Every initialized connection: status changes go to all of them, subscribed or not [observed]. */
+  readonly everyone: Broadcaster;
 }
 
 /**
@@ -79,6 +82,7 @@ export class LoadedThread {
   /** Whether the context that opens a conversation (environment) has been recorded yet. */
   contextRecorded: boolean;
   readonly #subscribers = new Map<number, ClientChannel>();
+  readonly #everyone: Broadcaster;
   /** Set when the last subscriber leaves; cleared when one comes back. */
   lastUnsubscribedAtMs: number | null = null;
 
@@ -100,6 +104,7 @@ export class LoadedThread {
     this.turns = init.turns;
     this.tokenUsage = init.tokenUsage;
     this.contextRecorded = init.history.length > 0;
+    this.#everyone = init.everyone;
   }
 
   /** Adds a subscriber; false when it already was one. */
@@ -130,9 +135,17 @@ export class LoadedThread {
     for (const channel of this.#subscribers.values()) channel.notify(definition, params);
   }
 
-  /** Changes the status and tells subscribers (`thread/status/changed`). */
+  /**
+   * Changes the status and tells every initialized connection (`thread/status/changed`): the reference sends
+   * it beyond the subscribers, so thread lists elsewhere can show the thread as busy [observed].
+   */
   setStatus(status: ThreadStatus): void {
     this.status = status;
-    this.emit(ServerNotifications.threadStatusChanged, { threadId: this.id, status });
+    this.#everyone.broadcast(ServerNotifications.threadStatusChanged, { threadId: this.id, status });
+  }
+
+  /** `thread/started`, which also goes to every initialized connection [observed]. */
+  announceStarted(thread: Thread): void {
+    this.#everyone.broadcast(ServerNotifications.threadStarted, { thread });
   }
 }

@@ -139,6 +139,7 @@ export class ThreadManager {
             }),
           });
     const thread = new LoadedThread({
+      everyone: this.#options.broadcaster,
       id,
       createdAtMs,
       updatedAtMs: createdAtMs,
@@ -184,6 +185,7 @@ export class ThreadManager {
     const writer = await RolloutWriter.resume(summary.path);
     const settings = settingsFromRollout(content, this.#options, overrides);
     const thread = new LoadedThread({
+      everyone: this.#options.broadcaster,
       id: summary.threadId,
       createdAtMs: summary.createdAtMs,
       updatedAtMs: summary.updatedAtMs,
@@ -464,6 +466,7 @@ export class ThreadManager {
       if (name !== null) await appendThreadName(this.codexHome, id, name);
     }
     const thread = new LoadedThread({
+      everyone: this.#options.broadcaster,
       id,
       createdAtMs,
       updatedAtMs: createdAtMs,

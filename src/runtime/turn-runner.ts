@@ -128,6 +128,8 @@ class TurnRun {
     if (!thread.contextRecorded) this.#recordOpeningContext();
     this.#persist(records.turnContext(this.#turnId, thread.settings));
     await this.#recordUserInput(this.#input.input, this.#input.clientUserMessageId);
+    // thread/list shows a thread from its first user message on, while that turn still runs [observed].
+    void this.#flush();
 
     let outcome: { status: 'completed' } | { status: 'interrupted' } | { status: 'failed'; error: TurnError };
     try {
@@ -228,7 +230,8 @@ class TurnRun {
         thread.history.push(event.item);
         if (item !== null) {
           this.#record.items.push(item);
-          if (item.type === 'agentMessage') this.#lastAgentMessages = [item];
+          // turn/completed shows the last answer; commentary (progress narration) never counts [observed].
+          if (item.type === 'agentMessage' && item.phase !== 'commentary') this.#lastAgentMessages = [item];
           const completed = records.itemCompleted(thread.id, this.#turnId, item);
           if (completed !== null) this.#persist(completed);
         }

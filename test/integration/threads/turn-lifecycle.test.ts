@@ -191,12 +191,20 @@ describe('turn lifecycle', () => {
     const threadId = await startThread(rig.client);
     const watcher = await rig.connect('watcher');
     resultOf(await watcher.request('thread/resume', { threadId }));
+    // A connection that never subscribed sees the thread's status, not its stream [observed].
+    const bystander = await rig.connect('bystander');
     const turnId = await startTextTurn(rig.client, threadId, 'shared');
     await rig.client.notification('turn/started');
     await rig.client.close();
     const completed = await turnCompleted(watcher, turnId);
     assert.equal((completed.turn as { status: string }).status, 'completed');
     assert.ok(watcher.received.some((m) => m.method === 'item/agentMessage/delta'));
+    await bystander.waitFor(
+      (m) => m.method === 'thread/status/changed' && (m.params as { status: { type: string } }).status.type === 'idle',
+      'idle status on the bystander',
+    );
+    assert.ok(!bystander.received.some((m) => typeof m.method === 'string' && m.method.startsWith('item/')));
+    assert.ok(!bystander.received.some((m) => m.method === 'turn/completed'));
   });
 
   it('never writes an ephemeral thread to disk', async (t) => {
