@@ -7,6 +7,7 @@ import {
 } from './v2/server-status.js';
 import { ThreadLoadedListParamsSchema, ThreadLoadedListResponseSchema } from './v2/thread-loaded-list.js';
 import * as threads from './v2/thread-methods.js';
+import * as approvals from './v2/approvals.js';
 import { AccountRateLimitsUpdatedNotificationSchema } from './v2/rate-limits.js';
 import * as notes from './v2/thread-notifications.js';
 import * as turns from './v2/turn-methods.js';
@@ -99,14 +100,37 @@ export const ServerNotifications = {
   error: defineNotification('error', notes.ErrorNotificationSchema),
   warning: defineNotification('warning', notes.WarningNotificationSchema),
   deprecationNotice: defineNotification('deprecationNotice', notes.DeprecationNoticeNotificationSchema),
+  serverRequestResolved: defineNotification('serverRequest/resolved', notes.ServerRequestResolvedNotificationSchema),
+  commandExecutionOutputDelta: defineNotification(
+    'item/commandExecution/outputDelta',
+    approvals.CommandExecutionOutputDeltaNotificationSchema,
+  ),
+  turnDiffUpdated: defineNotification('turn/diff/updated', notes.TurnDiffUpdatedNotificationSchema),
+  turnPlanUpdated: defineNotification('turn/plan/updated', notes.TurnPlanUpdatedNotificationSchema),
   accountRateLimitsUpdated: defineNotification(
     'account/rateLimits/updated',
     AccountRateLimitsUpdatedNotificationSchema,
   ),
 } as const satisfies Record<string, NotificationDefinition>;
 
-/** Requests the server sends to clients (approvals, attestation, …): none implemented yet. */
-export const ServerRequests = {} as const satisfies Record<string, RequestDefinition>;
+/** Requests the server sends to clients: approvals and questions (attestation comes with its issue). */
+export const ServerRequests = {
+  commandExecutionRequestApproval: defineRequest(
+    'item/commandExecution/requestApproval',
+    approvals.CommandExecutionRequestApprovalParamsSchema,
+    approvals.CommandExecutionRequestApprovalResponseSchema,
+  ),
+  fileChangeRequestApproval: defineRequest(
+    'item/fileChange/requestApproval',
+    approvals.FileChangeRequestApprovalParamsSchema,
+    approvals.FileChangeRequestApprovalResponseSchema,
+  ),
+  toolRequestUserInput: defineRequest(
+    'item/tool/requestUserInput',
+    approvals.ToolRequestUserInputParamsSchema,
+    approvals.ToolRequestUserInputResponseSchema,
+  ),
+} as const satisfies Record<string, RequestDefinition>;
 
 export type ClientRequestDefinition = (typeof ClientRequests)[keyof typeof ClientRequests];
 export type ServerNotificationDefinition = (typeof ServerNotifications)[keyof typeof ServerNotifications];

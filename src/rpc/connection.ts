@@ -77,8 +77,16 @@ export class RpcConnection {
     this.#write({ method, params, emittedAtMs: Date.now() });
   }
 
-  /** Sends a server→client request with a fresh integer id and waits for the client's answer. */
-  sendRequest(method: string, params: unknown, signal?: AbortSignal): Promise<unknown> {
+  /**
+   * Sends a server→client request with a fresh integer id and waits for the client's answer. `onSent` learns
+   * the id (for `serverRequest/resolved`).
+   */
+  sendRequest(
+    method: string,
+    params: unknown,
+    signal?: AbortSignal,
+    onSent?: (id: number) => void,
+  ): Promise<unknown> {
     if (this.#closed) return Promise.reject(new ConnectionClosedError());
     if (signal?.aborted) return Promise.reject(signal.reason);
     const id = this.#options.nextServerRequestId();
@@ -93,6 +101,7 @@ export class RpcConnection {
       };
       this.#pending.set(id, { method, resolve: settle(resolve), reject: settle(reject) });
       this.#write({ method, id, params });
+      onSent?.(id);
     });
   }
 

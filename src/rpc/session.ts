@@ -80,7 +80,11 @@ export class Session implements ClientChannel {
     this.#connection.onClose(listener);
   }
 
-  request(method: string, params: unknown, options: { signal?: AbortSignal } = {}): Promise<unknown> {
-    return this.#connection.sendRequest(method, params, options.signal);
+  request(
+    method: string,
+    params: unknown,
+    options: { signal?: AbortSignal; onSent?: (requestId: number) => void } = {},
+  ): Promise<unknown> {
+    return this.#connection.sendRequest(method, params, options.signal, options.onSent);
   }
 }

@@ -12,9 +12,13 @@ export interface ClientChannel {
   /**
    * Sends a server→client request and resolves with the client's `result`. Rejects with
    * `ClientRequestError` when the client answers an error, `ConnectionClosedError` when the connection goes
-   * first, and the signal's reason when aborted.
+   * first, and the signal's reason when aborted. `onSent` learns the request's id once it is written.
    */
-  request(method: string, params: unknown, options?: { signal?: AbortSignal }): Promise<unknown>;
+  request(
+    method: string,
+    params: unknown,
+    options?: { signal?: AbortSignal; onSent?: (requestId: number) => void },
+  ): Promise<unknown>;
   /** True until the connection closes. */
   readonly isOpen: boolean;
   /** Runs `listener` once when the connection closes (at once if it already has). */

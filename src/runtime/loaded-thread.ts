@@ -1,7 +1,7 @@
 import type { RolloutWriter } from '../persistence/rollout-writer.js';
 import type { NotificationDefinition, NotificationParamsOf } from '../protocol/registry-types.js';
 import { ServerNotifications } from '../protocol/registry.js';
-import type { Thread, ThreadStatus } from '../protocol/v2/thread.js';
+import type { Thread, ThreadActiveFlag, ThreadStatus } from '../protocol/v2/thread.js';
 import type { ThreadTokenUsage } from '../protocol/v2/thread-notifications.js';
 import type { Turn } from '../protocol/v2/turn.js';
 import type { UserInput } from '../protocol/v2/user-input.js';
@@ -83,6 +83,7 @@ export class LoadedThread {
   contextRecorded: boolean;
   readonly #subscribers = new Map<number, ClientChannel>();
   readonly #everyone: Broadcaster;
+  readonly #flags = new Map<ThreadActiveFlag, number>();
   /** Set when the last subscriber leaves; cleared when one comes back. */
   lastUnsubscribedAtMs: number | null = null;
 
@@ -128,6 +129,33 @@ export class LoadedThread {
 
   get subscriberCount(): number {
     return this.#subscribers.size;
+  }
+
+  /** The subscribed connections, in subscription order (server requests of a turn go to them). */
+  subscriberChannels(): ClientChannel[] {
+    return [...this.#subscribers.values()];
+  }
+
+  /**
+   * Marks the running turn as waiting on the user (`active["waitingOnApproval"]` / `["waitingOnUserInput"]`);
+   * nested holds of one flag count, so the flag stays until the last is released.
+   */
+  holdFlag(flag: ThreadActiveFlag): void {
+    this.#flags.set(flag, (this.#flags.get(flag) ?? 0) + 1);
+    if (this.#flags.get(flag) === 1) this.#announceFlags();
+  }
+
+  releaseFlag(flag: ThreadActiveFlag): void {
+    const count = this.#flags.get(flag) ?? 0;
+    if (count <= 1) this.#flags.delete(flag);
+    else this.#flags.set(flag, count - 1);
+    if (count === 1) this.#announceFlags();
+  }
+
+  #announceFlags(): void {
+    if (this.status.type !== 'active') return;
+    const order: ThreadActiveFlag[] = ['waitingOnApproval', 'waitingOnUserInput'];
+    this.setStatus({ type: 'active', activeFlags: order.filter((flag) => this.#flags.has(flag)) });
   }
 
   /** Sends a notification to every subscriber. */

@@ -39,6 +39,7 @@ import type { ForkedThread, ThreadForkRequest } from './thread-fork.js';
 import { ThreadRequestError } from './thread-request-error.js';
 import { resolveThreadSettings, sandboxPolicyFor } from './thread-settings.js';
 import type { SessionOverrides, ThreadSettings } from './thread-settings.js';
+import { threadTools } from './tools/thread-tools.js';
 import type { TurnDependencies } from './turn-runner.js';
 
 export interface ThreadManagerOptions {
@@ -222,6 +223,7 @@ export class ThreadManager {
       log: this.#options.log.child({ threadId: thread.id }),
       onPersisted: (persisted) => this.#indexThread(persisted),
       modelContextWindow: thread.settings.config.model_context_window ?? DEFAULT_MODEL_CONTEXT_WINDOW,
+      tools: threadTools(),
     };
   }
 

@@ -16,6 +16,9 @@ import type { Logger } from '../util/logger.js';
 import { environmentContext, localEnvironmentFacts } from './instructions.js';
 import type { ActiveTurn, LoadedThread } from './loaded-thread.js';
 import * as records from './rollout-records.js';
+import { toolCallOf, toolOutputItem } from './tools/tool-call.js';
+import type { ToolCall } from './tools/tool-call.js';
+import type { ToolContext, ToolHandler } from './tools/tool-context.js';
 
 /** What a turn needs from the server around it. */
 export interface TurnDependencies {
@@ -29,6 +32,8 @@ export interface TurnDependencies {
   readonly onPersisted: (thread: LoadedThread) => void;
   /** Context window reported in token usage (config `model_context_window`, else the catalogue default). */
   readonly modelContextWindow: number | null;
+  /** The tools offered to the model, and their implementations. */
+  readonly tools: readonly ToolHandler[];
 }
 
 export interface StartTurnInput {
@@ -168,7 +173,7 @@ class TurnRun {
     const request: ModelRequest = {
       model: settings.model,
       input: [developerMessage(thread.baseInstructions), ...thread.history],
-      tools: [],
+      tools: this.#deps.tools.map((tool) => tool.spec()),
       ...(settings.reasoningEffort === null && settings.reasoningSummary === null
         ? {}
         : {
@@ -184,24 +189,47 @@ class TurnRun {
       identity: { ...this.#deps.identity, threadId: thread.id },
     };
     const live = new LiveItems(thread, this.#turnId);
-    const toolOutputs: ResponseItem[] = [];
+    const calls: ToolCall[] = [];
     const stream = this.#deps.modelClient.stream(request, {
       signal: this.#active.abort.signal,
       onRetry: (info) => this.#reportRetry(info, live),
     });
     for await (const event of stream) {
       const done = this.#onEvent(event, live);
-      if (done !== null) {
-        const output = unsupportedToolOutput(done);
-        if (output !== null) toolOutputs.push(output);
-      }
+      const call = done === null ? null : toolCallOf(done);
+      if (call !== null) calls.push(call);
     }
-    if (toolOutputs.length === 0) return false;
-    for (const output of toolOutputs) {
+    if (calls.length === 0) return false;
+    // One at a time, in the order the model asked: approvals are asked and answered in that order too.
+    for (const call of calls) {
+      const output = toolOutputItem(call, await this.#runTool(call));
       thread.history.push(output);
       this.#persist(records.responseItem(output));
+      this.#active.abort.signal.throwIfAborted();
     }
     return true;
+  }
+
+  /** The text a tool call answers the model with. Tool failures are answers too; only aborts end the turn. */
+  async #runTool(call: ToolCall): Promise<string> {
+    const handler = this.#deps.tools.find((tool) => tool.name === call.name);
+    // The reference's answer to a call of a tool it does not have.
+    if (handler === undefined) return `unsupported call: ${call.name}`;
+    const context: ToolContext = {
+      thread: this.#thread,
+      turnId: this.#turnId,
+      signal: this.#active.abort.signal,
+      persist: (item) => this.#persist(item),
+      interruptTurn: () => this.#active.abort.abort(new Error('cancelled by the user')),
+      log: this.#deps.log,
+    };
+    try {
+      return await handler.handle(call, context);
+    } catch (error) {
+      if (this.#active.abort.signal.aborted) throw this.#active.abort.signal.reason;
+      this.#deps.log.error({ err: error, tool: call.name }, 'tool failed');
+      return `${call.name} failed: ${error instanceof Error ? error.message : String(error)}`;
+    }
   }
 
   /** Applies one model event; returns an output item once it is complete. */
@@ -570,25 +598,6 @@ function textsOf(parts: unknown, type: string): string[] {
     if (partType === type && typeof text === 'string') texts.push(text);
   }
   return texts;
-}
-
-/**
- * Tools arrive with the tools issue; until then the model is offered none. A model that calls one anyway is
- * told, through the tool's output, that it does not exist here, so the conversation stays valid.
- */
-function unsupportedToolOutput(item: ResponseItem): ResponseItem | null {
-  const callId = item['call_id'];
-  if (typeof callId !== 'string') return null;
-  const name = typeof item['name'] === 'string' ? item['name'] : 'tool';
-  const output = `${name} is not available on this server`;
-  switch (item.type) {
-    case 'function_call':
-      return { type: 'function_call_output', call_id: callId, output };
-    case 'custom_tool_call':
-      return { type: 'custom_tool_call_output', call_id: callId, output };
-    default:
-      return null;
-  }
 }
 
 function developerMessage(text: string): ResponseItem {

@@ -182,6 +182,38 @@ export function reasoningTurnFrames(): Record<string, unknown>[] {
   ];
 }
 
+/** A response whose only output is one tool call: a `function_call` (JSON arguments) or a `custom_tool_call`. */
+export function toolCallFrames(
+  call:
+    | { readonly kind?: 'function'; readonly name: string; readonly arguments: unknown; readonly callId: string }
+    | { readonly kind: 'custom'; readonly name: string; readonly input: string; readonly callId: string },
+  options: { responseId?: string } = {},
+): Record<string, unknown>[] {
+  const responseId = options.responseId ?? `resp_${call.callId}`;
+  const item =
+    call.kind === 'custom'
+      ? { type: 'custom_tool_call', id: `ctc_${call.callId}`, call_id: call.callId, name: call.name, input: call.input }
+      : {
+          type: 'function_call',
+          id: `fc_${call.callId}`,
+          call_id: call.callId,
+          name: call.name,
+          arguments: JSON.stringify(call.arguments),
+        };
+  return [
+    { type: 'response.created', response: { id: responseId } },
+    { type: 'response.output_item.added', output_index: 0, item: { ...item, status: 'in_progress' } },
+    { type: 'response.output_item.done', output_index: 0, item: { ...item, status: 'completed' } },
+    {
+      type: 'response.completed',
+      response: {
+        id: responseId,
+        usage: { input_tokens: 10, output_tokens: 5, total_tokens: 15 },
+      },
+    },
+  ];
+}
+
 function frameText(frame: SseFrame, dataOnly: boolean): string {
   if (typeof frame === 'string') return frame;
   const data = `data: ${JSON.stringify(frame)}\n\n`;

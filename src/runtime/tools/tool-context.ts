@@ -1,0 +1,24 @@
+import type { RolloutItem } from '../../persistence/rollout-schema.js';
+import type { Logger } from '../../util/logger.js';
+import type { LoadedThread } from '../loaded-thread.js';
+
+/** What a tool handler gets for one call, from the turn that runs it. */
+export interface ToolContext {
+  readonly thread: LoadedThread;
+  readonly turnId: string;
+  /** Aborts when the turn is interrupted or the server shuts down. */
+  readonly signal: AbortSignal;
+  /** Appends to the thread's rollout (no-op for ephemeral threads). */
+  persist(item: RolloutItem): void;
+  /** Ends the turn as interrupted after this call (an approval answered `cancel`). */
+  interruptTurn(): void;
+  readonly log: Logger;
+}
+
+/** One tool: its spec for the model and its implementation. Returns the text the model gets back. */
+export interface ToolHandler {
+  readonly name: string;
+  /** The Responses-API tool JSON sent in every request. */
+  spec(): Record<string, unknown>;
+  handle(call: { readonly callId: string; readonly payload: string }, context: ToolContext): Promise<string>;
+}
