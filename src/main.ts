@@ -9,6 +9,7 @@ import { featureOverride, parseConfigOverride } from './config/overrides.js';
 import { buildHandlerTable } from './handlers/handler-table.js';
 import { RpcHost } from './rpc/host.js';
 import { BroadcastRelay } from './runtime/broadcast.js';
+import { detectBubblewrap } from './tools/sandbox/detect-bubblewrap.js';
 import { ThreadManager } from './runtime/thread-manager.js';
 import { startWebsocketListener } from './transport/http-server.js';
 import type { WebsocketListener } from './transport/http-server.js';
@@ -67,6 +68,16 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
   // Thread-list notifications go to every initialized connection, so the host that knows them is the audience;
   // it is attached once built (it needs the handler table, which needs these services).
   const everyone = new BroadcastRelay();
+  // Probed in the background (it runs bwrap once): start-up does not wait, the first command does.
+  const sandbox = detectBubblewrap();
+  void sandbox.then((support) => {
+    if (!support.available) {
+      log.warn(
+        { reason: support.reason },
+        'commands cannot be sandboxed here: read-only and workspace-write threads will refuse to run commands',
+      );
+    }
+  });
   const services = {
     codexHome,
     installationId,
@@ -78,6 +89,7 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
       log,
       serverCwd: process.cwd(),
       broadcaster: everyone,
+      sandbox,
     }),
   };
   const rpcHost = new RpcHost({ handlers: buildHandlerTable(services), log });

@@ -105,6 +105,10 @@ export const ServerNotifications = {
     'item/commandExecution/outputDelta',
     approvals.CommandExecutionOutputDeltaNotificationSchema,
   ),
+  terminalInteraction: defineNotification(
+    'item/commandExecution/terminalInteraction',
+    approvals.TerminalInteractionNotificationSchema,
+  ),
   turnDiffUpdated: defineNotification('turn/diff/updated', notes.TurnDiffUpdatedNotificationSchema),
   turnPlanUpdated: defineNotification('turn/plan/updated', notes.TurnPlanUpdatedNotificationSchema),
   accountRateLimitsUpdated: defineNotification(

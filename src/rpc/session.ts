@@ -51,6 +51,10 @@ export class Session implements ClientChannel {
     return this.#connection.isOpen;
   }
 
+  get experimentalApi(): boolean {
+    return this.#capabilities.experimentalApi;
+  }
+
   /** The initializing client's identity; null before `initialize`. */
   get clientInfo(): ClientInfo | null {
     return this.#clientInfo;

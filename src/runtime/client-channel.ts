@@ -21,6 +21,8 @@ export interface ClientChannel {
   ): Promise<unknown>;
   /** True until the connection closes. */
   readonly isOpen: boolean;
+  /** Whether the client opted into the experimental API (experimental fields of server requests go to it). */
+  readonly experimentalApi: boolean;
   /** Runs `listener` once when the connection closes (at once if it already has). */
   onClose(listener: () => void): void;
 }

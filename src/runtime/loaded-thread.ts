@@ -84,6 +84,7 @@ export class LoadedThread {
   readonly #subscribers = new Map<number, ClientChannel>();
   readonly #everyone: Broadcaster;
   readonly #flags = new Map<ThreadActiveFlag, number>();
+  readonly #unloadTasks: (() => Promise<void>)[] = [];
   /** Set when the last subscriber leaves; cleared when one comes back. */
   lastUnsubscribedAtMs: number | null = null;
 
@@ -156,6 +157,17 @@ export class LoadedThread {
     if (this.status.type !== 'active') return;
     const order: ThreadActiveFlag[] = ['waitingOnApproval', 'waitingOnUserInput'];
     this.setStatus({ type: 'active', activeFlags: order.filter((flag) => this.#flags.has(flag)) });
+  }
+
+  /** Registers cleanup for when the thread is unloaded (running commands killed, …). */
+  onUnload(task: () => Promise<void>): void {
+    this.#unloadTasks.push(task);
+  }
+
+  /** Runs the cleanup registered with `onUnload`; failures are the tasks' own business. */
+  async runUnloadTasks(): Promise<void> {
+    const tasks = this.#unloadTasks.splice(0);
+    await Promise.allSettled(tasks.map((task) => task()));
   }
 
   /** Sends a notification to every subscriber. */

@@ -39,6 +39,8 @@ import type { ForkedThread, ThreadForkRequest } from './thread-fork.js';
 import { ThreadRequestError } from './thread-request-error.js';
 import { resolveThreadSettings, sandboxPolicyFor } from './thread-settings.js';
 import type { SessionOverrides, ThreadSettings } from './thread-settings.js';
+import { detectBubblewrap } from '../tools/sandbox/detect-bubblewrap.js';
+import type { SandboxSupport } from '../tools/sandbox/detect-bubblewrap.js';
 import { threadTools } from './tools/thread-tools.js';
 import type { TurnDependencies } from './turn-runner.js';
 
@@ -52,6 +54,11 @@ export interface ThreadManagerOptions {
   readonly serverCwd: string;
   /** Every initialized connection: the audience of thread-list notifications and unloads. */
   readonly broadcaster: Broadcaster;
+  /**
+   * Whether commands can be sandboxed here (bubblewrap found and able to create namespaces); detected once, at
+   * startup, by main.ts. Default: detected on first use.
+   */
+  readonly sandbox?: Promise<SandboxSupport>;
   /**
    * How long a loaded thread without subscribers and turns stays loaded. Default: config.toml's
    * `thread_unload_delay_secs`, else 30 minutes (the reference's values).
@@ -94,6 +101,14 @@ export class ThreadManager {
 
   get codexHome(): string {
     return this.#options.codexHome;
+  }
+
+  #sandbox: Promise<SandboxSupport> | undefined;
+
+  /** What the sandbox can do on this machine (see ThreadManagerOptions.sandbox). */
+  get sandboxSupport(): Promise<SandboxSupport> {
+    this.#sandbox ??= this.#options.sandbox ?? detectBubblewrap();
+    return this.#sandbox;
   }
 
   /** The provider a thread gets without params: config.toml's, else `openai`. */
@@ -223,7 +238,7 @@ export class ThreadManager {
       log: this.#options.log.child({ threadId: thread.id }),
       onPersisted: (persisted) => this.#indexThread(persisted),
       modelContextWindow: thread.settings.config.model_context_window ?? DEFAULT_MODEL_CONTEXT_WINDOW,
-      tools: threadTools(),
+      tools: threadTools(thread, this.sandboxSupport),
     };
   }
 
@@ -276,6 +291,7 @@ export class ThreadManager {
     this.#loaded.delete(thread.id);
     thread.activeTurn?.abort.abort(new Error('thread unloaded'));
     await thread.activeTurn?.done;
+    await thread.runUnloadTasks();
     await thread.writer?.close().catch((error: unknown) => {
       this.#options.log.error({ err: error, threadId: thread.id }, 'closing rollout failed');
     });
@@ -291,6 +307,7 @@ export class ThreadManager {
     const threads = [...this.#loaded.values()];
     for (const thread of threads) thread.activeTurn?.abort.abort(new Error('server shutting down'));
     await Promise.all(threads.map((thread) => thread.activeTurn?.done));
+    await Promise.all(threads.map((thread) => thread.runUnloadTasks()));
     await Promise.all(threads.map((thread) => thread.writer?.close().catch(() => {})));
   }
 

@@ -34,7 +34,13 @@ export interface HttpReply {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-export type ScriptedReply = SseReply | HttpReply;
+/** A reply decided when the request arrives, from what it carries (e.g. a session id the model was told). */
+export interface DynamicReply {
+  readonly kind: 'dynamic';
+  readonly reply: (request: RecordedRequest) => SseReply | HttpReply;
+}
+
+export type ScriptedReply = SseReply | HttpReply | DynamicReply;
 
 export interface RecordedRequest {
   readonly method: string;
@@ -296,7 +302,8 @@ export async function startFakeModelServer(
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
     }
-    const reply = queue.shift();
+    const scripted = queue.shift();
+    const reply = scripted?.kind === 'dynamic' ? scripted.reply(requests[requests.length - 1] as RecordedRequest) : scripted;
     if (reply === undefined) {
       response.writeHead(500, { 'content-type': 'text/plain' }).end('fake model server: no scripted reply left');
       return;

@@ -141,3 +141,9 @@ export const CommandExecutionOutputDeltaNotificationSchema = z
   .object({ threadId: z.string(), turnId: z.string(), itemId: z.string(), delta: z.string() })
   .meta({ id: 'CommandExecutionOutputDeltaNotification' });
 export type CommandExecutionOutputDeltaNotification = z.infer<typeof CommandExecutionOutputDeltaNotificationSchema>;
+
+/** Input the model wrote to a running command's terminal (`write_stdin`). */
+export const TerminalInteractionNotificationSchema = z
+  .object({ threadId: z.string(), turnId: z.string(), itemId: z.string(), processId: z.string(), stdin: z.string() })
+  .meta({ id: 'TerminalInteractionNotification' });
+export type TerminalInteractionNotification = z.infer<typeof TerminalInteractionNotificationSchema>;

@@ -1,0 +1,73 @@
+import type { SandboxPolicy } from '../../protocol/v2/policies.js';
+import { bwrapArguments } from './bwrap-arguments.js';
+import type { SandboxSupport } from './detect-bubblewrap.js';
+import { SandboxUnavailableError } from './errors.js';
+import { acquireSyntheticMountPoint, releaseSyntheticMountPoint } from './synthetic-mount-points.js';
+import type { Environment } from './writable-roots.js';
+
+/**
+ * How to launch a command under a sandbox policy: the command itself for danger-full-access and an external sandbox
+ * (the reference runs those unwrapped too), bubblewrap for read-only and workspace-write (see bwrap-arguments.ts).
+ */
+
+export interface SandboxCommandOptions {
+  readonly policy: SandboxPolicy;
+  /** Where the command runs (absolute). */
+  readonly cwd: string;
+  /** The thread's cwd that anchors the workspace's writable roots; defaults to `cwd` (a `workdir` may differ). */
+  readonly policyCwd?: string | undefined;
+  /** What {@link detectBubblewrap} found. */
+  readonly support: SandboxSupport;
+  /** The command's environment; `TMPDIR` in it is a writable root under workspace-write (default `process.env`). */
+  readonly env?: Environment | undefined;
+}
+
+export interface SandboxedCommand {
+  /** The executable to spawn. */
+  readonly file: string;
+  /** Its arguments (argv without argv[0]). */
+  readonly args: readonly string[];
+  /** True when the command runs inside bubblewrap. */
+  readonly sandboxed: boolean;
+  /**
+   * Must be called once the process has exited (or if it is never spawned): removes the placeholders bwrap created
+   * for missing protected paths once no other running sandbox needs them. Idempotent; never throws.
+   */
+  release(): void;
+}
+
+/**
+ * The file and arguments that run `argv` under `options.policy`. Throws {@link SandboxUnavailableError} when the
+ * policy needs a sandbox and bubblewrap is not usable — a restrictive policy never runs a command unsandboxed — and
+ * {@link SandboxSetupError} when this command's sandbox cannot be built safely.
+ */
+export function sandboxCommand(argv: readonly string[], options: SandboxCommandOptions): SandboxedCommand {
+  const [file, ...rest] = argv;
+  if (file === undefined) throw new TypeError('sandboxCommand needs a non-empty argv');
+  const { policy, support } = options;
+  if (policy.type === 'dangerFullAccess' || policy.type === 'externalSandbox') {
+    return { file, args: rest, sandboxed: false, release: () => {} };
+  }
+  if (!support.available) {
+    throw new SandboxUnavailableError(`cannot run the command in the ${policy.type} sandbox: ${support.reason}`);
+  }
+  const plan = bwrapArguments(argv, {
+    policy,
+    cwd: options.cwd,
+    policyCwd: options.policyCwd,
+    env: options.env ?? process.env,
+    features: support.features,
+  });
+  for (const path of plan.syntheticMountPoints) acquireSyntheticMountPoint(path);
+  let released = false;
+  return {
+    file: support.path,
+    args: plan.args,
+    sandboxed: true,
+    release: () => {
+      if (released) return;
+      released = true;
+      for (const path of plan.syntheticMountPoints) releaseSyntheticMountPoint(path);
+    },
+  };
+}
