@@ -9,6 +9,9 @@
 
 FROM node:22-bookworm-slim AS build
 WORKDIR /app
+# node-pty (terminal sessions) compiles its native addon with node-gyp.
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
@@ -20,9 +23,17 @@ ENV NODE_ENV=production \
     CODEX_HOME=/home/node/.codex \
     LOG_FORMAT=json
 WORKDIR /app
-# The build bundles every dependency into dist/app-server.cjs, so the runtime needs no node_modules; package.json
-# is copied for `"type": "module"`, which the launcher (dist/src/launch.cjs) needs.
+# bubblewrap sandboxes the agent's commands under read-only and workspace-write; git and ripgrep are what a coding
+# agent reaches for first.
+RUN apt-get update && apt-get install -y --no-install-recommends bubblewrap git ripgrep ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+# The build bundles every dependency into dist/app-server.cjs except node-pty (a native addon): only its loader
+# and compiled addon are copied. package.json is copied for `"type": "module"`, which the launcher
+# (dist/src/launch.cjs) needs.
 COPY package.json ./
+COPY --from=build /app/node_modules/node-pty/package.json ./node_modules/node-pty/package.json
+COPY --from=build /app/node_modules/node-pty/lib ./node_modules/node-pty/lib
+COPY --from=build /app/node_modules/node-pty/build/Release ./node_modules/node-pty/build/Release
 COPY --from=build /app/dist/app-server.cjs ./dist/app-server.cjs
 COPY --from=build /app/dist/src/launch.cjs ./dist/src/launch.cjs
 COPY schema ./schema
