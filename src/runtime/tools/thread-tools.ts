@@ -1,19 +1,23 @@
 import type { SandboxSupport } from '../../tools/sandbox/detect-bubblewrap.js';
 import type { LoadedThread } from '../loaded-thread.js';
 import { ExecTools } from './exec-tool.js';
+import { PatchTools } from './patch-tool.js';
 import { planTool } from './plan-tool.js';
 import type { ToolHandler } from './tool-context.js';
 import { userInputTool } from './user-input-tool.js';
 
-/** Per-thread tool state (running terminal sessions, session approvals) lives as long as the loaded thread. */
-const execTools = new WeakMap<LoadedThread, ExecTools>();
+/**
+ * Per-thread tool state (running terminal sessions, what the user approved for the session, the turn's diff)
+ * lives as long as the loaded thread.
+ */
+const perThread = new WeakMap<LoadedThread, { exec: ExecTools; patch: PatchTools }>();
 
 /** The tools a thread's turns offer the model, in the order they are listed in each request. */
 export function threadTools(thread: LoadedThread, sandbox: Promise<SandboxSupport>): ToolHandler[] {
-  let exec = execTools.get(thread);
-  if (exec === undefined) {
-    exec = new ExecTools(thread, sandbox);
-    execTools.set(thread, exec);
+  let tools = perThread.get(thread);
+  if (tools === undefined) {
+    tools = { exec: new ExecTools(thread, sandbox), patch: new PatchTools(thread) };
+    perThread.set(thread, tools);
   }
-  return [...exec.handlers, planTool, userInputTool];
+  return [...tools.exec.handlers, tools.patch.handler, planTool, userInputTool];
 }

@@ -1,0 +1,26 @@
+import { stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+
+/**
+ * The root of the git work tree containing `directory`: the nearest ancestor (or itself) that has a `.git` entry
+ * (a directory, or the file a worktree or submodule has), or null. Like the reference's `get_git_repo_root`, it
+ * only looks at the file system and does not run git.
+ */
+export async function gitRepoRoot(directory: string): Promise<string | null> {
+  let current = resolve(directory);
+  for (;;) {
+    if (await exists(join(current, '.git'))) return current;
+    const parent = dirname(current);
+    if (parent === current) return null;
+    current = parent;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
