@@ -210,7 +210,7 @@ describe('command approvals', () => {
     assert.equal(existsSync(join(cwd, 'cancelled.txt')), false);
   });
 
-  it('treats a malformed answer and a client error as a refusal', async (t) => {
+  it('treats a malformed answer as a refusal', async (t) => {
     const cwd = await workdir(t);
     const rig = await startThreadRig(t, { replies: execReplies('call_bad', escalated('echo b > bad.txt')) });
     const threadId = await startThread(rig.client, { cwd, approvalPolicy: 'on-request' });
@@ -236,6 +236,35 @@ describe('command approvals', () => {
     const requests = rig.client.received.filter((m) => m.method === 'item/commandExecution/requestApproval');
     assert.equal(requests.length, 1);
     assert.equal(await readFile(join(cwd, 'session.txt'), 'utf8'), 's\ns\n');
+  });
+
+  it('declines when the only subscriber disconnects while asked: the command never runs', async (t) => {
+    const cwd = await workdir(t);
+    const rig = await startThreadRig(t, { replies: execReplies('call_lost', escalated('echo l > lost.txt')) });
+    const threadId = await startThread(rig.client, { cwd, approvalPolicy: 'on-request' });
+    await startTextTurn(rig.client, threadId, 'go');
+    await approvalRequest(rig.client);
+    await rig.client.close();
+    const [, second] = await rig.fake.waitForRequests(2);
+    assert.equal(
+      toolOutput(second?.body, 'call_lost'),
+      'exec_command failed: CreateProcess { message: "Rejected(\\"rejected by user\\")" }',
+    );
+    assert.equal(existsSync(join(cwd, 'lost.txt')), false);
+  });
+
+  it('settles a pending approval when the turn is interrupted', async (t) => {
+    const cwd = await workdir(t);
+    const rig = await startThreadRig(t, { replies: execReplies('call_int', escalated('echo i > int.txt')) });
+    const threadId = await startThread(rig.client, { cwd, approvalPolicy: 'on-request' });
+    const turnId = await startTextTurn(rig.client, threadId, 'go');
+    const request = await approvalRequest(rig.client);
+    resultOf(await rig.client.request('turn/interrupt', { threadId, turnId }));
+    const resolved = await rig.client.notification('serverRequest/resolved');
+    assert.deepEqual(resolved.params, { threadId, requestId: request.id });
+    const completed = await turnCompleted(rig.client, turnId);
+    assert.equal((completed.turn as { status: string }).status, 'interrupted');
+    assert.equal(existsSync(join(cwd, 'int.txt')), false);
   });
 
   it('counts a subscriber that disconnects while asked as a refusal, and the turn goes on', async (t) => {
