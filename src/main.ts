@@ -82,6 +82,8 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
     codexHome,
     installationId,
     configWarnings: config.warnings,
+    config,
+    env,
     threads: new ThreadManager({
       codexHome,
       configTable: config.table,

@@ -1,4 +1,7 @@
+import { clientSurfaceHandlers } from './client-surface-handlers.js';
+import { commandExecHandlers } from './command-exec-handlers.js';
 import type { HandlerTable, RequestHandler } from './context.js';
+import { fsHandlers } from './fs-handlers.js';
 import { initializeHandler } from './initialize.js';
 import type { ServerServices } from './services.js';
 import { threadArchiveHandler, threadUnarchiveHandler } from './thread-archive.js';
@@ -32,6 +35,9 @@ export function buildHandlerTable(services: ServerServices): HandlerTable {
     turnStartHandler(services),
     turnInterruptHandler(services),
     turnSteerHandler(services),
+    ...fsHandlers(services),
+    ...commandExecHandlers(services),
+    ...clientSurfaceHandlers(services),
   ];
   return new Map(handlers.map((handler) => [handler.definition.method, handler]));
 }

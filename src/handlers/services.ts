@@ -1,3 +1,4 @@
+import type { LoadedConfig } from '../config/load.js';
 import type { ConfigWarningNotification } from '../protocol/v2/server-status.js';
 import type { ThreadManager } from '../runtime/thread-manager.js';
 
@@ -10,4 +11,8 @@ export interface ServerServices {
   /** Problems found in the configuration at startup; each client gets them after `initialize`. */
   readonly configWarnings: readonly ConfigWarningNotification[];
   readonly threads: ThreadManager;
+  /** config.toml with the command line's overrides, as loaded at startup. */
+  readonly config: LoadedConfig;
+  /** The server's environment (provider keys, `SHELL`, …). */
+  readonly env: Readonly<Record<string, string | undefined>>;
 }

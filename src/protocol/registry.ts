@@ -7,6 +7,9 @@ import {
 } from './v2/server-status.js';
 import { ThreadLoadedListParamsSchema, ThreadLoadedListResponseSchema } from './v2/thread-loaded-list.js';
 import * as threads from './v2/thread-methods.js';
+import { ClientSurfaceNotifications, ClientSurfaceRequests } from './registry-client-surface.js';
+import { CommandExecNotifications, CommandExecRequests } from './registry-command-exec.js';
+import { FsNotifications, FsRequests } from './registry-fs.js';
 import * as approvals from './v2/approvals.js';
 import { AccountRateLimitsUpdatedNotificationSchema } from './v2/rate-limits.js';
 import * as notes from './v2/thread-notifications.js';
@@ -58,6 +61,9 @@ export const ClientRequests = {
     experimentalFields: turns.TURN_STEER_EXPERIMENTAL_FIELDS,
   }),
   turnInterrupt: defineRequest('turn/interrupt', turns.TurnInterruptParamsSchema, turns.TurnInterruptResponseSchema),
+  ...FsRequests,
+  ...CommandExecRequests,
+  ...ClientSurfaceRequests,
 } as const satisfies Record<string, RequestDefinition>;
 
 /** Notifications a client may send. Anything else a client notifies is ignored, as the reference does. */
@@ -115,6 +121,9 @@ export const ServerNotifications = {
     'account/rateLimits/updated',
     AccountRateLimitsUpdatedNotificationSchema,
   ),
+  ...FsNotifications,
+  ...CommandExecNotifications,
+  ...ClientSurfaceNotifications,
 } as const satisfies Record<string, NotificationDefinition>;
 
 /** Requests the server sends to clients: approvals and questions (attestation comes with its issue). */

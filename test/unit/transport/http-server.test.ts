@@ -11,6 +11,8 @@ function hostForTest(): RpcHost {
     codexHome: '/tmp/none',
     installationId: '00000000-0000-4000-8000-000000000000',
     configWarnings: [],
+    config: { codexHome: '/tmp/none', configPath: '/tmp/none/config.toml', table: {}, config: {}, warnings: [] },
+    env: {},
     threads: new ThreadManager({
       codexHome: '/tmp/none',
       configTable: {},
