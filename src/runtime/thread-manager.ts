@@ -1,4 +1,5 @@
 import { utimes } from 'node:fs/promises';
+import { authJsonApiKeySource } from '../model/auth-json.js';
 import { HttpModelClient } from '../model/client.js';
 import type { ModelClient } from '../model/client.js';
 import type { ResponseItem } from '../model/events.js';
@@ -249,7 +250,10 @@ export class ThreadManager {
    */
   modelClientFor(settings: ThreadSettings): ModelClient {
     const config = { ...settings.config, model_provider: settings.modelProvider, model: settings.model };
-    return new HttpModelClient({ provider: resolveProvider(config, this.#options.env) });
+    return new HttpModelClient({
+      provider: resolveProvider(config, this.#options.env),
+      openaiAuth: authJsonApiKeySource(this.codexHome),
+    });
   }
 
   /** Keeps thread/list's index in step with a thread whose rollout just grew. */
