@@ -28,6 +28,7 @@ import { DEFAULT_BASE_INSTRUCTIONS } from './instructions.js';
 import { LoadedThread } from './loaded-thread.js';
 import { sessionMeta } from './rollout-records.js';
 import { turnsFromRollout } from './rollout-turns.js';
+import { shareAgentMessageText } from './shared-text.js';
 import {
   forkLines,
   forkRefusals,
@@ -201,6 +202,7 @@ export class ThreadManager {
     const content = await readRollout(summary.path);
     const writer = await RolloutWriter.resume(summary.path);
     const settings = settingsFromRollout(content, this.#options, overrides);
+    const history = historyFromRollout(content);
     const thread = new LoadedThread({
       everyone: this.#options.broadcaster,
       id: summary.threadId,
@@ -216,8 +218,8 @@ export class ThreadManager {
       writer,
       name: summary.name,
       preview: summary.preview,
-      history: historyFromRollout(content),
-      turns: turnsFromRollout(content.lines),
+      history,
+      turns: shareAgentMessageText(history, turnsFromRollout(content.lines)),
       tokenUsage: tokenUsageFromRollout(content),
     });
     this.#loaded.set(thread.id, thread);

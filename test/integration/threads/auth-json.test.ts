@@ -15,7 +15,7 @@ describe('the API key in CODEX_HOME/auth.json', () => {
     const fake = await startFakeModelServer(t, [sseReply(textTurnFrames(['one'])), sseReply(textTurnFrames(['two']))]);
     const config = mockProviderConfig(fake.baseUrl).replace('wire_api = "responses"', 'wire_api = "responses"\nrequires_openai_auth = true');
     const codexHome = await makeTempHome(t, config);
-    const env = { ...process.env, CODEX_HOME: codexHome };
+    const env: NodeJS.ProcessEnv = { ...process.env, CODEX_HOME: codexHome };
     delete env.OPENAI_API_KEY;
     const server = await startServer(
       { config: [], enable: [], disable: [], listen: { kind: 'websocket', host: '127.0.0.1', port: 0 } } as ServeOptions,
