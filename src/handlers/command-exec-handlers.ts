@@ -1,7 +1,20 @@
+import {
+  commandExecResizeHandler,
+  commandExecTerminateHandler,
+  commandExecWriteHandler,
+} from './command-exec/controls.js';
+import { commandExecHandler } from './command-exec/exec.js';
+import { CommandProcesses } from '../runtime/command-exec/connection-commands.js';
 import type { RequestHandler } from './context.js';
 import type { ServerServices } from './services.js';
 
-/** The `command/exec*` handlers (PROTOCOL §3.2). */
-export function commandExecHandlers(_services: ServerServices): RequestHandler[] {
-  return [];
+/** The `command/exec*` handlers (PROTOCOL §3.2), sharing the server's per-connection process tables. */
+export function commandExecHandlers(services: ServerServices): RequestHandler[] {
+  const processes = new CommandProcesses();
+  return [
+    commandExecHandler(services, processes),
+    commandExecWriteHandler(processes),
+    commandExecResizeHandler(processes),
+    commandExecTerminateHandler(processes),
+  ];
 }

@@ -23,16 +23,32 @@ export interface HandlerContext {
   afterResponse(task: () => void): void;
 }
 
+/**
+ * A response that comes later without holding the connection's request queue. `command/exec` answers only when its
+ * process exits, and meanwhile the same client must be able to `command/exec/write`, `resize` or `terminate` it (the
+ * reference hands the request to a task and answers from there). `settled` resolves with the result or rejects with
+ * the error, as a handler's own return value would.
+ */
+export class DeferredResult<T = unknown> {
+  readonly settled: Promise<T>;
+  constructor(settled: Promise<T>) {
+    this.settled = settled;
+  }
+}
+
+/** What a handler may return: its result, or a result to be sent once it is known. */
+export type HandlerOutput<D extends RequestDefinition> = ResultOf<D> | DeferredResult<ResultOf<D>>;
+
 /** A method's implementation, bound to its registry definition. */
 export interface RequestHandler<D extends RequestDefinition = RequestDefinition> {
   readonly definition: D;
-  handle(params: ParamsOf<D>, context: HandlerContext): Promise<ResultOf<D>> | ResultOf<D>;
+  handle(params: ParamsOf<D>, context: HandlerContext): Promise<HandlerOutput<D>> | HandlerOutput<D>;
 }
 
 /** Binds an implementation to a definition, typing its params and result from the schemas. */
 export function bindHandler<D extends RequestDefinition>(
   definition: D,
-  handle: (params: ParamsOf<D>, context: HandlerContext) => Promise<ResultOf<D>> | ResultOf<D>,
+  handle: (params: ParamsOf<D>, context: HandlerContext) => Promise<HandlerOutput<D>> | HandlerOutput<D>,
 ): RequestHandler<D> {
   return { definition, handle };
 }

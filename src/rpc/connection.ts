@@ -19,6 +19,11 @@ export interface InboundRequest {
  */
 export interface RequestOutcome {
   readonly result: unknown;
+  /**
+   * When set, `result` is ignored: the answer is this promise's value (or its rejection's error), written once it
+   * settles while the next requests are already being handled (`command/exec` answers when its process exits).
+   */
+  readonly deferred?: Promise<unknown>;
   readonly afterResponse?: readonly (() => void)[];
 }
 
@@ -186,6 +191,14 @@ export class RpcConnection {
   }
 
   #respond(request: InboundRequest, outcome: RequestOutcome): void {
+    if (outcome.deferred !== undefined) {
+      const { afterResponse } = outcome;
+      outcome.deferred.then(
+        (result) => this.#respond(request, afterResponse === undefined ? { result } : { result, afterResponse }),
+        (error: unknown) => this.#fail(request, error),
+      );
+      return;
+    }
     this.#write({ id: request.id, result: outcome.result });
     for (const task of outcome.afterResponse ?? []) task();
   }

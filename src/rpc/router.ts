@@ -1,5 +1,5 @@
 import type * as z from 'zod';
-import type { HandlerContext, HandlerTable } from '../handlers/context.js';
+import { DeferredResult, type HandlerContext, type HandlerTable } from '../handlers/context.js';
 import { RpcErrors } from '../protocol/errors.js';
 import { EXPERIMENTAL_CLIENT_METHODS, KNOWN_CLIENT_METHODS, isKnownClientMethod } from '../protocol/method-catalogue.js';
 import { ClientRequests } from '../protocol/registry.js';
@@ -76,6 +76,7 @@ export class Router {
     };
     const finish = (result: unknown): RequestOutcome => {
       if (isInitialize) session.markInitialized(params as InitializeParams);
+      if (result instanceof DeferredResult) return { result: undefined, deferred: result.settled, afterResponse };
       return { result, afterResponse };
     };
     const result = handler.handle(params, context);

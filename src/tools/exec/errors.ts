@@ -77,7 +77,7 @@ export function spawnFailure(cause: unknown): UnifiedExecError {
 }
 
 /** Rust's `io::Error` Display for the errno codes a spawn can hit: `No such file or directory (os error 2)`. */
-function osErrorText(cause: unknown): string {
+export function osErrorText(cause: unknown): string {
   const code = typeof cause === 'object' && cause !== null && 'code' in cause ? cause.code : undefined;
   if (typeof code === 'string') {
     const text = STRERROR[code];

@@ -57,7 +57,7 @@ export async function spawnPtyChild(spec: ChildSpec): Promise<ExecChild> {
  * its master open until the process is gone; holding the slave side gives the same order. The child's exit is
  * noticed by checking its pid (node-pty reaps it), after which the master may close.
  */
-function holdSlaveWhileAlive(terminal: IPty): () => void {
+export function holdSlaveWhileAlive(terminal: IPty): () => void {
   const ptsName = (terminal as IPty & { readonly ptsName?: unknown }).ptsName;
   if (typeof ptsName !== 'string') return () => {};
   let slave: number | undefined;
