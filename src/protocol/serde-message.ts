@@ -91,6 +91,8 @@ function defOf(schema: z.ZodType): WalkableDef {
 function expectation(schema: z.ZodType | undefined): string {
   if (!schema) return 'a value';
   const meta = z.globalRegistry.get(schema);
+  // serde's PathBuf visitor: `invalid type: integer \`5\`, expected path string` [observed on fs/readFile].
+  if (meta?.id === 'AbsolutePathBuf') return 'path string';
   const format = typeof meta?.format === 'string' ? FORMAT_NAMES[meta.format] : undefined;
   if (format) return format;
   const def = defOf(schema);
@@ -111,6 +113,9 @@ function expectation(schema: z.ZodType | undefined): string {
     case 'nullable':
     case 'default':
       return expectation(def.innerType);
+    case 'pipe':
+      // A transform (e.g. the fs/* path normalization) expects what its input schema expects.
+      return expectation(def.in);
     default:
       return 'a value';
   }
