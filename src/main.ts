@@ -86,7 +86,7 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
     env,
     threads: new ThreadManager({
       codexHome,
-      configTable: config.table,
+      config,
       env,
       log,
       serverCwd: process.cwd(),

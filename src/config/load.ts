@@ -30,6 +30,10 @@ export interface LoadedConfig {
   configPath: string;
   /** config.toml as parsed, with the overrides applied; unknown keys kept. Empty of file values if the file was unusable. */
   table: Record<string, unknown>;
+  /** config.toml alone, as parsed (the user layer); empty when the file is missing or unusable. */
+  fileTable: Record<string, unknown>;
+  /** The command line's `-c`/`--enable`/`--disable` overrides, in order (the session-flags layer). */
+  overrides: readonly ConfigOverride[];
   /** `table` validated. */
   config: ConfigToml;
   warnings: ConfigWarning[];
@@ -69,7 +73,7 @@ export async function loadConfig(options: { codexHome: string; overrides: Config
     problem = read.problem;
   } else {
     const outcome = mergeFile(configPath, 'text' in read ? read.text : '', overrides);
-    if ('config' in outcome) return { codexHome, configPath, ...outcome, warnings: [] };
+    if ('config' in outcome) return { codexHome, configPath, ...outcome, overrides, warnings: [] };
     problem = outcome;
   }
 
@@ -79,7 +83,7 @@ export async function loadConfig(options: { codexHome: string; overrides: Config
     const cause = overrideMessage(result.issue).replace(/\n/g, '\n    ');
     throw new StartupError(`${problem.details ?? problem.summary}\n\nCaused by:\n    ${cause}`);
   }
-  return { codexHome, configPath, table, config: result.config, warnings: [problem] };
+  return { codexHome, configPath, table, fileTable: {}, overrides, config: result.config, warnings: [problem] };
 }
 
 /** The file with the overrides applied, or the file's problem. @throws StartupError when an override is wrong. */
@@ -87,7 +91,7 @@ function mergeFile(
   configPath: string,
   source: string,
   overrides: readonly ConfigOverride[],
-): { table: Record<string, unknown>; config: ConfigToml } | ConfigWarning {
+): { table: Record<string, unknown>; fileTable: Record<string, unknown>; config: ConfigToml } | ConfigWarning {
   let fileTable: Record<string, unknown>;
   try {
     fileTable = parse(source);
@@ -97,7 +101,7 @@ function mergeFile(
   }
   const table = applyOverrides(fileTable, overrides);
   const result = validate(table);
-  if (result.ok) return { table, config: result.config };
+  if (result.ok) return { table, fileTable, config: result.config };
   if (comesFromOverride(result.issue.path, overrides)) throw new StartupError(overrideMessage(result.issue));
   return valueProblem(configPath, source, result.issue);
 }

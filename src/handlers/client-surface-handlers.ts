@@ -1,7 +1,32 @@
+import { ModelCatalogue } from '../runtime/models/model-catalogue.js';
+import { accountReadHandler, bedrockGovCloudHandler } from './account-read.js';
+import { collaborationModeListHandler } from './collaboration-modes.js';
+import { configReadHandler, configRequirementsReadHandler } from './config-read.js';
+import { configWriteHandlers } from './config-write.js';
 import type { RequestHandler } from './context.js';
+import { hooksListHandler } from './hooks-list.js';
+import { modelListHandler } from './model-list.js';
+import { pluginInstalledHandler } from './plugin-installed.js';
 import type { ServerServices } from './services.js';
+import { skillsListHandler } from './skills-list.js';
+import { threadGoalGetHandler } from './thread-goal.js';
+import { threadReadStateUpdateHandler } from './thread-read-state.js';
 
 /** What clients call at start-up besides threads (PROTOCOL §4): models, config, skills, account, … */
-export function clientSurfaceHandlers(_services: ServerServices): RequestHandler[] {
-  return [];
+export function clientSurfaceHandlers(services: ServerServices): RequestHandler[] {
+  const catalogue = new ModelCatalogue({ config: services.config, env: services.env });
+  return [
+    modelListHandler(catalogue),
+    configReadHandler(services),
+    configRequirementsReadHandler(),
+    ...configWriteHandlers(services),
+    accountReadHandler(services),
+    bedrockGovCloudHandler(),
+    collaborationModeListHandler(),
+    skillsListHandler(services),
+    hooksListHandler(services),
+    pluginInstalledHandler(),
+    threadReadStateUpdateHandler(services),
+    threadGoalGetHandler(services),
+  ];
 }

@@ -1,3 +1,4 @@
+import type { ThreadReadState } from '../protocol/v2/thread.js';
 import { resolve } from 'node:path';
 import { InvalidCursorError } from '../persistence/errors.js';
 import { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from '../persistence/thread-index.js';
@@ -57,7 +58,13 @@ export function threadListHandler(services: ServerServices): RequestHandler {
       // thread/started do show it) [observed].
       return { ...thread, forkedFromId: null };
     });
-    return { data, readStates: {}, nextCursor: page.nextCursor, backwardsCursor: page.backwardsCursor };
+    // Every listed thread is persisted, so every row has a receipt.
+    const readStates: Record<string, ThreadReadState> = {};
+    for (const thread of data) {
+      const state = await services.threads.readStates.get(thread.id, true);
+      if (state !== null) readStates[thread.id] = state;
+    }
+    return { data, readStates, nextCursor: page.nextCursor, backwardsCursor: page.backwardsCursor };
   });
 }
 

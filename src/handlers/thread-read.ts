@@ -23,14 +23,15 @@ export function threadReadHandler(services: ServerServices): RequestHandler {
       context.channel.notify(ServerNotifications.deprecationNotice, FULL_HISTORY_ON_READ);
     }
     const loaded = services.threads.get(id);
-    if (loaded !== undefined) {
-      return { thread: loadedThreadView(loaded, params.includeTurns === true ? copyTurns(loaded.turns) : []), readState: null };
-    }
     const summary = await services.threads.index.get(id);
+    const readState = await services.threads.readStates.get(id, summary !== undefined);
+    if (loaded !== undefined) {
+      return { thread: loadedThreadView(loaded, params.includeTurns === true ? copyTurns(loaded.turns) : []), readState };
+    }
     if (summary === undefined) throw RpcErrors.badRequest(`thread not loaded: ${id}`);
     const turns =
       params.includeTurns === true ? turnsFromRollout((await readRollout(summary.path, TURN_LINES_ONLY)).lines) : [];
-    return { thread: storedThreadView(summary, services.threads.defaultModelProvider, turns), readState: null };
+    return { thread: storedThreadView(summary, services.threads.defaultModelProvider, turns), readState };
   });
 }
 

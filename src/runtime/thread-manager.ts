@@ -38,6 +38,7 @@ import {
   rolloutItemOf,
 } from './thread-fork.js';
 import type { ForkedThread, ThreadForkRequest } from './thread-fork.js';
+import { ReadStateStore } from './read-state.js';
 import { ThreadRequestError } from './thread-request-error.js';
 import { resolveThreadSettings, sandboxPolicyFor } from './thread-settings.js';
 import type { SessionOverrides, ThreadSettings } from './thread-settings.js';
@@ -48,8 +49,11 @@ import type { TurnDependencies } from './turn-runner.js';
 
 export interface ThreadManagerOptions {
   readonly codexHome: string;
-  /** config.toml with the command line's `-c` overrides applied (unvalidated table). */
-  readonly configTable: Readonly<Record<string, unknown>>;
+  /**
+   * config.toml with the command line's `-c` overrides applied (unvalidated table). Read at every use, not
+   * once: config/value/write and config/batchWrite replace `table`, and new threads take the new values.
+   */
+  readonly config: { readonly table: Readonly<Record<string, unknown>> };
   readonly env: Environment;
   readonly log: Logger;
   /** Where threads run when no `cwd` is given: the server's working directory. */
@@ -88,6 +92,8 @@ export interface ThreadCaller {
  */
 export class ThreadManager {
   readonly index: ThreadIndex;
+  /** Read receipts of persisted threads (thread/read, thread/list, thread/readState/update). */
+  readonly readStates: ReadStateStore;
   readonly #options: ThreadManagerOptions;
   readonly #loaded = new Map<string, LoadedThread>();
   /** In-flight loads, so two resumes of one thread load it once. */
@@ -95,6 +101,7 @@ export class ThreadManager {
 
   constructor(options: ThreadManagerOptions) {
     this.#options = options;
+    this.readStates = new ReadStateStore(options.codexHome, options.broadcaster);
     this.index = new ThreadIndex(options.codexHome, {
       fallbackModelProvider: this.defaultModelProvider,
       onSkip: (path, error) => options.log.warn({ path, err: error }, 'skipping unreadable rollout'),
@@ -115,7 +122,7 @@ export class ThreadManager {
 
   /** The provider a thread gets without params: config.toml's, else `openai`. */
   get defaultModelProvider(): string {
-    return resolveThreadSettings(this.#options.configTable, {}, this.#options.serverCwd).modelProvider;
+    return resolveThreadSettings(this.#options.config.table, {}, this.#options.serverCwd).modelProvider;
   }
 
   /** Ids of loaded threads, in load order. */
@@ -135,7 +142,7 @@ export class ThreadManager {
    *   (checked now, so a bad one fails thread/start as in the reference rather than the first turn).
    */
   createThread(params: SessionOverrides & { ephemeral?: boolean | null | undefined }, caller: ThreadCaller): LoadedThread {
-    const settings = resolveThreadSettings(this.#options.configTable, params, this.#options.serverCwd);
+    const settings = resolveThreadSettings(this.#options.config.table, params, this.#options.serverCwd);
     this.modelClientFor(settings);
     const id = uuidv7();
     const createdAtMs = Date.now();
@@ -242,6 +249,10 @@ export class ThreadManager {
       onPersisted: (persisted) => this.#indexThread(persisted),
       modelContextWindow: thread.settings.config.model_context_window ?? DEFAULT_MODEL_CONTEXT_WINDOW,
       tools: threadTools(thread, this.sandboxSupport),
+      // Ephemeral threads have no durable read receipt [observed: `thread read state unavailable`].
+      onTurnEnded: async (ended, turnId) => {
+        if (!ended.ephemeral) await this.readStates.turnEnded(ended.id, turnId);
+      },
     };
   }
 
@@ -417,7 +428,7 @@ export class ThreadManager {
 
   #idle(): IdleUnloader {
     this.#idleUnloader ??= new IdleUnloader({
-      delayMs: this.#options.unloadDelayMs ?? unloadDelayFromConfig(this.#options.configTable),
+      delayMs: this.#options.unloadDelayMs ?? unloadDelayFromConfig(this.#options.config.table),
       isLoaded: (thread) => this.#loaded.get(thread.id) === thread,
       unload: (thread) => this.unload(thread, { announceClosed: true }),
       onError: (error, thread) =>
@@ -595,7 +606,7 @@ function settingsFromRollout(
     runtimeWorkspaceRoots: content.meta.runtime_workspace_roots ?? null,
   };
   const settings = resolveThreadSettings(
-    options.configTable,
+    options.config.table,
     { ...persisted, ...definedOnly(overrides) },
     options.serverCwd,
   );

@@ -32,6 +32,11 @@ export interface TurnDependencies {
   readonly onPersisted: (thread: LoadedThread) => void;
   /** Context window reported in token usage (config `model_context_window`, else the catalogue default). */
   readonly modelContextWindow: number | null;
+  /**
+   * Told when a turn has completed and is durable, before the thread goes idle (the read receipt changes there:
+   * the reference sends `thread/readState/changed` before `thread/status/changed`; failed turns change nothing).
+   */
+  readonly onTurnEnded: (thread: LoadedThread, turnId: string) => Promise<void>;
   /** The tools offered to the model, and their implementations. */
   readonly tools: readonly ToolHandler[];
 }
@@ -391,6 +396,7 @@ class TurnRun {
     // and reports the error first; interrupted and failed turns complete without items (`notLoaded`).
     switch (outcome.status) {
       case 'completed':
+        await this.#deps.onTurnEnded(thread, this.#turnId);
         thread.setStatus({ type: 'idle' });
         thread.emit(ServerNotifications.turnCompleted, {
           threadId: thread.id,

@@ -93,7 +93,15 @@ function enumValues(definition: JsonObject): unknown[] {
 function compareDefinition(name: string, ours: JsonObject, theirs: JsonObject): string[] {
   const problems: string[] = [];
   const ourProperties = isObject(ours.properties) ? ours.properties : {};
-  const theirProperties = isObject(theirs.properties) ? theirs.properties : {};
+  // A struct with a flattened tagged enum (serde `#[serde(flatten)]`, e.g. HookMetadata's `handlerType`) keeps its
+  // common fields in `properties` and each variant's fields in a `oneOf` branch: all of them are the reference's.
+  const branchProperties = (Array.isArray(theirs.oneOf) ? theirs.oneOf : []).flatMap((branch) =>
+    isObject(branch) && isObject(branch.properties) ? Object.entries(branch.properties) : [],
+  );
+  const theirProperties = {
+    ...Object.fromEntries(branchProperties),
+    ...(isObject(theirs.properties) ? theirs.properties : {}),
+  };
   const theirRequired = Array.isArray(theirs.required) ? theirs.required : [];
   for (const field of Object.keys(ourProperties)) {
     if (!(field in theirProperties)) problems.push(`${name}.${field}: declared by us, unknown to the reference`);

@@ -126,13 +126,13 @@ for (const transport of [websocket, stdio]) {
     it('answers methods the reference knows but we do not implement with -32601', async (t) => {
       const { client } = await transport.connect(t);
       await client.initialize({ experimentalApi: true });
-      assert.deepEqual(errorOf(await client.request('model/list', {})), {
+      assert.deepEqual(errorOf(await client.request('experimentalFeature/list', {})), {
         code: -32601,
-        message: 'model/list is not supported yet',
+        message: 'experimentalFeature/list is not supported yet',
       });
-      assert.deepEqual(errorOf(await client.request('collaborationMode/list', {})), {
+      assert.deepEqual(errorOf(await client.request('memory/status', {})), {
         code: -32601,
-        message: 'collaborationMode/list is not supported yet',
+        message: 'memory/status is not supported yet',
       });
     });
 

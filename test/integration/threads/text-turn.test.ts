@@ -49,6 +49,7 @@ describe('a text turn', () => {
       'item/completed',
       'thread/tokenUsage/updated',
       'account/rateLimits/updated',
+      'thread/readState/changed',
       'thread/status/changed',
       'turn/completed',
     ]);
@@ -61,7 +62,7 @@ describe('a text turn', () => {
     assert.equal(agentItem.type, 'agentMessage');
     assert.equal(agentItem.id, 'msg_1');
     assert.equal(agentItem.text, 'Hello from mock');
-    assert.deepEqual(params[11], { threadId, status: { type: 'idle' } });
+    assert.deepEqual(params[12], { threadId, status: { type: 'idle' } });
 
     const finalTurn = completed.turn as Record<string, unknown>;
     assert.equal(finalTurn.status, 'completed');

@@ -33,6 +33,9 @@ describe('loadConfig', () => {
       codexHome: home,
       configPath: join(home, 'config.toml'),
       table: {},
+      // smol-toml's tables have no prototype.
+      fileTable: Object.create(null) as Record<string, unknown>,
+      overrides: [],
       config: {},
       warnings: [],
     });

@@ -1,0 +1,27 @@
+import * as z from 'zod';
+import { ThreadReadStateSchema } from './thread.js';
+
+export const ThreadReadStateOperationSchema = z
+  .discriminatedUnion('type', [z.object({ type: z.literal('read') }), z.object({ type: z.literal('unread') })])
+  .meta({ id: 'ThreadReadStateOperation' });
+export type ThreadReadStateOperation = z.infer<typeof ThreadReadStateOperationSchema>;
+
+export const ThreadReadStateUpdateParamsSchema = z
+  .object({
+    threadId: z.string(),
+    operation: ThreadReadStateOperationSchema,
+    expectedRevision: z
+      .string()
+      .describe('Revision of the row or transcript actually seen. Conflicts require a fresh user action.'),
+  })
+  .meta({ id: 'ThreadReadStateUpdateParams' });
+export type ThreadReadStateUpdateParams = z.infer<typeof ThreadReadStateUpdateParamsSchema>;
+
+export const ThreadReadStateUpdateResponseSchema = z
+  .object({ readState: ThreadReadStateSchema })
+  .meta({ id: 'ThreadReadStateUpdateResponse' });
+
+export const ThreadReadStateChangedNotificationSchema = z
+  .object({ threadId: z.string(), readState: ThreadReadStateSchema })
+  .meta({ id: 'ThreadReadStateChangedNotification' });
+export type ThreadReadStateChangedNotification = z.infer<typeof ThreadReadStateChangedNotificationSchema>;

@@ -1,0 +1,225 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as z from 'zod';
+import { canonicalJson } from '../../config/layers.js';
+import { isPlainTable } from '../../config/schema.js';
+import { HOOK_EVENT_NAMES, type HookEventName, type HookMetadata, type HookSource } from '../../protocol/v2/hooks.js';
+
+/** One configuration layer that can declare hooks, lowest precedence first. */
+export interface HookLayer {
+  readonly source: HookSource;
+  /** The file hooks are attributed to (config.toml, or a synthetic path for the command line). */
+  readonly configPath: string;
+  /** The layer's table; its `hooks` key is read. */
+  readonly table: Readonly<Record<string, unknown>>;
+  /** Where this layer's `hooks.json` would be, if it can have one. */
+  readonly hooksJsonDir: string | null;
+}
+
+export interface DiscoveredHooks {
+  readonly hooks: HookMetadata[];
+  readonly warnings: string[];
+}
+
+/** The reference's default timeout, and the shorter one for events that fire while the session ends. */
+const DEFAULT_TIMEOUT_SEC = 600;
+const SHUTDOWN_EVENT_TIMEOUT_SEC = 1;
+const SHUTDOWN_EVENTS: ReadonlySet<HookEventName> = new Set(['sessionEnd', 'interrupt']);
+/** Events that fire for no particular tool or source, so a matcher means nothing and is dropped [observed]. */
+const MATCHERLESS_EVENTS: ReadonlySet<HookEventName> = new Set([
+  'preModelRequest',
+  'postModelRequest',
+  'userPromptSubmit',
+  'stop',
+  'interrupt',
+]);
+
+const HandlerSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('command'),
+    command: z.string(),
+    command_windows: z.string().optional(),
+    timeout: z.number().int().min(0).optional(),
+    async: z.boolean().default(false),
+    statusMessage: z.string().optional(),
+  }),
+  z.object({ type: z.literal('prompt') }).loose(),
+  z.object({ type: z.literal('agent') }).loose(),
+]);
+const MatcherGroupSchema = z.object({ matcher: z.string().optional(), hooks: z.array(HandlerSchema).default([]) });
+const EventsSchema = z.record(z.string(), z.unknown()).transform((table, ctx) => {
+  const events = new Map<HookEventName, z.infer<typeof MatcherGroupSchema>[]>();
+  for (const event of HOOK_EVENT_NAMES) {
+    const value = table[tomlEventKey(event)];
+    if (value === undefined) continue;
+    const groups = z.array(MatcherGroupSchema).safeParse(value);
+    if (!groups.success) {
+      ctx.addIssue({ code: 'custom', message: `${tomlEventKey(event)}: ${groups.error.issues[0]?.message ?? 'invalid'}` });
+      return z.NEVER;
+    }
+    events.set(event, groups.data);
+  }
+  return events;
+});
+const HooksFileSchema = z.strictObject({ description: z.string().optional(), hooks: z.record(z.string(), z.unknown()).default({}) });
+
+/**
+ * The hooks the configuration declares, listed as the reference lists them [observed on 0.169.0]: per layer
+ * (lowest precedence first) `hooks.json` beside its config.toml, then config.toml's `[hooks]` tables; events in
+ * declaration order; each command handler keyed `<file>:<event>:<group>:<handler>`, with a hash of its
+ * normalised definition that `hooks.state."<key>".trusted_hash` is compared with. Prompt and agent handlers,
+ * empty commands and invalid matchers are skipped with the reference's warnings.
+ *
+ * This server lists hooks but never runs them.
+ */
+export async function discoverHooks(
+  layers: readonly HookLayer[],
+  states: Readonly<Record<string, unknown>>,
+): Promise<DiscoveredHooks> {
+  const hooks: HookMetadata[] = [];
+  const warnings: string[] = [];
+  for (const layer of layers) {
+    const sources: Array<{ path: string; events: Map<HookEventName, z.infer<typeof MatcherGroupSchema>[]> }> = [];
+    const json = layer.hooksJsonDir === null ? null : await readHooksJson(join(layer.hooksJsonDir, 'hooks.json'), warnings);
+    if (json !== null) sources.push(json);
+    const toml = tomlHooks(layer, warnings);
+    if (toml !== null) sources.push(toml);
+    if (json !== null && toml !== null) {
+      warnings.push(
+        `loading hooks from both ${json.path} and ${toml.path}; prefer a single representation for this layer`,
+      );
+    }
+    for (const { path, events } of sources) {
+      for (const [event, groups] of events) {
+        groups.forEach((group, groupIndex) => {
+          const matcher = MATCHERLESS_EVENTS.has(event) ? null : (group.matcher ?? null);
+          const matcherProblem = matcher === null ? null : invalidMatcher(matcher);
+          if (matcherProblem !== null) {
+            warnings.push(`invalid matcher ${JSON.stringify(matcher)} in ${path}: regex parse error: ${matcherProblem}`);
+            return;
+          }
+          group.hooks.forEach((handler, handlerIndex) => {
+            if (handler.type !== 'command') {
+              warnings.push(`skipping ${handler.type} hook in ${path}: ${handler.type} hooks are not supported yet`);
+              return;
+            }
+            if (handler.command.trim() === '') {
+              warnings.push(`skipping empty hook command in ${path}`);
+              return;
+            }
+            const defaultTimeout = SHUTDOWN_EVENTS.has(event) ? SHUTDOWN_EVENT_TIMEOUT_SEC : DEFAULT_TIMEOUT_SEC;
+            const timeoutSec = Math.max(1, handler.timeout ?? defaultTimeout);
+            const statusMessage = handler.statusMessage ?? null;
+            const key = `${path}:${snakeEvent(event)}:${groupIndex}:${handlerIndex}`;
+            const state = states[key];
+            const currentHash = hookHash(event, matcher, {
+              type: 'command',
+              command: handler.command,
+              timeout: timeoutSec,
+              async: handler.async,
+              ...(statusMessage === null ? {} : { statusMessage }),
+            });
+            const trustedHash = isPlainTable(state) && typeof state['trusted_hash'] === 'string' ? state['trusted_hash'] : null;
+            hooks.push({
+              key,
+              eventName: event,
+              handlerType: 'command',
+              command: handler.command,
+              async: handler.async,
+              matcher,
+              timeoutSec,
+              statusMessage,
+              additionalContextLimit: null,
+              sourcePath: path,
+              source: layer.source,
+              pluginId: null,
+              environmentId: null,
+              displayOrder: hooks.length,
+              enabled: !(isPlainTable(state) && state['enabled'] === false),
+              isManaged: false,
+              currentHash,
+              trustStatus: trustedHash === null ? 'untrusted' : trustedHash === currentHash ? 'trusted' : 'modified',
+            });
+          });
+        });
+      }
+    }
+  }
+  return { hooks, warnings };
+}
+
+async function readHooksJson(
+  path: string,
+  warnings: string[],
+): Promise<{ path: string; events: Map<HookEventName, z.infer<typeof MatcherGroupSchema>[]> } | null> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+    if (code !== 'ENOENT') warnings.push(`failed to read hooks config ${path}: ${String(error)}`);
+    return null;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    warnings.push(`failed to parse hooks config ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    return null;
+  }
+  const file = HooksFileSchema.safeParse(parsed);
+  const events = file.success ? EventsSchema.safeParse(file.data.hooks) : null;
+  if (!file.success || !events?.success) {
+    const issue = (file.success ? events?.error : file.error)?.issues[0]?.message ?? 'invalid hooks file';
+    warnings.push(`failed to parse hooks config ${path}: ${issue}`);
+    return null;
+  }
+  return events.data.size === 0 ? null : { path, events: events.data };
+}
+
+function tomlHooks(
+  layer: HookLayer,
+  warnings: string[],
+): { path: string; events: Map<HookEventName, z.infer<typeof MatcherGroupSchema>[]> } | null {
+  const table = layer.table['hooks'];
+  if (table === undefined) return null;
+  const events = EventsSchema.safeParse(table);
+  if (!events.success) {
+    warnings.push(`failed to parse TOML hooks in ${layer.configPath}: ${events.error.issues[0]?.message ?? 'invalid'}`);
+    return null;
+  }
+  return events.data.size === 0 ? null : { path: layer.configPath, events: events.data };
+}
+
+/** `*` matches everything; anything else is a regular expression. */
+function invalidMatcher(matcher: string): string | null {
+  if (matcher === '*' || matcher === '') return null;
+  try {
+    new RegExp(matcher);
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/** `preToolUse` → `PreToolUse`, the event's key in config.toml and hooks.json. */
+function tomlEventKey(event: HookEventName): string {
+  return event.charAt(0).toUpperCase() + event.slice(1);
+}
+
+/** `preToolUse` → `pre_tool_use`, the event's label in hook keys and hashes. */
+function snakeEvent(event: HookEventName): string {
+  return event.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+}
+
+/**
+ * The reference's trust identity [verified against its answers]: `sha256:` + SHA-256 of the compact, key-sorted
+ * JSON of `{event_name, matcher?, hooks: [normalised handler]}`, so an edit to the command, matcher, timeout or
+ * message changes it and a moved or reformatted hook does not.
+ */
+function hookHash(event: HookEventName, matcher: string | null, handler: Record<string, unknown>): string {
+  const identity: Record<string, unknown> = { event_name: snakeEvent(event), hooks: [handler] };
+  if (matcher !== null) identity['matcher'] = matcher;
+  return `sha256:${createHash('sha256').update(canonicalJson(identity)).digest('hex')}`;
+}

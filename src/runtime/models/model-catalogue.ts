@@ -1,0 +1,171 @@
+import type { ConfigToml } from '../../config/schema.js';
+import { ProviderConfigError, resolveProvider, type Environment, type ResolvedProvider } from '../../model/provider.js';
+import type { Model, ReasoningEffortOption } from '../../protocol/v2/models.js';
+import { DEFAULT_MODEL, DEFAULT_MODEL_PROVIDER } from '../thread-settings.js';
+import { fetchProviderModels, type ProviderModel } from './provider-models.js';
+
+/**
+ * The reference's wording for the efforts every Responses API reasoning model accepts. Used for the configured
+ * model when nothing better is known about it: this server cannot know a custom model's real range.
+ */
+const STANDARD_EFFORTS: readonly ReasoningEffortOption[] = [
+  { reasoningEffort: 'low', description: 'Fast responses with lighter reasoning' },
+  { reasoningEffort: 'medium', description: 'Balances speed and reasoning depth for everyday tasks' },
+  { reasoningEffort: 'high', description: 'Greater reasoning depth for complex problems' },
+];
+const DEFAULT_EFFORT = 'medium';
+
+/** How long one provider's `/models` answer is reused, so that paging through model/list sees one list. */
+const PROVIDER_CACHE_MS = 60_000;
+
+/** The provider named by model/list's `modelProvider` is not configured (the reference's error). */
+export class UnknownModelProviderError extends Error {
+  readonly modelProvider: string;
+
+  constructor(modelProvider: string) {
+    super(
+      `This chat uses model provider “${modelProvider}”, which is no longer configured. Restore this provider’s ` +
+        'configuration to continue.',
+    );
+    this.name = 'UnknownModelProviderError';
+    this.modelProvider = modelProvider;
+  }
+}
+
+export interface ModelCatalogueOptions {
+  /** The live configuration (config writes replace `config`). */
+  readonly config: { readonly config: ConfigToml };
+  readonly env: Environment;
+  readonly fetchTimeoutMs?: number;
+}
+
+/**
+ * The models a client can pick: the configured model first (the one threads run with by default), then whatever
+ * the provider's `GET {base_url}/models` reports. Nothing is invented: a provider that lists nothing leaves just
+ * the configured model. (The reference instead ships OpenAI's own catalogue, which says nothing true about a
+ * custom provider.)
+ */
+export class ModelCatalogue {
+  readonly #options: ModelCatalogueOptions;
+  readonly #cache = new Map<string, { at: number; models: Promise<ProviderModel[]> }>();
+
+  constructor(options: ModelCatalogueOptions) {
+    this.#options = options;
+  }
+
+  /**
+   * Every model of `providerId` (default: the configured provider), hidden ones included.
+   * @throws UnknownModelProviderError when `providerId` names no configured or built-in provider.
+   */
+  async list(providerId?: string | null): Promise<Model[]> {
+    const config = this.#options.config.config;
+    const profile = config.profile === undefined ? undefined : config.profiles?.[config.profile];
+    const configuredProvider = profile?.model_provider ?? config.model_provider ?? DEFAULT_MODEL_PROVIDER;
+    const wanted = providerId ?? configuredProvider;
+    const provider = this.#provider(config, wanted);
+    const reported = provider === null ? [] : await this.#providerModels(provider);
+    const models: Model[] = [];
+    if (wanted === configuredProvider) {
+      const slug = profile?.model ?? config.model ?? DEFAULT_MODEL;
+      const effort = profile?.model_reasoning_effort ?? config.model_reasoning_effort ?? null;
+      models.push(configuredModel(slug, effort, reported.find((model) => model.id === slug)));
+    }
+    for (const model of reported) {
+      if (models.some((known) => known.id === model.id)) continue;
+      models.push(providerModel(model));
+    }
+    return models;
+  }
+
+  /** The provider to ask, or null when it cannot be asked (no credentials); throws for an unknown id. */
+  #provider(config: ConfigToml, id: string): ResolvedProvider | null {
+    // Resolve as if `id` were the configured provider; the active profile must not override the choice.
+    const { profile: _profile, ...withoutProfile } = config;
+    try {
+      const provider = resolveProvider({ ...withoutProfile, model_provider: id }, this.#options.env);
+      // A provider that needs the Codex login and has no key would only answer 401.
+      return provider.requiresOpenaiAuth && provider.bearerToken === null ? null : provider;
+    } catch (error) {
+      if (error instanceof ProviderConfigError && error.code === 'unknownProvider') {
+        throw new UnknownModelProviderError(id);
+      }
+      if (error instanceof ProviderConfigError) return null;
+      throw error;
+    }
+  }
+
+  #providerModels(provider: ResolvedProvider): Promise<ProviderModel[]> {
+    const key = `${provider.id}\n${provider.baseUrl}`;
+    const cached = this.#cache.get(key);
+    if (cached && Date.now() - cached.at < PROVIDER_CACHE_MS) return cached.models;
+    const timeout = this.#options.fetchTimeoutMs;
+    const models = fetchProviderModels(provider, timeout === undefined ? {} : { timeoutMs: timeout });
+    this.#cache.set(key, { at: Date.now(), models });
+    return models;
+  }
+}
+
+function configuredModel(slug: string, effort: string | null, reported: ProviderModel | undefined): Model {
+  const known = reported?.reasoningEfforts.map((level) => ({ reasoningEffort: level.effort, description: level.description }));
+  const efforts = known && known.length > 0 ? known : [...STANDARD_EFFORTS];
+  // The configured effort is what turns will send, so it is always offered.
+  if (effort !== null && !efforts.some((option) => option.reasoningEffort === effort)) {
+    efforts.push({ reasoningEffort: effort, description: 'Configured reasoning effort' });
+  }
+  return baseModel({
+    id: slug,
+    displayName: reported?.displayName ?? slug,
+    description: reported?.description ?? 'The model configured for this server.',
+    hidden: false,
+    isDefault: true,
+    supportedReasoningEfforts: efforts,
+    defaultReasoningEffort: effort ?? reported?.defaultReasoningEffort ?? DEFAULT_EFFORT,
+  });
+}
+
+function providerModel(model: ProviderModel): Model {
+  const efforts = model.reasoningEfforts.map((level) => ({ reasoningEffort: level.effort, description: level.description }));
+  const supported = efforts.length > 0 ? efforts : [...STANDARD_EFFORTS];
+  return baseModel({
+    id: model.id,
+    displayName: model.displayName ?? model.id,
+    description: model.description ?? 'Reported by the model provider.',
+    hidden: model.hidden,
+    isDefault: false,
+    supportedReasoningEfforts: supported,
+    defaultReasoningEffort: model.defaultReasoningEffort ?? DEFAULT_EFFORT,
+  });
+}
+
+/** Every key the reference writes; what this server cannot know (tiers, upgrades, access programs) is empty. */
+function baseModel(fields: {
+  id: string;
+  displayName: string;
+  description: string;
+  hidden: boolean;
+  isDefault: boolean;
+  supportedReasoningEfforts: ReasoningEffortOption[];
+  defaultReasoningEffort: string;
+}): Model {
+  return {
+    id: fields.id,
+    model: fields.id,
+    upgrade: null,
+    upgradeInfo: null,
+    availabilityNux: null,
+    displayName: fields.displayName,
+    description: fields.description,
+    modelSpecialty: null,
+    hidden: fields.hidden,
+    supportedReasoningEfforts: fields.supportedReasoningEfforts,
+    defaultReasoningEffort: fields.defaultReasoningEffort,
+    inputModalities: ['text', 'image'],
+    supportsPersonality: false,
+    multiAgentVersion: null,
+    additionalSpeedTiers: [],
+    serviceTiers: [],
+    defaultServiceTier: null,
+    availableAccessPrograms: null,
+    isDefault: fields.isDefault,
+  };
+}
