@@ -1,34 +1,32 @@
-import { utimes } from 'node:fs/promises';
 import { authJsonApiKeySource } from '../model/auth-json.js';
 import { HttpModelClient } from '../model/client.js';
 import type { ModelClient } from '../model/client.js';
-import type { ResponseItem } from '../model/events.js';
 import { resolveProvider } from '../model/provider.js';
 import type { Environment } from '../model/provider.js';
 import { rolloutPath } from '../persistence/layout.js';
-import { moveFromArchive, moveToArchive } from '../persistence/rollout-writer.js';
 import { appendThreadName } from '../persistence/session-index.js';
 import { readRollout } from '../persistence/rollout-reader.js';
 import type { RolloutContent } from '../persistence/rollout-reader.js';
 import { RolloutWriter } from '../persistence/rollout-writer.js';
 import { formatLineTimestamp } from '../persistence/rollout-schema.js';
 import type { RolloutItem, RolloutLine, SessionMeta } from '../persistence/rollout-schema.js';
-import { ThreadIndex, summarizeThread } from '../persistence/thread-index.js';
+import { ThreadIndex } from '../persistence/thread-index.js';
 import type { ThreadSummary } from '../persistence/thread-index.js';
 import { ServerNotifications } from '../protocol/registry.js';
-import type { SandboxPolicy } from '../protocol/v2/policies.js';
-import type { ThreadTokenUsage } from '../protocol/v2/thread-notifications.js';
 import { uuidv7 } from '../util/ids.js';
 import type { Logger } from '../util/logger.js';
 import { COMPATIBLE_CODEX_VERSION } from '../util/version.js';
 import type { Broadcaster } from './broadcast.js';
 import type { ClientChannel } from './client-channel.js';
 import { IdleUnloader, unloadDelayFromConfig } from './idle-unloader.js';
+import { ThreadCatalogue, loadedThreadSummary } from './thread-catalogue.js';
 import { DEFAULT_BASE_INSTRUCTIONS } from './instructions.js';
 import { LoadedThread } from './loaded-thread.js';
+import type { LoadedThreadInit } from './loaded-thread.js';
 import { sessionMeta } from './rollout-records.js';
 import { turnsFromRollout } from './rollout-turns.js';
 import { shareAgentMessageText } from './shared-text.js';
+import { historyFromRollout, settingsFromRollout, tokenUsageFromRollout } from './thread-from-rollout.js';
 import {
   forkLines,
   forkRefusals,
@@ -39,8 +37,7 @@ import {
 } from './thread-fork.js';
 import type { ForkedThread, ThreadForkRequest } from './thread-fork.js';
 import { ReadStateStore } from './read-state.js';
-import { ThreadRequestError } from './thread-request-error.js';
-import { resolveThreadSettings, sandboxPolicyFor } from './thread-settings.js';
+import { resolveThreadSettings } from './thread-settings.js';
 import type { SessionOverrides, ThreadSettings } from './thread-settings.js';
 import { detectBubblewrap } from '../tools/sandbox/detect-bubblewrap.js';
 import type { SandboxSupport } from '../tools/sandbox/detect-bubblewrap.js';
@@ -163,8 +160,7 @@ export class ThreadManager {
               forkedFromId: null,
             }),
           });
-    const thread = new LoadedThread({
-      everyone: this.#options.broadcaster,
+    const thread = this.#register({
       id,
       createdAtMs,
       updatedAtMs: createdAtMs,
@@ -182,7 +178,6 @@ export class ThreadManager {
       turns: [],
       tokenUsage: null,
     });
-    this.#loaded.set(id, thread);
     this.subscribe(thread, caller.channel);
     return thread;
   }
@@ -210,8 +205,7 @@ export class ThreadManager {
     const writer = await RolloutWriter.resume(summary.path);
     const settings = settingsFromRollout(content, this.#options, overrides);
     const history = historyFromRollout(content);
-    const thread = new LoadedThread({
-      everyone: this.#options.broadcaster,
+    const thread = this.#register({
       id: summary.threadId,
       createdAtMs: summary.createdAtMs,
       updatedAtMs: summary.updatedAtMs,
@@ -229,6 +223,12 @@ export class ThreadManager {
       turns: shareAgentMessageText(history, turnsFromRollout(content.lines)),
       tokenUsage: tokenUsageFromRollout(content),
     });
+    return thread;
+  }
+
+  /** A new loaded thread, kept in memory from now on; its status reaches every connection. */
+  #register(init: Omit<LoadedThreadInit, 'everyone'>): LoadedThread {
+    const thread = new LoadedThread({ ...init, everyone: this.#options.broadcaster });
     this.#loaded.set(thread.id, thread);
     return thread;
   }
@@ -279,24 +279,7 @@ export class ThreadManager {
       name: thread.name,
     });
     if (existing) return;
-    this.index.upsert(
-      summarizeThread({
-        path: thread.rolloutPath,
-        meta: sessionMeta({
-          threadId: thread.id,
-          createdAtMs: thread.createdAtMs,
-          settings: thread.settings,
-          originator: thread.originator,
-          baseInstructions: thread.baseInstructions,
-          forkedFromId: thread.forkedFromId,
-        }),
-        archived: false,
-        preview: thread.preview,
-        model: thread.settings.model,
-        updatedAtMs: thread.updatedAtMs,
-        name: thread.name,
-      }),
-    );
+    this.index.upsert(loadedThreadSummary(thread, thread.rolloutPath));
   }
 
   /**
@@ -331,8 +314,20 @@ export class ThreadManager {
   // thread/unsubscribe, thread/name/set, thread/archive, thread/unarchive, and the idle unload.
 
   #idleUnloader: IdleUnloader | undefined;
-  /** Renames, archives and unarchives run one at a time, as the reference serializes them (a single permit). */
-  #catalogTail: Promise<unknown> = Promise.resolve();
+  readonly #catalogue = new ThreadCatalogue({
+    codexHome: () => this.codexHome,
+    index: () => this.index,
+    loaded: (id) => this.#loaded.get(id),
+    materialize: async (thread) => {
+      if (thread.writer === null) return;
+      await thread.writer.materialize();
+      this.#indexThread(thread);
+    },
+    unload: async (thread) => {
+      this.#idleUnloader?.forget(thread.id);
+      await this.unload(thread, { announceClosed: false });
+    },
+  });
 
   /** Every initialized connection (thread-list notifications go to all of them, subscribed or not). */
   get broadcaster(): Broadcaster {
@@ -349,81 +344,19 @@ export class ThreadManager {
     return true;
   }
 
-  /**
-   * thread/name/set: appends the name to `session_index.jsonl` (as the reference does), then shows it on the
-   * loaded thread and in the index. A loaded thread that has had no turn gets its rollout first, as in the
-   * reference, so that the named thread outlives an unload or a restart. `name` is already normalized.
-   * @throws ThreadRequestError for an ephemeral, unknown or archived thread (the reference's texts).
-   */
+  /** thread/name/set (see ThreadCatalogue.setThreadName). */
   setThreadName(id: string, name: string): Promise<void> {
-    return this.#oneAtATime(async () => {
-      const loaded = this.#loaded.get(id);
-      if (loaded?.ephemeral === true) {
-        throw new ThreadRequestError(`ephemeral thread does not support metadata updates: ${id}`);
-      }
-      if (loaded !== undefined) await this.#materialize(loaded);
-      const summary = await this.index.get(id);
-      if (summary === undefined || summary.archived) throw new ThreadRequestError(`no rollout found for thread id ${id}`);
-      await appendThreadName(this.codexHome, id, name);
-      if (loaded !== undefined) loaded.name = name;
-      this.index.update(id, { name });
-    });
+    return this.#catalogue.setThreadName(id, name);
   }
 
-  /**
-   * thread/archive: unloads the thread if it is loaded (a running turn is interrupted first; every connection
-   * hears `thread/status/changed notLoaded`, no `thread/closed`), then moves its rollout to archived_sessions/.
-   * A loaded thread that has had no turn gets its rollout first, as in the reference. Threads spawned by it
-   * would be archived too in the reference; this server spawns none.
-   * @throws ThreadRequestError `no rollout found for thread id <id>` for an unknown, ephemeral or archived thread.
-   */
+  /** thread/archive (see ThreadCatalogue.archive). */
   archive(id: string): Promise<void> {
-    return this.#oneAtATime(async () => {
-      const loaded = this.#loaded.get(id);
-      if (loaded !== undefined) {
-        if (loaded.ephemeral) throw new ThreadRequestError(`no rollout found for thread id ${id}`);
-        await this.#materialize(loaded);
-        this.#idleUnloader?.forget(id);
-        await this.unload(loaded, { announceClosed: false });
-      }
-      const summary = await this.index.get(id);
-      if (summary === undefined || summary.archived) throw new ThreadRequestError(`no rollout found for thread id ${id}`);
-      const path = await moveToArchive(this.codexHome, summary.path);
-      this.index.update(id, { path, archived: true });
-    });
+    return this.#catalogue.archive(id);
   }
 
-  /**
-   * thread/unarchive: moves the rollout back under sessions/ and returns the thread's summary. The file's
-   * mtime is set to now, as the reference does, so the thread sorts as just updated.
-   * @throws ThreadRequestError `no archived rollout found for thread id <id>` when it is not archived.
-   */
+  /** thread/unarchive (see ThreadCatalogue.unarchive). */
   unarchive(id: string): Promise<ThreadSummary> {
-    return this.#oneAtATime(async () => {
-      const summary = await this.index.get(id);
-      if (summary === undefined || !summary.archived) {
-        throw new ThreadRequestError(`no archived rollout found for thread id ${id}`);
-      }
-      const path = await moveFromArchive(this.codexHome, summary.path);
-      const now = new Date();
-      await utimes(path, now, now);
-      const patch = { path, archived: false, updatedAtMs: now.getTime() };
-      this.index.update(id, patch);
-      return { ...summary, ...patch };
-    });
-  }
-
-  /** Writes a loaded thread's rollout (session_meta only) if it has none yet, and indexes it. */
-  async #materialize(thread: LoadedThread): Promise<void> {
-    if (thread.writer === null) return;
-    await thread.writer.materialize();
-    this.#indexThread(thread);
-  }
-
-  #oneAtATime<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.#catalogTail.then(task);
-    this.#catalogTail = run.catch(() => {});
-    return run;
+    return this.#catalogue.unarchive(id);
   }
 
   #idle(): IdleUnloader {
@@ -501,8 +434,7 @@ export class ThreadManager {
       await (items.length > 0 ? writer.appendBatch(items) : writer.materialize());
       if (name !== null) await appendThreadName(this.codexHome, id, name);
     }
-    const thread = new LoadedThread({
-      everyone: this.#options.broadcaster,
+    const thread = this.#register({
       id,
       createdAtMs,
       updatedAtMs: createdAtMs,
@@ -520,7 +452,6 @@ export class ThreadManager {
       turns: turnsFromRollout(forkContent.lines),
       tokenUsage: tokenUsageFromRollout(forkContent),
     });
-    this.#loaded.set(id, thread);
     this.#indexThread(thread);
     this.subscribe(thread, caller.channel);
     return { thread, paginated, tokenUsageTurnId: lastUsageTurnId(lines) };
@@ -542,103 +473,4 @@ export class ThreadManager {
       throw error;
     }
   }
-}
-
-/** The conversation a resumed thread continues: every response item, as sent to the model. */
-function historyFromRollout(content: RolloutContent): ResponseItem[] {
-  let history: ResponseItem[] = [];
-  for (const line of content.lines) {
-    if (line.type === 'response_item') {
-      const { internal_chat_message_metadata_passthrough: _omitted, ...item } = line.payload;
-      history.push(item as ResponseItem);
-    } else if (line.type === 'compacted' && line.payload.replacement_history) {
-      history = line.payload.replacement_history.map((item) => ({ ...item }) as ResponseItem);
-    }
-  }
-  return history;
-}
-
-/** The thread's token usage as of its last `token_count` event. */
-function tokenUsageFromRollout(content: RolloutContent): ThreadTokenUsage | null {
-  for (let i = content.lines.length - 1; i >= 0; i--) {
-    const line = content.lines[i];
-    if (line?.type !== 'event_msg' || line.payload.type !== 'token_count') continue;
-    const info = line.payload['info'] as Record<string, unknown> | null | undefined;
-    if (!info) continue;
-    const total = wireUsage(info['total_token_usage']);
-    const last = wireUsage(info['last_token_usage']);
-    if (total === null || last === null) continue;
-    const window = info['model_context_window'];
-    return { total, last, modelContextWindow: typeof window === 'number' ? window : null };
-  }
-  return null;
-}
-
-function wireUsage(value: unknown): ThreadTokenUsage['total'] | null {
-  if (typeof value !== 'object' || value === null) return null;
-  const usage = value as Record<string, unknown>;
-  const number = (key: string) => (typeof usage[key] === 'number' ? (usage[key] as number) : 0);
-  return {
-    totalTokens: number('total_tokens'),
-    inputTokens: number('input_tokens'),
-    cachedInputTokens: number('cached_input_tokens'),
-    cacheWriteInputTokens: number('cache_write_input_tokens'),
-    outputTokens: number('output_tokens'),
-    reasoningOutputTokens: number('reasoning_output_tokens'),
-  };
-}
-
-/**
- * A stored thread's settings: config.toml's, then what its rollout says it last ran with (cwd, model,
- * approval and sandbox policy of the last turn_context), then the resume overrides.
- */
-function settingsFromRollout(
-  content: RolloutContent,
-  options: ThreadManagerOptions,
-  overrides: SessionOverrides,
-): ThreadSettings {
-  let lastContext: Record<string, unknown> | undefined;
-  for (const line of content.lines) if (line.type === 'turn_context') lastContext = line.payload;
-  const persisted: SessionOverrides = {
-    cwd: typeof lastContext?.['cwd'] === 'string' ? lastContext['cwd'] : content.meta.cwd,
-    ...(typeof lastContext?.['model'] === 'string' ? { model: lastContext['model'] } : {}),
-    ...(content.meta.model_provider ? { modelProvider: content.meta.model_provider } : {}),
-    runtimeWorkspaceRoots: content.meta.runtime_workspace_roots ?? null,
-  };
-  const settings = resolveThreadSettings(
-    options.config.table,
-    { ...persisted, ...definedOnly(overrides) },
-    options.serverCwd,
-  );
-  const approval = lastContext?.['approval_policy'];
-  const sandbox = sandboxFromRollout(lastContext?.['sandbox_policy'], settings);
-  const effort = lastContext?.['effort'];
-  return {
-    ...settings,
-    ...(overrides.approvalPolicy == null && (approval === 'untrusted' || approval === 'on-request' || approval === 'never')
-      ? { approvalPolicy: approval }
-      : {}),
-    ...(overrides.sandbox == null && sandbox !== null ? { sandboxPolicy: sandbox, activePermissionProfile: null } : {}),
-    ...(overrides.config?.['model_reasoning_effort'] === undefined && typeof effort === 'string'
-      ? { reasoningEffort: effort }
-      : {}),
-  };
-}
-
-function sandboxFromRollout(value: unknown, settings: ThreadSettings): SandboxPolicy | null {
-  if (typeof value !== 'object' || value === null) return null;
-  switch ((value as { type?: unknown }).type) {
-    case 'read-only':
-      return sandboxPolicyFor('read-only', settings.config);
-    case 'workspace-write':
-      return sandboxPolicyFor('workspace-write', settings.config);
-    case 'danger-full-access':
-      return sandboxPolicyFor('danger-full-access', settings.config);
-    default:
-      return null;
-  }
-}
-
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== null)) as Partial<T>;
 }

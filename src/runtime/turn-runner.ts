@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { extname } from 'node:path';
 import type { ModelClient, RetryInfo } from '../model/client.js';
 import { ModelError } from '../model/errors.js';
 import type { ModelEvent, ResponseItem, TokenUsage } from '../model/events.js';
@@ -8,17 +6,19 @@ import type { RolloutItem } from '../persistence/rollout-schema.js';
 import { ServerNotifications } from '../protocol/registry.js';
 import type { ThreadItem } from '../protocol/v2/items.js';
 import { UNREPORTED_RATE_LIMITS } from '../protocol/v2/rate-limits.js';
-import type { TokenUsageBreakdown } from '../protocol/v2/thread-notifications.js';
 import type { Turn, TurnError } from '../protocol/v2/turn.js';
 import type { UserInput } from '../protocol/v2/user-input.js';
 import { uuidv7 } from '../util/ids.js';
 import type { Logger } from '../util/logger.js';
 import { environmentContext, localEnvironmentFacts } from './instructions.js';
+import { LiveItems } from './live-items.js';
 import type { ActiveTurn, LoadedThread } from './loaded-thread.js';
 import * as records from './rollout-records.js';
+import { addUsage, breakdown } from './token-usage.js';
 import { toolCallOf, toolOutputItem } from './tools/tool-call.js';
 import type { ToolCall } from './tools/tool-call.js';
 import type { ToolContext, ToolHandler } from './tools/tool-context.js';
+import { modelContent, previewOf } from './user-input-content.js';
 
 /** What a turn needs from the server around it. */
 export interface TurnDependencies {
@@ -446,166 +446,6 @@ class TurnRun {
   }
 }
 
-/**
- * The items of one model response being streamed: started on `output_item.added`, fed by deltas, completed
- * on `output_item.done`. Messages become agentMessage items, reasoning becomes reasoning items; other kinds
- * (tool calls) have no live item yet.
- */
-class LiveItems {
-  readonly #thread: LoadedThread;
-  readonly #turnId: string;
-  readonly #items = new Map<string, { startedAtMs: number; summary: string[]; content: string[]; text: string }>();
-
-  constructor(thread: LoadedThread, turnId: string) {
-    this.#thread = thread;
-    this.#turnId = turnId;
-  }
-
-  started(raw: ResponseItem): void {
-    const id = itemIdOf(raw);
-    if (id === null || (raw.type !== 'message' && raw.type !== 'reasoning') || this.#items.has(id)) return;
-    const startedAtMs = Date.now();
-    this.#items.set(id, { startedAtMs, summary: [], content: [], text: '' });
-    const item: ThreadItem =
-      raw.type === 'message'
-        ? agentMessageItem(id, '', raw, startedAtMs, null)
-        : { type: 'reasoning', id, summary: [], content: [], startedAtMs, completedAtMs: null };
-    this.#thread.emit(ServerNotifications.itemStarted, {
-      item,
-      threadId: this.#thread.id,
-      turnId: this.#turnId,
-      startedAtMs,
-    });
-  }
-
-  textDelta(itemId: string | null, delta: string): void {
-    const live = itemId === null ? undefined : this.#items.get(itemId);
-    if (live === undefined || itemId === null) return;
-    live.text += delta;
-    this.#thread.emit(ServerNotifications.agentMessageDelta, {
-      threadId: this.#thread.id,
-      turnId: this.#turnId,
-      itemId,
-      delta,
-    });
-  }
-
-  summaryPartAdded(itemId: string | null, summaryIndex: number): void {
-    const live = itemId === null ? undefined : this.#items.get(itemId);
-    if (live === undefined || itemId === null) return;
-    this.#thread.emit(ServerNotifications.reasoningSummaryPartAdded, {
-      threadId: this.#thread.id,
-      turnId: this.#turnId,
-      itemId,
-      summaryIndex,
-    });
-  }
-
-  summaryDelta(itemId: string | null, summaryIndex: number, delta: string): void {
-    const live = itemId === null ? undefined : this.#items.get(itemId);
-    if (live === undefined || itemId === null) return;
-    this.#thread.emit(ServerNotifications.reasoningSummaryTextDelta, {
-      threadId: this.#thread.id,
-      turnId: this.#turnId,
-      itemId,
-      delta,
-      summaryIndex,
-    });
-  }
-
-  contentDelta(itemId: string | null, contentIndex: number, delta: string): void {
-    const live = itemId === null ? undefined : this.#items.get(itemId);
-    if (live === undefined || itemId === null) return;
-    this.#thread.emit(ServerNotifications.reasoningTextDelta, {
-      threadId: this.#thread.id,
-      turnId: this.#turnId,
-      itemId,
-      delta,
-      contentIndex,
-    });
-  }
-
-  /** The finished protocol item of a done output item (started now if it never was), or null for tool calls. */
-  completed(raw: ResponseItem): ThreadItem | null {
-    const id = itemIdOf(raw);
-    if (id === null || (raw.type !== 'message' && raw.type !== 'reasoning')) return null;
-    if (raw.type === 'message' && raw['role'] !== 'assistant') return null;
-    if (!this.#items.has(id)) this.started(raw);
-    const live = this.#items.get(id);
-    this.#items.delete(id);
-    const startedAtMs = live?.startedAtMs ?? Date.now();
-    const completedAtMs = Date.now();
-    const item: ThreadItem =
-      raw.type === 'message'
-        ? agentMessageItem(id, outputText(raw), raw, startedAtMs, completedAtMs)
-        : {
-            type: 'reasoning',
-            id,
-            summary: textsOf(raw['summary'], 'summary_text'),
-            content: textsOf(raw['content'], 'reasoning_text'),
-            startedAtMs,
-            completedAtMs,
-          };
-    this.#thread.emit(ServerNotifications.itemCompleted, {
-      item,
-      threadId: this.#thread.id,
-      turnId: this.#turnId,
-      ...(item.type === 'agentMessage' ? { contentTokenCount: null } : {}),
-      completedAtMs,
-    });
-    return item;
-  }
-
-  /** A stream retry abandons whatever was in progress; the next attempt starts its items again. */
-  reset(): void {
-    this.#items.clear();
-  }
-}
-
-function agentMessageItem(
-  id: string,
-  text: string,
-  raw: ResponseItem,
-  startedAtMs: number,
-  completedAtMs: number | null,
-): ThreadItem {
-  const phase = raw['phase'];
-  return {
-    type: 'agentMessage',
-    id,
-    text,
-    phase: phase === 'commentary' || phase === 'final_answer' ? phase : null,
-    moderation: null,
-    memoryCitation: null,
-    delivery: null,
-    questions: null,
-    startedAtMs,
-    completedAtMs,
-  };
-}
-
-function itemIdOf(raw: ResponseItem): string | null {
-  const id = raw['id'];
-  return typeof id === 'string' && id !== '' ? id : null;
-}
-
-/** The message's text; a one-part message yields the very string history holds, so the two share memory. */
-function outputText(raw: ResponseItem): string {
-  const texts = textsOf(raw['content'], 'output_text');
-  return texts.length === 1 ? (texts[0] as string) : texts.join('');
-}
-
-function textsOf(parts: unknown, type: string): string[] {
-  if (!Array.isArray(parts)) return [];
-  const texts: string[] = [];
-  for (const part of parts as unknown[]) {
-    if (typeof part !== 'object' || part === null) continue;
-    const { type: partType, text } = part as { type?: unknown; text?: unknown };
-    if (partType === type && typeof text === 'string') texts.push(text);
-  }
-  return texts;
-}
-
 function developerMessage(text: string): ResponseItem {
   return { type: 'message', role: 'developer', content: [{ type: 'input_text', text }] };
 }
@@ -614,83 +454,6 @@ function developerMessage(text: string): ResponseItem {
 function withTurnMetadata(item: ResponseItem, turnId: string): ResponseItem {
   if (item.type !== 'message') return item;
   return { ...item, internal_chat_message_metadata_passthrough: { turn_id: turnId } };
-}
-
-const IMAGE_TYPES: Readonly<Record<string, string>> = {
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-};
-
-/** User input as Responses-API message content. Local images are inlined as data URLs. */
-async function modelContent(input: readonly UserInput[]): Promise<Record<string, unknown>[]> {
-  const content: Record<string, unknown>[] = [];
-  for (const part of input) {
-    switch (part.type) {
-      case 'text':
-        content.push({ type: 'input_text', text: part.text });
-        break;
-      case 'image':
-        content.push(
-          part.url === undefined
-            ? { type: 'input_image', file_id: part.fileId }
-            : { type: 'input_image', image_url: part.url, ...(part.detail ? { detail: part.detail } : {}) },
-        );
-        break;
-      case 'localImage': {
-        const mime = IMAGE_TYPES[extname(part.path).toLowerCase()];
-        try {
-          if (mime === undefined) throw new Error('unsupported image type');
-          const data = await readFile(part.path);
-          content.push({ type: 'input_image', image_url: `data:${mime};base64,${data.toString('base64')}` });
-        } catch (error) {
-          content.push({ type: 'input_text', text: `[image ${part.path} could not be read: ${String(error)}]` });
-        }
-        break;
-      }
-      case 'skill':
-      case 'mention':
-        content.push({ type: 'input_text', text: `[${part.type} ${part.name}: ${part.path}]` });
-        break;
-      case 'audio':
-      case 'localAudio':
-        content.push({ type: 'input_text', text: '[audio input is not supported by this server]' });
-        break;
-    }
-  }
-  return content;
-}
-
-/** A thread's preview: its first user message's text. */
-export function previewOf(input: readonly UserInput[]): string {
-  return input
-    .flatMap((part) => (part.type === 'text' ? [part.text] : []))
-    .join('\n');
-}
-
-function breakdown(usage: TokenUsage | null): TokenUsageBreakdown {
-  return {
-    totalTokens: usage?.totalTokens ?? 0,
-    inputTokens: usage?.inputTokens ?? 0,
-    cachedInputTokens: usage?.cachedInputTokens ?? 0,
-    cacheWriteInputTokens: 0,
-    outputTokens: usage?.outputTokens ?? 0,
-    reasoningOutputTokens: usage?.reasoningOutputTokens ?? 0,
-  };
-}
-
-function addUsage(total: TokenUsageBreakdown | null, last: TokenUsageBreakdown): TokenUsageBreakdown {
-  if (total === null) return last;
-  return {
-    totalTokens: total.totalTokens + last.totalTokens,
-    inputTokens: total.inputTokens + last.inputTokens,
-    cachedInputTokens: total.cachedInputTokens + last.cachedInputTokens,
-    cacheWriteInputTokens: total.cacheWriteInputTokens + last.cacheWriteInputTokens,
-    outputTokens: total.outputTokens + last.outputTokens,
-    reasoningOutputTokens: total.reasoningOutputTokens + last.reasoningOutputTokens,
-  };
 }
 
 /** A turn failure as the protocol reports it. */

@@ -126,3 +126,6 @@ export async function waitUntilGone(pids: readonly number[], timeoutMs = WAIT_MS
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+/** Text as `command/exec/write`'s `deltaBase64`. */
+export const b64 = (text: string): string => Buffer.from(text).toString('base64');

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   FULL_ACCESS,
+  b64,
   call,
   deltasOf,
   errorOf,
@@ -12,8 +13,6 @@ import {
   streamedText,
   waitForOutput,
 } from './exec-rig.js';
-
-const b64 = (text: string) => Buffer.from(text).toString('base64');
 
 /** `command/exec` with `tty` (PROTOCOL §3.2): a pseudo-terminal that streams, takes input and can be resized. */
 describe('command/exec, tty', () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   FULL_ACCESS,
+  b64,
   call,
   deltasOf,
   errorOf,
@@ -12,8 +13,6 @@ import {
   streamedText,
   waitForOutput,
 } from './exec-rig.js';
-
-const b64 = (text: string) => Buffer.from(text).toString('base64');
 
 /** Streaming output and stdin of `command/exec` (PROTOCOL §3.2). */
 describe('command/exec, streaming', () => {

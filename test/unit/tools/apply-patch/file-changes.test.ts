@@ -5,33 +5,13 @@ import { FileUpdateChangeSchema } from '../../../../src/protocol/v2/items-tools.
 import { fileUpdateChanges } from '../../../../src/tools/apply-patch/file-changes.js';
 import { parsePatch } from '../../../../src/tools/apply-patch/parser.js';
 import { planPatch } from '../../../../src/tools/apply-patch/plan.js';
-import { envelope, makeWorkspace } from './workspace.js';
+import { MIXED_PATCH, MIXED_WORKSPACE, envelope, makeWorkspace } from './workspace.js';
 
 describe('fileUpdateChanges', () => {
   // Expected values are what 0.169.0 put in item/started and item/completed for the same patch.
   it('gives absolute paths sorted, contents for add and delete, one-line-context hunks for updates', async (t) => {
-    const cwd = await makeWorkspace(t, { 'upd.txt': 'foo\nbar\nbaz\nqux\n', 'del.txt': 'gone\n', 'mv.txt': 'a\nb\n' });
-    const plan = await planPatch(
-      parsePatch(
-        envelope(
-          '*** Add File: sub/new.txt',
-          '+hello',
-          '+world',
-          '*** Update File: upd.txt',
-          '@@',
-          ' foo',
-          '-bar',
-          '+BAR',
-          '*** Delete File: del.txt',
-          '*** Update File: mv.txt',
-          '*** Move to: moved/mv2.txt',
-          '@@',
-          '-b',
-          '+B',
-        ),
-      ),
-      cwd,
-    );
+    const cwd = await makeWorkspace(t, MIXED_WORKSPACE);
+    const plan = await planPatch(parsePatch(MIXED_PATCH), cwd);
     const changes = fileUpdateChanges(plan);
     assert.deepEqual(changes, [
       { path: join(cwd, 'del.txt'), kind: { type: 'delete' }, diff: 'gone\n' },

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { TurnDiffTracker } from '../../../../src/tools/apply-patch/turn-diff-tracker.js';
 import { gitBlobOid } from '../../../../src/tools/apply-patch/unified-diff.js';
-import { applyPatchText, envelope, makeWorkspace } from './workspace.js';
+import { MIXED_PATCH, MIXED_WORKSPACE, applyPatchText, envelope, makeWorkspace } from './workspace.js';
 
 /** Applies `patch` in `cwd` and records it in `tracker`, as the agent loop does after a successful patch. */
 async function applyAndTrack(tracker: TurnDiffTracker, patch: string, cwd: string): Promise<void> {
@@ -14,29 +14,10 @@ async function applyAndTrack(tracker: TurnDiffTracker, patch: string, cwd: strin
 describe('TurnDiffTracker', () => {
   // The expected texts are the `turn/diff/updated` diffs 0.169.0 sent for the same patches.
   it('renders adds, deletes, updates and moves as a git diff sorted by path', async (t) => {
-    const cwd = await makeWorkspace(t, { 'upd.txt': 'foo\nbar\nbaz\nqux\n', 'del.txt': 'gone\n', 'mv.txt': 'a\nb\n' });
+    const cwd = await makeWorkspace(t, MIXED_WORKSPACE);
     const tracker = new TurnDiffTracker(cwd);
     assert.equal(tracker.unifiedDiff(), null);
-    await applyAndTrack(
-      tracker,
-      envelope(
-        '*** Add File: sub/new.txt',
-        '+hello',
-        '+world',
-        '*** Update File: upd.txt',
-        '@@',
-        ' foo',
-        '-bar',
-        '+BAR',
-        '*** Delete File: del.txt',
-        '*** Update File: mv.txt',
-        '*** Move to: moved/mv2.txt',
-        '@@',
-        '-b',
-        '+B',
-      ),
-      cwd,
-    );
+    await applyAndTrack(tracker, MIXED_PATCH, cwd);
     assert.equal(
       tracker.unifiedDiff(),
       [

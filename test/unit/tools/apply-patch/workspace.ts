@@ -40,3 +40,22 @@ export async function applyPatchText(patch: string, cwd: string): Promise<PatchP
 export function envelope(...lines: string[]): string {
   return ['*** Begin Patch', ...lines, '*** End Patch', ''].join('\n');
 }
+
+/** A workspace and a patch that exercise every operation at once: add, update, delete, and a move with an edit. */
+export const MIXED_WORKSPACE = { 'upd.txt': 'foo\nbar\nbaz\nqux\n', 'del.txt': 'gone\n', 'mv.txt': 'a\nb\n' };
+export const MIXED_PATCH = envelope(
+  '*** Add File: sub/new.txt',
+  '+hello',
+  '+world',
+  '*** Update File: upd.txt',
+  '@@',
+  ' foo',
+  '-bar',
+  '+BAR',
+  '*** Delete File: del.txt',
+  '*** Update File: mv.txt',
+  '*** Move to: moved/mv2.txt',
+  '@@',
+  '-b',
+  '+B',
+);

@@ -1,0 +1,121 @@
+import { utimes } from 'node:fs/promises';
+import { moveFromArchive, moveToArchive } from '../persistence/rollout-writer.js';
+import { appendThreadName } from '../persistence/session-index.js';
+import { summarizeThread } from '../persistence/thread-index.js';
+import type { ThreadIndex, ThreadSummary } from '../persistence/thread-index.js';
+import type { LoadedThread } from './loaded-thread.js';
+import { sessionMeta } from './rollout-records.js';
+import { ThreadRequestError } from './thread-request-error.js';
+
+/** What the catalogue needs from the thread manager. */
+export interface CatalogueHost {
+  codexHome(): string;
+  index(): ThreadIndex;
+  loaded(id: string): LoadedThread | undefined;
+  /** Writes a loaded thread's rollout (session_meta only) if it has none yet, and indexes it. */
+  materialize(thread: LoadedThread): Promise<void>;
+  /** Unloads a thread for good (archive): no idle unload pending, no `thread/closed`. */
+  unload(thread: LoadedThread): Promise<void>;
+}
+
+/**
+ * The operations on a thread's place in the catalogue of stored threads: its name, and whether it is archived.
+ * They run one at a time, as the reference serializes them (a single permit).
+ */
+export class ThreadCatalogue {
+  readonly #host: CatalogueHost;
+  #tail: Promise<unknown> = Promise.resolve();
+
+  constructor(host: CatalogueHost) {
+    this.#host = host;
+  }
+
+  /**
+   * thread/name/set: appends the name to `session_index.jsonl` (as the reference does), then shows it on the
+   * loaded thread and in the index. A loaded thread that has had no turn gets its rollout first, as in the
+   * reference, so that the named thread outlives an unload or a restart. `name` is already normalized.
+   * @throws ThreadRequestError for an ephemeral, unknown or archived thread (the reference's texts).
+   */
+  setThreadName(id: string, name: string): Promise<void> {
+    return this.#oneAtATime(async () => {
+      const loaded = this.#host.loaded(id);
+      if (loaded?.ephemeral === true) {
+        throw new ThreadRequestError(`ephemeral thread does not support metadata updates: ${id}`);
+      }
+      if (loaded !== undefined) await this.#host.materialize(loaded);
+      const summary = await this.#host.index().get(id);
+      if (summary === undefined || summary.archived) throw new ThreadRequestError(`no rollout found for thread id ${id}`);
+      await appendThreadName(this.#host.codexHome(), id, name);
+      if (loaded !== undefined) loaded.name = name;
+      this.#host.index().update(id, { name });
+    });
+  }
+
+  /**
+   * thread/archive: unloads the thread if it is loaded (a running turn is interrupted first; every connection
+   * hears `thread/status/changed notLoaded`, no `thread/closed`), then moves its rollout to archived_sessions/.
+   * A loaded thread that has had no turn gets its rollout first, as in the reference. Threads spawned by it
+   * would be archived too in the reference; this server spawns none.
+   * @throws ThreadRequestError `no rollout found for thread id <id>` for an unknown, ephemeral or archived thread.
+   */
+  archive(id: string): Promise<void> {
+    return this.#oneAtATime(async () => {
+      const loaded = this.#host.loaded(id);
+      if (loaded !== undefined) {
+        if (loaded.ephemeral) throw new ThreadRequestError(`no rollout found for thread id ${id}`);
+        await this.#host.materialize(loaded);
+        await this.#host.unload(loaded);
+      }
+      const summary = await this.#host.index().get(id);
+      if (summary === undefined || summary.archived) throw new ThreadRequestError(`no rollout found for thread id ${id}`);
+      const path = await moveToArchive(this.#host.codexHome(), summary.path);
+      this.#host.index().update(id, { path, archived: true });
+    });
+  }
+
+  /**
+   * thread/unarchive: moves the rollout back under sessions/ and returns the thread's summary. The file's
+   * mtime is set to now, as the reference does, so the thread sorts as just updated.
+   * @throws ThreadRequestError `no archived rollout found for thread id <id>` when it is not archived.
+   */
+  unarchive(id: string): Promise<ThreadSummary> {
+    return this.#oneAtATime(async () => {
+      const summary = await this.#host.index().get(id);
+      if (summary === undefined || !summary.archived) {
+        throw new ThreadRequestError(`no archived rollout found for thread id ${id}`);
+      }
+      const path = await moveFromArchive(this.#host.codexHome(), summary.path);
+      const now = new Date();
+      await utimes(path, now, now);
+      const patch = { path, archived: false, updatedAtMs: now.getTime() };
+      this.#host.index().update(id, patch);
+      return { ...summary, ...patch };
+    });
+  }
+
+  #oneAtATime<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#tail.then(task);
+    this.#tail = run.catch(() => {});
+    return run;
+  }
+}
+
+/** A loaded thread's summary for thread/list's index (once its rollout exists). */
+export function loadedThreadSummary(thread: LoadedThread, path: string): ThreadSummary {
+  return summarizeThread({
+    path,
+    meta: sessionMeta({
+      threadId: thread.id,
+      createdAtMs: thread.createdAtMs,
+      settings: thread.settings,
+      originator: thread.originator,
+      baseInstructions: thread.baseInstructions,
+      forkedFromId: thread.forkedFromId,
+    }),
+    archived: false,
+    preview: thread.preview,
+    model: thread.settings.model,
+    updatedAtMs: thread.updatedAtMs,
+    name: thread.name,
+  });
+}
