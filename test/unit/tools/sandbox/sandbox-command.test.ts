@@ -87,12 +87,12 @@ function bwrapWorksHere(): boolean {
 
 let root: string;
 let support: SandboxSupport;
-let skipReason: string | false = false;
+let bwrapProblem: string | false = false;
 
 before(async () => {
   root = await realpath(await mkdtemp(join(tmpdir(), 'sandbox-test-')));
   support = await detectBubblewrap();
-  if (!support.available) skipReason = `no usable bubblewrap here: ${support.reason}`;
+  if (!support.available) bwrapProblem = `no usable bubblewrap here: ${support.reason}`;
 });
 
 after(async () => {
@@ -106,10 +106,9 @@ async function freshDir(name: string): Promise<string> {
   return dir;
 }
 
-function skipWithoutBwrap(t: TestContext): boolean {
-  if (skipReason === false) return false;
-  t.skip(skipReason);
-  return true;
+/** The sandbox tests need a working bubblewrap (.ci/run installs it): without one they fail, never skip. */
+function requireBwrap(): void {
+  if (bwrapProblem !== false) assert.fail(bwrapProblem);
 }
 
 describe('sandboxCommand', () => {
@@ -147,7 +146,8 @@ describe('sandboxCommand', () => {
   });
 
   it('wraps restrictive policies in bwrap', (t) => {
-    if (skipWithoutBwrap(t) || !support.available) return;
+    requireBwrap();
+    assert.ok(support.available);
     const command = sandboxCommand(['/bin/true'], { policy: READ_ONLY, cwd: root, support });
     command.release();
     assert.equal(command.file, support.path);
@@ -157,7 +157,7 @@ describe('sandboxCommand', () => {
 
   describe('read-only', () => {
     it('fails a write and leaves the file unchanged, while reading works', async (t) => {
-      if (skipWithoutBwrap(t)) return;
+      requireBwrap();
       const dir = await freshDir('read-only');
       const file = join(dir, 'file.txt');
       await writeFile(file, 'original\n');
@@ -176,7 +176,7 @@ describe('sandboxCommand', () => {
     });
 
     it('keeps /tmp read-only too', async (t) => {
-      if (skipWithoutBwrap(t)) return;
+      requireBwrap();
       const marker = join(tmpdir(), `sandbox-ro-tmp-${process.pid}`);
       const result = await runSandboxed(sh(`touch ${marker}`), { policy: READ_ONLY, cwd: root, support });
       assert.notEqual(result.code, 0);
@@ -186,7 +186,7 @@ describe('sandboxCommand', () => {
 
   describe('workspace-write', () => {
     it('allows writes inside the workspace and fails them outside', async (t) => {
-      if (skipWithoutBwrap(t)) return;
+      requireBwrap();
       const workspace = await freshDir('ws-basic/workspace');
       const outside = await freshDir('ws-basic/outside');
       const policy = workspaceWrite();
@@ -200,7 +200,7 @@ describe('sandboxCommand', () => {
     });
 
     it('anchors the workspace at the policy cwd when the command runs in another directory', async (t) => {
-      if (skipWithoutBwrap(t)) return;
+      requireBwrap();
       const workspace = await freshDir('ws-anchor/workspace');
       const sub = await freshDir('ws-anchor/workspace/sub');
       const result = await runSandboxed(sh('echo up > ../up.txt && pwd'), {
@@ -215,7 +215,7 @@ describe('sandboxCommand', () => {
     });
 
     it('makes extra writable roots writable', async (t) => {
-      if (skipWithoutBwrap(t)) return;
+      requireBwrap();
       const workspace = await freshDir('ws-roots/workspace');
       const extra = await freshDir('ws-roots/extra');
       const policy = workspaceWrite({ writableRoots: [extra] });
@@ -225,7 +225,7 @@ describe('sandboxCommand', () => {
     });
 
     it('makes /tmp writable unless excludeSlashTmp', async (t) => {
-      if (skipWithoutBwrap(t)) return;
+      requireBwrap();
       const workspace = await freshDir('ws-tmp/workspace');
       const target = join(await freshDir('ws-tmp/elsewhere'), 'in-tmp.txt');
       const allowed = await runSandboxed(sh(`touch ${target}`), {
@@ -238,7 +238,7 @@ describe('sandboxCommand', () => {
     });
 
     it('keeps the placeholder bookkeeping read-only even when /tmp is writable', async (t) => {
-      if (skipWithoutBwrap(t)) return;
+      requireBwrap();
       const workspace = await freshDir('ws-markers/workspace');
       const forged = join(markerRoot(), 'forged');
       const result = await runSandboxed(sh(`touch ${forged}`), {
@@ -251,7 +251,7 @@ describe('sandboxCommand', () => {
     });
 
     it('makes $TMPDIR writable unless excludeTmpdirEnvVar', async (t) => {
-      if (skipWithoutBwrap(t)) return;
+      requireBwrap();
       const workspace = await freshDir('ws-tmpdir/workspace');
       const tmp = await freshDir('ws-tmpdir/tmpdir');
       const env = { ...process.env, TMPDIR: tmp };
@@ -273,7 +273,7 @@ describe('sandboxCommand', () => {
     });
 
     it('keeps .git read-only inside the workspace', async (t) => {
-      if (skipWithoutBwrap(t)) return;
+      requireBwrap();
       const workspace = await freshDir('ws-git/workspace');
       await mkdir(join(workspace, '.git', 'hooks'), { recursive: true });
       await writeFile(join(workspace, '.git', 'config'), '[core]\n');
@@ -289,7 +289,7 @@ describe('sandboxCommand', () => {
     });
 
     it('prevents creating a missing .codex and removes the placeholder afterwards', async (t) => {
-      if (skipWithoutBwrap(t)) return;
+      requireBwrap();
       const workspace = await freshDir('ws-codex/workspace');
       const result = await runSandboxed(sh('mkdir -p .codex && echo x > .codex/config.toml'), {
         policy: workspaceWrite(),
@@ -303,7 +303,8 @@ describe('sandboxCommand', () => {
     });
 
     it('keeps a placeholder while another sandbox still uses it', async (t) => {
-      if (skipWithoutBwrap(t) || !support.available) return;
+      requireBwrap();
+      assert.ok(support.available);
       const workspace = await freshDir('ws-shared/workspace');
       const first = sandboxCommand(['/bin/true'], { policy: workspaceWrite(), cwd: workspace, support });
       // bwrap creates the mount point when it runs; simulate that for the first sandbox.
@@ -317,7 +318,8 @@ describe('sandboxCommand', () => {
     });
 
     it('refuses a protected path that is a symlink the command could re-point', async (t) => {
-      if (skipWithoutBwrap(t) || !support.available) return;
+      requireBwrap();
+      assert.ok(support.available);
       const workspace = await freshDir('ws-symlink/workspace');
       const decoy = await freshDir('ws-symlink/decoy');
       await symlink(decoy, join(workspace, '.codex'));
@@ -351,7 +353,7 @@ describe('sandboxCommand', () => {
     const connect = () => ['/bin/bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${port} && echo connected`];
 
     it('cuts the network off unless networkAccess', async (t) => {
-      if (skipWithoutBwrap(t)) return;
+      requireBwrap();
       for (const policy of [READ_ONLY, workspaceWrite()]) {
         const result = await runSandboxed(connect(), { policy, cwd: root, support });
         assert.notEqual(result.code, 0, `${policy.type}: ${result.stdout}`);
@@ -360,7 +362,7 @@ describe('sandboxCommand', () => {
     });
 
     it('keeps the network with networkAccess', async (t) => {
-      if (skipWithoutBwrap(t)) return;
+      requireBwrap();
       for (const policy of [{ type: 'readOnly', networkAccess: true }, workspaceWrite({ networkAccess: true })] satisfies SandboxPolicy[]) {
         const result = await runSandboxed(connect(), { policy, cwd: root, support });
         assert.equal(result.code, 0, `${policy.type}: ${result.stderr}`);
@@ -370,7 +372,8 @@ describe('sandboxCommand', () => {
   });
 
   it('dies with its process group: killing the group ends the sandboxed command', async (t) => {
-    if (skipWithoutBwrap(t) || !support.available) return;
+    requireBwrap();
+    assert.ok(support.available);
     const marker = `${900_000 + (process.pid % 99_999)}`;
     const command = sandboxCommand(['/bin/sleep', marker], { policy: READ_ONLY, cwd: root, support });
     const child = spawn(command.file, command.args, { detached: true, stdio: 'ignore' });
