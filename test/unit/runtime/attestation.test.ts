@@ -61,6 +61,17 @@ describe('attestation', () => {
     assert.deepEqual(headers, { 'x-oai-attestation': '{"v":1,"s":2}' });
   });
 
+  it('reports a connection that closes after the request went out as a timeout (status 1), as 0.169.0 does', async () => {
+    const dropping = channel(3, {
+      request: (_method, _params, options) => {
+        options?.onSent?.(0);
+        return Promise.reject(new ConnectionClosedError());
+      },
+    });
+    const headers = await attestationHeaders(thread(dropping), new AbortController().signal, log);
+    assert.deepEqual(headers, { 'x-oai-attestation': '{"v":1,"s":1}' });
+  });
+
   it('withdraws the request and rejects with the reason when the turn ends while waiting', async () => {
     let withdrawn: unknown;
     const silent = channel(3, {
