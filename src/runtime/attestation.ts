@@ -134,6 +134,8 @@ export function attestationHook(
   thread: Pick<LoadedThread, 'subscriberChannels'>,
   provider: ResolvedProvider,
   log: Logger,
+  timeoutMs = ATTESTATION_TIMEOUT_MS,
 ): RequestHeadersHook {
-  return async (signal) => (providerRequestsAttestation(provider) ? attestationHeaders(thread, signal, log) : {});
+  return async (signal) =>
+    providerRequestsAttestation(provider) ? attestationHeaders(thread, signal, log, timeoutMs) : {};
 }

@@ -67,6 +67,8 @@ export interface ThreadManagerOptions {
    * `thread_unload_delay_secs`, else 30 minutes (the reference's values).
    */
   readonly unloadDelayMs?: number;
+  /** The budget of `attestation/generate` (default ATTESTATION_TIMEOUT_MS, the reference's 100 ms). */
+  readonly attestationTimeoutMs?: number;
 }
 
 /**
@@ -245,7 +247,7 @@ export class ThreadManager {
     const log = this.#options.log.child({ threadId: thread.id });
     return {
       modelClient,
-      requestHeaders: attestationHook(thread, modelClient.provider, log),
+      requestHeaders: attestationHook(thread, modelClient.provider, log, this.#options.attestationTimeoutMs),
       identity: { originator: caller.originator, userAgent: caller.userAgent },
       env: this.#options.env,
       log,
