@@ -39,6 +39,11 @@ export interface StartServerOptions {
   /** For stdio: the streams to speak on (default process.stdin/stdout). */
   readonly stdin?: Readable;
   readonly stdout?: Writable;
+  /**
+   * How long `attestation/generate` may take; default the reference's 100 ms. Tests that are not about the
+   * budget widen it, so a loaded machine cannot turn their answers into timeouts.
+   */
+  readonly attestationTimeoutMs?: number;
 }
 
 /**
@@ -92,6 +97,7 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
       serverCwd: process.cwd(),
       broadcaster: everyone,
       sandbox,
+      ...(start.attestationTimeoutMs === undefined ? {} : { attestationTimeoutMs: start.attestationTimeoutMs }),
     }),
   };
   const rpcHost = new RpcHost({ handlers: buildHandlerTable(services), log });

@@ -22,11 +22,23 @@ export interface RetryInfo {
   readonly error: ModelError;
 }
 
+/**
+ * Headers decided just in time before a model request is sent (`x-oai-attestation`). It resolves quickly and
+ * never rejects, except with `signal`'s reason once that aborts.
+ */
+export type RequestHeadersHook = (signal: AbortSignal) => Promise<Readonly<Record<string, string>>>;
+
 export interface StreamOptions {
   /** Aborting cancels the request or stream at once; the iteration then rejects with the signal's reason. */
   readonly signal: AbortSignal;
-  /** Extra request headers (e.g. `x-oai-attestation`, `x-codex-turn-metadata`); they win over all others. */
+  /** Extra request headers (e.g. `x-codex-turn-metadata`); they win over all others. */
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * Asked once per sampling attempt: before the first request and before each re-issue after a broken stream,
+   * but not again when the same request is re-sent after a connect error, 429 or 5xx. The reference builds
+   * these headers with the request options, and its transport re-sends the built request on such failures.
+   */
+  readonly requestHeaders?: RequestHeadersHook;
   /** Called before every retry (e.g. to send the reference's "Reconnecting… n/m" notification). */
   readonly onRetry?: (info: RetryInfo) => void;
 }
@@ -218,7 +230,9 @@ export class HttpModelClient implements ModelClient {
       const attempt = new AbortController();
       const attemptSignal = AbortSignal.any([signal, attempt.signal]);
       try {
-        const responseBody = await this.#connect(request, body, options, attemptSignal);
+        const justInTime = (await options.requestHeaders?.(attemptSignal)) ?? {};
+        const headers = { ...justInTime, ...options.headers };
+        const responseBody = await this.#connect(request, body, headers, options, attemptSignal);
         try {
           const idleTimeoutMs = this.provider.streamIdleTimeoutMs;
           const raw = readSseEvents(responseBody, { idleTimeoutMs, signal: attemptSignal });
@@ -240,13 +254,14 @@ export class HttpModelClient implements ModelClient {
   async #connect(
     request: ModelRequest,
     body: string,
+    headers: Readonly<Record<string, string>>,
     options: StreamOptions,
     signal: AbortSignal,
   ): Promise<ReadableStream<Uint8Array>> {
     const maxRetries = this.provider.requestMaxRetries;
     for (let retries = 0; ; ) {
       try {
-        return await this.#send(request, body, options, signal);
+        return await this.#send(request, body, headers, signal);
       } catch (error) {
         if (signal.aborted) throw signal.reason;
         if (!(error instanceof ModelError) || !error.retryable || retries >= maxRetries) throw error;
@@ -259,7 +274,7 @@ export class HttpModelClient implements ModelClient {
   async #send(
     request: ModelRequest,
     body: string,
-    options: StreamOptions,
+    extraHeaders: Readonly<Record<string, string>>,
     signal: AbortSignal,
   ): Promise<ReadableStream<Uint8Array>> {
     const url = responsesUrl(this.provider);
@@ -268,10 +283,7 @@ export class HttpModelClient implements ModelClient {
       bearerToken === null && this.provider.requiresOpenaiAuth && this.#openaiAuth
         ? await this.#openaiAuth.headers(signal)
         : null;
-    const headers = buildRequestHeaders(this.provider, request.identity, bearerToken, {
-      ...login,
-      ...options.headers,
-    });
+    const headers = buildRequestHeaders(this.provider, request.identity, bearerToken, { ...login, ...extraHeaders });
     let response: Response;
     try {
       response = await this.#fetch(url, { method: 'POST', headers, body, signal });

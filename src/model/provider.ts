@@ -40,6 +40,11 @@ export interface ResolvedProvider {
   readonly streamMaxRetries: number;
   /** A stream with no SSE event for this long is treated as broken. */
   readonly streamIdleTimeoutMs: number;
+  /**
+   * `request_attestation = true` (this server's extension): model requests carry `x-oai-attestation` as they
+   * would for a ChatGPT login. See attestation-policy.ts.
+   */
+  readonly requestAttestation: boolean;
 }
 
 /**
@@ -206,5 +211,6 @@ export function resolveProvider(config: ConfigToml, env: Environment): ResolvedP
     requestMaxRetries: withDefaults.request_max_retries,
     streamMaxRetries: withDefaults.stream_max_retries,
     streamIdleTimeoutMs: withDefaults.stream_idle_timeout_ms,
+    requestAttestation: table.request_attestation ?? false,
   };
 }

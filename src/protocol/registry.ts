@@ -11,6 +11,7 @@ import { ClientSurfaceNotifications, ClientSurfaceRequests } from './registry-cl
 import { CommandExecNotifications, CommandExecRequests } from './registry-command-exec.js';
 import { FsNotifications, FsRequests } from './registry-fs.js';
 import * as approvals from './v2/approvals.js';
+import { AttestationGenerateParamsSchema, AttestationGenerateResponseSchema } from './v2/attestation.js';
 import { AccountRateLimitsUpdatedNotificationSchema } from './v2/rate-limits.js';
 import * as notes from './v2/thread-notifications.js';
 import * as turns from './v2/turn-methods.js';
@@ -126,7 +127,7 @@ export const ServerNotifications = {
   ...ClientSurfaceNotifications,
 } as const satisfies Record<string, NotificationDefinition>;
 
-/** Requests the server sends to clients: approvals and questions (attestation comes with its issue). */
+/** Requests the server sends to clients: approvals, questions, and attestation tokens. */
 export const ServerRequests = {
   commandExecutionRequestApproval: defineRequest(
     'item/commandExecution/requestApproval',
@@ -142,6 +143,11 @@ export const ServerRequests = {
     'item/tool/requestUserInput',
     approvals.ToolRequestUserInputParamsSchema,
     approvals.ToolRequestUserInputResponseSchema,
+  ),
+  attestationGenerate: defineRequest(
+    'attestation/generate',
+    AttestationGenerateParamsSchema,
+    AttestationGenerateResponseSchema,
   ),
 } as const satisfies Record<string, RequestDefinition>;
 

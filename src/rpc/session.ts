@@ -55,6 +55,10 @@ export class Session implements ClientChannel {
     return this.#capabilities.experimentalApi;
   }
 
+  get requestAttestation(): boolean {
+    return this.#capabilities.requestAttestation;
+  }
+
   /** The initializing client's identity; null before `initialize`. */
   get clientInfo(): ClientInfo | null {
     return this.#clientInfo;

@@ -23,6 +23,8 @@ export interface ClientChannel {
   readonly isOpen: boolean;
   /** Whether the client opted into the experimental API (experimental fields of server requests go to it). */
   readonly experimentalApi: boolean;
+  /** Whether the client opted into `attestation/generate` requests (`capabilities.requestAttestation`). */
+  readonly requestAttestation: boolean;
   /** Runs `listener` once when the connection closes (at once if it already has). */
   onClose(listener: () => void): void;
 }

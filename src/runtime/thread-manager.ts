@@ -1,6 +1,5 @@
 import { authJsonApiKeySource } from '../model/auth-json.js';
 import { HttpModelClient } from '../model/client.js';
-import type { ModelClient } from '../model/client.js';
 import { resolveProvider } from '../model/provider.js';
 import type { Environment } from '../model/provider.js';
 import { rolloutPath } from '../persistence/layout.js';
@@ -16,6 +15,7 @@ import { ServerNotifications } from '../protocol/registry.js';
 import { uuidv7 } from '../util/ids.js';
 import type { Logger } from '../util/logger.js';
 import { COMPATIBLE_CODEX_VERSION } from '../util/version.js';
+import { attestationHook } from './attestation.js';
 import type { Broadcaster } from './broadcast.js';
 import type { ClientChannel } from './client-channel.js';
 import { IdleUnloader, unloadDelayFromConfig } from './idle-unloader.js';
@@ -67,6 +67,8 @@ export interface ThreadManagerOptions {
    * `thread_unload_delay_secs`, else 30 minutes (the reference's values).
    */
   readonly unloadDelayMs?: number;
+  /** The budget of `attestation/generate` (default ATTESTATION_TIMEOUT_MS, the reference's 100 ms). */
+  readonly attestationTimeoutMs?: number;
 }
 
 /**
@@ -241,11 +243,14 @@ export class ThreadManager {
 
   /** What a turn of `thread` started by `caller` runs with. */
   turnDependencies(thread: LoadedThread, caller: Omit<ThreadCaller, 'channel'>): TurnDependencies {
+    const modelClient = this.modelClientFor(thread.settings);
+    const log = this.#options.log.child({ threadId: thread.id });
     return {
-      modelClient: this.modelClientFor(thread.settings),
+      modelClient,
+      requestHeaders: attestationHook(thread, modelClient.provider, log, this.#options.attestationTimeoutMs),
       identity: { originator: caller.originator, userAgent: caller.userAgent },
       env: this.#options.env,
-      log: this.#options.log.child({ threadId: thread.id }),
+      log,
       onPersisted: (persisted) => this.#indexThread(persisted),
       modelContextWindow: thread.settings.config.model_context_window ?? DEFAULT_MODEL_CONTEXT_WINDOW,
       tools: threadTools(thread, this.sandboxSupport),
@@ -261,7 +266,7 @@ export class ThreadManager {
    * `modelProvider` is not a turn override, but config reloads will be) take effect on the next turn.
    * @throws ProviderConfigError when the provider is unknown or its key's variable is missing.
    */
-  modelClientFor(settings: ThreadSettings): ModelClient {
+  modelClientFor(settings: ThreadSettings): HttpModelClient {
     const config = { ...settings.config, model_provider: settings.modelProvider, model: settings.model };
     return new HttpModelClient({
       provider: resolveProvider(config, this.#options.env),

@@ -1,4 +1,4 @@
-import type { ModelClient, RetryInfo } from '../model/client.js';
+import type { ModelClient, RequestHeadersHook, RetryInfo } from '../model/client.js';
 import { ModelError } from '../model/errors.js';
 import type { ModelEvent, ResponseItem, TokenUsage } from '../model/events.js';
 import type { ModelRequest, RequestIdentity } from '../model/request.js';
@@ -24,6 +24,8 @@ import { modelContent, previewOf } from './user-input-content.js';
 export interface TurnDependencies {
   /** The model client for the thread's current settings (provider, retries). */
   readonly modelClient: ModelClient;
+  /** Headers decided just before each model request is sent (attestation). */
+  readonly requestHeaders?: RequestHeadersHook;
   /** Identity headers of the model requests: the client that started the turn. */
   readonly identity: Omit<RequestIdentity, 'threadId'>;
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -197,6 +199,7 @@ class TurnRun {
     const calls: ToolCall[] = [];
     const stream = this.#deps.modelClient.stream(request, {
       signal: this.#active.abort.signal,
+      ...(this.#deps.requestHeaders === undefined ? {} : { requestHeaders: this.#deps.requestHeaders }),
       onRetry: (info) => this.#reportRetry(info, live),
     });
     for await (const event of stream) {

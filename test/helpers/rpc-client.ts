@@ -27,6 +27,7 @@ export class RpcTestClient {
   readonly #methodsById = new Map<string | number, string>();
   readonly #waiters = new Set<() => void>();
   readonly #schemaErrors: Error[] = [];
+  readonly #serverRequestHandlers = new Map<string, (request: ServerMessage) => void>();
   #validations: Promise<void> = Promise.resolve();
   #nextId = 1;
   #ended = false;
@@ -127,6 +128,20 @@ export class RpcTestClient {
     return response.result as ServerMessage;
   }
 
+  /**
+   * Answers server requests of `method` as they arrive, before any wait sees them: `handler` runs synchronously
+   * when the message is received and replies with `answer` (now or later, e.g. from a timer), or not at all.
+   * For requests with a deadline (attestation's 100 ms), where a reply through `waitFor` could come too late.
+   */
+  onServerRequest(method: string, handler: (request: ServerMessage) => void): void {
+    this.#serverRequestHandlers.set(method, handler);
+  }
+
+  /** Replies to a server request: `{ result }` or `{ error }` (sent as given, so a test can send malformed ones). */
+  answer(request: ServerMessage, reply: { result: unknown } | { error: { code: number; message: string } }): void {
+    this.send({ id: request.id, ...reply });
+  }
+
   notify(method: string, params?: unknown): void {
     this.send(params === undefined ? { method } : { method, params });
   }
@@ -217,6 +232,7 @@ export class RpcTestClient {
       }
     });
     this.received.push(message);
+    if (typeof message.method === 'string' && 'id' in message) this.#serverRequestHandlers.get(message.method)?.(message);
     this.#wake();
   }
 

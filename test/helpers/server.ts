@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
 import type { ServeOptions } from '../../src/cli.js';
 import { startServer } from '../../src/main.js';
-import type { RunningServer } from '../../src/main.js';
+import type { RunningServer, StartServerOptions } from '../../src/main.js';
 import { createSilentLogger } from '../../src/util/logger.js';
 import { WAIT_MS } from './rpc-client.js';
 import { makeTempHome } from './temp-home.js';
@@ -24,12 +24,13 @@ export interface TestServer {
 
 /**
  * Starts the real server in this process on 127.0.0.1:0 with a private CODEX_HOME, stopped in `t.after`.
- * `flags` are the websocket auth flags and other serve options beyond `--listen`.
+ * `flags` are the websocket auth flags and other serve options beyond `--listen`; `start` the in-process knobs.
  */
 export async function startTestServer(
   t: TestContext,
   flags: Partial<Omit<ServeOptions, 'listen'>> = {},
   configToml?: string,
+  start: Pick<StartServerOptions, 'attestationTimeoutMs'> = {},
 ): Promise<TestServer> {
   const codexHome = await makeTempHome(t, configToml);
   const options = {
@@ -40,6 +41,7 @@ export async function startTestServer(
     listen: { kind: 'websocket', host: '127.0.0.1', port: 0 },
   } as ServeOptions;
   const server = await startServer(options, {
+    ...start,
     env: { ...process.env, CODEX_HOME: codexHome },
     log: createSilentLogger(),
   });

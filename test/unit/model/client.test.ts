@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ModelRequest } from '../../../src/model/request.js';
-import { sseFixture, sseFixtureEvents, sseReply, textTurnFrames } from '../../helpers/fake-model-server.js';
+import { httpReply, sseFixture, sseFixtureEvents, sseReply, textTurnFrames } from '../../helpers/fake-model-server.js';
 import { collect, harness, options, REQUEST, THREAD_ID } from './client-harness.js';
 
 describe('HttpModelClient', () => {
@@ -164,6 +164,28 @@ describe('HttpModelClient', () => {
     assert.equal(headers['x-from-env'], 'from-env');
     assert.equal(headers['x-unset'], undefined);
     assert.equal(headers['x-oai-attestation'], '{"v":1,"s":1}');
+  });
+
+  it('asks the just-in-time headers once per attempt: not for a re-sent request, again after a broken stream', async (t) => {
+    const h = await harness(t, { request_max_retries: 1, stream_max_retries: 1 });
+    h.server.enqueue(
+      httpReply(500, 'boom'),
+      sseReply(textTurnFrames(['cut']).slice(0, 2), { then: 'drop' }),
+      sseReply(textTurnFrames(['ok'])),
+    );
+    let asked = 0;
+    const requestHeaders = async () => ({ 'x-oai-attestation': `{"v":1,"s":0,"t":"token-${++asked}"}` });
+    await collect(h.client.stream(REQUEST, options(h, { requestHeaders, headers: { 'x-explicit': 'wins' } })));
+    const recorded = await h.server.waitForRequests(3);
+    assert.deepEqual(
+      recorded.map((request) => request.headers['x-oai-attestation']),
+      ['{"v":1,"s":0,"t":"token-1"}', '{"v":1,"s":0,"t":"token-1"}', '{"v":1,"s":0,"t":"token-2"}'],
+    );
+    assert.deepEqual(
+      h.retries.map((retry) => retry.phase),
+      ['request', 'stream'],
+    );
+    assert.equal(recorded[2]?.headers['x-explicit'], 'wins');
   });
 
   it('sends no authorization header for a provider without credentials', async (t) => {

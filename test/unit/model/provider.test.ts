@@ -33,6 +33,7 @@ describe('resolveProvider', () => {
       requestMaxRetries: 4,
       streamMaxRetries: 5,
       streamIdleTimeoutMs: 300_000,
+      requestAttestation: false,
     });
   });
 
@@ -65,6 +66,7 @@ describe('resolveProvider', () => {
             request_max_retries: 0,
             stream_max_retries: 1,
             stream_idle_timeout_ms: 50,
+            request_attestation: true,
           },
         },
       }),
@@ -83,6 +85,7 @@ describe('resolveProvider', () => {
       requestMaxRetries: 0,
       streamMaxRetries: 1,
       streamIdleTimeoutMs: 50,
+      requestAttestation: true,
     });
   });
 

@@ -1,0 +1,17 @@
+import type { ResolvedProvider } from './provider.js';
+
+/**
+ * Whether the model requests of `provider` carry an `x-oai-attestation` header (a token asked from a client
+ * just in time, PROTOCOL §2.4). Asked before every model request, so a login that changes between requests
+ * applies to the next one.
+ *
+ * The reference asks only when the provider authenticates with the ChatGPT login (`supports_attestation()`:
+ * the cached auth is ChatGPT). This server also asks for any provider whose config sets
+ * `request_attestation = true`, so a self-hosted gateway that checks attestation works with API keys too.
+ *
+ * The ChatGPT login plugs in here: once the Codex login can be ChatGPT tokens, this returns true as well when
+ * `provider` authenticates with them (`requiresOpenaiAuth`, no bearer token, and the login is ChatGPT).
+ */
+export function providerRequestsAttestation(provider: ResolvedProvider): boolean {
+  return provider.requestAttestation;
+}

@@ -1,0 +1,15 @@
+import * as z from 'zod';
+
+/*
+ * `attestation/generate` (PROTOCOL §2.4): the server asks a client that opted in (`requestAttestation`) for a
+ * fresh token just before an upstream model request, and forwards it in `x-oai-attestation`.
+ */
+
+/** The request carries nothing: the client attests itself, not the request. */
+export const AttestationGenerateParamsSchema = z.object({}).meta({ id: 'AttestationGenerateParams' });
+export type AttestationGenerateParams = z.infer<typeof AttestationGenerateParamsSchema>;
+
+export const AttestationGenerateResponseSchema = z
+  .object({ token: z.string().describe('Opaque client attestation token.') })
+  .meta({ id: 'AttestationGenerateResponse' });
+export type AttestationGenerateResponse = z.infer<typeof AttestationGenerateResponseSchema>;
