@@ -1,4 +1,6 @@
 import { ModelCatalogue } from '../runtime/models/model-catalogue.js';
+import { accountLoginStartHandler, accountLogoutHandler } from './account-login.js';
+import { accountRateLimitsReadHandler } from './account-rate-limits.js';
 import { accountReadHandler, bedrockGovCloudHandler } from './account-read.js';
 import { collaborationModeListHandler } from './collaboration-modes.js';
 import { configReadHandler, configRequirementsReadHandler } from './config-read.js';
@@ -21,6 +23,9 @@ export function clientSurfaceHandlers(services: ServerServices): RequestHandler[
     configRequirementsReadHandler(),
     ...configWriteHandlers(services),
     accountReadHandler(services),
+    accountLoginStartHandler(services),
+    accountLogoutHandler(services),
+    accountRateLimitsReadHandler(services),
     bedrockGovCloudHandler(),
     collaborationModeListHandler(),
     skillsListHandler(services),

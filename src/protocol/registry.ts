@@ -10,6 +10,7 @@ import * as threads from './v2/thread-methods.js';
 import { ClientSurfaceNotifications, ClientSurfaceRequests } from './registry-client-surface.js';
 import { CommandExecNotifications, CommandExecRequests } from './registry-command-exec.js';
 import { FsNotifications, FsRequests } from './registry-fs.js';
+import * as account from './v2/account.js';
 import * as approvals from './v2/approvals.js';
 import { AccountRateLimitsUpdatedNotificationSchema } from './v2/rate-limits.js';
 import * as notes from './v2/thread-notifications.js';
@@ -126,7 +127,7 @@ export const ServerNotifications = {
   ...ClientSurfaceNotifications,
 } as const satisfies Record<string, NotificationDefinition>;
 
-/** Requests the server sends to clients: approvals and questions (attestation comes with its issue). */
+/** Requests the server sends to clients: approvals, questions, token refreshes (attestation comes with its issue). */
 export const ServerRequests = {
   commandExecutionRequestApproval: defineRequest(
     'item/commandExecution/requestApproval',
@@ -142,6 +143,11 @@ export const ServerRequests = {
     'item/tool/requestUserInput',
     approvals.ToolRequestUserInputParamsSchema,
     approvals.ToolRequestUserInputResponseSchema,
+  ),
+  chatgptAuthTokensRefresh: defineRequest(
+    'account/chatgptAuthTokens/refresh',
+    account.ChatgptAuthTokensRefreshParamsSchema,
+    account.ChatgptAuthTokensRefreshResponseSchema,
   ),
 } as const satisfies Record<string, RequestDefinition>;
 

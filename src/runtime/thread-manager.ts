@@ -1,4 +1,4 @@
-import { authJsonApiKeySource } from '../model/auth-json.js';
+import { AuthManager } from '../auth/auth-manager.js';
 import { HttpModelClient } from '../model/client.js';
 import type { ModelClient } from '../model/client.js';
 import { resolveProvider } from '../model/provider.js';
@@ -67,6 +67,10 @@ export interface ThreadManagerOptions {
    * `thread_unload_delay_secs`, else 30 minutes (the reference's values).
    */
   readonly unloadDelayMs?: number;
+  /** The Codex login model requests authenticate with. Default: auth.json in `codexHome` only. */
+  readonly auth?: AuthManager;
+  /** The fetch model requests go through (the custom CA one, see net/outbound-fetch.ts). Default: global fetch. */
+  readonly fetch?: typeof fetch;
 }
 
 /**
@@ -89,6 +93,8 @@ export interface ThreadCaller {
  */
 export class ThreadManager {
   readonly index: ThreadIndex;
+  /** The server's Codex login (shared with the account handlers). */
+  readonly auth: AuthManager;
   /** Read receipts of persisted threads (thread/read, thread/list, thread/readState/update). */
   readonly readStates: ReadStateStore;
   readonly #options: ThreadManagerOptions;
@@ -98,6 +104,7 @@ export class ThreadManager {
 
   constructor(options: ThreadManagerOptions) {
     this.#options = options;
+    this.auth = options.auth ?? new AuthManager({ codexHome: options.codexHome, log: options.log });
     this.readStates = new ReadStateStore(options.codexHome, options.broadcaster);
     this.index = new ThreadIndex(options.codexHome, {
       fallbackModelProvider: this.defaultModelProvider,
@@ -265,7 +272,8 @@ export class ThreadManager {
     const config = { ...settings.config, model_provider: settings.modelProvider, model: settings.model };
     return new HttpModelClient({
       provider: resolveProvider(config, this.#options.env),
-      openaiAuth: authJsonApiKeySource(this.codexHome),
+      openaiAuth: this.auth,
+      ...(this.#options.fetch ? { fetch: this.#options.fetch } : {}),
     });
   }
 

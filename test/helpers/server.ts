@@ -24,12 +24,14 @@ export interface TestServer {
 
 /**
  * Starts the real server in this process on 127.0.0.1:0 with a private CODEX_HOME, stopped in `t.after`.
- * `flags` are the websocket auth flags and other serve options beyond `--listen`.
+ * `flags` are the websocket auth flags and other serve options beyond `--listen`; `extraEnv` is added to the
+ * server's environment.
  */
 export async function startTestServer(
   t: TestContext,
   flags: Partial<Omit<ServeOptions, 'listen'>> = {},
   configToml?: string,
+  extraEnv: NodeJS.ProcessEnv = {},
 ): Promise<TestServer> {
   const codexHome = await makeTempHome(t, configToml);
   const options = {
@@ -40,7 +42,7 @@ export async function startTestServer(
     listen: { kind: 'websocket', host: '127.0.0.1', port: 0 },
   } as ServeOptions;
   const server = await startServer(options, {
-    env: { ...process.env, CODEX_HOME: codexHome },
+    env: { ...process.env, ...extraEnv, CODEX_HOME: codexHome },
     log: createSilentLogger(),
   });
   t.after(() => server.close());

@@ -116,3 +116,34 @@ export const UNREPORTED_RATE_LIMITS: RateLimitSnapshot = {
   planType: null,
   rateLimitReachedType: null,
 };
+
+export const GetAccountRateLimitsParamsSchema = z.object({});
+
+export const GetAccountRateLimitsResponseSchema = z
+  .object({
+    ordinaryUsageAllowed: z
+      .boolean()
+      .nullable()
+      .optional()
+      .describe(
+        'Backend permission for ordinary included usage, validated against the active account.\nNull means ' +
+          'unavailable; clients must not infer recovery from percentages or reset times.',
+      ),
+    rateLimits: RateLimitSnapshotSchema.describe('Backward-compatible single-bucket view; mirrors the historical payload.'),
+    rateLimitsByLimitId: z
+      .record(z.string(), RateLimitSnapshotSchema)
+      .nullable()
+      .optional()
+      .describe('Multi-bucket view keyed by metered `limit_id` (for example, `codex`).'),
+    // This server does not read the backend's reset credits (`wham/rate-limit-reset-credits`).
+    rateLimitResetCredits: z.null().optional(),
+    accountId: z
+      .string()
+      .nullable()
+      .optional()
+      .describe('Account associated with this usage snapshot, when supplied by the backend.'),
+    // The backend's optional banner; this server does not forward it.
+    rateLimitUpsell: z.null().optional(),
+  })
+  .meta({ id: 'GetAccountRateLimitsResponse' });
+export type GetAccountRateLimitsResponse = z.infer<typeof GetAccountRateLimitsResponseSchema>;
