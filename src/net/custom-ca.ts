@@ -1,6 +1,5 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Environment } from '../model/provider.js';
 
 /**
  * The reference's custom CA policy for outbound HTTPS (`codex-client/src/custom_ca.rs`): the PEM bundle named by
@@ -37,7 +36,7 @@ export class CustomCaError extends Error {
 }
 
 /** Which bundle the environment selects, or null for system roots only. */
-export function configuredCaBundle(env: Environment): ConfiguredCaBundle | null {
+export function configuredCaBundle(env: Readonly<Record<string, string | undefined>>): ConfiguredCaBundle | null {
   for (const sourceEnv of [CODEX_CA_CERT_ENV, SSL_CERT_FILE_ENV] as const) {
     const path = env[sourceEnv];
     if (path !== undefined && path !== '') return { sourceEnv, path };
@@ -49,7 +48,7 @@ export function configuredCaBundle(env: Environment): ConfiguredCaBundle | null 
  * The selected bundle's certificates, or null when none is configured.
  * @throws CustomCaError when the file cannot be read, holds no certificate, or holds a malformed block.
  */
-export function loadCustomCa(env: Environment): CustomCaBundle | null {
+export function loadCustomCa(env: Readonly<Record<string, string | undefined>>): CustomCaBundle | null {
   const bundle = configuredCaBundle(env);
   if (bundle === null) return null;
   let text: string;

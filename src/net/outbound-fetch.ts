@@ -1,4 +1,3 @@
-import type { Environment } from '../model/provider.js';
 import type { Logger } from '../util/logger.js';
 import { CustomCaError, loadCustomCa } from './custom-ca.js';
 import { fetchTrusting } from './https-fetch.js';
@@ -10,7 +9,7 @@ import { fetchTrusting } from './https-fetch.js';
  * 0.169.0 does [observed: `failed to load custom CA bundle` then `HTTP client fell back to system root
  * certificates`]; requests to a server only that CA vouches for then fail their TLS handshake.
  */
-export function outboundFetch(env: Environment, log: Logger): typeof fetch {
+export function outboundFetch(env: Readonly<Record<string, string | undefined>>, log: Logger): typeof fetch {
   try {
     const bundle = loadCustomCa(env);
     if (bundle === null) return fetch;

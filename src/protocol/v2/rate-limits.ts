@@ -117,7 +117,25 @@ export const UNREPORTED_RATE_LIMITS: RateLimitSnapshot = {
   rateLimitReachedType: null,
 };
 
-export const GetAccountRateLimitsParamsSchema = z.object({});
+export const GetAccountRateLimitsParamsSchema = z
+  .object({
+    excludeResetCreditDetails: z
+      .boolean()
+      .optional()
+      .describe(
+        'Skip the separate reset-credit detail lookup for background usage polls. The usage response still includes ' +
+          'the available count; omitted/false preserves detailed reads.',
+      ),
+    supportsLunaReserve: z
+      .boolean()
+      .optional()
+      .describe(
+        'The client supports automatic Luna Reserve fallback. For eligible ChatGPT CLI users, allow the backend to ' +
+          'record experiment exposure after ordinary usage is blocked.',
+      ),
+  })
+  .describe('Usage-read capabilities of the requesting client, never inferred from its experiment arm.')
+  .meta({ id: 'GetAccountRateLimitsParams' });
 
 export const GetAccountRateLimitsResponseSchema = z
   .object({
