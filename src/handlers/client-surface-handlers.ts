@@ -16,7 +16,7 @@ import { threadReadStateUpdateHandler } from './thread-read-state.js';
 
 /** What clients call at start-up besides threads (PROTOCOL §4): models, config, skills, account, … */
 export function clientSurfaceHandlers(services: ServerServices): RequestHandler[] {
-  const catalogue = new ModelCatalogue({ config: services.config, env: services.env });
+  const catalogue = new ModelCatalogue({ config: services.config, env: services.env, fetch: services.fetch });
   return [
     modelListHandler(catalogue),
     configReadHandler(services),
