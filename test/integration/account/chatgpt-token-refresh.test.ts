@@ -69,6 +69,27 @@ describe('client-managed ChatGPT tokens after a 401', () => {
     );
   });
 
+  it('asks every client and takes the first answer', async (t) => {
+    const { fake, client, connect } = await startAccountRig(t, { replies: [UNAUTHORIZED, sseReply(textTurnFrames(['ok']))] });
+    const helper = await connect('token-holder');
+    await loginWithTokens(client, fakeAccessToken('acct_1', 'plus'), 'acct_1');
+    const threadId = await startThread(client);
+    const turnId = await startTextTurn(client, threadId, 'hi');
+    const [toClient, toHelper] = await Promise.all(
+      [client, helper].map((c) => c.waitFor((m) => m.method === 'account/chatgptAuthTokens/refresh', 'the refresh request')),
+    );
+    assert.deepEqual(toHelper?.params, toClient?.params);
+    const newToken = fakeAccessToken('acct_1', 'plus', 'helper@example.com');
+    helper.send({ id: toHelper?.id, result: { accessToken: newToken, chatgptAccountId: 'acct_1', chatgptPlanType: null } });
+    await turnCompleted(client, turnId);
+    // A late answer from the other client changes nothing.
+    client.send({ id: toClient?.id, result: { accessToken: 'late', chatgptAccountId: 'acct_9', chatgptPlanType: null } });
+    const [, retried] = await fake.waitForRequests(2);
+    assert.equal(retried?.headers.authorization, `Bearer ${newToken}`);
+    const account = resultOf(await client.request('account/read', {})).account as { email: string };
+    assert.equal(account.email, 'helper@example.com');
+  });
+
   it('fails the turn with the 401 when the client answers the refresh with an error', async (t) => {
     const { fake, client } = await startAccountRig(t, { replies: [UNAUTHORIZED] });
     await loginWithTokens(client, fakeAccessToken('acct_1', 'plus'), 'acct_1');
