@@ -9,6 +9,9 @@ import { featureOverride, parseConfigOverride } from './config/overrides.js';
 import { buildHandlerTable } from './handlers/handler-table.js';
 import { RpcHost } from './rpc/host.js';
 import { BroadcastRelay } from './runtime/broadcast.js';
+import { AuthManager } from './auth/auth-manager.js';
+import { outboundFetch } from './net/outbound-fetch.js';
+import { ServerRequests } from './protocol/registry.js';
 import { detectBubblewrap } from './tools/sandbox/detect-bubblewrap.js';
 import { ThreadManager } from './runtime/thread-manager.js';
 import { startWebsocketListener } from './transport/http-server.js';
@@ -83,8 +86,13 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
       );
     }
   });
+  const auth = new AuthManager({ codexHome, log });
+  const httpFetch = outboundFetch(env, log);
   const services = {
     codexHome,
+    auth,
+    fetch: httpFetch,
+    broadcaster: everyone,
     installationId,
     configWarnings: config.warnings,
     config,
@@ -98,10 +106,15 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
       broadcaster: everyone,
       sandbox,
       ...(start.attestationTimeoutMs === undefined ? {} : { attestationTimeoutMs: start.attestationTimeoutMs }),
+      auth,
+      fetch: httpFetch,
     }),
   };
   const rpcHost = new RpcHost({ handlers: buildHandlerTable(services), log });
   everyone.attach(rpcHost);
+  auth.setTokenRefreshRequester((params, signal) =>
+    rpcHost.requestFromClients(ServerRequests.chatgptAuthTokensRefresh, params, signal),
+  );
 
   let websocket: WebsocketListener | null = null;
   let resolveStopped: () => void = () => {};

@@ -1,7 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import * as z from 'zod';
-import { AUTH_JSON_FILE } from '../model/auth-json.js';
+import type { CodexAuth } from '../auth/codex-auth.js';
 import { ProviderConfigError, resolveProvider } from '../model/provider.js';
 import { ClientRequests } from '../protocol/registry.js';
 import type { Account } from '../protocol/v2/account.js';
@@ -10,19 +7,29 @@ import type { RequestHandler } from './context.js';
 import type { ServerServices } from './services.js';
 
 /**
- * `account/read`, as the reference answers without a ChatGPT login [observed]: `requiresOpenaiAuth` is the active
- * provider's `requires_openai_auth` (true for the built-in `openai`); the account is `{"type":"apiKey"}` only when
- * such a provider has a key stored by `codex login --with-api-key` in `$CODEX_HOME/auth.json` (an
- * `OPENAI_API_KEY` in the environment is not an account), otherwise null. ChatGPT logins are not supported by
- * this server, so `userId` and `workspaceRouting` are always null and `refreshToken` has nothing to refresh.
+ * `account/read` [observed]: `requiresOpenaiAuth` is the active provider's `requires_openai_auth` (true for the
+ * built-in `openai`); the account is the Codex login such a provider uses — `{"type":"apiKey"}` for a key in
+ * auth.json (an `OPENAI_API_KEY` in the environment is not an account), `{"type":"chatgpt",…}` for ChatGPT tokens
+ * (auth.json or client-supplied), described from the tokens' claims — and null otherwise.
+ *
+ * Where we differ: with a ChatGPT login the reference first asks the ChatGPT backend for workspace routing
+ * (`GET …/wham/accounts/check`) and fails with `workspace routing discovery failed` when that fails; this server
+ * does not call it, so `workspaceRouting` and `workspaceName` stay null. `refreshToken` has nothing to do: tokens
+ * in auth.json are not refreshed here, and client-supplied ones are refreshed by the client.
  */
 export function accountReadHandler(services: ServerServices): RequestHandler {
   return bindHandler(ClientRequests.accountRead, async () => {
     const requiresOpenaiAuth = providerRequiresOpenaiAuth(services);
-    const account: Account | null =
-      requiresOpenaiAuth && (await hasStoredApiKey(services.codexHome)) ? { type: 'apiKey' } : null;
-    return { account, userId: null, requiresOpenaiAuth, workspaceRouting: null };
+    const auth = requiresOpenaiAuth ? await services.auth.current() : null;
+    const userId = auth === null || auth.mode === 'apikey' ? null : auth.userId;
+    return { account: accountOf(auth), userId, requiresOpenaiAuth, workspaceRouting: null };
   });
+}
+
+function accountOf(auth: CodexAuth | null): Account | null {
+  if (auth === null) return null;
+  if (auth.mode === 'apikey') return { type: 'apiKey' };
+  return { type: 'chatgpt', email: auth.email, planType: auth.planType, workspaceName: null };
 }
 
 function providerRequiresOpenaiAuth(services: ServerServices): boolean {
@@ -33,17 +40,6 @@ function providerRequiresOpenaiAuth(services: ServerServices): boolean {
     if (!(error instanceof ProviderConfigError)) throw error;
     const id = services.config.config.model_provider;
     return id === undefined ? true : services.config.config.model_providers?.[id]?.requires_openai_auth === true;
-  }
-}
-
-const StoredKeySchema = z.looseObject({ OPENAI_API_KEY: z.string().min(1) });
-
-async function hasStoredApiKey(codexHome: string): Promise<boolean> {
-  try {
-    const parsed: unknown = JSON.parse(await readFile(join(codexHome, AUTH_JSON_FILE), 'utf8'));
-    return StoredKeySchema.safeParse(parsed).success;
-  } catch {
-    return false;
   }
 }
 

@@ -1,4 +1,6 @@
 import { ModelCatalogue } from '../runtime/models/model-catalogue.js';
+import { accountLoginStartHandler, accountLogoutHandler } from './account-login.js';
+import { accountRateLimitsReadHandler } from './account-rate-limits.js';
 import { accountReadHandler, bedrockGovCloudHandler } from './account-read.js';
 import { collaborationModeListHandler } from './collaboration-modes.js';
 import { configReadHandler, configRequirementsReadHandler } from './config-read.js';
@@ -14,13 +16,16 @@ import { threadReadStateUpdateHandler } from './thread-read-state.js';
 
 /** What clients call at start-up besides threads (PROTOCOL §4): models, config, skills, account, … */
 export function clientSurfaceHandlers(services: ServerServices): RequestHandler[] {
-  const catalogue = new ModelCatalogue({ config: services.config, env: services.env });
+  const catalogue = new ModelCatalogue({ config: services.config, env: services.env, fetch: services.fetch });
   return [
     modelListHandler(catalogue),
     configReadHandler(services),
     configRequirementsReadHandler(),
     ...configWriteHandlers(services),
     accountReadHandler(services),
+    accountLoginStartHandler(services),
+    accountLogoutHandler(services),
+    accountRateLimitsReadHandler(services),
     bedrockGovCloudHandler(),
     collaborationModeListHandler(),
     skillsListHandler(services),

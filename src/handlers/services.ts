@@ -1,4 +1,6 @@
+import type { AuthManager } from '../auth/auth-manager.js';
 import type { LoadedConfig } from '../config/load.js';
+import type { Broadcaster } from '../runtime/broadcast.js';
 import type { ConfigWarningNotification } from '../protocol/v2/server-status.js';
 import type { ThreadManager } from '../runtime/thread-manager.js';
 
@@ -15,4 +17,10 @@ export interface ServerServices {
   readonly config: LoadedConfig;
   /** The server's environment (provider keys, `SHELL`, …). */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** The Codex login (auth.json, client-supplied ChatGPT tokens); the same one the model requests use. */
+  readonly auth: AuthManager;
+  /** Outbound HTTPS (ChatGPT backend), trusting the custom CA bundle when one is configured. */
+  readonly fetch: typeof fetch;
+  /** Every initialized connection (`account/updated`, `account/login/completed`). */
+  readonly broadcaster: Broadcaster;
 }

@@ -9,9 +9,8 @@ import type { ResolvedProvider } from './provider.js';
  * the cached auth is ChatGPT). This server also asks for any provider whose config sets
  * `request_attestation = true`, so a self-hosted gateway that checks attestation works with API keys too.
  *
- * The ChatGPT login plugs in here: once the Codex login can be ChatGPT tokens, this returns true as well when
- * `provider` authenticates with them (`requiresOpenaiAuth`, no bearer token, and the login is ChatGPT).
+ * @param usesChatgptLogin whether `provider`'s requests authenticate with a ChatGPT login (AuthManager.usesChatgptAuth)
  */
-export function providerRequestsAttestation(provider: ResolvedProvider): boolean {
-  return provider.requestAttestation;
+export function providerRequestsAttestation(provider: ResolvedProvider, usesChatgptLogin: boolean): boolean {
+  return usesChatgptLogin || provider.requestAttestation;
 }

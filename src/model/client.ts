@@ -1,7 +1,7 @@
 import type { ReadableStream } from 'node:stream/web';
 import { MODEL_ERROR_MESSAGES, ModelError, STREAM_DISCONNECTED_PREFIX, statusLine } from './errors.js';
 import { readModelEvents, type ModelEvent } from './events.js';
-import type { OpenaiAuthSource, ResolvedProvider } from './provider.js';
+import type { OpenaiAuthSource, OpenaiLogin, ResolvedProvider } from './provider.js';
 import { buildRequestBody, buildRequestHeaders, responsesUrl, type ModelRequest } from './request.js';
 import { readSseEvents } from './sse.js';
 
@@ -63,7 +63,7 @@ export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
 
 export interface HttpModelClientOptions {
   readonly provider: ResolvedProvider;
-  /** Login credentials for providers that need them (see {@link OpenaiAuthSource}); none until login exists. */
+  /** The Codex login, for providers that use it (see {@link OpenaiAuthSource}). */
   readonly openaiAuth?: OpenaiAuthSource;
   /** Default: the global fetch. */
   readonly fetch?: typeof fetch;
@@ -271,19 +271,50 @@ export class HttpModelClient implements ModelClient {
     }
   }
 
+  /**
+   * One HTTP attempt. With client-managed ChatGPT tokens, a 401 asks for fresh tokens (see
+   * {@link OpenaiAuthSource.refreshAfterUnauthorized}) and sends the request once more with them; a second 401, or
+   * a refresh that yields nothing, fails with the 401.
+   */
   async #send(
     request: ModelRequest,
     body: string,
     extraHeaders: Readonly<Record<string, string>>,
     signal: AbortSignal,
   ): Promise<ReadableStream<Uint8Array>> {
-    const url = responsesUrl(this.provider);
-    const { bearerToken } = this.provider;
-    const login =
-      bearerToken === null && this.provider.requiresOpenaiAuth && this.#openaiAuth
-        ? await this.#openaiAuth.headers(signal)
-        : null;
-    const headers = buildRequestHeaders(this.provider, request.identity, bearerToken, { ...login, ...extraHeaders });
+    const auth = this.#loginAuth();
+    const login = auth ? await auth.login(signal) : null;
+    try {
+      return await this.#post(request, body, extraHeaders, signal, login);
+    } catch (error) {
+      if (auth === null || login === null || !(error instanceof ModelError) || error.kind !== 'unauthorized') throw error;
+      if (!(await auth.refreshAfterUnauthorized(login, signal))) throw error;
+      return await this.#post(request, body, extraHeaders, signal, await auth.login(signal));
+    }
+  }
+
+  /** The login source when this provider authenticates with the Codex login rather than a key of its own. */
+  #loginAuth(): OpenaiAuthSource | null {
+    const { bearerToken, bearerTokenIsFallback, requiresOpenaiAuth } = this.provider;
+    if (!requiresOpenaiAuth || this.#openaiAuth === undefined) return null;
+    return bearerToken === null || bearerTokenIsFallback ? this.#openaiAuth : null;
+  }
+
+  async #post(
+    request: ModelRequest,
+    body: string,
+    extraHeaders: Readonly<Record<string, string>>,
+    signal: AbortSignal,
+    login: OpenaiLogin | null,
+  ): Promise<ReadableStream<Uint8Array>> {
+    const { chatgptBaseUrl } = this.provider;
+    const target = login?.chatgpt && chatgptBaseUrl !== null ? { ...this.provider, baseUrl: chatgptBaseUrl } : this.provider;
+    const url = responsesUrl(target);
+    const bearerToken = login === null ? this.provider.bearerToken : null;
+    const headers = buildRequestHeaders(this.provider, request.identity, bearerToken, {
+      ...login?.headers,
+      ...extraHeaders,
+    });
     let response: Response;
     try {
       response = await this.#fetch(url, { method: 'POST', headers, body, signal });

@@ -26,6 +26,16 @@ export interface ResolvedProvider {
    */
   readonly bearerToken: string | null;
   /**
+   * `bearerToken` is the `OPENAI_API_KEY` fallback of a login-based provider: a Codex login (auth.json, client
+   * tokens) wins over it, as in the reference, where a stored login is used even with the variable set [observed].
+   */
+  readonly bearerTokenIsFallback: boolean;
+  /**
+   * Where a ChatGPT login sends requests: the ChatGPT Codex backend for a login-based provider that has no base
+   * URL of its own (the built-in `openai` without `OPENAI_BASE_URL`), else null (use `baseUrl`).
+   */
+  readonly chatgptBaseUrl: string | null;
+  /**
    * The provider uses the Codex login (`requires_openai_auth`). When `bearerToken` is null such a provider
    * needs an {@link OpenaiAuthSource} to authenticate.
    */
@@ -47,18 +57,32 @@ export interface ResolvedProvider {
   readonly requestAttestation: boolean;
 }
 
+/** The Codex login's credentials for one request (see {@link OpenaiAuthSource}). */
+export interface OpenaiLogin {
+  /** At least `authorization`; a ChatGPT login adds `chatgpt-account-id`. */
+  readonly headers: Readonly<Record<string, string>>;
+  /**
+   * A ChatGPT login: a provider without its own base URL (the built-in `openai`) then talks to the ChatGPT Codex
+   * backend ({@link ResolvedProvider.chatgptBaseUrl}) instead of the API.
+   */
+  readonly chatgpt: boolean;
+  /** Which credentials these are, so a refresh is asked for only while they are still the current ones. */
+  readonly generation: number;
+}
+
 /**
- * Extension point for credentials that come from the Codex login rather than the environment
- * (`$CODEX_HOME/auth.json`: a stored API key, or ChatGPT tokens with `chatgpt-account-id`). Nothing implements it
- * yet; the login issue will, and pass it to the HTTP client, which asks it before every request to a provider
- * with `requiresOpenaiAuth` and no `bearerToken` (tokens can be refreshed between requests).
+ * Credentials that come from the Codex login rather than the environment: `$CODEX_HOME/auth.json` (an API key or
+ * ChatGPT tokens) or ChatGPT tokens a client handed over. The HTTP client asks before every request to a provider
+ * with `requiresOpenaiAuth` (a login or logout takes effect at the next request).
  */
 export interface OpenaiAuthSource {
+  /** The current login, or null when there is none — the request then goes out without credentials. */
+  login(signal: AbortSignal): Promise<OpenaiLogin | null>;
   /**
-   * Headers that authenticate one request (at least `authorization`), or null when there is no login — the
-   * request is then sent without credentials, as the reference does.
+   * After the provider answered 401 to a request made with `failed`: obtains fresh credentials when this kind of
+   * login can (client-managed ChatGPT tokens). True when the request is worth sending once more.
    */
-  headers(signal: AbortSignal): Promise<Readonly<Record<string, string>> | null>;
+  refreshAfterUnauthorized(failed: OpenaiLogin, signal: AbortSignal): Promise<boolean>;
 }
 
 /** Why {@link resolveProvider} could not produce a provider. */
@@ -80,6 +104,8 @@ export class ProviderConfigError extends Error {
 
 export const OPENAI_PROVIDER_ID = 'openai';
 export const DEFAULT_OPENAI_BASE_URL = 'https://api.openai.com/v1';
+/** The reference's base URL for ChatGPT-authenticated Codex requests. */
+export const DEFAULT_CHATGPT_CODEX_BASE_URL = 'https://chatgpt.com/backend-api/codex';
 
 /** A non-blank environment value, as the reference reads every variable it uses here. */
 function envValue(env: Environment, name: string): string | undefined {
@@ -205,6 +231,9 @@ export function resolveProvider(config: ConfigToml, env: Environment): ResolvedP
     baseUrl: (table.base_url ?? DEFAULT_OPENAI_BASE_URL).replace(/\/+$/, ''),
     wireApi: withDefaults.wire_api,
     bearerToken: bearerToken(table, env),
+    bearerTokenIsFallback:
+      table.env_key === undefined && table.experimental_bearer_token === undefined && table.requires_openai_auth === true,
+    chatgptBaseUrl: id === OPENAI_PROVIDER_ID && envValue(env, 'OPENAI_BASE_URL') === undefined ? DEFAULT_CHATGPT_CODEX_BASE_URL : null,
     requiresOpenaiAuth: table.requires_openai_auth ?? false,
     httpHeaders: resolveHeaders(table, env),
     queryParams: { ...table.query_params },

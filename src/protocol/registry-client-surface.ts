@@ -7,6 +7,7 @@ import * as goals from './v2/goals.js';
 import * as hooks from './v2/hooks.js';
 import * as models from './v2/models.js';
 import * as plugins from './v2/plugins.js';
+import * as rateLimits from './v2/rate-limits.js';
 import * as readState from './v2/read-state.js';
 import * as skills from './v2/skills.js';
 
@@ -34,6 +35,17 @@ export const ClientSurfaceRequests = {
     config.ConfigWriteResponseSchema,
   ),
   accountRead: defineRequest('account/read', account.GetAccountParamsSchema, account.GetAccountResponseSchema),
+  accountLoginStart: defineRequest(
+    'account/login/start',
+    account.LoginAccountParamsSchema,
+    account.LoginAccountResponseSchema,
+  ),
+  accountLogout: defineRequest('account/logout', account.LogoutAccountParamsSchema, account.LogoutAccountResponseSchema),
+  accountRateLimitsRead: defineRequest(
+    'account/rateLimits/read',
+    rateLimits.GetAccountRateLimitsParamsSchema,
+    rateLimits.GetAccountRateLimitsResponseSchema,
+  ),
   bedrockCheckGovCloudRequirements: defineRequest(
     'account/bedrock/checkGovCloudRequirements',
     account.BedrockCheckGovCloudRequirementsParamsSchema,
@@ -67,4 +79,6 @@ export const ClientSurfaceNotifications = {
     'thread/readState/changed',
     readState.ThreadReadStateChangedNotificationSchema,
   ),
+  accountUpdated: defineNotification('account/updated', account.AccountUpdatedNotificationSchema),
+  accountLoginCompleted: defineNotification('account/login/completed', account.AccountLoginCompletedNotificationSchema),
 } as const satisfies Record<string, NotificationDefinition>;

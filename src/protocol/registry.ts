@@ -10,6 +10,7 @@ import * as threads from './v2/thread-methods.js';
 import { ClientSurfaceNotifications, ClientSurfaceRequests } from './registry-client-surface.js';
 import { CommandExecNotifications, CommandExecRequests } from './registry-command-exec.js';
 import { FsNotifications, FsRequests } from './registry-fs.js';
+import * as account from './v2/account.js';
 import * as approvals from './v2/approvals.js';
 import { AttestationGenerateParamsSchema, AttestationGenerateResponseSchema } from './v2/attestation.js';
 import { AccountRateLimitsUpdatedNotificationSchema } from './v2/rate-limits.js';
@@ -127,7 +128,7 @@ export const ServerNotifications = {
   ...ClientSurfaceNotifications,
 } as const satisfies Record<string, NotificationDefinition>;
 
-/** Requests the server sends to clients: approvals, questions, and attestation tokens. */
+/** Requests the server sends to clients: approvals, questions, attestation tokens and token refreshes. */
 export const ServerRequests = {
   commandExecutionRequestApproval: defineRequest(
     'item/commandExecution/requestApproval',
@@ -148,6 +149,11 @@ export const ServerRequests = {
     'attestation/generate',
     AttestationGenerateParamsSchema,
     AttestationGenerateResponseSchema,
+  ),
+  chatgptAuthTokensRefresh: defineRequest(
+    'account/chatgptAuthTokens/refresh',
+    account.ChatgptAuthTokensRefreshParamsSchema,
+    account.ChatgptAuthTokensRefreshResponseSchema,
   ),
 } as const satisfies Record<string, RequestDefinition>;
 

@@ -1,6 +1,12 @@
 import type { HandlerTable } from '../handlers/context.js';
 import { ClientNotifications } from '../protocol/registry.js';
-import type { NotificationDefinition, NotificationParamsOf } from '../protocol/registry-types.js';
+import type {
+  NotificationDefinition,
+  NotificationParamsOf,
+  ParamsOf,
+  RequestDefinition,
+} from '../protocol/registry-types.js';
+import { ConnectionClosedError } from '../runtime/client-channel.js';
 import type { Broadcaster } from '../runtime/broadcast.js';
 import type { MessageTransport } from './message-transport.js';
 import type { Logger } from '../util/logger.js';
@@ -87,6 +93,35 @@ export class RpcHost implements Broadcaster {
    */
   broadcast<D extends NotificationDefinition>(definition: D, params: NotificationParamsOf<D>): void {
     for (const session of this.#sessions.values()) if (session.isInitialized) session.notify(definition, params);
+  }
+
+  /**
+   * Sends one server request to every initialized connection and settles with the first answer (a result or the
+   * client's error), as the reference's un-targeted requests do (`account/chatgptAuthTokens/refresh`); the copies
+   * still pending are then withdrawn. Connections that close meanwhile do not count; with none left (or none to
+   * begin with) it rejects with ConnectionClosedError.
+   */
+  requestFromClients<D extends RequestDefinition>(definition: D, params: ParamsOf<D>, signal: AbortSignal): Promise<unknown> {
+    const sessions = [...this.#sessions.values()].filter((session) => session.isInitialized && session.isOpen);
+    if (sessions.length === 0) return Promise.reject(new ConnectionClosedError());
+    const withdraw = new AbortController();
+    const combined = AbortSignal.any([signal, withdraw.signal]);
+    return new Promise<unknown>((resolve, reject) => {
+      let closed = 0;
+      for (const session of sessions) {
+        session.request(definition.method, params, { signal: combined }).then(
+          (result) => {
+            withdraw.abort();
+            resolve(result);
+          },
+          (error: unknown) => {
+            if (error instanceof ConnectionClosedError && ++closed < sessions.length) return;
+            withdraw.abort();
+            reject(error instanceof Error ? error : new Error(String(error)));
+          },
+        );
+      }
+    });
   }
 
   /** Closes every live connection; their pending server requests are settled as "connection closed". */

@@ -1,3 +1,4 @@
+import type { AuthManager } from '../auth/auth-manager.js';
 import { providerRequestsAttestation } from '../model/attestation-policy.js';
 import type { RequestHeadersHook } from '../model/client.js';
 import type { ResolvedProvider } from '../model/provider.js';
@@ -133,9 +134,12 @@ export async function attestationHeaders(
 export function attestationHook(
   thread: Pick<LoadedThread, 'subscriberChannels'>,
   provider: ResolvedProvider,
+  auth: Pick<AuthManager, 'usesChatgptAuth'>,
   log: Logger,
   timeoutMs = ATTESTATION_TIMEOUT_MS,
 ): RequestHeadersHook {
   return async (signal) =>
-    providerRequestsAttestation(provider) ? attestationHeaders(thread, signal, log, timeoutMs) : {};
+    providerRequestsAttestation(provider, await auth.usesChatgptAuth(provider))
+      ? attestationHeaders(thread, signal, log, timeoutMs)
+      : {};
 }

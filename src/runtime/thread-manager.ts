@@ -1,4 +1,4 @@
-import { authJsonApiKeySource } from '../model/auth-json.js';
+import { AuthManager } from '../auth/auth-manager.js';
 import { HttpModelClient } from '../model/client.js';
 import { resolveProvider } from '../model/provider.js';
 import type { Environment } from '../model/provider.js';
@@ -69,6 +69,10 @@ export interface ThreadManagerOptions {
   readonly unloadDelayMs?: number;
   /** The budget of `attestation/generate` (default ATTESTATION_TIMEOUT_MS, the reference's 100 ms). */
   readonly attestationTimeoutMs?: number;
+  /** The Codex login model requests authenticate with. Default: auth.json in `codexHome` only. */
+  readonly auth?: AuthManager;
+  /** The fetch model requests go through (the custom CA one, see net/outbound-fetch.ts). Default: global fetch. */
+  readonly fetch?: typeof fetch;
 }
 
 /**
@@ -91,6 +95,8 @@ export interface ThreadCaller {
  */
 export class ThreadManager {
   readonly index: ThreadIndex;
+  /** The server's Codex login (shared with the account handlers). */
+  readonly auth: AuthManager;
   /** Read receipts of persisted threads (thread/read, thread/list, thread/readState/update). */
   readonly readStates: ReadStateStore;
   readonly #options: ThreadManagerOptions;
@@ -100,6 +106,7 @@ export class ThreadManager {
 
   constructor(options: ThreadManagerOptions) {
     this.#options = options;
+    this.auth = options.auth ?? new AuthManager({ codexHome: options.codexHome, log: options.log });
     this.readStates = new ReadStateStore(options.codexHome, options.broadcaster);
     this.index = new ThreadIndex(options.codexHome, {
       fallbackModelProvider: this.defaultModelProvider,
@@ -247,7 +254,7 @@ export class ThreadManager {
     const log = this.#options.log.child({ threadId: thread.id });
     return {
       modelClient,
-      requestHeaders: attestationHook(thread, modelClient.provider, log, this.#options.attestationTimeoutMs),
+      requestHeaders: attestationHook(thread, modelClient.provider, this.auth, log, this.#options.attestationTimeoutMs),
       identity: { originator: caller.originator, userAgent: caller.userAgent },
       env: this.#options.env,
       log,
@@ -270,7 +277,8 @@ export class ThreadManager {
     const config = { ...settings.config, model_provider: settings.modelProvider, model: settings.model };
     return new HttpModelClient({
       provider: resolveProvider(config, this.#options.env),
-      openaiAuth: authJsonApiKeySource(this.codexHome),
+      openaiAuth: this.auth,
+      ...(this.#options.fetch ? { fetch: this.#options.fetch } : {}),
     });
   }
 

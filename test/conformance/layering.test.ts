@@ -10,14 +10,18 @@ import { describe, it } from 'node:test';
  * config → protocol → util. `model` and `tools` share a rank but must not import each other.
  */
 const RANKED_LAYERS: Readonly<Record<string, number>> = {
-  main: 6,
-  transport: 5,
-  rpc: 4,
-  handlers: 3,
-  runtime: 2,
+  main: 7,
+  transport: 6,
+  rpc: 5,
+  handlers: 4,
+  runtime: 3,
+  // The Codex login: it authenticates model requests (it implements model's OpenaiAuthSource).
+  auth: 2,
   model: 1,
   tools: 1,
   persistence: 0,
+  // Outbound HTTPS plumbing (custom CA); it knows nothing of the rest.
+  net: 0,
 };
 const SHARED_LAYERS: Readonly<Record<string, readonly string[]>> = {
   config: ['config', 'protocol', 'util'],

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TestContext } from 'node:test';
 
@@ -54,9 +55,18 @@ export interface RecordedRequest {
   readonly clientGone: Promise<void>;
 }
 
+export interface FakeModelServerOptions {
+  /** Serve HTTPS with this key and certificate (PEM) instead of plain HTTP. */
+  readonly tls?: { readonly key: string; readonly cert: string };
+  /** Fixed answers to requests other than `POST …/responses`, by path (e.g. `/backend-api/wham/usage`). */
+  readonly routes?: Readonly<Record<string, HttpReply>>;
+}
+
 export interface FakeModelServer {
-  /** `http://127.0.0.1:<port>/v1`: a provider's `base_url`. */
+  /** `http://127.0.0.1:<port>/v1` (`https://` with `tls`): a provider's `base_url`. */
   readonly baseUrl: string;
+  /** `http://127.0.0.1:<port>` (`https://` with `tls`). */
+  readonly origin: string;
   readonly requests: readonly RecordedRequest[];
   enqueue(...replies: ScriptedReply[]): void;
   /** Resolves with the first `count` requests once they have arrived. */
@@ -238,9 +248,16 @@ function readBody(request: IncomingMessage): Promise<string> {
   });
 }
 
+function writeHttpReply(reply: HttpReply, response: ServerResponse): void {
+  const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body ?? '');
+  const type = typeof reply.body === 'string' ? 'text/plain' : 'application/json';
+  response.writeHead(reply.status, { 'content-type': type, ...reply.headers }).end(text);
+}
+
 export async function startFakeModelServer(
   t?: TestContext,
   replies: readonly ScriptedReply[] = [],
+  options: FakeModelServerOptions = {},
 ): Promise<FakeModelServer> {
   const queue: ScriptedReply[] = [...replies];
   const requests: RecordedRequest[] = [];
@@ -298,6 +315,11 @@ export async function startFakeModelServer(
     for (const wake of waiters) wake();
 
     const path = (request.url ?? '').split('?')[0] ?? '';
+    const route = options.routes?.[path];
+    if (route !== undefined) {
+      writeHttpReply(route, response);
+      return;
+    }
     if (request.method !== 'POST' || !path.endsWith('/responses')) {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
@@ -309,9 +331,7 @@ export async function startFakeModelServer(
       return;
     }
     if (reply.kind === 'http') {
-      const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body ?? '');
-      const type = typeof reply.body === 'string' ? 'text/plain' : 'application/json';
-      response.writeHead(reply.status, { 'content-type': type, ...reply.headers }).end(text);
+      writeHttpReply(reply, response);
       return;
     }
     await writeSse(reply, response, () => {
@@ -319,16 +339,19 @@ export async function startFakeModelServer(
     });
   }
 
-  const server = createServer((request, response) => {
+  const onRequest = (request: IncomingMessage, response: ServerResponse) => {
     handle(request, response).catch((error: unknown) => {
       response.destroy(error instanceof Error ? error : new Error(String(error)));
     });
-  });
+  };
+  const server = options.tls ? createHttpsServer(options.tls, onRequest) : createServer(onRequest);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
+  const origin = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   const fake: FakeModelServer = {
-    baseUrl: `http://127.0.0.1:${port}/v1`,
+    baseUrl: `${origin}/v1`,
+    origin,
     requests,
     enqueue: (...more) => {
       queue.push(...more);

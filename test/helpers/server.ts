@@ -24,13 +24,15 @@ export interface TestServer {
 
 /**
  * Starts the real server in this process on 127.0.0.1:0 with a private CODEX_HOME, stopped in `t.after`.
- * `flags` are the websocket auth flags and other serve options beyond `--listen`; `start` the in-process knobs.
+ * `flags` are the websocket auth flags and other serve options beyond `--listen`; `start` the in-process knobs;
+ * `extraEnv` is added to the server's environment.
  */
 export async function startTestServer(
   t: TestContext,
   flags: Partial<Omit<ServeOptions, 'listen'>> = {},
   configToml?: string,
   start: Pick<StartServerOptions, 'attestationTimeoutMs'> = {},
+  extraEnv: NodeJS.ProcessEnv = {},
 ): Promise<TestServer> {
   const codexHome = await makeTempHome(t, configToml);
   const options = {
@@ -42,7 +44,7 @@ export async function startTestServer(
   } as ServeOptions;
   const server = await startServer(options, {
     ...start,
-    env: { ...process.env, CODEX_HOME: codexHome },
+    env: { ...process.env, ...extraEnv, CODEX_HOME: codexHome },
     log: createSilentLogger(),
   });
   t.after(() => server.close());

@@ -1,6 +1,6 @@
 import type { TestContext } from 'node:test';
 import { startFakeModelServer } from './fake-model-server.js';
-import type { FakeModelServer, ScriptedReply } from './fake-model-server.js';
+import type { FakeModelServer, FakeModelServerOptions, ScriptedReply } from './fake-model-server.js';
 import { RpcTestClient } from './rpc-client.js';
 import type { ServerMessage } from './rpc-client.js';
 import { startTestServer } from './server.js';
@@ -11,8 +11,11 @@ export interface RetryBudget {
   readonly stream?: number;
 }
 
-/** config.toml for a `mock` provider at the fake model, without retries unless asked. */
-export function mockProviderConfig(baseUrl: string, extra = '', retries: RetryBudget = {}): string {
+/**
+ * config.toml for a `mock` provider at the fake model, without retries unless asked. `extra` goes at the top
+ * level, `providerExtra` into the provider's table.
+ */
+export function mockProviderConfig(baseUrl: string, extra = '', retries: RetryBudget = {}, providerExtra = ''): string {
   return [
     'model = "mock-model"',
     'model_provider = "mock"',
@@ -24,6 +27,7 @@ export function mockProviderConfig(baseUrl: string, extra = '', retries: RetryBu
     'wire_api = "responses"',
     `request_max_retries = ${retries.request ?? 0}`,
     `stream_max_retries = ${retries.stream ?? 0}`,
+    providerExtra,
     '',
   ].join('\n');
 }
@@ -40,10 +44,22 @@ export interface ThreadTestRig {
 /** A server whose model is a scripted fake, and one initialized client; everything stopped in `t.after`. */
 export async function startThreadRig(
   t: TestContext,
-  options: { replies?: readonly ScriptedReply[]; configExtra?: string; retries?: RetryBudget } = {},
+  options: {
+    replies?: readonly ScriptedReply[];
+    configExtra?: string;
+    retries?: RetryBudget;
+    /** Lines for the `mock` provider's table. */
+    providerExtra?: string;
+    /** The fake's top-level config.toml lines, once its address is known (e.g. a `chatgpt_base_url`). */
+    configExtraFor?: (fake: FakeModelServer) => string;
+    fake?: FakeModelServerOptions;
+    env?: NodeJS.ProcessEnv;
+  } = {},
 ): Promise<ThreadTestRig> {
-  const fake = await startFakeModelServer(t, options.replies ?? []);
-  const server = await startTestServer(t, {}, mockProviderConfig(fake.baseUrl, options.configExtra ?? '', options.retries));
+  const fake = await startFakeModelServer(t, options.replies ?? [], options.fake ?? {});
+  const extra = [options.configExtra ?? '', options.configExtraFor?.(fake) ?? ''].join('\n');
+  const config = mockProviderConfig(fake.baseUrl, extra, options.retries, options.providerExtra);
+  const server = await startTestServer(t, {}, config, {}, options.env);
   const connect = async (name = 'test-client') => {
     const client = await RpcTestClient.connect(server.url);
     t.after(() => client.close());

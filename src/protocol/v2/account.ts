@@ -42,7 +42,7 @@ export const GetAccountResponseSchema = z
     account: AccountSchema.nullable(),
     userId: z.string().nullable().describe('ChatGPT user ID belonging to this account response, when available.'),
     requiresOpenaiAuth: z.boolean(),
-    // Workspace routing only exists for ChatGPT logins, which this server does not perform.
+    // Workspace routing comes from the ChatGPT backend's account check, which this server does not call.
     workspaceRouting: z.null(),
   })
   .meta({ id: 'GetAccountResponse' });
@@ -67,3 +67,97 @@ export const BedrockCheckGovCloudRequirementsResponseSchema = z
     description: 'Advisory check of the current Bedrock configuration after login or setup.',
   });
 export type BedrockCheckGovCloudRequirementsResponse = z.infer<typeof BedrockCheckGovCloudRequirementsResponseSchema>;
+
+export const AuthModeSchema = z
+  .enum([
+    'apikey', 'chatgpt', 'chatgptAuthTokens', 'headers', 'agentIdentity', 'personalAccessToken', 'bedrockApiKey',
+    'bedrockAccessKeys',
+  ])
+  .describe('Authentication mode for OpenAI-backed providers.')
+  .meta({ id: 'AuthMode' });
+export type AuthMode = z.infer<typeof AuthModeSchema>;
+
+export const LoginAppBrandSchema = z.enum(['codex', 'chatgpt']).meta({ id: 'LoginAppBrand' });
+
+export const LoginAccountParamsSchema = z
+  .discriminatedUnion('type', [
+    z.object({ type: z.literal('apiKey'), apiKey: z.string() }),
+    z.object({
+      type: z.literal('chatgpt'),
+      codexStreamlinedLogin: z.boolean().optional(),
+      useHostedLoginSuccessPage: z.boolean().optional(),
+      appBrand: LoginAppBrandSchema.nullable().optional(),
+    }),
+    z.object({ type: z.literal('chatgptDeviceCode') }),
+    z.object({
+      type: z.literal('chatgptAuthTokens'),
+      accessToken: z
+        .string()
+        .describe('Access token (JWT) supplied by the client.\nThis token is used for backend API requests and email extraction.'),
+      chatgptAccountId: z.string().describe('Workspace/account identifier supplied by the client.'),
+      chatgptPlanType: z
+        .string()
+        .nullable()
+        .optional()
+        .describe(
+          'Optional plan type supplied by the client.\n\nWhen `null`, Codex attempts to derive the plan type from ' +
+            'access-token\nclaims. If unavailable, the plan defaults to `unknown`.',
+        ),
+    }),
+    z.object({ type: z.literal('amazonBedrock'), apiKey: z.string(), region: z.string() }),
+    z.object({
+      type: z.literal('amazonBedrockAccessKeys'),
+      accessKeyId: z.string(),
+      secretAccessKey: z.string(),
+      sessionToken: z.string().nullable().optional(),
+      region: z.string(),
+    }),
+  ])
+  .meta({ id: 'LoginAccountParams' });
+export type LoginAccountParams = z.infer<typeof LoginAccountParamsSchema>;
+
+/** Only the login types this server completes: the others are refused before a response is built. */
+export const LoginAccountResponseSchema = z
+  .discriminatedUnion('type', [z.object({ type: z.literal('apiKey') }), z.object({ type: z.literal('chatgptAuthTokens') })])
+  .meta({ id: 'LoginAccountResponse' });
+export type LoginAccountResponse = z.infer<typeof LoginAccountResponseSchema>;
+
+export const LogoutAccountParamsSchema = z.object({});
+export const LogoutAccountResponseSchema = z.object({}).meta({ id: 'LogoutAccountResponse' });
+
+export const AccountUpdatedNotificationSchema = z
+  .object({ authMode: AuthModeSchema.nullable(), planType: PlanTypeSchema.nullable() })
+  .meta({ id: 'AccountUpdatedNotification' });
+export type AccountUpdatedNotification = z.infer<typeof AccountUpdatedNotificationSchema>;
+
+export const AccountLoginCompletedNotificationSchema = z
+  .object({
+    loginId: z.string().nullable(),
+    success: z.boolean(),
+    error: z.string().nullable(),
+    // Desktop onboarding only; a login started here never has one.
+    onboardingEntrypoint: z.null(),
+  })
+  .meta({ id: 'AccountLoginCompletedNotification' });
+export type AccountLoginCompletedNotification = z.infer<typeof AccountLoginCompletedNotificationSchema>;
+
+export const ChatgptAuthTokensRefreshParamsSchema = z
+  .object({
+    reason: z.enum(['unauthorized']).meta({ id: 'ChatgptAuthTokensRefreshReason' }),
+    previousAccountId: z
+      .string()
+      .nullable()
+      .optional()
+      .describe(
+        'Workspace/account identifier that Codex was previously using.\n\nClients that manage multiple ' +
+          'accounts/workspaces can use this as a hint\nto refresh the token for the correct workspace.\n\nThis may ' +
+          'be `null` when the prior auth state did not include a workspace\nidentifier (`chatgpt_account_id`).',
+      ),
+  })
+  .meta({ id: 'ChatgptAuthTokensRefreshParams' });
+export type ChatgptAuthTokensRefreshParams = z.infer<typeof ChatgptAuthTokensRefreshParamsSchema>;
+
+export const ChatgptAuthTokensRefreshResponseSchema = z
+  .object({ accessToken: z.string(), chatgptAccountId: z.string(), chatgptPlanType: z.string().nullable() })
+  .meta({ id: 'ChatgptAuthTokensRefreshResponse' });
+export type ChatgptAuthTokensRefreshResponse = z.infer<typeof ChatgptAuthTokensRefreshResponseSchema>;

@@ -116,3 +116,52 @@ export const UNREPORTED_RATE_LIMITS: RateLimitSnapshot = {
   planType: null,
   rateLimitReachedType: null,
 };
+
+export const GetAccountRateLimitsParamsSchema = z
+  .object({
+    excludeResetCreditDetails: z
+      .boolean()
+      .optional()
+      .describe(
+        'Skip the separate reset-credit detail lookup for background usage polls. The usage response still includes ' +
+          'the available count; omitted/false preserves detailed reads.',
+      ),
+    supportsLunaReserve: z
+      .boolean()
+      .optional()
+      .describe(
+        'The client supports automatic Luna Reserve fallback. For eligible ChatGPT CLI users, allow the backend to ' +
+          'record experiment exposure after ordinary usage is blocked.',
+      ),
+  })
+  .describe('Usage-read capabilities of the requesting client, never inferred from its experiment arm.')
+  .meta({ id: 'GetAccountRateLimitsParams' });
+
+export const GetAccountRateLimitsResponseSchema = z
+  .object({
+    ordinaryUsageAllowed: z
+      .boolean()
+      .nullable()
+      .optional()
+      .describe(
+        'Backend permission for ordinary included usage, validated against the active account.\nNull means ' +
+          'unavailable; clients must not infer recovery from percentages or reset times.',
+      ),
+    rateLimits: RateLimitSnapshotSchema.describe('Backward-compatible single-bucket view; mirrors the historical payload.'),
+    rateLimitsByLimitId: z
+      .record(z.string(), RateLimitSnapshotSchema)
+      .nullable()
+      .optional()
+      .describe('Multi-bucket view keyed by metered `limit_id` (for example, `codex`).'),
+    // This server does not read the backend's reset credits (`wham/rate-limit-reset-credits`).
+    rateLimitResetCredits: z.null().optional(),
+    accountId: z
+      .string()
+      .nullable()
+      .optional()
+      .describe('Account associated with this usage snapshot, when supplied by the backend.'),
+    // The backend's optional banner; this server does not forward it.
+    rateLimitUpsell: z.null().optional(),
+  })
+  .meta({ id: 'GetAccountRateLimitsResponse' });
+export type GetAccountRateLimitsResponse = z.infer<typeof GetAccountRateLimitsResponseSchema>;

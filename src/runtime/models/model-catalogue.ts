@@ -37,6 +37,8 @@ export interface ModelCatalogueOptions {
   readonly config: { readonly config: ConfigToml };
   readonly env: Environment;
   readonly fetchTimeoutMs?: number;
+  /** The fetch `GET /models` goes through (the custom CA one, see net/outbound-fetch.ts). Default: global fetch. */
+  readonly fetch?: typeof fetch;
 }
 
 /**
@@ -98,8 +100,11 @@ export class ModelCatalogue {
     const key = `${provider.id}\n${provider.baseUrl}`;
     const cached = this.#cache.get(key);
     if (cached && Date.now() - cached.at < PROVIDER_CACHE_MS) return cached.models;
-    const timeout = this.#options.fetchTimeoutMs;
-    const models = fetchProviderModels(provider, timeout === undefined ? {} : { timeoutMs: timeout });
+    const { fetchTimeoutMs: timeout, fetch } = this.#options;
+    const models = fetchProviderModels(provider, {
+      ...(timeout === undefined ? {} : { timeoutMs: timeout }),
+      ...(fetch === undefined ? {} : { fetch }),
+    });
     this.#cache.set(key, { at: Date.now(), models });
     return models;
   }

@@ -27,6 +27,8 @@ describe('resolveProvider', () => {
       baseUrl: 'https://api.openai.com/v1',
       wireApi: 'responses',
       bearerToken: null,
+      bearerTokenIsFallback: true,
+      chatgptBaseUrl: 'https://chatgpt.com/backend-api/codex',
       requiresOpenaiAuth: true,
       httpHeaders: { version: COMPATIBLE_CODEX_VERSION },
       queryParams: {},
@@ -47,6 +49,9 @@ describe('resolveProvider', () => {
     assert.equal(provider.model, 'gpt-5.5');
     assert.equal(provider.baseUrl, 'http://127.0.0.1:9/v1');
     assert.equal(provider.bearerToken, 'sk-env');
+    // A Codex login wins over the variable, and the base URL is the variable's for a ChatGPT login too.
+    assert.equal(provider.bearerTokenIsFallback, true);
+    assert.equal(provider.chatgptBaseUrl, null);
     assert.deepEqual(provider.httpHeaders, { version: COMPATIBLE_CODEX_VERSION, 'OpenAI-Organization': 'org-1' });
   });
 
@@ -79,6 +84,8 @@ describe('resolveProvider', () => {
       baseUrl: 'http://127.0.0.1:4590/v1',
       wireApi: 'responses',
       bearerToken: 'sk-mock',
+      bearerTokenIsFallback: false,
+      chatgptBaseUrl: null,
       requiresOpenaiAuth: false,
       httpHeaders: { 'x-extra': '1', 'x-env': 'h' },
       queryParams: { 'api-version': '1' },

@@ -97,11 +97,17 @@ describe('attestation', () => {
       ({ model_provider: 'mock', model_providers: { mock: { base_url: 'http://127.0.0.1:1/v1', ...extra } } }) as ConfigToml;
     const capable = channel(1);
     const signal = new AbortController().signal;
-    const plain = attestationHook(thread(capable), resolveProvider(config({}), {}), log);
+    const apiKey = { usesChatgptAuth: async () => false };
+    const plain = attestationHook(thread(capable), resolveProvider(config({}), {}), apiKey, log);
     assert.deepEqual(await plain(signal), {});
     assert.deepEqual(capable.asked, []);
-    const wanting = attestationHook(thread(capable), resolveProvider(config({ request_attestation: true }), {}), log);
+    const wanting = attestationHook(thread(capable), resolveProvider(config({ request_attestation: true }), {}), apiKey, log);
     assert.deepEqual(await wanting(signal), { 'x-oai-attestation': '{"v":1,"s":0,"t":"t1"}' });
     assert.deepEqual(capable.asked, ['attestation/generate']);
+    // A ChatGPT login wants it, as in the reference, without the extension.
+    const chatgpt = { usesChatgptAuth: async () => true };
+    const login = attestationHook(thread(capable), resolveProvider(config({}), {}), chatgpt, log);
+    assert.deepEqual(await login(signal), { 'x-oai-attestation': '{"v":1,"s":0,"t":"t1"}' });
+    assert.deepEqual(capable.asked, ['attestation/generate', 'attestation/generate']);
   });
 });

@@ -7,6 +7,14 @@ import { buildHttpApp } from '../../../src/transport/http-server.js';
 import { createSilentLogger } from '../../../src/util/logger.js';
 
 function hostForTest(): RpcHost {
+  const threads = new ThreadManager({
+    codexHome: '/tmp/none',
+    config: { table: {} },
+    env: {},
+    log: createSilentLogger(),
+    serverCwd: '/tmp',
+    broadcaster: { broadcast() {} },
+  });
   const handlers = buildHandlerTable({
     codexHome: '/tmp/none',
     installationId: '00000000-0000-4000-8000-000000000000',
@@ -21,14 +29,10 @@ function hostForTest(): RpcHost {
       warnings: [],
     },
     env: {},
-    threads: new ThreadManager({
-      codexHome: '/tmp/none',
-      config: { table: {} },
-      env: {},
-      log: createSilentLogger(),
-      serverCwd: '/tmp',
-      broadcaster: { broadcast() {} },
-    }),
+    threads,
+    auth: threads.auth,
+    fetch,
+    broadcaster: { broadcast() {} },
   });
   return new RpcHost({ handlers, log: createSilentLogger() });
 }

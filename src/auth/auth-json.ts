@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as z from 'zod';
+
+/**
+ * `$CODEX_HOME/auth.json`, the login the reference's `codex login` (and `account/login/start`) stores:
+ * `{"auth_mode":"apikey","OPENAI_API_KEY":"sk-…"}` for an API key, or
+ * `{"auth_mode":"chatgpt","OPENAI_API_KEY":null,"tokens":{id_token,access_token,refresh_token,account_id},
+ * "last_refresh":"…"}` for a ChatGPT login. Unknown keys are kept when read and ignored.
+ */
+const AuthJsonTokensSchema = z.looseObject({
+  id_token: z.string().nullish(),
+  access_token: z.string().nullish(),
+  refresh_token: z.string().nullish(),
+  account_id: z.string().nullish(),
+});
+
+const AuthJsonSchema = z.looseObject({
+  auth_mode: z.string().nullish(),
+  OPENAI_API_KEY: z.string().nullish(),
+  tokens: AuthJsonTokensSchema.nullish(),
+  last_refresh: z.string().nullish(),
+});
+export type AuthJson = z.infer<typeof AuthJsonSchema>;
+
+export const AUTH_JSON_FILE = 'auth.json';
+
+export function authJsonPath(codexHome: string): string {
+  return join(codexHome, AUTH_JSON_FILE);
+}
+
+/**
+ * The stored login, or null when there is none. An unreadable or malformed file counts as no login: the
+ * request then goes out without credentials, as the reference sends it.
+ */
+export async function readAuthJson(codexHome: string): Promise<AuthJson | null> {
+  let text: string;
+  try {
+    text = await readFile(authJsonPath(codexHome), 'utf8');
+  } catch {
+    return null;
+  }
+  try {
+    const parsed = AuthJsonSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Replaces auth.json with `value`, pretty-printed like the reference, readable by the owner only (0600 — it holds
+ * a secret). Written to a private temporary file first and renamed, so a reader never sees half a file.
+ */
+export async function writeAuthJson(codexHome: string, value: AuthJson): Promise<void> {
+  const path = authJsonPath(codexHome);
+  const temporary = `${path}.${randomUUID()}.tmp`;
+  try {
+    await writeFile(temporary, JSON.stringify(value, null, 2), { mode: 0o600, flag: 'wx' });
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}
+
+/** Removes auth.json; true when there was one. */
+export async function deleteAuthJson(codexHome: string): Promise<boolean> {
+  try {
+    await rm(authJsonPath(codexHome));
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+}
