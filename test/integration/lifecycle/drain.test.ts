@@ -62,6 +62,24 @@ async function eventTypes(path: string): Promise<string[]> {
     .map((line) => line.payload.type ?? '');
 }
 
+/**
+ * The client sees the turn end with `status`, the server exits 0, and the rollout ends the turn as that status is
+ * persisted: `turn_aborted` for an interrupt (as turn/interrupt writes it), `task_complete` otherwise.
+ */
+async function expectEnding(
+  rig: Rig,
+  turn: { turnId: string; path: string },
+  status: 'completed' | 'interrupted',
+): Promise<void> {
+  const completed = await turnCompleted(rig.client, turn.turnId);
+  assert.equal((completed.turn as { status: string }).status, status);
+  assert.equal(await exitCodeOf(rig.cli), 0, rig.cli.stderr());
+  const [ending, other] = status === 'interrupted' ? ['turn_aborted', 'task_complete'] : ['task_complete', 'turn_aborted'];
+  const events = await eventTypes(turn.path);
+  assert.deepEqual(events.slice(-1), [ending]);
+  assert.equal(events.includes(other), false);
+}
+
 describe('graceful drain', () => {
   it('on SIGTERM: refuses new work, interrupts a turn still running at the deadline, persists it, exits 0', async (t) => {
     const rig = await startRig(t, ['--drain-timeout-seconds', '1']);
@@ -82,15 +100,9 @@ describe('graceful drain', () => {
       data: { reason: 'serverShuttingDown' },
     });
 
-    const completed = await turnCompleted(rig.client, turnId);
-    assert.equal((completed.turn as { status: string }).status, 'interrupted');
+    await expectEnding(rig, { turnId, path }, 'interrupted');
     // The turn had its full grace period (a lower bound only: nothing here is timed from above).
     assert.ok(Date.now() - signalledAt >= 1000, 'the turn was interrupted before --drain-timeout-seconds');
-    assert.equal(await exitCodeOf(rig.cli), 0, rig.cli.stderr());
-
-    const events = await eventTypes(path);
-    assert.deepEqual(events.slice(-1), ['turn_aborted']);
-    assert.equal(events.includes('task_complete'), false);
   });
 
   it('lets a turn that finishes within the deadline complete normally', async (t) => {
@@ -100,13 +112,8 @@ describe('graceful drain', () => {
     await waitForStderr(rig.cli, /draining/);
     rig.release();
 
-    const completed = await turnCompleted(rig.client, turnId);
-    assert.equal((completed.turn as { status: string }).status, 'completed');
     // Exits as soon as the last turn ended, long before the 60 s deadline (bounded by exitCodeOf's wait).
-    assert.equal(await exitCodeOf(rig.cli), 0, rig.cli.stderr());
-    const events = await eventTypes(path);
-    assert.deepEqual(events.slice(-1), ['task_complete']);
-    assert.equal(events.includes('turn_aborted'), false);
+    await expectEnding(rig, { turnId, path }, 'completed');
   });
 
   it('exits at once on a second signal, with 128 + the signal number', async (t) => {
