@@ -9,7 +9,7 @@ import { loadConfig } from './config/load.js';
 import { featureOverride, parseConfigOverride } from './config/overrides.js';
 import { buildHandlerTable } from './handlers/handler-table.js';
 import { RpcHost } from './rpc/host.js';
-import { DEFAULT_DRAIN_TIMEOUT_SECONDS, ServerShutdown } from './server-shutdown.js';
+import { DEFAULT_DRAIN_TIMEOUT_SECONDS, ServerShutdown } from './rpc/server-shutdown.js';
 import { BroadcastRelay } from './runtime/broadcast.js';
 import { detectBubblewrap } from './tools/sandbox/detect-bubblewrap.js';
 import { ThreadManager } from './runtime/thread-manager.js';

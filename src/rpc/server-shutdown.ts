@@ -1,4 +1,4 @@
-import type { Logger } from './util/logger.js';
+import type { Logger } from '../util/logger.js';
 
 /** How long running turns may still finish after SIGTERM/SIGINT or stdin EOF (`--drain-timeout-seconds`). */
 export const DEFAULT_DRAIN_TIMEOUT_SECONDS = 10;
