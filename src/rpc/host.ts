@@ -2,6 +2,7 @@ import type { HandlerTable } from '../handlers/context.js';
 import { ClientNotifications } from '../protocol/registry.js';
 import type { NotificationDefinition, NotificationParamsOf } from '../protocol/registry-types.js';
 import type { Broadcaster } from '../runtime/broadcast.js';
+import type { NotificationExtras } from '../runtime/client-channel.js';
 import type { MessageTransport } from './message-transport.js';
 import type { Logger } from '../util/logger.js';
 import { RpcConnection } from './connection.js';
@@ -85,8 +86,14 @@ export class RpcHost implements Broadcaster {
    * Sends a notification to every live connection that has completed `initialize` (before that, a client gets
    * nothing but responses), in connection order, subject to each one's opt-outs.
    */
-  broadcast<D extends NotificationDefinition>(definition: D, params: NotificationParamsOf<D>): void {
-    for (const session of this.#sessions.values()) if (session.isInitialized) session.notify(definition, params);
+  broadcast<D extends NotificationDefinition>(
+    definition: D,
+    params: NotificationParamsOf<D>,
+    extras?: NotificationExtras,
+  ): void {
+    for (const session of this.#sessions.values()) {
+      if (session.isInitialized) session.notify(definition, params, extras);
+    }
   }
 
   /** Closes every live connection; their pending server requests are settled as "connection closed". */

@@ -10,6 +10,7 @@ import { RpcTestClient, WAIT_MS } from '../../helpers/rpc-client.js';
 import { exitCodeOf, spawnCli, waitForListening } from '../../helpers/server.js';
 import { makeTempHome } from '../../helpers/temp-home.js';
 import { mockProviderConfig, resultOf, startTextTurn, turnCompleted } from '../../helpers/thread-server.js';
+import { latch } from './latch.js';
 
 /** Waits (bounded, polling) until the file contains `text`: the writer appends each item as it completes. */
 async function waitForFileContaining(path: string, text: string): Promise<void> {
@@ -31,11 +32,7 @@ interface TurnView {
 
 describe('after SIGKILL mid-turn', () => {
   it('keeps every completed item; the turn reads as interrupted, and the thread goes on', async (t) => {
-    let release: () => void = () => {};
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    t.after(() => release());
+    const { released, release } = latch(t);
     // The answer's message item completes, then the response never does.
     const frames = textTurnFrames(['kept ', 'answer']);
     const fake = await startFakeModelServer(t, [

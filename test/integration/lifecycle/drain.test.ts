@@ -10,6 +10,7 @@ import { exitCodeOf, spawnCli, waitForListening, waitForStderr } from '../../hel
 import type { SpawnedCli } from '../../helpers/server.js';
 import { makeTempHome } from '../../helpers/temp-home.js';
 import { mockProviderConfig, resultOf, startTextTurn, turnCompleted } from '../../helpers/thread-server.js';
+import { latch } from './latch.js';
 
 /** A model reply that streams its first delta, then waits for `release` before finishing. */
 function heldReply(release: Promise<void>) {
@@ -27,11 +28,7 @@ interface Rig {
 
 /** The built server on ws://127.0.0.1:0 with a fake model whose first reply is held; one initialized client. */
 async function startRig(t: TestContext, args: readonly string[]): Promise<Rig> {
-  let release: () => void = () => {};
-  const released = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  t.after(() => release());
+  const { released, release } = latch(t);
   const fake = await startFakeModelServer(t, [heldReply(released)]);
   const codexHome = await makeTempHome(t, mockProviderConfig(fake.baseUrl));
   const cli = spawnCli(t, ['--listen', 'ws://127.0.0.1:0', ...args], { CODEX_HOME: codexHome });
@@ -126,11 +123,7 @@ describe('graceful drain', () => {
   });
 
   it('drains when a stdio client closes its input', async (t) => {
-    let release: () => void = () => {};
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    t.after(() => release());
+    const { released, release } = latch(t);
     const fake = await startFakeModelServer(t, [heldReply(released)]);
     const codexHome = await makeTempHome(t, mockProviderConfig(fake.baseUrl));
     const cli = spawnCli(t, ['--listen', 'stdio://', '--drain-timeout-seconds', '1'], { CODEX_HOME: codexHome });
