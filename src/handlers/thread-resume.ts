@@ -43,8 +43,9 @@ export function threadResumeHandler(services: ServerServices): RequestHandler {
     }
     const subscribe = () => services.threads.subscribe(thread, context.channel);
     // Ours: a reconnecting client gets what it missed (README: reconnect and replay), before the response.
-    const replay = params.afterSeq == null ? undefined : replayAnswer(thread.subscribeAfter(context.channel, params.afterSeq, subscribe));
-    if (replay === undefined) subscribe();
+    let replay: ThreadResumeResponse['replay'];
+    if (params.afterSeq == null) subscribe();
+    else replay = replayAnswer(thread.subscribeAfter(context.channel, params.afterSeq, subscribe));
     if (!wasLoaded) {
       context.channel.notify(ServerNotifications.threadStatusChanged, { threadId: thread.id, status: thread.status });
     }

@@ -182,14 +182,17 @@ export class LoadedThread {
 
   /**
    * Subscribes `channel` and sends it, in order and with their original numbers, the notifications numbered above
-   * `afterSeq` (thread/resume `afterSeq`), when the buffer still holds them all. Synchronous, so no live
-   * notification can come between the replayed ones and the ones that follow.
+   * `afterSeq` (thread/resume `afterSeq`), when the buffer still holds them all. `subscribe` is the thread
+   * manager's (it also drops the subscription on disconnect). Synchronous, so no live notification can come between
+   * the replayed ones and the ones that follow.
    */
   subscribeAfter(channel: ClientChannel, afterSeq: number, subscribe: () => void): ReplayLookup {
     const lookup = this.events.since(afterSeq);
     subscribe();
-    if (lookup.available) {
-      for (const { definition, params, extras } of lookup.notifications) channel.notify(definition, params as never, extras);
+    if (!lookup.available) return lookup;
+    for (const { definition, params, extras } of lookup.notifications) {
+      // Logged params were checked against their definition when first sent.
+      channel.notify(definition, params as never, extras);
     }
     return lookup;
   }
@@ -200,8 +203,9 @@ export class LoadedThread {
    */
   setStatus(status: ThreadStatus): void {
     this.status = status;
+    const definition = ServerNotifications.threadStatusChanged;
     const params = { threadId: this.id, status };
-    this.#everyone.broadcast(ServerNotifications.threadStatusChanged, params, this.events.record(ServerNotifications.threadStatusChanged, params));
+    this.#everyone.broadcast(definition, params, this.events.record(definition, params));
   }
 
   /** `thread/started`, which also goes to every initialized connection [observed]. */
