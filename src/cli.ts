@@ -21,6 +21,8 @@ export interface ServeOptions {
   readonly wsIssuer?: string;
   readonly wsAudience?: string;
   readonly wsMaxClockSkewSeconds?: number;
+  /** Graceful shutdown: how long running turns may still finish before they are interrupted (default 10). */
+  readonly drainTimeoutSeconds?: number;
 }
 
 export type CliCommand =
@@ -88,6 +90,11 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
     .option('--ws-issuer <ISSUER>', 'expected `iss` of signed bearer tokens')
     .option('--ws-audience <AUDIENCE>', 'expected `aud` of signed bearer tokens')
     .option('--ws-max-clock-skew-seconds <SECONDS>', 'clock skew allowed for exp/nbf (default 30)', parseSeconds)
+    .option(
+      '--drain-timeout-seconds <SECONDS>',
+      'on SIGTERM/SIGINT or stdin EOF: how long running turns may finish before they are interrupted (default 10)',
+      parseSeconds,
+    )
     .action((raw: Record<string, unknown>) => {
       const listen = raw.stdio ? { kind: 'stdio' as const } : (raw.listen as ListenTarget);
       // commander reports absent flags as undefined keys; exactOptionalPropertyTypes wants them absent.

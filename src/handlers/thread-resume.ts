@@ -1,6 +1,8 @@
 import { RpcErrors } from '../protocol/errors.js';
 import { pageTurns, turnsBackwardsCursor } from '../runtime/turn-pages.js';
 import { ClientRequests, ServerNotifications } from '../protocol/registry.js';
+import type { ThreadResumeResponse } from '../protocol/v2/thread-methods.js';
+import type { ReplayLookup } from '../runtime/thread-event-log.js';
 import { bindHandler } from './context.js';
 import type { RequestHandler } from './context.js';
 import type { ServerServices } from './services.js';
@@ -39,7 +41,11 @@ export function threadResumeHandler(services: ServerServices): RequestHandler {
     if (!excludeTurns) {
       context.channel.notify(ServerNotifications.deprecationNotice, FULL_HISTORY_ON_RESUME);
     }
-    services.threads.subscribe(thread, context.channel);
+    const subscribe = () => services.threads.subscribe(thread, context.channel);
+    // Ours: a reconnecting client gets what it missed (README: reconnect and replay), before the response.
+    let replay: ThreadResumeResponse['replay'];
+    if (params.afterSeq == null) subscribe();
+    else replay = replayAnswer(thread.subscribeAfter(context.channel, params.afterSeq, subscribe));
     if (!wasLoaded) {
       context.channel.notify(ServerNotifications.threadStatusChanged, { threadId: thread.id, status: thread.status });
     }
@@ -70,6 +76,13 @@ export function threadResumeHandler(services: ServerServices): RequestHandler {
       turnsBackwardsCursor: turnsBackwardsCursor(thread.id, thread.turns),
       // thread/items/list is not implemented, so there is no items cursor to offer.
       itemsBackwardsCursor: null,
+      ...(replay === undefined ? {} : { replay }),
     };
   });
+}
+
+function replayAnswer(lookup: ReplayLookup): NonNullable<ThreadResumeResponse['replay']> {
+  return lookup.available
+    ? { status: 'replayed', replayed: lookup.notifications.length, lastSeq: lookup.lastSeq }
+    : { status: 'unavailable', oldestSeq: lookup.oldestSeq, lastSeq: lookup.lastSeq };
 }

@@ -50,4 +50,4 @@ export type OutboundMessage =
   | { id: RequestId; result: unknown }
   | { error: JsonRpcErrorBody; id: RequestId }
   | { method: string; id: number; params: unknown }
-  | { method: string; params: unknown; emittedAtMs: number };
+  | { method: string; params: unknown; emittedAtMs: number; threadSeq?: number };

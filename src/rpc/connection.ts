@@ -77,9 +77,17 @@ export class RpcConnection {
     else this.#closeListeners.push(listener);
   }
 
-  /** Writes a notification; `emittedAtMs` is added to every one, as the reference does. */
-  sendNotification(method: string, params: unknown): void {
-    this.#write({ method, params, emittedAtMs: Date.now() });
+  /**
+   * Writes a notification; `emittedAtMs` is added to every one, as the reference does (now, unless a replay gives
+   * the original time). `threadSeq`, when given, follows it (ours; see NotificationExtras).
+   */
+  sendNotification(
+    method: string,
+    params: unknown,
+    extras: { emittedAtMs?: number | undefined; threadSeq?: number | undefined } = {},
+  ): void {
+    const envelope = { method, params, emittedAtMs: extras.emittedAtMs ?? Date.now() };
+    this.#write(extras.threadSeq === undefined ? envelope : { ...envelope, threadSeq: extras.threadSeq });
   }
 
   /**

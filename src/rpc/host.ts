@@ -8,6 +8,7 @@ import type {
 } from '../protocol/registry-types.js';
 import { ConnectionClosedError } from '../runtime/client-channel.js';
 import type { Broadcaster } from '../runtime/broadcast.js';
+import type { NotificationExtras } from '../runtime/client-channel.js';
 import type { MessageTransport } from './message-transport.js';
 import type { Logger } from '../util/logger.js';
 import { RpcConnection } from './connection.js';
@@ -91,8 +92,14 @@ export class RpcHost implements Broadcaster {
    * Sends a notification to every live connection that has completed `initialize` (before that, a client gets
    * nothing but responses), in connection order, subject to each one's opt-outs.
    */
-  broadcast<D extends NotificationDefinition>(definition: D, params: NotificationParamsOf<D>): void {
-    for (const session of this.#sessions.values()) if (session.isInitialized) session.notify(definition, params);
+  broadcast<D extends NotificationDefinition>(
+    definition: D,
+    params: NotificationParamsOf<D>,
+    extras?: NotificationExtras,
+  ): void {
+    for (const session of this.#sessions.values()) {
+      if (session.isInitialized) session.notify(definition, params, extras);
+    }
   }
 
   /**

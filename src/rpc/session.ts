@@ -1,6 +1,6 @@
 import type { NotificationDefinition, NotificationParamsOf } from '../protocol/registry-types.js';
 import type { ClientInfo, InitializeCapabilities, InitializeParams } from '../protocol/v2/initialize.js';
-import type { ClientChannel } from '../runtime/client-channel.js';
+import type { ClientChannel, NotificationExtras } from '../runtime/client-channel.js';
 import type { RpcConnection } from './connection.js';
 
 /** The capabilities of a connection after `initialize`, with defaults applied. */
@@ -74,14 +74,20 @@ export class Session implements ClientChannel {
     this.#capabilities = negotiate(params.capabilities);
   }
 
-  notify<D extends NotificationDefinition>(definition: D, params: NotificationParamsOf<D>): void {
-    this.notifyRaw(definition.method, params);
+  notify<D extends NotificationDefinition>(
+    definition: D,
+    params: NotificationParamsOf<D>,
+    extras: NotificationExtras = {},
+  ): void {
+    this.notifyRaw(definition.method, params, extras);
   }
 
   /** Sends any notification by name, subject to opt-outs. Prefer `notify` with a registry definition. */
-  notifyRaw(method: string, params: unknown): void {
+  notifyRaw(method: string, params: unknown, extras: NotificationExtras = {}): void {
     if (this.#capabilities.optOutNotificationMethods.has(method)) return;
-    this.#connection.sendNotification(method, params);
+    // `threadSeq` is ours: only clients of the experimental API, which can use it, see it on the wire.
+    const threadSeq = this.#capabilities.experimentalApi ? extras.threadSeq : undefined;
+    this.#connection.sendNotification(method, params, { emittedAtMs: extras.emittedAtMs, threadSeq });
   }
 
   onClose(listener: () => void): void {

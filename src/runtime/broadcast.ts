@@ -1,4 +1,5 @@
 import type { NotificationDefinition, NotificationParamsOf } from '../protocol/registry-types.js';
+import type { NotificationExtras } from './client-channel.js';
 
 /**
  * Reaches every initialized connection, subscribed to a thread or not. The reference sends thread-list
@@ -7,7 +8,11 @@ import type { NotificationDefinition, NotificationParamsOf } from '../protocol/r
  * `thread/closed` of an unload). Each connection's notification opt-outs still apply.
  */
 export interface Broadcaster {
-  broadcast<D extends NotificationDefinition>(definition: D, params: NotificationParamsOf<D>): void;
+  broadcast<D extends NotificationDefinition>(
+    definition: D,
+    params: NotificationParamsOf<D>,
+    extras?: NotificationExtras,
+  ): void;
 }
 
 /**
@@ -24,7 +29,11 @@ export class BroadcastRelay implements Broadcaster {
     this.#audience = audience;
   }
 
-  broadcast<D extends NotificationDefinition>(definition: D, params: NotificationParamsOf<D>): void {
-    this.#audience?.broadcast(definition, params);
+  broadcast<D extends NotificationDefinition>(
+    definition: D,
+    params: NotificationParamsOf<D>,
+    extras?: NotificationExtras,
+  ): void {
+    this.#audience?.broadcast(definition, params, extras);
   }
 }

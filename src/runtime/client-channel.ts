@@ -1,6 +1,16 @@
 import type { NotificationDefinition, NotificationParamsOf } from '../protocol/registry-types.js';
 
 /**
+ * Envelope members sent beside `method` and `params`. `emittedAtMs` is the reference's (defaults to now; a replay
+ * keeps the original time); `threadSeq` is ours (README: reconnect and replay), sent only to clients that opted
+ * into the experimental API.
+ */
+export interface NotificationExtras {
+  readonly threadSeq?: number;
+  readonly emittedAtMs?: number;
+}
+
+/**
  * How the runtime reaches one client: notifications and server→client requests. Implemented by the rpc layer
  * (rpc/session.ts) so that threads, approvals and attestation never import connection code.
  */
@@ -8,7 +18,11 @@ export interface ClientChannel {
   /** Server-wide unique, increasing in connection order (attestation asks the lowest capable id). */
   readonly connectionId: number;
   /** Sends a notification unless the client opted out of its method. Dropped silently once closed. */
-  notify<D extends NotificationDefinition>(definition: D, params: NotificationParamsOf<D>): void;
+  notify<D extends NotificationDefinition>(
+    definition: D,
+    params: NotificationParamsOf<D>,
+    extras?: NotificationExtras,
+  ): void;
   /**
    * Sends a server→client request and resolves with the client's `result`. Rejects with
    * `ClientRequestError` when the client answers an error, `ConnectionClosedError` when the connection goes

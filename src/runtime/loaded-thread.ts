@@ -8,6 +8,8 @@ import type { UserInput } from '../protocol/v2/user-input.js';
 import type { ResponseItem } from '../model/events.js';
 import type { Broadcaster } from './broadcast.js';
 import type { ClientChannel } from './client-channel.js';
+import { ThreadEventLog } from './thread-event-log.js';
+import type { ReplayLookup } from './thread-event-log.js';
 import type { ThreadSettings } from './thread-settings.js';
 
 /** A turn that is running: what turn/interrupt and turn/steer act on. */
@@ -81,6 +83,8 @@ export class LoadedThread {
   activeTurn: ActiveTurn | null = null;
   /** Whether the context that opens a conversation (environment) has been recorded yet. */
   contextRecorded: boolean;
+  /** The numbers (`threadSeq`) and replay buffer of this thread's notifications, for this load. */
+  readonly events = ThreadEventLog.startingNow();
   readonly #subscribers = new Map<number, ClientChannel>();
   readonly #everyone: Broadcaster;
   readonly #flags = new Map<ThreadActiveFlag, number>();
@@ -170,9 +174,27 @@ export class LoadedThread {
     await Promise.allSettled(tasks.map((task) => task()));
   }
 
-  /** Sends a notification to every subscriber. */
+  /** Sends a notification to every subscriber, numbered and kept for replay. */
   emit<D extends NotificationDefinition>(definition: D, params: NotificationParamsOf<D>): void {
-    for (const channel of this.#subscribers.values()) channel.notify(definition, params);
+    const extras = this.events.record(definition, params);
+    for (const channel of this.#subscribers.values()) channel.notify(definition, params, extras);
+  }
+
+  /**
+   * Subscribes `channel` and sends it, in order and with their original numbers, the notifications numbered above
+   * `afterSeq` (thread/resume `afterSeq`), when the buffer still holds them all. `subscribe` is the thread
+   * manager's (it also drops the subscription on disconnect). Synchronous, so no live notification can come between
+   * the replayed ones and the ones that follow.
+   */
+  subscribeAfter(channel: ClientChannel, afterSeq: number, subscribe: () => void): ReplayLookup {
+    const lookup = this.events.since(afterSeq);
+    subscribe();
+    if (!lookup.available) return lookup;
+    for (const { definition, params, extras } of lookup.notifications) {
+      // Logged params were checked against their definition when first sent.
+      channel.notify(definition, params as never, extras);
+    }
+    return lookup;
   }
 
   /**
@@ -181,7 +203,9 @@ export class LoadedThread {
    */
   setStatus(status: ThreadStatus): void {
     this.status = status;
-    this.#everyone.broadcast(ServerNotifications.threadStatusChanged, { threadId: this.id, status });
+    const definition = ServerNotifications.threadStatusChanged;
+    const params = { threadId: this.id, status };
+    this.#everyone.broadcast(definition, params, this.events.record(definition, params));
   }
 
   /** `thread/started`, which also goes to every initialized connection [observed]. */

@@ -79,7 +79,14 @@ const KNOWN_DEVIATIONS = [
   // The reference ends CodexErrorInfo with an open `{"type": ["string", "object"]}` fallback; we emit only the
   // known variants and clients never send this type, so our schema stays closed.
   'CodexErrorInfo: alternative type:object|string of the reference is missing from ours',
+  // Our reconnect-and-replay extension (README), optional on both sides; experimental, so gated like the
+  // reference's own experimental fields.
+  'ThreadResumeParams.afterSeq: declared by us, unknown to the reference',
+  'ThreadResumeResponse.replay: declared by us, unknown to the reference',
 ];
+
+/** Experimental params fields of ours beyond the reference (see KNOWN_DEVIATIONS). */
+const EXPERIMENTAL_EXTENSIONS: Readonly<Record<string, readonly string[]>> = { ThreadResumeParams: ['afterSeq'] };
 
 function isObject(value: Json | undefined): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -788,7 +795,10 @@ describe('Tier-1 protocol schemas against the reference (codex 0.169.0)', () => 
       return isObject(properties) ? Object.keys(properties) : [];
     };
     for (const id of PARAMS_TYPES) {
-      const expected = fieldsOf(reference, id).filter((field) => !fieldsOf(stable, id).includes(field));
+      const expected = [
+        ...fieldsOf(reference, id).filter((field) => !fieldsOf(stable, id).includes(field)),
+        ...(EXPERIMENTAL_EXTENSIONS[id] ?? []),
+      ];
       assert.deepEqual([...(EXPERIMENTAL_FIELDS[id] ?? [])].sort(), expected.sort(), `${id} experimental fields`);
     }
   });

@@ -67,7 +67,10 @@ export interface ReferenceSchema {
   responseSchemaFor(method: string): string | undefined;
   /** `*Response.json` files no client or server request maps to: a sign of an irregular name we missed. */
   readonly unmatchedResponseSchemas: readonly string[];
-  /** `{method, params, emittedAtMs}`: emittedAtMs must be an integer; params must match the method's branch. */
+  /**
+   * `{method, params, emittedAtMs}` (and our `threadSeq` extension): emittedAtMs must be an integer; params must
+   * match the method's branch.
+   */
   validateServerNotification(message: unknown): void;
   /** `{id, method, params}` with an integer id (the reference draws server request ids from a counter). */
   validateServerRequest(message: unknown): void;
@@ -344,8 +347,13 @@ function buildReferenceSchema(files: Map<string, JsonObject>): ReferenceSchema {
 
     validateServerNotification(message) {
       if (!isObject(message)) fail('a notification must be a JSON object', message);
-      checkKeys(message, ['method', 'params', 'emittedAtMs'], 'a notification');
+      // `threadSeq` is our one extension of the envelope (README: reconnect and replay). The reference's schema puts
+      // no bound on extra members and its clients' serde structs ignore unknown ones; we still check its form.
+      checkKeys(message, ['method', 'params', 'emittedAtMs', 'threadSeq'], 'a notification');
       const { emittedAtMs, method, params } = message;
+      if ('threadSeq' in message && (!Number.isSafeInteger(message.threadSeq) || (message.threadSeq as number) < 1)) {
+        fail('threadSeq must be a positive integer', message);
+      }
       if (!('emittedAtMs' in message)) fail('a server notification must carry a top-level emittedAtMs', message);
       if (!Number.isSafeInteger(emittedAtMs) || (emittedAtMs as number) < 0) {
         fail('emittedAtMs must be a non-negative integer Unix timestamp in ms', message);

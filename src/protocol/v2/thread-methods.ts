@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { AbsolutePathSchema, Uint32Schema } from '../common.js';
+import { AbsolutePathSchema, Int64Schema, Uint32Schema } from '../common.js';
 import { DynamicToolSpecSchema, LegacyAppPathStringSchema } from './items-tools.js';
 import { ResponseItemSchema } from './items-response-item.js';
 import {
@@ -197,6 +197,12 @@ export const ThreadResumeParamsSchema = z
     initialTurnsPage: ThreadResumeInitialTurnsPageParamsSchema.nullable()
       .optional()
       .describe('When present, include a `thread/turns/list` page in the resume response.'),
+    afterSeq: Int64Schema.nullable()
+      .optional()
+      .describe(
+        '[EXTENSION of this server] The last `threadSeq` the client saw: the notifications after it are sent again ' +
+          'before the response, if still buffered; the response\'s `replay` says whether they were.',
+      ),
   })
   .meta({ id: 'ThreadResumeParams' });
 export type ThreadResumeParams = z.infer<typeof ThreadResumeParamsSchema>;
@@ -207,7 +213,22 @@ export const THREAD_RESUME_EXPERIMENTAL_FIELDS = [
   'runtimeWorkspaceRoots',
   'permissions',
   'initialTurnsPage',
+  'afterSeq',
 ] as const satisfies readonly (keyof ThreadResumeParams)[];
+
+/** [EXTENSION] The answer to `afterSeq` (README: reconnect and replay). */
+const ThreadReplaySchema = z.union([
+  z.object({
+    status: z.literal('replayed'),
+    replayed: Int64Schema.describe('How many notifications were sent again, before this response.'),
+    lastSeq: Int64Schema.nullable().describe('The latest `threadSeq` of the thread; null before its first.'),
+  }),
+  z.object({
+    status: z.literal('unavailable'),
+    oldestSeq: Int64Schema.nullable().describe('The oldest `threadSeq` still buffered; null when none is.'),
+    lastSeq: Int64Schema.nullable().describe('The latest `threadSeq` of the thread; null before its first.'),
+  }),
+]);
 
 export const ThreadResumeResponseSchema = z
   .object({
@@ -222,6 +243,10 @@ export const ThreadResumeResponseSchema = z
       .string()
       .nullable()
       .describe('Pass as `cursor` to `thread/items/list` with `sortDirection: "desc"` to hydrate items backwards.'),
+    replay: ThreadReplaySchema.optional().describe(
+      '[EXTENSION of this server] Present when `afterSeq` was given. `unavailable`: the buffer no longer reaches ' +
+        'back to `afterSeq` (or it is from an earlier load of the thread); reload with `thread/read`.',
+    ),
   })
   .meta({ id: 'ThreadResumeResponse' });
 export type ThreadResumeResponse = z.infer<typeof ThreadResumeResponseSchema>;
