@@ -1,4 +1,5 @@
 import { RpcErrors } from '../protocol/errors.js';
+import { itemsBackwardsCursor } from '../runtime/item-pages.js';
 import { pageTurns, turnsBackwardsCursor } from '../runtime/turn-pages.js';
 import { ClientRequests, ServerNotifications } from '../protocol/registry.js';
 import { bindHandler } from './context.js';
@@ -68,8 +69,7 @@ export function threadResumeHandler(services: ServerServices): RequestHandler {
       initialTurnsPage:
         params.initialTurnsPage == null ? null : pageTurns(thread.id, thread.turns, params.initialTurnsPage),
       turnsBackwardsCursor: turnsBackwardsCursor(thread.id, thread.turns),
-      // thread/items/list is not implemented, so there is no items cursor to offer.
-      itemsBackwardsCursor: null,
+      itemsBackwardsCursor: itemsBackwardsCursor(thread.id, thread.turns),
     };
   });
 }

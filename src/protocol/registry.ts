@@ -7,6 +7,7 @@ import {
 } from './v2/server-status.js';
 import { ThreadLoadedListParamsSchema, ThreadLoadedListResponseSchema } from './v2/thread-loaded-list.js';
 import * as threads from './v2/thread-methods.js';
+import * as threadItems from './v2/thread-items.js';
 import { ClientSurfaceNotifications, ClientSurfaceRequests } from './registry-client-surface.js';
 import { CommandExecNotifications, CommandExecRequests } from './registry-command-exec.js';
 import { FsNotifications, FsRequests } from './registry-fs.js';
@@ -41,6 +42,11 @@ export const ClientRequests = {
     'thread/turns/list',
     threads.ThreadTurnsListParamsSchema,
     threads.ThreadTurnsListResponseSchema,
+  ),
+  threadItemsList: defineRequest(
+    'thread/items/list',
+    threadItems.ThreadItemsListParamsSchema,
+    threadItems.ThreadItemsListResponseSchema,
   ),
   threadArchive: defineRequest('thread/archive', threads.ThreadArchiveParamsSchema, threads.ThreadArchiveResponseSchema),
   threadUnarchive: defineRequest(
