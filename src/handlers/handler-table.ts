@@ -7,6 +7,7 @@ import type { ServerServices } from './services.js';
 import { threadArchiveHandler, threadUnarchiveHandler } from './thread-archive.js';
 import { threadForkHandler } from './thread-fork.js';
 import { threadItemsListHandler } from './thread-items-list.js';
+import { threadQueueAddHandler } from './thread-queue-add.js';
 import { threadListHandler } from './thread-list.js';
 import { threadSetNameHandler } from './thread-name.js';
 import { threadReadHandler } from './thread-read.js';
@@ -30,6 +31,7 @@ export function buildHandlerTable(services: ServerServices): HandlerTable {
     threadListHandler(services),
     threadTurnsListHandler(services),
     threadItemsListHandler(services),
+    threadQueueAddHandler(services),
     threadArchiveHandler(services),
     threadUnarchiveHandler(services),
     threadSetNameHandler(services),

@@ -55,6 +55,8 @@ export function threadResumeHandler(services: ServerServices): RequestHandler {
         }),
       );
     }
+    // Input queued while the thread was not loaded (or idle) runs now, after what the resume itself reports [observed].
+    context.afterResponse(() => services.threads.queue.startNext(thread));
     const settings = thread.settings;
     return {
       ...sessionResponse(thread, excludeTurns ? [] : copyTurns(thread.turns)),

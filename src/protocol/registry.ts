@@ -8,6 +8,7 @@ import {
 import { ThreadLoadedListParamsSchema, ThreadLoadedListResponseSchema } from './v2/thread-loaded-list.js';
 import * as threads from './v2/thread-methods.js';
 import * as threadItems from './v2/thread-items.js';
+import * as threadQueue from './v2/thread-queue.js';
 import { ClientSurfaceNotifications, ClientSurfaceRequests } from './registry-client-surface.js';
 import { CommandExecNotifications, CommandExecRequests } from './registry-command-exec.js';
 import { FsNotifications, FsRequests } from './registry-fs.js';
@@ -47,6 +48,12 @@ export const ClientRequests = {
     'thread/items/list',
     threadItems.ThreadItemsListParamsSchema,
     threadItems.ThreadItemsListResponseSchema,
+  ),
+  threadQueueAdd: defineRequest(
+    'thread/queue/add',
+    threadQueue.ThreadQueueAddParamsSchema,
+    threadQueue.ThreadQueueAddResponseSchema,
+    { experimental: true },
   ),
   threadArchive: defineRequest('thread/archive', threads.ThreadArchiveParamsSchema, threads.ThreadArchiveResponseSchema),
   threadUnarchive: defineRequest(
@@ -89,6 +96,7 @@ export const ServerNotifications = {
   threadArchived: defineNotification('thread/archived', notes.ThreadArchivedNotificationSchema),
   threadUnarchived: defineNotification('thread/unarchived', notes.ThreadUnarchivedNotificationSchema),
   threadClosed: defineNotification('thread/closed', notes.ThreadClosedNotificationSchema),
+  threadQueueChanged: defineNotification('thread/queue/changed', threadQueue.ThreadQueueChangedNotificationSchema),
   threadNameUpdated: defineNotification('thread/name/updated', notes.ThreadNameUpdatedNotificationSchema),
   threadTokenUsageUpdated: defineNotification(
     'thread/tokenUsage/updated',

@@ -42,6 +42,7 @@ import type { SessionOverrides, ThreadSettings } from './thread-settings.js';
 import { detectBubblewrap } from '../tools/sandbox/detect-bubblewrap.js';
 import type { SandboxSupport } from '../tools/sandbox/detect-bubblewrap.js';
 import { threadTools } from './tools/thread-tools.js';
+import { TurnQueue } from './turn-queue.js';
 import type { TurnDependencies } from './turn-runner.js';
 
 export interface ThreadManagerOptions {
@@ -91,6 +92,8 @@ export class ThreadManager {
   readonly index: ThreadIndex;
   /** Read receipts of persisted threads (thread/read, thread/list, thread/readState/update). */
   readonly readStates: ReadStateStore;
+  /** Submissions waiting to become turns (thread/queue/add). */
+  readonly queue: TurnQueue;
   readonly #options: ThreadManagerOptions;
   readonly #loaded = new Map<string, LoadedThread>();
   /** In-flight loads, so two resumes of one thread load it once. */
@@ -99,6 +102,12 @@ export class ThreadManager {
   constructor(options: ThreadManagerOptions) {
     this.#options = options;
     this.readStates = new ReadStateStore(options.codexHome, options.broadcaster);
+    this.queue = new TurnQueue({
+      broadcaster: options.broadcaster,
+      isLoaded: (thread) => this.#loaded.get(thread.id) === thread,
+      dependencies: (thread, caller) => this.turnDependencies(thread, caller),
+      log: options.log,
+    });
     this.index = new ThreadIndex(options.codexHome, {
       fallbackModelProvider: this.defaultModelProvider,
       onSkip: (path, error) => options.log.warn({ path, err: error }, 'skipping unreadable rollout'),
@@ -252,6 +261,9 @@ export class ThreadManager {
       // Ephemeral threads have no durable read receipt [observed: `thread read state unavailable`].
       onTurnEnded: async (ended, turnId) => {
         if (!ended.ephemeral) await this.readStates.turnEnded(ended.id, turnId);
+      },
+      onTurnFinished: (finished) => {
+        this.queue.startNext(finished);
       },
     };
   }
