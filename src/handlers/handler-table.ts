@@ -7,6 +7,7 @@ import type { ServerServices } from './services.js';
 import { threadArchiveHandler, threadUnarchiveHandler } from './thread-archive.js';
 import { threadForkHandler } from './thread-fork.js';
 import { threadItemsListHandler } from './thread-items-list.js';
+import { threadBackgroundTerminalsHandlers } from './thread-background-terminals.js';
 import { threadQueueAddHandler } from './thread-queue-add.js';
 import { threadListHandler } from './thread-list.js';
 import { threadSetNameHandler } from './thread-name.js';
@@ -32,6 +33,7 @@ export function buildHandlerTable(services: ServerServices): HandlerTable {
     threadTurnsListHandler(services),
     threadItemsListHandler(services),
     threadQueueAddHandler(services),
+    ...threadBackgroundTerminalsHandlers(services),
     threadArchiveHandler(services),
     threadUnarchiveHandler(services),
     threadSetNameHandler(services),

@@ -9,6 +9,7 @@ import { ThreadLoadedListParamsSchema, ThreadLoadedListResponseSchema } from './
 import * as threads from './v2/thread-methods.js';
 import * as threadItems from './v2/thread-items.js';
 import * as threadQueue from './v2/thread-queue.js';
+import * as terminals from './v2/background-terminals.js';
 import { ClientSurfaceNotifications, ClientSurfaceRequests } from './registry-client-surface.js';
 import { CommandExecNotifications, CommandExecRequests } from './registry-command-exec.js';
 import { FsNotifications, FsRequests } from './registry-fs.js';
@@ -53,6 +54,24 @@ export const ClientRequests = {
     'thread/queue/add',
     threadQueue.ThreadQueueAddParamsSchema,
     threadQueue.ThreadQueueAddResponseSchema,
+    { experimental: true },
+  ),
+  threadBackgroundTerminalsList: defineRequest(
+    'thread/backgroundTerminals/list',
+    terminals.ThreadBackgroundTerminalsListParamsSchema,
+    terminals.ThreadBackgroundTerminalsListResponseSchema,
+    { experimental: true },
+  ),
+  threadBackgroundTerminalsTerminate: defineRequest(
+    'thread/backgroundTerminals/terminate',
+    terminals.ThreadBackgroundTerminalsTerminateParamsSchema,
+    terminals.ThreadBackgroundTerminalsTerminateResponseSchema,
+    { experimental: true },
+  ),
+  threadBackgroundTerminalsClean: defineRequest(
+    'thread/backgroundTerminals/clean',
+    terminals.ThreadBackgroundTerminalsCleanParamsSchema,
+    terminals.ThreadBackgroundTerminalsCleanResponseSchema,
     { experimental: true },
   ),
   threadArchive: defineRequest('thread/archive', threads.ThreadArchiveParamsSchema, threads.ThreadArchiveResponseSchema),
