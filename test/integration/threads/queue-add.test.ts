@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { describe, it } from 'node:test';
+import { promisify } from 'node:util';
 import { sseReply, textTurnFrames } from '../../helpers/fake-model-server.js';
 import { RpcTestClient } from '../../helpers/rpc-client.js';
 import type { ServerMessage } from '../../helpers/rpc-client.js';
 import { REFERENCE_ROLLOUT, REFERENCE_THREAD } from '../../helpers/rollout-fixtures.js';
+import { PROJECT_ROOT } from '../../helpers/server.js';
+import { makeTempHome } from '../../helpers/temp-home.js';
 import { resultOf, startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -138,6 +142,27 @@ describe('thread/queue/add', () => {
     await turnCompleted(client, (started.params as { turn: { id: string } }).turn.id);
     const texts = userTexts((await rig.fake.waitForRequests(1))[0]?.body);
     assert.equal(texts.at(-1), 'queued cold');
+  });
+
+  it('serves the real `codex queue --remote` subcommand (reference 0.169.0 CLI)', async (t) => {
+    const rig = await startThreadRig(t, { replies: [answer(0), answer(1)] });
+    const { client } = rig;
+    const threadId = await startThread(client);
+    await turnCompleted(client, await startTextTurn(client, threadId, 'first'));
+    const cliHome = await makeTempHome(t);
+    const codex = join(PROJECT_ROOT, 'node_modules', '.bin', 'codex');
+    const args = ['queue', '--remote', rig.server.url, '--thread', threadId, '--message', 'from codex queue'];
+    const { stdout } = await promisify(execFile)(codex, args, {
+      env: { ...process.env, CODEX_HOME: cliHome, RUST_LOG: 'error' },
+      timeout: 30_000,
+    });
+    assert.match(stdout, new RegExp(`^Queued message [0-9a-f-]{36} for thread ${threadId}\\.\n$`));
+    const queued = await client.waitFor(
+      (m) => m.method === 'item/started' && (m.params as { item: { clientId?: string | null } }).item.clientId != null,
+      'the queued user message',
+    );
+    await turnCompleted(client, (queued.params as { turnId: string }).turnId);
+    assert.deepEqual(userTexts((await rig.fake.waitForRequests(2))[1]?.body), ['first', 'from codex queue']);
   });
 
   it('refuses unknown threads, empty input and clients without the experimental API', async (t) => {
