@@ -6,6 +6,9 @@ import { initializeHandler } from './initialize.js';
 import type { ServerServices } from './services.js';
 import { threadArchiveHandler, threadUnarchiveHandler } from './thread-archive.js';
 import { threadForkHandler } from './thread-fork.js';
+import { threadItemsListHandler } from './thread-items-list.js';
+import { threadBackgroundTerminalsHandlers } from './thread-background-terminals.js';
+import { threadQueueAddHandler } from './thread-queue-add.js';
 import { threadListHandler } from './thread-list.js';
 import { threadSetNameHandler } from './thread-name.js';
 import { threadReadHandler } from './thread-read.js';
@@ -28,6 +31,9 @@ export function buildHandlerTable(services: ServerServices): HandlerTable {
     threadReadHandler(services),
     threadListHandler(services),
     threadTurnsListHandler(services),
+    threadItemsListHandler(services),
+    threadQueueAddHandler(services),
+    ...threadBackgroundTerminalsHandlers(services),
     threadArchiveHandler(services),
     threadUnarchiveHandler(services),
     threadSetNameHandler(services),

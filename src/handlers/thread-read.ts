@@ -36,7 +36,8 @@ export function threadReadHandler(services: ServerServices): RequestHandler {
 }
 
 /** Turns come from event_msg lines; the conversation's response items are not needed to show them. */
-const TURN_LINES_ONLY = { skip: new Set(['response_item']) };
+/** Rollout lines that turns are rebuilt from (the model's conversation is not needed). */
+export const TURN_LINES_ONLY = { skip: new Set(['response_item']) };
 
 /** Turns as a response carries them: a snapshot, so a running turn's later items do not leak into it. */
 export function copyTurns(turns: readonly Turn[]): Turn[] {

@@ -1,4 +1,5 @@
 import { RpcErrors } from '../protocol/errors.js';
+import { itemsBackwardsCursor } from '../runtime/item-pages.js';
 import { pageTurns, turnsBackwardsCursor } from '../runtime/turn-pages.js';
 import { ClientRequests, ServerNotifications } from '../protocol/registry.js';
 import type { ThreadResumeResponse } from '../protocol/v2/thread-methods.js';
@@ -60,6 +61,8 @@ export function threadResumeHandler(services: ServerServices): RequestHandler {
         }),
       );
     }
+    // Input queued while the thread was not loaded (or idle) runs now, after what the resume itself reports [observed].
+    context.afterResponse(() => services.threads.queue.startNext(thread));
     const settings = thread.settings;
     return {
       ...sessionResponse(thread, excludeTurns ? [] : copyTurns(thread.turns)),
@@ -74,8 +77,7 @@ export function threadResumeHandler(services: ServerServices): RequestHandler {
       initialTurnsPage:
         params.initialTurnsPage == null ? null : pageTurns(thread.id, thread.turns, params.initialTurnsPage),
       turnsBackwardsCursor: turnsBackwardsCursor(thread.id, thread.turns),
-      // thread/items/list is not implemented, so there is no items cursor to offer.
-      itemsBackwardsCursor: null,
+      itemsBackwardsCursor: itemsBackwardsCursor(thread.id, thread.turns),
       ...(replay === undefined ? {} : { replay }),
     };
   });

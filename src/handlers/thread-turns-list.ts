@@ -49,7 +49,7 @@ export function threadTurnsListHandler(services: ServerServices): RequestHandler
 }
 
 /** Whether a loaded thread has a rollout: it has had a turn (whose lines may still be queued), or its file exists. */
-async function isMaterialized(thread: LoadedThread): Promise<boolean> {
+export async function isMaterialized(thread: LoadedThread): Promise<boolean> {
   if (thread.turns.length > 0) return true;
   if (thread.rolloutPath === null) return false;
   try {

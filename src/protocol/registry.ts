@@ -7,6 +7,9 @@ import {
 } from './v2/server-status.js';
 import { ThreadLoadedListParamsSchema, ThreadLoadedListResponseSchema } from './v2/thread-loaded-list.js';
 import * as threads from './v2/thread-methods.js';
+import * as threadItems from './v2/thread-items.js';
+import * as threadQueue from './v2/thread-queue.js';
+import * as terminals from './v2/background-terminals.js';
 import { ClientSurfaceNotifications, ClientSurfaceRequests } from './registry-client-surface.js';
 import { CommandExecNotifications, CommandExecRequests } from './registry-command-exec.js';
 import { FsNotifications, FsRequests } from './registry-fs.js';
@@ -43,6 +46,35 @@ export const ClientRequests = {
     'thread/turns/list',
     threads.ThreadTurnsListParamsSchema,
     threads.ThreadTurnsListResponseSchema,
+  ),
+  threadItemsList: defineRequest(
+    'thread/items/list',
+    threadItems.ThreadItemsListParamsSchema,
+    threadItems.ThreadItemsListResponseSchema,
+  ),
+  threadQueueAdd: defineRequest(
+    'thread/queue/add',
+    threadQueue.ThreadQueueAddParamsSchema,
+    threadQueue.ThreadQueueAddResponseSchema,
+    { experimental: true },
+  ),
+  threadBackgroundTerminalsList: defineRequest(
+    'thread/backgroundTerminals/list',
+    terminals.ThreadBackgroundTerminalsListParamsSchema,
+    terminals.ThreadBackgroundTerminalsListResponseSchema,
+    { experimental: true },
+  ),
+  threadBackgroundTerminalsTerminate: defineRequest(
+    'thread/backgroundTerminals/terminate',
+    terminals.ThreadBackgroundTerminalsTerminateParamsSchema,
+    terminals.ThreadBackgroundTerminalsTerminateResponseSchema,
+    { experimental: true },
+  ),
+  threadBackgroundTerminalsClean: defineRequest(
+    'thread/backgroundTerminals/clean',
+    terminals.ThreadBackgroundTerminalsCleanParamsSchema,
+    terminals.ThreadBackgroundTerminalsCleanResponseSchema,
+    { experimental: true },
   ),
   threadArchive: defineRequest('thread/archive', threads.ThreadArchiveParamsSchema, threads.ThreadArchiveResponseSchema),
   threadUnarchive: defineRequest(
@@ -85,6 +117,7 @@ export const ServerNotifications = {
   threadArchived: defineNotification('thread/archived', notes.ThreadArchivedNotificationSchema),
   threadUnarchived: defineNotification('thread/unarchived', notes.ThreadUnarchivedNotificationSchema),
   threadClosed: defineNotification('thread/closed', notes.ThreadClosedNotificationSchema),
+  threadQueueChanged: defineNotification('thread/queue/changed', threadQueue.ThreadQueueChangedNotificationSchema),
   threadNameUpdated: defineNotification('thread/name/updated', notes.ThreadNameUpdatedNotificationSchema),
   threadTokenUsageUpdated: defineNotification(
     'thread/tokenUsage/updated',

@@ -42,6 +42,7 @@ import type { SessionOverrides, ThreadSettings } from './thread-settings.js';
 import { detectBubblewrap } from '../tools/sandbox/detect-bubblewrap.js';
 import type { SandboxSupport } from '../tools/sandbox/detect-bubblewrap.js';
 import { threadTools } from './tools/thread-tools.js';
+import { TurnQueue } from './turn-queue.js';
 import type { TurnDependencies } from './turn-runner.js';
 
 export interface ThreadManagerOptions {
@@ -99,6 +100,8 @@ export class ThreadManager {
   readonly auth: AuthManager;
   /** Read receipts of persisted threads (thread/read, thread/list, thread/readState/update). */
   readonly readStates: ReadStateStore;
+  /** Submissions waiting to become turns (thread/queue/add). */
+  readonly queue: TurnQueue;
   readonly #options: ThreadManagerOptions;
   readonly #loaded = new Map<string, LoadedThread>();
   /** In-flight loads, so two resumes of one thread load it once. */
@@ -108,6 +111,12 @@ export class ThreadManager {
     this.#options = options;
     this.auth = options.auth ?? new AuthManager({ codexHome: options.codexHome, log: options.log });
     this.readStates = new ReadStateStore(options.codexHome, options.broadcaster);
+    this.queue = new TurnQueue({
+      broadcaster: options.broadcaster,
+      isLoaded: (thread) => this.#loaded.get(thread.id) === thread,
+      dependencies: (thread, caller) => this.turnDependencies(thread, caller),
+      log: options.log,
+    });
     this.index = new ThreadIndex(options.codexHome, {
       fallbackModelProvider: this.defaultModelProvider,
       onSkip: (path, error) => options.log.warn({ path, err: error }, 'skipping unreadable rollout'),
@@ -264,6 +273,9 @@ export class ThreadManager {
       // Ephemeral threads have no durable read receipt [observed: `thread read state unavailable`].
       onTurnEnded: async (ended, turnId) => {
         if (!ended.ephemeral) await this.readStates.turnEnded(ended.id, turnId);
+      },
+      onTurnFinished: (finished) => {
+        this.queue.startNext(finished);
       },
     };
   }

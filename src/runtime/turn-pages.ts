@@ -3,6 +3,7 @@ import { InvalidCursorError } from '../persistence/errors.js';
 import type { ThreadItem } from '../protocol/v2/items.js';
 import type { SortDirection } from '../protocol/v2/thread-methods.js';
 import type { Turn, TurnItemsView, TurnsPage } from '../protocol/v2/turn.js';
+import { parseThreadCursor } from './page-cursor.js';
 
 /**
  * Paging a thread's turns (`thread/turns/list`, `thread/resume`'s `turnsBackwardsCursor`/`initialTurnsPage`).
@@ -46,7 +47,7 @@ export function pageTurns(threadId: string, turns: readonly Turn[], query: TurnP
   const limit = Math.max(1, query.limit ?? DEFAULT_TURNS_PAGE_LIMIT);
   let start = 0;
   if (query.cursor !== undefined && query.cursor !== null) {
-    const cursor = parseTurnCursor(query.cursor, threadId);
+    const cursor = parseThreadCursor(query.cursor, threadId, TurnCursorSchema);
     const anchor = ordered.findIndex((turn) => turn.id === cursor.anchorTurnId);
     if (anchor < 0) throw new InvalidCursorError(query.cursor);
     start = cursor.includeAnchor ? anchor : anchor + 1;
@@ -97,17 +98,4 @@ function summaryItems(items: readonly ThreadItem[]): ThreadItem[] {
 function formatTurnCursor(threadId: string, anchorTurnId: string, includeAnchor: boolean): string {
   const cursor: TurnCursor = { requestedThreadId: threadId, anchorTurnId, includeAnchor, scope: { kind: 'turns' } };
   return JSON.stringify(cursor);
-}
-
-function parseTurnCursor(raw: string, threadId: string): TurnCursor {
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    throw new InvalidCursorError(raw);
-  }
-  const parsed = TurnCursorSchema.safeParse(value);
-  // A cursor of another thread is refused like a malformed one [observed]; ids compare case-insensitively.
-  if (!parsed.success || parsed.data.requestedThreadId.toLowerCase() !== threadId) throw new InvalidCursorError(raw);
-  return parsed.data;
 }

@@ -39,6 +39,8 @@ export interface TurnDependencies {
    * the reference sends `thread/readState/changed` before `thread/status/changed`; failed turns change nothing).
    */
   readonly onTurnEnded: (thread: LoadedThread, turnId: string) => Promise<void>;
+  /** Told when the turn is over and the thread has no active turn any more (a queued submission may start). */
+  readonly onTurnFinished: (thread: LoadedThread) => void;
   /** The tools offered to the model, and their implementations. */
   readonly tools: readonly ToolHandler[];
 }
@@ -92,6 +94,7 @@ export function startTurn(
       .finally(() => {
         if (thread.activeTurn === active) thread.activeTurn = null;
         finished();
+        deps.onTurnFinished(thread);
       });
   });
   return turn;

@@ -49,12 +49,31 @@ export class ExecTools {
   readonly #allowedPrefixes: PrefixRule[] = [];
   /** Which turn and item a running session's output belongs to, by process id. */
   readonly #sessions = new Map<number, { turnId: string; itemId: string }>();
+  /** Sessions whose `exec_command` call returned while they kept running, by process id. */
+  readonly #background = new Map<number, BackgroundSession>();
+  /** Background sessions a client terminated: their items report exit code -1, as the reference's do. */
+  readonly #terminated = new Set<number>();
 
   constructor(thread: LoadedThread, sandbox: Promise<SandboxSupport>) {
     this.#thread = thread;
     this.#sandbox = sandbox;
     this.#manager = new UnifiedExecManager({ threadId: thread.id });
     thread.onUnload(() => this.#manager.terminateAll());
+  }
+
+  /** The sessions left running after their `exec_command` call returned, by ascending process id. */
+  backgroundSessions(): BackgroundSession[] {
+    return [...this.#background.values()].sort((a, b) => a.processId - b.processId);
+  }
+
+  /**
+   * Kills one background session; its item then completes `failed` with exit code -1, as the reference's does.
+   * False when no background session has this process id.
+   */
+  terminateBackgroundSession(processId: number): boolean {
+    if (!this.#background.has(processId) || !this.#manager.terminate(processId)) return false;
+    this.#terminated.add(processId);
+    return true;
   }
 
   get handlers(): ToolHandler[] {
@@ -202,9 +221,15 @@ export class ExecTools {
         onExit: (exited) => {
           releaseSandbox();
           this.#sessions.delete(exited.processId);
-          this.#emitCompleted(context, completedItem(base, exited, startedAtMs));
+          this.#background.delete(exited.processId);
+          const killed = this.#terminated.delete(exited.processId);
+          this.#emitCompleted(context, completedItem(base, killed ? { ...exited, exitCode: -1 } : exited, startedAtMs));
         },
       });
+      // Still running, and not reported as exited meanwhile: a background terminal from now on.
+      if (result.running && this.#sessions.has(result.processId)) {
+        this.#background.set(result.processId, { processId: result.processId, itemId: callId, command: args.cmd, cwd });
+      }
       return result.text;
     } catch (error) {
       releaseSandbox();
@@ -263,6 +288,15 @@ export class ExecTools {
       completedAtMs: item.completedAtMs ?? Date.now(),
     });
   }
+}
+
+/** A terminal session that outlived its `exec_command` call: the command as the model wrote it, and where. */
+export interface BackgroundSession {
+  readonly processId: number;
+  /** The `commandExecution` item that started it. */
+  readonly itemId: string;
+  readonly command: string;
+  readonly cwd: string;
 }
 
 type CommandItem = Extract<ThreadItem, { type: 'commandExecution' }>;

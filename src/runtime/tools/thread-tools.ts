@@ -21,3 +21,8 @@ export function threadTools(thread: LoadedThread, sandbox: Promise<SandboxSuppor
   }
   return [...tools.exec.handlers, tools.patch.handler, planTool, userInputTool];
 }
+
+/** The exec tools of `thread`, when one of its turns has offered them (its terminal sessions live there). */
+export function threadExecTools(thread: LoadedThread): ExecTools | undefined {
+  return perThread.get(thread)?.exec;
+}
