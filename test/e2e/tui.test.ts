@@ -242,13 +242,16 @@ function mainThreadId(proxy: RecordingWsProxy): string | undefined {
   return ids[0];
 }
 
-describe('the Codex terminal UI 0.169.0 against our server', { timeout: 90_000 }, () => {
+/** Each scenario takes 5-15 s; the bound catches a hang that every bounded wait somehow missed. */
+const SCENARIO_TIMEOUT = { timeout: 90_000 };
+
+describe('the Codex terminal UI 0.169.0 against our server', () => {
   // Compiling the reference schema's validators takes seconds: start it while the first UI starts up.
   before(() => {
     void loadReferenceSchema().catch(() => undefined); // a failure shows where the frames are checked
   });
 
-  it('starts, takes a prompt and shows the streamed answer', async (t) => {
+  it('starts, takes a prompt and shows the streamed answer', SCENARIO_TIMEOUT, async (t) => {
     const { server } = await startScenario(t);
     const ui = await openUi(t, () => server);
     await greet(ui);
@@ -262,7 +265,7 @@ describe('the Codex terminal UI 0.169.0 against our server', { timeout: 90_000 }
     await assertServerFramesValid(server.proxy);
   });
 
-  it('shows the approval dialog, runs the accepted command, and quits cleanly', async (t) => {
+  it('shows the approval dialog, runs the accepted command, and quits cleanly', SCENARIO_TIMEOUT, async (t) => {
     const { server } = await startScenario(t);
     const ui = await openUi(t, () => server);
 
@@ -292,7 +295,7 @@ describe('the Codex terminal UI 0.169.0 against our server', { timeout: 90_000 }
     await assertServerFramesValid(server.proxy);
   });
 
-  it('resumes a thread after our server restarted', async (t) => {
+  it('resumes a thread after our server restarted', SCENARIO_TIMEOUT, async (t) => {
     const scenario = await startScenario(t);
     const { codexHome, workDir } = scenario;
     let server = scenario.server;
@@ -313,7 +316,7 @@ describe('the Codex terminal UI 0.169.0 against our server', { timeout: 90_000 }
     await assertServerFramesValid(server.proxy);
   });
 
-  it('connects with the capability token and shows 401 Unauthorized with a wrong one', async (t) => {
+  it('connects with the capability token and shows 401 Unauthorized with a wrong one', SCENARIO_TIMEOUT, async (t) => {
     const token = randomBytes(24).toString('base64url');
     const tokenFile = await makeTempFile(t, 'ws-token', `${token}\n`);
     const { server } = await startScenario(t, ['--ws-auth', 'capability-token', '--ws-token-file', tokenFile]);
