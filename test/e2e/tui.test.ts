@@ -29,7 +29,7 @@ import { TmuxTerminal } from '../helpers/tmux-terminal.js';
  */
 
 const CODEX = join(PROJECT_ROOT, 'node_modules', '.bin', 'codex');
-/** The composer's placeholder: the UI has finished its start-up and takes a prompt. */
+/** The composer's placeholder: the UI takes a prompt (one sent before its start-up finished waits for it). */
 const COMPOSER_READY = 'Ask Codex to do anything';
 /** The composer's prompt marker (also in front of each user message in the history). */
 const PROMPT_MARK = '\u203a';
