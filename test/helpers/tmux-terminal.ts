@@ -12,7 +12,7 @@ const TMUX = 'tmux';
 const SESSION = 'e2e';
 /** How often a wait looks at the screen again: a poll interval, not a sleep that decides an outcome. */
 const POLL_MS = 100;
-export const SCREEN_WAIT_MS = 15_000;
+export const SCREEN_WAIT_MS = 20_000;
 /** What the wrapping shell prints when the program ended. */
 const EXIT_LINE = /^\[e2e\] the program exited with status (\d+)$/m;
 /**
