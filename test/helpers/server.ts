@@ -69,11 +69,17 @@ export interface SpawnedCli {
 
 /**
  * Runs the built CLI as a user would, killed in `t.after` if still running. `env` is merged over a copy of
- * process.env (tests always pass a private CODEX_HOME).
+ * process.env (tests always pass a private CODEX_HOME). The working directory (a remote client's threads run
+ * there) is the project root unless `cwd` is given.
  */
-export function spawnCli(t: TestContext, args: readonly string[], env: NodeJS.ProcessEnv): SpawnedCli {
+export function spawnCli(
+  t: TestContext,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  options: { cwd?: string } = {},
+): SpawnedCli {
   const child = spawn(process.execPath, [CLI_PATH, ...args], {
-    cwd: PROJECT_ROOT,
+    cwd: options.cwd ?? PROJECT_ROOT,
     env: { ...process.env, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });

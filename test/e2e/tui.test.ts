@@ -1,0 +1,338 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { realpathSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import type { TestContext } from 'node:test';
+import {
+  sseReply,
+  startFakeModelServer,
+  textTurnFrames,
+  toolCallFrames,
+  type FakeModelServer,
+  type RecordedRequest,
+  type SseReply,
+} from '../helpers/fake-model-server.js';
+import { RecordingWsProxy } from '../helpers/recording-ws-proxy.js';
+import { loadReferenceSchema } from '../helpers/reference-schema.js';
+import { exitCodeOf, PROJECT_ROOT, spawnCli, waitForListening, type SpawnedCli } from '../helpers/server.js';
+import { makeTempFile, makeTempHome } from '../helpers/temp-home.js';
+import { TmuxTerminal } from '../helpers/tmux-terminal.js';
+
+/**
+ * The real Codex terminal UI (the pinned `@openai/codex` 0.169.0, `codex --remote`) driven in tmux against our
+ * built server, whose model is the scripted fake. A recording websocket proxy sits between the two: every
+ * message our server sends is validated against the reference schema, and a failure shows the frames both ways
+ * next to the last screen. PROTOCOL.md §4.1 describes what the UI sends and needs.
+ */
+
+const CODEX = join(PROJECT_ROOT, 'node_modules', '.bin', 'codex');
+/** The composer's placeholder: the UI takes a prompt (one sent before its start-up finished waits for it). */
+const COMPOSER_READY = 'Ask Codex to do anything';
+/** The composer's prompt marker (also in front of each user message in the history). */
+const PROMPT_MARK = '\u203a';
+
+const GREETING_PROMPT = 'Hello from the e2e test';
+const GREETING_CHUNKS = ['The fake model ', 'streams this ', 'answer to the terminal.'];
+const FOLLOW_UP_PROMPT = 'One more question after the resume';
+const FOLLOW_UP_ANSWER = 'The resumed thread answers too.';
+const APPROVAL_PROMPT = 'Please run the e2e command';
+const APPROVAL_COMMAND = 'echo e2e-approved-output';
+const APPROVAL_CALL_ID = 'call_e2e_approval';
+const APPROVAL_REASON = 'the e2e test wants to run this';
+const APPROVED_ANSWER = 'The approved command has finished.';
+/** The start of the UI's own title request (a side turn on an ephemeral thread after the first prompt). */
+const TITLE_REQUEST = 'Generate a concise, single-line task title';
+
+/** The text of a Responses-API input item (a message's text parts, or a tool output). */
+function inputText(item: unknown): string {
+  const record = (item ?? {}) as { content?: unknown; output?: unknown };
+  if (typeof record.output === 'string') return record.output;
+  if (!Array.isArray(record.content)) return '';
+  return record.content.map((part) => String((part as { text?: unknown }).text ?? '')).join('');
+}
+
+/**
+ * The fake model's script, by what each request carries: the UI's title request, the two scenario prompts, and
+ * the follow-up request with the approved command's output. Anything else is answered with a text that names
+ * it, so an unexpected request shows on screen instead of passing for an answer.
+ */
+function scriptedReply(request: RecordedRequest): SseReply {
+  const input = ((request.body ?? {}) as { input?: unknown[] }).input ?? [];
+  const last = input.at(-1) as { type?: string; call_id?: string } | undefined;
+  const text = inputText(last);
+  if (last?.type === 'function_call_output' && last.call_id === APPROVAL_CALL_ID) {
+    return sseReply(textTurnFrames(text.includes('e2e-approved-output') ? [APPROVED_ANSWER] : [`unexpected tool output: ${text}`]));
+  }
+  if (text.startsWith(TITLE_REQUEST)) return sseReply(textTurnFrames(['Run the e2e test']));
+  if (text === GREETING_PROMPT) return sseReply(textTurnFrames(GREETING_CHUNKS));
+  if (text === FOLLOW_UP_PROMPT) return sseReply(textTurnFrames([FOLLOW_UP_ANSWER]));
+  if (text === APPROVAL_PROMPT) {
+    return sseReply(
+      toolCallFrames({
+        name: 'exec_command',
+        callId: APPROVAL_CALL_ID,
+        arguments: { cmd: APPROVAL_COMMAND, sandbox_permissions: 'require_escalated', justification: APPROVAL_REASON },
+      }),
+    );
+  }
+  return sseReply(textTurnFrames([`fake model: unexpected request ending with ${JSON.stringify(text.slice(0, 80))}`]));
+}
+
+/** The model is asked once per request; more than this many in one test is a failure of its own (a 500). */
+const MAX_MODEL_REQUESTS = 16;
+
+async function startScriptedModel(t: TestContext): Promise<FakeModelServer> {
+  const fake = await startFakeModelServer(t);
+  fake.enqueue(...Array.from({ length: MAX_MODEL_REQUESTS }, () => ({ kind: 'dynamic' as const, reply: scriptedReply })));
+  return fake;
+}
+
+/** config.toml of our server: the fake model, and approvals on request (what makes the UI show its dialog). */
+function serverConfig(fake: FakeModelServer): string {
+  return [
+    'model = "mock-model"',
+    'model_provider = "mock"',
+    'approval_policy = "on-request"',
+    '[model_providers.mock]',
+    'name = "mock"',
+    `base_url = "${fake.baseUrl}"`,
+    'wire_api = "responses"',
+    'request_max_retries = 0',
+    'stream_max_retries = 0',
+    '',
+  ].join('\n');
+}
+
+interface OurServer {
+  readonly cli: SpawnedCli;
+  /** The recording proxy in front of the server: the URL the UI connects to. */
+  readonly proxy: RecordingWsProxy;
+}
+
+/** The built server on ws://127.0.0.1:0 with the given CODEX_HOME, behind a recording proxy. */
+async function startOurServer(t: TestContext, codexHome: string, workDir: string, extraArgs: string[] = []): Promise<OurServer> {
+  const cli = spawnCli(t, ['--listen', 'ws://127.0.0.1:0', ...extraArgs], { CODEX_HOME: codexHome, LOG_LEVEL: 'info' }, { cwd: workDir });
+  const url = await waitForListening(cli);
+  return { cli, proxy: await RecordingWsProxy.start(t, url) };
+}
+
+interface Scenario {
+  readonly codexHome: string;
+  readonly workDir: string;
+  readonly server: OurServer;
+}
+
+/** A scripted model, our server's CODEX_HOME and working directory, and the server on them. */
+async function startScenario(t: TestContext, serverArgs: string[] = []): Promise<Scenario> {
+  const fake = await startScriptedModel(t);
+  const codexHome = await makeTempHome(t, serverConfig(fake));
+  const workDir = await makeWorkDir(t, 'e2e-server-cwd-');
+  return { codexHome, workDir, server: await startOurServer(t, codexHome, workDir, serverArgs) };
+}
+
+async function stopOurServer(server: OurServer): Promise<void> {
+  server.cli.child.kill('SIGTERM');
+  assert.equal(await exitCodeOf(server.cli), 0, `our server did not stop cleanly: ${server.cli.stderr()}`);
+}
+
+/** A working directory for our server (threads run there) and one for the UI, removed after the test. */
+async function makeWorkDir(t: TestContext, prefix: string): Promise<string> {
+  const dir = realpathSync(await mkdtemp(join(tmpdir(), prefix)));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** The UI's own CODEX_HOME, separate from the server's, without the start-up update check. */
+function clientHome(t: TestContext): Promise<string> {
+  return makeTempHome(t, 'check_for_update_on_startup = false\n');
+}
+
+function lastLines(text: string, count: number): string {
+  return text.split('\n').slice(-count).join('\n');
+}
+
+/** Starts `codex --remote <proxy> …args` in tmux; failures show the frames and our server's log. */
+async function openUi(
+  t: TestContext,
+  server: () => OurServer,
+  options: { args?: string[]; env?: Record<string, string> } = {},
+): Promise<TmuxTerminal> {
+  return TmuxTerminal.start(t, {
+    command: [CODEX, '--remote', server().proxy.url, ...(options.args ?? [])],
+    cwd: await makeWorkDir(t, 'e2e-ui-cwd-'),
+    env: { CODEX_HOME: await clientHome(t), ...options.env },
+    diagnostics: () =>
+      [server().proxy.transcript(), '--- our server stderr (last 30 lines) ---', lastLines(server().cli.stderr(), 30)].join('\n'),
+  });
+}
+
+/** The last line that starts with the prompt marker: the composer while it holds text. */
+function composerLine(screen: string): string | undefined {
+  return screen
+    .split('\n')
+    .filter((line) => line.startsWith(PROMPT_MARK))
+    .at(-1)
+    ?.trimEnd();
+}
+
+/** The UI took the prompt but holds it until its start-up (thread/start) has finished. */
+const WAITING_FOR_STARTUP = 'Waiting for startup';
+
+/**
+ * Types a prompt and submits it. The text must show in the composer before Enter (typing arrives as a burst
+ * the UI treats like a paste). A prompt submitted during start-up waits, shown as "Waiting for startup"; but an
+ * Enter can also be swallowed while the UI starts, so Enter is pressed again when the text stays in the
+ * composer without that note.
+ */
+async function submitPrompt(ui: TmuxTerminal, text: string): Promise<void> {
+  const typed = `${PROMPT_MARK} ${text}`;
+  await ui.type(text);
+  await ui.waitUntil((screen) => composerLine(screen) === typed, `"${text}" in the composer`);
+  for (let attempt = 1; attempt <= 4; attempt += 1) {
+    await ui.press('Enter');
+    try {
+      await ui.waitUntil((screen) => composerLine(screen) !== typed, `"${text}" to leave the composer`, 1_500);
+      return;
+    } catch {
+      const screen = await ui.screen();
+      if (screen.includes(WAITING_FOR_STARTUP)) {
+        await ui.waitUntil((current) => composerLine(current) !== typed, `"${text}" to leave the composer after start-up`);
+        return;
+      }
+    }
+  }
+  throw new Error(await ui.describe(`the prompt "${text}" stayed in the composer after 4 presses of Enter`));
+}
+
+/** Waits for the composer, sends the greeting and waits for its streamed answer. */
+async function greet(ui: TmuxTerminal): Promise<void> {
+  await ui.waitFor(COMPOSER_READY, 'the composer after start-up');
+  await submitPrompt(ui, GREETING_PROMPT);
+  await ui.waitFor(GREETING_CHUNKS.join(''), 'the streamed answer');
+}
+
+/** Every message our server sent through the proxy matches the reference schema (and there were some). */
+async function assertServerFramesValid(proxy: RecordingWsProxy): Promise<void> {
+  const { validated, violations } = await proxy.checkServerFrames();
+  assert.ok(validated > 0, `no server message went through the proxy\n${proxy.transcript()}`);
+  assert.deepEqual(violations, [], `${violations.length} of ${validated} server messages break the reference schema\n${violations.join('\n')}`);
+}
+
+/** Quits with `/quit`, checks the UI exits with status 0, and returns the thread id it prints for resuming. */
+async function quitUi(ui: TmuxTerminal): Promise<string> {
+  await submitPrompt(ui, '/quit');
+  const status = await ui.exitStatus();
+  const screen = await ui.screen();
+  assert.equal(status, 0, await ui.describe(`the UI exited with status ${status}`));
+  const resume = /resume ([0-9a-f-]{36})/.exec(screen);
+  assert.ok(resume, await ui.describe('the UI printed no `resume <thread id>` hint on exit'));
+  return resume[1] as string;
+}
+
+/** The id of the UI's main thread: the non-ephemeral `thread/start` our server answered. */
+function mainThreadId(proxy: RecordingWsProxy): string | undefined {
+  const ids = proxy
+    .messages('server→client')
+    .map((message) => (message.result as { thread?: { id?: string; ephemeral?: boolean } } | undefined)?.thread)
+    .filter((thread) => thread?.ephemeral === false)
+    .map((thread) => thread?.id);
+  return ids[0];
+}
+
+/** Each scenario takes 5-15 s; the bound catches a hang that every bounded wait somehow missed. */
+const SCENARIO_TIMEOUT = { timeout: 90_000 };
+
+describe('the Codex terminal UI 0.169.0 against our server', () => {
+  // Compiling the reference schema's validators takes seconds: start it while the first UI starts up.
+  before(() => {
+    void loadReferenceSchema().catch(() => undefined); // a failure shows where the frames are checked
+  });
+
+  it('starts, takes a prompt and shows the streamed answer', SCENARIO_TIMEOUT, async (t) => {
+    const { server } = await startScenario(t);
+    const ui = await openUi(t, () => server);
+    await greet(ui);
+
+    const methods = server.proxy.clientMethods();
+    for (const method of ['initialize', 'thread/start', 'turn/start']) {
+      assert.ok(methods.includes(method), `the UI never called ${method}\n${server.proxy.transcript()}`);
+    }
+    const deltas = server.proxy.messages('server→client').filter((message) => message.method === 'item/agentMessage/delta');
+    assert.ok(deltas.length >= GREETING_CHUNKS.length, `the answer was not streamed as deltas\n${server.proxy.transcript()}`);
+    await assertServerFramesValid(server.proxy);
+  });
+
+  it('shows the approval dialog, runs the accepted command, and quits cleanly', SCENARIO_TIMEOUT, async (t) => {
+    const { server } = await startScenario(t);
+    const ui = await openUi(t, () => server);
+
+    await ui.waitFor(COMPOSER_READY, 'the composer after start-up');
+    await submitPrompt(ui, APPROVAL_PROMPT);
+    const dialog = await ui.waitFor('Would you like to run the following command?', 'the approval dialog');
+    assert.ok(dialog.includes(`$ ${APPROVAL_COMMAND}`), await ui.describe('the dialog does not show the command'));
+    assert.ok(dialog.includes(`Reason: ${APPROVAL_REASON}`), await ui.describe('the dialog does not show the reason'));
+    await ui.press('y');
+    await ui.waitFor(APPROVED_ANSWER, 'the final answer after the approved command');
+    await ui.waitFor(/\u2514 e2e-approved-output/, "the command's output under its `Ran` line");
+
+    const decisions = server.proxy
+      .messages('client→server')
+      .filter((message) => !('method' in message) && 'result' in message)
+      .map((message) => message.result);
+    assert.deepEqual(decisions, [{ decision: 'accept' }], `the UI's answers to server requests\n${server.proxy.transcript()}`);
+
+    const threadId = await quitUi(ui);
+    assert.equal(threadId, mainThreadId(server.proxy), 'the UI names the thread our server started');
+    const methods = server.proxy.clientMethods();
+    assert.ok(methods.includes('thread/unsubscribe'), `the UI did not unsubscribe on quit\n${server.proxy.transcript()}`);
+    assert.ok(
+      server.proxy.frames.some((frame) => frame.kind === 'close' && frame.direction === 'client→server'),
+      `the UI did not close its websocket\n${server.proxy.transcript()}`,
+    );
+    await assertServerFramesValid(server.proxy);
+  });
+
+  it('resumes a thread after our server restarted', SCENARIO_TIMEOUT, async (t) => {
+    const scenario = await startScenario(t);
+    const { codexHome, workDir } = scenario;
+    let server = scenario.server;
+    const first = await openUi(t, () => server);
+    await greet(first);
+    const threadId = await quitUi(first);
+    await assertServerFramesValid(server.proxy);
+
+    await stopOurServer(server);
+    server = await startOurServer(t, codexHome, workDir);
+    const resumed = await openUi(t, () => server, { args: ['resume', threadId] });
+    const screen = await resumed.waitFor(GREETING_CHUNKS.join(''), 'the earlier answer in the resumed conversation');
+    assert.ok(screen.includes(`${PROMPT_MARK} ${GREETING_PROMPT}`), await resumed.describe('the earlier prompt is not shown'));
+    const resume = server.proxy.messages('client→server').find((message) => message.method === 'thread/resume');
+    assert.equal((resume?.params as { threadId?: string } | undefined)?.threadId, threadId, server.proxy.transcript());
+    await submitPrompt(resumed, FOLLOW_UP_PROMPT);
+    await resumed.waitFor(FOLLOW_UP_ANSWER, 'the answer to a prompt on the resumed thread');
+    await assertServerFramesValid(server.proxy);
+  });
+
+  it('connects with the capability token and shows 401 Unauthorized with a wrong one', SCENARIO_TIMEOUT, async (t) => {
+    const token = randomBytes(24).toString('base64url');
+    const tokenFile = await makeTempFile(t, 'ws-token', `${token}\n`);
+    const { server } = await startScenario(t, ['--ws-auth', 'capability-token', '--ws-token-file', tokenFile]);
+    const tokenArgs = ['--remote-auth-token-env', 'E2E_WS_TOKEN'];
+
+    const authorized = await openUi(t, () => server, { args: tokenArgs, env: { E2E_WS_TOKEN: token } });
+    await greet(authorized);
+    assert.equal(server.proxy.upgrades[0]?.status, 101, server.proxy.transcript());
+
+    const refused = await openUi(t, () => server, { args: tokenArgs, env: { E2E_WS_TOKEN: `${token}-wrong` } });
+    await refused.waitFor('401 Unauthorized', 'the refused connection on screen');
+    const status = await refused.exitStatus();
+    assert.notEqual(status, 0, await refused.describe('the UI exited with status 0 after a refused connection'));
+    const upgrade = server.proxy.upgrades.at(-1);
+    assert.deepEqual(upgrade && { status: upgrade.status, body: upgrade.body }, { status: 401, body: 'invalid websocket bearer token' });
+    await assertServerFramesValid(server.proxy);
+  });
+});
+
