@@ -21,6 +21,9 @@ export interface ServeOptions {
   readonly wsIssuer?: string;
   readonly wsAudience?: string;
   readonly wsMaxClockSkewSeconds?: number;
+  /** Beyond the reference: serve `wss://` with this PEM certificate chain and key. */
+  readonly tlsCertFile?: string;
+  readonly tlsKeyFile?: string;
 }
 
 export type CliCommand =
@@ -88,6 +91,8 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
     .option('--ws-issuer <ISSUER>', 'expected `iss` of signed bearer tokens')
     .option('--ws-audience <AUDIENCE>', 'expected `aud` of signed bearer tokens')
     .option('--ws-max-clock-skew-seconds <SECONDS>', 'clock skew allowed for exp/nbf (default 30)', parseSeconds)
+    .option('--tls-cert-file <PATH>', 'serve wss:// with this PEM certificate chain (with --tls-key-file)')
+    .option('--tls-key-file <PATH>', 'PEM private key of --tls-cert-file')
     .action((raw: Record<string, unknown>) => {
       const listen = raw.stdio ? { kind: 'stdio' as const } : (raw.listen as ListenTarget);
       // commander reports absent flags as undefined keys; exactOptionalPropertyTypes wants them absent.

@@ -12,6 +12,7 @@ import { BroadcastRelay } from './runtime/broadcast.js';
 import { detectBubblewrap } from './tools/sandbox/detect-bubblewrap.js';
 import { ThreadManager } from './runtime/thread-manager.js';
 import { startWebsocketListener } from './transport/http-server.js';
+import { resolveTlsSettings } from './transport/tls-settings.js';
 import type { WebsocketListener } from './transport/http-server.js';
 import { stdioTransport } from './transport/stdio.js';
 import { refusesNonLoopbackWithoutAuth, resolveWsAuthPolicy } from './transport/ws-auth-settings.js';
@@ -54,6 +55,7 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
     const refusal = refusesNonLoopbackWithoutAuth(options.listen.host, options.listen.port, authPolicy);
     if (refusal) throw new StartupError(refusal);
   }
+  const tls = await resolveTlsSettings(options, options.listen.kind === 'websocket');
   if (options.listen.kind === 'unix') {
     throw new StartupError('unix:// listeners are not supported yet; use ws://IP:PORT or stdio://');
   }
@@ -120,6 +122,7 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
         host: options.listen.host,
         port: options.listen.port,
         authPolicy,
+        tls,
         rpcHost,
         log,
       });

@@ -5,6 +5,7 @@ import type { RpcHost } from '../rpc/host.js';
 import type { Logger } from '../util/logger.js';
 import { authorizeUpgrade } from './upgrade-auth.js';
 import { isLoopbackIp } from './ws-auth-settings.js';
+import type { TlsSettings } from './tls-settings.js';
 import type { WsAuthPolicy } from './ws-auth-settings.js';
 import { websocketTransport } from './websocket.js';
 
@@ -19,6 +20,8 @@ export interface WebsocketListenerOptions {
   /** 0 picks a free port; the listener reports the one it got. */
   readonly port: number;
   readonly authPolicy: WsAuthPolicy;
+  /** Serve `wss://` (and the probes over https) with this certificate; null for plain `ws://`. */
+  readonly tls: TlsSettings | null;
   readonly rpcHost: RpcHost;
   readonly log: Logger;
 }
@@ -26,7 +29,7 @@ export interface WebsocketListenerOptions {
 export interface WebsocketListener {
   readonly host: string;
   readonly port: number;
-  /** `ws://host:port` */
+  /** `ws://host:port`, or `wss://host:port` with TLS */
   readonly url: string;
   /** Stops accepting, closes every websocket and the HTTP server. */
   close(): Promise<void>;
@@ -49,8 +52,9 @@ function formatHost(host: string): string {
  * before the 101 so a rejected client never gets a socket.
  */
 export function buildHttpApp(options: Omit<WebsocketListenerOptions, 'host' | 'port'>): FastifyInstance {
-  const { rpcHost, authPolicy, log } = options;
+  const { rpcHost, authPolicy, log, tls } = options;
   const app = Fastify({
+    ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}),
     logger: false,
     return503OnClosing: true,
     forceCloseConnections: true,
@@ -117,14 +121,15 @@ export async function startWebsocketListener(options: WebsocketListenerOptions):
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const hostPort = `${formatHost(options.host)}:${port}`;
-  const url = `ws://${hostPort}`;
+  const scheme = options.tls ? { ws: 'wss', http: 'https' } : { ws: 'ws', http: 'http' };
+  const url = `${scheme.ws}://${hostPort}`;
   const loopback = isLoopbackIp(options.host);
   process.stderr.write(
     [
       'codex app-server (WebSockets)',
       `  listening on: ${url}`,
-      `  readyz: http://${hostPort}/readyz`,
-      `  healthz: http://${hostPort}/healthz`,
+      `  readyz: ${scheme.http}://${hostPort}/readyz`,
+      `  healthz: ${scheme.http}://${hostPort}/healthz`,
       loopback
         ? '  note: binds localhost only (use SSH port-forwarding for remote access)'
         : '  note: websocket auth is required for non-localhost listeners',

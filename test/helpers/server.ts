@@ -101,7 +101,7 @@ export async function waitForStderr(cli: SpawnedCli, pattern: RegExp, timeoutMs 
 
 /** Waits (bounded) until the spawned server printed its websocket URL; returns it. */
 export async function waitForListening(cli: SpawnedCli, timeoutMs = WAIT_MS): Promise<string> {
-  const match = await waitForStderr(cli, /listening on: (ws:\/\/\S+)/, timeoutMs);
+  const match = await waitForStderr(cli, /listening on: (wss?:\/\/\S+)/, timeoutMs);
   return match[1] ?? '';
 }
 

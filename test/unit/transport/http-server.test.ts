@@ -36,7 +36,7 @@ function hostForTest(): RpcHost {
 describe('buildHttpApp', () => {
   it('reports 503 on /readyz while draining, and keeps /healthz at 200', async (t) => {
     const rpcHost = hostForTest();
-    const app = buildHttpApp({ rpcHost, authPolicy: { mode: 'none' }, log: createSilentLogger() });
+    const app = buildHttpApp({ rpcHost, authPolicy: { mode: 'none' }, tls: null, log: createSilentLogger() });
     t.after(() => app.close());
     assert.equal((await app.inject({ method: 'GET', url: '/readyz' })).statusCode, 200);
     rpcHost.beginDrain();
