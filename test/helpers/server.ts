@@ -68,11 +68,17 @@ export interface SpawnedCli {
  * process.env (tests always pass a private CODEX_HOME).
  */
 export function spawnCli(t: TestContext, args: readonly string[], env: NodeJS.ProcessEnv): SpawnedCli {
-  const child = spawn(process.execPath, [CLI_PATH, ...args], {
-    cwd: PROJECT_ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  return spawnProcess(t, [process.execPath, CLI_PATH, ...args], { cwd: PROJECT_ROOT, env: { ...process.env, ...env } });
+}
+
+/** Runs `argv` with exactly `env` in `cwd`, collecting its stderr; killed in `t.after` if still running. */
+export function spawnProcess(
+  t: TestContext,
+  argv: readonly string[],
+  options: { readonly cwd: string; readonly env: NodeJS.ProcessEnv },
+): SpawnedCli {
+  const [file = '', ...args] = argv;
+  const child = spawn(file, args, { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString('utf8');
