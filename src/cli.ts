@@ -24,6 +24,8 @@ export interface ServeOptions {
   /** Beyond the reference: serve `wss://` with this PEM certificate chain and key. */
   readonly tlsCertFile?: string;
   readonly tlsKeyFile?: string;
+  /** Beyond the reference: `GET /metrics` asks for the websocket bearer token too. */
+  readonly metricsRequireAuth?: boolean;
 }
 
 export type CliCommand =
@@ -93,6 +95,7 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
     .option('--ws-max-clock-skew-seconds <SECONDS>', 'clock skew allowed for exp/nbf (default 30)', parseSeconds)
     .option('--tls-cert-file <PATH>', 'serve wss:// with this PEM certificate chain (with --tls-key-file)')
     .option('--tls-key-file <PATH>', 'PEM private key of --tls-cert-file')
+    .option('--metrics-require-auth', 'GET /metrics requires the websocket bearer token (needs --ws-auth)')
     .action((raw: Record<string, unknown>) => {
       const listen = raw.stdio ? { kind: 'stdio' as const } : (raw.listen as ListenTarget);
       // commander reports absent flags as undefined keys; exactOptionalPropertyTypes wants them absent.

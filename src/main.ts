@@ -13,6 +13,7 @@ import { detectBubblewrap } from './tools/sandbox/detect-bubblewrap.js';
 import { ThreadManager } from './runtime/thread-manager.js';
 import { startWebsocketListener } from './transport/http-server.js';
 import { resolveTlsSettings } from './transport/tls-settings.js';
+import { ServerMetrics } from './metrics/server-metrics.js';
 import type { WebsocketListener } from './transport/http-server.js';
 import { stdioTransport } from './transport/stdio.js';
 import { refusesNonLoopbackWithoutAuth, resolveWsAuthPolicy } from './transport/ws-auth-settings.js';
@@ -56,6 +57,9 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
     if (refusal) throw new StartupError(refusal);
   }
   const tls = await resolveTlsSettings(options, options.listen.kind === 'websocket');
+  if (options.metricsRequireAuth && authPolicy.mode === 'none') {
+    throw new StartupError('--metrics-require-auth requires --ws-auth');
+  }
   if (options.listen.kind === 'unix') {
     throw new StartupError('unix:// listeners are not supported yet; use ws://IP:PORT or stdio://');
   }
@@ -80,6 +84,18 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
       );
     }
   });
+  // Metrics are served on the websocket port, so only a websocket server keeps them. Their sources are read at
+  // scrape time, when the host and the threads below exist.
+  const metrics: ServerMetrics | undefined =
+    options.listen.kind === 'websocket'
+      ? new ServerMetrics({
+          openConnections: () => rpcHost.connectionCount,
+          initializedConnections: () => rpcHost.initializedConnectionCount,
+          queuedRequests: () => rpcHost.queuedRequestCount,
+          activeTurns: (): number => services.threads.activeTurnCount(),
+          loadedThreads: (): number => services.threads.loadedThreadIds().length,
+        })
+      : undefined;
   const services = {
     codexHome,
     installationId,
@@ -94,9 +110,10 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
       serverCwd: process.cwd(),
       broadcaster: everyone,
       sandbox,
+      ...(metrics ? { modelFetch: metrics.observeModelFetch(fetch) } : {}),
     }),
   };
-  const rpcHost = new RpcHost({ handlers: buildHandlerTable(services), log });
+  const rpcHost = new RpcHost({ handlers: buildHandlerTable(services), log, ...(metrics ? { metrics } : {}) });
   everyone.attach(rpcHost);
 
   let websocket: WebsocketListener | null = null;
@@ -125,6 +142,7 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
         tls,
         rpcHost,
         log,
+        ...(metrics ? { metrics: { metrics, requireAuth: options.metricsRequireAuth === true } } : {}),
       });
       break;
     case 'stdio': {

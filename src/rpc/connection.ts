@@ -40,6 +40,8 @@ export interface RpcConnectionOptions {
   readonly handleNotification: (method: string, params: unknown) => void;
   /** Requests waiting beyond this many are answered -32001 at once instead of being queued. */
   readonly maxQueuedRequests: number;
+  /** Learns of each request answered -32001 because the queue was full. */
+  readonly onOverload?: () => void;
 }
 
 interface PendingServerRequest {
@@ -69,6 +71,11 @@ export class RpcConnection {
 
   get isOpen(): boolean {
     return !this.#closed;
+  }
+
+  /** Requests received and not yet handed to the router. */
+  get queuedRequestCount(): number {
+    return this.#queue.length;
   }
 
   /** Runs once when the connection is gone, after pending server requests were rejected. */
@@ -136,6 +143,7 @@ export class RpcConnection {
       case 'request':
         if (this.#queue.length >= this.#options.maxQueuedRequests) {
           this.#write({ error: RpcErrors.overloaded().toWire(), id: message.id });
+          this.#options.onOverload?.();
           return;
         }
         this.#queue.push(message);

@@ -1,10 +1,12 @@
 import type { HandlerTable } from '../handlers/context.js';
+import type { ServerMetrics } from '../metrics/server-metrics.js';
 import { ClientNotifications } from '../protocol/registry.js';
 import type { NotificationDefinition, NotificationParamsOf } from '../protocol/registry-types.js';
 import type { Broadcaster } from '../runtime/broadcast.js';
 import type { MessageTransport } from './message-transport.js';
 import type { Logger } from '../util/logger.js';
 import { RpcConnection } from './connection.js';
+import { observeRequest } from './observed-request.js';
 import { Router } from './router.js';
 import { Session } from './session.js';
 
@@ -13,6 +15,8 @@ export interface RpcHostOptions {
   readonly log: Logger;
   /** Per-connection bound on requests waiting for dispatch; beyond it requests get -32001. */
   readonly maxQueuedRequestsPerConnection?: number;
+  /** Counts requests and overload rejections when the server exposes metrics. */
+  readonly metrics?: ServerMetrics;
 }
 
 /**
@@ -24,6 +28,7 @@ export class RpcHost implements Broadcaster {
   readonly #router: Router;
   readonly #log: Logger;
   readonly #maxQueued: number;
+  readonly #metrics: ServerMetrics | undefined;
   readonly #connections = new Map<number, RpcConnection>();
   readonly #sessions = new Map<number, Session>();
   #nextConnectionId = 0;
@@ -33,12 +38,27 @@ export class RpcHost implements Broadcaster {
   constructor(options: RpcHostOptions) {
     this.#log = options.log;
     this.#maxQueued = options.maxQueuedRequestsPerConnection ?? 1024;
+    this.#metrics = options.metrics;
     this.#router = new Router({ handlers: options.handlers, isDraining: () => this.#draining });
   }
 
   /** Number of live connections. */
   get connectionCount(): number {
     return this.#connections.size;
+  }
+
+  /** Number of live connections that completed `initialize`. */
+  get initializedConnectionCount(): number {
+    let count = 0;
+    for (const session of this.#sessions.values()) if (session.isInitialized) count++;
+    return count;
+  }
+
+  /** Requests received and not yet dispatched, over every live connection. */
+  get queuedRequestCount(): number {
+    let count = 0;
+    for (const connection of this.#connections.values()) count += connection.queuedRequestCount;
+    return count;
   }
 
   /** Starts speaking JSON-RPC on a transport. The connection lives until the transport closes. */
@@ -52,9 +72,12 @@ export class RpcHost implements Broadcaster {
       maxQueuedRequests: this.#maxQueued,
       nextServerRequestId: () => this.#nextServerRequestId++,
       handleRequest: (request) => {
-        if (!session) throw new Error('session not ready');
-        return this.#router.route(session, request, log);
+        const current = session;
+        if (!current) throw new Error('session not ready');
+        const route = () => this.#router.route(current, request, log);
+        return this.#metrics ? observeRequest(this.#metrics, request.method, route) : route();
       },
+      onOverload: () => this.#metrics?.overloadRejected(),
       handleNotification: (method) => {
         // `initialized` needs no action (requests are served as soon as `initialize` was answered); any other
         // client notification is ignored, as the reference does.

@@ -67,6 +67,8 @@ export interface ThreadManagerOptions {
    * `thread_unload_delay_secs`, else 30 minutes (the reference's values).
    */
   readonly unloadDelayMs?: number;
+  /** The `fetch` model requests go through (main.ts wraps it to count and time them). Default: global fetch. */
+  readonly modelFetch?: typeof fetch;
 }
 
 /**
@@ -120,6 +122,13 @@ export class ThreadManager {
   /** The provider a thread gets without params: config.toml's, else `openai`. */
   get defaultModelProvider(): string {
     return resolveThreadSettings(this.#options.config.table, {}, this.#options.serverCwd).modelProvider;
+  }
+
+  /** Number of loaded threads with a turn running. */
+  activeTurnCount(): number {
+    let count = 0;
+    for (const thread of this.#loaded.values()) if (thread.activeTurn !== null) count++;
+    return count;
   }
 
   /** Ids of loaded threads, in load order. */
@@ -266,6 +275,7 @@ export class ThreadManager {
     return new HttpModelClient({
       provider: resolveProvider(config, this.#options.env),
       openaiAuth: authJsonApiKeySource(this.codexHome),
+      ...(this.#options.modelFetch ? { fetch: this.#options.modelFetch } : {}),
     });
   }
 

@@ -1,6 +1,7 @@
 import websocketPlugin from '@fastify/websocket';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ServerMetrics } from '../metrics/server-metrics.js';
 import type { RpcHost } from '../rpc/host.js';
 import type { Logger } from '../util/logger.js';
 import { authorizeUpgrade } from './upgrade-auth.js';
@@ -24,6 +25,15 @@ export interface WebsocketListenerOptions {
   readonly tls: TlsSettings | null;
   readonly rpcHost: RpcHost;
   readonly log: Logger;
+  /** `GET /metrics` (Prometheus text), when the server keeps metrics. */
+  readonly metrics?: MetricsRoute;
+}
+
+/** What `GET /metrics` serves, and whether it asks for the websocket bearer token. */
+export interface MetricsRoute {
+  readonly metrics: ServerMetrics;
+  /** `--metrics-require-auth`: the scrape must authenticate as a websocket client would. */
+  readonly requireAuth: boolean;
 }
 
 export interface WebsocketListener {
@@ -77,7 +87,18 @@ export function buildHttpApp(options: Omit<WebsocketListenerOptions, 'host' | 'p
       reply.code(isReady() ? 200 : 503).send();
     server.get('/readyz', probe(() => !rpcHost.isDraining));
     server.get('/healthz', probe(() => true));
-    for (const path of ['/readyz', '/healthz']) {
+    const { metrics } = options;
+    if (metrics) {
+      server.get('/metrics', async (request: FastifyRequest, reply: FastifyReply) => {
+        if (metrics.requireAuth) {
+          const decision = authorizeUpgrade(request.headers.authorization, authPolicy);
+          if (!decision.ok) return reply.code(decision.status).type(PLAIN_TEXT).send(decision.message);
+        }
+        const { contentType, body } = await metrics.metrics.scrape();
+        return reply.code(200).type(contentType).send(body);
+      });
+    }
+    for (const path of metrics ? ['/readyz', '/healthz', '/metrics'] : ['/readyz', '/healthz']) {
       server.route({
         method: ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'],
         url: path,

@@ -18,6 +18,7 @@ const RANKED_LAYERS: Readonly<Record<string, number>> = {
   model: 1,
   tools: 1,
   persistence: 0,
+  metrics: 0,
 };
 const SHARED_LAYERS: Readonly<Record<string, readonly string[]>> = {
   config: ['config', 'protocol', 'util'],
