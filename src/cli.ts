@@ -26,6 +26,8 @@ export interface ServeOptions {
   readonly tlsKeyFile?: string;
   /** Beyond the reference: `GET /metrics` asks for the websocket bearer token too. */
   readonly metricsRequireAuth?: boolean;
+  /** Graceful shutdown: how long running turns may still finish before they are interrupted (default 10). */
+  readonly drainTimeoutSeconds?: number;
 }
 
 export type CliCommand =
@@ -96,6 +98,11 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
     .option('--tls-cert-file <PATH>', 'serve wss:// with this PEM certificate chain (with --tls-key-file)')
     .option('--tls-key-file <PATH>', 'PEM private key of --tls-cert-file')
     .option('--metrics-require-auth', 'GET /metrics requires the websocket bearer token (needs --ws-auth)')
+    .option(
+      '--drain-timeout-seconds <SECONDS>',
+      'on SIGTERM/SIGINT or stdin EOF: how long running turns may finish before they are interrupted (default 10)',
+      parseSeconds,
+    )
     .action((raw: Record<string, unknown>) => {
       const listen = raw.stdio ? { kind: 'stdio' as const } : (raw.listen as ListenTarget);
       // commander reports absent flags as undefined keys; exactOptionalPropertyTypes wants them absent.

@@ -1,4 +1,5 @@
 import { realpathSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { parseCommandLine } from './cli.js';
@@ -8,6 +9,7 @@ import { loadConfig } from './config/load.js';
 import { featureOverride, parseConfigOverride } from './config/overrides.js';
 import { buildHandlerTable } from './handlers/handler-table.js';
 import { RpcHost } from './rpc/host.js';
+import { DEFAULT_DRAIN_TIMEOUT_SECONDS, ServerShutdown } from './rpc/server-shutdown.js';
 import { BroadcastRelay } from './runtime/broadcast.js';
 import { detectBubblewrap } from './tools/sandbox/detect-bubblewrap.js';
 import { ThreadManager } from './runtime/thread-manager.js';
@@ -29,9 +31,14 @@ export interface RunningServer {
   /** Set when listening on a websocket. */
   readonly websocket: WebsocketListener | null;
   readonly codexHome: string;
-  /** Resolves when the server stopped by itself (stdio input ended). */
+  /** Resolves once the server has stopped (after `drain` or `close`, or by itself when stdio input ended). */
   readonly stopped: Promise<void>;
-  /** Graceful shutdown: refuse new requests, close connections and the listener. */
+  /**
+   * Graceful shutdown (SIGTERM, SIGINT, stdin EOF): see ServerShutdown. Resolves once everything is closed and
+   * every rollout is durable.
+   */
+  drain(): Promise<void>;
+  /** Shutdown without the grace period: running turns are interrupted now (a drain in progress ends early). */
   close(): Promise<void>;
 }
 
@@ -92,7 +99,7 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
           openConnections: () => rpcHost.connectionCount,
           initializedConnections: () => rpcHost.initializedConnectionCount,
           queuedRequests: () => rpcHost.queuedRequestCount,
-          activeTurns: (): number => services.threads.activeTurnCount(),
+          activeTurns: (): number => services.threads.runningTurnThreadIds().length,
           loadedThreads: (): number => services.threads.loadedThreadIds().length,
         })
       : undefined;
@@ -117,21 +124,18 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
   everyone.attach(rpcHost);
 
   let websocket: WebsocketListener | null = null;
-  let resolveStopped: () => void = () => {};
-  const stopped = new Promise<void>((resolve) => {
-    resolveStopped = resolve;
-  });
-  let closing: Promise<void> | undefined;
-  const close = () => {
-    closing ??= (async () => {
-      rpcHost.beginDrain();
+  const shutdown = new ServerShutdown({
+    drainTimeoutMs: (options.drainTimeoutSeconds ?? DEFAULT_DRAIN_TIMEOUT_SECONDS) * 1000,
+    log,
+    refuseNewWork: () => rpcHost.beginDrain(),
+    finishTurns: (deadline) => services.threads.finishTurns(deadline),
+    runningTurns: () => services.threads.runningTurnThreadIds().length,
+    closeEverything: async () => {
       rpcHost.closeAll('server shutting down');
       await websocket?.close();
       await services.threads.closeAll();
-      resolveStopped();
-    })();
-    return closing;
-  };
+    },
+  });
 
   switch (options.listen.kind) {
     case 'websocket':
@@ -152,19 +156,26 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
         log,
         maxLineBytes: MAX_STDIO_LINE_BYTES,
       });
-      transport.onClose(() => void close());
+      // A stdio client that closes its input is gone for good: that is this transport's shutdown signal.
+      transport.onClose(() => void shutdown.drain());
       rpcHost.attach(transport);
       break;
     }
     case 'off': {
       // Nothing listens, so nothing keeps the event loop alive; the reference also just waits for a signal.
       const keepAlive = setInterval(() => {}, 1 << 30);
-      void stopped.then(() => clearInterval(keepAlive));
+      void shutdown.stopped.then(() => clearInterval(keepAlive));
       break;
     }
   }
   log.debug({ codexHome, listen: options.listen.kind }, 'app-server started');
-  return { websocket, codexHome, stopped, close };
+  return {
+    websocket,
+    codexHome,
+    stopped: shutdown.stopped,
+    drain: () => shutdown.drain(),
+    close: () => shutdown.close(),
+  };
 }
 
 /** Runs one `app-server` invocation: the server, or a generator subcommand. Exits the process when done. */
@@ -186,19 +197,21 @@ export async function runCli(argv: readonly string[], hooks: { onStarted?: () =>
       // Signals are handled from the start, so a stop requested during start-up is graceful too.
       let server: RunningServer | undefined;
       let stopRequested = false;
-      let signals = 0;
-      const onSignal = () => {
-        signals += 1;
-        // A second signal means "now": skip the graceful path.
-        if (signals > 1) process.exit(130);
+      const onSignal = (signal: NodeJS.Signals) => {
+        // A second signal means "now": skip the rest of the drain, exiting as a process killed by it would
+        // (128 + signal number: 130 for SIGINT, 143 for SIGTERM). Every rollout line already written stays.
+        if (stopRequested) {
+          process.stderr.write(`received ${signal} again: exiting without finishing the drain\n`);
+          process.exit(128 + (osConstants.signals[signal] ?? 0));
+        }
         stopRequested = true;
-        void server?.close();
+        void server?.drain();
       };
       process.on('SIGTERM', onSignal);
       process.on('SIGINT', onSignal);
       server = await startServer(cli.options);
       hooks.onStarted?.();
-      if (stopRequested) void server.close();
+      if (stopRequested) void server.drain();
       await server.stopped;
       process.exit(0);
     }

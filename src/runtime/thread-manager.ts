@@ -124,13 +124,6 @@ export class ThreadManager {
     return resolveThreadSettings(this.#options.config.table, {}, this.#options.serverCwd).modelProvider;
   }
 
-  /** Number of loaded threads with a turn running. */
-  activeTurnCount(): number {
-    let count = 0;
-    for (const thread of this.#loaded.values()) if (thread.activeTurn !== null) count++;
-    return count;
-  }
-
   /** Ids of loaded threads, in load order. */
   loadedThreadIds(): string[] {
     return [...this.#loaded.keys()];
@@ -311,7 +304,32 @@ export class ThreadManager {
     if (options.announceClosed) broadcaster.broadcast(ServerNotifications.threadClosed, { threadId: thread.id });
   }
 
-  /** Ends every running turn and closes every rollout (server shutdown). */
+  /** Ids of the loaded threads with a turn running now. */
+  runningTurnThreadIds(): string[] {
+    return [...this.#loaded.values()].filter((thread) => thread.activeTurn !== null).map((thread) => thread.id);
+  }
+
+  /**
+   * The turn half of a graceful shutdown: running turns may finish by themselves until `deadline` resolves; those
+   * still running then are interrupted exactly as turn/interrupt does (persisted with `turn_aborted`, reported
+   * `turn/completed` `interrupted`). Resolves once every turn has ended and its rollout lines are durable, with
+   * how many had to be interrupted. No turn can start meanwhile: the router refuses requests while draining.
+   */
+  async finishTurns(deadline: Promise<void>): Promise<{ interrupted: number }> {
+    this.#idleUnloader?.close();
+    const running = [...this.#loaded.values()].flatMap((thread) =>
+      thread.activeTurn === null ? [] : [{ thread, turn: thread.activeTurn }],
+    );
+    const allDone = Promise.all(running.map(({ turn }) => turn.done));
+    await Promise.race([allDone, deadline]);
+    // A turn that ended clears `activeTurn`; one still set is still running.
+    const late = running.filter(({ thread, turn }) => thread.activeTurn === turn && !turn.abort.signal.aborted);
+    for (const { turn } of late) turn.abort.abort(new Error('server shutting down'));
+    await allDone;
+    return { interrupted: late.length };
+  }
+
+  /** Ends every running turn at once and closes every rollout (the last step of shutdown). */
   async closeAll(): Promise<void> {
     this.#idleUnloader?.close();
     const threads = [...this.#loaded.values()];

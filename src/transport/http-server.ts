@@ -58,8 +58,9 @@ function formatHost(host: string): string {
 /**
  * Builds the Fastify app: `/readyz` and `/healthz` probes, and the websocket upgrade on every other path.
  * Checks run in the reference's order: any `Origin` header → 403 on every route (browsers must never reach
- * the agent), then a request that is not a websocket handshake → 400/405, then the bearer auth → 401, all
- * before the 101 so a rejected client never gets a socket.
+ * the agent), then a request that is not a websocket handshake → 400/405, then (ours) a draining
+ * server → 503, then the bearer auth → 401, all before the 101 so a rejected client never
+ * gets a socket.
  */
 export function buildHttpApp(options: Omit<WebsocketListenerOptions, 'host' | 'port'>): FastifyInstance {
   const { rpcHost, authPolicy, log, tls } = options;
@@ -109,6 +110,11 @@ export function buildHttpApp(options: Omit<WebsocketListenerOptions, 'host' | 'p
     server.register(async (upgrades) => {
       upgrades.addHook('preValidation', async (request: FastifyRequest, reply: FastifyReply) => {
         if (!request.ws) return;
+        // A draining server takes no new clients; 503 (like `/readyz`) tells them to come back to another one.
+        if (rpcHost.isDraining) {
+          log.info('rejecting websocket client: the server is draining');
+          return reply.code(503).type(PLAIN_TEXT).send('Server is draining; retry after reconnecting');
+        }
         const decision = authorizeUpgrade(request.headers.authorization, authPolicy);
         if (!decision.ok) {
           log.warn({ reason: decision.message }, 'rejecting websocket client during upgrade');
