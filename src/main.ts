@@ -7,7 +7,10 @@ import { readInstallationId, resolveCodexHome } from './config/codex-home.js';
 import { loadConfig } from './config/load.js';
 import { featureOverride, parseConfigOverride } from './config/overrides.js';
 import { buildHandlerTable } from './handlers/handler-table.js';
+import { MAX_INBOUND_MESSAGE_BYTES } from './protocol/message-limits.js';
+import type { ConnectionStats } from './rpc/connection.js';
 import { RpcHost } from './rpc/host.js';
+import type { OutboundLimits } from './rpc/outbound-queue.js';
 import { BroadcastRelay } from './runtime/broadcast.js';
 import { detectBubblewrap } from './tools/sandbox/detect-bubblewrap.js';
 import { ThreadManager } from './runtime/thread-manager.js';
@@ -19,9 +22,6 @@ import { createLogger } from './util/logger.js';
 import type { Logger } from './util/logger.js';
 import { StartupError } from './util/startup-error.js';
 
-/** Longest stdio line we accept; the websocket transport has the same bound per message (16 MiB). */
-const MAX_STDIO_LINE_BYTES = 16 * 1024 * 1024;
-
 /** A running server, as main and in-process tests hold it. */
 export interface RunningServer {
   /** Set when listening on a websocket. */
@@ -31,6 +31,8 @@ export interface RunningServer {
   readonly stopped: Promise<void>;
   /** Graceful shutdown: refuse new requests, close connections and the listener. */
   close(): Promise<void>;
+  /** What each live connection holds (queued requests and messages, pending server requests). */
+  connectionStats(): ConnectionStats[];
 }
 
 export interface StartServerOptions {
@@ -39,6 +41,8 @@ export interface StartServerOptions {
   /** For stdio: the streams to speak on (default process.stdin/stdout). */
   readonly stdin?: Readable;
   readonly stdout?: Writable;
+  /** Slow-client limits (tests shrink them); DEFAULT_OUTBOUND_LIMITS when absent. */
+  readonly outboundLimits?: OutboundLimits;
 }
 
 /**
@@ -94,7 +98,11 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
       sandbox,
     }),
   };
-  const rpcHost = new RpcHost({ handlers: buildHandlerTable(services), log });
+  const rpcHost = new RpcHost({
+    handlers: buildHandlerTable(services),
+    log,
+    ...(start.outboundLimits === undefined ? {} : { outboundLimits: start.outboundLimits }),
+  });
   everyone.attach(rpcHost);
 
   let websocket: WebsocketListener | null = null;
@@ -129,7 +137,7 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
         input: start.stdin ?? process.stdin,
         output: start.stdout ?? process.stdout,
         log,
-        maxLineBytes: MAX_STDIO_LINE_BYTES,
+        maxLineBytes: MAX_INBOUND_MESSAGE_BYTES,
       });
       transport.onClose(() => void close());
       rpcHost.attach(transport);
@@ -143,7 +151,7 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
     }
   }
   log.debug({ codexHome, listen: options.listen.kind }, 'app-server started');
-  return { websocket, codexHome, stopped, close };
+  return { websocket, codexHome, stopped, close, connectionStats: () => rpcHost.connectionStats() };
 }
 
 /** Runs one `app-server` invocation: the server, or a generator subcommand. Exits the process when done. */

@@ -4,6 +4,8 @@ import type { InboundMessage, OutboundMessage } from '../protocol/envelope.js';
 import { RpcError, RpcErrors } from '../protocol/errors.js';
 import { ClientRequestError, ConnectionClosedError } from '../runtime/client-channel.js';
 import type { MessageTransport } from './message-transport.js';
+import { DEFAULT_OUTBOUND_LIMITS, OutboundQueue } from './outbound-queue.js';
+import type { OutboundLimits } from './outbound-queue.js';
 import type { Logger } from '../util/logger.js';
 
 /** One inbound request as the dispatcher hands it to the router. */
@@ -40,6 +42,17 @@ export interface RpcConnectionOptions {
   readonly handleNotification: (method: string, params: unknown) => void;
   /** Requests waiting beyond this many are answered -32001 at once instead of being queued. */
   readonly maxQueuedRequests: number;
+  /** When a slow client is slowed down and cut off; DEFAULT_OUTBOUND_LIMITS when absent. */
+  readonly outboundLimits?: OutboundLimits;
+}
+
+/** What a connection holds right now: for tests and diagnostics (everything is zero once it closed). */
+export interface ConnectionStats {
+  readonly queuedRequests: number;
+  readonly pendingServerRequests: number;
+  readonly outboundQueuedMessages: number;
+  readonly outboundQueuedBytes: number;
+  readonly inputPaused: boolean;
 }
 
 interface PendingServerRequest {
@@ -58,17 +71,29 @@ export class RpcConnection {
   readonly #queue: InboundRequest[] = [];
   readonly #pending = new Map<number, PendingServerRequest>();
   readonly #closeListeners: (() => void)[] = [];
+  readonly #outbound: OutboundQueue;
   #draining = false;
   #closed = false;
 
   constructor(options: RpcConnectionOptions) {
     this.#options = options;
+    this.#outbound = new OutboundQueue(options.transport, options.outboundLimits ?? DEFAULT_OUTBOUND_LIMITS, options.log);
     options.transport.onMessage((text) => this.#receive(text));
     options.transport.onClose((reason) => this.#onTransportClosed(reason));
   }
 
   get isOpen(): boolean {
     return !this.#closed;
+  }
+
+  get stats(): ConnectionStats {
+    return {
+      queuedRequests: this.#queue.length,
+      pendingServerRequests: this.#pending.size,
+      outboundQueuedMessages: this.#outbound.queuedMessages,
+      outboundQueuedBytes: this.#outbound.queuedBytes,
+      inputPaused: this.#outbound.inputPaused,
+    };
   }
 
   /** Runs once when the connection is gone, after pending server requests were rejected. */
@@ -214,13 +239,14 @@ export class RpcConnection {
 
   #write(message: OutboundMessage): void {
     if (this.#closed) return;
-    this.#options.transport.send(JSON.stringify(message));
+    this.#outbound.push(message);
   }
 
   #onTransportClosed(reason: string): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#queue.length = 0;
+    this.#outbound.close();
     this.#options.log.debug({ reason }, 'connection closed');
     const pending = [...this.#pending.values()];
     this.#pending.clear();

@@ -5,14 +5,21 @@ import type { Broadcaster } from '../runtime/broadcast.js';
 import type { MessageTransport } from './message-transport.js';
 import type { Logger } from '../util/logger.js';
 import { RpcConnection } from './connection.js';
+import type { ConnectionStats } from './connection.js';
+import type { OutboundLimits } from './outbound-queue.js';
 import { Router } from './router.js';
 import { Session } from './session.js';
 
 export interface RpcHostOptions {
   readonly handlers: HandlerTable;
   readonly log: Logger;
-  /** Per-connection bound on requests waiting for dispatch; beyond it requests get -32001. */
+  /**
+   * Per-connection bound on requests waiting for dispatch; beyond it requests get -32001. Default 128, the
+   * reference's CHANNEL_CAPACITY.
+   */
   readonly maxQueuedRequestsPerConnection?: number;
+  /** Slow-client limits of every connection (DEFAULT_OUTBOUND_LIMITS when absent). */
+  readonly outboundLimits?: OutboundLimits;
 }
 
 /**
@@ -24,6 +31,7 @@ export class RpcHost implements Broadcaster {
   readonly #router: Router;
   readonly #log: Logger;
   readonly #maxQueued: number;
+  readonly #outboundLimits: OutboundLimits | undefined;
   readonly #connections = new Map<number, RpcConnection>();
   readonly #sessions = new Map<number, Session>();
   #nextConnectionId = 0;
@@ -32,13 +40,19 @@ export class RpcHost implements Broadcaster {
 
   constructor(options: RpcHostOptions) {
     this.#log = options.log;
-    this.#maxQueued = options.maxQueuedRequestsPerConnection ?? 1024;
+    this.#maxQueued = options.maxQueuedRequestsPerConnection ?? 128;
+    this.#outboundLimits = options.outboundLimits;
     this.#router = new Router({ handlers: options.handlers, isDraining: () => this.#draining });
   }
 
   /** Number of live connections. */
   get connectionCount(): number {
     return this.#connections.size;
+  }
+
+  /** What each live connection holds, in connection order (tests check that nothing piles up or leaks). */
+  connectionStats(): ConnectionStats[] {
+    return [...this.#connections.values()].map((connection) => connection.stats);
   }
 
   /** Starts speaking JSON-RPC on a transport. The connection lives until the transport closes. */
@@ -50,6 +64,7 @@ export class RpcHost implements Broadcaster {
       transport,
       log,
       maxQueuedRequests: this.#maxQueued,
+      ...(this.#outboundLimits === undefined ? {} : { outboundLimits: this.#outboundLimits }),
       nextServerRequestId: () => this.#nextServerRequestId++,
       handleRequest: (request) => {
         if (!session) throw new Error('session not ready');
