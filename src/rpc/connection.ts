@@ -187,12 +187,17 @@ export class RpcConnection {
   /**
    * Handles queued requests strictly one after another, so a client's order is the order of effects. A handler
    * that answers synchronously is answered in the same tick (most are: this is the hot path); an asynchronous
-   * one holds the queue until it settles.
+   * one holds the queue until it settles. While the client is behind on reading, no further request is started
+   * (its answer would only wait in memory): the queue fills, and requests beyond its bound get -32001.
    */
   #drainQueue(): void {
     this.#draining = true;
-    for (let request = this.#queue.shift(); request; request = this.#queue.shift()) {
-      if (this.#closed) break;
+    while (this.#queue.length > 0 && !this.#closed) {
+      if (this.#outbound.backlogged) {
+        this.#outbound.whenWritable(() => this.#drainQueue());
+        return;
+      }
+      const request = this.#queue.shift() as InboundRequest;
       let outcome: RequestOutcome | Promise<RequestOutcome>;
       try {
         outcome = this.#options.handleRequest(request);
@@ -201,11 +206,10 @@ export class RpcConnection {
         continue;
       }
       if (outcome instanceof Promise) {
-        const current = request;
         outcome
           .then(
-            (settled) => this.#respond(current, settled),
-            (error: unknown) => this.#fail(current, error),
+            (settled) => this.#respond(request, settled),
+            (error: unknown) => this.#fail(request, error),
           )
           .finally(() => this.#drainQueue());
         return;

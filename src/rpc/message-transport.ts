@@ -35,5 +35,5 @@ export interface MessageTransport {
    * Present on transports that may cut off a peer that does not keep up (websocket: close code 1008). Stdio has
    * none: its one client cannot be replaced, so it is only back-pressured.
    */
-  readonly disconnectSlowPeer?: (reason: string) => void;
+  readonly disconnectSlowPeer?: ((reason: string) => void) | undefined;
 }

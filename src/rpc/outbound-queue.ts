@@ -56,6 +56,7 @@ export class OutboundQueue {
   #queuedBytes = 0;
   #inputPaused = false;
   #overBudgetTimer: NodeJS.Timeout | undefined;
+  #writableWaiters: (() => void)[] = [];
   #closed = false;
 
   constructor(transport: MessageTransport, limits: OutboundLimits, log: Logger) {
@@ -77,6 +78,20 @@ export class OutboundQueue {
     return this.#inputPaused;
   }
 
+  /** Whether the peer is behind: messages wait here or the transport holds `softBytes`. */
+  get backlogged(): boolean {
+    return this.queuedMessages > 0 || this.#transport.bufferedBytes >= this.#limits.softBytes;
+  }
+
+  /**
+   * Runs `callback` once the backlog has cleared (never, if the queue closes first). The connection holds back
+   * dispatching requests until then, so answers are only produced as fast as the client reads them.
+   */
+  whenWritable(callback: () => void): void {
+    if (this.#closed) return;
+    this.#writableWaiters.push(callback);
+  }
+
   push(message: OutboundMessage): void {
     if (this.#closed) return;
     if (this.queuedMessages === 0 && this.#transport.bufferedBytes < this.#limits.softBytes) {
@@ -93,6 +108,7 @@ export class OutboundQueue {
     this.#entries = [];
     this.#head = 0;
     this.#queuedBytes = 0;
+    this.#writableWaiters = [];
     clearTimeout(this.#overBudgetTimer);
     this.#overBudgetTimer = undefined;
   }
@@ -169,12 +185,13 @@ export class OutboundQueue {
 
   #updatePressure(): void {
     if (this.#closed) return;
-    const backlogged = this.queuedMessages > 0 || this.#transport.bufferedBytes >= this.#limits.softBytes;
+    const backlogged = this.backlogged;
     if (backlogged !== this.#inputPaused) {
       this.#inputPaused = backlogged;
       if (backlogged) this.#transport.pauseInput();
       else this.#transport.resumeInput();
     }
+
     const overBudget = this.#queuedBytes > this.#limits.hardBytes;
     if (overBudget && this.#overBudgetTimer === undefined && this.#transport.disconnectSlowPeer !== undefined) {
       this.#overBudgetTimer = setTimeout(() => this.#onGraceExpired(), this.#limits.hardGraceMs);
@@ -182,6 +199,10 @@ export class OutboundQueue {
     } else if (!overBudget && this.#overBudgetTimer !== undefined) {
       clearTimeout(this.#overBudgetTimer);
       this.#overBudgetTimer = undefined;
+    }
+    // Last: a waiter dispatches requests, whose answers come back through `push`.
+    if (!backlogged && this.#writableWaiters.length > 0) {
+      for (const waiter of this.#writableWaiters.splice(0)) waiter();
     }
   }
 

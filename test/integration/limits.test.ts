@@ -3,10 +3,10 @@ import { once } from 'node:events';
 import { PassThrough, Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { pino } from 'pino';
-import WebSocket from 'ws';
 import type { ServeOptions } from '../../src/cli.js';
 import { startServer } from '../../src/main.js';
 import { MAX_INBOUND_MESSAGE_BYTES } from '../../src/protocol/message-limits.js';
+import { RawSocket } from '../helpers/raw-socket.js';
 import { RpcTestClient, WAIT_MS } from '../helpers/rpc-client.js';
 import { startTestServer } from '../helpers/server.js';
 import { makeTempHome } from '../helpers/temp-home.js';
@@ -29,76 +29,29 @@ function requestIn(buffer: Buffer, id: number, length: number): Buffer {
   return buffer.subarray(0, length);
 }
 
-/** Resolves with the close code and reason of `socket`, failing after WAIT_MS (a hang is a failure). */
-async function closeOf(socket: WebSocket): Promise<{ code: number; reason: string }> {
-  const [code, reason] = (await Promise.race([
-    once(socket, 'close'),
-    new Promise((_, reject) => setTimeout(() => reject(new Error('socket was not closed')), WAIT_MS).unref()),
-  ])) as [number, Buffer];
-  return { code, reason: reason.toString('utf8') };
-}
-
-const inboxes = new WeakMap<WebSocket, { queue: Record<string, unknown>[]; wake: (() => void) | undefined }>();
-
-/** The next message `socket` received (in order; none is missed between calls), parsed; fails after WAIT_MS. */
-async function nextMessage(socket: WebSocket): Promise<Record<string, unknown>> {
-  const inbox = inboxes.get(socket);
-  if (!inbox) throw new Error('not a rawSocket');
-  const deadline = Date.now() + WAIT_MS;
-  while (inbox.queue.length === 0) {
-    if (Date.now() > deadline) throw new Error('no message');
-    await new Promise<void>((resolve) => {
-      inbox.wake = resolve;
-      setTimeout(resolve, 100).unref();
-    });
-  }
-  return inbox.queue.shift() as Record<string, unknown>;
-}
-
-/** Sends `initialize` on a raw socket and skips its answer and the notification that follows it. */
-async function initializeRaw(socket: WebSocket): Promise<void> {
-  socket.send(JSON.stringify({ id: 0, method: 'initialize', params: { clientInfo: { name: 't', title: null, version: '1' } } }));
-  assert.equal((await nextMessage(socket)).id, 0);
-  assert.equal((await nextMessage(socket)).method, 'remoteControl/status/changed');
-}
-
-async function rawSocket(url: string): Promise<WebSocket> {
-  // The client must be able to receive as much as it sends here; ws's client default is 100 MiB.
-  const socket = new WebSocket(url, { maxPayload: 2 * MAX_INBOUND_MESSAGE_BYTES });
-  socket.on('error', () => {});
-  const inbox: { queue: Record<string, unknown>[]; wake: (() => void) | undefined } = { queue: [], wake: undefined };
-  inboxes.set(socket, inbox);
-  socket.on('message', (data: Buffer) => {
-    inbox.queue.push(JSON.parse(data.toString('utf8')) as Record<string, unknown>);
-    inbox.wake?.();
-  });
-  await once(socket, 'open');
-  return socket;
-}
-
 describe('message size limits', () => {
   it('serves a 128 MiB websocket message, closes a larger one with 1009 and a reason, and stays up', async (t) => {
     const { url } = await startTestServer(t);
     const buffer = paddedBuffer(MAX_INBOUND_MESSAGE_BYTES + 2 * 1024 * 1024);
-    const client = await rawSocket(url);
-    t.after(() => client.terminate());
-    await initializeRaw(client);
+    const client = await RawSocket.connect(url);
+    t.after(() => client.close());
+    await client.initialize();
     // Sent from the buffer as a text frame: no 128 MiB string is built on this side.
-    client.send(requestIn(buffer, 7, MAX_INBOUND_MESSAGE_BYTES), { binary: false });
-    assert.deepEqual(await nextMessage(client), { id: 7, result: { data: [], nextCursor: null } });
+    client.socket.send(requestIn(buffer, 7, MAX_INBOUND_MESSAGE_BYTES), { binary: false });
+    assert.deepEqual(await client.next(), { id: 7, result: { data: [], nextCursor: null } });
 
-    const socket = await rawSocket(url);
-    t.after(() => socket.terminate());
-    const closed = closeOf(socket);
+    const socket = await RawSocket.connect(url);
+    t.after(() => socket.close());
+    const closed = socket.closed();
     buffer.fill('x', 0, MAX_INBOUND_MESSAGE_BYTES);
-    socket.send(requestIn(buffer, 8, buffer.length), { binary: false });
+    socket.socket.send(requestIn(buffer, 8, buffer.length), { binary: false });
     const { code, reason } = await closed;
     assert.equal(code, 1009);
     assert.equal(reason, `message larger than ${MAX_INBOUND_MESSAGE_BYTES} bytes`);
 
     // The first client is unaffected, and new ones are served.
-    client.send(JSON.stringify({ id: 9, method: 'thread/loaded/list', params: {} }));
-    assert.deepEqual(await nextMessage(client), { id: 9, result: { data: [], nextCursor: null } });
+    client.send({ id: 9, method: 'thread/loaded/list', params: {} });
+    assert.deepEqual(await client.next(), { id: 9, result: { data: [], nextCursor: null } });
     const again = await RpcTestClient.connect(url);
     t.after(() => again.close());
     await again.initialize();
@@ -106,20 +59,20 @@ describe('message size limits', () => {
 
   it('closes a text message with invalid UTF-8 with 1007; binary frames are dropped, the connection stays', async (t) => {
     const { url } = await startTestServer(t);
-    const socket = await rawSocket(url);
-    t.after(() => socket.terminate());
-    const closed = closeOf(socket);
-    socket.send(Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]), { binary: false });
+    const socket = await RawSocket.connect(url);
+    t.after(() => socket.close());
+    const closed = socket.closed();
+    socket.socket.send(Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]), { binary: false });
     const { code, reason } = await closed;
     assert.equal(code, 1007);
     assert.equal(reason, 'invalid UTF-8 in a text message');
 
-    const client = await rawSocket(url);
-    t.after(() => client.terminate());
-    await initializeRaw(client);
-    client.send(Buffer.from('{"id":1,"method":"thread/loaded/list","params":{}}'), { binary: true });
+    const client = await RawSocket.connect(url);
+    t.after(() => client.close());
+    await client.initialize();
+    client.socket.send(Buffer.from('{"id":1,"method":"thread/loaded/list","params":{}}'), { binary: true });
     client.send('{"id":2,"method":"thread/loaded/list","params":{}}');
-    assert.deepEqual(await nextMessage(client), { id: 2, result: { data: [], nextCursor: null } });
+    assert.deepEqual(await client.next(), { id: 2, result: { data: [], nextCursor: null } });
   });
 
   it('discards an over-long stdio line with an error naming the limit and answers the next one', async (t) => {
