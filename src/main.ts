@@ -8,8 +8,11 @@ import { readInstallationId, resolveCodexHome } from './config/codex-home.js';
 import { loadConfig } from './config/load.js';
 import { featureOverride, parseConfigOverride } from './config/overrides.js';
 import { buildHandlerTable } from './handlers/handler-table.js';
+import { MAX_INBOUND_MESSAGE_BYTES } from './protocol/message-limits.js';
+import type { ConnectionStats } from './rpc/connection.js';
 import { RpcHost } from './rpc/host.js';
 import { DEFAULT_DRAIN_TIMEOUT_SECONDS, ServerShutdown } from './rpc/server-shutdown.js';
+import type { OutboundLimits } from './rpc/outbound-queue.js';
 import { BroadcastRelay } from './runtime/broadcast.js';
 import { detectBubblewrap } from './tools/sandbox/detect-bubblewrap.js';
 import { ThreadManager } from './runtime/thread-manager.js';
@@ -22,9 +25,6 @@ import { refusesNonLoopbackWithoutAuth, resolveWsAuthPolicy } from './transport/
 import { createLogger } from './util/logger.js';
 import type { Logger } from './util/logger.js';
 import { StartupError } from './util/startup-error.js';
-
-/** Longest stdio line we accept; the websocket transport has the same bound per message (16 MiB). */
-const MAX_STDIO_LINE_BYTES = 16 * 1024 * 1024;
 
 /** A running server, as main and in-process tests hold it. */
 export interface RunningServer {
@@ -40,6 +40,8 @@ export interface RunningServer {
   drain(): Promise<void>;
   /** Shutdown without the grace period: running turns are interrupted now (a drain in progress ends early). */
   close(): Promise<void>;
+  /** What each live connection holds (queued requests and messages, pending server requests). */
+  connectionStats(): ConnectionStats[];
 }
 
 export interface StartServerOptions {
@@ -48,6 +50,8 @@ export interface StartServerOptions {
   /** For stdio: the streams to speak on (default process.stdin/stdout). */
   readonly stdin?: Readable;
   readonly stdout?: Writable;
+  /** Slow-client limits (tests shrink them); DEFAULT_OUTBOUND_LIMITS when absent. */
+  readonly outboundLimits?: OutboundLimits;
 }
 
 /**
@@ -120,7 +124,12 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
       ...(metrics ? { modelFetch: metrics.observeModelFetch(fetch) } : {}),
     }),
   };
-  const rpcHost = new RpcHost({ handlers: buildHandlerTable(services), log, ...(metrics ? { metrics } : {}) });
+  const rpcHost = new RpcHost({
+    handlers: buildHandlerTable(services),
+    log,
+    ...(metrics ? { metrics } : {}),
+    ...(start.outboundLimits === undefined ? {} : { outboundLimits: start.outboundLimits }),
+  });
   everyone.attach(rpcHost);
 
   let websocket: WebsocketListener | null = null;
@@ -154,7 +163,7 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
         input: start.stdin ?? process.stdin,
         output: start.stdout ?? process.stdout,
         log,
-        maxLineBytes: MAX_STDIO_LINE_BYTES,
+        maxLineBytes: MAX_INBOUND_MESSAGE_BYTES,
       });
       // A stdio client that closes its input is gone for good: that is this transport's shutdown signal.
       transport.onClose(() => void shutdown.drain());
@@ -175,6 +184,7 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
     stopped: shutdown.stopped,
     drain: () => shutdown.drain(),
     close: () => shutdown.close(),
+    connectionStats: () => rpcHost.connectionStats(),
   };
 }
 

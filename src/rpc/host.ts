@@ -7,16 +7,23 @@ import type { MessageTransport } from './message-transport.js';
 import type { Logger } from '../util/logger.js';
 import { RpcConnection } from './connection.js';
 import { observeRequest } from './observed-request.js';
+import type { ConnectionStats } from './connection.js';
+import type { OutboundLimits } from './outbound-queue.js';
 import { Router } from './router.js';
 import { Session } from './session.js';
 
 export interface RpcHostOptions {
   readonly handlers: HandlerTable;
   readonly log: Logger;
-  /** Per-connection bound on requests waiting for dispatch; beyond it requests get -32001. */
+  /**
+   * Per-connection bound on requests waiting for dispatch; beyond it requests get -32001. Default 128, the
+   * reference's CHANNEL_CAPACITY.
+   */
   readonly maxQueuedRequestsPerConnection?: number;
   /** Counts requests and overload rejections when the server exposes metrics. */
   readonly metrics?: ServerMetrics;
+  /** Slow-client limits of every connection (DEFAULT_OUTBOUND_LIMITS when absent). */
+  readonly outboundLimits?: OutboundLimits;
 }
 
 /**
@@ -29,6 +36,7 @@ export class RpcHost implements Broadcaster {
   readonly #log: Logger;
   readonly #maxQueued: number;
   readonly #metrics: ServerMetrics | undefined;
+  readonly #outboundLimits: OutboundLimits | undefined;
   readonly #connections = new Map<number, RpcConnection>();
   readonly #sessions = new Map<number, Session>();
   #nextConnectionId = 0;
@@ -37,8 +45,9 @@ export class RpcHost implements Broadcaster {
 
   constructor(options: RpcHostOptions) {
     this.#log = options.log;
-    this.#maxQueued = options.maxQueuedRequestsPerConnection ?? 1024;
     this.#metrics = options.metrics;
+    this.#maxQueued = options.maxQueuedRequestsPerConnection ?? 128;
+    this.#outboundLimits = options.outboundLimits;
     this.#router = new Router({ handlers: options.handlers, isDraining: () => this.#draining });
   }
 
@@ -57,8 +66,13 @@ export class RpcHost implements Broadcaster {
   /** Requests received and not yet dispatched, over every live connection. */
   get queuedRequestCount(): number {
     let count = 0;
-    for (const connection of this.#connections.values()) count += connection.queuedRequestCount;
+    for (const connection of this.#connections.values()) count += connection.stats.queuedRequests;
     return count;
+  }
+
+  /** What each live connection holds, in connection order (tests check that nothing piles up or leaks). */
+  connectionStats(): ConnectionStats[] {
+    return [...this.#connections.values()].map((connection) => connection.stats);
   }
 
   /** Starts speaking JSON-RPC on a transport. The connection lives until the transport closes. */
@@ -70,6 +84,7 @@ export class RpcHost implements Broadcaster {
       transport,
       log,
       maxQueuedRequests: this.#maxQueued,
+      ...(this.#outboundLimits === undefined ? {} : { outboundLimits: this.#outboundLimits }),
       nextServerRequestId: () => this.#nextServerRequestId++,
       handleRequest: (request) => {
         const current = session;

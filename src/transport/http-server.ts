@@ -4,17 +4,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerMetrics } from '../metrics/server-metrics.js';
 import type { RpcHost } from '../rpc/host.js';
 import type { Logger } from '../util/logger.js';
+import { MAX_INBOUND_MESSAGE_BYTES } from '../protocol/message-limits.js';
 import { authorizeUpgrade } from './upgrade-auth.js';
 import { isLoopbackIp } from './ws-auth-settings.js';
 import type { TlsSettings } from './tls-settings.js';
 import type { WsAuthPolicy } from './ws-auth-settings.js';
 import { websocketTransport } from './websocket.js';
 
-/**
- * The reference's tungstenite limit: a 16 MiB frame is processed, anything larger drops the connection. We
- * apply it per message (ws has no separate frame limit).
- */
-export const MAX_WEBSOCKET_MESSAGE_BYTES = 16 * 1024 * 1024;
 
 export interface WebsocketListenerOptions {
   readonly host: string;
@@ -75,7 +71,8 @@ export function buildHttpApp(options: Omit<WebsocketListenerOptions, 'host' | 'p
   });
   // The websocket plugin's own hooks (which mark upgrade requests and destroy their socket after a refusal)
   // must run before ours, so everything else lives in a child context registered after it.
-  app.register(websocketPlugin, { options: { maxPayload: MAX_WEBSOCKET_MESSAGE_BYTES, perMessageDeflate: false } });
+  // ws applies maxPayload per message (a larger one is closed with 1009) and closes invalid UTF-8 with 1007.
+  app.register(websocketPlugin, { options: { maxPayload: MAX_INBOUND_MESSAGE_BYTES, perMessageDeflate: false } });
   app.register(async (server) => {
     server.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
       if (request.headers.origin !== undefined) {
