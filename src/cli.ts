@@ -24,6 +24,9 @@ export interface ServeOptions {
   /** Beyond the reference: serve `wss://` with this PEM certificate chain and key. */
   readonly tlsCertFile?: string;
   readonly tlsKeyFile?: string;
+  /** Beyond the reference: the JWT claim naming each connection's tenant, and where tenants' workspaces go. */
+  readonly tenantClaim?: string;
+  readonly tenantWorkspaceRoot?: string;
   /** Beyond the reference: `GET /metrics` asks for the websocket bearer token too. */
   readonly metricsRequireAuth?: boolean;
   /** Graceful shutdown: how long running turns may still finish before they are interrupted (default 10). */
@@ -97,6 +100,8 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
     .option('--ws-max-clock-skew-seconds <SECONDS>', 'clock skew allowed for exp/nbf (default 30)', parseSeconds)
     .option('--tls-cert-file <PATH>', 'serve wss:// with this PEM certificate chain (with --tls-key-file)')
     .option('--tls-key-file <PATH>', 'PEM private key of --tls-cert-file')
+    .option('--tenant-claim <CLAIM>', 'one CODEX_HOME subtree and workspace per value of this JWT claim (e.g. sub)')
+    .option('--tenant-workspace-root <DIR>', 'where tenants\' workspaces are made (default: the working directory)')
     .option('--metrics-require-auth', 'GET /metrics requires the websocket bearer token (needs --ws-auth)')
     .option(
       '--drain-timeout-seconds <SECONDS>',

@@ -10,7 +10,8 @@ import { featureOverride, parseConfigOverride } from './config/overrides.js';
 import { buildHandlerTable } from './handlers/handler-table.js';
 import { MAX_INBOUND_MESSAGE_BYTES } from './protocol/message-limits.js';
 import type { ConnectionStats } from './rpc/connection.js';
-import { RpcHost } from './rpc/host.js';
+import { ServerInstance } from './rpc/server-instance.js';
+import { ServerInstances } from './rpc/server-instances.js';
 import { DEFAULT_DRAIN_TIMEOUT_SECONDS, ServerShutdown } from './rpc/server-shutdown.js';
 import type { OutboundLimits } from './rpc/outbound-queue.js';
 import { BroadcastRelay } from './runtime/broadcast.js';
@@ -18,6 +19,8 @@ import { detectBubblewrap } from './tools/sandbox/detect-bubblewrap.js';
 import { ThreadManager } from './runtime/thread-manager.js';
 import { startWebsocketListener } from './transport/http-server.js';
 import { resolveTlsSettings } from './transport/tls-settings.js';
+import { tenantSettings } from './transport/tenant-settings.js';
+import { ensureTenantDirectories } from './config/tenant-layout.js';
 import { ServerMetrics } from './metrics/server-metrics.js';
 import type { WebsocketListener } from './transport/http-server.js';
 import { stdioTransport } from './transport/stdio.js';
@@ -82,9 +85,6 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
   const config = await loadConfig({ codexHome, overrides });
   const installationId = await readInstallationId(codexHome);
 
-  // Thread-list notifications go to every initialized connection, so the host that knows them is the audience;
-  // it is attached once built (it needs the handler table, which needs these services).
-  const everyone = new BroadcastRelay();
   // Probed in the background (it runs bwrap once): start-up does not wait, the first command does.
   const sandbox = detectBubblewrap();
   void sandbox.then((support) => {
@@ -96,53 +96,54 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
     }
   });
   // Metrics are served on the websocket port, so only a websocket server keeps them. Their sources are read at
-  // scrape time, when the host and the threads below exist.
+  // scrape time, when the instances below exist.
   const metrics: ServerMetrics | undefined =
     options.listen.kind === 'websocket'
       ? new ServerMetrics({
-          openConnections: () => rpcHost.connectionCount,
-          initializedConnections: () => rpcHost.initializedConnectionCount,
-          queuedRequests: () => rpcHost.queuedRequestCount,
-          activeTurns: (): number => services.threads.runningTurnThreadIds().length,
-          loadedThreads: (): number => services.threads.loadedThreadIds().length,
+          openConnections: () => instances.connectionCount,
+          initializedConnections: () => instances.initializedConnectionCount,
+          queuedRequests: () => instances.queuedRequestCount,
+          activeTurns: () => instances.runningTurnCount(),
+          loadedThreads: () => instances.loadedThreadCount(),
         })
       : undefined;
-  const services = {
-    codexHome,
-    installationId,
-    configWarnings: config.warnings,
+  const instanceOptions = {
     config,
+    installationId,
     env,
-    threads: new ThreadManager({
-      codexHome,
-      config,
-      env,
-      log,
-      serverCwd: process.cwd(),
-      broadcaster: everyone,
-      sandbox,
-      ...(metrics ? { modelFetch: metrics.observeModelFetch(fetch) } : {}),
-    }),
-  };
-  const rpcHost = new RpcHost({
-    handlers: buildHandlerTable(services),
     log,
+    sandbox,
     ...(metrics ? { metrics } : {}),
     ...(start.outboundLimits === undefined ? {} : { outboundLimits: start.outboundLimits }),
-  });
-  everyone.attach(rpcHost);
+  };
+  const tenancy = tenantSettings(options, authPolicy, options.listen.kind === 'websocket', process.cwd());
+  const instances: ServerInstances = tenancy
+    ? new ServerInstances(null, (tenant) => {
+        const directories = ensureTenantDirectories(codexHome, tenancy.workspaceRoot, tenant);
+        log.info({ codexHome: directories.codexHome, workspace: directories.workspace }, 'first connection of a tenant');
+        return new ServerInstance({
+          ...instanceOptions,
+          codexHome: directories.codexHome,
+          serverCwd: realpathSync(directories.workspace),
+          // Each tenant gets its own copy: config writes are refused for tenants, but nothing may be shared.
+          config: structuredClone(config),
+          log: log.child({ tenant: directories.codexHome.slice(directories.codexHome.lastIndexOf('/') + 1) }),
+          tenant,
+        });
+      })
+    : new ServerInstances(new ServerInstance({ ...instanceOptions, codexHome, serverCwd: process.cwd() }));
 
   let websocket: WebsocketListener | null = null;
   const shutdown = new ServerShutdown({
     drainTimeoutMs: (options.drainTimeoutSeconds ?? DEFAULT_DRAIN_TIMEOUT_SECONDS) * 1000,
     log,
-    refuseNewWork: () => rpcHost.beginDrain(),
-    finishTurns: (deadline) => services.threads.finishTurns(deadline),
-    runningTurns: () => services.threads.runningTurnThreadIds().length,
+    refuseNewWork: () => instances.beginDrain(),
+    finishTurns: (deadline) => instances.finishTurns(deadline),
+    runningTurns: () => instances.runningTurnCount(),
     closeEverything: async () => {
-      rpcHost.closeAll('server shutting down');
+      instances.closeConnections('server shutting down');
       await websocket?.close();
-      await services.threads.closeAll();
+      await instances.closeThreads();
     },
   });
 
@@ -153,7 +154,8 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
         port: options.listen.port,
         authPolicy,
         tls,
-        rpcHost,
+        connections: instances,
+        tenantClaim: tenancy?.claim ?? null,
         log,
         ...(metrics ? { metrics: { metrics, requireAuth: options.metricsRequireAuth === true } } : {}),
       });
@@ -167,7 +169,7 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
       });
       // A stdio client that closes its input is gone for good: that is this transport's shutdown signal.
       transport.onClose(() => void shutdown.drain());
-      rpcHost.attach(transport);
+      instances.attach(transport, null);
       break;
     }
     case 'off': {
@@ -184,7 +186,7 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
     stopped: shutdown.stopped,
     drain: () => shutdown.drain(),
     close: () => shutdown.close(),
-    connectionStats: () => rpcHost.connectionStats(),
+    connectionStats: () => instances.connectionStats(),
   };
 }
 

@@ -2,10 +2,10 @@ import websocketPlugin from '@fastify/websocket';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerMetrics } from '../metrics/server-metrics.js';
-import type { RpcHost } from '../rpc/host.js';
+import type { MessageTransport } from '../rpc/message-transport.js';
 import type { Logger } from '../util/logger.js';
 import { MAX_INBOUND_MESSAGE_BYTES } from '../protocol/message-limits.js';
-import { authorizeUpgrade } from './upgrade-auth.js';
+import { authorizeUpgrade, verifiedJwtClaim } from './upgrade-auth.js';
 import { isLoopbackIp } from './ws-auth-settings.js';
 import type { TlsSettings } from './tls-settings.js';
 import type { WsAuthPolicy } from './ws-auth-settings.js';
@@ -19,10 +19,23 @@ export interface WebsocketListenerOptions {
   readonly authPolicy: WsAuthPolicy;
   /** Serve `wss://` (and the probes over https) with this certificate; null for plain `ws://`. */
   readonly tls: TlsSettings | null;
-  readonly rpcHost: RpcHost;
+  readonly connections: ConnectionAcceptor;
+  /**
+   * `--tenant-claim` (beyond the reference): each connection belongs to the tenant this JWT claim names; an
+   * upgrade whose token lacks it is refused with 401. Null: no tenants.
+   */
+  readonly tenantClaim: string | null;
   readonly log: Logger;
   /** `GET /metrics` (Prometheus text), when the server keeps metrics. */
   readonly metrics?: MetricsRoute;
+}
+
+/** Who takes the accepted websocket connections (rpc/server-instances.ts). */
+export interface ConnectionAcceptor {
+  /** True once shutdown began: `/readyz` answers 503 and upgrades are refused. */
+  readonly isDraining: boolean;
+  /** Speaks JSON-RPC on `transport`, in the instance of `tenant` (null without tenants). */
+  attach(transport: MessageTransport, tenant: string | null): void;
 }
 
 /** What `GET /metrics` serves, and whether it asks for the websocket bearer token. */
@@ -59,7 +72,7 @@ function formatHost(host: string): string {
  * gets a socket.
  */
 export function buildHttpApp(options: Omit<WebsocketListenerOptions, 'host' | 'port'>): FastifyInstance {
-  const { rpcHost, authPolicy, log, tls } = options;
+  const { connections, authPolicy, log, tls, tenantClaim } = options;
   const app = Fastify({
     ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}),
     logger: false,
@@ -83,7 +96,7 @@ export function buildHttpApp(options: Omit<WebsocketListenerOptions, 'host' | 'p
 
     const probe = (isReady: () => boolean) => async (_request: FastifyRequest, reply: FastifyReply) =>
       reply.code(isReady() ? 200 : 503).send();
-    server.get('/readyz', probe(() => !rpcHost.isDraining));
+    server.get('/readyz', probe(() => !connections.isDraining));
     server.get('/healthz', probe(() => true));
     const { metrics } = options;
     if (metrics) {
@@ -108,7 +121,7 @@ export function buildHttpApp(options: Omit<WebsocketListenerOptions, 'host' | 'p
       upgrades.addHook('preValidation', async (request: FastifyRequest, reply: FastifyReply) => {
         if (!request.ws) return;
         // A draining server takes no new clients; 503 (like `/readyz`) tells them to come back to another one.
-        if (rpcHost.isDraining) {
+        if (connections.isDraining) {
           log.info('rejecting websocket client: the server is draining');
           return reply.code(503).type(PLAIN_TEXT).send('Server is draining; retry after reconnecting');
         }
@@ -116,6 +129,11 @@ export function buildHttpApp(options: Omit<WebsocketListenerOptions, 'host' | 'p
         if (!decision.ok) {
           log.warn({ reason: decision.message }, 'rejecting websocket client during upgrade');
           return reply.code(decision.status).type(PLAIN_TEXT).send(decision.message);
+        }
+        if (tenantClaim !== null && verifiedJwtClaim(request.headers.authorization, tenantClaim) === null) {
+          const message = `websocket jwt has no \`${tenantClaim}\` claim naming a tenant`;
+          log.warn({ reason: message }, 'rejecting websocket client during upgrade');
+          return reply.code(401).type(PLAIN_TEXT).send(message);
         }
       });
       upgrades.route({
@@ -125,7 +143,8 @@ export function buildHttpApp(options: Omit<WebsocketListenerOptions, 'host' | 'p
           reply.code(400).type(PLAIN_TEXT).send("Connection header did not include 'upgrade'"),
         wsHandler: (socket, request) => {
           const description = `ws ${request.socket.remoteAddress ?? '?'}:${request.socket.remotePort ?? '?'}`;
-          rpcHost.attach(websocketTransport(socket, description, log));
+          const tenant = tenantClaim === null ? null : verifiedJwtClaim(request.headers.authorization, tenantClaim);
+          connections.attach(websocketTransport(socket, description, log), tenant);
         },
       });
       upgrades.route({

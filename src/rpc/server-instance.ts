@@ -1,0 +1,70 @@
+import type { LoadedConfig } from '../config/load.js';
+import { buildHandlerTable } from '../handlers/handler-table.js';
+import { confineToTenant } from '../handlers/tenant-confinement.js';
+import type { ServerMetrics } from '../metrics/server-metrics.js';
+import { BroadcastRelay } from '../runtime/broadcast.js';
+import { ThreadManager } from '../runtime/thread-manager.js';
+import type { SandboxSupport } from '../tools/sandbox/detect-bubblewrap.js';
+import type { Logger } from '../util/logger.js';
+import { RpcHost } from './host.js';
+import type { OutboundLimits } from './outbound-queue.js';
+
+export interface ServerInstanceOptions {
+  /** Where threads, names, read receipts and auth.json live. */
+  readonly codexHome: string;
+  /** The default cwd of threads and commands. */
+  readonly serverCwd: string;
+  readonly config: LoadedConfig;
+  readonly installationId: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly log: Logger;
+  readonly sandbox: Promise<SandboxSupport>;
+  readonly metrics?: ServerMetrics;
+  readonly outboundLimits?: OutboundLimits;
+  /** Set for a tenant: its handlers are confined to `serverCwd` (see handlers/tenant-confinement.ts). */
+  readonly tenant?: string;
+}
+
+/**
+ * One world of threads and the connections that see it: a thread manager over one CODEX_HOME, and the rpc host
+ * whose connections it broadcasts to. A server has one, or one per tenant; nothing crosses between them.
+ */
+export class ServerInstance {
+  readonly host: RpcHost;
+  readonly threads: ThreadManager;
+  readonly codexHome: string;
+
+  constructor(options: ServerInstanceOptions) {
+    const { codexHome, config, env, log, metrics } = options;
+    this.codexHome = codexHome;
+    // Thread-list notifications go to every initialized connection of this instance, so the host that knows
+    // them is the audience; it is attached once built (it needs the handler table, which needs the threads).
+    const everyone = new BroadcastRelay();
+    this.threads = new ThreadManager({
+      codexHome,
+      config,
+      env,
+      log,
+      serverCwd: options.serverCwd,
+      broadcaster: everyone,
+      sandbox: options.sandbox,
+      ...(metrics ? { modelFetch: metrics.observeModelFetch(fetch) } : {}),
+    });
+    const services = {
+      codexHome,
+      installationId: options.installationId,
+      configWarnings: config.warnings,
+      config,
+      env,
+      threads: this.threads,
+    };
+    const handlers = buildHandlerTable(services);
+    this.host = new RpcHost({
+      handlers: options.tenant === undefined ? handlers : confineToTenant(handlers, options.serverCwd),
+      log,
+      ...(metrics ? { metrics } : {}),
+      ...(options.outboundLimits === undefined ? {} : { outboundLimits: options.outboundLimits }),
+    });
+    everyone.attach(this.host);
+  }
+}
