@@ -1,4 +1,5 @@
 import { realpathSync } from 'node:fs';
+import { basename } from 'node:path';
 import { constants as osConstants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
@@ -120,15 +121,20 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
   const instances: ServerInstances = tenancy
     ? new ServerInstances(null, (tenant) => {
         const directories = ensureTenantDirectories(codexHome, tenancy.workspaceRoot, tenant);
-        log.info({ codexHome: directories.codexHome, workspace: directories.workspace }, 'first connection of a tenant');
+        const workspace = realpathSync(directories.workspace);
+        log.info({ codexHome: directories.codexHome, workspace }, 'first connection of a tenant');
         return new ServerInstance({
           ...instanceOptions,
           codexHome: directories.codexHome,
-          serverCwd: realpathSync(directories.workspace),
+          serverCwd: workspace,
           // Each tenant gets its own copy: config writes are refused for tenants, but nothing may be shared.
           config: structuredClone(config),
-          log: log.child({ tenant: directories.codexHome.slice(directories.codexHome.lastIndexOf('/') + 1) }),
-          tenant,
+          log: log.child({ tenant: basename(directories.codexHome) }),
+          // Commands see neither the server's CODEX_HOME nor other tenants' workspaces: only their own.
+          tenant: {
+            name: tenant,
+            jail: { hide: [realpathSync(codexHome), realpathSync(tenancy.workspaceRoot)], reveal: [workspace] },
+          },
         });
       })
     : new ServerInstances(new ServerInstance({ ...instanceOptions, codexHome, serverCwd: process.cwd() }));

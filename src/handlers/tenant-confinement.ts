@@ -1,7 +1,7 @@
-import { realpath } from 'node:fs/promises';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { RpcErrors } from '../protocol/errors.js';
 import { ClientRequests } from '../protocol/registry.js';
+import { landsInside } from '../tools/sandbox/command-jail.js';
 import type { HandlerContext, HandlerTable, RequestHandler } from './context.js';
 
 /*
@@ -49,33 +49,10 @@ const THREAD_CONFIG_METHODS: readonly string[] = [
 /** Config keys a tenant may not override: they choose where model requests go and with which key. */
 const PROVIDER_KEYS = /^(model_providers?|profiles?|openai_base_url|chatgpt_base_url)(\.|$)/;
 
-/**
- * `path` with symlinks of its existing part resolved: where an operation on it would land. A path that does
- * not exist yet resolves through its nearest existing ancestor.
- */
-async function landingPath(path: string): Promise<string> {
-  const absolute = resolve(path);
-  let existing = absolute;
-  for (;;) {
-    try {
-      const real = await realpath(existing);
-      return resolve(real, relative(existing, absolute));
-    } catch {
-      const parent = dirname(existing);
-      if (parent === existing) return absolute;
-      existing = parent;
-    }
-  }
-}
-
-function isInside(path: string, root: string): boolean {
-  return path === root || path.startsWith(root.endsWith(sep) ? root : `${root}${sep}`);
-}
-
 /** Refuses `path` unless it lands inside `root` (already canonical). Relative paths are left to the handler. */
 async function checkPath(path: unknown, root: string): Promise<void> {
   if (typeof path !== 'string' || !isAbsolute(path)) return;
-  if (!isInside(await landingPath(path), root)) {
+  if (!(await landsInside(path, [root]))) {
     throw RpcErrors.badRequest(`path \`${path}\` is outside this tenant's workspace`);
   }
 }

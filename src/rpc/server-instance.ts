@@ -4,6 +4,7 @@ import { confineToTenant } from '../handlers/tenant-confinement.js';
 import type { ServerMetrics } from '../metrics/server-metrics.js';
 import { BroadcastRelay } from '../runtime/broadcast.js';
 import { ThreadManager } from '../runtime/thread-manager.js';
+import type { CommandJail } from '../tools/sandbox/command-jail.js';
 import type { SandboxSupport } from '../tools/sandbox/detect-bubblewrap.js';
 import type { Logger } from '../util/logger.js';
 import { RpcHost } from './host.js';
@@ -21,8 +22,11 @@ export interface ServerInstanceOptions {
   readonly sandbox: Promise<SandboxSupport>;
   readonly metrics?: ServerMetrics;
   readonly outboundLimits?: OutboundLimits;
-  /** Set for a tenant: its handlers are confined to `serverCwd` (see handlers/tenant-confinement.ts). */
-  readonly tenant?: string;
+  /**
+   * Set for a tenant: its handlers are confined to `serverCwd` (handlers/tenant-confinement.ts) and its commands
+   * to its jail (tools/sandbox/command-jail.ts).
+   */
+  readonly tenant?: { readonly name: string; readonly jail: CommandJail };
 }
 
 /**
@@ -49,6 +53,7 @@ export class ServerInstance {
       broadcaster: everyone,
       sandbox: options.sandbox,
       ...(metrics ? { modelFetch: metrics.observeModelFetch(fetch) } : {}),
+      ...(options.tenant ? { commandJail: options.tenant.jail } : {}),
     });
     const services = {
       codexHome,

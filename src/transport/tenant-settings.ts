@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { StartupError } from '../util/startup-error.js';
 import type { WsAuthPolicy } from './ws-auth-settings.js';
 
@@ -45,5 +45,9 @@ export function tenantSettings(
     // reported below
   }
   if (!isDirectory) throw new StartupError(`--tenant-workspace-root ${workspaceRoot} is not an existing directory`);
+  // Tenants' commands see the workspace root as empty (all but their own workspace): it cannot be the whole disk.
+  if (dirname(workspaceRoot) === workspaceRoot) {
+    throw new StartupError('--tenant-workspace-root cannot be the root directory; give tenants a directory of their own');
+  }
   return { claim: tenantClaim.trim(), workspaceRoot };
 }

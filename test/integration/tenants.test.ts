@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { TestContext } from 'node:test';
 import jwt from 'jsonwebtoken';
-import { sseReply, startFakeModelServer, textTurnFrames } from '../helpers/fake-model-server.js';
+import { sseReply, startFakeModelServer, textTurnFrames, toolCallFrames } from '../helpers/fake-model-server.js';
+import type { FakeModelServer, ScriptedReply } from '../helpers/fake-model-server.js';
 import { RpcTestClient } from '../helpers/rpc-client.js';
 import { exitCodeOf, spawnCli, startTestServer } from '../helpers/server.js';
 import type { TestServer } from '../helpers/server.js';
@@ -22,15 +23,13 @@ function tokenFor(claims: Record<string, unknown>): string {
 interface TenantRig {
   readonly server: TestServer;
   readonly workspaceRoot: string;
+  readonly fake: FakeModelServer;
   connect(sub: string): Promise<RpcTestClient>;
 }
 
 /** A multi-tenant server (`--tenant-claim sub`) on the fake model; tenants connect with a JWT naming them. */
-async function startTenantServer(t: TestContext, replies = 0): Promise<TenantRig> {
-  const fake = await startFakeModelServer(
-    t,
-    Array.from({ length: replies }, () => sseReply(textTurnFrames(['hello']))),
-  );
+async function startTenantServer(t: TestContext, replies: readonly ScriptedReply[] = []): Promise<TenantRig> {
+  const fake = await startFakeModelServer(t, replies);
   const workspaceRoot = await mkdtemp(join(tmpdir(), 'app-server-tenants-'));
   t.after(() => rm(workspaceRoot, { recursive: true, force: true }));
   const secretFile = join(workspaceRoot, '..', `${workspaceRoot.split('/').at(-1)}-secret`);
@@ -52,7 +51,7 @@ async function startTenantServer(t: TestContext, replies = 0): Promise<TenantRig
     await client.initialize({ experimentalApi: true });
     return client;
   };
-  return { server, workspaceRoot, connect };
+  return { server, workspaceRoot, fake, connect };
 }
 
 function errorOf(response: { error?: unknown }): { code: number; message: string } {
@@ -63,7 +62,7 @@ function errorOf(response: { error?: unknown }): { code: number; message: string
 /** Multi-tenant mode (beyond the reference): `--ws-auth signed-bearer-token --tenant-claim sub`. */
 describe('tenants', () => {
   it("keeps each tenant's threads to itself: list, read, resume and notifications", async (t) => {
-    const { connect, server } = await startTenantServer(t, 1);
+    const { connect, server } = await startTenantServer(t, [sseReply(textTurnFrames(['hello']))]);
     const alice = await connect('alice');
     const bob = await connect('bob');
     const threadId = await startThread(alice);
@@ -139,6 +138,72 @@ describe('tenants', () => {
     assert.match(elsewhere.message, /is outside this tenant's workspace$/);
     const upward = errorOf(await alice.request('thread/start', { cwd: workspaceRoot }));
     assert.match(upward.message, /is outside this tenant's workspace$/);
+  });
+
+  it("runs a tenant's commands in a jail: other tenants' files and the server's home hidden, secrets unset, /tmp private", async (t) => {
+    process.env['TENANT_TEST_SECRET_TOKEN'] = 'server-secret';
+    t.after(() => delete process.env['TENANT_TEST_SECRET_TOKEN']);
+    const { connect, workspaceRoot, server } = await startTenantServer(t);
+    const alice = await connect('alice');
+    await connect('bob');
+    const [aliceDir = '', bobDir = ''] = ['alice-', 'bob-'].map((prefix) =>
+      join(workspaceRoot, readdirSync(workspaceRoot).find((name) => name.startsWith(prefix)) ?? 'missing'),
+    );
+    await writeFile(join(bobDir, 'secret.txt'), 'bob only');
+    await writeFile(join(server.codexHome, 'config-secret.txt'), 'operator only');
+    await writeFile(join(tmpdir(), `tenant-test-${process.pid}`), 'shared tmp');
+    t.after(() => rm(join(tmpdir(), `tenant-test-${process.pid}`), { force: true }));
+
+    const script = [
+      `echo "tenants=[$(ls -A ${workspaceRoot})]"`,
+      `cat ${join(bobDir, 'secret.txt')} 2>&1 || true`,
+      `echo "home=[$(ls -A ${server.codexHome})]"`,
+      `echo "secret=[$TENANT_TEST_SECRET_TOKEN]"`,
+      `test -e /tmp/tenant-test-${process.pid} && echo tmp-shared || echo tmp-private`,
+      'echo written > own.txt && cat own.txt',
+    ].join('; ');
+    // Even "full access" means full access to the tenant's own world.
+    const result = resultOf(
+      await alice.request('command/exec', { command: ['sh', '-c', script], sandboxPolicy: { type: 'dangerFullAccess' } }),
+    );
+    assert.equal(result.exitCode, 0, JSON.stringify(result));
+    const lines = String(result.stdout).split('\n');
+    assert.equal(lines[0], `tenants=[${aliceDir.split('/').at(-1)}]`);
+    assert.match(lines[1] ?? '', /No such file or directory/);
+    assert.equal(lines[2], 'home=[]');
+    assert.equal(lines[3], 'secret=[]');
+    assert.equal(lines[4], 'tmp-private');
+    assert.equal(lines[5], 'written');
+    assert.equal(existsSync(join(aliceDir, 'own.txt')), true);
+  });
+
+  it("jails the agent's commands and patches too, even on a full-access thread", async (t) => {
+    const { connect, workspaceRoot, fake } = await startTenantServer(t);
+    const alice = await connect('alice');
+    await connect('bob');
+    const bobDir = join(workspaceRoot, readdirSync(workspaceRoot).find((name) => name.startsWith('bob-')) ?? 'missing');
+    await writeFile(join(bobDir, 'secret.txt'), 'bob only');
+    const patch = `*** Begin Patch\n*** Add File: ${join(bobDir, 'planted.txt')}\n+planted\n*** End Patch\n`;
+    fake.enqueue(
+      sseReply(toolCallFrames({ name: 'exec_command', callId: 'call_cat', arguments: { cmd: `cat ${join(bobDir, 'secret.txt')}` } })),
+      sseReply(toolCallFrames({ kind: 'custom', name: 'apply_patch', callId: 'call_patch', input: patch })),
+      sseReply(textTurnFrames(['done'])),
+    );
+    const threadId = await startThread(alice, { sandbox: 'danger-full-access' });
+    await turnCompleted(alice, await startTextTurn(alice, threadId, 'look around'));
+    const [, afterExec, afterPatch] = await fake.waitForRequests(3);
+    const outputOf = (body: unknown, callId: string) =>
+      String(
+        (body as { input: Record<string, unknown>[] }).input.find((item) => item.call_id === callId && 'output' in item)
+          ?.output,
+      );
+    assert.match(outputOf(afterExec?.body, 'call_cat'), /No such file or directory/);
+    assert.doesNotMatch(outputOf(afterExec?.body, 'call_cat'), /bob only/);
+    assert.equal(
+      outputOf(afterPatch?.body, 'call_patch'),
+      `patch rejected: ${join(bobDir, 'planted.txt')} is outside this tenant's workspace`,
+    );
+    assert.equal(existsSync(join(bobDir, 'planted.txt')), false);
   });
 
   it('refuses config writes and provider overrides, which every tenant would share', async (t) => {
