@@ -37,7 +37,12 @@ const CWD_METHODS: readonly string[] = [
   ClientRequests.threadResume.method,
   ClientRequests.threadFork.method,
   ClientRequests.turnStart.method,
+  // Reads project files (.codex/config.toml) from the cwd.
+  ClientRequests.configRead.method,
 ];
+
+/** Methods with a `cwds` list: projects whose files (skills, hooks) they read. */
+const CWDS_METHODS: readonly string[] = [ClientRequests.skillsList.method, ClientRequests.hooksList.method];
 
 /** Thread methods whose `config` overrides could pick a provider. */
 const THREAD_CONFIG_METHODS: readonly string[] = [
@@ -104,6 +109,17 @@ export function confineToTenant(table: HandlerTable, workspaceRoot: string): Han
       wrap(handler, async (params) => {
         // A relative cwd resolves against the server cwd, which is the tenant's workspace.
         if (typeof params['cwd'] === 'string') await checkPath(resolve(workspaceRoot, params['cwd']), workspaceRoot);
+      }),
+    );
+  }
+  for (const method of CWDS_METHODS) {
+    const handler = confined.get(method);
+    if (!handler) continue;
+    confined.set(
+      method,
+      wrap(handler, async (params) => {
+        const cwds = Array.isArray(params['cwds']) ? (params['cwds'] as unknown[]) : [];
+        for (const cwd of cwds) if (typeof cwd === 'string') await checkPath(resolve(workspaceRoot, cwd), workspaceRoot);
       }),
     );
   }

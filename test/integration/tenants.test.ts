@@ -136,8 +136,15 @@ describe('tenants', () => {
     assert.equal(pwd.stdout, `${aliceDir}\n`);
     const elsewhere = errorOf(await alice.request('command/exec', { command: ['pwd'], cwd: bobDir }));
     assert.match(elsewhere.message, /is outside this tenant's workspace$/);
-    const upward = errorOf(await alice.request('thread/start', { cwd: workspaceRoot }));
-    assert.match(upward.message, /is outside this tenant's workspace$/);
+    for (const [method, params] of [
+      ['thread/start', { cwd: workspaceRoot }],
+      ['config/read', { cwd: bobDir }],
+      ['skills/list', { cwds: [aliceDir, bobDir] }],
+      ['hooks/list', { cwds: [bobDir] }],
+    ] as const) {
+      assert.match(errorOf(await alice.request(method, params)).message, /is outside this tenant's workspace$/, method);
+    }
+    resultOf(await alice.request('skills/list', { cwds: [aliceDir] }));
   });
 
   it("runs a tenant's commands in a jail: other tenants' files and the server's home hidden, secrets unset, /tmp private", async (t) => {
