@@ -21,6 +21,14 @@ export interface ServeOptions {
   readonly wsIssuer?: string;
   readonly wsAudience?: string;
   readonly wsMaxClockSkewSeconds?: number;
+  /** Beyond the reference: serve `wss://` with this PEM certificate chain and key. */
+  readonly tlsCertFile?: string;
+  readonly tlsKeyFile?: string;
+  /** Beyond the reference: the JWT claim naming each connection's tenant, and where tenants' workspaces go. */
+  readonly tenantClaim?: string;
+  readonly tenantWorkspaceRoot?: string;
+  /** Beyond the reference: `GET /metrics` asks for the websocket bearer token too. */
+  readonly metricsRequireAuth?: boolean;
   /** Graceful shutdown: how long running turns may still finish before they are interrupted (default 10). */
   readonly drainTimeoutSeconds?: number;
 }
@@ -90,6 +98,11 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
     .option('--ws-issuer <ISSUER>', 'expected `iss` of signed bearer tokens')
     .option('--ws-audience <AUDIENCE>', 'expected `aud` of signed bearer tokens')
     .option('--ws-max-clock-skew-seconds <SECONDS>', 'clock skew allowed for exp/nbf (default 30)', parseSeconds)
+    .option('--tls-cert-file <PATH>', 'serve wss:// with this PEM certificate chain (with --tls-key-file)')
+    .option('--tls-key-file <PATH>', 'PEM private key of --tls-cert-file')
+    .option('--tenant-claim <CLAIM>', 'one CODEX_HOME subtree and workspace per value of this JWT claim (e.g. sub)')
+    .option('--tenant-workspace-root <DIR>', 'where tenants\' workspaces are made (default: the working directory)')
+    .option('--metrics-require-auth', 'GET /metrics requires the websocket bearer token (needs --ws-auth)')
     .option(
       '--drain-timeout-seconds <SECONDS>',
       'on SIGTERM/SIGINT or stdin EOF: how long running turns may finish before they are interrupted (default 10)',

@@ -1,4 +1,5 @@
 import { realpathSync } from 'node:fs';
+import { basename } from 'node:path';
 import { constants as osConstants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
@@ -7,25 +8,25 @@ import type { ServeOptions } from './cli.js';
 import { readInstallationId, resolveCodexHome } from './config/codex-home.js';
 import { loadConfig } from './config/load.js';
 import { featureOverride, parseConfigOverride } from './config/overrides.js';
-import { buildHandlerTable } from './handlers/handler-table.js';
-import { RpcHost } from './rpc/host.js';
+import { MAX_INBOUND_MESSAGE_BYTES } from './protocol/message-limits.js';
+import type { ConnectionStats } from './rpc/connection.js';
+import { ServerInstance } from './rpc/server-instance.js';
+import { ServerInstances } from './rpc/server-instances.js';
 import { DEFAULT_DRAIN_TIMEOUT_SECONDS, ServerShutdown } from './rpc/server-shutdown.js';
-import { BroadcastRelay } from './runtime/broadcast.js';
-import { AuthManager } from './auth/auth-manager.js';
+import type { OutboundLimits } from './rpc/outbound-queue.js';
 import { outboundFetch } from './net/outbound-fetch.js';
-import { ServerRequests } from './protocol/registry.js';
 import { detectBubblewrap } from './tools/sandbox/detect-bubblewrap.js';
-import { ThreadManager } from './runtime/thread-manager.js';
 import { startWebsocketListener } from './transport/http-server.js';
+import { resolveTlsSettings } from './transport/tls-settings.js';
+import { tenantSettings } from './transport/tenant-settings.js';
+import { ensureTenantDirectories } from './config/tenant-layout.js';
+import { ServerMetrics } from './metrics/server-metrics.js';
 import type { WebsocketListener } from './transport/http-server.js';
 import { stdioTransport } from './transport/stdio.js';
 import { refusesNonLoopbackWithoutAuth, resolveWsAuthPolicy } from './transport/ws-auth-settings.js';
 import { createLogger } from './util/logger.js';
 import type { Logger } from './util/logger.js';
 import { StartupError } from './util/startup-error.js';
-
-/** Longest stdio line we accept; the websocket transport has the same bound per message (16 MiB). */
-const MAX_STDIO_LINE_BYTES = 16 * 1024 * 1024;
 
 /** A running server, as main and in-process tests hold it. */
 export interface RunningServer {
@@ -41,6 +42,8 @@ export interface RunningServer {
   drain(): Promise<void>;
   /** Shutdown without the grace period: running turns are interrupted now (a drain in progress ends early). */
   close(): Promise<void>;
+  /** What each live connection holds (queued requests and messages, pending server requests). */
+  connectionStats(): ConnectionStats[];
 }
 
 export interface StartServerOptions {
@@ -54,6 +57,8 @@ export interface StartServerOptions {
    * budget widen it, so a loaded machine cannot turn their answers into timeouts.
    */
   readonly attestationTimeoutMs?: number;
+  /** Slow-client limits (tests shrink them); DEFAULT_OUTBOUND_LIMITS when absent. */
+  readonly outboundLimits?: OutboundLimits;
 }
 
 /**
@@ -69,6 +74,10 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
     const refusal = refusesNonLoopbackWithoutAuth(options.listen.host, options.listen.port, authPolicy);
     if (refusal) throw new StartupError(refusal);
   }
+  const tls = await resolveTlsSettings(options, options.listen.kind === 'websocket');
+  if (options.metricsRequireAuth && authPolicy.mode === 'none') {
+    throw new StartupError('--metrics-require-auth requires --ws-auth');
+  }
   if (options.listen.kind === 'unix') {
     throw new StartupError('unix:// listeners are not supported yet; use ws://IP:PORT or stdio://');
   }
@@ -80,9 +89,6 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
   const config = await loadConfig({ codexHome, overrides });
   const installationId = await readInstallationId(codexHome);
 
-  // Thread-list notifications go to every initialized connection, so the host that knows them is the audience;
-  // it is attached once built (it needs the handler table, which needs these services).
-  const everyone = new BroadcastRelay();
   // Probed in the background (it runs bwrap once): start-up does not wait, the first command does.
   const sandbox = detectBubblewrap();
   void sandbox.then((support) => {
@@ -93,47 +99,63 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
       );
     }
   });
-  const auth = new AuthManager({ codexHome, log });
   const httpFetch = outboundFetch(env, log);
-  const services = {
-    codexHome,
-    auth,
-    fetch: httpFetch,
-    broadcaster: everyone,
-    installationId,
-    configWarnings: config.warnings,
+  // Metrics are served on the websocket port, so only a websocket server keeps them. Their sources are read at
+  // scrape time, when the instances below exist.
+  const metrics: ServerMetrics | undefined =
+    options.listen.kind === 'websocket'
+      ? new ServerMetrics({
+          openConnections: () => instances.connectionCount,
+          initializedConnections: () => instances.initializedConnectionCount,
+          queuedRequests: () => instances.queuedRequestCount,
+          activeTurns: () => instances.runningTurnCount(),
+          loadedThreads: () => instances.loadedThreadCount(),
+        })
+      : undefined;
+  const instanceOptions = {
     config,
+    installationId,
     env,
-    threads: new ThreadManager({
-      codexHome,
-      config,
-      env,
-      log,
-      serverCwd: process.cwd(),
-      broadcaster: everyone,
-      sandbox,
-      ...(start.attestationTimeoutMs === undefined ? {} : { attestationTimeoutMs: start.attestationTimeoutMs }),
-      auth,
-      fetch: httpFetch,
-    }),
+    log,
+    sandbox,
+    fetch: httpFetch,
+    ...(start.attestationTimeoutMs === undefined ? {} : { attestationTimeoutMs: start.attestationTimeoutMs }),
+    ...(metrics ? { metrics } : {}),
+    ...(start.outboundLimits === undefined ? {} : { outboundLimits: start.outboundLimits }),
   };
-  const rpcHost = new RpcHost({ handlers: buildHandlerTable(services), log });
-  everyone.attach(rpcHost);
-  auth.setTokenRefreshRequester((params, signal) =>
-    rpcHost.requestFromClients(ServerRequests.chatgptAuthTokensRefresh, params, signal),
-  );
+  const tenancy = tenantSettings(options, authPolicy, options.listen.kind === 'websocket', process.cwd());
+  const instances: ServerInstances = tenancy
+    ? new ServerInstances(null, (tenant) => {
+        const directories = ensureTenantDirectories(codexHome, tenancy.workspaceRoot, tenant);
+        const workspace = realpathSync(directories.workspace);
+        log.info({ codexHome: directories.codexHome, workspace }, 'first connection of a tenant');
+        return new ServerInstance({
+          ...instanceOptions,
+          codexHome: directories.codexHome,
+          serverCwd: workspace,
+          // Each tenant gets its own copy: config writes are refused for tenants, but nothing may be shared.
+          config: structuredClone(config),
+          log: log.child({ tenant: basename(directories.codexHome) }),
+          // Commands see neither the server's CODEX_HOME nor other tenants' workspaces: only their own.
+          tenant: {
+            name: tenant,
+            jail: { hide: [realpathSync(codexHome), realpathSync(tenancy.workspaceRoot)], reveal: [workspace] },
+          },
+        });
+      })
+    : new ServerInstances(new ServerInstance({ ...instanceOptions, codexHome, serverCwd: process.cwd() }));
 
   let websocket: WebsocketListener | null = null;
   const shutdown = new ServerShutdown({
     drainTimeoutMs: (options.drainTimeoutSeconds ?? DEFAULT_DRAIN_TIMEOUT_SECONDS) * 1000,
     log,
-    refuseNewWork: () => rpcHost.beginDrain(),
-    finishTurns: (deadline) => services.threads.finishTurns(deadline),
-    runningTurns: () => services.threads.runningTurnThreadIds().length,
+    refuseNewWork: () => instances.beginDrain(),
+    finishTurns: (deadline) => instances.finishTurns(deadline),
+    runningTurns: () => instances.runningTurnCount(),
     closeEverything: async () => {
-      rpcHost.closeAll('server shutting down');
+      instances.closeConnections('server shutting down');
       await websocket?.close();
-      await services.threads.closeAll();
+      await instances.closeThreads();
     },
   });
 
@@ -143,8 +165,11 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
         host: options.listen.host,
         port: options.listen.port,
         authPolicy,
-        rpcHost,
+        tls,
+        connections: instances,
+        tenantClaim: tenancy?.claim ?? null,
         log,
+        ...(metrics ? { metrics: { metrics, requireAuth: options.metricsRequireAuth === true } } : {}),
       });
       break;
     case 'stdio': {
@@ -152,11 +177,11 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
         input: start.stdin ?? process.stdin,
         output: start.stdout ?? process.stdout,
         log,
-        maxLineBytes: MAX_STDIO_LINE_BYTES,
+        maxLineBytes: MAX_INBOUND_MESSAGE_BYTES,
       });
       // A stdio client that closes its input is gone for good: that is this transport's shutdown signal.
       transport.onClose(() => void shutdown.drain());
-      rpcHost.attach(transport);
+      instances.attach(transport, null);
       break;
     }
     case 'off': {
@@ -173,6 +198,7 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
     stopped: shutdown.stopped,
     drain: () => shutdown.drain(),
     close: () => shutdown.close(),
+    connectionStats: () => instances.connectionStats(),
   };
 }
 

@@ -4,6 +4,8 @@ import type { InboundMessage, OutboundMessage } from '../protocol/envelope.js';
 import { RpcError, RpcErrors } from '../protocol/errors.js';
 import { ClientRequestError, ConnectionClosedError } from '../runtime/client-channel.js';
 import type { MessageTransport } from './message-transport.js';
+import { DEFAULT_OUTBOUND_LIMITS, OutboundQueue } from './outbound-queue.js';
+import type { OutboundLimits } from './outbound-queue.js';
 import type { Logger } from '../util/logger.js';
 
 /** One inbound request as the dispatcher hands it to the router. */
@@ -40,6 +42,19 @@ export interface RpcConnectionOptions {
   readonly handleNotification: (method: string, params: unknown) => void;
   /** Requests waiting beyond this many are answered -32001 at once instead of being queued. */
   readonly maxQueuedRequests: number;
+  /** Learns of each request answered -32001 because the queue was full. */
+  readonly onOverload?: () => void;
+  /** When a slow client is slowed down and cut off; DEFAULT_OUTBOUND_LIMITS when absent. */
+  readonly outboundLimits?: OutboundLimits;
+}
+
+/** What a connection holds right now: for tests and diagnostics (everything is zero once it closed). */
+export interface ConnectionStats {
+  readonly queuedRequests: number;
+  readonly pendingServerRequests: number;
+  readonly outboundQueuedMessages: number;
+  readonly outboundQueuedBytes: number;
+  readonly inputPaused: boolean;
 }
 
 interface PendingServerRequest {
@@ -58,17 +73,29 @@ export class RpcConnection {
   readonly #queue: InboundRequest[] = [];
   readonly #pending = new Map<number, PendingServerRequest>();
   readonly #closeListeners: (() => void)[] = [];
+  readonly #outbound: OutboundQueue;
   #draining = false;
   #closed = false;
 
   constructor(options: RpcConnectionOptions) {
     this.#options = options;
+    this.#outbound = new OutboundQueue(options.transport, options.outboundLimits ?? DEFAULT_OUTBOUND_LIMITS, options.log);
     options.transport.onMessage((text) => this.#receive(text));
     options.transport.onClose((reason) => this.#onTransportClosed(reason));
   }
 
   get isOpen(): boolean {
     return !this.#closed;
+  }
+
+  get stats(): ConnectionStats {
+    return {
+      queuedRequests: this.#queue.length,
+      pendingServerRequests: this.#pending.size,
+      outboundQueuedMessages: this.#outbound.queuedMessages,
+      outboundQueuedBytes: this.#outbound.queuedBytes,
+      inputPaused: this.#outbound.inputPaused,
+    };
   }
 
   /** Runs once when the connection is gone, after pending server requests were rejected. */
@@ -144,6 +171,7 @@ export class RpcConnection {
       case 'request':
         if (this.#queue.length >= this.#options.maxQueuedRequests) {
           this.#write({ error: RpcErrors.overloaded().toWire(), id: message.id });
+          this.#options.onOverload?.();
           return;
         }
         this.#queue.push(message);
@@ -170,12 +198,17 @@ export class RpcConnection {
   /**
    * Handles queued requests strictly one after another, so a client's order is the order of effects. A handler
    * that answers synchronously is answered in the same tick (most are: this is the hot path); an asynchronous
-   * one holds the queue until it settles.
+   * one holds the queue until it settles. While the client is behind on reading, no further request is started
+   * (its answer would only wait in memory): the queue fills, and requests beyond its bound get -32001.
    */
   #drainQueue(): void {
     this.#draining = true;
-    for (let request = this.#queue.shift(); request; request = this.#queue.shift()) {
-      if (this.#closed) break;
+    while (this.#queue.length > 0 && !this.#closed) {
+      if (this.#outbound.backlogged) {
+        this.#outbound.whenWritable(() => this.#drainQueue());
+        return;
+      }
+      const request = this.#queue.shift() as InboundRequest;
       let outcome: RequestOutcome | Promise<RequestOutcome>;
       try {
         outcome = this.#options.handleRequest(request);
@@ -184,11 +217,10 @@ export class RpcConnection {
         continue;
       }
       if (outcome instanceof Promise) {
-        const current = request;
         outcome
           .then(
-            (settled) => this.#respond(current, settled),
-            (error: unknown) => this.#fail(current, error),
+            (settled) => this.#respond(request, settled),
+            (error: unknown) => this.#fail(request, error),
           )
           .finally(() => this.#drainQueue());
         return;
@@ -222,13 +254,14 @@ export class RpcConnection {
 
   #write(message: OutboundMessage): void {
     if (this.#closed) return;
-    this.#options.transport.send(JSON.stringify(message));
+    this.#outbound.push(message);
   }
 
   #onTransportClosed(reason: string): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#queue.length = 0;
+    this.#outbound.close();
     this.#options.log.debug({ reason }, 'connection closed');
     const pending = [...this.#pending.values()];
     this.#pending.clear();

@@ -1,4 +1,5 @@
 import type { HandlerTable } from '../handlers/context.js';
+import type { ServerMetrics } from '../metrics/server-metrics.js';
 import { ClientNotifications } from '../protocol/registry.js';
 import type {
   NotificationDefinition,
@@ -12,14 +13,24 @@ import type { NotificationExtras } from '../runtime/client-channel.js';
 import type { MessageTransport } from './message-transport.js';
 import type { Logger } from '../util/logger.js';
 import { RpcConnection } from './connection.js';
+import { observeRequest } from './observed-request.js';
+import type { ConnectionStats } from './connection.js';
+import type { OutboundLimits } from './outbound-queue.js';
 import { Router } from './router.js';
 import { Session } from './session.js';
 
 export interface RpcHostOptions {
   readonly handlers: HandlerTable;
   readonly log: Logger;
-  /** Per-connection bound on requests waiting for dispatch; beyond it requests get -32001. */
+  /**
+   * Per-connection bound on requests waiting for dispatch; beyond it requests get -32001. Default 128, the
+   * reference's CHANNEL_CAPACITY.
+   */
   readonly maxQueuedRequestsPerConnection?: number;
+  /** Counts requests and overload rejections when the server exposes metrics. */
+  readonly metrics?: ServerMetrics;
+  /** Slow-client limits of every connection (DEFAULT_OUTBOUND_LIMITS when absent). */
+  readonly outboundLimits?: OutboundLimits;
 }
 
 /**
@@ -31,6 +42,8 @@ export class RpcHost implements Broadcaster {
   readonly #router: Router;
   readonly #log: Logger;
   readonly #maxQueued: number;
+  readonly #metrics: ServerMetrics | undefined;
+  readonly #outboundLimits: OutboundLimits | undefined;
   readonly #connections = new Map<number, RpcConnection>();
   readonly #sessions = new Map<number, Session>();
   #nextConnectionId = 0;
@@ -39,13 +52,34 @@ export class RpcHost implements Broadcaster {
 
   constructor(options: RpcHostOptions) {
     this.#log = options.log;
-    this.#maxQueued = options.maxQueuedRequestsPerConnection ?? 1024;
+    this.#metrics = options.metrics;
+    this.#maxQueued = options.maxQueuedRequestsPerConnection ?? 128;
+    this.#outboundLimits = options.outboundLimits;
     this.#router = new Router({ handlers: options.handlers, isDraining: () => this.#draining });
   }
 
   /** Number of live connections. */
   get connectionCount(): number {
     return this.#connections.size;
+  }
+
+  /** Number of live connections that completed `initialize`. */
+  get initializedConnectionCount(): number {
+    let count = 0;
+    for (const session of this.#sessions.values()) if (session.isInitialized) count++;
+    return count;
+  }
+
+  /** Requests received and not yet dispatched, over every live connection. */
+  get queuedRequestCount(): number {
+    let count = 0;
+    for (const connection of this.#connections.values()) count += connection.stats.queuedRequests;
+    return count;
+  }
+
+  /** What each live connection holds, in connection order (tests check that nothing piles up or leaks). */
+  connectionStats(): ConnectionStats[] {
+    return [...this.#connections.values()].map((connection) => connection.stats);
   }
 
   /** Starts speaking JSON-RPC on a transport. The connection lives until the transport closes. */
@@ -57,11 +91,15 @@ export class RpcHost implements Broadcaster {
       transport,
       log,
       maxQueuedRequests: this.#maxQueued,
+      ...(this.#outboundLimits === undefined ? {} : { outboundLimits: this.#outboundLimits }),
       nextServerRequestId: () => this.#nextServerRequestId++,
       handleRequest: (request) => {
-        if (!session) throw new Error('session not ready');
-        return this.#router.route(session, request, log);
+        const current = session;
+        if (!current) throw new Error('session not ready');
+        const route = () => this.#router.route(current, request, log);
+        return this.#metrics ? observeRequest(this.#metrics, request.method, route) : route();
       },
+      onOverload: () => this.#metrics?.overloadRejected(),
       handleNotification: (method) => {
         // `initialized` needs no action (requests are served as soon as `initialize` was answered); any other
         // client notification is ignored, as the reference does.

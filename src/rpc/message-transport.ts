@@ -21,4 +21,19 @@ export interface MessageTransport {
   close(reason?: string): void;
   /** For logs: `ws 127.0.0.1:5123`, `stdio`. */
   readonly description: string;
+  /**
+   * Bytes accepted by `send` that the operating system has not taken yet (a websocket's `bufferedAmount`,
+   * stdout's `writableLength`): how far the peer is behind.
+   */
+  readonly bufferedBytes: number;
+  /** Called each time the transport has handed everything it buffered to the operating system. */
+  onDrain(listener: () => void): Disposer;
+  /** Stops reading inbound messages (the peer's writes back up into its own buffers), until `resumeInput`. */
+  pauseInput(): void;
+  resumeInput(): void;
+  /**
+   * Present on transports that may cut off a peer that does not keep up (websocket: close code 1008). Stdio has
+   * none: its one client cannot be replaced, so it is only back-pressured.
+   */
+  readonly disconnectSlowPeer?: ((reason: string) => void) | undefined;
 }

@@ -12,6 +12,7 @@ import type { RolloutItem, RolloutLine, SessionMeta } from '../persistence/rollo
 import { ThreadIndex } from '../persistence/thread-index.js';
 import type { ThreadSummary } from '../persistence/thread-index.js';
 import { ServerNotifications } from '../protocol/registry.js';
+import type { CommandJail } from '../tools/sandbox/command-jail.js';
 import { uuidv7 } from '../util/ids.js';
 import type { Logger } from '../util/logger.js';
 import { COMPATIBLE_CODEX_VERSION } from '../util/version.js';
@@ -74,6 +75,8 @@ export interface ThreadManagerOptions {
   readonly auth?: AuthManager;
   /** The fetch model requests go through (the custom CA one, see net/outbound-fetch.ts). Default: global fetch. */
   readonly fetch?: typeof fetch;
+  /** A tenant's jail for every command its threads run (tools/sandbox/command-jail.ts); none by default. */
+  readonly commandJail?: CommandJail;
 }
 
 /**
@@ -130,6 +133,11 @@ export class ThreadManager {
   #sandbox: Promise<SandboxSupport> | undefined;
 
   /** What the sandbox can do on this machine (see ThreadManagerOptions.sandbox). */
+  /** The jail of this server instance's commands, if it serves a tenant. */
+  get commandJail(): CommandJail | undefined {
+    return this.#options.commandJail;
+  }
+
   get sandboxSupport(): Promise<SandboxSupport> {
     this.#sandbox ??= this.#options.sandbox ?? detectBubblewrap();
     return this.#sandbox;
@@ -269,7 +277,7 @@ export class ThreadManager {
       log,
       onPersisted: (persisted) => this.#indexThread(persisted),
       modelContextWindow: thread.settings.config.model_context_window ?? DEFAULT_MODEL_CONTEXT_WINDOW,
-      tools: threadTools(thread, this.sandboxSupport),
+      tools: threadTools(thread, this.sandboxSupport, this.commandJail),
       // Ephemeral threads have no durable read receipt [observed: `thread read state unavailable`].
       onTurnEnded: async (ended, turnId) => {
         if (!ended.ephemeral) await this.readStates.turnEnded(ended.id, turnId);

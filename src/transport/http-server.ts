@@ -1,32 +1,54 @@
 import websocketPlugin from '@fastify/websocket';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { RpcHost } from '../rpc/host.js';
+import type { ServerMetrics } from '../metrics/server-metrics.js';
+import type { MessageTransport } from '../rpc/message-transport.js';
 import type { Logger } from '../util/logger.js';
-import { authorizeUpgrade } from './upgrade-auth.js';
+import { MAX_INBOUND_MESSAGE_BYTES } from '../protocol/message-limits.js';
+import { authorizeUpgrade, verifiedJwtClaim } from './upgrade-auth.js';
 import { isLoopbackIp } from './ws-auth-settings.js';
+import type { TlsSettings } from './tls-settings.js';
 import type { WsAuthPolicy } from './ws-auth-settings.js';
 import { websocketTransport } from './websocket.js';
 
-/**
- * The reference's tungstenite limit: a 16 MiB frame is processed, anything larger drops the connection. We
- * apply it per message (ws has no separate frame limit).
- */
-export const MAX_WEBSOCKET_MESSAGE_BYTES = 16 * 1024 * 1024;
 
 export interface WebsocketListenerOptions {
   readonly host: string;
   /** 0 picks a free port; the listener reports the one it got. */
   readonly port: number;
   readonly authPolicy: WsAuthPolicy;
-  readonly rpcHost: RpcHost;
+  /** Serve `wss://` (and the probes over https) with this certificate; null for plain `ws://`. */
+  readonly tls: TlsSettings | null;
+  readonly connections: ConnectionAcceptor;
+  /**
+   * `--tenant-claim` (beyond the reference): each connection belongs to the tenant this JWT claim names; an
+   * upgrade whose token lacks it is refused with 401. Null: no tenants.
+   */
+  readonly tenantClaim: string | null;
   readonly log: Logger;
+  /** `GET /metrics` (Prometheus text), when the server keeps metrics. */
+  readonly metrics?: MetricsRoute;
+}
+
+/** Who takes the accepted websocket connections (rpc/server-instances.ts). */
+export interface ConnectionAcceptor {
+  /** True once shutdown began: `/readyz` answers 503 and upgrades are refused. */
+  readonly isDraining: boolean;
+  /** Speaks JSON-RPC on `transport`, in the instance of `tenant` (null without tenants). */
+  attach(transport: MessageTransport, tenant: string | null): void;
+}
+
+/** What `GET /metrics` serves, and whether it asks for the websocket bearer token. */
+export interface MetricsRoute {
+  readonly metrics: ServerMetrics;
+  /** `--metrics-require-auth`: the scrape must authenticate as a websocket client would. */
+  readonly requireAuth: boolean;
 }
 
 export interface WebsocketListener {
   readonly host: string;
   readonly port: number;
-  /** `ws://host:port` */
+  /** `ws://host:port`, or `wss://host:port` with TLS */
   readonly url: string;
   /** Stops accepting, closes every websocket and the HTTP server. */
   close(): Promise<void>;
@@ -50,8 +72,9 @@ function formatHost(host: string): string {
  * gets a socket.
  */
 export function buildHttpApp(options: Omit<WebsocketListenerOptions, 'host' | 'port'>): FastifyInstance {
-  const { rpcHost, authPolicy, log } = options;
+  const { connections, authPolicy, log, tls, tenantClaim } = options;
   const app = Fastify({
+    ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}),
     logger: false,
     return503OnClosing: true,
     forceCloseConnections: true,
@@ -61,7 +84,8 @@ export function buildHttpApp(options: Omit<WebsocketListenerOptions, 'host' | 'p
   });
   // The websocket plugin's own hooks (which mark upgrade requests and destroy their socket after a refusal)
   // must run before ours, so everything else lives in a child context registered after it.
-  app.register(websocketPlugin, { options: { maxPayload: MAX_WEBSOCKET_MESSAGE_BYTES, perMessageDeflate: false } });
+  // ws applies maxPayload per message (a larger one is closed with 1009) and closes invalid UTF-8 with 1007.
+  app.register(websocketPlugin, { options: { maxPayload: MAX_INBOUND_MESSAGE_BYTES, perMessageDeflate: false } });
   app.register(async (server) => {
     server.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
       if (request.headers.origin !== undefined) {
@@ -72,9 +96,20 @@ export function buildHttpApp(options: Omit<WebsocketListenerOptions, 'host' | 'p
 
     const probe = (isReady: () => boolean) => async (_request: FastifyRequest, reply: FastifyReply) =>
       reply.code(isReady() ? 200 : 503).send();
-    server.get('/readyz', probe(() => !rpcHost.isDraining));
+    server.get('/readyz', probe(() => !connections.isDraining));
     server.get('/healthz', probe(() => true));
-    for (const path of ['/readyz', '/healthz']) {
+    const { metrics } = options;
+    if (metrics) {
+      server.get('/metrics', async (request: FastifyRequest, reply: FastifyReply) => {
+        if (metrics.requireAuth) {
+          const decision = authorizeUpgrade(request.headers.authorization, authPolicy);
+          if (!decision.ok) return reply.code(decision.status).type(PLAIN_TEXT).send(decision.message);
+        }
+        const { contentType, body } = await metrics.metrics.scrape();
+        return reply.code(200).type(contentType).send(body);
+      });
+    }
+    for (const path of metrics ? ['/readyz', '/healthz', '/metrics'] : ['/readyz', '/healthz']) {
       server.route({
         method: ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'],
         url: path,
@@ -86,7 +121,7 @@ export function buildHttpApp(options: Omit<WebsocketListenerOptions, 'host' | 'p
       upgrades.addHook('preValidation', async (request: FastifyRequest, reply: FastifyReply) => {
         if (!request.ws) return;
         // A draining server takes no new clients; 503 (like `/readyz`) tells them to come back to another one.
-        if (rpcHost.isDraining) {
+        if (connections.isDraining) {
           log.info('rejecting websocket client: the server is draining');
           return reply.code(503).type(PLAIN_TEXT).send('Server is draining; retry after reconnecting');
         }
@@ -94,6 +129,11 @@ export function buildHttpApp(options: Omit<WebsocketListenerOptions, 'host' | 'p
         if (!decision.ok) {
           log.warn({ reason: decision.message }, 'rejecting websocket client during upgrade');
           return reply.code(decision.status).type(PLAIN_TEXT).send(decision.message);
+        }
+        if (tenantClaim !== null && verifiedJwtClaim(request.headers.authorization, tenantClaim) === null) {
+          const message = `websocket jwt has no \`${tenantClaim}\` claim naming a tenant`;
+          log.warn({ reason: message }, 'rejecting websocket client during upgrade');
+          return reply.code(401).type(PLAIN_TEXT).send(message);
         }
       });
       upgrades.route({
@@ -103,7 +143,8 @@ export function buildHttpApp(options: Omit<WebsocketListenerOptions, 'host' | 'p
           reply.code(400).type(PLAIN_TEXT).send("Connection header did not include 'upgrade'"),
         wsHandler: (socket, request) => {
           const description = `ws ${request.socket.remoteAddress ?? '?'}:${request.socket.remotePort ?? '?'}`;
-          rpcHost.attach(websocketTransport(socket, description, log));
+          const tenant = tenantClaim === null ? null : verifiedJwtClaim(request.headers.authorization, tenantClaim);
+          connections.attach(websocketTransport(socket, description, log), tenant);
         },
       });
       upgrades.route({
@@ -123,14 +164,15 @@ export async function startWebsocketListener(options: WebsocketListenerOptions):
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const hostPort = `${formatHost(options.host)}:${port}`;
-  const url = `ws://${hostPort}`;
+  const scheme = options.tls ? { ws: 'wss', http: 'https' } : { ws: 'ws', http: 'http' };
+  const url = `${scheme.ws}://${hostPort}`;
   const loopback = isLoopbackIp(options.host);
   process.stderr.write(
     [
       'codex app-server (WebSockets)',
       `  listening on: ${url}`,
-      `  readyz: http://${hostPort}/readyz`,
-      `  healthz: http://${hostPort}/healthz`,
+      `  readyz: ${scheme.http}://${hostPort}/readyz`,
+      `  healthz: ${scheme.http}://${hostPort}/healthz`,
       loopback
         ? '  note: binds localhost only (use SSH port-forwarding for remote access)'
         : '  note: websocket auth is required for non-localhost listeners',

@@ -19,10 +19,14 @@ export function stdioTransport(options: StdioTransportOptions): MessageTransport
   const { input, output, log, maxLineBytes } = options;
   let messageListener: ((text: string) => void) | undefined;
   const closeListeners = new Set<(reason: string) => void>();
+  const drainListeners = new Set<() => void>();
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let discarding = false;
   let closed = false;
+
+  const reportOversized = () =>
+    log.error({ maxLineBytes }, `discarding oversized stdio message: a line may hold at most ${maxLineBytes} bytes`);
 
   const emitLine = (line: Buffer) => {
     const text = line.toString('utf8').replace(/\r$/, '');
@@ -35,7 +39,7 @@ export function stdioTransport(options: StdioTransportOptions): MessageTransport
       const piece = chunk.subarray(start, newline);
       start = newline + 1;
       if (discarding || pendingBytes + piece.length > maxLineBytes) {
-        if (!discarding) log.error({ maxLineBytes }, 'discarding oversized stdio message');
+        if (!discarding) reportOversized();
         discarding = false;
       } else {
         pending.push(piece);
@@ -47,7 +51,7 @@ export function stdioTransport(options: StdioTransportOptions): MessageTransport
     const rest = chunk.subarray(start);
     if (rest.length === 0 || discarding) return;
     if (pendingBytes + rest.length > maxLineBytes) {
-      log.error({ maxLineBytes }, 'discarding oversized stdio message');
+      reportOversized();
       discarding = true;
       pending = [];
       pendingBytes = 0;
@@ -69,6 +73,9 @@ export function stdioTransport(options: StdioTransportOptions): MessageTransport
   input.once('end', () => finish('stdin closed'));
   input.once('error', (error: Error) => finish(`stdin error: ${error.message}`));
   output.on('error', (error: Error) => finish(`stdout error: ${error.message}`));
+  output.on('drain', () => {
+    for (const listener of [...drainListeners]) listener();
+  });
 
   return {
     description: 'stdio',
@@ -87,6 +94,19 @@ export function stdioTransport(options: StdioTransportOptions): MessageTransport
     },
     close(reason = 'closed by server') {
       finish(reason);
+    },
+    get bufferedBytes() {
+      return output.writableLength;
+    },
+    onDrain(listener): Disposer {
+      drainListeners.add(listener);
+      return () => drainListeners.delete(listener);
+    },
+    pauseInput() {
+      input.pause();
+    },
+    resumeInput() {
+      if (!closed) input.resume();
     },
   };
 }

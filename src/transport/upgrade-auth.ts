@@ -52,6 +52,19 @@ export function authorizeUpgrade(
   }
 }
 
+/**
+ * The string value of claim `name` of the bearer JWT in `authorizationHeader`, or null when it is absent, not a
+ * non-empty string, or there is no JWT. Decodes without verifying: call it only for a header that
+ * {@link authorizeUpgrade} has just allowed under `signed-bearer-token`, which verified the signature.
+ */
+export function verifiedJwtClaim(authorizationHeader: string | string[] | undefined, name: string): string | null {
+  const token = bearerToken(authorizationHeader);
+  if (typeof token !== 'string') return null;
+  const payload = jwt.decode(token, { json: true });
+  const value = payload?.[name];
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
 /** HTTP header text the reference's `HeaderValue::to_str` accepts: visible ASCII, space and tab. */
 function isVisibleAscii(value: string): boolean {
   for (let index = 0; index < value.length; index += 1) {

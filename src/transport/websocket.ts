@@ -1,18 +1,42 @@
 import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
+import { MAX_INBOUND_MESSAGE_BYTES } from '../protocol/message-limits.js';
 import type { Logger } from '../util/logger.js';
 import type { Disposer, MessageTransport } from '../rpc/message-transport.js';
+
+/** Close code for a peer cut off by the slow-client policy (RFC 6455 "policy violation"). */
+export const SLOW_CLIENT_CLOSE_CODE = 1008;
+
+/**
+ * How long a slow client cut off with 1008 gets to read its backlog up to the close frame and answer it; then its
+ * socket is destroyed, so a client that never reads again does not hold that memory for ws's 30 s.
+ */
+const SLOW_CLIENT_CLOSE_GRACE_MS = 2000;
+
+/**
+ * ws closes a connection whose message breaks a protocol limit with a bare close code; these reasons tell the
+ * client which rule it broke (the reference's tungstenite drops the connection without one).
+ */
+const PROTOCOL_CLOSE_REASONS: ReadonlyMap<number, string> = new Map([
+  [1007, 'invalid UTF-8 in a text message'],
+  [1009, `message larger than ${MAX_INBOUND_MESSAGE_BYTES} bytes`],
+]);
 
 /**
  * Adapts an accepted websocket to MessageTransport: one JSON-RPC message per text frame. Binary frames are
  * dropped with a warning and the connection stays open (the reference does the same); ws itself answers pings
- * and closes the connection on invalid UTF-8 or an oversized message.
+ * and closes the connection on invalid UTF-8 (1007) or an oversized message (1009).
  */
 export function websocketTransport(socket: WebSocket, description: string, log: Logger): MessageTransport {
   let messageListener: ((text: string) => void) | undefined;
   const closeListeners = new Set<(reason: string) => void>();
+  const drainListeners = new Set<() => void>();
   let closed = false;
   let corked = false;
+  // ws's receiver calls `close(code)` on this instance when a message breaks a limit: supply the reason.
+  const closeSocket = socket.close.bind(socket);
+  socket.close = (code?: number, reason?: string | Buffer) =>
+    closeSocket(code, reason ?? (code === undefined ? undefined : PROTOCOL_CLOSE_REASONS.get(code)));
   // ws writes every frame to the socket at once: one syscall per message. A streamed turn sends thousands of
   // small notifications in bursts, so frames sent in one run of the event loop are gathered (cork) and flushed
   // together when it ends (uncork on the next tick), which costs no latency.
@@ -36,9 +60,17 @@ export function websocketTransport(socket: WebSocket, description: string, log: 
     const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : data.toString('utf8');
     messageListener?.(text);
   });
+  // The raw socket's drain: ws has no event of its own, and its bufferedAmount is the raw socket's buffer.
+  rawSocket(socket)?.on('drain', () => {
+    for (const listener of [...drainListeners]) listener();
+  });
   socket.on('close', (code: number) => finish(`websocket closed (${code})`));
   socket.on('error', (error: Error) => {
-    log.debug({ err: error.message }, 'websocket error');
+    // Protocol violations (oversized message, invalid UTF-8: codes WS_ERR_*) arrive here after ws closed the
+    // socket; they are the client's fault and worth a warning. Resets and the like are routine.
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (code.startsWith('WS_ERR_')) log.warn({ err: error.message, code, transport: description }, 'closing websocket after a protocol error');
+    else log.debug({ err: error.message }, 'websocket error');
     finish(`websocket error: ${error.message}`);
   });
 
@@ -68,6 +100,28 @@ export function websocketTransport(socket: WebSocket, description: string, log: 
     },
     close(reason = 'closed by server') {
       if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING) socket.close(1001, 'server closing');
+      finish(reason);
+    },
+    get bufferedBytes() {
+      return socket.bufferedAmount;
+    },
+    onDrain(listener): Disposer {
+      drainListeners.add(listener);
+      return () => drainListeners.delete(listener);
+    },
+    pauseInput() {
+      socket.pause();
+    },
+    resumeInput() {
+      socket.resume();
+    },
+    disconnectSlowPeer(reason) {
+      if (socket.readyState === socket.OPEN) {
+        // Reading again lets a client that does catch up complete the closing handshake.
+        socket.resume();
+        socket.close(SLOW_CLIENT_CLOSE_CODE, 'slow client: outbound queue over budget');
+        setTimeout(() => socket.terminate(), SLOW_CLIENT_CLOSE_GRACE_MS).unref();
+      }
       finish(reason);
     },
   };

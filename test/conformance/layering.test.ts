@@ -22,6 +22,7 @@ const RANKED_LAYERS: Readonly<Record<string, number>> = {
   persistence: 0,
   // Outbound HTTPS plumbing (custom CA); it knows nothing of the rest.
   net: 0,
+  metrics: 0,
 };
 const SHARED_LAYERS: Readonly<Record<string, readonly string[]>> = {
   config: ['config', 'protocol', 'util'],

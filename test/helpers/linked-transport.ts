@@ -7,6 +7,9 @@ import type { Disposer, MessageTransport } from '../../src/rpc/message-transport
 export class LinkedTransport implements MessageTransport {
   readonly description = 'linked';
   readonly sent: string[] = [];
+  readonly bufferedBytes = 0;
+  /** Whether the connection asked to stop reading (it does while its outbound side is backed up). */
+  inputPaused = false;
   #listener: ((text: string) => void) | undefined;
   readonly #closeListeners = new Set<(reason: string) => void>();
   #closed = false;
@@ -31,6 +34,18 @@ export class LinkedTransport implements MessageTransport {
     if (this.#closed) return;
     this.#closed = true;
     for (const listener of this.#closeListeners) listener(reason);
+  }
+
+  onDrain(): Disposer {
+    return () => {};
+  }
+
+  pauseInput(): void {
+    this.inputPaused = true;
+  }
+
+  resumeInput(): void {
+    this.inputPaused = false;
   }
 
   /** Plays one inbound message from the client. */

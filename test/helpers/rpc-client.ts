@@ -41,9 +41,16 @@ export class RpcTestClient {
     });
   }
 
-  /** Opens a websocket (rejects with the HTTP status on a refused upgrade) and wraps it. */
-  static async connect(url: string, headers: Record<string, string> = {}): Promise<RpcTestClient> {
-    const socket = new WebSocket(url, { headers });
+  /**
+   * Opens a websocket (rejects with the HTTP status on a refused upgrade) and wraps it. `tls` adds options of a
+   * `wss://` connection, e.g. the test CA to trust.
+   */
+  static async connect(
+    url: string,
+    headers: Record<string, string> = {},
+    tls: { readonly ca?: Buffer } = {},
+  ): Promise<RpcTestClient> {
+    const socket = new WebSocket(url, { headers, ...tls });
     const opened = new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
       socket.once('unexpected-response', (_request, response) => {

@@ -78,11 +78,20 @@ export function spawnCli(
   env: NodeJS.ProcessEnv,
   options: { cwd?: string } = {},
 ): SpawnedCli {
-  const child = spawn(process.execPath, [CLI_PATH, ...args], {
+  return spawnProcess(t, [process.execPath, CLI_PATH, ...args], {
     cwd: options.cwd ?? PROJECT_ROOT,
     env: { ...process.env, ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
   });
+}
+
+/** Runs `argv` with exactly `env` in `cwd`, collecting its stderr; killed in `t.after` if still running. */
+export function spawnProcess(
+  t: TestContext,
+  argv: readonly string[],
+  options: { readonly cwd: string; readonly env: NodeJS.ProcessEnv },
+): SpawnedCli {
+  const [file = '', ...args] = argv;
+  const child = spawn(file, args, { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString('utf8');
@@ -111,7 +120,7 @@ export async function waitForStderr(cli: SpawnedCli, pattern: RegExp, timeoutMs 
 
 /** Waits (bounded) until the spawned server printed its websocket URL; returns it. */
 export async function waitForListening(cli: SpawnedCli, timeoutMs = WAIT_MS): Promise<string> {
-  const match = await waitForStderr(cli, /listening on: (ws:\/\/\S+)/, timeoutMs);
+  const match = await waitForStderr(cli, /listening on: (wss?:\/\/\S+)/, timeoutMs);
   return match[1] ?? '';
 }
 

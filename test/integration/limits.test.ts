@@ -1,54 +1,118 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { PassThrough, Writable } from 'node:stream';
 import { describe, it } from 'node:test';
-import WebSocket from 'ws';
-import { MAX_WEBSOCKET_MESSAGE_BYTES } from '../../src/transport/http-server.js';
+import { pino } from 'pino';
+import type { ServeOptions } from '../../src/cli.js';
+import { startServer } from '../../src/main.js';
+import { MAX_INBOUND_MESSAGE_BYTES } from '../../src/protocol/message-limits.js';
+import { RawSocket } from '../helpers/raw-socket.js';
 import { RpcTestClient, WAIT_MS } from '../helpers/rpc-client.js';
-import { spawnCli, startTestServer } from '../helpers/server.js';
+import { startTestServer } from '../helpers/server.js';
 import { makeTempHome } from '../helpers/temp-home.js';
 
-/** A request whose JSON text is `bytes` long (padding in an ignored param). */
-function requestOfSize(id: number, bytes: number): string {
-  const head = `{"id":${id},"method":"thread/loaded/list","params":{"pad":"`;
-  const tail = '"}}';
-  return head + 'x'.repeat(bytes - head.length - tail.length) + tail;
+const REQUEST_HEAD = (id: number) => `{"id":${id},"method":"thread/loaded/list","params":{"pad":"`;
+const REQUEST_TAIL = '"}}';
+
+/**
+ * One buffer of `bytes` filled with padding, reused for every oversized message of this file (each test writes
+ * a request's head and tail where it needs them), so the test holds one such buffer rather than several strings.
+ */
+function paddedBuffer(bytes: number): Buffer {
+  return Buffer.alloc(bytes, 'x');
+}
+
+/** Writes a request whose JSON text is the first `length` bytes of `buffer`; returns that view. */
+function requestIn(buffer: Buffer, id: number, length: number): Buffer {
+  buffer.write(REQUEST_HEAD(id), 0, 'latin1');
+  buffer.write(REQUEST_TAIL, length - REQUEST_TAIL.length, 'latin1');
+  return buffer.subarray(0, length);
 }
 
 describe('message size limits', () => {
-  it('serves a websocket message up to 16 MiB and drops the connection beyond it, staying up', async (t) => {
+  it('serves a 128 MiB websocket message, closes a larger one with 1009 and a reason, and stays up', async (t) => {
     const { url } = await startTestServer(t);
-    const client = await RpcTestClient.connect(url);
+    const buffer = paddedBuffer(MAX_INBOUND_MESSAGE_BYTES + 2 * 1024 * 1024);
+    const client = await RawSocket.connect(url);
     t.after(() => client.close());
     await client.initialize();
-    client.sendRaw(requestOfSize(7, MAX_WEBSOCKET_MESSAGE_BYTES - 16), { id: 7, method: 'thread/loaded/list' });
-    const response = await client.waitFor((message) => message.id === 7);
-    assert.deepEqual(response.result, { data: [], nextCursor: null });
+    // Sent from the buffer as a text frame: no 128 MiB string is built on this side.
+    client.socket.send(requestIn(buffer, 7, MAX_INBOUND_MESSAGE_BYTES), { binary: false });
+    assert.deepEqual(await client.next(), { id: 7, result: { data: [], nextCursor: null } });
 
-    const socket = new WebSocket(url);
-    await once(socket, 'open');
-    const closed = once(socket, 'close');
-    socket.send(requestOfSize(8, MAX_WEBSOCKET_MESSAGE_BYTES + 16));
-    const [code] = (await Promise.race([
-      closed,
-      new Promise((_, reject) => setTimeout(() => reject(new Error('not closed')), WAIT_MS).unref()),
-    ])) as [number];
+    const socket = await RawSocket.connect(url);
+    t.after(() => socket.close());
+    const closed = socket.closed();
+    buffer.fill('x', 0, MAX_INBOUND_MESSAGE_BYTES);
+    socket.socket.send(requestIn(buffer, 8, buffer.length), { binary: false });
+    const { code, reason } = await closed;
     assert.equal(code, 1009);
+    assert.equal(reason, `message larger than ${MAX_INBOUND_MESSAGE_BYTES} bytes`);
 
+    // The first client is unaffected, and new ones are served.
+    client.send({ id: 9, method: 'thread/loaded/list', params: {} });
+    assert.deepEqual(await client.next(), { id: 9, result: { data: [], nextCursor: null } });
     const again = await RpcTestClient.connect(url);
     t.after(() => again.close());
     await again.initialize();
   });
 
-  it('discards an oversized stdio line and answers the next one', async (t) => {
-    const home = await makeTempHome(t);
-    const cli = spawnCli(t, ['--listen', 'stdio://'], { CODEX_HOME: home, LOG_LEVEL: 'error' });
-    const client = RpcTestClient.overStdio(cli.child);
+  it('closes a text message with invalid UTF-8 with 1007; binary frames are dropped, the connection stays', async (t) => {
+    const { url } = await startTestServer(t);
+    const socket = await RawSocket.connect(url);
+    t.after(() => socket.close());
+    const closed = socket.closed();
+    socket.socket.send(Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]), { binary: false });
+    const { code, reason } = await closed;
+    assert.equal(code, 1007);
+    assert.equal(reason, 'invalid UTF-8 in a text message');
+
+    const client = await RawSocket.connect(url);
     t.after(() => client.close());
-    await client.initialize({ optOutNotificationMethods: ['remoteControl/status/changed'] });
-    client.sendRaw(requestOfSize(100, 16 * 1024 * 1024 + 64), { id: 100, method: 'thread/loaded/list' });
-    const response = await client.request('thread/loaded/list', {}, 101);
-    assert.deepEqual(response.result, { data: [], nextCursor: null });
-    assert.equal(client.received.some((message) => message.id === 100), false);
-    assert.match(cli.stderr(), /discarding oversized stdio message/);
+    await client.initialize();
+    client.socket.send(Buffer.from('{"id":1,"method":"thread/loaded/list","params":{}}'), { binary: true });
+    client.send('{"id":2,"method":"thread/loaded/list","params":{}}');
+    assert.deepEqual(await client.next(), { id: 2, result: { data: [], nextCursor: null } });
+  });
+
+  it('discards an over-long stdio line with an error naming the limit and answers the next one', async (t) => {
+    const codexHome = await makeTempHome(t);
+    const stdin = new PassThrough();
+    const stdout = new PassThrough();
+    const logged: string[] = [];
+    const log = pino(
+      { level: 'error' },
+      new Writable({
+        write(chunk: Buffer, _encoding, callback) {
+          logged.push(chunk.toString('utf8'));
+          callback();
+        },
+      }),
+    );
+    const server = await startServer(
+      { config: [], enable: [], disable: [], listen: { kind: 'stdio' } } as unknown as ServeOptions,
+      { env: { ...process.env, CODEX_HOME: codexHome }, log, stdin, stdout },
+    );
+    t.after(() => server.close());
+    let output = '';
+    stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+    });
+    const line = (message: unknown) => stdin.write(`${JSON.stringify(message)}\n`);
+    line({ id: 1, method: 'initialize', params: { clientInfo: { name: 't', title: null, version: '1' } } });
+
+    // Written in 1 MiB pieces, as a pipe delivers it: the line is never held whole on this side either.
+    const piece = Buffer.alloc(1024 * 1024, 'x');
+    stdin.write(REQUEST_HEAD(100));
+    for (let written = 0; written <= MAX_INBOUND_MESSAGE_BYTES; written += piece.length) {
+      if (!stdin.write(piece)) await once(stdin, 'drain');
+    }
+    stdin.write(`${REQUEST_TAIL}\n`);
+    line({ id: 101, method: 'thread/loaded/list', params: {} });
+    const deadline = Date.now() + WAIT_MS;
+    while (!output.includes('"id":101') && Date.now() < deadline) await once(stdout, 'data');
+    assert.match(output, /\{"id":101,"result":\{"data":\[\],"nextCursor":null\}\}/);
+    assert.doesNotMatch(output, /"id":100/);
+    assert.match(logged.join(''), new RegExp(`discarding oversized stdio message: a line may hold at most ${MAX_INBOUND_MESSAGE_BYTES} bytes`));
   });
 });

@@ -45,7 +45,14 @@ export function commandExecHandler(
     const support = await services.threads.sandboxSupport;
     let sandboxed: SandboxedCommand;
     try {
-      sandboxed = sandboxCommand(params.command, { policy, cwd, policyCwd, support, env });
+      sandboxed = sandboxCommand(params.command, {
+        policy,
+        cwd,
+        policyCwd,
+        support,
+        env,
+        jail: services.threads.commandJail,
+      });
     } catch (error) {
       // A restrictive policy never runs unsandboxed; the reference reports a failed exec request like this.
       if (error instanceof SandboxUnavailableError || error instanceof SandboxSetupError) {

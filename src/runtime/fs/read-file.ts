@@ -1,14 +1,16 @@
 import { constants } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
+import { MAX_CLIENT_MESSAGE_BYTES } from '../../protocol/message-limits.js';
 import { FsRequestError } from './fs-request-error.js';
 
 /**
  * The largest file `fs/readFile` returns: its base64 text (4 characters per 3 bytes) plus the response envelope
- * must fit in one 16 MiB message, the websocket frame limit the reference's clients read with (tungstenite's
- * default; a larger frame drops the connection). 1 KiB is kept for the envelope and the request id. The
- * reference itself sends any size and lets the client drop the connection; we answer with an error instead.
+ * must fit in one message of the size the clients read (MAX_CLIENT_MESSAGE_BYTES, 128 MiB; a larger message
+ * drops the connection). 1 KiB is kept for the envelope and the request id. The reference itself sends any size
+ * and lets the client drop the connection; we answer with an error instead.
  */
-export const MAX_READ_FILE_BYTES = ((16 * 1024 * 1024 - 1024) / 4) * 3;
+export const MAX_READ_FILE_BYTES = ((MAX_CLIENT_MESSAGE_BYTES - 1024) / 4) * 3;
+const MAX_CLIENT_MESSAGE_MIB = MAX_CLIENT_MESSAGE_BYTES / (1024 * 1024);
 
 /** Bytes read per step; a multiple of 3, so that every full chunk encodes to base64 without padding. */
 const CHUNK_BYTES = 3 * 64 * 1024;
@@ -60,6 +62,6 @@ function notAFile(path: string): FsRequestError {
 function tooLarge(path: string, size: string, limit: number): FsRequestError {
   return new FsRequestError(
     `path \`${path}\` is too large to read: ${size}; fs/readFile returns at most ${limit} bytes ` +
-      '(its base64 response must fit in one 16 MiB message)',
+      `(its base64 response must fit in one ${MAX_CLIENT_MESSAGE_MIB} MiB message)`,
   );
 }

@@ -23,6 +23,7 @@ import type { SandboxPermissions } from '../../tools/policy/command-approval.js'
 import { parseCommandActions } from '../../tools/policy/parse-command.js';
 import type { PrefixRule } from '../../tools/policy/prefix-rules.js';
 import { shlexJoin } from '../../tools/policy/shlex.js';
+import type { CommandJail } from '../../tools/sandbox/command-jail.js';
 import type { SandboxSupport } from '../../tools/sandbox/detect-bubblewrap.js';
 import { sandboxCommand } from '../../tools/sandbox/sandbox-command.js';
 import type { LoadedThread } from '../loaded-thread.js';
@@ -44,6 +45,8 @@ import type { ToolContext, ToolHandler } from './tool-context.js';
 export class ExecTools {
   readonly #thread: LoadedThread;
   readonly #sandbox: Promise<SandboxSupport>;
+  /** A tenant's jail: every command runs in bubblewrap, seeing only the tenant's world. */
+  readonly #jail: CommandJail | undefined;
   readonly #manager: UnifiedExecManager;
   readonly #sessionApprovals = new Set<string>();
   readonly #allowedPrefixes: PrefixRule[] = [];
@@ -54,9 +57,10 @@ export class ExecTools {
   /** Background sessions a client terminated: their items report exit code -1, as the reference's do. */
   readonly #terminated = new Set<number>();
 
-  constructor(thread: LoadedThread, sandbox: Promise<SandboxSupport>) {
+  constructor(thread: LoadedThread, sandbox: Promise<SandboxSupport>, jail?: CommandJail) {
     this.#thread = thread;
     this.#sandbox = sandbox;
+    this.#jail = jail;
     this.#manager = new UnifiedExecManager({ threadId: thread.id });
     thread.onUnload(() => this.#manager.terminateAll());
   }
@@ -183,7 +187,13 @@ export class ExecTools {
     const policy: SandboxPolicy = bypassSandbox ? { type: 'dangerFullAccess' } : thread.settings.sandboxPolicy;
     let releaseSandbox: () => void = () => {};
     const prepare: PrepareCommand = (command, commandCwd) => {
-      const sandboxed = sandboxCommand(command, { policy, cwd: commandCwd, policyCwd: thread.settings.cwd, support });
+      const sandboxed = sandboxCommand(command, {
+        policy,
+        cwd: commandCwd,
+        policyCwd: thread.settings.cwd,
+        support,
+        jail: this.#jail,
+      });
       releaseSandbox = () => sandboxed.release();
       return { file: sandboxed.file, args: sandboxed.args };
     };

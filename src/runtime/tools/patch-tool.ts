@@ -15,6 +15,8 @@ import {
 } from '../../tools/apply-patch/tool-spec.js';
 import { TurnDiffTracker } from '../../tools/apply-patch/turn-diff-tracker.js';
 import { patchApprovalRequirement, patchSessionKeys } from '../../tools/policy/patch-approval.js';
+import { landsInside } from '../../tools/sandbox/command-jail.js';
+import type { CommandJail } from '../../tools/sandbox/command-jail.js';
 import type { LoadedThread } from '../loaded-thread.js';
 import { askSubscribers } from '../user-requests.js';
 import { parseArguments } from './parse-arguments.js';
@@ -37,8 +39,12 @@ export class PatchTools {
   readonly #sessionApprovals = new Set<string>();
   #diff: { turnId: string; tracker: Promise<TurnDiffTracker> } | undefined;
 
-  constructor(thread: LoadedThread) {
+  /** A tenant's jail: patches may only touch the tenant's own directories. */
+  readonly #jail: CommandJail | undefined;
+
+  constructor(thread: LoadedThread, jail?: CommandJail) {
     this.#thread = thread;
+    this.#jail = jail;
   }
 
   get handler(): ToolHandler {
@@ -62,6 +68,12 @@ export class PatchTools {
         ? [operation.absolutePath, operation.absoluteMovePath]
         : [operation.absolutePath],
     );
+    const jail = this.#jail;
+    if (jail) {
+      for (const path of paths) {
+        if (!(await landsInside(path, jail.reveal))) return `patch rejected: ${path} is outside this tenant's workspace`;
+      }
+    }
     const requirement = patchApprovalRequirement({
       paths,
       cwd: settings.cwd,

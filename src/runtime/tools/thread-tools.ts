@@ -1,3 +1,4 @@
+import type { CommandJail } from '../../tools/sandbox/command-jail.js';
 import type { SandboxSupport } from '../../tools/sandbox/detect-bubblewrap.js';
 import type { LoadedThread } from '../loaded-thread.js';
 import { ExecTools } from './exec-tool.js';
@@ -13,10 +14,14 @@ import { userInputTool } from './user-input-tool.js';
 const perThread = new WeakMap<LoadedThread, { exec: ExecTools; patch: PatchTools }>();
 
 /** The tools a thread's turns offer the model, in the order they are listed in each request. */
-export function threadTools(thread: LoadedThread, sandbox: Promise<SandboxSupport>): ToolHandler[] {
+export function threadTools(
+  thread: LoadedThread,
+  sandbox: Promise<SandboxSupport>,
+  jail?: CommandJail,
+): ToolHandler[] {
   let tools = perThread.get(thread);
   if (tools === undefined) {
-    tools = { exec: new ExecTools(thread, sandbox), patch: new PatchTools(thread) };
+    tools = { exec: new ExecTools(thread, sandbox, jail), patch: new PatchTools(thread, jail) };
     perThread.set(thread, tools);
   }
   return [...tools.exec.handlers, tools.patch.handler, planTool, userInputTool];

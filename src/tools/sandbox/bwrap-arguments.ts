@@ -1,5 +1,7 @@
-import { lstatSync, mkdirSync, realpathSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, realpathSync } from 'node:fs';
 import type { SandboxPolicy } from '../../protocol/v2/policies.js';
+import { JAIL_PRIVATE_TMP, secretVariableNames } from './command-jail.js';
+import type { CommandJail } from './command-jail.js';
 import { SandboxSetupError } from './errors.js';
 import { isSyntheticMountPoint, markerRoot } from './synthetic-mount-points.js';
 import { isWithin, writableRoots, type Environment, type WritableRoot } from './writable-roots.js';
@@ -50,6 +52,8 @@ export interface BwrapPlanOptions {
   readonly policyCwd?: string | undefined;
   readonly env: Environment;
   readonly features: BwrapFeatures;
+  /** A tenant's jail: directories hidden and revealed again, secret-looking variables removed. */
+  readonly jail?: CommandJail | undefined;
 }
 
 /**
@@ -91,6 +95,13 @@ function protectedMarkerRoot(roots: readonly WritableRoot[]): string | null {
 export function bwrapArguments(argv: readonly string[], options: BwrapPlanOptions): BwrapPlan {
   const { policy, features } = options;
   const args = ['--new-session', '--die-with-parent', '--ro-bind', '/', '/', '--dev', '/dev'];
+  const { jail } = options;
+  if (jail) {
+    // Empty tmpfs over what the tenant must not see, then its own directories back, before any writable root.
+    for (const path of [...jail.hide, JAIL_PRIVATE_TMP]) if (existsSync(path)) args.push('--tmpfs', path);
+    for (const path of jail.reveal) if (existsSync(path)) args.push('--ro-bind', path, path);
+    for (const name of secretVariableNames(options.env)) args.push('--unsetenv', name);
+  }
   const syntheticMountPoints: string[] = [];
   const roots = writableRoots(policy, options.policyCwd ?? options.cwd, options.env) ?? [];
   for (const root of roots) {

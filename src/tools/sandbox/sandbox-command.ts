@@ -1,5 +1,7 @@
 import type { SandboxPolicy } from '../../protocol/v2/policies.js';
 import { bwrapArguments } from './bwrap-arguments.js';
+import { jailedPolicy } from './command-jail.js';
+import type { CommandJail } from './command-jail.js';
 import type { SandboxSupport } from './detect-bubblewrap.js';
 import { SandboxUnavailableError } from './errors.js';
 import { acquireSyntheticMountPoint, releaseSyntheticMountPoint } from './synthetic-mount-points.js';
@@ -20,6 +22,8 @@ export interface SandboxCommandOptions {
   readonly support: SandboxSupport;
   /** The command's environment; `TMPDIR` in it is a writable root under workspace-write (default `process.env`). */
   readonly env?: Environment | undefined;
+  /** A tenant's jail: the command always runs in bubblewrap, seeing only the tenant's world (command-jail.ts). */
+  readonly jail?: CommandJail | undefined;
 }
 
 export interface SandboxedCommand {
@@ -44,7 +48,8 @@ export interface SandboxedCommand {
 export function sandboxCommand(argv: readonly string[], options: SandboxCommandOptions): SandboxedCommand {
   const [file, ...rest] = argv;
   if (file === undefined) throw new TypeError('sandboxCommand needs a non-empty argv');
-  const { policy, support } = options;
+  const { support, jail } = options;
+  const policy = jail ? jailedPolicy(options.policy) : options.policy;
   if (policy.type === 'dangerFullAccess' || policy.type === 'externalSandbox') {
     return { file, args: rest, sandboxed: false, release: () => {} };
   }
@@ -57,6 +62,7 @@ export function sandboxCommand(argv: readonly string[], options: SandboxCommandO
     policyCwd: options.policyCwd,
     env: options.env ?? process.env,
     features: support.features,
+    jail,
   });
   for (const path of plan.syntheticMountPoints) acquireSyntheticMountPoint(path);
   let released = false;

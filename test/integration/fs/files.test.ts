@@ -3,8 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, symlink, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { MAX_CLIENT_MESSAGE_BYTES } from '../../../src/protocol/message-limits.js';
 import { MAX_READ_FILE_BYTES } from '../../../src/runtime/fs/read-file.js';
-import { MAX_WEBSOCKET_MESSAGE_BYTES } from '../../../src/transport/http-server.js';
 import { OS_ERRORS, RELATIVE_PATH_ERROR, errorOf, resultOf, startFsRig } from './fs-rig.js';
 
 /** `fs/readFile` and `fs/writeFile` (PROTOCOL §3.1): base64 payloads, the reference's errors. */
@@ -121,25 +121,28 @@ describe('fs/readFile and fs/writeFile', () => {
     assert.deepEqual(errorOf(await client.request('fs/readFile', { path })), OS_ERRORS.notFound);
   });
 
-  it('reads files up to the one-message limit and refuses larger ones with a clear error', async (t) => {
+  it('reads files beyond the old 16 MiB bound and refuses ones whose answer exceeds one client message', async (t) => {
     const { client, dir } = await startFsRig(t);
-    const largest = join(dir, 'largest');
+    const large = join(dir, 'large');
     const tooLarge = join(dir, 'too-large');
-    // Sparse files: the content is zeros, which is all this test needs.
-    await writeFile(largest, '');
-    await truncate(largest, MAX_READ_FILE_BYTES);
+    // Sparse files: the content is zeros, which is all this test needs. 20 MiB answers with a 27 MiB message, which
+    // a 16 MiB-limited client would drop; reading the full ~96 MiB limit would cost the test a gigabyte.
+    const largeBytes = 20 * 1024 * 1024;
+    await writeFile(large, '');
+    await truncate(large, largeBytes);
     await writeFile(tooLarge, '');
-    await truncate(tooLarge, 100 * 1024 * 1024);
+    await truncate(tooLarge, MAX_READ_FILE_BYTES + 1);
 
-    const response = await client.request('fs/readFile', { path: largest });
-    assert.equal(resultOf(response).dataBase64, Buffer.alloc(MAX_READ_FILE_BYTES).toString('base64'));
-    // What the server wrote, byte for byte: it fits in the frame a 16 MiB-limited client accepts.
-    assert.ok(JSON.stringify(response).length <= MAX_WEBSOCKET_MESSAGE_BYTES);
+    const response = await client.request('fs/readFile', { path: large });
+    assert.equal(resultOf(response).dataBase64, Buffer.alloc(largeBytes).toString('base64'));
+    assert.ok(MAX_READ_FILE_BYTES > largeBytes);
+    // The limit leaves room for the envelope within one client message.
+    assert.ok((MAX_READ_FILE_BYTES / 3) * 4 + 1024 <= MAX_CLIENT_MESSAGE_BYTES);
     assert.deepEqual(errorOf(await client.request('fs/readFile', { path: tooLarge })), {
       code: -32600,
       message:
-        `path \`${tooLarge}\` is too large to read: 104857600 bytes; fs/readFile returns at most ` +
-        `${MAX_READ_FILE_BYTES} bytes (its base64 response must fit in one 16 MiB message)`,
+        `path \`${tooLarge}\` is too large to read: ${MAX_READ_FILE_BYTES + 1} bytes; fs/readFile returns at most ` +
+        `${MAX_READ_FILE_BYTES} bytes (its base64 response must fit in one 128 MiB message)`,
     });
     // The connection is still usable, and files whose size stat does not know (procfs reports 0) are read whole.
     const status = resultOf(await client.request('fs/readFile', { path: '/proc/self/status' })).dataBase64;

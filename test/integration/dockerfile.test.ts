@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { chmod, cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { validate } from 'dockerfile-utils';
+import { argsOf, execForm, parseDockerfile } from '../helpers/dockerfile.js';
+import type { DockerStage } from '../helpers/dockerfile.js';
+import { RpcTestClient } from '../helpers/rpc-client.js';
+import { streamedText } from './command-exec/exec-rig.js';
+import { PROJECT_ROOT, spawnProcess, waitForListening } from '../helpers/server.js';
+
+const run = promisify(execFile);
+const DOCKERFILE = join(PROJECT_ROOT, 'Dockerfile');
+
+async function stages(): Promise<{ build: DockerStage; runtime: DockerStage }> {
+  const parsed = parseDockerfile(await readFile(DOCKERFILE, 'utf8'));
+  assert.deepEqual(
+    parsed.map((stage) => stage.name),
+    ['build', 'runtime'],
+  );
+  const [build, runtime] = parsed as [DockerStage, DockerStage];
+  return { build, runtime };
+}
+
+/** `KEY=value` pairs of the stage's ENV instructions. */
+function envOf(stage: DockerStage): Record<string, string> {
+  const pairs = argsOf(stage, 'ENV').flatMap((args) => args.split(/\s+/));
+  return Object.fromEntries(pairs.map((pair) => pair.split('=', 2) as [string, string]));
+}
+
+describe('Dockerfile', () => {
+  it('passes the linter, which does find errors in a broken file', async () => {
+    const text = await readFile(DOCKERFILE, 'utf8');
+    assert.deepEqual(validate(text), []);
+    assert.ok(validate(text.replace('FROM node:22-bookworm-slim AS runtime', 'FROM')).length > 0);
+  });
+
+  it('builds with the commands CI runs, and runs as a non-root user with the agent tools, volumes, probe and drain', async () => {
+    const { build, runtime } = await stages();
+    const ci = await readFile(join(PROJECT_ROOT, '.ci', 'run'), 'utf8');
+    const npmRuns = argsOf(build, 'RUN').filter((command) => command.startsWith('npm '));
+    assert.deepEqual(npmRuns, ['npm ci --no-audit --no-fund', 'npm run build']);
+    for (const command of npmRuns) assert.ok(ci.includes(command) || command === 'npm run build', command);
+    const pkg = JSON.parse(await readFile(join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+      bin: Record<string, string>;
+    };
+    // CI's `npm test` starts with the build the image runs.
+    assert.match(pkg.scripts['test'] ?? '', /^npm run build && /);
+
+    assert.match(runtime.image, /^node:(20|22|24)-/);
+    assert.deepEqual(argsOf(runtime, 'USER'), ['node']);
+    const packages = argsOf(runtime, 'RUN').join(' ');
+    for (const tool of ['bubblewrap', 'git', 'ripgrep']) assert.match(packages, new RegExp(`\\b${tool}\\b`));
+    const env = envOf(runtime);
+    assert.equal(env['NODE_ENV'], 'production');
+    const volumes = argsOf(runtime, 'VOLUME').flatMap(execForm);
+    assert.deepEqual(volumes, [env['CODEX_HOME'], '/workspace']);
+    assert.deepEqual(argsOf(runtime, 'STOPSIGNAL'), ['SIGTERM']);
+    assert.deepEqual(argsOf(runtime, 'ENTRYPOINT').map(execForm), [['app-server']]);
+    assert.equal(pkg.bin['app-server'], 'dist/src/launch.cjs');
+    const [command] = argsOf(runtime, 'CMD').map(execForm);
+    assert.deepEqual(command?.slice(0, 4), ['--listen', 'ws://0.0.0.0:4500', '--ws-auth', 'capability-token']);
+    const [healthcheck = ''] = argsOf(runtime, 'HEALTHCHECK');
+    assert.match(healthcheck, /http:\/\/127\.0\.0\.1:4500\/readyz/);
+  });
+
+  it("runs: the runtime stage's files start with its entrypoint and command, answer its healthcheck, and run a terminal command", async (t) => {
+    // `npm test` built dist/ in this checkout first: the build stage's /app is this directory.
+    const { runtime } = await stages();
+    const root = await mkdtemp(join(tmpdir(), 'app-server-image-'));
+    t.after(() => rm(root, { recursive: true, force: true }));
+    const app = join(root, 'app');
+    for (const copy of argsOf(runtime, 'COPY')) {
+      const fromBuild = copy.startsWith('--from=build ');
+      const [source = '', target = ''] = copy.replace('--from=build ', '').split(/\s+/);
+      const from = fromBuild ? join(PROJECT_ROOT, source.replace(/^\/app\//, '')) : join(PROJECT_ROOT, source);
+      const to = target.endsWith('/') ? join(app, target, source.split('/').at(-1) ?? '') : join(app, target);
+      await mkdir(join(to, '..'), { recursive: true });
+      await cp(from, to, { recursive: true });
+    }
+    // What the RUN after the copies does: `app-server` on PATH, a home and a workspace.
+    const bin = join(root, 'usr-local-bin');
+    await mkdir(bin);
+    await chmod(join(app, 'dist', 'src', 'launch.cjs'), 0o755);
+    await symlink(join(app, 'dist', 'src', 'launch.cjs'), join(bin, 'app-server'));
+    const codexHome = join(root, 'codex-home');
+    const workspace = join(root, 'workspace');
+    await mkdir(codexHome, { mode: 0o700 });
+    await mkdir(workspace);
+    const token = join(root, 'codex-ws-token');
+    await writeFile(token, 'token-of-the-image-test\n');
+
+    // The container's argv, with only the port (any free one) and the secret's path replaced.
+    const argv = [...argsOf(runtime, 'ENTRYPOINT').flatMap(execForm), ...argsOf(runtime, 'CMD').flatMap(execForm)]
+      .map((arg) => (arg === 'ws://0.0.0.0:4500' ? 'ws://127.0.0.1:0' : arg))
+      .map((arg) => (arg === '/run/secrets/codex-ws-token' ? token : arg));
+    const env = {
+      PATH: `${bin}:${process.env['PATH'] ?? ''}`,
+      HOME: root,
+      ...envOf(runtime),
+      CODEX_HOME: codexHome,
+    };
+    const server = spawnProcess(t, argv, { cwd: workspace, env });
+    const url = await waitForListening(server);
+    const port = new URL(url).port;
+
+    const [healthcheck = ''] = argsOf(runtime, 'HEALTHCHECK');
+    const probe = execForm(healthcheck.slice(healthcheck.indexOf('CMD ') + 4)).map((arg) => arg.replace(':4500/', `:${port}/`));
+    const [probeFile = '', ...probeArgs] = probe;
+    await run(probeFile, probeArgs, { env, timeout: 10_000 });
+
+    const client = await RpcTestClient.connect(url, { authorization: 'Bearer token-of-the-image-test' });
+    t.after(() => client.close());
+    await client.initialize();
+    // node-pty's native addon is among the copied files: a terminal command runs.
+    const response = await client.request('command/exec', {
+      command: ['sh', '-c', 'test -t 1 && echo on-a-terminal'],
+      processId: 'terminal',
+      tty: true,
+      sandboxPolicy: { type: 'dangerFullAccess' },
+    });
+    assert.deepEqual(response.result, { exitCode: 0, stdout: '', stderr: '' }, JSON.stringify(response));
+    // A terminal's output streams (and is not repeated in the response).
+    assert.equal(streamedText(client, 'terminal'), 'on-a-terminal\r\n');
+  });
+});
