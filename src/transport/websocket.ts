@@ -8,10 +8,10 @@ import type { Disposer, MessageTransport } from '../rpc/message-transport.js';
 export const SLOW_CLIENT_CLOSE_CODE = 1008;
 
 /**
- * How long a slow client cut off with 1008 gets to read its backlog up to the close frame and answer it; then its
- * socket is destroyed, so a client that never reads again does not hold that memory for ws's 30 s.
+ * How long a slow client cut off with 1008 gets to read what was already handed to its socket, up to the close
+ * frame; then the socket is destroyed, so a client that never reads again does not hold it for ws's 30 s.
  */
-const SLOW_CLIENT_CLOSE_GRACE_MS = 2000;
+const SLOW_CLIENT_CLOSE_GRACE_MS = 10_000;
 
 /**
  * ws closes a connection whose message breaks a protocol limit with a bare close code; these reasons tell the

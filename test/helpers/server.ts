@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
 import type { ServeOptions } from '../../src/cli.js';
 import { startServer } from '../../src/main.js';
-import type { RunningServer } from '../../src/main.js';
+import type { RunningServer, StartServerOptions } from '../../src/main.js';
 import { createSilentLogger } from '../../src/util/logger.js';
 import { WAIT_MS } from './rpc-client.js';
 import { makeTempHome } from './temp-home.js';
@@ -24,12 +24,14 @@ export interface TestServer {
 
 /**
  * Starts the real server in this process on 127.0.0.1:0 with a private CODEX_HOME, stopped in `t.after`.
- * `flags` are the websocket auth flags and other serve options beyond `--listen`.
+ * `flags` are the websocket auth flags and other serve options beyond `--listen`; `start` may shrink the
+ * slow-client limits or capture the log.
  */
 export async function startTestServer(
   t: TestContext,
   flags: Partial<Omit<ServeOptions, 'listen'>> = {},
   configToml?: string,
+  start: Pick<StartServerOptions, 'outboundLimits' | 'log'> = {},
 ): Promise<TestServer> {
   const codexHome = await makeTempHome(t, configToml);
   const options = {
@@ -41,7 +43,8 @@ export async function startTestServer(
   } as ServeOptions;
   const server = await startServer(options, {
     env: { ...process.env, CODEX_HOME: codexHome },
-    log: createSilentLogger(),
+    log: start.log ?? createSilentLogger(),
+    ...(start.outboundLimits === undefined ? {} : { outboundLimits: start.outboundLimits }),
   });
   t.after(() => server.close());
   const listener = server.websocket;

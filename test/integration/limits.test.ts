@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { PassThrough, Writable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
-import { pino } from 'pino';
 import type { ServeOptions } from '../../src/cli.js';
 import { startServer } from '../../src/main.js';
 import { MAX_INBOUND_MESSAGE_BYTES } from '../../src/protocol/message-limits.js';
+import { capturedLog } from '../helpers/captured-log.js';
 import { RawSocket } from '../helpers/raw-socket.js';
 import { RpcTestClient, WAIT_MS } from '../helpers/rpc-client.js';
 import { startTestServer } from '../helpers/server.js';
@@ -79,16 +79,7 @@ describe('message size limits', () => {
     const codexHome = await makeTempHome(t);
     const stdin = new PassThrough();
     const stdout = new PassThrough();
-    const logged: string[] = [];
-    const log = pino(
-      { level: 'error' },
-      new Writable({
-        write(chunk: Buffer, _encoding, callback) {
-          logged.push(chunk.toString('utf8'));
-          callback();
-        },
-      }),
-    );
+    const { log, text: logged } = capturedLog('error');
     const server = await startServer(
       { config: [], enable: [], disable: [], listen: { kind: 'stdio' } } as unknown as ServeOptions,
       { env: { ...process.env, CODEX_HOME: codexHome }, log, stdin, stdout },
@@ -113,6 +104,6 @@ describe('message size limits', () => {
     while (!output.includes('"id":101') && Date.now() < deadline) await once(stdout, 'data');
     assert.match(output, /\{"id":101,"result":\{"data":\[\],"nextCursor":null\}\}/);
     assert.doesNotMatch(output, /"id":100/);
-    assert.match(logged.join(''), new RegExp(`discarding oversized stdio message: a line may hold at most ${MAX_INBOUND_MESSAGE_BYTES} bytes`));
+    assert.match(logged(), new RegExp(`discarding oversized stdio message: a line may hold at most ${MAX_INBOUND_MESSAGE_BYTES} bytes`));
   });
 });
