@@ -69,8 +69,9 @@ export function websocketTransport(socket: WebSocket, description: string, log: 
     // Protocol violations (oversized message, invalid UTF-8: codes WS_ERR_*) arrive here after ws closed the
     // socket; they are the client's fault and worth a warning. Resets and the like are routine.
     const code = (error as NodeJS.ErrnoException).code ?? '';
-    if (code.startsWith('WS_ERR_')) log.warn({ err: error.message, code, transport: description }, 'closing websocket after a protocol error');
-    else log.debug({ err: error.message }, 'websocket error');
+    if (code.startsWith('WS_ERR_')) {
+      log.warn({ err: error.message, code, transport: description }, 'closing websocket after a protocol error');
+    } else log.debug({ err: error.message }, 'websocket error');
     finish(`websocket error: ${error.message}`);
   });
 

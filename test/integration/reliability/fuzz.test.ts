@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { pino } from 'pino';
+import { MAX_MESSAGE_NESTING_DEPTH } from '../../../src/protocol/nesting-depth.js';
 import { RawSocket } from '../../helpers/raw-socket.js';
 import { startTestServer } from '../../helpers/server.js';
 
@@ -169,12 +170,10 @@ function hugeRequest(gen: FrameGenerator, id: string | number, bytes: number): F
   return { kind: 'text', text: JSON.stringify({ id, method: gen.pick(METHODS), params }), answeredId: id };
 }
 
+/** A request whose params nest `depth` levels: answered when the whole message nests at most 127 levels. */
 function deepRequest(gen: FrameGenerator, id: string | number, depth: number): Frame {
-  return {
-    kind: 'text',
-    text: `{"id":${JSON.stringify(id)},"method":${JSON.stringify(gen.pick(METHODS))},"params":${gen.deepText(depth)}}`,
-    answeredId: id,
-  };
+  const text = `{"id":${JSON.stringify(id)},"method":${JSON.stringify(gen.pick(METHODS))},"params":${gen.deepText(depth)}}`;
+  return depth + 1 <= MAX_MESSAGE_NESTING_DEPTH ? { kind: 'text', text, answeredId: id } : { kind: 'text', text };
 }
 
 /**
@@ -216,7 +215,8 @@ function nextFrame(gen: FrameGenerator, nextId: () => string | number): Frame {
       ),
     };
   }
-  if (roll < 700) return deepRequest(gen, nextId(), 1 + gen.int(5_000));
+  if (roll < 690) return deepRequest(gen, nextId(), 1 + gen.int(5_000));
+  if (roll < 700) return deepRequest(gen, nextId(), 120 + gen.int(16));
   if (roll < 720) return { kind: 'text', text: gen.deepText(1 + gen.int(5_000)) };
   if (roll < 880) {
     // Mutated frames use ids of their own ("m…"), so a surviving one cannot pass for a request counted above.
