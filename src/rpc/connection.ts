@@ -2,6 +2,7 @@ import type { RequestId } from '../protocol/common.js';
 import { classifyMessage } from '../protocol/envelope.js';
 import type { InboundMessage, OutboundMessage } from '../protocol/envelope.js';
 import { RpcError, RpcErrors } from '../protocol/errors.js';
+import { MAX_MESSAGE_NESTING_DEPTH, nestsDeeperThan } from '../protocol/nesting-depth.js';
 import { ClientRequestError, ConnectionClosedError } from '../runtime/client-channel.js';
 import type { MessageTransport } from './message-transport.js';
 import { DEFAULT_OUTBOUND_LIMITS, OutboundQueue } from './outbound-queue.js';
@@ -151,6 +152,11 @@ export class RpcConnection {
   }
 
   #receive(text: string): void {
+    // As the reference's parser does; it also keeps deep structures from overflowing the stack of handlers.
+    if (nestsDeeperThan(text, MAX_MESSAGE_NESTING_DEPTH)) {
+      this.#options.log.error('Failed to deserialize JSONRPCMessage: recursion limit exceeded');
+      return;
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);

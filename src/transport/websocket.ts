@@ -8,10 +8,10 @@ import type { Disposer, MessageTransport } from '../rpc/message-transport.js';
 export const SLOW_CLIENT_CLOSE_CODE = 1008;
 
 /**
- * How long a slow client cut off with 1008 gets to read its backlog up to the close frame and answer it; then its
- * socket is destroyed, so a client that never reads again does not hold that memory for ws's 30 s.
+ * How long a slow client cut off with 1008 gets to read what was already handed to its socket, up to the close
+ * frame; then the socket is destroyed, so a client that never reads again does not hold it for ws's 30 s.
  */
-const SLOW_CLIENT_CLOSE_GRACE_MS = 2000;
+const SLOW_CLIENT_CLOSE_GRACE_MS = 10_000;
 
 /**
  * ws closes a connection whose message breaks a protocol limit with a bare close code; these reasons tell the
@@ -69,8 +69,9 @@ export function websocketTransport(socket: WebSocket, description: string, log: 
     // Protocol violations (oversized message, invalid UTF-8: codes WS_ERR_*) arrive here after ws closed the
     // socket; they are the client's fault and worth a warning. Resets and the like are routine.
     const code = (error as NodeJS.ErrnoException).code ?? '';
-    if (code.startsWith('WS_ERR_')) log.warn({ err: error.message, code, transport: description }, 'closing websocket after a protocol error');
-    else log.debug({ err: error.message }, 'websocket error');
+    if (code.startsWith('WS_ERR_')) {
+      log.warn({ err: error.message, code, transport: description }, 'closing websocket after a protocol error');
+    } else log.debug({ err: error.message }, 'websocket error');
     finish(`websocket error: ${error.message}`);
   });
 

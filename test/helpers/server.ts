@@ -24,14 +24,14 @@ export interface TestServer {
 
 /**
  * Starts the real server in this process on 127.0.0.1:0 with a private CODEX_HOME, stopped in `t.after`.
- * `flags` are the websocket auth flags and other serve options beyond `--listen`; `start` the in-process knobs;
- * `extraEnv` is added to the server's environment.
+ * `flags` are the websocket auth flags and other serve options beyond `--listen`; `start` the in-process knobs
+ * (attestation budget, slow-client limits, a captured log); `extraEnv` is added to the server's environment.
  */
 export async function startTestServer(
   t: TestContext,
   flags: Partial<Omit<ServeOptions, 'listen'>> = {},
   configToml?: string,
-  start: Pick<StartServerOptions, 'attestationTimeoutMs'> = {},
+  start: Pick<StartServerOptions, 'attestationTimeoutMs' | 'outboundLimits' | 'log'> = {},
   extraEnv: NodeJS.ProcessEnv = {},
 ): Promise<TestServer> {
   const codexHome = await makeTempHome(t, configToml);
@@ -45,7 +45,7 @@ export async function startTestServer(
   const server = await startServer(options, {
     ...start,
     env: { ...process.env, ...extraEnv, CODEX_HOME: codexHome },
-    log: createSilentLogger(),
+    log: start.log ?? createSilentLogger(),
   });
   t.after(() => server.close());
   const listener = server.websocket;

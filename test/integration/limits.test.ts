@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { PassThrough, Writable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
-import { pino } from 'pino';
 import type { ServeOptions } from '../../src/cli.js';
 import { startServer } from '../../src/main.js';
 import { MAX_INBOUND_MESSAGE_BYTES } from '../../src/protocol/message-limits.js';
+import { capturedLog } from '../helpers/captured-log.js';
 import { RawSocket } from '../helpers/raw-socket.js';
 import { RpcTestClient, WAIT_MS } from '../helpers/rpc-client.js';
 import { startTestServer } from '../helpers/server.js';
@@ -38,7 +38,8 @@ describe('message size limits', () => {
     await client.initialize();
     // Sent from the buffer as a text frame: no 128 MiB string is built on this side.
     client.socket.send(requestIn(buffer, 7, MAX_INBOUND_MESSAGE_BYTES), { binary: false });
-    assert.deepEqual(await client.next(), { id: 7, result: { data: [], nextCursor: null } });
+    // Decoding and parsing 128 MiB takes seconds on a loaded machine: a generous bound, still not a hang.
+    assert.deepEqual(await client.next(6 * WAIT_MS), { id: 7, result: { data: [], nextCursor: null } });
 
     const socket = await RawSocket.connect(url);
     t.after(() => socket.close());
@@ -75,20 +76,27 @@ describe('message size limits', () => {
     assert.deepEqual(await client.next(), { id: 2, result: { data: [], nextCursor: null } });
   });
 
+  it('drops a message nested deeper than 127 levels unanswered, as the reference does, and serves the next', async (t) => {
+    const { url } = await startTestServer(t);
+    const client = await RawSocket.connect(url);
+    t.after(() => client.close());
+    await client.initialize();
+    // The message object is one level: params 126 deep make 127 (served), 127 deep make 128 (dropped).
+    const nested = (depth: number) => `${'{"a":'.repeat(depth - 1)}{}${'}'.repeat(depth - 1)}`;
+    client.send(`{"id":1,"method":"thread/loaded/list","params":${nested(126)}}`);
+    assert.deepEqual(await client.next(), { id: 1, result: { data: [], nextCursor: null } });
+    client.send(`{"id":2,"method":"thread/loaded/list","params":${nested(127)}}`);
+    // A config write whose value is 100,000 levels deep used to overflow the stack of the TOML writer (-32603).
+    client.send(`{"id":3,"method":"config/value/write","params":{"keyPath":"x","value":${'['.repeat(100_000)}${']'.repeat(100_000)},"mergeStrategy":"replace"}}`);
+    client.send({ id: 4, method: 'thread/loaded/list', params: {} });
+    assert.deepEqual(await client.next(), { id: 4, result: { data: [], nextCursor: null } });
+  });
+
   it('discards an over-long stdio line with an error naming the limit and answers the next one', async (t) => {
     const codexHome = await makeTempHome(t);
     const stdin = new PassThrough();
     const stdout = new PassThrough();
-    const logged: string[] = [];
-    const log = pino(
-      { level: 'error' },
-      new Writable({
-        write(chunk: Buffer, _encoding, callback) {
-          logged.push(chunk.toString('utf8'));
-          callback();
-        },
-      }),
-    );
+    const { log, text: logged } = capturedLog('error');
     const server = await startServer(
       { config: [], enable: [], disable: [], listen: { kind: 'stdio' } } as unknown as ServeOptions,
       { env: { ...process.env, CODEX_HOME: codexHome }, log, stdin, stdout },
@@ -113,6 +121,6 @@ describe('message size limits', () => {
     while (!output.includes('"id":101') && Date.now() < deadline) await once(stdout, 'data');
     assert.match(output, /\{"id":101,"result":\{"data":\[\],"nextCursor":null\}\}/);
     assert.doesNotMatch(output, /"id":100/);
-    assert.match(logged.join(''), new RegExp(`discarding oversized stdio message: a line may hold at most ${MAX_INBOUND_MESSAGE_BYTES} bytes`));
+    assert.match(logged(), new RegExp(`discarding oversized stdio message: a line may hold at most ${MAX_INBOUND_MESSAGE_BYTES} bytes`));
   });
 });
