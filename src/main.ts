@@ -108,6 +108,8 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
           openConnections: () => instances.connectionCount,
           initializedConnections: () => instances.initializedConnectionCount,
           queuedRequests: () => instances.queuedRequestCount,
+          queuedOutboundBytes: () =>
+            instances.connectionStats().reduce((total, stats) => total + stats.outboundQueuedBytes, 0),
           activeTurns: () => instances.runningTurnCount(),
           loadedThreads: () => instances.loadedThreadCount(),
         })

@@ -7,6 +7,8 @@ export interface MetricsSources {
   readonly initializedConnections: () => number;
   /** Requests received and not yet dispatched, over every connection. */
   readonly queuedRequests: () => number;
+  /** Bytes waiting in the outbound queues (back-pressure on slow clients), over every connection. */
+  readonly queuedOutboundBytes: () => number;
   readonly activeTurns: () => number;
   readonly loadedThreads: () => number;
 }
@@ -53,6 +55,11 @@ export class ServerMetrics {
       sources.initializedConnections,
     );
     gauge('app_server_queued_requests', 'Requests received but not yet dispatched, all connections.', sources.queuedRequests);
+    gauge(
+      'app_server_outbound_queued_bytes',
+      'Bytes waiting for slow clients in the outbound queues, all connections.',
+      sources.queuedOutboundBytes,
+    );
     gauge('app_server_active_turns', 'Turns running now.', sources.activeTurns);
     gauge('app_server_loaded_threads', 'Threads loaded in memory.', sources.loadedThreads);
     this.#requests = new Counter({

@@ -6,7 +6,7 @@ import { MAX_MESSAGE_NESTING_DEPTH, nestsDeeperThan } from '../protocol/nesting-
 import { ClientRequestError, ConnectionClosedError } from '../runtime/client-channel.js';
 import type { MessageTransport } from './message-transport.js';
 import { DEFAULT_OUTBOUND_LIMITS, OutboundQueue } from './outbound-queue.js';
-import type { OutboundLimits } from './outbound-queue.js';
+import type { OutboundLimits, OutboundObserver } from './outbound-queue.js';
 import type { Logger } from '../util/logger.js';
 
 /** One inbound request as the dispatcher hands it to the router. */
@@ -45,6 +45,8 @@ export interface RpcConnectionOptions {
   readonly maxQueuedRequests: number;
   /** Learns of each request answered -32001 because the queue was full. */
   readonly onOverload?: () => void;
+  /** Learns of merged output chunks and of a cut-off slow client. */
+  readonly outboundObserver?: OutboundObserver;
   /** When a slow client is slowed down and cut off; DEFAULT_OUTBOUND_LIMITS when absent. */
   readonly outboundLimits?: OutboundLimits;
 }
@@ -80,7 +82,12 @@ export class RpcConnection {
 
   constructor(options: RpcConnectionOptions) {
     this.#options = options;
-    this.#outbound = new OutboundQueue(options.transport, options.outboundLimits ?? DEFAULT_OUTBOUND_LIMITS, options.log);
+    this.#outbound = new OutboundQueue(
+      options.transport,
+      options.outboundLimits ?? DEFAULT_OUTBOUND_LIMITS,
+      options.log,
+      options.outboundObserver,
+    );
     options.transport.onMessage((text) => this.#receive(text));
     options.transport.onClose((reason) => this.#onTransportClosed(reason));
   }

@@ -100,6 +100,10 @@ export class RpcHost implements Broadcaster {
         return this.#metrics ? observeRequest(this.#metrics, request.method, route) : route();
       },
       onOverload: () => this.#metrics?.overloadRejected(),
+      outboundObserver: {
+        coalesced: () => this.#metrics?.outboundCoalesced(),
+        slowClientDisconnected: () => this.#metrics?.slowClientDisconnected(),
+      },
       handleNotification: (method) => {
         // `initialized` needs no action (requests are served as soon as `initialize` was answered); any other
         // client notification is ignored, as the reference does.

@@ -22,6 +22,14 @@ export const DEFAULT_OUTBOUND_LIMITS: OutboundLimits = {
   hardGraceMs: 10_000,
 };
 
+/** Learns what back-pressure did (the server's metrics count it). */
+export interface OutboundObserver {
+  /** An output chunk was merged into one already queued. */
+  readonly coalesced?: () => void;
+  /** The peer was cut off for staying over the byte budget. */
+  readonly slowClientDisconnected?: () => void;
+}
+
 /** A message waiting for the transport: serialized already, or a run of output chunks merged when it leaves. */
 type Entry =
   | { readonly kind: 'text'; readonly text: string; readonly bytes: number }
@@ -58,11 +66,13 @@ export class OutboundQueue {
   #overBudgetTimer: NodeJS.Timeout | undefined;
   #writableWaiters: (() => void)[] = [];
   #closed = false;
+  readonly #observer: OutboundObserver;
 
-  constructor(transport: MessageTransport, limits: OutboundLimits, log: Logger) {
+  constructor(transport: MessageTransport, limits: OutboundLimits, log: Logger, observer: OutboundObserver = {}) {
     this.#transport = transport;
     this.#limits = limits;
     this.#log = log;
+    this.#observer = observer;
     transport.onDrain(() => this.#flush());
   }
 
@@ -157,6 +167,7 @@ export class OutboundQueue {
         entry.chunks.push(message.params);
         entry.bytes += bytes;
         this.#queuedBytes += bytes;
+        this.#observer.coalesced?.();
         return true;
       }
       if (owner !== undefined && entry.owner === owner) return false;
@@ -221,6 +232,7 @@ export class OutboundQueue {
     );
     const queuedBytes = this.#queuedBytes;
     this.close();
+    this.#observer.slowClientDisconnected?.();
     this.#transport.disconnectSlowPeer?.(`slow client: ${queuedBytes} bytes waiting`);
   }
 }

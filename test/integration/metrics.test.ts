@@ -51,6 +51,7 @@ describe('metrics', () => {
     assert.doesNotMatch(text, /made\/up/);
     assert.equal(sample(text, 'app_server_request_duration_seconds_count{method="thread/loaded/list"}'), 2);
     assert.equal(sample(text, 'app_server_queued_requests'), 0);
+    assert.equal(sample(text, 'app_server_outbound_queued_bytes'), 0);
     assert.equal(sample(text, 'app_server_overload_rejections_total'), 0);
   });
 

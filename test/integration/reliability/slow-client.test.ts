@@ -5,6 +5,7 @@ import type { OutboundLimits } from '../../../src/rpc/outbound-queue.js';
 import { capturedLog } from '../../helpers/captured-log.js';
 import { sseReply, startFakeModelServer, textTurnFrames } from '../../helpers/fake-model-server.js';
 import { RawSocket } from '../../helpers/raw-socket.js';
+import { httpRequest } from '../../helpers/http.js';
 import { RpcTestClient, WAIT_MS } from '../../helpers/rpc-client.js';
 import { startTestServer } from '../../helpers/server.js';
 import { mockProviderConfig, resultOf, startTextTurn, startThread, turnCompleted } from '../../helpers/thread-server.js';
@@ -26,7 +27,7 @@ describe('slow clients', () => {
     const chunks = Array.from({ length: 300 }, (_, index) => `${String(index).padStart(4, '0')}${'x'.repeat(16 * 1024 - 4)}`);
     const fake = await startFakeModelServer(t, [sseReply(textTurnFrames(chunks))]);
     const captured = capturedLog('warn');
-    const { url, server } = await startTestServer(t, {}, mockProviderConfig(fake.baseUrl), {
+    const { url, server, httpBase } = await startTestServer(t, {}, mockProviderConfig(fake.baseUrl), {
       outboundLimits: TEST_LIMITS,
       log: captured.log,
     });
@@ -49,6 +50,8 @@ describe('slow clients', () => {
     assert.equal(code, 1008);
     assert.equal(reason, 'slow client: outbound queue over budget');
     assert.match(captured.text(), /disconnecting slow connection after outbound queue stayed over its budget/);
+    const metrics = (await httpRequest(`${httpBase}/metrics`)).body;
+    assert.match(metrics, /^app_server_slow_client_disconnects_total 1$/m);
 
     // The owner missed nothing, in order, and the turn completed.
     const completed = await turnCompleted(owner, turnId);
@@ -69,7 +72,7 @@ describe('slow clients', () => {
 describe('output chunks to a client that falls behind', () => {
   it('merges queued command/exec chunks of one stream, losing and reordering no byte', async (t) => {
     const limits: OutboundLimits = { softBytes: 64 * 1024, hardBytes: 256 * 1024 * 1024, hardGraceMs: 60_000 };
-    const { url, server, codexHome } = await startTestServer(t, {}, undefined, { outboundLimits: limits });
+    const { url, server, codexHome, httpBase } = await startTestServer(t, {}, undefined, { outboundLimits: limits });
     const client = await RawSocket.connect(url);
     t.after(() => client.close());
     await client.initialize();
@@ -116,5 +119,8 @@ describe('output chunks to a client that falls behind', () => {
     // The server reads a pipe at most 64 KiB at a time: a larger chunk is several merged.
     const largestChunk = await run('paused', true);
     assert.ok(largestChunk > 64 * 1024, `largest chunk ${largestChunk} bytes`);
+    // Each merge is counted.
+    const coalesced = /^app_server_outbound_events_coalesced_total (\d+)$/m.exec((await httpRequest(`${httpBase}/metrics`)).body);
+    assert.ok(Number(coalesced?.[1]) > 0, String(coalesced?.[0]));
   });
 });
