@@ -1,7 +1,7 @@
 import { RpcErrors } from '../protocol/errors.js';
 import { ClientRequests, ServerNotifications } from '../protocol/registry.js';
 import { threadSettingsView } from '../runtime/thread-view.js';
-import { startTurn } from '../runtime/turn-runner.js';
+import { startTurn, startedTurnView } from '../runtime/turn-runner.js';
 import { threadCaller } from './caller.js';
 import { bindHandler } from './context.js';
 import type { RequestHandler } from './context.js';
@@ -11,7 +11,8 @@ import { configurationError, loadedThread } from './thread-lookup.js';
 /**
  * `turn/start`: runs the agent on the user's input. Answers at once with the turn (`inProgress`, no items);
  * the turn's notifications follow the response. Overrides (cwd, policies, model, effort, summary) persist
- * for later turns. A thread that is not loaded is `thread not found: <id>` [observed].
+ * for later turns. A thread that is not loaded is `thread not found: <id>` [observed]. On a thread whose turn is
+ * running, the input joins that turn as turn/steer's does.
  */
 export function turnStartHandler(services: ServerServices): RequestHandler {
   return bindHandler(ClientRequests.turnStart, (params, context) => {
@@ -19,8 +20,13 @@ export function turnStartHandler(services: ServerServices): RequestHandler {
     if (params.sandboxPolicy != null && params.permissions != null) {
       throw RpcErrors.badRequest('`permissions` cannot be combined with `sandboxPolicy`');
     }
-    if (thread.activeTurn !== null) {
-      throw RpcErrors.badRequest(`thread ${thread.id} already has an active turn; use turn/steer to add input`);
+    const active = thread.activeTurn;
+    if (active !== null) {
+      // The reference joins the input to the running turn, as turn/steer would, and answers with that turn
+      // (probed: five turn/start at once gave five answers with one turn id, and one turn holding all five inputs).
+      services.threads.subscribe(thread, context.channel);
+      active.pendingSteers.push({ input: params.input, clientUserMessageId: params.clientUserMessageId ?? null });
+      return { turn: startedTurnView(active.turnId) };
     }
     const settings = thread.settings;
     const before = JSON.stringify(threadSettingsView(thread));

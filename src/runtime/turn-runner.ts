@@ -56,6 +56,21 @@ export interface StartTurnInput {
  */
 const MAX_SAMPLING_REQUESTS_PER_TURN = 64;
 
+/** A running turn as turn/start answers it: `inProgress`, no items, `startedAt: null`. */
+export function startedTurnView(turnId: string): Turn {
+  return {
+    id: turnId,
+    rootTurnId: turnId,
+    items: [],
+    itemsView: 'notLoaded',
+    status: 'inProgress',
+    error: null,
+    startedAt: null,
+    completedAt: null,
+    durationMs: null,
+  };
+}
+
 /**
  * Starts a turn on an idle thread and returns it as turn/start answers it (`inProgress`, no items,
  * `startedAt: null`). The turn itself runs after `afterResponse` lets the response go out first, in the
@@ -76,17 +91,7 @@ export function startTurn(
   });
   const active: ActiveTurn = { turnId, abort, done, pendingSteers: [] };
   thread.activeTurn = active;
-  const turn: Turn = {
-    id: turnId,
-    rootTurnId: turnId,
-    items: [],
-    itemsView: 'notLoaded',
-    status: 'inProgress',
-    error: null,
-    startedAt: null,
-    completedAt: null,
-    durationMs: null,
-  };
+  const turn = startedTurnView(turnId);
   afterResponse(() => {
     void new TurnRun(thread, active, input, deps)
       .run()

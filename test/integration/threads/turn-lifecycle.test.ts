@@ -133,6 +133,41 @@ describe('turn lifecycle', () => {
     assert.deepEqual(noTurn.error, { code: -32600, message: 'no active turn to steer' });
   });
 
+  it('joins a turn/start on a busy thread to the running turn, as the reference does', async (t) => {
+    let release: () => void = () => {};
+    const until = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const rig = await startThreadRig(t, {
+      replies: [sseReply(textTurnFrames(['one']), { hold: { count: 3, until } }), sseReply(textTurnFrames(['two']))],
+    });
+    t.after(release);
+    const threadId = await startThread(rig.client);
+    const turnId = await startTextTurn(rig.client, threadId, 'start');
+    await rig.client.notification('item/agentMessage/delta');
+    // Probed on 0.169.0 (shared bench probe): every concurrent turn/start answered with the running turn's id.
+    const again = await rig.client.request('turn/start', { threadId, input: [{ type: 'text', text: 'and this' }] });
+    assert.deepEqual(resultOf(again), {
+      turn: {
+        id: turnId,
+        rootTurnId: turnId,
+        items: [],
+        itemsView: 'notLoaded',
+        status: 'inProgress',
+        error: null,
+        startedAt: null,
+        completedAt: null,
+        durationMs: null,
+      },
+    });
+    release();
+    assert.equal(((await turnCompleted(rig.client, turnId)).turn as { status: string }).status, 'completed');
+    const [, second] = await rig.fake.waitForRequests(2);
+    const input = (second?.body as { input: Record<string, unknown>[] }).input;
+    assert.deepEqual(input.at(-1), { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'and this' }] });
+    assert.equal(rig.client.received.filter((m) => m.method === 'turn/started').length, 1);
+  });
+
   it('retries a broken stream, telling the client with willRetry, then completes', async (t) => {
     const frames = textTurnFrames(['ok']);
     const rig = await startThreadRig(t, {
