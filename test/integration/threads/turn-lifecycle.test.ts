@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import type { TestContext } from 'node:test';
 import { httpReply, reasoningTurnFrames, sseReply, textTurnFrames, within } from '../../helpers/fake-model-server.js';
 import { readRollout } from '../../../src/persistence/rollout-reader.js';
 import { turnsFromRollout } from '../../../src/runtime/rollout-turns.js';
@@ -92,17 +93,8 @@ describe('turn lifecycle', () => {
   });
 
   it('steers a running turn: the input becomes a user message sent with the next request', async (t) => {
-    let release: () => void = () => {};
-    const until = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const rig = await startThreadRig(t, {
-      replies: [sseReply(textTurnFrames(['one']), { hold: { count: 3, until } }), sseReply(textTurnFrames(['two']))],
-    });
-    t.after(release);
-    const threadId = await startThread(rig.client);
-    const turnId = await startTextTurn(rig.client, threadId, 'start');
-    await rig.client.notification('item/agentMessage/delta');
+    const { rig, threadId, started } = await startHeldTurn(t);
+    const turnId = (resultOf(started).turn as { id: string }).id;
     const wrong = await rig.client.request('turn/steer', {
       threadId,
       expectedTurnId: 'not-the-turn',
@@ -115,7 +107,7 @@ describe('turn lifecycle', () => {
       input: [{ type: 'text', text: 'also this' }],
     });
     assert.deepEqual(resultOf(steer), { turnId });
-    release();
+    rig.release();
     const completed = await turnCompleted(rig.client, turnId);
     assert.equal((completed.turn as { status: string }).status, 'completed');
     const [, second] = await rig.fake.waitForRequests(2);
@@ -134,33 +126,12 @@ describe('turn lifecycle', () => {
   });
 
   it('joins a turn/start on a busy thread to the running turn, as the reference does', async (t) => {
-    let release: () => void = () => {};
-    const until = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const rig = await startThreadRig(t, {
-      replies: [sseReply(textTurnFrames(['one']), { hold: { count: 3, until } }), sseReply(textTurnFrames(['two']))],
-    });
-    t.after(release);
-    const threadId = await startThread(rig.client);
-    const turnId = await startTextTurn(rig.client, threadId, 'start');
-    await rig.client.notification('item/agentMessage/delta');
-    // Probed on 0.169.0 (shared bench probe): every concurrent turn/start answered with the running turn's id.
+    const { rig, threadId, started } = await startHeldTurn(t);
+    const turnId = (resultOf(started).turn as { id: string }).id;
+    // Probed on 0.169.0 (shared bench probe): every concurrent turn/start answered with the running turn.
     const again = await rig.client.request('turn/start', { threadId, input: [{ type: 'text', text: 'and this' }] });
-    assert.deepEqual(resultOf(again), {
-      turn: {
-        id: turnId,
-        rootTurnId: turnId,
-        items: [],
-        itemsView: 'notLoaded',
-        status: 'inProgress',
-        error: null,
-        startedAt: null,
-        completedAt: null,
-        durationMs: null,
-      },
-    });
-    release();
+    assert.deepEqual(resultOf(again), resultOf(started));
+    rig.release();
     assert.equal(((await turnCompleted(rig.client, turnId)).turn as { status: string }).status, 'completed');
     const [, second] = await rig.fake.waitForRequests(2);
     const input = (second?.body as { input: Record<string, unknown>[] }).input;
@@ -288,3 +259,22 @@ describe('turn/start overrides', () => {
     }
   });
 });
+
+/**
+ * A thread whose first turn streams one delta of a two-response exchange, then waits for `rig.release()`: a turn
+ * that is running while the test acts on it.
+ */
+async function startHeldTurn(t: TestContext) {
+  let release: () => void = () => {};
+  const until = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const base = await startThreadRig(t, {
+    replies: [sseReply(textTurnFrames(['one']), { hold: { count: 3, until } }), sseReply(textTurnFrames(['two']))],
+  });
+  t.after(release);
+  const threadId = await startThread(base.client);
+  const started = await base.client.request('turn/start', { threadId, input: [{ type: 'text', text: 'start' }] });
+  await base.client.notification('item/agentMessage/delta');
+  return { rig: { ...base, release }, threadId, started };
+}
