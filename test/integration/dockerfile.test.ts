@@ -68,16 +68,31 @@ describe('Dockerfile', () => {
     assert.match(healthcheck, /http:\/\/127\.0\.0\.1:4500\/readyz/);
   });
 
-  it("runs: the runtime stage's files start with its entrypoint and command, answer its healthcheck, and run a terminal command", async (t) => {
-    // `npm test` built dist/ in this checkout first: the build stage's /app is this directory.
-    const { runtime } = await stages();
+  it("builds with the build stage's commands, and the runtime stage's files start, answer the healthcheck and run a terminal command", async (t) => {
+    const { build, runtime } = await stages();
     const root = await mkdtemp(join(tmpdir(), 'app-server-image-'));
     t.after(() => rm(root, { recursive: true, force: true }));
+    // The build stage, in a directory standing for its /app: its COPY lines from this checkout, its npm commands
+    // as written (the apt-get line installs the compilers node-pty needs, which CI machines have).
+    const buildApp = join(root, 'build-app');
+    await mkdir(buildApp);
+    for (const instruction of build.instructions) {
+      if (instruction.keyword === 'COPY') {
+        const words = instruction.args.split(/\s+/);
+        const destination = words.at(-1) ?? '';
+        for (const source of words.slice(0, -1)) {
+          const to = destination.endsWith('/') ? join(buildApp, destination, source) : join(buildApp, destination);
+          await cp(join(PROJECT_ROOT, source), to, { recursive: true });
+        }
+      } else if (instruction.keyword === 'RUN' && instruction.args.startsWith('npm ')) {
+        await run('sh', ['-c', instruction.args], { cwd: buildApp, timeout: 600_000, maxBuffer: 64 * 1024 * 1024 });
+      }
+    }
     const app = join(root, 'app');
     for (const copy of argsOf(runtime, 'COPY')) {
       const fromBuild = copy.startsWith('--from=build ');
       const [source = '', target = ''] = copy.replace('--from=build ', '').split(/\s+/);
-      const from = fromBuild ? join(PROJECT_ROOT, source.replace(/^\/app\//, '')) : join(PROJECT_ROOT, source);
+      const from = fromBuild ? join(buildApp, source.replace(/^\/app\//, '')) : join(PROJECT_ROOT, source);
       const to = target.endsWith('/') ? join(app, target, source.split('/').at(-1) ?? '') : join(app, target);
       await mkdir(join(to, '..'), { recursive: true });
       await cp(from, to, { recursive: true });
