@@ -23,8 +23,10 @@ async function until(condition: () => boolean, what: string): Promise<void> {
 
 describe('slow clients', () => {
   it('cuts off a subscriber that stops reading (1008, logged) while the turn goes on for the others', async (t) => {
-    // ~5 MB of answer in 16 KiB deltas: well past what the sockets' kernel buffers absorb.
-    const chunks = Array.from({ length: 300 }, (_, index) => `${String(index).padStart(4, '0')}${'x'.repeat(16 * 1024 - 4)}`);
+    // ~13 MB of answer in 16 KiB deltas: past what the sockets' kernel buffers can absorb (the server's send buffer
+    // grows to tcp_wmem's 4 MiB; the paused reader's receive buffer stays small once it stops reading). ~5 MB was
+    // not always enough on a CI machine.
+    const chunks = Array.from({ length: 800 }, (_, index) => `${String(index).padStart(4, '0')}${'x'.repeat(16 * 1024 - 4)}`);
     const fake = await startFakeModelServer(t, [sseReply(textTurnFrames(chunks))]);
     const captured = capturedLog('warn');
     const { url, server, httpBase } = await startTestServer(t, {}, mockProviderConfig(fake.baseUrl), {
