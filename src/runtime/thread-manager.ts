@@ -3,12 +3,9 @@ import { HttpModelClient } from '../model/client.js';
 import { resolveProvider } from '../model/provider.js';
 import type { Environment } from '../model/provider.js';
 import { rolloutPath } from '../persistence/layout.js';
-import { appendThreadName } from '../persistence/session-index.js';
 import { readRollout } from '../persistence/rollout-reader.js';
 import type { RolloutContent } from '../persistence/rollout-reader.js';
 import { RolloutWriter } from '../persistence/rollout-writer.js';
-import { formatLineTimestamp } from '../persistence/rollout-schema.js';
-import type { RolloutItem, RolloutLine, SessionMeta } from '../persistence/rollout-schema.js';
 import { ThreadIndex } from '../persistence/thread-index.js';
 import type { ThreadSummary } from '../persistence/thread-index.js';
 import { ServerNotifications } from '../protocol/registry.js';
@@ -28,14 +25,7 @@ import { sessionMeta } from './rollout-records.js';
 import { turnsFromRollout } from './rollout-turns.js';
 import { shareAgentMessageText } from './shared-text.js';
 import { historyFromRollout, settingsFromRollout, tokenUsageFromRollout } from './thread-from-rollout.js';
-import {
-  forkLines,
-  forkRefusals,
-  lastUsageTurnId,
-  previewOfLines,
-  resolveHistoryBase,
-  rolloutItemOf,
-} from './thread-fork.js';
+import { buildFork } from './fork-builder.js';
 import type { ForkedThread, ThreadForkRequest } from './thread-fork.js';
 import { ReadStateStore } from './read-state.js';
 import { resolveThreadSettings } from './thread-settings.js';
@@ -43,8 +33,9 @@ import type { SessionOverrides, ThreadSettings } from './thread-settings.js';
 import { detectBubblewrap } from '../tools/sandbox/detect-bubblewrap.js';
 import type { SandboxSupport } from '../tools/sandbox/detect-bubblewrap.js';
 import { threadTools } from './tools/thread-tools.js';
+import { finishRunningTurns } from './turn-drain.js';
 import { TurnQueue } from './turn-queue.js';
-import type { TurnDependencies } from './turn-runner.js';
+import type { TurnDependencies } from './turn-dependencies.js';
 
 export interface ThreadManagerOptions {
   readonly codexHome: string;
@@ -132,12 +123,12 @@ export class ThreadManager {
 
   #sandbox: Promise<SandboxSupport> | undefined;
 
-  /** What the sandbox can do on this machine (see ThreadManagerOptions.sandbox). */
   /** The jail of this server instance's commands, if it serves a tenant. */
   get commandJail(): CommandJail | undefined {
     return this.#options.commandJail;
   }
 
+  /** What the sandbox can do on this machine (see ThreadManagerOptions.sandbox). */
   get sandboxSupport(): Promise<SandboxSupport> {
     this.#sandbox ??= this.#options.sandbox ?? detectBubblewrap();
     return this.#sandbox;
@@ -339,24 +330,10 @@ export class ThreadManager {
     return [...this.#loaded.values()].filter((thread) => thread.activeTurn !== null).map((thread) => thread.id);
   }
 
-  /**
-   * The turn half of a graceful shutdown: running turns may finish by themselves until `deadline` resolves; those
-   * still running then are interrupted exactly as turn/interrupt does (persisted with `turn_aborted`, reported
-   * `turn/completed` `interrupted`). Resolves once every turn has ended and its rollout lines are durable, with
-   * how many had to be interrupted. No turn can start meanwhile: the router refuses requests while draining.
-   */
+  /** Lets running turns finish until `deadline`, then interrupts them (see turn-drain.ts); idle unloads stop. */
   async finishTurns(deadline: Promise<void>): Promise<{ interrupted: number }> {
     this.#idleUnloader?.close();
-    const running = [...this.#loaded.values()].flatMap((thread) =>
-      thread.activeTurn === null ? [] : [{ thread, turn: thread.activeTurn }],
-    );
-    const allDone = Promise.all(running.map(({ turn }) => turn.done));
-    await Promise.race([allDone, deadline]);
-    // A turn that ended clears `activeTurn`; one still set is still running.
-    const late = running.filter(({ thread, turn }) => thread.activeTurn === turn && !turn.abort.signal.aborted);
-    for (const { turn } of late) turn.abort.abort(new Error('server shutting down'));
-    await allDone;
-    return { interrupted: late.length };
+    return finishRunningTurns(this.#loaded.values(), deadline);
   }
 
   /** Ends every running turn at once and closes every rollout (the last step of shutdown). */
@@ -435,84 +412,25 @@ export class ThreadManager {
     return this.#options.serverCwd;
   }
 
-  /**
-   * thread/fork: a new thread whose history is `sourceId`'s (through `lastTurnId`, or before `beforeTurnId`),
-   * loaded and subscribed by `caller`. The source may be loaded (its rollout is flushed, then read; a turn still
-   * running is copied as interrupted) or only stored, and is not loaded by this. The fork's rollout (its own
-   * session_meta with `forked_from_id`, then the copied lines) is written now, as the reference writes a fork
-   * at once; an ephemeral fork writes nothing. The source's name carries over [observed].
-   * @throws ThreadRequestError (see forkRefusals), checked in the reference's order: no rollout or archived
-   *   source, both turn bounds, ephemeral without `excludeTurns`, unknown or running turn; ThreadSettingsError
-   *   or ProviderConfigError for bad overrides.
-   */
+  /** thread/fork (see fork-builder.ts), the fork loaded, indexed and subscribed by `caller`. */
   async forkThread(sourceId: string, request: ThreadForkRequest, caller: ThreadCaller): Promise<ForkedThread> {
-    const source = this.#loaded.get(sourceId);
-    const summary = source === undefined ? await this.index.get(sourceId) : undefined;
-    if (summary?.archived === true) throw forkRefusals.archived(sourceId);
-    const content = await this.#rolloutOf(sourceId);
-    if (content === undefined) throw forkRefusals.noRollout(sourceId);
-    if (request.lastTurnId != null && request.beforeTurnId != null) throw forkRefusals.beforeAndLastTurn();
-    const paginated = content.meta.history_mode === 'paginated';
-    if (request.ephemeral === true && request.excludeTurns !== true && paginated) {
-      throw forkRefusals.ephemeralNeedsExcludeTurns();
-    }
-    const createdAtMs = Date.now();
-    const sourceLines = await resolveHistoryBase(content, (id) => this.#rolloutOf(id));
-    const lines = forkLines(sourceLines, request, source?.activeTurn?.turnId ?? null, createdAtMs);
-    const settings = settingsFromRollout({ ...content, lines }, this.#options, request);
-    this.modelClientFor(settings);
-
-    const id = uuidv7(createdAtMs);
-    const ephemeral = request.ephemeral === true;
-    const baseInstructions =
-      request.baseInstructions ??
-      content.meta.base_instructions?.text ??
-      content.meta.instructions ??
-      settings.baseInstructions ??
-      DEFAULT_BASE_INSTRUCTIONS;
-    const meta: SessionMeta = {
-      ...sessionMeta({
-        threadId: id,
-        createdAtMs,
-        settings,
-        originator: caller.originator,
-        baseInstructions,
-        forkedFromId: sourceId,
-      }),
-      // The copied lines are in the source's dialect, which is what history_mode tells readers.
-      history_mode: content.meta.history_mode,
-    };
-    const metaLine: RolloutLine = { timestamp: formatLineTimestamp(createdAtMs), ordinal: 0, type: 'session_meta', payload: meta };
-    const forkContent: RolloutContent = { path: '', meta, lines: [metaLine, ...lines], tornTail: false, validBytes: 0 };
-    const path = ephemeral ? null : rolloutPath(this.codexHome, id, new Date(createdAtMs));
-    const writer = path === null ? null : RolloutWriter.create({ path, sessionMeta: meta });
-    const name = source?.name ?? summary?.name ?? null;
-    if (writer !== null) {
-      const items = lines.map(rolloutItemOf).filter((item): item is RolloutItem => item !== null);
-      await (items.length > 0 ? writer.appendBatch(items) : writer.materialize());
-      if (name !== null) await appendThreadName(this.codexHome, id, name);
-    }
-    const thread = this.#register({
-      id,
-      createdAtMs,
-      updatedAtMs: createdAtMs,
-      ephemeral,
-      originator: caller.originator,
-      cliVersion: COMPATIBLE_CODEX_VERSION,
-      forkedFromId: sourceId,
-      baseInstructions,
-      settings,
-      rolloutPath: path,
-      writer,
-      name,
-      preview: previewOfLines(lines),
-      history: historyFromRollout(forkContent),
-      turns: turnsFromRollout(forkContent.lines),
-      tokenUsage: tokenUsageFromRollout(forkContent),
-    });
-    this.#indexThread(thread);
-    this.subscribe(thread, caller.channel);
-    return { thread, paginated, tokenUsageTurnId: lastUsageTurnId(lines) };
+    const forked = await buildFork(
+      {
+        codexHome: this.codexHome,
+        settingsContext: this.#options,
+        loaded: (id) => this.#loaded.get(id),
+        summary: (id) => this.index.get(id),
+        rolloutOf: (id) => this.#rolloutOf(id),
+        checkProvider: (settings) => void this.modelClientFor(settings),
+        register: (init) => this.#register(init),
+      },
+      sourceId,
+      request,
+      caller.originator,
+    );
+    this.#indexThread(forked.thread);
+    this.subscribe(forked.thread, caller.channel);
+    return forked;
   }
 
   /**

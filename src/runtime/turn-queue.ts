@@ -6,7 +6,7 @@ import type { Broadcaster } from './broadcast.js';
 import type { LoadedThread } from './loaded-thread.js';
 import type { ThreadCaller } from './thread-manager.js';
 import { startTurn } from './turn-runner.js';
-import type { TurnDependencies } from './turn-runner.js';
+import type { TurnDependencies } from './turn-dependencies.js';
 
 /** Who queued a submission: its turn's model requests identify that client, as turn/start's do. */
 export type QueueCaller = Omit<ThreadCaller, 'channel'>;

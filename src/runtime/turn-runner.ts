@@ -1,7 +1,7 @@
-import type { ModelClient, RequestHeadersHook, RetryInfo } from '../model/client.js';
+import type { RetryInfo } from '../model/client.js';
 import { ModelError } from '../model/errors.js';
 import type { ModelEvent, ResponseItem, TokenUsage } from '../model/events.js';
-import type { ModelRequest, RequestIdentity } from '../model/request.js';
+import type { ModelRequest } from '../model/request.js';
 import type { RolloutItem } from '../persistence/rollout-schema.js';
 import { ServerNotifications } from '../protocol/registry.js';
 import type { ThreadItem } from '../protocol/v2/items.js';
@@ -9,7 +9,6 @@ import { UNREPORTED_RATE_LIMITS } from '../protocol/v2/rate-limits.js';
 import type { Turn, TurnError } from '../protocol/v2/turn.js';
 import type { UserInput } from '../protocol/v2/user-input.js';
 import { uuidv7 } from '../util/ids.js';
-import type { Logger } from '../util/logger.js';
 import { environmentContext, localEnvironmentFacts } from './instructions.js';
 import { LiveItems } from './live-items.js';
 import type { ActiveTurn, LoadedThread } from './loaded-thread.js';
@@ -17,38 +16,9 @@ import * as records from './rollout-records.js';
 import { addUsage, breakdown } from './token-usage.js';
 import { toolCallOf, toolOutputItem } from './tools/tool-call.js';
 import type { ToolCall } from './tools/tool-call.js';
-import type { ToolContext, ToolHandler } from './tools/tool-context.js';
+import type { ToolContext } from './tools/tool-context.js';
 import { modelContent, previewOf } from './user-input-content.js';
-
-/** What a turn needs from the server around it. */
-export interface TurnDependencies {
-  /** The model client for the thread's current settings (provider, retries). */
-  readonly modelClient: ModelClient;
-  /** Headers decided just before each model request is sent (attestation). */
-  readonly requestHeaders?: RequestHeadersHook;
-  /** Identity headers of the model requests: the client that started the turn. */
-  readonly identity: Omit<RequestIdentity, 'threadId'>;
-  readonly env: Readonly<Record<string, string | undefined>>;
-  readonly log: Logger;
-  /** Told when a persisted thread's rollout changed (the thread index keeps its summary current). */
-  readonly onPersisted: (thread: LoadedThread) => void;
-  /** Context window reported in token usage (config `model_context_window`, else the catalogue default). */
-  readonly modelContextWindow: number | null;
-  /**
-   * Told when a turn has completed and is durable, before the thread goes idle (the read receipt changes there:
-   * the reference sends `thread/readState/changed` before `thread/status/changed`; failed turns change nothing).
-   */
-  readonly onTurnEnded: (thread: LoadedThread, turnId: string) => Promise<void>;
-  /** Told when the turn is over and the thread has no active turn any more (a queued submission may start). */
-  readonly onTurnFinished: (thread: LoadedThread) => void;
-  /** The tools offered to the model, and their implementations. */
-  readonly tools: readonly ToolHandler[];
-}
-
-export interface StartTurnInput {
-  readonly input: readonly UserInput[];
-  readonly clientUserMessageId: string | null;
-}
+import type { StartTurnInput, TurnDependencies } from './turn-dependencies.js';
 
 /**
  * A model that keeps asking for tools it was not offered would loop forever; the reference has no such cap

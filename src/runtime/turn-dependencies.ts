@@ -1,0 +1,41 @@
+import type { ModelClient, RequestHeadersHook } from '../model/client.js';
+import type { RequestIdentity } from '../model/request.js';
+import type { UserInput } from '../protocol/v2/user-input.js';
+import type { Logger } from '../util/logger.js';
+import type { LoadedThread } from './loaded-thread.js';
+import type { ToolHandler } from './tools/tool-context.js';
+
+/*
+ * The contract between a turn and the server around it: what turn-runner.ts is given to run one, so the thread
+ * manager and the queue that build it need not know how the agent loop works.
+ */
+
+/** What a turn needs from the server around it. */
+export interface TurnDependencies {
+  /** The model client for the thread's current settings (provider, retries). */
+  readonly modelClient: ModelClient;
+  /** Headers decided just before each model request is sent (attestation). */
+  readonly requestHeaders?: RequestHeadersHook;
+  /** Identity headers of the model requests: the client that started the turn. */
+  readonly identity: Omit<RequestIdentity, 'threadId'>;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly log: Logger;
+  /** Told when a persisted thread's rollout changed (the thread index keeps its summary current). */
+  readonly onPersisted: (thread: LoadedThread) => void;
+  /** Context window reported in token usage (config `model_context_window`, else the catalogue default). */
+  readonly modelContextWindow: number | null;
+  /**
+   * Told when a turn has completed and is durable, before the thread goes idle (the read receipt changes there:
+   * the reference sends `thread/readState/changed` before `thread/status/changed`; failed turns change nothing).
+   */
+  readonly onTurnEnded: (thread: LoadedThread, turnId: string) => Promise<void>;
+  /** Told when the turn is over and the thread has no active turn any more (a queued submission may start). */
+  readonly onTurnFinished: (thread: LoadedThread) => void;
+  /** The tools offered to the model, and their implementations. */
+  readonly tools: readonly ToolHandler[];
+}
+
+export interface StartTurnInput {
+  readonly input: readonly UserInput[];
+  readonly clientUserMessageId: string | null;
+}
