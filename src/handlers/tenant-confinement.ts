@@ -55,21 +55,21 @@ const THREAD_CONFIG_METHODS: readonly string[] = [
 const PROVIDER_KEYS = /^(model_providers?|profiles?|openai_base_url|chatgpt_base_url)(\.|$)/;
 
 /** Refuses `path` unless it lands inside `root` (already canonical). Relative paths are left to the handler. */
-async function checkPath(path: unknown, root: string): Promise<void> {
+function checkPath(path: unknown, root: string): void {
   if (typeof path !== 'string' || !isAbsolute(path)) return;
-  if (!(await landsInside(path, [root]))) {
+  if (!landsInside(path, [root])) {
     throw RpcErrors.badRequest(`path \`${path}\` is outside this tenant's workspace`);
   }
 }
 
 function wrap(
   handler: RequestHandler,
-  check: (params: Record<string, unknown>) => Promise<void> | void,
+  check: (params: Record<string, unknown>) => void,
 ): RequestHandler {
   return {
     definition: handler.definition,
-    handle: async (params: unknown, context: HandlerContext) => {
-      await check((params ?? {}) as Record<string, unknown>);
+    handle: (params: unknown, context: HandlerContext) => {
+      check((params ?? {}) as Record<string, unknown>);
       return handler.handle(params as never, context);
     },
   };
@@ -96,8 +96,8 @@ export function confineToTenant(table: HandlerTable, workspaceRoot: string): Han
     if (!handler) continue;
     confined.set(
       method,
-      wrap(handler, async (params) => {
-        for (const key of keys) await checkPath(params[key], workspaceRoot);
+      wrap(handler, (params) => {
+        for (const key of keys) checkPath(params[key], workspaceRoot);
       }),
     );
   }
@@ -106,9 +106,9 @@ export function confineToTenant(table: HandlerTable, workspaceRoot: string): Han
     if (!handler) continue;
     confined.set(
       method,
-      wrap(handler, async (params) => {
+      wrap(handler, (params) => {
         // A relative cwd resolves against the server cwd, which is the tenant's workspace.
-        if (typeof params['cwd'] === 'string') await checkPath(resolve(workspaceRoot, params['cwd']), workspaceRoot);
+        if (typeof params['cwd'] === 'string') checkPath(resolve(workspaceRoot, params['cwd']), workspaceRoot);
       }),
     );
   }
@@ -117,9 +117,9 @@ export function confineToTenant(table: HandlerTable, workspaceRoot: string): Han
     if (!handler) continue;
     confined.set(
       method,
-      wrap(handler, async (params) => {
+      wrap(handler, (params) => {
         const cwds = Array.isArray(params['cwds']) ? (params['cwds'] as unknown[]) : [];
-        for (const cwd of cwds) if (typeof cwd === 'string') await checkPath(resolve(workspaceRoot, cwd), workspaceRoot);
+        for (const cwd of cwds) if (typeof cwd === 'string') checkPath(resolve(workspaceRoot, cwd), workspaceRoot);
       }),
     );
   }

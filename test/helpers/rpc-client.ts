@@ -48,7 +48,7 @@ export class RpcTestClient {
   static async connect(
     url: string,
     headers: Record<string, string> = {},
-    tls: { readonly ca?: Buffer } = {},
+    tls: { readonly ca?: string | Buffer } = {},
   ): Promise<RpcTestClient> {
     const socket = new WebSocket(url, { headers, ...tls });
     const opened = new Promise<void>((resolve, reject) => {

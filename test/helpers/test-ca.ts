@@ -19,6 +19,10 @@ export interface TestCa {
   /** For an HTTPS server on 127.0.0.1. */
   readonly serverKey: string;
   readonly serverCert: string;
+  /** The same, as files in `dir` (what `--tls-cert-file` and friends take). */
+  readonly caPemFile: string;
+  readonly serverKeyFile: string;
+  readonly serverCertFile: string;
   /** Writes `content` to a file in the CA's directory and returns its path. */
   file(name: string, content: string): Promise<string>;
 }
@@ -55,6 +59,9 @@ export async function makeTestCa(t: TestContext, name = 'Codex Test CA'): Promis
     crlPem: await read('ca.crl'),
     serverKey: await read('server.key'),
     serverCert: await read('server.pem'),
+    caPemFile: join(dir, 'ca.pem'),
+    serverKeyFile: join(dir, 'server.key'),
+    serverCertFile: join(dir, 'server.pem'),
     file: async (fileName, content) => {
       const path = join(dir, fileName);
       await writeFile(path, content);

@@ -8,10 +8,10 @@ import WebSocket from 'ws';
 import { RpcTestClient } from '../helpers/rpc-client.js';
 import { exitCodeOf, spawnCli, startTestServer, waitForListening } from '../helpers/server.js';
 import { makeTempHome } from '../helpers/temp-home.js';
-import { makeTestCertificates } from '../helpers/test-certificates.js';
+import { makeTestCa } from '../helpers/test-ca.js';
 
 /** GET over https trusting `ca`; resolves with the status code. */
-async function httpsStatus(url: string, ca: Buffer): Promise<number> {
+async function httpsStatus(url: string, ca: string): Promise<number> {
   const request = get(url, { ca });
   const [response] = (await once(request, 'response')) as [import('node:http').IncomingMessage];
   response.resume();
@@ -21,23 +21,23 @@ async function httpsStatus(url: string, ca: Buffer): Promise<number> {
 /** Native TLS (beyond the reference): `--tls-cert-file` / `--tls-key-file` serve `wss://` and the probes over https. */
 describe('TLS listener', () => {
   it('serves JSON-RPC over wss:// and the probes over https to a client that trusts the CA', async (t) => {
-    const certs = await makeTestCertificates(t);
+    const certs = await makeTestCa(t);
     const { url, port } = await startTestServer(t, {
       tlsCertFile: certs.serverCertFile,
       tlsKeyFile: certs.serverKeyFile,
     });
     assert.equal(url, `wss://127.0.0.1:${port}`);
-    const client = await RpcTestClient.connect(url, {}, { ca: certs.caCert });
+    const client = await RpcTestClient.connect(url, {}, { ca: certs.caPem });
     t.after(() => client.close());
     await client.initialize();
     const response = await client.request('thread/loaded/list', {});
     assert.deepEqual(response.result, { data: [], nextCursor: null });
-    assert.equal(await httpsStatus(`https://127.0.0.1:${port}/readyz`, certs.caCert), 200);
-    assert.equal(await httpsStatus(`https://127.0.0.1:${port}/healthz`, certs.caCert), 200);
+    assert.equal(await httpsStatus(`https://127.0.0.1:${port}/readyz`, certs.caPem), 200);
+    assert.equal(await httpsStatus(`https://127.0.0.1:${port}/healthz`, certs.caPem), 200);
   });
 
   it('fails the handshake of a client that does not trust the certificate, and of a plain ws:// client', async (t) => {
-    const certs = await makeTestCertificates(t);
+    const certs = await makeTestCa(t);
     const { port } = await startTestServer(t, { tlsCertFile: certs.serverCertFile, tlsKeyFile: certs.serverKeyFile });
     await assert.rejects(RpcTestClient.connect(`wss://127.0.0.1:${port}`), /unable to verify the first certificate/);
 
@@ -56,7 +56,7 @@ describe('TLS listener', () => {
   });
 
   it('still authenticates the upgrade over TLS', async (t) => {
-    const certs = await makeTestCertificates(t);
+    const certs = await makeTestCa(t);
     const tokenFile = join(certs.dir, 'ws-token');
     await writeFile(tokenFile, 'secret-token-of-this-test\n');
     const { url } = await startTestServer(t, {
@@ -65,18 +65,18 @@ describe('TLS listener', () => {
       wsAuth: 'capability-token',
       wsTokenFile: tokenFile,
     });
-    await assert.rejects(RpcTestClient.connect(url, {}, { ca: certs.caCert }), /Unexpected server response: 401/);
+    await assert.rejects(RpcTestClient.connect(url, {}, { ca: certs.caPem }), /Unexpected server response: 401/);
     const client = await RpcTestClient.connect(
       url,
       { authorization: 'Bearer secret-token-of-this-test' },
-      { ca: certs.caCert },
+      { ca: certs.caPem },
     );
     t.after(() => client.close());
     await client.initialize();
   });
 
   it('prints wss:// and https:// in the startup banner of the built binary', async (t) => {
-    const certs = await makeTestCertificates(t);
+    const certs = await makeTestCa(t);
     const codexHome = await makeTempHome(t);
     const cli = spawnCli(
       t,
@@ -89,7 +89,7 @@ describe('TLS listener', () => {
   });
 
   it('refuses to start without both files, or with files that are not a matching PEM pair', async (t) => {
-    const certs = await makeTestCertificates(t);
+    const certs = await makeTestCa(t);
     const codexHome = await makeTempHome(t);
     const garbage = join(certs.dir, 'garbage.pem');
     await writeFile(garbage, 'not a certificate\n');
@@ -105,7 +105,7 @@ describe('TLS listener', () => {
       ],
       [
         // The CA's certificate with the server's key: a pair that does not match.
-        ['--tls-cert-file', certs.caCertFile, '--tls-key-file', certs.serverKeyFile],
+        ['--tls-cert-file', certs.caPemFile, '--tls-key-file', certs.serverKeyFile],
         /failed to load the TLS certificate .*ca\.pem with the key .*server\.key: .*key values mismatch/,
       ],
     ];

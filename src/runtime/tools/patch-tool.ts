@@ -71,7 +71,7 @@ export class PatchTools {
     const jail = this.#jail;
     if (jail) {
       for (const path of paths) {
-        if (!(await landsInside(path, jail.reveal))) return `patch rejected: ${path} is outside this tenant's workspace`;
+        if (!landsInside(path, jail.reveal)) return `patch rejected: ${path} is outside this tenant's workspace`;
       }
     }
     const requirement = patchApprovalRequirement({

@@ -1,6 +1,5 @@
-import { realpath } from 'node:fs/promises';
-import { dirname, relative, resolve, sep } from 'node:path';
 import type { SandboxPolicy } from '../../protocol/v2/policies.js';
+import { canonicalPath, isWithin } from './writable-roots.js';
 import type { Environment } from './writable-roots.js';
 
 /**
@@ -42,27 +41,8 @@ export function jailedPolicy(policy: SandboxPolicy): Extract<SandboxPolicy, { ty
 /** Hidden in every jail besides the jail's own list: the host's /tmp, which all tenants' commands would share. */
 export const JAIL_PRIVATE_TMP = '/tmp';
 
-/**
- * `path` with symlinks of its existing part resolved: where an operation on it would land. A path that does
- * not exist yet resolves through its nearest existing ancestor.
- */
-async function landingPath(path: string): Promise<string> {
-  const absolute = resolve(path);
-  let existing = absolute;
-  for (;;) {
-    try {
-      const real = await realpath(existing);
-      return resolve(real, relative(existing, absolute));
-    } catch {
-      const parent = dirname(existing);
-      if (parent === existing) return absolute;
-      existing = parent;
-    }
-  }
-}
-
-/** Whether absolute `path` lands (symlinks resolved) inside one of `roots` (canonical directories). */
-export async function landsInside(path: string, roots: readonly string[]): Promise<boolean> {
-  const landing = await landingPath(path);
-  return roots.some((root) => landing === root || landing.startsWith(root.endsWith(sep) ? root : `${root}${sep}`));
+/** Whether absolute `path` lands (symlinks of its existing part resolved) inside one of `roots` (canonical). */
+export function landsInside(path: string, roots: readonly string[]): boolean {
+  const landing = canonicalPath(path, '/');
+  return roots.some((root) => isWithin(landing, root));
 }
