@@ -7,6 +7,7 @@ import { startServer } from '../../src/main.js';
 import { MAX_INBOUND_MESSAGE_BYTES } from '../../src/protocol/message-limits.js';
 import { capturedLog } from '../helpers/captured-log.js';
 import { RawSocket } from '../helpers/raw-socket.js';
+import { loadReferenceSchema } from '../helpers/reference-schema.js';
 import { RpcTestClient, WAIT_MS } from '../helpers/rpc-client.js';
 import { startTestServer } from '../helpers/server.js';
 import { makeTempHome } from '../helpers/temp-home.js';
@@ -37,6 +38,7 @@ describe('message size limits', () => {
     t.after(() => client.close());
     await client.initialize();
     // Sent from the buffer as a text frame: no 128 MiB string is built on this side.
+    client.expectResponse(7, 'thread/loaded/list');
     client.socket.send(requestIn(buffer, 7, MAX_INBOUND_MESSAGE_BYTES), { binary: false });
     // Decoding and parsing 128 MiB takes seconds on a loaded machine: a generous bound, still not a hang.
     assert.deepEqual(await client.next(6 * WAIT_MS), { id: 7, result: { data: [], nextCursor: null } });
@@ -122,5 +124,11 @@ describe('message size limits', () => {
     assert.match(output, /\{"id":101,"result":\{"data":\[\],"nextCursor":null\}\}/);
     assert.doesNotMatch(output, /"id":100/);
     assert.match(logged(), new RegExp(`discarding oversized stdio message: a line may hold at most ${MAX_INBOUND_MESSAGE_BYTES} bytes`));
+    // Everything the server wrote keeps to the reference schema.
+    const schema = await loadReferenceSchema();
+    const methods: Record<string, string> = { 1: 'initialize', 101: 'thread/loaded/list' };
+    for (const text of output.split('\n').filter((candidate) => candidate !== '')) {
+      schema.validateServerMessage(JSON.parse(text), (id) => methods[String(id)]);
+    }
   });
 });

@@ -283,7 +283,7 @@ describe('hostile input', () => {
           const frame = extremes[sent] ?? nextFrame(gen, nextId);
           if (frame.kind === 'binary') client.socket.send(frame.bytes, { binary: true });
           else {
-            client.socket.send(frame.text);
+            client.send(frame.text);
             if (frame.answeredId !== undefined) expected.add(frame.answeredId);
           }
           // Now and then, let the server catch up (and keep this side's memory small).
