@@ -104,7 +104,9 @@ export class ThreadManager {
   constructor(options: ThreadManagerOptions) {
     this.#options = options;
     this.auth = options.auth ?? new AuthManager({ codexHome: options.codexHome, log: options.log });
-    this.readStates = new ReadStateStore(options.codexHome, options.broadcaster);
+    this.readStates = new ReadStateStore(options.codexHome, (threadId, readState) =>
+      this.#loaded.get(threadId)?.emitToExperimental(ServerNotifications.threadReadStateChanged, { threadId, readState }),
+    );
     this.queue = new TurnQueue({
       broadcaster: options.broadcaster,
       isLoaded: (thread) => this.#loaded.get(thread.id) === thread,
