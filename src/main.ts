@@ -15,6 +15,7 @@ import { ServerInstances } from './rpc/server-instances.js';
 import { DEFAULT_DRAIN_TIMEOUT_SECONDS, ServerShutdown } from './rpc/server-shutdown.js';
 import type { OutboundLimits } from './rpc/outbound-queue.js';
 import { outboundFetch } from './net/outbound-fetch.js';
+import { configuredBwrap } from './tools/sandbox/bwrap-setting.js';
 import { detectBubblewrap } from './tools/sandbox/detect-bubblewrap.js';
 import { startWebsocketListener } from './transport/http-server.js';
 import { resolveTlsSettings } from './transport/tls-settings.js';
@@ -90,12 +91,13 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
   const installationId = await readInstallationId(codexHome);
 
   // Probed in the background (it runs bwrap once): start-up does not wait, the first command does.
-  const sandbox = detectBubblewrap();
+  // Warned once, here: every instance (each tenant's too) shares this result.
+  const sandbox = detectBubblewrap({ env, configured: configuredBwrap(env, config.config.bwrap_path) });
   void sandbox.then((support) => {
     if (!support.available) {
       log.warn(
         { reason: support.reason },
-        'commands cannot be sandboxed here: read-only and workspace-write threads will refuse to run commands',
+        `commands cannot be sandboxed here, so read-only and workspace-write commands will be refused: ${support.reason}`,
       );
     }
   });
