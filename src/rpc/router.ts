@@ -72,6 +72,7 @@ export class Router {
       },
       channel: session,
       log,
+      signal: session.closedSignal,
       afterResponse: (task) => afterResponse.push(task),
     };
     const finish = (result: unknown): RequestOutcome => {
