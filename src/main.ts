@@ -25,6 +25,7 @@ import type { WebsocketListener } from './transport/http-server.js';
 import { stdioTransport } from './transport/stdio.js';
 import { refusesNonLoopbackWithoutAuth, resolveWsAuthPolicy } from './transport/ws-auth-settings.js';
 import { createLogger } from './util/logger.js';
+import { logUnhandledRejections } from './util/unhandled-rejections.js';
 import type { Logger } from './util/logger.js';
 import { StartupError } from './util/startup-error.js';
 
@@ -235,7 +236,9 @@ export async function runCli(argv: readonly string[], hooks: { onStarted?: () =>
       };
       process.on('SIGTERM', onSignal);
       process.on('SIGINT', onSignal);
-      server = await startServer(cli.options);
+      const log = createLogger(process.env);
+      logUnhandledRejections(process, log);
+      server = await startServer(cli.options, { log });
       hooks.onStarted?.();
       if (stopRequested) void server.drain();
       await server.stopped;
