@@ -90,7 +90,8 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
   const config = await loadConfig({ codexHome, overrides });
   const installationId = await readInstallationId(codexHome);
 
-  // Probed in the background (it runs bwrap once): start-up does not wait, the first command does.
+  // Probed in the background (it runs bwrap once): start-up does not wait, the first command does. The probe never
+  // rejects (a failure is an unavailable sandbox), so the warning below is fire-and-forget.
   const sandbox = detectBubblewrap();
   void sandbox.then((support) => {
     if (!support.available) {
@@ -189,6 +190,7 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
     }
     case 'off': {
       // Nothing listens, so nothing keeps the event loop alive; the reference also just waits for a signal.
+      // `stopped` never rejects: clearing the timer is fire-and-forget.
       const keepAlive = setInterval(() => {}, 1 << 30);
       void shutdown.stopped.then(() => clearInterval(keepAlive));
       break;
@@ -232,6 +234,7 @@ export async function runCli(argv: readonly string[], hooks: { onStarted?: () =>
           process.exit(128 + (osConstants.signals[signal] ?? 0));
         }
         stopRequested = true;
+        // Fire-and-forget: the drain's end is awaited below through `server.stopped`.
         void server?.drain();
       };
       process.on('SIGTERM', onSignal);
