@@ -349,7 +349,7 @@ function referenceValidators(definitions: ReadonlyMap<string, JsonObject>): (nam
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Samples: what the server will emit (shaped like the reference's observed output, PROTOCOL §1) and what
+// Samples: what the server will emit (shaped like the reference's observed output, docs/protocol.md#turns) and what
 // clients send.
 
 const THREAD_ID = '01a201e9-f37d-7043-b072-f9816175e7be';

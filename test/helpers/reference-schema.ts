@@ -367,7 +367,9 @@ function buildReferenceSchema(files: Map<string, JsonObject>): ReferenceSchema {
     validateServerRequest(message) {
       if (!isObject(message)) fail('a server request must be a JSON object', message);
       checkKeys(message, ['id', 'method', 'params', 'trace'], 'a server request');
-      if (!Number.isSafeInteger(message.id)) fail('a server request id must be an integer (PROTOCOL §0.5)', message);
+      if (!Number.isSafeInteger(message.id)) {
+        fail('a server request id must be an integer (docs/protocol.md#server-requests)', message);
+      }
       check(wholeFile('JSONRPCRequest.json'), message, 'server request envelope violates JSONRPCRequest', message);
       const method = message.method as string;
       const branch = serverRequests.get(method) ?? fail(`unknown server request method "${method}"`, message);
@@ -406,7 +408,7 @@ function buildReferenceSchema(files: Map<string, JsonObject>): ReferenceSchema {
       } else if ('id' in message && 'error' in message) {
         schema.validateErrorResponse(message);
       } else {
-        fail('not a request, notification, response or error (PROTOCOL §0.1)', message);
+        fail('not a request, notification, response or error (docs/protocol.md#messages-and-framing)', message);
       }
     },
   };
