@@ -278,7 +278,8 @@ export class RpcConnection {
     try {
       this.#write({ id: request.id, result: outcome.result });
     } catch (error) {
-      this.#fail(request, error);
+      const reason = error instanceof Error ? error.message : String(error);
+      this.#fail(request, new Error(`the result could not be serialized: ${reason}`, { cause: error }));
       return;
     }
     for (const task of afterResponse ?? []) this.#runAfterResponse(request, task);
@@ -306,9 +307,14 @@ export class RpcConnection {
     try {
       this.#write({ error: rpcError.toWire(), id: request.id });
     } catch (writeError) {
-      // Only an error's `data` can fail to serialize: the client still gets an answer, without it.
+      // An error's `data` may fail to serialize: the client still gets an answer, without it. (Should the transport
+      // itself throw, that is logged too: nothing more can be written.)
       this.#options.log.error({ err: writeError, method: request.method }, 'could not write an error answer');
-      this.#write({ error: RpcErrors.internal(String(writeError)).toWire(), id: request.id });
+      try {
+        this.#write({ error: RpcErrors.internal(String(writeError)).toWire(), id: request.id });
+      } catch (fallbackError) {
+        this.#options.log.error({ err: fallbackError, method: request.method }, 'could not write any answer');
+      }
     }
   }
 

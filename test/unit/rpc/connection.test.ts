@@ -224,7 +224,9 @@ describe('RpcConnection under faults', () => {
     transport.deliver({ id: 2, method: 'good' });
     await settle();
     const [first, second] = transport.messages();
-    assert.equal((first?.error as { code: number }).code, -32603);
+    const error = first?.error as { code: number; message: string };
+    assert.equal(error.code, -32603);
+    assert.match(error.message, /^the result could not be serialized: .*BigInt/);
     assert.equal(first?.id, 1);
     assert.deepEqual(second, { id: 2, result: 'fine' });
   });
