@@ -347,8 +347,9 @@ function buildReferenceSchema(files: Map<string, JsonObject>): ReferenceSchema {
 
     validateServerNotification(message) {
       if (!isObject(message)) fail('a notification must be a JSON object', message);
-      // `threadSeq` is our one extension of the envelope (README: reconnect and replay). The reference's schema puts
-      // no bound on extra members and its clients' serde structs ignore unknown ones; we still check its form.
+      // `threadSeq` is our one extension of the envelope (docs/reliability.md#reconnect-and-replay). The reference's
+      // schema puts no bound on extra members and its clients' serde structs ignore unknown ones; we still check its
+      // form.
       checkKeys(message, ['method', 'params', 'emittedAtMs', 'threadSeq'], 'a notification');
       const { emittedAtMs, method, params } = message;
       if ('threadSeq' in message && (!Number.isSafeInteger(message.threadSeq) || (message.threadSeq as number) < 1)) {

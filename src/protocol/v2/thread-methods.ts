@@ -216,7 +216,7 @@ export const THREAD_RESUME_EXPERIMENTAL_FIELDS = [
   'afterSeq',
 ] as const satisfies readonly (keyof ThreadResumeParams)[];
 
-/** [EXTENSION] The answer to `afterSeq` (README: reconnect and replay). */
+/** [EXTENSION] The answer to `afterSeq` (docs/reliability.md#reconnect-and-replay). */
 const ThreadReplaySchema = z.union([
   z.object({
     status: z.literal('replayed'),
