@@ -343,9 +343,9 @@ export class ThreadManager {
     this.#idleUnloader?.close();
     const threads = [...this.#loaded.values()];
     for (const thread of threads) thread.activeTurn?.abort.abort(new Error('server shutting down'));
-    await Promise.all(threads.map((thread) => thread.activeTurn?.done));
+    await Promise.all(threads.flatMap((thread) => (thread.activeTurn ? [thread.activeTurn.done] : [])));
     await Promise.all(threads.map((thread) => thread.runUnloadTasks()));
-    await Promise.all(threads.map((thread) => thread.writer?.close().catch(() => {})));
+    await Promise.all(threads.flatMap((thread) => (thread.writer ? [thread.writer.close().catch(() => {})] : [])));
   }
 
   // thread/unsubscribe, thread/name/set, thread/archive, thread/unarchive, and the idle unload.
