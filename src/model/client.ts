@@ -272,9 +272,9 @@ export class HttpModelClient implements ModelClient {
   }
 
   /**
-   * One HTTP attempt. With client-managed ChatGPT tokens, a 401 asks for fresh tokens (see
+   * One HTTP attempt. With ChatGPT tokens (client-managed or in auth.json), a 401 obtains fresh tokens (see
    * {@link OpenaiAuthSource.refreshAfterUnauthorized}) and sends the request once more with them; a second 401, or
-   * a refresh that yields nothing, fails with the 401.
+   * a refresh that yields nothing, fails with the 401; a refresh the issuer refuses fails with its message.
    */
   async #send(
     request: ModelRequest,
@@ -288,7 +288,18 @@ export class HttpModelClient implements ModelClient {
       return await this.#post(request, body, extraHeaders, signal, login);
     } catch (error) {
       if (auth === null || login === null || !(error instanceof ModelError) || error.kind !== 'unauthorized') throw error;
-      if (!(await auth.refreshAfterUnauthorized(login, signal))) throw error;
+      let renewed: boolean;
+      try {
+        renewed = await auth.refreshAfterUnauthorized(login, signal);
+      } catch (refreshError) {
+        if (signal.aborted) throw signal.reason;
+        // The issuer refused the refresh token: its message says to sign in again, which is what the user must do.
+        throw new ModelError('unauthorized', refreshError instanceof Error ? refreshError.message : String(refreshError), {
+          httpStatusCode: error.httpStatusCode,
+          cause: refreshError,
+        });
+      }
+      if (!renewed) throw error;
       return await this.#post(request, body, extraHeaders, signal, await auth.login(signal));
     }
   }
