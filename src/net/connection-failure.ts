@@ -51,6 +51,11 @@ function kindOf(code: string | null): ConnectionFailureKind {
   return 'other';
 }
 
+/** A timeout we raised ourselves says how long it waited; others show their code. */
+function timeoutDetail(error: unknown, suffix: string): string {
+  return error instanceof Error && error.name === 'TimeoutError' && /\d/.test(error.message) ? `: ${error.message}` : suffix;
+}
+
 type Env = Readonly<Record<string, string | undefined>>;
 
 function proxyNote(env: Env): string {
@@ -88,8 +93,8 @@ export function describeConnectionFailure(error: unknown, url: string, setting: 
       'corporate proxy or private CA signs it, set CODEX_CA_CERTIFICATE (or SSL_CERT_FILE) to its PEM bundle; ' +
       `otherwise check ${setting}.`,
     timeout:
-      `${host} did not answer in time${suffix}: check ${setting}, the network path (firewall, egress rules) and ` +
-      'whether the service is overloaded.',
+      `${host} did not answer in time${timeoutDetail(error, suffix)}: check ${setting}, the network path (firewall, ` +
+      'egress rules) and whether the service is overloaded.',
     reset: `the connection to ${host} was closed before an answer${suffix}: check ${setting}, and any proxy or firewall in between.`,
     unreachable: `the network to ${host} is unreachable${suffix}: check this machine's network connection and ${setting}.`,
     other: `the request to ${host} failed${suffix}: check ${setting} and this machine's network connection.`,
