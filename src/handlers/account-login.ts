@@ -38,6 +38,10 @@ export function accountLoginHandlers(services: ServerServices): RequestHandler[]
  * - `chatgptDeviceCode`: answers with `{loginId, verificationUrl, userCode}` for the person to enter anywhere; the
  *   server polls (device-code-login.ts).
  * Those two end later with `account/login/completed {loginId, success, error}` and, on success, `account/updated`.
+ *
+ * Where we differ: after storing the tokens the reference asks the ChatGPT backend for workspace routing and, when
+ * that fails, reports `success:false` with `workspace routing discovery failed` although auth.json was written
+ * [observed with a fake issuer]; this server does not call that backend, so a stored login is a success.
  */
 function accountLoginStartHandler(services: ServerServices, active: ActiveLogin): RequestHandler {
   return bindHandler(ClientRequests.accountLoginStart, async (params, context): Promise<LoginAccountResponse> => {
