@@ -76,6 +76,11 @@ export class AuthManager implements OpenaiAuthSource {
     this.#requester = requester;
   }
 
+  /** Whether a client's ChatGPT tokens are in effect (they win over auth.json until logout). */
+  get usesClientTokens(): boolean {
+    return this.#external !== null;
+  }
+
   /** The login in effect, or null. */
   async current(): Promise<CodexAuth | null> {
     if (this.#external !== null) return this.#external;

@@ -49,7 +49,7 @@ function accountLoginStartHandler(services: ServerServices, active: ActiveLogin)
       case 'chatgpt':
         return startBrowserLogin(services, active, context);
       case 'chatgptDeviceCode':
-        return startDeviceCodeLogin(services, active);
+        return startDeviceCodeLogin(services, active, context);
       default: {
         const auth = await completeLocalLogin(services, active, params);
         announce(services, context, auth);
@@ -76,8 +76,17 @@ async function completeLocalLogin(services: ServerServices, active: ActiveLogin,
   }
 }
 
-/** `forced_login_method = "api"` in config.toml forbids ChatGPT sign-ins (the reference's message). */
-function refuseWhenApiOnly(services: ServerServices): void {
+/**
+ * The reference's refusals of a ChatGPT sign-in [observed]: while a client's tokens are in effect (they would hide
+ * the stored login), and when `forced_login_method = "api"` in config.toml.
+ */
+function refuseSignIn(services: ServerServices): void {
+  if (services.auth.usesClientTokens) {
+    throw new RpcError(
+      ErrorCode.InvalidRequest,
+      'External auth is active. Use account/login/start (chatgptAuthTokens) to update it or account/logout to clear it.',
+    );
+  }
   if (services.config.config.forced_login_method === 'api') {
     throw new RpcError(ErrorCode.InvalidRequest, 'ChatGPT login is disabled. Use API key login instead.');
   }
@@ -88,7 +97,7 @@ function loginHttp(services: ServerServices) {
 }
 
 async function startBrowserLogin(services: ServerServices, active: ActiveLogin, context: HandlerContext): Promise<LoginAccountResponse> {
-  refuseWhenApiOnly(services);
+  refuseSignIn(services);
   const settings = oauthSettings(services.env);
   const origin = { issuer: settings.issuer, clientId: settings.clientId };
   let login: BrowserLogin;
@@ -111,16 +120,27 @@ async function startBrowserLogin(services: ServerServices, active: ActiveLogin, 
     login.cancel();
   }, BROWSER_LOGIN_TIMEOUT_MS).unref();
   active.replace({ loginId, cancel: () => login.cancel() });
+  context.log.info({ loginId, issuer: settings.issuer }, 'ChatGPT browser sign-in started');
   void login.done.then(
-    () => reportCompletion(services, active, loginId, null),
+    () => reportCompletion(services, context, active, loginId, null),
     (error: unknown) =>
-      reportCompletion(services, active, loginId, timedOut ? 'Login timed out' : `Login server error: ${messageOf(error)}`),
+      reportCompletion(
+        services,
+        context,
+        active,
+        loginId,
+        timedOut ? 'Login timed out' : `Login server error: ${messageOf(error)}`,
+      ),
   ).finally(() => clearTimeout(timer));
   return { type: 'chatgpt', loginId, authUrl: login.authUrl };
 }
 
-async function startDeviceCodeLogin(services: ServerServices, active: ActiveLogin): Promise<LoginAccountResponse> {
-  refuseWhenApiOnly(services);
+async function startDeviceCodeLogin(
+  services: ServerServices,
+  active: ActiveLogin,
+  context: HandlerContext,
+): Promise<LoginAccountResponse> {
+  refuseSignIn(services);
   const settings = oauthSettings(services.env);
   const origin = { issuer: settings.issuer, clientId: settings.clientId };
   let login: DeviceCodeLogin;
@@ -138,16 +158,25 @@ async function startDeviceCodeLogin(services: ServerServices, active: ActiveLogi
   }
   const loginId = randomUUID();
   active.replace({ loginId, cancel: () => login.cancel() });
+  context.log.info({ loginId, issuer: settings.issuer }, 'ChatGPT device-code sign-in started');
   void login.done.then(
-    () => reportCompletion(services, active, loginId, null),
-    (error: unknown) => reportCompletion(services, active, loginId, messageOf(error)),
+    () => reportCompletion(services, context, active, loginId, null),
+    (error: unknown) => reportCompletion(services, context, active, loginId, messageOf(error)),
   );
   return { type: 'chatgptDeviceCode', loginId, verificationUrl: login.verificationUrl, userCode: login.userCode };
 }
 
-/** `account/login/completed` for a sign-in that ended, then `account/updated` when it succeeded. */
-async function reportCompletion(services: ServerServices, active: ActiveLogin, loginId: string, error: string | null): Promise<void> {
+/** `account/login/completed` for a sign-in that ended, then `account/updated` when it succeeded; logged either way. */
+async function reportCompletion(
+  services: ServerServices,
+  context: HandlerContext,
+  active: ActiveLogin,
+  loginId: string,
+  error: string | null,
+): Promise<void> {
   active.finished(loginId);
+  if (error === null) context.log.info({ loginId }, 'ChatGPT sign-in completed');
+  else context.log.warn({ loginId, reason: error }, 'ChatGPT sign-in ended without a login');
   services.broadcaster.broadcast(ServerNotifications.accountLoginCompleted, {
     loginId,
     success: error === null,

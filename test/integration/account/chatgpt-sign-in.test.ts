@@ -157,6 +157,25 @@ describe('ChatGPT browser sign-in', () => {
     assert.deepEqual(resultOf(await client.request('account/login/cancel', { loginId: second.loginId })), { status: 'canceled' });
   });
 
+  it('refuses ChatGPT sign-in while a client\'s tokens are in effect', async (t) => {
+    const { client } = await signInRig(t);
+    resultOf(
+      await client.request('account/login/start', {
+        type: 'chatgptAuthTokens',
+        accessToken: issuedAccessToken(),
+        chatgptAccountId: 'acct_1',
+        chatgptPlanType: null,
+      }),
+    );
+    for (const type of ['chatgpt', 'chatgptDeviceCode']) {
+      const refused = await client.request('account/login/start', { type });
+      assert.deepEqual(refused.error, {
+        code: -32600,
+        message: 'External auth is active. Use account/login/start (chatgptAuthTokens) to update it or account/logout to clear it.',
+      });
+    }
+  });
+
   it('refuses ChatGPT sign-in when config.toml forces API-key login', async (t) => {
     const issuer = await startFakeIssuer(t);
     const { client } = await startAccountRig(t, {
