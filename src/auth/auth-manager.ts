@@ -147,7 +147,7 @@ export class AuthManager implements OpenaiAuthSource {
   async #refreshStored(reason: RefreshReason): Promise<void> {
     const json = await readAuthJson(this.#codexHome);
     const refreshToken = json?.tokens?.refresh_token;
-    if (json === null || json.tokens == null || authFromJson(json)?.mode !== 'chatgpt' || !refreshToken) return;
+    if (json === null || !json.tokens || authFromJson(json)?.mode !== 'chatgpt' || !refreshToken) return;
     const settings = oauthSettings(this.#env);
     const refreshed = await refreshChatgptTokens(
       { fetch: this.#fetch, env: this.#env },

@@ -15,7 +15,9 @@ export interface OauthHttp {
 /** The issuer could not be reached at all (as opposed to answering with an error). */
 export class OauthTransportError extends Error {}
 
-const ISSUER_SETTING = 'the sign-in issuer (CODEX_APP_SERVER_LOGIN_ISSUER, default https://auth.openai.com)';
+const ISSUER_SETTING =
+  'the sign-in issuer (https://auth.openai.com unless CODEX_APP_SERVER_LOGIN_ISSUER or, for refreshes, ' +
+  'CODEX_REFRESH_TOKEN_URL_OVERRIDE says otherwise)';
 
 /** `error sending request for url (<url>)` — reqwest's words, which the reference shows — then why. */
 function transportError(error: unknown, url: string, http: OauthHttp): OauthTransportError {
