@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { OpenaiAuthSource, OpenaiLogin, ResolvedProvider } from '../model/provider.js';
 import {
   ChatgptAuthTokensRefreshResponseSchema,
@@ -5,8 +6,11 @@ import {
 } from '../protocol/v2/account.js';
 import type { Logger } from '../util/logger.js';
 import { untilAborted } from '../util/abortable.js';
-import { deleteAuthJson, readAuthJson, writeAuthJson } from './auth-json.js';
+import { deleteAuthJson, readAuthJson, writeAuthJson, type AuthJson } from './auth-json.js';
 import { authFromJson, authHeaders, externalChatgptAuth, isChatgptAuth, type CodexAuth } from './codex-auth.js';
+import { chatgptClaims } from './jwt-claims.js';
+import { oauthSettings } from './login/oauth-settings.js';
+import { refreshChatgptTokens, type ExchangedTokens, type RefreshReason } from './login/oauth-requests.js';
 
 /**
  * Asks the clients for fresh ChatGPT tokens (`account/chatgptAuthTokens/refresh`) and resolves with the first
@@ -22,6 +26,16 @@ export interface AuthManagerOptions {
   readonly log: Logger;
   /** Default {@link TOKEN_REFRESH_TIMEOUT_MS}. */
   readonly refreshTimeoutMs?: number;
+  /** Outbound HTTPS for refreshing stored ChatGPT tokens; default the global fetch. */
+  readonly fetch?: typeof fetch;
+  /** Where the sign-in endpoints are overridden (oauth-settings.ts); default process.env. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** Where a ChatGPT sign-in came from, kept in auth.json next to the tokens (as the reference writes it). */
+export interface SignInOrigin {
+  readonly issuer: string;
+  readonly clientId: string;
 }
 
 /** A login whose credentials cannot be refreshed here (auth.json is re-read at every request instead). */
@@ -45,16 +59,27 @@ export class AuthManager implements OpenaiAuthSource {
   #generation = 0;
   #refreshing: Promise<boolean> | null = null;
   #requester: TokenRefreshRequester | null = null;
+  readonly #fetch: typeof fetch;
+  readonly #env: Readonly<Record<string, string | undefined>>;
+  /** The refresh of auth.json's tokens in flight, shared by every request that needs it. */
+  #storedRefresh: Promise<void> | null = null;
 
   constructor(options: AuthManagerOptions) {
     this.#codexHome = options.codexHome;
     this.#log = options.log;
     this.#refreshTimeoutMs = options.refreshTimeoutMs ?? TOKEN_REFRESH_TIMEOUT_MS;
+    this.#fetch = options.fetch ?? fetch;
+    this.#env = options.env ?? process.env;
   }
 
   /** Wired once the rpc host (which knows the clients) exists. */
   setTokenRefreshRequester(requester: TokenRefreshRequester): void {
     this.#requester = requester;
+  }
+
+  /** Whether a client's ChatGPT tokens are in effect (they win over auth.json until logout). */
+  get usesClientTokens(): boolean {
+    return this.#external !== null;
   }
 
   /** The login in effect, or null. */
@@ -82,6 +107,64 @@ export class AuthManager implements OpenaiAuthSource {
     return { mode: 'apikey', apiKey };
   }
 
+  /**
+   * Stores a finished ChatGPT sign-in in auth.json, replacing any login there, the way the reference 0.169.0 writes
+   * it [observed]: `auth_mode: "chatgpt"`, the API key the browser login obtained (null for device code), the tokens
+   * with `oauth_provenance` {issuer, client_id}, a random `login_owner_id`, the account id from the id token's
+   * claims, and `last_refresh`. Client-supplied tokens are dropped: the stored login is the one in effect.
+   */
+  async saveChatgptLogin(tokens: ExchangedTokens, apiKey: string | null, origin: SignInOrigin): Promise<CodexAuth | null> {
+    const json: AuthJson = {
+      auth_mode: 'chatgpt',
+      OPENAI_API_KEY: apiKey,
+      tokens: {
+        id_token: tokens.id_token,
+        access_token: tokens.access_token,
+        refresh_token: tokens.refresh_token,
+        oauth_provenance: { issuer: origin.issuer, client_id: origin.clientId },
+        login_owner_id: randomBytes(32).toString('base64url'),
+        account_id: chatgptClaims(tokens.id_token).accountId,
+      },
+      last_refresh: new Date().toISOString(),
+    };
+    await writeAuthJson(this.#codexHome, json);
+    this.#setExternal(null);
+    return authFromJson(json);
+  }
+
+  /**
+   * Refreshes the ChatGPT tokens in auth.json with their refresh token and writes the new ones back (`id_token`,
+   * `access_token`, `refresh_token` as answered, `last_refresh` now; every other field kept). No-op for any other
+   * login. One refresh at a time: concurrent callers share it. Rejects with the issuer's refusal (the message says
+   * to sign in again) or a transport error.
+   */
+  refreshStoredTokens(reason: RefreshReason, signal?: AbortSignal): Promise<void> {
+    this.#storedRefresh ??= this.#refreshStored(reason).finally(() => {
+      this.#storedRefresh = null;
+    });
+    return untilAborted(this.#storedRefresh, signal);
+  }
+
+  async #refreshStored(reason: RefreshReason): Promise<void> {
+    const json = await readAuthJson(this.#codexHome);
+    const refreshToken = json?.tokens?.refresh_token;
+    if (json === null || !json.tokens || authFromJson(json)?.mode !== 'chatgpt' || !refreshToken) return;
+    const settings = oauthSettings(this.#env);
+    const refreshed = await refreshChatgptTokens(
+      { fetch: this.#fetch, env: this.#env },
+      { refreshUrl: settings.refreshUrl, clientId: settings.clientId, refreshToken, reason },
+    );
+    // Re-read: a sign-in or logout that finished meanwhile wins over this refresh.
+    const latest = await readAuthJson(this.#codexHome);
+    if (latest?.tokens?.refresh_token !== refreshToken) return;
+    const tokens = { ...latest.tokens };
+    if (refreshed.id_token) tokens.id_token = refreshed.id_token;
+    if (refreshed.access_token) tokens.access_token = refreshed.access_token;
+    if (refreshed.refresh_token) tokens.refresh_token = refreshed.refresh_token;
+    await writeAuthJson(this.#codexHome, { ...latest, tokens, last_refresh: new Date().toISOString() });
+    this.#log.info({ reason }, 'refreshed the stored ChatGPT tokens');
+  }
+
   /** Uses ChatGPT tokens a client manages (kept in memory; auth.json is not touched). */
   loginWithChatgptTokens(accessToken: string, accountId: string, planType: string | null | undefined): CodexAuth {
     const auth = externalChatgptAuth(accessToken, accountId, planType);
@@ -95,15 +178,39 @@ export class AuthManager implements OpenaiAuthSource {
     await deleteAuthJson(this.#codexHome);
   }
 
-  async login(): Promise<OpenaiLogin | null> {
-    const auth = await this.current();
+  async login(signal?: AbortSignal): Promise<OpenaiLogin | null> {
+    let auth = await this.current();
     if (auth === null) return null;
+    // An access token past its `exp` is refreshed before use, as the reference does (`proactive_expiry`); if that
+    // fails the request goes out with the old token and the 401 path reports why.
+    if (auth.mode === 'chatgpt' && isExpired(auth.accessToken)) {
+      try {
+        await this.refreshStoredTokens('proactive_expiry', signal);
+        auth = (await this.current()) ?? auth;
+      } catch (error) {
+        if (signal?.aborted) throw signal.reason;
+        this.#log.warn({ err: messageOf(error) }, 'refreshing the expired ChatGPT access token failed');
+      }
+    }
     const generation = auth.mode === 'chatgptAuthTokens' ? this.#generation : STORED_LOGIN_GENERATION;
     return { headers: authHeaders(auth), chatgpt: isChatgptAuth(auth), generation };
   }
 
+  /**
+   * For auth.json's ChatGPT tokens: when the file already holds other tokens (a refresh or sign-in elsewhere), the
+   * request is simply sent again; otherwise the tokens are refreshed (`unauthorized_recovery`) first. A refusal
+   * from the issuer rejects with its message (sign in again). An API key cannot be refreshed.
+   */
   async refreshAfterUnauthorized(failed: OpenaiLogin, signal: AbortSignal): Promise<boolean> {
-    if (failed.generation === STORED_LOGIN_GENERATION || this.#external === null) return false;
+    if (failed.generation === STORED_LOGIN_GENERATION) {
+      const current = await this.current();
+      if (current === null || current.mode !== 'chatgpt') return false;
+      if (authHeaders(current).authorization !== failed.headers.authorization) return true;
+      await this.refreshStoredTokens('unauthorized_recovery', signal);
+      const renewed = await this.current();
+      return renewed !== null && authHeaders(renewed).authorization !== failed.headers.authorization;
+    }
+    if (this.#external === null) return false;
     // Newer tokens arrived while this request was in flight: try them before asking for more.
     if (failed.generation !== this.#generation) return true;
     this.#refreshing ??= this.#refresh().finally(() => {
@@ -147,4 +254,13 @@ export class AuthManager implements OpenaiAuthSource {
       clearTimeout(timer);
     }
   }
+}
+
+function isExpired(accessToken: string): boolean {
+  const expiresAt = chatgptClaims(accessToken).expiresAt;
+  return expiresAt !== null && expiresAt * 1000 <= Date.now();
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

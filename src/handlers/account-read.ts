@@ -1,5 +1,6 @@
 import type { CodexAuth } from '../auth/codex-auth.js';
 import { ProviderConfigError, resolveProvider } from '../model/provider.js';
+import { ErrorCode, RpcError } from '../protocol/errors.js';
 import { ClientRequests } from '../protocol/registry.js';
 import type { Account } from '../protocol/v2/account.js';
 import { bindHandler } from './context.js';
@@ -14,11 +15,20 @@ import type { ServerServices } from './services.js';
  *
  * Where we differ: with a ChatGPT login the reference first asks the ChatGPT backend for workspace routing
  * (`GET …/wham/accounts/check`) and fails with `workspace routing discovery failed` when that fails; this server
- * does not call it, so `workspaceRouting` and `workspaceName` stay null. `refreshToken` has nothing to do: tokens
- * in auth.json are not refreshed here, and client-supplied ones are refreshed by the client.
+ * does not call it, so `workspaceRouting` and `workspaceName` stay null. `refreshToken: true` refreshes the ChatGPT
+ * tokens in auth.json first (`refresh_reason: "forced"` [observed]); client-supplied tokens are the client's to
+ * refresh, so it is ignored for them. A refresh the issuer refuses fails the request with its message (sign in
+ * again).
  */
 export function accountReadHandler(services: ServerServices): RequestHandler {
-  return bindHandler(ClientRequests.accountRead, async () => {
+  return bindHandler(ClientRequests.accountRead, async (params) => {
+    if (params.refreshToken === true) {
+      try {
+        await services.auth.refreshStoredTokens('forced');
+      } catch (error) {
+        throw new RpcError(ErrorCode.InternalError, error instanceof Error ? error.message : String(error));
+      }
+    }
     const requiresOpenaiAuth = providerRequiresOpenaiAuth(services);
     const auth = requiresOpenaiAuth ? await services.auth.current() : null;
     const userId = auth === null || auth.mode === 'apikey' ? null : auth.userId;

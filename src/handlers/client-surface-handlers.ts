@@ -1,5 +1,5 @@
 import { ModelCatalogue } from '../runtime/models/model-catalogue.js';
-import { accountLoginStartHandler, accountLogoutHandler } from './account-login.js';
+import { accountLoginHandlers } from './account-login.js';
 import { accountRateLimitsReadHandler } from './account-rate-limits.js';
 import { accountReadHandler, bedrockGovCloudHandler } from './account-read.js';
 import { collaborationModeListHandler } from './collaboration-modes.js';
@@ -26,8 +26,7 @@ export function clientSurfaceHandlers(services: ServerServices): RequestHandler[
     configRequirementsReadHandler(),
     ...configWriteHandlers(services),
     accountReadHandler(services),
-    accountLoginStartHandler(services),
-    accountLogoutHandler(services),
+    ...accountLoginHandlers(services),
     accountRateLimitsReadHandler(services),
     bedrockGovCloudHandler(),
     collaborationModeListHandler(),

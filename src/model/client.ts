@@ -1,4 +1,5 @@
 import type { ReadableStream } from 'node:stream/web';
+import { describeConnectionFailure } from '../net/connection-failure.js';
 import { MODEL_ERROR_MESSAGES, ModelError, STREAM_DISCONNECTED_PREFIX, statusLine } from './errors.js';
 import { readModelEvents, type ModelEvent } from './events.js';
 import type { OpenaiAuthSource, OpenaiLogin, ResolvedProvider } from './provider.js';
@@ -73,6 +74,15 @@ export interface HttpModelClientOptions {
   readonly sleep?: Sleep;
   /** Jitter source in [0, 1). Default Math.random. */
   readonly random?: () => number;
+  /** Where each request that fails for good is logged once (provider, URL, status, retries; never a credential). */
+  readonly log?: FailureLog;
+  /** The server's environment, to mention a proxy setting this client does not use. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** The part of a pino logger the client needs. */
+export interface FailureLog {
+  warn(details: Record<string, unknown>, message: string): void;
 }
 
 export const DEFAULT_BACKOFF_BASE_MS = 200;
@@ -155,29 +165,30 @@ export function httpStatusError(status: number, headers: Headers, body: string, 
   const type = typeof error?.type === 'string' ? error.type : undefined;
   const httpStatusCode = status;
   if (status === 503 && (code === 'server_is_overloaded' || code === 'slow_down')) {
-    return new ModelError('serverOverloaded', MODEL_ERROR_MESSAGES.serverOverloaded, { httpStatusCode });
+    return new ModelError('serverOverloaded', MODEL_ERROR_MESSAGES.serverOverloaded, { httpStatusCode, url });
   }
   if (status === 400) {
     // The raw body is the message and the kind is `other`, not `badRequest` [observed]: the reference keeps
     // `badRequest` for settings it refuses, not for the provider's 400s.
     const message = body.trim() === '' ? unexpectedStatusMessage(status, body, url, headers) : body;
-    return new ModelError('other', message, { httpStatusCode });
+    return new ModelError('other', message, { httpStatusCode, url });
   }
   if (status === 401) {
-    return new ModelError('unauthorized', unexpectedStatusMessage(status, body, url, headers), { httpStatusCode });
+    return new ModelError('unauthorized', unexpectedStatusMessage(status, body, url, headers), { httpStatusCode, url });
   }
   if (status === 429) {
     if (type === 'usage_limit_reached') {
-      return new ModelError('usageLimitExceeded', MODEL_ERROR_MESSAGES.usageLimitReached, { httpStatusCode });
+      return new ModelError('usageLimitExceeded', MODEL_ERROR_MESSAGES.usageLimitReached, { httpStatusCode, url });
     }
     if (type === 'usage_not_included') {
-      return new ModelError('usageLimitExceeded', MODEL_ERROR_MESSAGES.usageNotIncluded, { httpStatusCode });
+      return new ModelError('usageLimitExceeded', MODEL_ERROR_MESSAGES.usageNotIncluded, { httpStatusCode, url });
     }
     const requestId = headers.get('x-request-id') ?? headers.get('x-oai-request-id') ?? headers.get('cf-ray');
     const suffix = requestId === null ? '' : `, request id: ${requestId}`;
     const message = `exceeded retry limit, last status: ${statusLine(429)}${suffix}`;
     return new ModelError('responseTooManyFailedAttempts', message, {
       httpStatusCode,
+      url,
       retryable: true,
       retryAfterMs: retryAfterMs(headers),
     });
@@ -187,11 +198,12 @@ export function httpStatusError(status: number, headers: Headers, body: string, 
       status === 500 ? MODEL_ERROR_MESSAGES.internalServerError : unexpectedStatusMessage(status, body, url, headers);
     return new ModelError('internalServerError', message, {
       httpStatusCode,
+      url,
       retryable: true,
       retryAfterMs: retryAfterMs(headers),
     });
   }
-  return new ModelError('other', unexpectedStatusMessage(status, body, url, headers), { httpStatusCode });
+  return new ModelError('other', unexpectedStatusMessage(status, body, url, headers), { httpStatusCode, url });
 }
 
 /**
@@ -211,6 +223,8 @@ export class HttpModelClient implements ModelClient {
   readonly #backoffBaseMs: number;
   readonly #sleep: Sleep;
   readonly #random: () => number;
+  readonly #log: FailureLog | undefined;
+  readonly #env: Readonly<Record<string, string | undefined>>;
 
   constructor(options: HttpModelClientOptions) {
     this.provider = options.provider;
@@ -219,9 +233,41 @@ export class HttpModelClient implements ModelClient {
     this.#backoffBaseMs = options.backoffBaseMs ?? DEFAULT_BACKOFF_BASE_MS;
     this.#sleep = options.sleep ?? sleep;
     this.#random = options.random ?? Math.random;
+    this.#log = options.log;
+    this.#env = options.env ?? {};
   }
 
+  /** Streams one sampling request; a failure that ends it (retries spent) is logged once, then thrown. */
   async *stream(request: ModelRequest, options: StreamOptions): AsyncGenerator<ModelEvent, void, undefined> {
+    let retries = 0;
+    const counted: StreamOptions = {
+      ...options,
+      onRetry: (info) => {
+        retries++;
+        options.onRetry?.(info);
+      },
+    };
+    try {
+      yield* this.#stream(request, counted);
+    } catch (error) {
+      if (error instanceof ModelError && !options.signal.aborted) {
+        this.#log?.warn(
+          {
+            provider: this.provider.id,
+            url: error.url === null ? null : withoutQuery(error.url),
+            status: error.httpStatusCode,
+            kind: error.kind,
+            retries,
+            reason: error.message,
+          },
+          'model request failed',
+        );
+      }
+      throw error;
+    }
+  }
+
+  async *#stream(request: ModelRequest, options: StreamOptions): AsyncGenerator<ModelEvent, void, undefined> {
     const { signal } = options;
     const body = JSON.stringify(buildRequestBody(request));
     const maxRetries = this.provider.streamMaxRetries;
@@ -272,9 +318,9 @@ export class HttpModelClient implements ModelClient {
   }
 
   /**
-   * One HTTP attempt. With client-managed ChatGPT tokens, a 401 asks for fresh tokens (see
+   * One HTTP attempt. With ChatGPT tokens (client-managed or in auth.json), a 401 obtains fresh tokens (see
    * {@link OpenaiAuthSource.refreshAfterUnauthorized}) and sends the request once more with them; a second 401, or
-   * a refresh that yields nothing, fails with the 401.
+   * a refresh that yields nothing, fails with the 401; a refresh the issuer refuses fails with its message.
    */
   async #send(
     request: ModelRequest,
@@ -288,7 +334,18 @@ export class HttpModelClient implements ModelClient {
       return await this.#post(request, body, extraHeaders, signal, login);
     } catch (error) {
       if (auth === null || login === null || !(error instanceof ModelError) || error.kind !== 'unauthorized') throw error;
-      if (!(await auth.refreshAfterUnauthorized(login, signal))) throw error;
+      let renewed: boolean;
+      try {
+        renewed = await auth.refreshAfterUnauthorized(login, signal);
+      } catch (refreshError) {
+        if (signal.aborted) throw signal.reason;
+        // The issuer refused the refresh token: its message says to sign in again, which is what the user must do.
+        throw new ModelError('unauthorized', refreshError instanceof Error ? refreshError.message : String(refreshError), {
+          httpStatusCode: error.httpStatusCode,
+          cause: refreshError,
+        });
+      }
+      if (!renewed) throw error;
       return await this.#post(request, body, extraHeaders, signal, await auth.login(signal));
     }
   }
@@ -316,16 +373,21 @@ export class HttpModelClient implements ModelClient {
       ...extraHeaders,
     });
     let response: Response;
+    // A server that accepts the connection but never answers counts as idle, like a stream that stops sending.
+    const answer = new AbortController();
+    const idleMs = this.provider.streamIdleTimeoutMs;
+    const timer = setTimeout(() => answer.abort(timeoutError(idleMs)), idleMs);
     try {
-      response = await this.#fetch(url, { method: 'POST', headers, body, signal });
+      response = await this.#fetch(url, { method: 'POST', headers, body, signal: AbortSignal.any([signal, answer.signal]) });
     } catch (error) {
       if (signal.aborted) throw signal.reason;
-      // reqwest's wording, which the reference shows as a stream error.
-      const message = `${STREAM_DISCONNECTED_PREFIX}error sending request for url (${url})`;
-      throw new ModelError('httpConnectionFailed', message, {
-        retryable: true,
-        cause: error,
-      });
+      const cause = answer.signal.aborted ? answer.signal.reason : error;
+      const failure = describeConnectionFailure(cause, url, providerSetting(this.provider), this.#env);
+      // reqwest's wording, which the reference shows as a stream error, then why and what to check.
+      const message = `${STREAM_DISCONNECTED_PREFIX}error sending request for url (${url}): ${failure.explanation}`;
+      throw new ModelError('httpConnectionFailed', message, { retryable: true, cause, url });
+    } finally {
+      clearTimeout(timer);
     }
     if (!response.ok) {
       const text = await response.text().catch(() => {
@@ -343,4 +405,22 @@ export class HttpModelClient implements ModelClient {
     options.onRetry?.({ ...retry, delayMs });
     await this.#sleep(delayMs, options.signal);
   }
+}
+
+/** What decides where model requests go, for the failure sentence. */
+function providerSetting(provider: ResolvedProvider): string {
+  if (provider.id === 'openai') return 'OPENAI_BASE_URL / the `openai` provider (or chatgpt_base_url for a ChatGPT login)';
+  return `base_url of [model_providers.${provider.id}] in config.toml`;
+}
+
+function timeoutError(ms: number): Error {
+  const error = new Error(`no response within ${ms} ms (stream_idle_timeout_ms)`);
+  error.name = 'TimeoutError';
+  return error;
+}
+
+/** A URL for the log: query parameters may carry provider keys. */
+function withoutQuery(url: string): string {
+  const index = url.indexOf('?');
+  return index === -1 ? url : url.slice(0, index);
 }

@@ -34,6 +34,8 @@ export interface ModelErrorOptions {
   readonly retryable?: boolean;
   readonly retryAfterMs?: number | null;
   readonly cause?: unknown;
+  /** The URL of the request that failed. */
+  readonly url?: string | null;
 }
 
 /** The reference's texts for the failures it words itself (`CodexErr`'s Display). */
@@ -65,6 +67,8 @@ export class ModelError extends Error {
   readonly retryable: boolean;
   /** The delay the server asked for (`retry-after`, or "try again in Ns" in `response.failed`). */
   readonly retryAfterMs: number | null;
+  /** The URL of the request that failed, when known (for the server log). */
+  readonly url: string | null;
 
   constructor(kind: ModelErrorKind, message: string, options: ModelErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -73,6 +77,7 @@ export class ModelError extends Error {
     this.httpStatusCode = options.httpStatusCode ?? null;
     this.retryable = options.retryable ?? false;
     this.retryAfterMs = options.retryAfterMs ?? null;
+    this.url = options.url ?? null;
   }
 
   /**

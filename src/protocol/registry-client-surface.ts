@@ -40,6 +40,11 @@ export const ClientSurfaceRequests = {
     account.LoginAccountParamsSchema,
     account.LoginAccountResponseSchema,
   ),
+  accountLoginCancel: defineRequest(
+    'account/login/cancel',
+    account.CancelLoginAccountParamsSchema,
+    account.CancelLoginAccountResponseSchema,
+  ),
   accountLogout: defineRequest('account/logout', account.LogoutAccountParamsSchema, account.LogoutAccountResponseSchema),
   accountRateLimitsRead: defineRequest(
     'account/rateLimits/read',

@@ -48,7 +48,7 @@ export class ServerInstance {
     const { codexHome, config, env, log, metrics } = options;
     this.codexHome = codexHome;
     // The Codex login of this instance: a tenant's auth.json is its own.
-    const auth = new AuthManager({ codexHome, log });
+    const auth = new AuthManager({ codexHome, log, fetch: options.fetch, env });
     // Thread-list notifications go to every initialized connection of this instance, so the host that knows
     // them is the audience; it is attached once built (it needs the handler table, which needs the threads).
     const everyone = new BroadcastRelay();

@@ -291,6 +291,8 @@ export class ThreadManager {
     return new HttpModelClient({
       provider: resolveProvider(config, this.#options.env),
       openaiAuth: this.auth,
+      log: this.#options.log,
+      env: this.#options.env,
       ...(this.#options.fetch ? { fetch: this.#options.fetch } : {}),
     });
   }

@@ -4,6 +4,7 @@ import { constants as osConstants, homedir } from 'node:os';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { StartupError } from '../util/startup-error.js';
+import { placeholderSecretMessage, placeholderWord } from './placeholder-secret.js';
 
 /**
  * The websocket auth flags as the command line parsed them. A property that is absent (or undefined) means the
@@ -242,6 +243,8 @@ async function readTrimmedSecret(path: string): Promise<string> {
   }
   const trimmed = trimLikeRust(text);
   if (trimmed === '') throw new StartupError(`websocket auth secret ${path} must not be empty`);
+  const placeholder = placeholderWord(trimmed);
+  if (placeholder !== null) throw new StartupError(placeholderSecretMessage(path, placeholder));
   return trimmed;
 }
 

@@ -44,12 +44,18 @@ export function chatgptAuthJson(accountId = 'acct_123', plan = 'plus'): Record<s
  */
 export function startAccountRig(
   t: TestContext,
-  options: { replies?: readonly ScriptedReply[]; fake?: FakeModelServerOptions } = {},
+  options: {
+    replies?: readonly ScriptedReply[];
+    fake?: FakeModelServerOptions;
+    configExtra?: string;
+    /** Added to the server's environment (e.g. the sign-in issuer of a fake). */
+    env?: NodeJS.ProcessEnv;
+  } = {},
 ): Promise<ThreadTestRig> {
   return startThreadRig(t, {
     ...options,
     providerExtra: 'requires_openai_auth = true',
     configExtraFor: (fake) => `chatgpt_base_url = "${fake.origin}/backend-api/"`,
-    env: { OPENAI_API_KEY: undefined, CODEX_API_KEY: undefined },
+    env: { OPENAI_API_KEY: undefined, CODEX_API_KEY: undefined, ...options.env },
   });
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { promisify } from 'node:util';
+import { requireProgram } from './prerequisites.js';
 
 const run = promisify(execFile);
 
@@ -35,6 +36,7 @@ const EC = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes
 
 /** Makes a CA named `name` in a temporary directory, removed in `t.after`. No network involved. */
 export async function makeTestCa(t: TestContext, name = 'Codex Test CA'): Promise<TestCa> {
+  requireProgram('openssl');
   const dir = await mkdtemp(join(tmpdir(), 'test-ca-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   await openssl(dir, 'req', '-x509', ...EC, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', `/CN=${name}`,

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { promisify } from 'node:util';
+import { requireProgram } from './prerequisites.js';
 
 const run = promisify(execFile);
 
@@ -50,6 +51,7 @@ export class TmuxTerminal {
   }
 
   static async start(t: TestContext, options: TerminalOptions): Promise<TmuxTerminal> {
+    requireProgram('tmux');
     const dir = await mkdtemp(join(tmpdir(), 'e2e-tmux-'));
     const terminal = new TmuxTerminal(join(dir, 'socket'), options.diagnostics ?? (() => ''));
     t.after(async () => {

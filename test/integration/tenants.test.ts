@@ -13,6 +13,7 @@ import { exitCodeOf, spawnCli, startTestServer } from '../helpers/server.js';
 import type { TestServer } from '../helpers/server.js';
 import { makeTempHome } from '../helpers/temp-home.js';
 import { mockProviderConfig, resultOf, startTextTurn, startThread, turnCompleted } from '../helpers/thread-server.js';
+import { requireWorkingBubblewrap } from '../helpers/prerequisites.js';
 
 const SECRET = 'tenant-test-shared-secret-of-at-least-32-bytes';
 
@@ -98,6 +99,7 @@ describe('tenants', () => {
   });
 
   it("confines fs/* and command/exec to the tenant's workspace, symlinks included", async (t) => {
+    await requireWorkingBubblewrap();
     const { connect, workspaceRoot } = await startTenantServer(t);
     const alice = await connect('alice');
     await connect('bob');
@@ -148,6 +150,7 @@ describe('tenants', () => {
   });
 
   it("runs a tenant's commands in a jail: other tenants' files and the server's home hidden, secrets unset, /tmp private", async (t) => {
+    await requireWorkingBubblewrap();
     process.env['TENANT_TEST_SECRET_TOKEN'] = 'server-secret';
     t.after(() => delete process.env['TENANT_TEST_SECRET_TOKEN']);
     const { connect, workspaceRoot, server } = await startTenantServer(t);
@@ -185,6 +188,7 @@ describe('tenants', () => {
   });
 
   it("jails the agent's commands and patches too, even on a full-access thread", async (t) => {
+    await requireWorkingBubblewrap();
     const { connect, workspaceRoot, fake } = await startTenantServer(t);
     const alice = await connect('alice');
     await connect('bob');

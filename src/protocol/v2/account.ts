@@ -118,9 +118,35 @@ export type LoginAccountParams = z.infer<typeof LoginAccountParamsSchema>;
 
 /** Only the login types this server completes: the others are refused before a response is built. */
 export const LoginAccountResponseSchema = z
-  .discriminatedUnion('type', [z.object({ type: z.literal('apiKey') }), z.object({ type: z.literal('chatgptAuthTokens') })])
+  .discriminatedUnion('type', [
+    z.object({ type: z.literal('apiKey') }),
+    z.object({
+      type: z.literal('chatgpt'),
+      loginId: z.string(),
+      authUrl: z.string().describe('URL the client should open in a browser to initiate the OAuth flow.'),
+    }),
+    z.object({
+      type: z.literal('chatgptDeviceCode'),
+      loginId: z.string(),
+      verificationUrl: z
+        .string()
+        .describe('URL the client should open in a browser to complete device code authorization.'),
+      userCode: z.string().describe('One-time code the user must enter after signing in.'),
+    }),
+    z.object({ type: z.literal('chatgptAuthTokens') }),
+  ])
   .meta({ id: 'LoginAccountResponse' });
 export type LoginAccountResponse = z.infer<typeof LoginAccountResponseSchema>;
+
+export const CancelLoginAccountParamsSchema = z
+  .object({ loginId: z.string() })
+  .meta({ id: 'CancelLoginAccountParams' });
+export type CancelLoginAccountParams = z.infer<typeof CancelLoginAccountParamsSchema>;
+
+export const CancelLoginAccountResponseSchema = z
+  .object({ status: z.enum(['canceled', 'notFound']).meta({ id: 'CancelLoginAccountStatus' }) })
+  .meta({ id: 'CancelLoginAccountResponse' });
+export type CancelLoginAccountResponse = z.infer<typeof CancelLoginAccountResponseSchema>;
 
 export const LogoutAccountParamsSchema = z.object({});
 export const LogoutAccountResponseSchema = z.object({}).meta({ id: 'LogoutAccountResponse' });

@@ -103,12 +103,11 @@ describe('account/login/start, account/logout', () => {
     assert.equal(account.planType, 'unknown');
   });
 
-  it('refuses the logins that need auth.openai.com or Bedrock with -32601 and a reason', async (t) => {
+  it('refuses the Bedrock logins with -32601 and a reason', async (t) => {
     const { client } = await startAccountRig(t);
     for (const params of [
-      { type: 'chatgpt' },
-      { type: 'chatgptDeviceCode' },
       { type: 'amazonBedrock', apiKey: 'k', region: 'us-east-1' },
+      { type: 'amazonBedrockAccessKeys', accessKeyId: 'a', secretAccessKey: 's', region: 'us-east-1' },
     ]) {
       const response = await client.request('account/login/start', params);
       const error = response.error as { code: number; message: string };

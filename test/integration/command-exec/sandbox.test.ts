@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { detectBubblewrap } from '../../../src/tools/sandbox/detect-bubblewrap.js';
 import { call, resultOf, startExecRig, workdir } from './exec-rig.js';
+import { requireWorkingBubblewrap } from '../../helpers/prerequisites.js';
 
 /** `command/exec` under a sandbox policy (enforced with bubblewrap, like the model's commands). */
 describe('command/exec, sandbox', () => {
@@ -14,6 +15,7 @@ describe('command/exec, sandbox', () => {
   });
 
   it('refuses a write under readOnly and marks the network as disabled', async (t) => {
+    await requireWorkingBubblewrap();
     if (skip) assert.fail(`bubblewrap must work here (.ci/run installs it): ${skip}`);
     const { client } = await startExecRig(t);
     const cwd = await workdir(t);
@@ -30,6 +32,7 @@ describe('command/exec, sandbox', () => {
   });
 
   it('allows writes in a writable root under workspaceWrite', async (t) => {
+    await requireWorkingBubblewrap();
     if (skip) assert.fail(`bubblewrap must work here (.ci/run installs it): ${skip}`);
     const { client } = await startExecRig(t);
     const cwd = await workdir(t);
@@ -42,6 +45,7 @@ describe('command/exec, sandbox', () => {
   });
 
   it('uses the configured sandbox when the request names none: read-only by default', async (t) => {
+    await requireWorkingBubblewrap();
     if (skip) assert.fail(`bubblewrap must work here (.ci/run installs it): ${skip}`);
     const { client } = await startExecRig(t);
     const cwd = await workdir(t);

@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import { sseReply, textTurnFrames, toolCallFrames } from '../../helpers/fake-model-server.js';
 import type { RpcTestClient, ServerMessage } from '../../helpers/rpc-client.js';
 import { resultOf, startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
+import { requireWorkingBubblewrap } from '../../helpers/prerequisites.js';
 
 /** A private working directory for the thread (commands run there), removed after the test. */
 async function workdir(t: TestContext): Promise<string> {
@@ -43,6 +44,7 @@ async function approvalRequest(client: RpcTestClient): Promise<ServerMessage> {
 
 describe('exec_command', () => {
   it('runs a command in the thread cwd, streams its output and reports it to the model', async (t) => {
+    await requireWorkingBubblewrap();
     const cwd = await workdir(t);
     const rig = await startThreadRig(t, { replies: execReplies('call_run', { cmd: 'echo hi; echo err >&2; pwd' }) });
     const threadId = await startThread(rig.client, { cwd });
@@ -70,6 +72,7 @@ describe('exec_command', () => {
   });
 
   it('keeps a long command as a session that write_stdin polls until it exits', async (t) => {
+    await requireWorkingBubblewrap();
     const cwd = await workdir(t);
     const rig = await startThreadRig(t, {
       replies: [
@@ -123,6 +126,7 @@ describe('exec_command', () => {
   });
 
   it('lets workspace-write write inside the workspace but not outside it', async (t) => {
+    await requireWorkingBubblewrap();
     const cwd = await workdir(t);
     const outside = await workdir(t);
     const rig = await startThreadRig(t, {

@@ -242,6 +242,23 @@ describe('resolveWsAuthPolicy signed bearer token', () => {
     );
   });
 
+  it('refuses a template placeholder as the secret or token, saying how to make a real one', async (t) => {
+    // The stand-in deploy/kubernetes.yaml used to ship, long enough to pass the length check.
+    const secret = await writeTemp(t, 'jwt-secret', 'REPLACE-WITH-AT-LEAST-32-RANDOM-BYTES-OF-SECRET\n');
+    await assert.rejects(
+      resolveWsAuthPolicy({ wsAuth: 'signed-bearer-token', wsSharedSecretFile: secret }),
+      (error: unknown) =>
+        error instanceof StartupError &&
+        error.message.startsWith(`refusing to start: websocket auth secret ${secret} is a placeholder (it contains "REPLACE")`) &&
+        error.message.includes('head -c 48 /dev/urandom | base64'),
+    );
+    const token = await writeTemp(t, 'ws-token', 'changeme');
+    await assert.rejects(
+      resolveWsAuthPolicy({ wsAuth: 'capability-token', wsTokenFile: token }),
+      /is a placeholder \(it contains "CHANGEME"\)/,
+    );
+  });
+
   it('trims issuer and audience, and treats blank values as not checked', async (t) => {
     const path = await writeTemp(t, 'secret', SECRET_32);
     const trimmed = await resolveWsAuthPolicy({

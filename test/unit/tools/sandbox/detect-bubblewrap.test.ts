@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { detectBubblewrap } from '../../../../src/tools/sandbox/detect-bubblewrap.js';
+import { requireProgram } from '../../../helpers/prerequisites.js';
 
 let root: string;
 
@@ -36,12 +36,11 @@ async function fakeBwrap(name: string, onRun: string): Promise<string> {
   return path;
 }
 
-const hasSystemBwrap = spawnSync('sh', ['-c', 'command -v bwrap']).status === 0;
 
 describe('detectBubblewrap', () => {
   it('finds bwrap on PATH, reads its version and options, and proves it works', async (t) => {
     // .ci/run installs bubblewrap: its absence is a broken setup, not a reason to skip.
-    assert.ok(hasSystemBwrap, 'bwrap is not installed here');
+    requireProgram('bwrap');
     const support = await detectBubblewrap();
     assert.ok(support.available, `bwrap cannot sandbox here: ${support.available ? '' : support.reason}`);
     assert.match(support.path, /\/bwrap$/);

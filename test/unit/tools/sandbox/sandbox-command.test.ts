@@ -11,6 +11,7 @@ import { detectBubblewrap, type SandboxSupport } from '../../../../src/tools/san
 import { SandboxSetupError, SandboxUnavailableError } from '../../../../src/tools/sandbox/errors.js';
 import { sandboxCommand, type SandboxCommandOptions } from '../../../../src/tools/sandbox/sandbox-command.js';
 import { markerRoot } from '../../../../src/tools/sandbox/synthetic-mount-points.js';
+import { installHint } from '../../../helpers/prerequisites.js';
 
 interface RunResult {
   readonly code: number | null;
@@ -92,7 +93,7 @@ let bwrapProblem: string | false = false;
 before(async () => {
   root = await realpath(await mkdtemp(join(tmpdir(), 'sandbox-test-')));
   support = await detectBubblewrap();
-  if (!support.available) bwrapProblem = `no usable bubblewrap here: ${support.reason}`;
+  if (!support.available) bwrapProblem = `no usable bubblewrap here: ${support.reason}; ${installHint('bwrap')}`;
 });
 
 after(async () => {
