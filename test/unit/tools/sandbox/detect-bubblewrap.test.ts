@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,7 +63,7 @@ describe('detectBubblewrap', () => {
   });
 
   it('uses a configured bwrap instead of looking on PATH', async () => {
-    assert.ok(hasSystemBwrap, 'bwrap is not installed here');
+    requireProgram('bwrap');
     const system = spawnSync('sh', ['-c', 'command -v bwrap'], { encoding: 'utf8' }).stdout.trim();
     const configured = { path: system, source: 'the test' };
     const support = await detectBubblewrap({ env: { PATH: join(root, 'nowhere') }, configured });
