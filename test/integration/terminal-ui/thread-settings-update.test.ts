@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { describe, it } from 'node:test';
+import { sseReply, textTurnFrames } from '../../helpers/fake-model-server.js';
+import type { RpcTestClient } from '../../helpers/rpc-client.js';
+import { resultOf, startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
+
+const PROFILES = ['default_permissions = ":workspace"', '[permissions.mine]', 'description = "Mine"', ''].join('\n');
+
+/**
+ * Sends thread/settings/update and returns the thread/settings/updated notifications it caused: they follow the
+ * response, so a second request's answer marks the end of what it sent.
+ */
+async function update(client: RpcTestClient, params: Record<string, unknown>): Promise<Record<string, unknown>[]> {
+  const response = await client.request('thread/settings/update', params);
+  assert.deepEqual(resultOf(response), {});
+  const marker = await client.request('thread/loaded/list', {});
+  const from = client.received.indexOf(response);
+  const to = client.received.indexOf(marker);
+  return client.received
+    .slice(from + 1, to)
+    .filter((message) => message.method === 'thread/settings/updated')
+    .map((message) => (message.params as { threadSettings: Record<string, unknown> }).threadSettings);
+}
+
+describe('thread/settings/update', () => {
+  it('changes what the next turn runs with, announces a change after the answer, and persists it', async (t) => {
+    const rig = await startThreadRig(t, { replies: [sseReply(textTurnFrames(['done']))], configExtra: PROFILES });
+    const { client } = rig;
+    const threadId = await startThread(client);
+
+    const [changed, ...more] = await update(client, { threadId, model: 'other-model', effort: 'high', summary: 'detailed' });
+    assert.deepEqual(more, []);
+    assert.equal(changed?.model, 'other-model');
+    assert.equal(changed?.effort, 'high');
+    assert.equal(changed?.summary, 'detailed');
+    assert.deepEqual(await update(client, { threadId, model: 'other-model' }), [], 'no change, no notification');
+
+    const [workspace] = await update(client, { threadId, permissions: ':workspace', approvalPolicy: 'untrusted' });
+    assert.deepEqual(workspace?.activePermissionProfile, { id: ':workspace', extends: null });
+    assert.equal((workspace?.sandboxPolicy as { type: string }).type, 'workspaceWrite');
+    assert.equal(workspace?.approvalPolicy, 'untrusted');
+    const [mine] = await update(client, { threadId, permissions: 'mine' });
+    assert.deepEqual(mine?.activePermissionProfile, { id: 'mine', extends: null });
+    const [full] = await update(client, { threadId, sandboxPolicy: { type: 'dangerFullAccess' } });
+    assert.deepEqual(full?.sandboxPolicy, { type: 'dangerFullAccess' });
+    assert.equal(full?.activePermissionProfile, null);
+    const cwd = full?.cwd as string;
+    const [moved] = await update(client, { threadId, cwd: 'sub' });
+    assert.equal(moved?.cwd, `${cwd}/sub`, 'a relative cwd is taken from the current one');
+
+    const turnId = await startTextTurn(client, threadId, 'hi');
+    await turnCompleted(client, turnId);
+    const [request] = await rig.fake.waitForRequests(1);
+    const body = request?.body as { model: string; reasoning: unknown };
+    assert.equal(body.model, 'other-model');
+    assert.deepEqual(body.reasoning, { effort: 'high', summary: 'detailed' });
+
+    const path = (resultOf(await client.request('thread/read', { threadId })).thread as { path: string }).path;
+    const lines = (await readFile(path, 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
+    const context = lines.find((line) => line.type === 'turn_context')?.payload;
+    assert.equal(context.model, 'other-model');
+    assert.equal(context.effort, 'high');
+    assert.equal(context.approval_policy, 'untrusted');
+    assert.equal(context.cwd, `${cwd}/sub`);
+    assert.deepEqual(context.sandbox_policy, { type: 'danger-full-access' });
+  });
+
+  it('refuses what the reference refuses, in its words', async (t) => {
+    const rig = await startThreadRig(t);
+    const threadId = await startThread(rig.client);
+    const cases: [Record<string, unknown>, string][] = [
+      [
+        { threadId, permissions: ':workspace', sandboxPolicy: { type: 'dangerFullAccess' } },
+        '`permissions` cannot be combined with `sandboxPolicy`',
+      ],
+      [{ threadId, permissions: 'nope' }, 'failed to load configuration: default_permissions refers to undefined profile `nope`'],
+      [{ threadId: '01a24dd3-22e2-79d0-9cb9-e624f7b09fe2', model: 'x' }, 'thread not found: 01a24dd3-22e2-79d0-9cb9-e624f7b09fe2'],
+      [
+        { threadId: 'nope' },
+        'invalid thread id: invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `n` at 1',
+      ],
+    ];
+    for (const [params, message] of cases) {
+      assert.deepEqual((await rig.client.request('thread/settings/update', params)).error, { code: -32600, message });
+    }
+  });
+});
