@@ -316,6 +316,45 @@ describe('the Codex terminal UI 0.169.0 against our server', () => {
     await assertServerFramesValid(server.proxy);
   });
 
+  it('switches the thread to "Ask for approval" with /permissions', SCENARIO_TIMEOUT, async (t) => {
+    const { server } = await startScenario(t);
+    const ui = await openUi(t, () => server);
+    await ui.waitFor(COMPOSER_READY, 'the composer after start-up');
+    await submitPrompt(ui, '/permissions');
+    await ui.waitFor('Update Model Permissions', 'the permissions menu');
+    // The menu shows "Loading permission profiles…" until the next key after our answer arrives, with the
+    // current profile (Read Only, the last one) selected; Down then wraps to the first.
+    const profileAnswers = () =>
+      server.proxy.messages('server→client').filter((message) => String(message.id).startsWith('tui-permission-profiles'))
+        .length;
+    await ui.waitUntil(() => profileAnswers() === 1, 'our answer to permissionProfile/list');
+    await ui.press('Down');
+    const menu = await ui.waitFor(/\u203a 1\. Ask for approval/, 'the first profile selected');
+    assert.ok(menu.includes('Read Only (current)'), await ui.describe('read-only is not shown as the current profile'));
+    await ui.press('Enter');
+    await ui.waitFor('Permission selection requested: Ask for approval', 'the confirmation of the choice');
+
+    const update = server.proxy.messages('client→server').find((message) => message.method === 'thread/settings/update');
+    const params = update?.params as { permissions?: string; approvalPolicy?: string } | undefined;
+    assert.deepEqual(
+      params && { permissions: params.permissions, approvalPolicy: params.approvalPolicy },
+      { permissions: ':workspace', approvalPolicy: 'on-request' },
+      server.proxy.transcript(),
+    );
+    const updated = server.proxy.messages('server→client').find((message) => message.method === 'thread/settings/updated');
+    const settings = (updated?.params as { threadSettings?: Record<string, unknown> } | undefined)?.threadSettings;
+    assert.deepEqual(settings?.activePermissionProfile, { id: ':workspace', extends: null }, server.proxy.transcript());
+    assert.equal((settings?.sandboxPolicy as { type?: string } | undefined)?.type, 'workspaceWrite');
+
+    await submitPrompt(ui, '/permissions');
+    await ui.waitFor('Update Model Permissions', 'the permissions menu again');
+    // The UI keeps the profiles it loaded; a key makes sure the menu is drawn.
+    await ui.press('Down');
+    await ui.waitFor(/Ask for approval \(current\)/, 'the new profile shown as current');
+    await ui.press('Escape');
+    await assertServerFramesValid(server.proxy);
+  });
+
   it('connects with the capability token and shows 401 Unauthorized with a wrong one', SCENARIO_TIMEOUT, async (t) => {
     const token = randomBytes(24).toString('base64url');
     const tokenFile = await makeTempFile(t, 'ws-token', `${token}\n`);
