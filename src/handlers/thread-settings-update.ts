@@ -13,7 +13,8 @@ import { configurationError, loadedThread } from './thread-lookup.js';
 /**
  * `thread/settings/update` (`/model`, `/permissions`, …): changes the settings the thread's next turns run with,
  * without starting one. Answers `{}`; then, only when something changed, `thread/settings/updated` goes to the
- * thread's subscribers [observed: after the response]. The next turn persists the settings in its `turn_context`
+ * thread's subscribers [observed: after the response]. During a turn the change waits for that turn to end, so
+ * the running turn's later model requests keep its settings. The next turn persists the settings in its `turn_context`
  * and sends them to the model, as turn/start's overrides do. A relative `cwd` is taken from the thread's current
  * one [observed]; `serviceTier: null` clears the tier. Errors in the reference's words [observed]:
  * `thread not found: <id>`, `` `permissions` cannot be combined with `sandboxPolicy` `` and
@@ -25,19 +26,29 @@ export function threadSettingsUpdateHandler(services: ServerServices): RequestHa
     if (params.sandboxPolicy != null && params.permissions != null) {
       throw RpcErrors.badRequest('`permissions` cannot be combined with `sandboxPolicy`');
     }
-    const previous = thread.settings;
-    const before = JSON.stringify(threadSettingsView(thread));
-    const next = updatedSettings(previous, params, services.config.table);
+    const table = services.config.table;
+    const next = updatedSettings(thread.settings, params, table);
     try {
       services.threads.modelClientFor(next);
     } catch (error) {
       configurationError(error);
     }
-    thread.settings = next;
-    context.afterResponse(() => {
+    const apply = () => {
+      const before = JSON.stringify(threadSettingsView(thread));
+      thread.settings = updatedSettings(thread.settings, params, table);
       const after = threadSettingsView(thread);
       if (JSON.stringify(after) === before) return;
       thread.emit(ServerNotifications.threadSettingsUpdated, { threadId: thread.id, threadSettings: after });
+    };
+    // A running turn keeps the settings it started with; the update waits for it to end (turns started later
+    // see it). Updates queue in the order they came, on the turn's end.
+    const running = thread.activeTurn;
+    const turnEnded = running === null ? null : running.done;
+    context.afterResponse(() => {
+      if (turnEnded === null) return apply();
+      void turnEnded.then(apply).catch((error: unknown) => {
+        context.log.warn({ err: error, threadId: thread.id }, 'a queued thread/settings/update could not be applied');
+      });
     });
     return {};
   });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
-import { sseReply, textTurnFrames } from '../../helpers/fake-model-server.js';
+import { sseReply, textTurnFrames, toolCallFrames } from '../../helpers/fake-model-server.js';
 import type { RpcTestClient } from '../../helpers/rpc-client.js';
 import { resultOf, startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
 
@@ -64,6 +64,34 @@ describe('thread/settings/update', () => {
     assert.equal(context.approval_policy, 'untrusted');
     assert.equal(context.cwd, `${cwd}/sub`);
     assert.deepEqual(context.sandbox_policy, { type: 'danger-full-access' });
+  });
+
+  it('leaves a running turn as it started: the update applies to the turns after it', async (t) => {
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const plan = { explanation: 'one step', plan: [{ step: 'look', status: 'in_progress' }] };
+    const rig = await startThreadRig(t, {
+      replies: [
+        sseReply(toolCallFrames({ name: 'update_plan', callId: 'call_plan', arguments: plan }), {
+          hold: { count: 1, until: held },
+        }),
+        sseReply(textTurnFrames(['first turn done'])),
+        sseReply(textTurnFrames(['second turn done'])),
+      ],
+    });
+    const { client } = rig;
+    const threadId = await startThread(client);
+    const first = await startTextTurn(client, threadId, 'plan something');
+    await rig.fake.waitForRequests(1);
+    assert.deepEqual(await update(client, { threadId, model: 'later-model' }), [], 'nothing changes during the turn');
+    release();
+    await turnCompleted(client, first);
+    await client.waitFor((message) => message.method === 'thread/settings/updated', 'the update once the turn ended');
+    await turnCompleted(client, await startTextTurn(client, threadId, 'again'));
+    const models = (await rig.fake.waitForRequests(3)).map((request) => (request.body as { model: string }).model);
+    assert.deepEqual(models, ['mock-model', 'mock-model', 'later-model']);
   });
 
   it('refuses what the reference refuses, in its words', async (t) => {
