@@ -54,7 +54,7 @@ function isDirectory(path: string): boolean {
 /**
  * The `.gitignore` files that apply under a root: those of the root's git work tree (found by looking for `.git`
  * upwards), from the work tree's top down to each path's parent, each matched against the path relative to its own
- * directory. None when the root is not in a git work tree.
+ * directory, as git reads them. None when the root is not in a git work tree.
  */
 class GitignoreRules {
   readonly #top: string | null;
@@ -74,14 +74,18 @@ class GitignoreRules {
       chain.unshift(dir);
       if (dir === top || dirname(dir) === dir) break;
     }
+    // The deepest file that says anything decides, so a nested `!pattern` re-includes what a parent ignored.
+    let ignored = false;
     for (const dir of chain) {
       const rules = this.#rulesOf(dir);
       if (rules === null) continue;
       const rel = relative(dir, target).split(sep).join('/');
       if (rel === '' || rel.startsWith('..')) continue;
-      if (rules.ignores(isDir ? `${rel}/` : rel)) return true;
+      const verdict = rules.test(isDir ? `${rel}/` : rel);
+      if (verdict.ignored) ignored = true;
+      else if (verdict.unignored) ignored = false;
     }
-    return false;
+    return ignored;
   }
 
   #rulesOf(dir: string): Ignore | null {
