@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +17,7 @@ import {
 } from '../helpers/fake-model-server.js';
 import { RecordingWsProxy } from '../helpers/recording-ws-proxy.js';
 import { loadReferenceSchema } from '../helpers/reference-schema.js';
-import { exitCodeOf, PROJECT_ROOT, spawnCli, waitForListening, type SpawnedCli } from '../helpers/server.js';
+import { exitCodeOf, PROJECT_ROOT, spawnCli, waitForListening, waitForStderr, type SpawnedCli } from '../helpers/server.js';
 import { makeTempFile, makeTempHome } from '../helpers/temp-home.js';
 import { TmuxTerminal } from '../helpers/tmux-terminal.js';
 
@@ -353,6 +353,26 @@ describe('the Codex terminal UI 0.169.0 against our server', () => {
     await ui.waitFor(/Ask for approval \(current\)/, 'the new profile shown as current');
     await ui.press('Escape');
     await assertServerFramesValid(server.proxy);
+  });
+
+  it('connects over a unix socket with --remote unix://PATH', SCENARIO_TIMEOUT, async (t) => {
+    const fake = await startScriptedModel(t);
+    const codexHome = await makeTempHome(t, serverConfig(fake));
+    const workDir = await makeWorkDir(t, 'e2e-server-cwd-');
+    const socket = join(await makeWorkDir(t, 'e2e-socket-'), 'app-server.sock');
+    const cli = spawnCli(t, ['--listen', `unix://${socket}`], { CODEX_HOME: codexHome, LOG_LEVEL: 'info' }, { cwd: workDir });
+    await waitForStderr(cli, /listening on a unix socket/);
+    const ui = await TmuxTerminal.start(t, {
+      command: [CODEX, '--remote', `unix://${socket}`],
+      cwd: await makeWorkDir(t, 'e2e-ui-cwd-'),
+      env: { CODEX_HOME: await clientHome(t) },
+      diagnostics: () => ['--- our server stderr (last 30 lines) ---', lastLines(cli.stderr(), 30)].join('\n'),
+    });
+    await greet(ui);
+    await quitUi(ui);
+    cli.child.kill('SIGTERM');
+    assert.equal(await exitCodeOf(cli), 0, `our server did not stop cleanly: ${cli.stderr()}`);
+    assert.ok(!existsSync(socket), 'the socket is removed on shutdown');
   });
 
   it('connects with the capability token and shows 401 Unauthorized with a wrong one', SCENARIO_TIMEOUT, async (t) => {
