@@ -10,7 +10,8 @@ import type { RequestHandler } from './context.js';
  * (see walkProject for what is walked, matchFiles for the ranking). A one-shot search answers without holding the
  * connection, so a newer search with the same `cancellationToken` can cancel it (the cancelled one answers no
  * files). Sessions belong to their connection and end with it. Errors in the reference's words [observed]:
- * `fuzzy file search session not found: <id>` (-32600) and, for a session without roots, -32603
+ * `sessionId must not be empty` and `fuzzy file search session not found: <id>` (-32600) and, for a session
+ * without roots, -32603
  * `failed to start fuzzy file search session: at least one search directory is required`.
  */
 export function fuzzyFileSearchHandlers(): RequestHandler[] {
@@ -44,6 +45,7 @@ export function fuzzyFileSearchHandlers(): RequestHandler[] {
       return new DeferredResult(settled.then((files) => ({ files })));
     }),
     bindHandler(ClientRequests.fuzzyFileSearchSessionStart, (params, context) => {
+      if (params.sessionId === '') throw RpcErrors.badRequest('sessionId must not be empty');
       if (params.roots.length === 0) {
         throw new RpcError(
           ErrorCode.InternalError,

@@ -130,6 +130,8 @@ describe('fuzzyFileSearch sessions', () => {
       code: -32603,
       message: 'failed to start fuzzy file search session: at least one search directory is required',
     });
+    const unnamed = await rig.client.request('fuzzyFileSearch/sessionStart', { sessionId: '', roots: [] });
+    assert.deepEqual(unnamed.error, { code: -32600, message: 'sessionId must not be empty' });
     const root = await makeProject(t, ['a.txt']);
     resultOf(await rig.client.request('fuzzyFileSearch/sessionStart', { sessionId: 'mine', roots: [root] }));
     const other = await rig.connect('other');
