@@ -15,7 +15,9 @@ export function indexPage<T>(
   if (params.cursor != null) {
     if (!/^\d+$/.test(params.cursor)) throw RpcErrors.badRequest(`invalid cursor: ${params.cursor}`);
     start = Number(params.cursor);
-    if (start > items.length) throw RpcErrors.badRequest(`cursor ${params.cursor} exceeds total ${what} ${items.length}`);
+    if (start > items.length) {
+      throw RpcErrors.badRequest(`cursor ${params.cursor} exceeds total ${what} ${items.length}`);
+    }
   }
   const size = params.limit == null ? items.length : Math.max(1, params.limit);
   const end = Math.min(items.length, start + size);

@@ -79,7 +79,9 @@ function updatedSettings(
       throw error;
     }
   }
-  if (params.sandboxPolicy != null) next = { ...next, sandboxPolicy: params.sandboxPolicy, activePermissionProfile: null };
+  if (params.sandboxPolicy != null) {
+    next = { ...next, sandboxPolicy: params.sandboxPolicy, activePermissionProfile: null };
+  }
   const mode = params.collaborationMode?.settings;
   return {
     ...next,

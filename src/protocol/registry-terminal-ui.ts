@@ -14,6 +14,12 @@ export const TerminalUiRequests = {
   threadSearch: defineRequest('thread/search', search.ThreadSearchParamsSchema, search.ThreadSearchResponseSchema, {
     experimental: true,
   }),
+  threadSearchOccurrences: defineRequest(
+    'thread/searchOccurrences',
+    search.ThreadSearchOccurrencesParamsSchema,
+    search.ThreadSearchOccurrencesResponseSchema,
+    { experimental: true },
+  ),
   fuzzyFileSearch: defineRequest(
     'fuzzyFileSearch',
     fuzzy.FuzzyFileSearchParamsSchema,

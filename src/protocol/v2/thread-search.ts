@@ -36,3 +36,34 @@ export const ThreadSearchResponseSchema = z
   })
   .meta({ id: 'ThreadSearchResponse' });
 export type ThreadSearchResponse = z.infer<typeof ThreadSearchResponseSchema>;
+
+/** `thread/searchOccurrences`: the matches inside one thread's visible messages (find-in-thread). */
+export const ThreadSearchOccurrencesParamsSchema = z
+  .object({
+    threadId: z.string(),
+    searchTerm: z.string().describe('Case-insensitive literal substring looked for in user messages and answers.'),
+    cursor: z.string().nullable().optional().describe('Opaque cursor returned by a previous call for the same search.'),
+    limit: Uint32Schema.nullable().optional().describe('Optional occurrence page size.'),
+  })
+  .meta({ id: 'ThreadSearchOccurrencesParams' });
+
+export const ThreadSearchTextRangeSchema = z
+  .object({
+    start: Uint32Schema.describe('Inclusive UTF-16 code-unit offset.'),
+    end: Uint32Schema.describe('Exclusive UTF-16 code-unit offset.'),
+  })
+  .meta({ id: 'ThreadSearchTextRange' });
+
+export const ThreadSearchOccurrenceSchema = z
+  .object({
+    turnId: z.string(),
+    itemId: z.string(),
+    snippet: z.string(),
+    snippetMatchRange: ThreadSearchTextRangeSchema,
+    turnCursor: z.string().describe('Opaque inclusive cursor accepted by `thread/turns/list` for this turn.'),
+  })
+  .meta({ id: 'ThreadSearchOccurrence' });
+
+export const ThreadSearchOccurrencesResponseSchema = z
+  .object({ data: z.array(ThreadSearchOccurrenceSchema), nextCursor: z.string().nullable().optional() })
+  .meta({ id: 'ThreadSearchOccurrencesResponse' });

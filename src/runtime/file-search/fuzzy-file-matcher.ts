@@ -33,6 +33,9 @@ export function matchFiles(entries: readonly WalkedEntry[], query: string): Fuzz
     if (fileName.toLowerCase() === query.toLowerCase()) score += FILE_NAME_BONUS;
     return { root, path, match_type: isDirectory ? 'directory' : 'file', file_name: fileName, score, indices } as const;
   });
-  results.sort((a: FuzzyFileSearchResult, b: FuzzyFileSearchResult) => b.score - a.score || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  results.sort(
+    (a: FuzzyFileSearchResult, b: FuzzyFileSearchResult) =>
+      b.score - a.score || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0),
+  );
   return results.slice(0, MAX_FUZZY_RESULTS);
 }

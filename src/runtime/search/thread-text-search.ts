@@ -2,8 +2,11 @@ import { readRollout } from '../../persistence/rollout-reader.js';
 import { ResponseMessageSchema } from '../../persistence/rollout-schema.js';
 import type { ThreadSummary } from '../../persistence/thread-index.js';
 
-/** Characters of context a snippet keeps before and after the match (observed from the reference 0.169.0). */
-const SNIPPET_BEFORE = 48;
+/**
+ * Characters of context a snippet keeps before and after the match, before the cut text is trimmed (observed
+ * from the reference 0.169.0).
+ */
+const SNIPPET_BEFORE = 49;
 const SNIPPET_AFTER = 96;
 /** Rollouts read at once when a search meets threads it has not read yet. */
 const READ_CONCURRENCY = 16;
@@ -98,7 +101,7 @@ function snippetOf(text: CachedText, needle: string): string | null {
     const message = text.messages[i] as string;
     const start = Math.max(0, at - SNIPPET_BEFORE);
     const end = Math.min(message.length, at + needle.length + SNIPPET_AFTER);
-    return `${start > 0 ? '... ' : ''}${message.slice(start, end)}${end < message.length ? ' ...' : ''}`;
+    return `${start > 0 ? '... ' : ''}${message.slice(start, end).trim()}${end < message.length ? ' ...' : ''}`;
   }
   return null;
 }

@@ -50,12 +50,18 @@ describe('thread/search', () => {
       'assistant messages are searched too, newest thread first',
     );
 
+    // The reference's snippets for the same message [observed]: whitespace runs collapse to one space, the cut
+    // text keeps about 49 characters before and 96 after the match, trimmed.
     const [needle] = resultsOf(await client.request('thread/search', { searchTerm: '  needle ' }));
     assert.equal(needle?.thread.id, long);
-    assert.ok(needle?.snippet.startsWith('... ') && needle.snippet.endsWith(' ...'), needle?.snippet);
-    assert.ok(needle?.snippet.includes('line next NEEDLE middle omega'), 'whitespace runs collapse to one space');
+    assert.equal(
+      needle?.snippet,
+      `... ha${' alpha'.repeat(6)} line next NEEDLE middle${' omega'.repeat(14)} omeg ...`,
+    );
+    const [omega] = resultsOf(await client.request('thread/search', { searchTerm: 'omega' }));
+    assert.equal(omega?.snippet, `...${' alpha'.repeat(4)} line next NEEDLE middle${' omega'.repeat(17)} ...`);
     const [start] = resultsOf(await client.request('thread/search', { searchTerm: 'alpha alpha' }));
-    assert.ok(start?.snippet.startsWith('alpha alpha') && start.snippet.endsWith(' ...'), start?.snippet);
+    assert.equal(start?.snippet, `alpha${' alpha'.repeat(17)} ...`);
 
     assert.deepEqual(resultsOf(await client.request('thread/search', { searchTerm: 'zebra' })), [], 'names are not searched');
     assert.deepEqual(resultsOf(await client.request('thread/search', { searchTerm: 'banana', archived: true })), []);
@@ -98,6 +104,77 @@ describe('thread/search', () => {
     ];
     for (const [params, message] of cases) {
       assert.deepEqual((await rig.client.request('thread/search', params)).error, { code: -32600, message });
+    }
+  });
+});
+
+interface Occurrence {
+  turnId: string;
+  itemId: string;
+  snippet: string;
+  snippetMatchRange: { start: number; end: number };
+  turnCursor: string;
+}
+
+describe('thread/searchOccurrences', () => {
+  it('lists every match in the messages with its snippet range and a cursor to its turn, paged', async (t) => {
+    const rig = await startThreadRig(t, {
+      replies: [sseReply(textTurnFrames(['no fruit here'])), sseReply(textTurnFrames(['a kiwi answer']))],
+    });
+    const { client } = rig;
+    const threadId = await startThread(client);
+    await turnCompleted(client, await startTextTurn(client, threadId, 'kiwi one kiwi two KIWI three'));
+    const long = `${'alpha '.repeat(40)}kiwi in the middle${' omega'.repeat(40)} kiwi end`;
+    await turnCompleted(client, await startTextTurn(client, threadId, long));
+
+    const all = resultOf(await client.request('thread/searchOccurrences', { threadId, searchTerm: 'kiwi' }));
+    const data = all.data as Occurrence[];
+    assert.equal(all.nextCursor, null);
+    // The snippets and ranges the reference 0.169.0 gives for the same messages [observed].
+    assert.deepEqual(
+      data.map((occurrence) => [occurrence.snippet, occurrence.snippetMatchRange.start, occurrence.snippetMatchRange.end]),
+      [
+        ['kiwi one kiwi two KIWI three', 0, 4],
+        ['kiwi one kiwi two KIWI three', 9, 13],
+        ['kiwi one kiwi two KIWI three', 18, 22],
+        [`... ${' alpha'.repeat(8)} kiwi in the middle${' omega'.repeat(13)} ome ...`, 53, 57],
+        [`... ${' omega'.repeat(8)} kiwi end`, 53, 57],
+        ['a kiwi answer', 2, 6],
+      ],
+    );
+    const turns = resultOf(await client.request('thread/turns/list', { threadId, cursor: data[3]?.turnCursor, limit: 1 }));
+    assert.equal((turns.data as { id: string }[])[0]?.id, data[3]?.turnId, 'turnCursor starts thread/turns/list there');
+    const read = resultOf(await client.request('thread/read', { threadId, includeTurns: true })).thread as {
+      turns: { id: string; items: { id: string; type: string }[] }[];
+    };
+    const userItem = read.turns[0]?.items.find((item) => item.type === 'userMessage');
+    assert.equal(data[0]?.itemId, userItem?.id);
+
+    const page = resultOf(await client.request('thread/searchOccurrences', { threadId, searchTerm: 'KIWI', limit: 2 }));
+    assert.equal((page.data as Occurrence[]).length, 2);
+    const rest = resultOf(
+      await client.request('thread/searchOccurrences', { threadId, searchTerm: 'KIWI', cursor: page.nextCursor }),
+    );
+    assert.deepEqual(
+      (rest.data as Occurrence[]).map((occurrence) => occurrence.snippetMatchRange.start),
+      [18, 53, 53, 2],
+    );
+  });
+
+  it('answers as the reference does for a blank term, a bad cursor and a thread without history', async (t) => {
+    const rig = await startThreadRig(t);
+    const threadId = await startThread(rig.client);
+    const cases: [Record<string, unknown>, { code: number; message: string }][] = [
+      [{ threadId, searchTerm: ' ' }, { code: -32600, message: 'thread/searchOccurrences requires a non-empty searchTerm' }],
+      [{ threadId, searchTerm: 'x', cursor: 'x' }, { code: -32600, message: 'invalid cursor: x' }],
+      [{ threadId, searchTerm: 'x' }, { code: -32601, message: 'thread/searchOccurrences is not supported yet' }],
+      [
+        { threadId: '01a24dd3-22e2-79d0-9cb9-e624f7b09fe2', searchTerm: 'x' },
+        { code: -32601, message: 'thread/searchOccurrences is not supported yet' },
+      ],
+    ];
+    for (const [params, error] of cases) {
+      assert.deepEqual((await rig.client.request('thread/searchOccurrences', params)).error, error);
     }
   });
 });
