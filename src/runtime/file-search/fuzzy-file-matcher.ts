@@ -13,6 +13,12 @@ export const MAX_FUZZY_RESULTS = 50;
 const FILE_NAME_BONUS = 65_536;
 
 /**
+ * Added when the match begins a path segment, so `read` ranks `src/read.ts` above `.hidden-read` (the reference
+ * ranks them so [observed]; fzf's own score ties them).
+ */
+const SEGMENT_START_BONUS = 4;
+
+/**
  * Ranks `entries` against `query` with fzf's algorithm, case-insensitively, on the path relative to its root: best
  * score first, ties by path. `indices` are the matched character positions in `path`. An empty query matches
  * nothing [observed].
@@ -30,6 +36,8 @@ export function matchFiles(entries: readonly WalkedEntry[], query: string): Fuzz
     const indices = [...match.positions].sort((a, b) => a - b);
     let score = Math.max(0, Math.round(match.score));
     if (indices.every((index) => index >= nameStart)) score += FILE_NAME_BONUS;
+    const first = indices[0] ?? 0;
+    if (first === 0 || path[first - 1] === '/') score += SEGMENT_START_BONUS;
     if (fileName.toLowerCase() === query.toLowerCase()) score += FILE_NAME_BONUS;
     return { root, path, match_type: isDirectory ? 'directory' : 'file', file_name: fileName, score, indices } as const;
   });

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { TestContext } from 'node:test';
+import { startReferenceServer } from '../../helpers/reference-server.js';
 import type { ServerMessage } from '../../helpers/rpc-client.js';
 import { resultOf, startThreadRig } from '../../helpers/thread-server.js';
 
@@ -71,6 +72,26 @@ describe('fuzzyFileSearch', () => {
     }
     const src = filesOf(await rig.client.request('fuzzyFileSearch', { query: 'src', roots: [root] }));
     assert.deepEqual(src[0] && { path: src[0].path, type: src[0].match_type }, { path: 'src', type: 'directory' });
+  });
+
+  it('finds the same files as the reference, in the same order, with the same match positions', async (t) => {
+    const rig = await startThreadRig(t);
+    const root = await makeProject(t, PROJECT);
+    const referenceHome = await mkdtemp(join(tmpdir(), 'reference-home-'));
+    const reference = await startReferenceServer(t, referenceHome, root);
+    // Registered after the reference, so it runs once the reference has exited.
+    t.after(() => rm(referenceHome, { recursive: true, force: true }));
+    // Scores are each server's own; what a user sees (which entries, their order, the highlighted letters) is not.
+    const seen = (response: ServerMessage) =>
+      filesOf(response).map((file) => [file.path, file.match_type, file.file_name, file.indices]);
+    for (const query of ['read', 'rdme', 'src', 'NOTES']) {
+      const params = { query, roots: [root] };
+      assert.deepEqual(
+        seen(await rig.client.request('fuzzyFileSearch', params)),
+        seen(await reference.request('fuzzyFileSearch', params)),
+        query,
+      );
+    }
   });
 
   it('applies .gitignore only inside a git work tree, as the reference does', async (t) => {
