@@ -28,6 +28,12 @@ interface CachedText {
  */
 export class ThreadTextSearch {
   readonly #cache = new Map<string, CachedText>();
+  readonly #readLines: (path: string) => Promise<readonly { type: string; payload?: unknown }[]>;
+
+  /** `readLines` reads a rollout's lines (default: the whole file, parsed); tests count the reads. */
+  constructor(readLines?: (path: string) => Promise<readonly { type: string; payload?: unknown }[]>) {
+    this.#readLines = readLines ?? (async (path) => (await readRollout(path)).lines);
+  }
 
   /**
    * The snippet of each thread in `threads` whose messages contain `term` (trimmed, non-empty): the first
@@ -55,7 +61,7 @@ export class ThreadTextSearch {
     if (cached !== undefined && cached.path === thread.path && cached.updatedAtMs === thread.updatedAtMs) return cached;
     let messages: string[];
     try {
-      messages = messageTexts((await readRollout(thread.path)).lines);
+      messages = messageTexts(await this.#readLines(thread.path));
     } catch {
       this.#cache.delete(thread.threadId);
       return null;
