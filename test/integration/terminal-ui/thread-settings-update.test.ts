@@ -46,14 +46,18 @@ describe('thread/settings/update', () => {
     assert.deepEqual(full?.sandboxPolicy, { type: 'dangerFullAccess' });
     assert.equal(full?.activePermissionProfile, null);
     const cwd = full?.cwd as string;
+    const [flex] = await update(client, { threadId, serviceTier: 'flex' });
+    assert.equal(flex?.serviceTier, 'flex');
     const [moved] = await update(client, { threadId, cwd: 'sub' });
     assert.equal(moved?.cwd, `${cwd}/sub`, 'a relative cwd is taken from the current one');
 
     const turnId = await startTextTurn(client, threadId, 'hi');
     await turnCompleted(client, turnId);
     const [request] = await rig.fake.waitForRequests(1);
-    const body = request?.body as { model: string; reasoning: unknown };
+    const body = request?.body as { model: string; reasoning: unknown; service_tier: string };
     assert.equal(body.model, 'other-model');
+    assert.deepEqual(Object.keys(body).slice(0, 4), ['model', 'stream', 'service_tier', 'input'], 'the reference order');
+    assert.equal(body.service_tier, 'flex');
     assert.deepEqual(body.reasoning, { effort: 'high', summary: 'detailed' });
 
     const path = (resultOf(await client.request('thread/read', { threadId })).thread as { path: string }).path;
