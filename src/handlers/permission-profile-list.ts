@@ -7,12 +7,11 @@ import type { ServerServices } from './services.js';
 
 /**
  * `permissionProfile/list` (the `/permissions` menu): the built-in profiles `:read-only`, `:workspace` and
- * `:danger-full-access`, then config.toml's `[permissions.<id>]` profiles by name, all allowed (this server
- * enforces no requirements). `cwd` would select project layers, which this server does not read.
+ * `:danger-full-access`, then config.toml's `[permissions.<id>]` profiles by name; a profile whose `extends` cannot
+ * be followed is listed as not allowed (this server enforces no other requirements). `cwd` would select project layers, which this server does not read.
  */
 export function permissionProfileListHandler(services: ServerServices): RequestHandler {
   return bindHandler(ClientRequests.permissionProfileList, (params) => {
-    const profiles = listPermissionProfiles(services.config.table).map((profile) => ({ ...profile, allowed: true }));
-    return indexPage(profiles, params, 'permission profiles');
+    return indexPage(listPermissionProfiles(services.config.table), params, 'permission profiles');
   });
 }

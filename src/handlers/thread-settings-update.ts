@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { RpcErrors } from '../protocol/errors.js';
 import { ClientRequests, ServerNotifications } from '../protocol/registry.js';
 import type { ThreadSettingsUpdateParams } from '../protocol/v2/thread-settings-update.js';
-import { UnknownPermissionProfileError, selectPermissionProfile } from '../runtime/permission-profiles.js';
+import { PermissionProfileError, selectPermissionProfile } from '../runtime/permission-profiles.js';
 import type { ThreadSettings } from '../runtime/thread-settings.js';
 import { threadSettingsView } from '../runtime/thread-view.js';
 import { bindHandler } from './context.js';
@@ -73,7 +73,7 @@ function updatedSettings(
     try {
       next = { ...next, ...selectPermissionProfile(params.permissions, configTable, settings.config) };
     } catch (error) {
-      if (error instanceof UnknownPermissionProfileError) {
+      if (error instanceof PermissionProfileError) {
         throw RpcErrors.badRequest(`failed to load configuration: ${error.message}`);
       }
       throw error;

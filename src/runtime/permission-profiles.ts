@@ -9,7 +9,7 @@ const BUILT_IN_PROFILES: readonly { readonly id: string; readonly mode: SandboxM
   { id: ':danger-full-access', mode: 'danger-full-access' },
 ];
 
-/** A profile a client may select (`permissionProfile/list`). */
+/** A profile as `permissionProfile/list` names it. */
 export interface PermissionProfileEntry {
   readonly id: string;
   readonly description: string | null;
@@ -24,13 +24,22 @@ function configuredProfiles(table: Readonly<Record<string, unknown>>): [string, 
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** The built-in profiles, then the configured ones by name [observed]. */
-export function listPermissionProfiles(table: Readonly<Record<string, unknown>>): PermissionProfileEntry[] {
+/** A profile a client may select (`permissionProfile/list`), and whether it can be selected. */
+export interface ListedProfile extends PermissionProfileEntry {
+  readonly allowed: boolean;
+}
+
+/**
+ * The built-in profiles, then the configured ones by name [observed]. A configured profile that cannot be
+ * selected (see selectPermissionProfile) is listed with `allowed: false`, as the reference lists it.
+ */
+export function listPermissionProfiles(table: Readonly<Record<string, unknown>>): ListedProfile[] {
   return [
-    ...BUILT_IN_PROFILES.map(({ id }) => ({ id, description: null })),
+    ...BUILT_IN_PROFILES.map(({ id }) => ({ id, description: null, allowed: true })),
     ...configuredProfiles(table).map(([id, profile]) => ({
       id,
       description: typeof profile.description === 'string' ? profile.description : null,
+      allowed: !(resolveMode(id, table) instanceof PermissionProfileError),
     })),
   ];
 }
@@ -41,31 +50,59 @@ export interface SelectedProfile {
   readonly activePermissionProfile: ActivePermissionProfile;
 }
 
-/** An id that names no profile; the message is the reference's [observed]. */
-export class UnknownPermissionProfileError extends Error {
-  constructor(id: string) {
-    super(`default_permissions refers to undefined profile \`${id}\``);
-    this.name = 'UnknownPermissionProfileError';
+/** A profile that cannot be selected; the message is the reference's [observed]. */
+export class PermissionProfileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PermissionProfileError';
   }
 }
 
+/** Built-in profiles a configured one may extend [observed: `:danger-full-access` is refused]. */
+const EXTENDABLE: ReadonlySet<string> = new Set([':read-only', ':workspace']);
+
 /**
- * The sandbox of profile `id`. A configured profile runs read-only unless it `extends` a built-in one, whose
- * sandbox it takes (its finer filesystem and network rules are not enforced by this server's sandbox).
- * @throws UnknownPermissionProfileError
+ * The sandbox of profile `id`: a built-in profile's own; a configured profile's comes from the profile it
+ * `extends` (a built-in one or another configured one), read-only when it extends none. Its finer filesystem and
+ * network rules are not enforced by this server's sandbox.
+ * @throws PermissionProfileError for an unknown profile or an `extends` chain that cannot be followed
  */
 export function selectPermissionProfile(
   id: string,
   table: Readonly<Record<string, unknown>>,
   config: ConfigToml,
 ): SelectedProfile {
-  const builtIn = BUILT_IN_PROFILES.find((profile) => profile.id === id);
-  if (builtIn !== undefined) {
-    return { sandboxPolicy: sandboxPolicyFor(builtIn.mode, config), activePermissionProfile: { id, extends: null } };
-  }
+  const mode = resolveMode(id, table);
+  if (mode instanceof PermissionProfileError) throw mode;
   const configured = configuredProfiles(table).find(([name]) => name === id)?.[1];
-  if (configured === undefined) throw new UnknownPermissionProfileError(id);
-  const parent = typeof configured.extends === 'string' ? configured.extends : null;
-  const mode = BUILT_IN_PROFILES.find((profile) => profile.id === parent)?.mode ?? 'read-only';
+  const parent = typeof configured?.extends === 'string' ? configured.extends : null;
   return { sandboxPolicy: sandboxPolicyFor(mode, config), activePermissionProfile: { id, extends: parent } };
+}
+
+function resolveMode(
+  id: string,
+  table: Readonly<Record<string, unknown>>,
+  seen: ReadonlySet<string> = new Set(),
+): SandboxMode | PermissionProfileError {
+  const builtIn = BUILT_IN_PROFILES.find((profile) => profile.id === id);
+  if (builtIn !== undefined) return builtIn.mode;
+  const configured = configuredProfiles(table).find(([name]) => name === id)?.[1];
+  if (configured === undefined) {
+    return new PermissionProfileError(`default_permissions refers to undefined profile \`${id}\``);
+  }
+  const parent = configured.extends;
+  if (typeof parent !== 'string') return 'read-only';
+  if (parent.startsWith(':')) {
+    if (!EXTENDABLE.has(parent)) {
+      return new PermissionProfileError(
+        `permissions profile \`${id}\` cannot extend unsupported built-in profile \`${parent}\``,
+      );
+    }
+    return resolveMode(parent, table, seen);
+  }
+  const known = configuredProfiles(table).some(([name]) => name === parent);
+  if (!known || seen.has(parent)) {
+    return new PermissionProfileError(`permissions profile \`${id}\` extends undefined profile \`${parent}\``);
+  }
+  return resolveMode(parent, table, new Set([...seen, id]));
 }

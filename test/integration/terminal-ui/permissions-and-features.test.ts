@@ -16,6 +16,12 @@ const PROFILES_CONFIG = [
   '[permissions.alpha]',
   '[permissions.alpha.filesystem]',
   '":minimal" = "read"',
+  '[permissions.beta]',
+  'extends = ":danger-full-access"',
+  '[permissions.gamma]',
+  'extends = "nope"',
+  '[permissions.delta]',
+  'extends = "alpha"',
   '[features]',
   'shell_tool = false',
   'undo = true',
@@ -37,8 +43,8 @@ const PROFILE_REQUESTS: [string, unknown][] = [
   ['permissionProfile/list', {}],
   ['permissionProfile/list', { limit: 1 }],
   ['permissionProfile/list', { limit: 0, cursor: '1' }],
-  ['permissionProfile/list', { cursor: '5' }],
-  ['permissionProfile/list', { cursor: '6' }],
+  ['permissionProfile/list', { cursor: '8' }],
+  ['permissionProfile/list', { cursor: '9' }],
   ['permissionProfile/list', { cursor: 'x' }],
   ['permissionProfile/list', { cursor: '-1' }],
 ];
@@ -65,7 +71,13 @@ describe('permissionProfile/list', () => {
     assert.deepEqual(ours, await answers(reference, PROFILE_REQUESTS));
     assert.deepEqual(
       (ours[0] as { result: { data: { id: string }[] } }).result.data.map((profile) => profile.id),
-      [':read-only', ':workspace', ':danger-full-access', 'alpha', 'zeta'],
+      [':read-only', ':workspace', ':danger-full-access', 'alpha', 'beta', 'delta', 'gamma', 'zeta'],
+    );
+    const allowed = (ours[0] as { result: { data: { id: string; allowed: boolean }[] } }).result.data;
+    assert.deepEqual(
+      allowed.filter((profile) => !profile.allowed).map((profile) => profile.id),
+      ['beta', 'gamma'],
+      'profiles whose extends cannot be followed',
     );
   });
 

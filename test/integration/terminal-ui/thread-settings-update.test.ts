@@ -5,7 +5,20 @@ import { sseReply, textTurnFrames, toolCallFrames } from '../../helpers/fake-mod
 import type { RpcTestClient } from '../../helpers/rpc-client.js';
 import { resultOf, startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
 
-const PROFILES = ['default_permissions = ":workspace"', '[permissions.mine]', 'description = "Mine"', ''].join('\n');
+const PROFILES = [
+  'default_permissions = ":workspace"',
+  '[permissions.mine]',
+  'description = "Mine"',
+  '[permissions.wide]',
+  'extends = ":workspace"',
+  '[permissions.wider]',
+  'extends = "wide"',
+  '[permissions.full]',
+  'extends = ":danger-full-access"',
+  '[permissions.lost]',
+  'extends = "nope"',
+  '',
+].join('\n');
 
 /**
  * Sends thread/settings/update and returns the thread/settings/updated notifications it caused: they follow the
@@ -42,6 +55,17 @@ describe('thread/settings/update', () => {
     assert.equal(workspace?.approvalPolicy, 'untrusted');
     const [mine] = await update(client, { threadId, permissions: 'mine' });
     assert.deepEqual(mine?.activePermissionProfile, { id: 'mine', extends: null });
+    assert.equal((mine?.sandboxPolicy as { type: string }).type, 'readOnly');
+    const [wider] = await update(client, { threadId, permissions: 'wider' });
+    assert.deepEqual(wider?.activePermissionProfile, { id: 'wider', extends: 'wide' });
+    assert.equal((wider?.sandboxPolicy as { type: string }).type, 'workspaceWrite', 'the sandbox of what it extends');
+    for (const [permissions, message] of [
+      ['full', 'permissions profile `full` cannot extend unsupported built-in profile `:danger-full-access`'],
+      ['lost', 'permissions profile `lost` extends undefined profile `nope`'],
+    ]) {
+      const refused = await client.request('thread/settings/update', { threadId, permissions });
+      assert.deepEqual(refused.error, { code: -32600, message: `failed to load configuration: ${message}` });
+    }
     const [full] = await update(client, { threadId, sandboxPolicy: { type: 'dangerFullAccess' } });
     assert.deepEqual(full?.sandboxPolicy, { type: 'dangerFullAccess' });
     assert.equal(full?.activePermissionProfile, null);
