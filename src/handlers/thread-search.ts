@@ -21,7 +21,10 @@ export function threadSearchHandler(services: ServerServices): RequestHandler {
     if (term === '') throw RpcErrors.badRequest('thread/search requires a non-empty searchTerm');
     const index = services.threads.index;
     const archived = params.archived === true;
-    const candidates = (await index.summaries()).filter((summary) => summary.archived === archived);
+    // Threads no listing shows (no user message yet) are not read at all.
+    const candidates = (await index.summaries()).filter(
+      (summary) => summary.archived === archived && summary.preview !== '',
+    );
     const snippets = await search.snippets(candidates, term);
     let page: ThreadListPage;
     try {
