@@ -24,6 +24,8 @@ import { ensureTenantDirectories } from './config/tenant-layout.js';
 import { ServerMetrics } from './metrics/server-metrics.js';
 import type { WebsocketListener } from './transport/http-server.js';
 import { stdioTransport } from './transport/stdio.js';
+import { startUnixSocketListener } from './transport/unix-socket-listener.js';
+import type { UnixSocketListener } from './transport/unix-socket-listener.js';
 import { refusesNonLoopbackWithoutAuth, resolveWsAuthPolicy } from './transport/ws-auth-settings.js';
 import { createLogger } from './util/logger.js';
 import { logUnhandledRejections } from './util/unhandled-rejections.js';
@@ -34,6 +36,8 @@ import { StartupError } from './util/startup-error.js';
 export interface RunningServer {
   /** Set when listening on a websocket. */
   readonly websocket: WebsocketListener | null;
+  /** Set when listening on a unix socket (`--listen unix://`). */
+  readonly unixSocket: UnixSocketListener | null;
   readonly codexHome: string;
   /** Resolves once the server has stopped (after `drain` or `close`, or by itself when stdio input ended). */
   readonly stopped: Promise<void>;
@@ -79,9 +83,6 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
   const tls = await resolveTlsSettings(options, options.listen.kind === 'websocket');
   if (options.metricsRequireAuth && authPolicy.mode === 'none') {
     throw new StartupError('--metrics-require-auth requires --ws-auth');
-  }
-  if (options.listen.kind === 'unix') {
-    throw new StartupError('unix:// listeners are not supported yet; use ws://IP:PORT or stdio://');
   }
   const overrides = [
     ...options.config.map(parseConfigOverride),
@@ -152,6 +153,7 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
     : new ServerInstances(new ServerInstance({ ...instanceOptions, codexHome, serverCwd: process.cwd() }));
 
   let websocket: WebsocketListener | null = null;
+  let unixSocket: UnixSocketListener | null = null;
   const shutdown = new ServerShutdown({
     drainTimeoutMs: (options.drainTimeoutSeconds ?? DEFAULT_DRAIN_TIMEOUT_SECONDS) * 1000,
     log,
@@ -161,6 +163,7 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
     closeEverything: async () => {
       instances.closeConnections('server shutting down');
       await websocket?.close();
+      await unixSocket?.close();
       await instances.closeThreads();
     },
   });
@@ -176,6 +179,16 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
         tenantClaim: tenancy?.claim ?? null,
         log,
         ...(metrics ? { metrics: { metrics, requireAuth: options.metricsRequireAuth === true } } : {}),
+      });
+      break;
+    case 'unix':
+      unixSocket = await startUnixSocketListener({
+        path: options.listen.path,
+        codexHome,
+        cwd: process.cwd(),
+        authPolicy,
+        connections: instances,
+        log,
       });
       break;
     case 'stdio': {
@@ -201,6 +214,7 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
   log.debug({ codexHome, listen: options.listen.kind }, 'app-server started');
   return {
     websocket,
+    unixSocket,
     codexHome,
     stopped: shutdown.stopped,
     drain: () => shutdown.drain(),

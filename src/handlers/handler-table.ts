@@ -4,6 +4,7 @@ import type { HandlerTable, RequestHandler } from './context.js';
 import { fsHandlers } from './fs-handlers.js';
 import { initializeHandler } from './initialize.js';
 import type { ServerServices } from './services.js';
+import { terminalUiHandlers } from './terminal-ui-handlers.js';
 import { threadArchiveHandler, threadUnarchiveHandler } from './thread-archive.js';
 import { threadForkHandler } from './thread-fork.js';
 import { threadItemsListHandler } from './thread-items-list.js';
@@ -44,6 +45,7 @@ export function buildHandlerTable(services: ServerServices): HandlerTable {
     ...fsHandlers(services),
     ...commandExecHandlers(services),
     ...clientSurfaceHandlers(services),
+    ...terminalUiHandlers(services),
   ];
   return new Map(handlers.map((handler) => [handler.definition.method, handler]));
 }

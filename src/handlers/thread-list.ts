@@ -1,4 +1,4 @@
-import type { ThreadReadState } from '../protocol/v2/thread.js';
+import type { Thread, ThreadReadState } from '../protocol/v2/thread.js';
 import { resolve } from 'node:path';
 import { InvalidCursorError } from '../persistence/errors.js';
 import { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from '../persistence/thread-index.js';
@@ -50,14 +50,7 @@ export function threadListHandler(services: ServerServices): RequestHandler {
       if (error instanceof InvalidCursorError) throw RpcErrors.badRequest(error.message);
       throw error;
     }
-    const fallbackProvider = services.threads.defaultModelProvider;
-    const data = page.data.map((summary) => {
-      const loaded = services.threads.get(summary.threadId);
-      const thread = loaded === undefined ? storedThreadView(summary, fallbackProvider) : loadedThreadView(loaded);
-      // The reference lists every thread with `forkedFromId: null`, forks included (thread/read and
-      // thread/started do show it) [observed].
-      return { ...thread, forkedFromId: null };
-    });
+    const data = page.data.map((summary) => listedThreadView(services, summary));
     // Every listed thread is persisted, so every row has a receipt.
     const readStates: Record<string, ThreadReadState> = {};
     for (const thread of data) {
@@ -66,6 +59,20 @@ export function threadListHandler(services: ServerServices): RequestHandler {
     }
     return { data, readStates, nextCursor: page.nextCursor, backwardsCursor: page.backwardsCursor };
   });
+}
+
+/**
+ * A thread as listings show it (thread/list, thread/search): loaded threads with their live status. The reference
+ * lists every thread with `forkedFromId: null`, forks included (thread/read and thread/started do show it)
+ * [observed].
+ */
+export function listedThreadView(services: ServerServices, summary: ThreadSummary): Thread {
+  const loaded = services.threads.get(summary.threadId);
+  const thread =
+    loaded === undefined
+      ? storedThreadView(summary, services.threads.defaultModelProvider)
+      : loadedThreadView(loaded);
+  return { ...thread, forkedFromId: null };
 }
 
 /** `excludedThreadIds` in canonical form; a malformed one is -32602 with the uuid parser's words [observed]. */

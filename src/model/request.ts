@@ -16,6 +16,8 @@ export interface ModelRequest {
   readonly tools: readonly unknown[];
   /** Default true, like the reference. */
   readonly parallelToolCalls?: boolean;
+  /** The thread's service tier (`service_tier`, e.g. `flex`); absent when it has none. */
+  readonly serviceTier?: string;
   /**
    * e.g. `{ effort: 'medium' }` or `{ summary: 'auto' }`. When present, the body also asks for
    * `include: ["reasoning.encrypted_content"]` so reasoning items can be sent back on the next request.
@@ -45,7 +47,8 @@ export interface RequestIdentity {
 export const REASONING_INCLUDE = ['reasoning.encrypted_content'] as const;
 
 /**
- * The JSON body of `POST /responses`, keys in the reference's order: `model`, `stream`, `input`, `tools`,
+ * The JSON body of `POST /responses`, keys in the reference's order: `model`, `stream`, `service_tier` (only
+ * when the thread has one [observed]), `input`, `tools`,
  * `tool_choice`, `parallel_tool_calls`, `reasoning`, `store`, `include`, `prompt_cache_key`, `text` (only when
  * given), `client_metadata` (only when given). Without reasoning the reference sends `reasoning: null` and
  * `include: []` (its serializer always writes both). `input` and `tools` are the caller's arrays, not copies.
@@ -54,6 +57,7 @@ export function buildRequestBody(request: ModelRequest): Record<string, unknown>
   const body: Record<string, unknown> = {
     model: request.model,
     stream: true,
+    ...(request.serviceTier === undefined ? {} : { service_tier: request.serviceTier }),
     input: request.input,
     tools: request.tools,
     tool_choice: 'auto',

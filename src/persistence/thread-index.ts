@@ -94,6 +94,8 @@ export interface ThreadListQuery {
   readonly sourceKinds?: readonly ThreadSourceKind[] | null | undefined;
   /** Case-sensitive substring of the title (name, else preview). */
   readonly searchTerm?: string | null | undefined;
+  /** Only these threads (thread/search passes the ones whose messages match). */
+  readonly threadIds?: ReadonlySet<string> | null | undefined;
 }
 
 export interface ThreadListPage {
@@ -159,6 +161,12 @@ export class ThreadIndex {
   async get(threadId: string): Promise<ThreadSummary | undefined> {
     await this.load();
     return this.#threads.get(threadId.toLowerCase());
+  }
+
+  /** Every indexed thread, listed or not, in no particular order. */
+  async summaries(): Promise<ThreadSummary[]> {
+    await this.load();
+    return [...this.#threads.values()];
   }
 
   /** Adds or replaces a thread's summary (after the first append of a new thread, after unarchive, …). */
@@ -233,6 +241,7 @@ export class ThreadIndex {
     const providers = query.modelProviders?.length ? new Set(query.modelProviders) : null;
     const kinds = query.sourceKinds?.length ? query.sourceKinds : INTERACTIVE_SOURCE_KINDS;
     const term = query.searchTerm ?? null;
+    const ids = query.threadIds ?? null;
     const fallbackProvider = this.#options.fallbackModelProvider;
     return (thread) =>
       thread.preview !== '' &&
@@ -240,7 +249,8 @@ export class ThreadIndex {
       (cwds === null || cwds.includes(trimSlashes(thread.cwd))) &&
       (providers === null || providers.has(thread.modelProvider ?? fallbackProvider ?? '')) &&
       sourceKindMatches(thread.sourceKind, kinds) &&
-      (term === null || (thread.name ?? thread.preview).includes(term));
+      (term === null || (thread.name ?? thread.preview).includes(term)) &&
+      (ids === null || ids.has(thread.threadId));
   }
 
   /** All threads ascending by (sort time, id); cached until the next mutation. */

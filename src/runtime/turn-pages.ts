@@ -95,6 +95,11 @@ function summaryItems(items: readonly ThreadItem[]): ThreadItem[] {
   return [question, answer].filter((item): item is ThreadItem => item !== undefined);
 }
 
+/** A `thread/turns/list` cursor whose page starts at turn `turnId` (thread/searchOccurrences' `turnCursor`). */
+export function turnCursorAt(threadId: string, turnId: string): string {
+  return formatTurnCursor(threadId, turnId, true);
+}
+
 function formatTurnCursor(threadId: string, anchorTurnId: string, includeAnchor: boolean): string {
   const cursor: TurnCursor = { requestedThreadId: threadId, anchorTurnId, includeAnchor, scope: { kind: 'turns' } };
   return JSON.stringify(cursor);

@@ -159,6 +159,7 @@ class TurnRun {
     const settings = thread.settings;
     const request: ModelRequest = {
       model: settings.model,
+      ...(settings.serviceTier === null ? {} : { serviceTier: settings.serviceTier }),
       input: [developerMessage(thread.baseInstructions), ...thread.history],
       tools: this.#deps.tools.map((tool) => tool.spec()),
       ...(settings.reasoningEffort === null && settings.reasoningSummary === null

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +17,7 @@ import {
 } from '../helpers/fake-model-server.js';
 import { RecordingWsProxy } from '../helpers/recording-ws-proxy.js';
 import { loadReferenceSchema } from '../helpers/reference-schema.js';
-import { exitCodeOf, PROJECT_ROOT, spawnCli, waitForListening, type SpawnedCli } from '../helpers/server.js';
+import { exitCodeOf, PROJECT_ROOT, spawnCli, waitForListening, waitForStderr, type SpawnedCli } from '../helpers/server.js';
 import { makeTempFile, makeTempHome } from '../helpers/temp-home.js';
 import { TmuxTerminal } from '../helpers/tmux-terminal.js';
 
@@ -314,6 +314,65 @@ describe('the Codex terminal UI 0.169.0 against our server', () => {
     await submitPrompt(resumed, FOLLOW_UP_PROMPT);
     await resumed.waitFor(FOLLOW_UP_ANSWER, 'the answer to a prompt on the resumed thread');
     await assertServerFramesValid(server.proxy);
+  });
+
+  it('switches the thread to "Ask for approval" with /permissions', SCENARIO_TIMEOUT, async (t) => {
+    const { server } = await startScenario(t);
+    const ui = await openUi(t, () => server);
+    await ui.waitFor(COMPOSER_READY, 'the composer after start-up');
+    await submitPrompt(ui, '/permissions');
+    await ui.waitFor('Update Model Permissions', 'the permissions menu');
+    // The menu shows "Loading permission profiles…" until the next key after our answer arrives, with the
+    // current profile (Read Only, the last one) selected; Down then wraps to the first.
+    const profileAnswers = () =>
+      server.proxy.messages('server→client').filter((message) => String(message.id).startsWith('tui-permission-profiles'))
+        .length;
+    await ui.waitUntil(() => profileAnswers() === 1, 'our answer to permissionProfile/list');
+    await ui.press('Down');
+    const menu = await ui.waitFor(/\u203a 1\. Ask for approval/, 'the first profile selected');
+    assert.ok(menu.includes('Read Only (current)'), await ui.describe('read-only is not shown as the current profile'));
+    await ui.press('Enter');
+    await ui.waitFor('Permission selection requested: Ask for approval', 'the confirmation of the choice');
+
+    const update = server.proxy.messages('client→server').find((message) => message.method === 'thread/settings/update');
+    const params = update?.params as { permissions?: string; approvalPolicy?: string } | undefined;
+    assert.deepEqual(
+      params && { permissions: params.permissions, approvalPolicy: params.approvalPolicy },
+      { permissions: ':workspace', approvalPolicy: 'on-request' },
+      server.proxy.transcript(),
+    );
+    const updated = server.proxy.messages('server→client').find((message) => message.method === 'thread/settings/updated');
+    const settings = (updated?.params as { threadSettings?: Record<string, unknown> } | undefined)?.threadSettings;
+    assert.deepEqual(settings?.activePermissionProfile, { id: ':workspace', extends: null }, server.proxy.transcript());
+    assert.equal((settings?.sandboxPolicy as { type?: string } | undefined)?.type, 'workspaceWrite');
+
+    await submitPrompt(ui, '/permissions');
+    await ui.waitFor('Update Model Permissions', 'the permissions menu again');
+    // The UI keeps the profiles it loaded; a key makes sure the menu is drawn.
+    await ui.press('Down');
+    await ui.waitFor(/Ask for approval \(current\)/, 'the new profile shown as current');
+    await ui.press('Escape');
+    await assertServerFramesValid(server.proxy);
+  });
+
+  it('connects over a unix socket with --remote unix://PATH', SCENARIO_TIMEOUT, async (t) => {
+    const fake = await startScriptedModel(t);
+    const codexHome = await makeTempHome(t, serverConfig(fake));
+    const workDir = await makeWorkDir(t, 'e2e-server-cwd-');
+    const socket = join(await makeWorkDir(t, 'e2e-socket-'), 'app-server.sock');
+    const cli = spawnCli(t, ['--listen', `unix://${socket}`], { CODEX_HOME: codexHome, LOG_LEVEL: 'info' }, { cwd: workDir });
+    await waitForStderr(cli, /listening on a unix socket/);
+    const ui = await TmuxTerminal.start(t, {
+      command: [CODEX, '--remote', `unix://${socket}`],
+      cwd: await makeWorkDir(t, 'e2e-ui-cwd-'),
+      env: { CODEX_HOME: await clientHome(t) },
+      diagnostics: () => ['--- our server stderr (last 30 lines) ---', lastLines(cli.stderr(), 30)].join('\n'),
+    });
+    await greet(ui);
+    await quitUi(ui);
+    cli.child.kill('SIGTERM');
+    assert.equal(await exitCodeOf(cli), 0, `our server did not stop cleanly: ${cli.stderr()}`);
+    assert.ok(!existsSync(socket), 'the socket is removed on shutdown');
   });
 
   it('connects with the capability token and shows 401 Unauthorized with a wrong one', SCENARIO_TIMEOUT, async (t) => {
