@@ -58,7 +58,9 @@ export async function compactConversation(
   thread.emit(ServerNotifications.itemStarted, { item, threadId: thread.id, turnId, startedAtMs });
 
   const base = host.modelRequest();
-  const prompt: ResponseItem = { type: 'message', role: 'user', content: [{ type: 'input_text', text: SUMMARIZATION_PROMPT }] };
+  // config.toml `compact_prompt` replaces ours.
+  const promptText = thread.settings.config.compact_prompt ?? SUMMARIZATION_PROMPT;
+  const prompt: ResponseItem = { type: 'message', role: 'user', content: [{ type: 'input_text', text: promptText }] };
   const request: ModelRequest = { ...base, input: [...base.input, prompt], tools: [] };
   const output: ResponseItem[] = [];
   let usage: TokenUsage | null = null;

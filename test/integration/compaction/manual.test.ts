@@ -108,6 +108,19 @@ describe('thread/compact/start', () => {
     assert.deepEqual(inputLines(next).slice(1), ['user: hello one', `user: ${SUMMARY_PREFIX}SUMMARY TEXT`, 'user: hello again']);
   });
 
+  it('asks with config.toml compact_prompt instead of our prompt when it is set', async (t) => {
+    const rig = await startThreadRig(t, {
+      configExtra: 'compact_prompt = "Summarise in one line."',
+      replies: [answer('first answer', 'msg_a'), answer('SUMMARY TEXT', 'msg_s')],
+    });
+    const threadId = await startThread(rig.client);
+    await turnCompleted(rig.client, await startTextTurn(rig.client, threadId, 'hello one'));
+    await compact(rig.client, threadId);
+    const compaction = (await rig.fake.waitForRequests(2))[1];
+    assert.ok(compaction);
+    assert.equal(inputLines(compaction).at(-1), 'user: Summarise in one line.');
+  });
+
   it('a failing compaction request fails its turn and leaves the conversation as it was', async (t) => {
     const rig = await startThreadRig(t, {
       replies: [
