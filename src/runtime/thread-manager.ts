@@ -1,4 +1,5 @@
 import { autoCompactTokenLimit } from './compaction/auto-compact-limit.js';
+import { supportsRemoteCompaction } from './compaction/remote-compaction.js';
 import { AuthManager } from '../auth/auth-manager.js';
 import { HttpModelClient } from '../model/client.js';
 import { resolveProvider } from '../model/provider.js';
@@ -272,6 +273,7 @@ export class ThreadManager {
       log,
       onPersisted: (persisted) => this.#indexThread(persisted),
       modelContextWindow,
+      remoteCompaction: supportsRemoteCompaction(modelClient.provider),
       autoCompactTokenLimit: autoCompactTokenLimit(thread.settings.config.model_auto_compact_token_limit, modelContextWindow),
       tools: threadTools(thread, this.sandboxSupport, this.commandJail),
       // Ephemeral threads have no durable read receipt [observed: `thread read state unavailable`].

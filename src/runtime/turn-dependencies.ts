@@ -26,6 +26,8 @@ export interface TurnDependencies {
   readonly modelContextWindow: number | null;
   /** The conversation size (tokens) at which the turn compacts it first; null: never on its own. */
   readonly autoCompactTokenLimit: number | null;
+  /** Whether the model server compacts the conversation (OpenAI's own provider) instead of a summary request. */
+  readonly remoteCompaction: boolean;
   /**
    * Told when a turn has completed and is durable, before the thread goes idle (the read receipt changes there:
    * the reference sends `thread/readState/changed` before `thread/status/changed`; failed turns change nothing).

@@ -169,6 +169,7 @@ class TurnRun {
         thread: this.#thread,
         turnId: this.#turnId,
         modelContextWindow: this.#deps.modelContextWindow,
+        remote: this.#deps.remoteCompaction,
         modelRequest: () => this.#modelRequest(),
         stream: (request, headers) => this.#stream(request, null, headers),
         recordUsage: (usage) => this.#recordUsage(usage),

@@ -101,15 +101,20 @@ export function keptUserMessages(history: readonly ResponseItem[], budgetTokens 
   return kept;
 }
 
+/** The user message that carries a summary into the compacted conversation. */
+export function summaryMessage(summary: string): ResponseItem {
+  return userTextMessage(summaryMessageText(summary));
+}
+
 /**
- * The history that replaces `history` once the model has summarised it: the opening context as it was recorded,
- * the user's messages within the budget, then the summary as the last item (where a model resuming from a
- * checkpoint expects it).
+ * The history that replaces `history` once the model has compacted it: the opening context as it was recorded,
+ * the user's messages within the budget, then `handoff` (the summary message, or the model server's opaque
+ * `compaction` item) as the last item, where a model resuming from a checkpoint expects it.
  */
-export function compactedHistory(history: readonly ResponseItem[], summary: string): ResponseItem[] {
+export function compactedHistory(history: readonly ResponseItem[], handoff: ResponseItem): ResponseItem[] {
   const firstUserMessage = history.findIndex(isUserAuthored);
   const opening = (firstUserMessage === -1 ? history : history.slice(0, firstUserMessage)).filter(isContextMessage);
-  return [...opening, ...keptUserMessages(history), userTextMessage(summaryMessageText(summary))];
+  return [...opening, ...keptUserMessages(history), handoff];
 }
 
 /** The summary in a compaction response's output: the text of its last assistant message ('' when none). */

@@ -8,7 +8,8 @@ import type { TokenUsageBreakdown } from '../../protocol/v2/thread-notifications
 import { uuidv7 } from '../../util/ids.js';
 import type { LoadedThread } from '../loaded-thread.js';
 import * as records from '../rollout-records.js';
-import { approximateHistoryTokens, compactedHistory, summaryFromOutput } from './compacted-history.js';
+import { approximateHistoryTokens, compactedHistory, summaryFromOutput, summaryMessage } from './compacted-history.js';
+import { COMPACTION_TRIGGER, compactionItemOf } from './remote-compaction.js';
 import { SUMMARIZATION_PROMPT, summaryMessageText } from './summary-prompt.js';
 
 /** Who asked: the user (`thread/compact/start`) or the thread itself because its context filled up. */
@@ -25,6 +26,8 @@ export interface CompactionHost {
   readonly thread: LoadedThread;
   readonly turnId: string;
   readonly modelContextWindow: number | null;
+  /** Whether the model server compacts (see remote-compaction.ts) rather than writing a summary. */
+  readonly remote: boolean;
   /** A sampling request of this turn as it would be sent now (base instructions and history as input). */
   modelRequest(): ModelRequest;
   /** Streams one request with the turn's signal, retries and just-in-time headers, plus `headers`. */
@@ -38,11 +41,12 @@ export interface CompactionHost {
 }
 
 /**
- * Compacts the thread's conversation: asks the model, without tools, for a handoff summary of the whole history,
- * then replaces the history with the opening context, the user's messages and that summary. Observed from the
- * reference 0.169.0, and done in its order: item/started `contextCompaction`; the current usage re-announced once
- * the response starts; the response's usage; the rollout's `compacted` line (with `replacement_history`); the
- * usage again, its `last` now the estimated size of the compacted conversation; item/completed.
+ * Compacts the thread's conversation: the model (or, for OpenAI, the model server) condenses the whole history,
+ * then the history is replaced by the opening context, the user's messages and that handoff. Observed from the
+ * reference 0.169.0, and done in its order: item/started `contextCompaction`; for a summary, the current usage
+ * re-announced once the response starts and then the response's usage; the rollout's `compacted` line (with
+ * `replacement_history`); the usage again, its `last` now the estimated size of the compacted conversation;
+ * item/completed.
  *
  * A failing request throws (the turn fails as on any model error) and leaves the history as it was: nothing is
  * replaced before the summary has fully arrived.
@@ -57,31 +61,11 @@ export async function compactConversation(
   const item: ThreadItem = { type: 'contextCompaction', id: uuidv7(startedAtMs), startedAtMs, completedAtMs: null };
   thread.emit(ServerNotifications.itemStarted, { item, threadId: thread.id, turnId, startedAtMs });
 
-  const base = host.modelRequest();
-  // config.toml `compact_prompt` replaces ours.
-  const promptText = thread.settings.config.compact_prompt ?? SUMMARIZATION_PROMPT;
-  const prompt: ResponseItem = { type: 'message', role: 'user', content: [{ type: 'input_text', text: promptText }] };
-  const request: ModelRequest = { ...base, input: [...base.input, prompt], tools: [] };
-  const output: ResponseItem[] = [];
-  let usage: TokenUsage | null = null;
-  for await (const event of host.stream(request, turnMetadataHeader(thread.id, turnId, trigger, phase))) {
-    if (event.type === 'created') announceUsage(host);
-    else if (event.type === 'outputItemDone') output.push(event.item);
-    else if (event.type === 'completed') usage = event.usage;
-  }
-  for (const done of output) {
-    const copy = done.type === 'message' ? { ...done, internal_chat_message_metadata_passthrough: { turn_id: turnId } } : done;
-    host.persist(records.responseItem(copy));
-  }
-  host.recordUsage(usage);
-
-  const summary = summaryFromOutput(output);
-  const replacement = compactedHistory(thread.history, summary);
+  const { message, replacement } = host.remote
+    ? await compactOnServer(host, trigger, phase)
+    : await summarise(host, trigger, phase);
   thread.history.splice(0, thread.history.length, ...replacement);
-  host.persist({
-    type: 'compacted',
-    payload: { message: summaryMessageText(summary), replacement_history: replacement },
-  });
+  host.persist({ type: 'compacted', payload: { message, replacement_history: replacement } });
   // A compaction turn of its own records the settings it ran with, as every turn does; a turn that compacts
   // first records them itself right after.
   if (phase === 'standalone_turn') host.persist(records.turnContext(turnId, thread.settings));
@@ -115,6 +99,64 @@ export async function compactConversation(
   if (line !== null) host.persist(line);
 }
 
+interface Compacted {
+  /** The `compacted` line's `message`: the summary message's text ('' for a server-side compaction). */
+  readonly message: string;
+  readonly replacement: ResponseItem[];
+}
+
+/** Streams a compaction request; returns its output items and usage. */
+async function sample(
+  host: CompactionHost,
+  request: ModelRequest,
+  headers: Readonly<Record<string, string>>,
+  onCreated: () => void,
+): Promise<{ output: ResponseItem[]; usage: TokenUsage | null }> {
+  const output: ResponseItem[] = [];
+  let usage: TokenUsage | null = null;
+  for await (const event of host.stream(request, headers)) {
+    if (event.type === 'created') onCreated();
+    else if (event.type === 'outputItemDone') output.push(event.item);
+    else if (event.type === 'completed') usage = event.usage;
+  }
+  return { output, usage };
+}
+
+/**
+ * Asks the model, without tools, for a handoff summary of the whole history (our prompt, or config.toml
+ * `compact_prompt`), records its answer and usage, and returns the conversation that ends with the summary.
+ */
+async function summarise(host: CompactionHost, trigger: CompactionTrigger, phase: CompactionPhase): Promise<Compacted> {
+  const { thread, turnId } = host;
+  const base = host.modelRequest();
+  const promptText = thread.settings.config.compact_prompt ?? SUMMARIZATION_PROMPT;
+  const prompt: ResponseItem = { type: 'message', role: 'user', content: [{ type: 'input_text', text: promptText }] };
+  const request: ModelRequest = { ...base, input: [...base.input, prompt], tools: [] };
+  const headers = turnMetadataHeader(thread.id, turnId, { trigger, phase, implementation: 'responses' });
+  // The usage as it stands is re-announced once the response starts [observed].
+  const { output, usage } = await sample(host, request, headers, () => announceUsage(host));
+  for (const done of output) {
+    const copy = done.type === 'message' ? { ...done, internal_chat_message_metadata_passthrough: { turn_id: turnId } } : done;
+    host.persist(records.responseItem(copy));
+  }
+  host.recordUsage(usage);
+  const summary = summaryFromOutput(output);
+  return { message: summaryMessageText(summary), replacement: compactedHistory(thread.history, summaryMessage(summary)) };
+}
+
+/**
+ * Lets the model server compact: the turn's own request with a `compaction_trigger` last; its one `compaction`
+ * item ends the new conversation. Observed from the reference: neither the output nor its usage is recorded.
+ */
+async function compactOnServer(host: CompactionHost, trigger: CompactionTrigger, phase: CompactionPhase): Promise<Compacted> {
+  const { thread, turnId } = host;
+  const base = host.modelRequest();
+  const request: ModelRequest = { ...base, input: [...base.input, COMPACTION_TRIGGER] };
+  const headers = turnMetadataHeader(thread.id, turnId, { trigger, phase, implementation: 'responses_compaction_v2' });
+  const { output } = await sample(host, request, headers, () => {});
+  return { message: '', replacement: compactedHistory(thread.history, compactionItemOf(output)) };
+}
+
 /** Tells subscribers the thread's usage as it stands (and persists it), when there is one. */
 function announceUsage(host: CompactionHost): void {
   const { thread } = host;
@@ -132,9 +174,9 @@ function announceUsage(host: CompactionHost): void {
 function turnMetadataHeader(
   threadId: string,
   turnId: string,
-  trigger: CompactionTrigger,
-  phase: CompactionPhase,
+  compaction: { trigger: CompactionTrigger; phase: CompactionPhase; implementation: string },
 ): Record<string, string> {
+  const { trigger, phase, implementation } = compaction;
   const metadata = {
     session_id: threadId,
     thread_id: threadId,
@@ -144,7 +186,7 @@ function turnMetadataHeader(
     compaction: {
       trigger,
       reason: trigger === 'manual' ? 'user_requested' : 'context_limit',
-      implementation: 'responses',
+      implementation,
       phase,
     },
   };

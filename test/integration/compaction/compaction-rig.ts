@@ -57,3 +57,23 @@ export async function clientOnHome(t: TestContext, codexHome: string): Promise<R
   await client.initialize({ experimentalApi: true }, 'restarted-client');
   return client;
 }
+
+/**
+ * thread/compact/start, then its turn to the end: the response (its index in `client.received`) and the turn's
+ * `turn/completed` params.
+ */
+export async function runCompaction(
+  client: RpcTestClient,
+  threadId: string,
+): Promise<{ responseAt: number; turnId: string; completed: Record<string, unknown> }> {
+  const from = client.received.length;
+  const response = await client.request('thread/compact/start', { threadId });
+  if (!('result' in response)) throw new Error(`thread/compact/start failed: ${JSON.stringify(response)}`);
+  const started = await client.waitFor((m) => m.method === 'turn/started' && client.received.indexOf(m) >= from, 'compaction turn');
+  const turnId = (started.params as { turn: { id: string } }).turn.id;
+  const completed = await client.waitFor(
+    (m) => m.method === 'turn/completed' && (m.params as { turn: { id: string } }).turn.id === turnId,
+    'compaction turn/completed',
+  );
+  return { responseAt: client.received.indexOf(response, from), turnId, completed: completed.params as Record<string, unknown> };
+}

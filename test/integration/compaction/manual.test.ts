@@ -11,20 +11,14 @@ import {
   startThreadRig,
   turnCompleted,
 } from '../../helpers/thread-server.js';
-import { clientOnHome, describeMessage, inputLines, turnMetadata } from './compaction-rig.js';
+import { clientOnHome, describeMessage, inputLines, runCompaction, turnMetadata } from './compaction-rig.js';
 
 const answer = (text: string, id: string) => sseReply(textTurnFrames([text], { itemId: id, responseId: `r_${id}` }));
 
-/** Runs thread/compact/start and waits for its turn; returns the messages from the response on, and the turn id. */
+/** Runs a compaction turn; returns the messages from the response on, and the turn id. */
 async function compact(client: RpcTestClient, threadId: string): Promise<{ messages: string[]; turnId: string }> {
-  const from = client.received.length;
-  const response = await client.request('thread/compact/start', { threadId });
-  assert.deepEqual(resultOf(response), {});
-  const started = await client.waitFor((m) => m.method === 'turn/started' && client.received.indexOf(m) >= from, 'compaction turn');
-  const turnId = (started.params as { turn: { id: string } }).turn.id;
-  await turnCompleted(client, turnId);
-  const start = client.received.indexOf(response, from);
-  return { messages: client.received.slice(start).map(describeMessage), turnId };
+  const { responseAt, turnId } = await runCompaction(client, threadId);
+  return { messages: client.received.slice(responseAt).map(describeMessage), turnId };
 }
 
 describe('thread/compact/start', () => {
@@ -131,14 +125,11 @@ describe('thread/compact/start', () => {
     });
     const threadId = await startThread(rig.client);
     await turnCompleted(rig.client, await startTextTurn(rig.client, threadId, 'hello one'));
-    const from = rig.client.received.length;
-    resultOf(await rig.client.request('thread/compact/start', { threadId }));
-    const started = await rig.client.waitFor((m) => m.method === 'turn/started' && rig.client.received.indexOf(m) >= from);
-    const completed = await turnCompleted(rig.client, (started.params as { turn: { id: string } }).turn.id);
+    const { responseAt, completed } = await runCompaction(rig.client, threadId);
     const turn = completed.turn as { status: string; error: { message: string } };
     assert.equal(turn.status, 'failed');
     assert.match(turn.error.message, /boom/);
-    const seen = rig.client.received.slice(from).map(describeMessage);
+    const seen = rig.client.received.slice(responseAt).map(describeMessage);
     assert.ok(seen.includes('error'));
     assert.ok(!seen.includes('item/completed:contextCompaction'));
 
