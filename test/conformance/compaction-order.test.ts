@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { TestContext } from 'node:test';
 import { SUMMARY_PREFIX } from '../../src/runtime/compaction/summary-prompt.js';
-import { sseReply, startFakeModelServer, textTurnFrames } from '../helpers/fake-model-server.js';
+import { sseReply, startFakeModelServer, textTurnFrames, toolCallFrames } from '../helpers/fake-model-server.js';
+import type { FakeModelServer } from '../helpers/fake-model-server.js';
 import type { RpcTestClient } from '../helpers/rpc-client.js';
 import { startReferenceServer } from '../helpers/reference-server.js';
 import { makeTempHome } from '../helpers/temp-home.js';
@@ -93,6 +94,39 @@ describe('compaction, side by side with the reference', () => {
     const ourRun = await compactionSequence(ours.client, cwd, false);
     const theirs = await referenceSequence(t, cwd, false, LIMIT, 90_000);
     assert.deepEqual(ourRun.sequence, theirs.sequence);
+  });
+
+  it('a tool loop that fills the context compacts mid-turn in the reference order, with the same follow-up request', async (t) => {
+    const cwd = await workdir(t);
+    const midTurnScript = () => [
+      sseReply(withInputTokens(toolCallFrames({ name: 'no_such_tool', arguments: {}, callId: 'call_1' }), 90_000)),
+      sseReply(textTurnFrames(['MID SUMMARY'], { itemId: 'msg_s', responseId: 'r2' })),
+      sseReply(textTurnFrames(['done'], { itemId: 'msg_d', responseId: 'r3' })),
+    ];
+    const run = async (client: RpcTestClient, fake: FakeModelServer) => {
+      const threadId = (resultOf(await client.request('thread/start', { cwd })).thread as { id: string }).id;
+      const from = client.received.length;
+      await startTurn(client, threadId, 'do the work');
+      const sequence = client.received
+        .slice(from)
+        .filter((m) => m.method !== 'warning' && m.method !== 'item/agentMessage/delta')
+        .map(describeMessage);
+      const followUp = (await fake.waitForRequests(3))[2];
+      assert.ok(followUp);
+      const lines = inputLines(followUp)
+        .filter((line) => !line.startsWith('developer:'))
+        .map((line) => (line.includes('MID SUMMARY') ? 'summary' : line));
+      return { sequence, lines };
+    };
+    const ours = await startThreadRig(t, { configExtra: LIMIT, replies: midTurnScript() });
+    const ourRun = await run(ours.client, ours.fake);
+    const theirFake = await startFakeModelServer(t, midTurnScript());
+    const theirHome = await makeTempHome(t, mockProviderConfig(theirFake.baseUrl, LIMIT));
+    const reference = await startReferenceServer(t, theirHome, cwd);
+    const theirRun = await run(reference, theirFake);
+    assert.deepEqual(ourRun.sequence, theirRun.sequence);
+    assert.deepEqual(ourRun.lines.slice(1), theirRun.lines.slice(1));
+    assert.deepEqual(ourRun.lines.slice(1), ['user: do the work', 'summary']);
   });
 
   it('each server resumes the other one\'s compacted thread and continues from the compacted conversation', async (t) => {
