@@ -13,15 +13,8 @@ import { configurationError, loadedThread } from './thread-lookup.js';
  * no input: turn/steer and turn/start refuse it while it runs.
  */
 export function threadCompactStartHandler(services: ServerServices): RequestHandler {
-  return bindHandler(ClientRequests.threadCompactStart, async (params, context) => {
+  return bindHandler(ClientRequests.threadCompactStart, (params, context) => {
     const thread = loadedThread(services.threads, params.threadId, (id) => `thread not found: ${id}`);
-    // A compaction asked for while a turn runs replaces that turn: it ends `interrupted` and the compaction
-    // starts [observed on 0.169.0 with a second thread/compact/start during the first].
-    const running = thread.activeTurn;
-    if (running !== null) {
-      running.abort.abort(new Error('replaced by a compaction'));
-      await running.done;
-    }
     let deps;
     try {
       deps = services.threads.turnDependencies(thread, threadCaller(context));
@@ -29,7 +22,20 @@ export function threadCompactStartHandler(services: ServerServices): RequestHand
       configurationError(error);
     }
     services.threads.subscribe(thread, context.channel);
-    startTurn(thread, { input: [], clientUserMessageId: null, compaction: true }, deps, (task) => context.afterResponse(task));
+    const input = { input: [], clientUserMessageId: null, compaction: true };
+    const running = thread.activeTurn;
+    if (running === null) {
+      startTurn(thread, input, deps, (task) => context.afterResponse(task));
+      return {};
+    }
+    // A compaction asked for while a turn runs replaces that turn: after the answer, the running turn ends
+    // `interrupted` and the compaction starts [observed on 0.169.0 with a second thread/compact/start].
+    context.afterResponse(() => {
+      running.abort.abort(new Error('replaced by a compaction'));
+      void running.done.then(() => {
+        if (thread.activeTurn === null) startTurn(thread, input, deps, (task) => task());
+      });
+    });
     return {};
   });
 }

@@ -148,6 +148,7 @@ describe('thread/compact/start', () => {
       replies: [
         answer('first answer', 'msg_a'),
         sseReply(textTurnFrames(['SUMMARY'], { itemId: 'msg_s', responseId: 'r_s' }), { hold: { count: 1, until } }),
+        answer('SECOND SUMMARY', 'msg_t'),
       ],
     });
     const unknown = await rig.client.request('thread/compact/start', { threadId: '01a24de4-03a8-71b2-8bc4-f6cc55075dc3' });
@@ -170,8 +171,16 @@ describe('thread/compact/start', () => {
       code: -32603,
       message: 'failed to submit turn input: ActiveTurnNotSteerable { turn_kind: Compact }',
     });
+
+    // A second compaction replaces the running one: answered first, then the first ends interrupted.
+    const second = await runCompaction(rig.client, threadId);
+    const first = await turnCompleted(rig.client, turnId);
+    assert.equal((first.turn as { status: string }).status, 'interrupted');
+    const interruptedAt = rig.client.received.findIndex(
+      (m) => m.method === 'turn/completed' && (m.params as { turn: { id: string } }).turn.id === turnId,
+    );
+    assert.ok(interruptedAt > second.responseAt);
+    assert.equal((second.completed.turn as { status: string }).status, 'completed');
     release();
-    const completed = await turnCompleted(rig.client, turnId);
-    assert.equal((completed.turn as { status: string }).status, 'completed');
   });
 });
