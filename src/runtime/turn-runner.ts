@@ -199,8 +199,9 @@ class TurnRun {
 
   /** One model request; true when the model called tools and must be asked again with their outputs. */
   async #sample(): Promise<boolean> {
+    const thread = this.#thread;
     const request = this.#modelRequest();
-    const live = new LiveItems(this.#thread, this.#turnId);
+    const live = new LiveItems(thread, this.#turnId);
     const calls: ToolCall[] = [];
     const stream = this.#stream(request, live);
     for await (const event of stream) {
@@ -208,7 +209,18 @@ class TurnRun {
       const call = done === null ? null : toolCallOf(done);
       if (call !== null) calls.push(call);
     }
-    return this.#runToolCalls(calls);
+    // One at a time, in the order the model asked: approvals are asked and answered in that order too.
+    for (const call of calls) {
+      const output = toolOutputItem(call, await this.#runTool(call));
+      thread.history.push(output);
+      this.#persist(records.responseItem(output));
+      this.#active.abort.signal.throwIfAborted();
+    }
+    // A response's usage is reported once its tool calls have run, as the reference orders it [observed on 0.169.0:
+    // item/completed commandExecution, then thread/tokenUsage/updated and account/rateLimits/updated].
+    if (this.#responseUsage !== undefined) this.#recordUsage(this.#responseUsage);
+    this.#responseUsage = undefined;
+    return calls.length > 0;
   }
 
   /** A sampling request of this turn, from the thread as it stands. */
@@ -243,23 +255,6 @@ class TurnRun {
       ...(headers === undefined ? {} : { headers }),
       onRetry: (info) => this.#reportRetry(info, live),
     });
-  }
-
-  /** Runs a response's tool calls; true when there were any (the model must be asked again with their outputs). */
-  async #runToolCalls(calls: readonly ToolCall[]): Promise<boolean> {
-    const thread = this.#thread;
-    // One at a time, in the order the model asked: approvals are asked and answered in that order too.
-    for (const call of calls) {
-      const output = toolOutputItem(call, await this.#runTool(call));
-      thread.history.push(output);
-      this.#persist(records.responseItem(output));
-      this.#active.abort.signal.throwIfAborted();
-    }
-    // A response's usage is reported once its tool calls have run, as the reference orders it [observed on 0.169.0:
-    // item/completed commandExecution, then thread/tokenUsage/updated and account/rateLimits/updated].
-    if (this.#responseUsage !== undefined) this.#recordUsage(this.#responseUsage);
-    this.#responseUsage = undefined;
-    return calls.length > 0;
   }
 
   /** The text a tool call answers the model with. Tool failures are answers too; only aborts end the turn. */
