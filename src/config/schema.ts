@@ -179,6 +179,8 @@ const sharedShape = {
   model_verbosity: tomlEnum(['low', 'medium', 'high']).optional(),
   model_context_window: tomlI64().optional(),
   model_auto_compact_token_limit: tomlI64().optional(),
+  /** Replaces the prompt that asks the model for a compaction summary. */
+  compact_prompt: tomlString().optional(),
   approval_policy: ApprovalPolicySchema.optional(),
   sandbox_mode: SandboxModeSchema.optional(),
   sandbox_workspace_write: SandboxWorkspaceWriteSchema.optional(),

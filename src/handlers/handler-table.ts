@@ -20,6 +20,7 @@ import { threadUnsubscribeHandler } from './thread-unsubscribe.js';
 import { threadLoadedListHandler } from './threads.js';
 import { turnInterruptHandler, turnSteerHandler } from './turn-control.js';
 import { turnStartHandler } from './turn-start.js';
+import { threadCompactStartHandler } from './thread-compact.js';
 
 /** Every implemented method, by name. A method missing here answers -32601 (or -32600 if the reference lacks it). */
 export function buildHandlerTable(services: ServerServices): HandlerTable {
@@ -35,6 +36,7 @@ export function buildHandlerTable(services: ServerServices): HandlerTable {
     threadItemsListHandler(services),
     threadQueueAddHandler(services),
     ...threadBackgroundTerminalsHandlers(services),
+    threadCompactStartHandler(services),
     threadArchiveHandler(services),
     threadUnarchiveHandler(services),
     threadSetNameHandler(services),

@@ -9,6 +9,7 @@ import { ThreadLoadedListParamsSchema, ThreadLoadedListResponseSchema } from './
 import * as threads from './v2/thread-methods.js';
 import * as threadItems from './v2/thread-items.js';
 import * as threadQueue from './v2/thread-queue.js';
+import * as threadCompact from './v2/thread-compact.js';
 import * as terminals from './v2/background-terminals.js';
 import { ClientSurfaceNotifications, ClientSurfaceRequests } from './registry-client-surface.js';
 import { CommandExecNotifications, CommandExecRequests } from './registry-command-exec.js';
@@ -76,6 +77,11 @@ export const ClientRequests = {
     terminals.ThreadBackgroundTerminalsCleanParamsSchema,
     terminals.ThreadBackgroundTerminalsCleanResponseSchema,
     { experimental: true },
+  ),
+  threadCompactStart: defineRequest(
+    'thread/compact/start',
+    threadCompact.ThreadCompactStartParamsSchema,
+    threadCompact.ThreadCompactStartResponseSchema,
   ),
   threadArchive: defineRequest('thread/archive', threads.ThreadArchiveParamsSchema, threads.ThreadArchiveResponseSchema),
   threadUnarchive: defineRequest(

@@ -24,6 +24,8 @@ export interface ActiveTurn {
    * request, after the response in flight has finished (so the conversation keeps its order).
    */
   readonly pendingSteers: SteerInput[];
+  /** `compact` for a compaction turn, which takes no input (turn/steer refuses it). */
+  readonly kind?: 'compact';
 }
 
 export interface SteerInput {

@@ -1,3 +1,5 @@
+import { autoCompactTokenLimit } from './compaction/auto-compact-limit.js';
+import { supportsRemoteCompaction } from './compaction/remote-compaction.js';
 import { AuthManager } from '../auth/auth-manager.js';
 import { HttpModelClient } from '../model/client.js';
 import { resolveProvider } from '../model/provider.js';
@@ -262,6 +264,7 @@ export class ThreadManager {
   turnDependencies(thread: LoadedThread, caller: Omit<ThreadCaller, 'channel'>): TurnDependencies {
     const modelClient = this.modelClientFor(thread.settings);
     const log = this.#options.log.child({ threadId: thread.id });
+    const modelContextWindow = thread.settings.config.model_context_window ?? DEFAULT_MODEL_CONTEXT_WINDOW;
     return {
       modelClient,
       requestHeaders: attestationHook(thread, modelClient.provider, this.auth, log, this.#options.attestationTimeoutMs),
@@ -269,7 +272,9 @@ export class ThreadManager {
       env: this.#options.env,
       log,
       onPersisted: (persisted) => this.#indexThread(persisted),
-      modelContextWindow: thread.settings.config.model_context_window ?? DEFAULT_MODEL_CONTEXT_WINDOW,
+      modelContextWindow,
+      remoteCompaction: supportsRemoteCompaction(modelClient.provider),
+      autoCompactTokenLimit: autoCompactTokenLimit(thread.settings.config.model_auto_compact_token_limit, modelContextWindow),
       tools: threadTools(thread, this.sandboxSupport, this.commandJail),
       // Ephemeral threads have no durable read receipt [observed: `thread read state unavailable`].
       onTurnEnded: async (ended, turnId) => {

@@ -24,6 +24,10 @@ export interface TurnDependencies {
   readonly onPersisted: (thread: LoadedThread) => void;
   /** Context window reported in token usage (config `model_context_window`, else the catalogue default). */
   readonly modelContextWindow: number | null;
+  /** The conversation size (tokens) at which the turn compacts it first; null: never on its own. */
+  readonly autoCompactTokenLimit: number | null;
+  /** Whether the model server compacts the conversation (OpenAI's own provider) instead of a summary request. */
+  readonly remoteCompaction: boolean;
   /**
    * Told when a turn has completed and is durable, before the thread goes idle (the read receipt changes there:
    * the reference sends `thread/readState/changed` before `thread/status/changed`; failed turns change nothing).
@@ -38,4 +42,6 @@ export interface TurnDependencies {
 export interface StartTurnInput {
   readonly input: readonly UserInput[];
   readonly clientUserMessageId: string | null;
+  /** A compaction turn (thread/compact/start): it compacts the conversation instead of taking input. */
+  readonly compaction?: boolean;
 }

@@ -9,6 +9,9 @@ import { UNREPORTED_RATE_LIMITS } from '../protocol/v2/rate-limits.js';
 import type { Turn, TurnError } from '../protocol/v2/turn.js';
 import type { UserInput } from '../protocol/v2/user-input.js';
 import { uuidv7 } from '../util/ids.js';
+import { contextIsFull } from './compaction/auto-compact-limit.js';
+import { compactConversation } from './compaction/compaction-run.js';
+import type { CompactionPhase, CompactionTrigger } from './compaction/compaction-run.js';
 import { environmentContext, localEnvironmentFacts } from './instructions.js';
 import { LiveItems } from './live-items.js';
 import type { ActiveTurn, LoadedThread } from './loaded-thread.js';
@@ -59,7 +62,7 @@ export function startTurn(
   const done = new Promise<void>((resolve) => {
     finished = resolve;
   });
-  const active: ActiveTurn = { turnId, abort, done, pendingSteers: [] };
+  const active: ActiveTurn = { turnId, abort, done, pendingSteers: [], ...(input.compaction ? { kind: 'compact' as const } : {}) };
   thread.activeTurn = active;
   const turn = startedTurnView(turnId);
   afterResponse(() => {
@@ -74,6 +77,9 @@ export function startTurn(
   });
   return turn;
 }
+
+/** How a turn ended. */
+type TurnOutcome = { status: 'completed' } | { status: 'interrupted' } | { status: 'failed'; error: TurnError };
 
 /** One turn's execution: the agent loop and everything it reports. */
 class TurnRun {
@@ -117,26 +123,62 @@ class TurnRun {
     thread.setStatus({ type: 'active', activeFlags: [] });
     thread.emit(ServerNotifications.turnStarted, { threadId: thread.id, turn: this.#wireTurn('notLoaded', []) });
     this.#persist(records.taskStarted(this.#turnId, this.#startedAtMs, this.#deps.modelContextWindow));
+    // Compaction: a turn of its own (thread/compact/start), or first thing in a turn whose conversation the
+    // previous response left full [observed: before the turn's settings and user message].
+    if (this.#input.compaction === true) {
+      await this.#finish(await this.#attempt(() => this.#compact('manual', 'standalone_turn')));
+      return;
+    }
+    if (thread.contextRecorded && this.#contextFull()) {
+      const outcome = await this.#attempt(() => this.#compact('auto', 'pre_turn'));
+      if (outcome.status !== 'completed') {
+        await this.#finish(outcome);
+        return;
+      }
+    }
     if (!thread.contextRecorded) this.#recordOpeningContext();
     this.#persist(records.turnContext(this.#turnId, thread.settings));
     await this.#recordUserInput(this.#input.input, this.#input.clientUserMessageId);
     // thread/list shows a thread from its first user message on, while that turn still runs [observed].
     void this.#flush();
 
-    let outcome: { status: 'completed' } | { status: 'interrupted' } | { status: 'failed'; error: TurnError };
+    await this.#finish(await this.#attempt(() => this.#agentLoop()));
+  }
+
+  /** Runs `work` and says how the turn ends if it ends there: completed, interrupted, or failed with the error. */
+  async #attempt(work: () => Promise<void>): Promise<TurnOutcome> {
     try {
-      await this.#agentLoop();
-      outcome = { status: 'completed' };
+      await work();
+      return { status: 'completed' };
     } catch (error) {
-      if (this.#active.abort.signal.aborted) {
-        outcome = { status: 'interrupted' };
-      } else {
-        const turnError = toTurnError(error);
-        if (!(error instanceof ModelError)) this.#deps.log.error({ err: error, threadId: thread.id }, 'turn failed');
-        outcome = { status: 'failed', error: turnError };
-      }
+      if (this.#active.abort.signal.aborted) return { status: 'interrupted' };
+      if (!(error instanceof ModelError)) this.#deps.log.error({ err: error, threadId: this.#thread.id }, 'turn failed');
+      return { status: 'failed', error: toTurnError(error) };
     }
-    await this.#finish(outcome);
+  }
+
+  /** Whether the conversation, as the last response measured it, is too full to go on without compacting. */
+  #contextFull(): boolean {
+    return contextIsFull(this.#thread.tokenUsage?.last.totalTokens, this.#deps.autoCompactTokenLimit);
+  }
+
+  /** Compacts the conversation within this turn (see compaction/compaction-run.ts). */
+  async #compact(trigger: CompactionTrigger, phase: CompactionPhase): Promise<void> {
+    await compactConversation(
+      {
+        thread: this.#thread,
+        turnId: this.#turnId,
+        modelContextWindow: this.#deps.modelContextWindow,
+        remote: this.#deps.remoteCompaction,
+        modelRequest: () => this.#modelRequest(),
+        stream: (request, headers) => this.#stream(request, null, headers),
+        recordUsage: (usage) => this.#recordUsage(usage),
+        persist: (item) => this.#persist(item),
+        addItem: (item) => this.#record.items.push(item),
+      },
+      trigger,
+      phase,
+    );
   }
 
   /** Samples the model until it answers without asking for a tool. */
@@ -150,14 +192,42 @@ class TurnRun {
       }
       const needsFollowUp = await this.#sample();
       if (!needsFollowUp && this.#active.pendingSteers.length === 0) return;
+      // A tool loop that fills the context compacts before its next request [as the reference does mid-turn].
+      if (this.#contextFull()) await this.#compact('auto', 'mid_turn');
     }
   }
 
   /** One model request; true when the model called tools and must be asked again with their outputs. */
   async #sample(): Promise<boolean> {
     const thread = this.#thread;
+    const request = this.#modelRequest();
+    const live = new LiveItems(thread, this.#turnId);
+    const calls: ToolCall[] = [];
+    const stream = this.#stream(request, live);
+    for await (const event of stream) {
+      const done = this.#onEvent(event, live);
+      const call = done === null ? null : toolCallOf(done);
+      if (call !== null) calls.push(call);
+    }
+    // One at a time, in the order the model asked: approvals are asked and answered in that order too.
+    for (const call of calls) {
+      const output = toolOutputItem(call, await this.#runTool(call));
+      thread.history.push(output);
+      this.#persist(records.responseItem(output));
+      this.#active.abort.signal.throwIfAborted();
+    }
+    // A response's usage is reported once its tool calls have run, as the reference orders it [observed on 0.169.0:
+    // item/completed commandExecution, then thread/tokenUsage/updated and account/rateLimits/updated].
+    if (this.#responseUsage !== undefined) this.#recordUsage(this.#responseUsage);
+    this.#responseUsage = undefined;
+    return calls.length > 0;
+  }
+
+  /** A sampling request of this turn, from the thread as it stands. */
+  #modelRequest(): ModelRequest {
+    const thread = this.#thread;
     const settings = thread.settings;
-    const request: ModelRequest = {
+    return {
       model: settings.model,
       ...(settings.serviceTier === null ? {} : { serviceTier: settings.serviceTier }),
       input: [developerMessage(thread.baseInstructions), ...thread.history],
@@ -176,30 +246,16 @@ class TurnRun {
       clientMetadata: { thread_id: thread.id, session_id: thread.id, turn_id: this.#turnId },
       identity: { ...this.#deps.identity, threadId: thread.id },
     };
-    const live = new LiveItems(thread, this.#turnId);
-    const calls: ToolCall[] = [];
-    const stream = this.#deps.modelClient.stream(request, {
+  }
+
+  /** Streams `request` with the turn's signal and headers; retries are announced (and drop `live`'s attempt). */
+  #stream(request: ModelRequest, live: LiveItems | null, headers?: Readonly<Record<string, string>>): AsyncIterable<ModelEvent> {
+    return this.#deps.modelClient.stream(request, {
       signal: this.#active.abort.signal,
       ...(this.#deps.requestHeaders === undefined ? {} : { requestHeaders: this.#deps.requestHeaders }),
+      ...(headers === undefined ? {} : { headers }),
       onRetry: (info) => this.#reportRetry(info, live),
     });
-    for await (const event of stream) {
-      const done = this.#onEvent(event, live);
-      const call = done === null ? null : toolCallOf(done);
-      if (call !== null) calls.push(call);
-    }
-    // One at a time, in the order the model asked: approvals are asked and answered in that order too.
-    for (const call of calls) {
-      const output = toolOutputItem(call, await this.#runTool(call));
-      thread.history.push(output);
-      this.#persist(records.responseItem(output));
-      this.#active.abort.signal.throwIfAborted();
-    }
-    // A response's usage is reported once its tool calls have run, as the reference orders it [observed on 0.169.0:
-    // item/completed commandExecution, then thread/tokenUsage/updated and account/rateLimits/updated].
-    if (this.#responseUsage !== undefined) this.#recordUsage(this.#responseUsage);
-    this.#responseUsage = undefined;
-    return calls.length > 0;
   }
 
   /** The text a tool call answers the model with. Tool failures are answers too; only aborts end the turn. */
@@ -279,8 +335,8 @@ class TurnRun {
   }
 
   /** A retry is coming: tell subscribers (`error` with `willRetry: true`) and drop the abandoned attempt. */
-  #reportRetry(info: RetryInfo, live: LiveItems): void {
-    if (info.phase === 'stream') live.reset();
+  #reportRetry(info: RetryInfo, live: LiveItems | null): void {
+    if (info.phase === 'stream') live?.reset();
     this.#thread.emit(ServerNotifications.error, {
       error: {
         message: `Reconnecting... ${info.attempt}/${info.maxRetries}`,
@@ -352,9 +408,7 @@ class TurnRun {
     if (thread.preview === '') thread.preview = previewOf(input);
   }
 
-  async #finish(
-    outcome: { status: 'completed' } | { status: 'interrupted' } | { status: 'failed'; error: TurnError },
-  ): Promise<void> {
+  async #finish(outcome: TurnOutcome): Promise<void> {
     const thread = this.#thread;
     const completedAtMs = Date.now();
     const error = outcome.status === 'failed' ? outcome.error : null;
@@ -383,6 +437,12 @@ class TurnRun {
     // and reports the error first; interrupted and failed turns complete without items (`notLoaded`).
     switch (outcome.status) {
       case 'completed':
+        // A compaction turn moves no read receipt and completes without items [observed on 0.169.0].
+        if (this.#input.compaction === true) {
+          thread.setStatus({ type: 'idle' });
+          thread.emit(ServerNotifications.turnCompleted, { threadId: thread.id, turn: this.#wireTurn('notLoaded', []) });
+          return;
+        }
         await this.#deps.onTurnEnded(thread, this.#turnId);
         thread.setStatus({ type: 'idle' });
         thread.emit(ServerNotifications.turnCompleted, {

@@ -20,6 +20,7 @@ import { loadReferenceSchema } from '../helpers/reference-schema.js';
 import { exitCodeOf, PROJECT_ROOT, spawnCli, waitForListening, waitForStderr, type SpawnedCli } from '../helpers/server.js';
 import { makeTempFile, makeTempHome } from '../helpers/temp-home.js';
 import { TmuxTerminal } from '../helpers/tmux-terminal.js';
+import { SUMMARIZATION_PROMPT } from '../../src/runtime/compaction/summary-prompt.js';
 
 /**
  * The real Codex terminal UI (the pinned `@openai/codex` 0.169.0, `codex --remote`) driven in tmux against our
@@ -43,6 +44,8 @@ const APPROVAL_COMMAND = 'echo e2e-approved-output';
 const APPROVAL_CALL_ID = 'call_e2e_approval';
 const APPROVAL_REASON = 'the e2e test wants to run this';
 const APPROVED_ANSWER = 'The approved command has finished.';
+/** What the fake model answers to `/compact`'s summary request. */
+const COMPACTION_SUMMARY = 'The user greeted the agent; nothing else is pending.';
 /** The start of the UI's own title request (a side turn on an ephemeral thread after the first prompt). */
 const TITLE_REQUEST = 'Generate a concise, single-line task title';
 
@@ -67,6 +70,7 @@ function scriptedReply(request: RecordedRequest): SseReply {
     return sseReply(textTurnFrames(text.includes('e2e-approved-output') ? [APPROVED_ANSWER] : [`unexpected tool output: ${text}`]));
   }
   if (text.startsWith(TITLE_REQUEST)) return sseReply(textTurnFrames(['Run the e2e test']));
+  if (text === SUMMARIZATION_PROMPT) return sseReply(textTurnFrames([COMPACTION_SUMMARY]));
   if (text === GREETING_PROMPT) return sseReply(textTurnFrames(GREETING_CHUNKS));
   if (text === FOLLOW_UP_PROMPT) return sseReply(textTurnFrames([FOLLOW_UP_ANSWER]));
   if (text === APPROVAL_PROMPT) {
@@ -393,5 +397,26 @@ describe('the Codex terminal UI 0.169.0 against our server', () => {
     assert.deepEqual(upgrade && { status: upgrade.status, body: upgrade.body }, { status: 401, body: 'invalid websocket bearer token' });
     await assertServerFramesValid(server.proxy);
   });
-});
 
+  it('compacts the conversation with /compact and keeps running', SCENARIO_TIMEOUT, async (t) => {
+    const { server } = await startScenario(t);
+    const ui = await openUi(t, () => server);
+    await greet(ui);
+    await submitPrompt(ui, '/compact');
+    // The UI used to exit with status 1 when thread/compact/start was not supported: wait for the compaction
+    // turn to complete, then check the UI is still there and takes a prompt.
+    const compacted = () =>
+      server.proxy
+        .messages('server→client')
+        .some((message) => message.method === 'item/completed' && (message.params as { item?: { type?: string } }).item?.type === 'contextCompaction');
+    await ui.waitUntil(compacted, 'the contextCompaction item to complete');
+    const answer = server.proxy
+      .messages('server→client')
+      .find((message) => 'result' in message && server.proxy.messages('client→server').some((sent) => sent.method === 'thread/compact/start' && sent.id === message.id));
+    assert.deepEqual(answer?.result, {}, server.proxy.transcript());
+    await submitPrompt(ui, FOLLOW_UP_PROMPT);
+    await ui.waitFor(FOLLOW_UP_ANSWER, 'the answer to a prompt after the compaction');
+    await quitUi(ui);
+    await assertServerFramesValid(server.proxy);
+  });
+});

@@ -1,0 +1,79 @@
+import type { TestContext } from 'node:test';
+import type { ServeOptions } from '../../../src/cli.js';
+import { startServer } from '../../../src/main.js';
+import { createSilentLogger } from '../../../src/util/logger.js';
+import type { RecordedRequest } from '../../helpers/fake-model-server.js';
+import { RpcTestClient } from '../../helpers/rpc-client.js';
+import type { ServerMessage } from '../../helpers/rpc-client.js';
+
+/** `frames` (ending in `response.completed`) with the response reporting `inputTokens` of input. */
+export function withInputTokens(frames: Record<string, unknown>[], inputTokens: number): Record<string, unknown>[] {
+  const last = frames[frames.length - 1] as { response: Record<string, unknown> };
+  const usage = {
+    input_tokens: inputTokens,
+    input_tokens_details: { cached_tokens: 0 },
+    output_tokens: 5,
+    output_tokens_details: { reasoning_tokens: 0 },
+    total_tokens: inputTokens + 5,
+  };
+  return [...frames.slice(0, -1), { ...last, response: { ...last.response, usage } }];
+}
+
+/** A request's input as `role: text` lines (`type` for other items), without the base instructions. */
+export function inputLines(request: RecordedRequest): string[] {
+  const input = (request.body as { input: Record<string, unknown>[] }).input;
+  return input.slice(1).map((item) => {
+    if (item.type !== 'message') return String(item.type);
+    const content = item.content as { text?: string }[];
+    return `${String(item.role)}: ${content.map((part) => part.text ?? '').join('')}`;
+  });
+}
+
+/** The parsed `x-codex-turn-metadata` header of a request. */
+export function turnMetadata(request: RecordedRequest): Record<string, unknown> {
+  const header = request.headers['x-codex-turn-metadata'];
+  return typeof header === 'string' ? (JSON.parse(header) as Record<string, unknown>) : {};
+}
+
+/** One message as a line of a sequence: what it is, not its ids or timing. */
+export function describeMessage(message: ServerMessage): string {
+  const params = message.params as { item?: { type: string }; status?: { type: string }; turn?: { status: string } };
+  if (message.method === undefined) return 'response';
+  if (message.method === 'item/started' || message.method === 'item/completed') return `${message.method}:${params.item?.type}`;
+  if (message.method === 'thread/status/changed') return `status:${params.status?.type}`;
+  if (message.method === 'turn/completed') return `turn/completed:${params.turn?.status}`;
+  return message.method as string;
+}
+
+/** Our server on an existing CODEX_HOME (a restart, or a home the reference wrote), with one initialized client. */
+export async function clientOnHome(t: TestContext, codexHome: string): Promise<RpcTestClient> {
+  const server = await startServer(
+    { config: [], enable: [], disable: [], listen: { kind: 'websocket', host: '127.0.0.1', port: 0 } } as ServeOptions,
+    { env: { ...process.env, CODEX_HOME: codexHome }, log: createSilentLogger() },
+  );
+  t.after(() => server.close());
+  const client = await RpcTestClient.connect(server.websocket?.url ?? '');
+  t.after(() => client.close());
+  await client.initialize({ experimentalApi: true }, 'restarted-client');
+  return client;
+}
+
+/**
+ * thread/compact/start, then its turn to the end: the response (its index in `client.received`) and the turn's
+ * `turn/completed` params.
+ */
+export async function runCompaction(
+  client: RpcTestClient,
+  threadId: string,
+): Promise<{ responseAt: number; turnId: string; completed: Record<string, unknown> }> {
+  const from = client.received.length;
+  const response = await client.request('thread/compact/start', { threadId });
+  if (!('result' in response)) throw new Error(`thread/compact/start failed: ${JSON.stringify(response)}`);
+  const started = await client.waitFor((m) => m.method === 'turn/started' && client.received.indexOf(m) >= from, 'compaction turn');
+  const turnId = (started.params as { turn: { id: string } }).turn.id;
+  const completed = await client.waitFor(
+    (m) => m.method === 'turn/completed' && (m.params as { turn: { id: string } }).turn.id === turnId,
+    'compaction turn/completed',
+  );
+  return { responseAt: client.received.indexOf(response, from), turnId, completed: completed.params as Record<string, unknown> };
+}
