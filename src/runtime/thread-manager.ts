@@ -18,7 +18,8 @@ import type { Broadcaster } from './broadcast.js';
 import type { ClientChannel } from './client-channel.js';
 import { IdleUnloader, unloadDelayFromConfig } from './idle-unloader.js';
 import { ThreadCatalogue, loadedThreadSummary } from './thread-catalogue.js';
-import { DEFAULT_BASE_INSTRUCTIONS } from './instructions.js';
+import { modelFacts } from './models/model-facts.js';
+import { defaultBaseInstructions } from './prompts/base-instructions.js';
 import { LoadedThread } from './loaded-thread.js';
 import type { LoadedThreadInit } from './loaded-thread.js';
 import { sessionMeta } from './rollout-records.js';
@@ -71,10 +72,13 @@ export interface ThreadManagerOptions {
 }
 
 /**
- * The reference reports this context window for models its catalogue does not know (probed: 258400, i.e.
- * 95 % of 272000). config.toml `model_context_window` replaces it.
+ * The context window token usage reports: 95 % of the model's (probed: 258400 for a model the catalogue does not
+ * know, i.e. 95 % of 272000). config.toml `model_context_window` replaces it.
  */
-const DEFAULT_MODEL_CONTEXT_WINDOW = 258_400;
+function reportedContextWindow(model: string): number | null {
+  const facts = modelFacts(model);
+  return facts.contextWindow === null ? null : Math.floor((facts.contextWindow * facts.effectiveContextWindowPercent) / 100);
+}
 
 /** Who is creating or resuming a thread. */
 export interface ThreadCaller {
@@ -161,7 +165,7 @@ export class ThreadManager {
     const id = uuidv7();
     const createdAtMs = Date.now();
     const ephemeral = params.ephemeral === true;
-    const baseInstructions = settings.baseInstructions ?? DEFAULT_BASE_INSTRUCTIONS;
+    const baseInstructions = settings.baseInstructions ?? defaultBaseInstructions(settings.model);
     const path = ephemeral ? null : rolloutPath(this.codexHome, id, new Date(createdAtMs));
     const writer =
       path === null
@@ -230,7 +234,7 @@ export class ThreadManager {
       originator: summary.originator,
       cliVersion: summary.cliVersion,
       forkedFromId: summary.forkedFromId,
-      baseInstructions: content.meta.base_instructions?.text ?? content.meta.instructions ?? DEFAULT_BASE_INSTRUCTIONS,
+      baseInstructions: content.meta.base_instructions?.text ?? content.meta.instructions ?? defaultBaseInstructions(settings.model),
       settings,
       rolloutPath: summary.path,
       writer,
@@ -265,9 +269,10 @@ export class ThreadManager {
       requestHeaders: attestationHook(thread, modelClient.provider, this.auth, log, this.#options.attestationTimeoutMs),
       identity: { originator: caller.originator, userAgent: caller.userAgent },
       env: this.#options.env,
+      codexHome: this.codexHome,
       log,
       onPersisted: (persisted) => this.#indexThread(persisted),
-      modelContextWindow: thread.settings.config.model_context_window ?? DEFAULT_MODEL_CONTEXT_WINDOW,
+      modelContextWindow: thread.settings.config.model_context_window ?? reportedContextWindow(thread.settings.model),
       tools: threadTools(thread, this.sandboxSupport, this.commandJail),
       // Ephemeral threads have no durable read receipt [observed: `thread read state unavailable`].
       onTurnEnded: async (ended, turnId) => {

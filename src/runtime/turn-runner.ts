@@ -9,9 +9,14 @@ import { UNREPORTED_RATE_LIMITS } from '../protocol/v2/rate-limits.js';
 import type { Turn, TurnError } from '../protocol/v2/turn.js';
 import type { UserInput } from '../protocol/v2/user-input.js';
 import { uuidv7 } from '../util/ids.js';
-import { environmentContext, localEnvironmentFacts } from './instructions.js';
+import { installationId } from './context/installation-id.js';
+import { stableMessageId, withMessageId, withOutputId } from './context/item-ids.js';
+import { changedCwdContext, openingContext, type ContextSources } from './context/opening-context.js';
+import { contextWindowIdOf, turnIdentification, turnMetadata, workspaceState } from './context/turn-metadata.js';
 import { LiveItems } from './live-items.js';
 import type { ActiveTurn, LoadedThread } from './loaded-thread.js';
+import { modelFacts } from './models/model-facts.js';
+import { samplingControls } from './models/sampling-controls.js';
 import * as records from './rollout-records.js';
 import { addUsage, breakdown } from './token-usage.js';
 import { toolCallOf, toolOutputItem } from './tools/tool-call.js';
@@ -25,6 +30,9 @@ import type { StartTurnInput, TurnDependencies } from './turn-dependencies.js';
  * because its tools always answer. Beyond this many requests in one turn, the turn fails.
  */
 const MAX_SAMPLING_REQUESTS_PER_TURN = 64;
+
+/** The cwd each thread's context messages last described (a resumed thread's is taken to be its current one). */
+const describedCwd = new WeakMap<LoadedThread, string>();
 
 /** A running turn as turn/start answers it: `inProgress`, no items, `startedAt: null`. */
 export function startedTurnView(turnId: string): Turn {
@@ -86,6 +94,7 @@ class TurnRun {
   readonly #record: Turn;
   /** Final agent messages of the turn: what turn/completed carries. */
   #lastAgentMessages: ThreadItem[] = [];
+  #turnIdentification: ReturnType<typeof turnIdentification> | null = null;
 
   constructor(thread: LoadedThread, active: ActiveTurn, input: StartTurnInput, deps: TurnDependencies) {
     this.#thread = thread;
@@ -115,7 +124,7 @@ class TurnRun {
     thread.setStatus({ type: 'active', activeFlags: [] });
     thread.emit(ServerNotifications.turnStarted, { threadId: thread.id, turn: this.#wireTurn('notLoaded', []) });
     this.#persist(records.taskStarted(this.#turnId, this.#startedAtMs, this.#deps.modelContextWindow));
-    if (!thread.contextRecorded) this.#recordOpeningContext();
+    await this.#recordContext();
     this.#persist(records.turnContext(this.#turnId, thread.settings));
     await this.#recordUserInput(this.#input.input, this.#input.clientUserMessageId);
     // thread/list shows a thread from its first user message on, while that turn still runs [observed].
@@ -155,29 +164,28 @@ class TurnRun {
   async #sample(): Promise<boolean> {
     const thread = this.#thread;
     const settings = thread.settings;
+    const controls = samplingControls(modelFacts(settings.model), settings);
+    const identification = await this.#identification(controls.effort);
     const request: ModelRequest = {
       model: settings.model,
-      input: [developerMessage(thread.baseInstructions), ...thread.history],
+      input: [baseInstructionsMessage(thread.baseInstructions), ...thread.history],
       tools: this.#deps.tools.map((tool) => tool.spec()),
-      ...(settings.reasoningEffort === null && settings.reasoningSummary === null
-        ? {}
-        : {
-            reasoning: {
-              ...(settings.reasoningEffort === null ? {} : { effort: settings.reasoningEffort }),
-              ...(settings.reasoningSummary === null || settings.reasoningSummary === 'none'
-                ? {}
-                : { summary: settings.reasoningSummary }),
-            },
-          }),
+      ...(controls.reasoning === null ? {} : { reasoning: controls.reasoning }),
+      ...(controls.text === null ? {} : { text: controls.text }),
       promptCacheKey: thread.id,
-      clientMetadata: { thread_id: thread.id, session_id: thread.id, turn_id: this.#turnId },
+      clientMetadata: identification.clientMetadata,
       identity: { ...this.#deps.identity, threadId: thread.id },
     };
+    const attestation = this.#deps.requestHeaders;
+    const requestHeaders = async (signal: AbortSignal) => ({
+      ...identification.headers,
+      ...(attestation === undefined ? {} : await attestation(signal)),
+    });
     const live = new LiveItems(thread, this.#turnId);
     const calls: ToolCall[] = [];
     const stream = this.#deps.modelClient.stream(request, {
       signal: this.#active.abort.signal,
-      ...(this.#deps.requestHeaders === undefined ? {} : { requestHeaders: this.#deps.requestHeaders }),
+      requestHeaders,
       onRetry: (info) => this.#reportRetry(info, live),
     });
     for await (const event of stream) {
@@ -188,7 +196,7 @@ class TurnRun {
     if (calls.length === 0) return false;
     // One at a time, in the order the model asked: approvals are asked and answered in that order too.
     for (const call of calls) {
-      const output = toolOutputItem(call, await this.#runTool(call));
+      const output = withOutputId(toolOutputItem(call, await this.#runTool(call)));
       thread.history.push(output);
       this.#persist(records.responseItem(output));
       this.#active.abort.signal.throwIfAborted();
@@ -288,30 +296,56 @@ class TurnRun {
     });
   }
 
-  /** The developer instructions and environment context that open a conversation, recorded once. */
-  #recordOpeningContext(): void {
+  /**
+   * The context messages, recorded into history: the opening developer and user messages on a thread's first
+   * turn, and on a later turn whose cwd differs from the one last described, that cwd's AGENTS.md and
+   * environment context.
+   */
+  async #recordContext(): Promise<void> {
     const thread = this.#thread;
     const settings = thread.settings;
-    const opening: ResponseItem[] = [];
-    if (settings.developerInstructions !== null) {
-      opening.push(developerMessage(settings.developerInstructions));
-    }
-    opening.push({
-      type: 'message',
-      role: 'user',
-      content: [{ type: 'input_text', text: environmentContext(localEnvironmentFacts(settings, this.#deps.env)) }],
-    });
-    for (const item of opening) {
+    const sources: ContextSources = {
+      codexHome: this.#deps.codexHome,
+      env: this.#deps.env,
+      warn: (message, path, error) => this.#deps.log.warn({ err: error, path }, message),
+    };
+    const described = describedCwd.get(thread) ?? (thread.contextRecorded ? settings.cwd : null);
+    let items: ResponseItem[] = [];
+    if (!thread.contextRecorded) items = await openingContext(settings, modelFacts(settings.model), sources);
+    else if (described !== settings.cwd) items = [await changedCwdContext(settings, sources)];
+    for (const item of items.map(withMessageId)) {
       thread.history.push(item);
       this.#persist(records.responseItem(item));
     }
     thread.contextRecorded = true;
+    describedCwd.set(thread, settings.cwd);
+  }
+
+  /** The turn's identification headers and `client_metadata`, worked out once per turn. */
+  async #identification(effort: string | null): Promise<ReturnType<typeof turnIdentification>> {
+    if (this.#turnIdentification !== null) return this.#turnIdentification;
+    const thread = this.#thread;
+    const settings = thread.settings;
+    const ids = { installationId: await installationId(this.#deps.codexHome), threadId: thread.id, turnId: this.#turnId };
+    const metadata = turnMetadata({
+      ...ids,
+      contextWindowId: contextWindowIdOf(thread),
+      sandboxPolicy: settings.sandboxPolicy,
+      approvalsReviewer: settings.approvalsReviewer,
+      workspace: await workspaceState(settings.cwd),
+      startedAtMs: this.#startedAtMs,
+      config: settings.config,
+      model: settings.model,
+      effort,
+    });
+    this.#turnIdentification = turnIdentification(ids, metadata);
+    return this.#turnIdentification;
   }
 
   /** The user's message: into history and the rollout, and reported as a userMessage item. */
   async #recordUserInput(input: readonly UserInput[], clientId: string | null): Promise<void> {
     const thread = this.#thread;
-    const message: ResponseItem = { type: 'message', role: 'user', content: await modelContent(input) };
+    const message = withMessageId({ type: 'message', role: 'user', content: await modelContent(input) });
     thread.history.push(message);
     this.#persist(
       records.responseItem({
@@ -427,8 +461,9 @@ class TurnRun {
   }
 }
 
-function developerMessage(text: string): ResponseItem {
-  return { type: 'message', role: 'developer', content: [{ type: 'input_text', text }] };
+/** The base instructions as the first input item. */
+function baseInstructionsMessage(text: string): ResponseItem {
+  return { type: 'message', id: stableMessageId(text), role: 'developer', content: [{ type: 'input_text', text }] };
 }
 
 /** The rollout copy of a model output message carries its turn, as the reference's does. */

@@ -1,0 +1,120 @@
+import { open, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DEFAULT_PROJECT_ROOT_MARKERS, directoriesUpToProjectRoot } from '../project-root.js';
+
+/** The reference's default `project_doc_max_bytes`: 32 KiB of project docs in all. */
+export const DEFAULT_PROJECT_DOC_MAX_BYTES = 32 * 1024;
+const AGENTS_FILE = 'AGENTS.md';
+const OVERRIDE_FILE = 'AGENTS.override.md';
+/** Between CODEX_HOME's file and the project's files in the combined text [observed]. */
+const PROJECT_DOC_SEPARATOR = '\n\n--- project-doc ---\n\n';
+
+export interface AgentsDocsOptions {
+  readonly codexHome: string;
+  /** config.toml `project_doc_max_bytes`: the budget of the project's files together (CODEX_HOME's is apart). */
+  readonly maxBytes?: number | undefined;
+  /** config.toml `project_doc_fallback_filenames`: names tried after AGENTS.md in each directory. */
+  readonly fallbackFilenames?: readonly string[] | undefined;
+  /** config.toml `project_root_markers`. */
+  readonly projectRootMarkers?: readonly string[] | undefined;
+  /** Told about a file that exists but cannot be read (it is skipped). */
+  readonly warn?: (path: string, error: unknown) => void;
+}
+
+/**
+ * The AGENTS.md instructions for `cwd`, combined as the reference 0.169.0 combines them [observed]:
+ * CODEX_HOME's `AGENTS.override.md` or else `AGENTS.md` (trimmed), then a `--- project-doc ---` separator, then
+ * one file per directory from the project root (nearest ancestor with a root marker, `.git` by default) down to
+ * `cwd`, each directory's first existing file of `AGENTS.override.md`, `AGENTS.md`, then the fallback names.
+ * A file above the project root is never read; without a project root only `cwd` is searched. The project files
+ * share a budget of `maxBytes`: a file is cut where the budget ends and later files are left out. Blank files
+ * count as absent. Null when there is nothing at all.
+ */
+export async function agentsInstructions(cwd: string, options: AgentsDocsOptions): Promise<string | null> {
+  const global = await globalInstructions(options);
+  const project = await projectDocs(cwd, options);
+  if (global !== null && project !== null) return `${global}${PROJECT_DOC_SEPARATOR}${project}`;
+  return global ?? project;
+}
+
+/** The user message text carrying the instructions, as the model sees it. */
+export function agentsMessageText(cwd: string, instructions: string): string {
+  return `# AGENTS.md instructions for ${cwd}\n\n<INSTRUCTIONS>\n${instructions}\n</INSTRUCTIONS>`;
+}
+
+async function globalInstructions(options: AgentsDocsOptions): Promise<string | null> {
+  for (const name of [OVERRIDE_FILE, AGENTS_FILE]) {
+    const read = await readCapped(join(options.codexHome, name), Number.MAX_SAFE_INTEGER, options.warn);
+    if (read === null) continue;
+    const trimmed = read.text.trim();
+    if (trimmed !== '') return trimmed;
+  }
+  return null;
+}
+
+async function projectDocs(cwd: string, options: AgentsDocsOptions): Promise<string | null> {
+  let remaining = options.maxBytes ?? DEFAULT_PROJECT_DOC_MAX_BYTES;
+  if (remaining <= 0) return null;
+  const names = [...new Set([OVERRIDE_FILE, AGENTS_FILE, ...(options.fallbackFilenames ?? [])])].filter(
+    (name) => name.trim() !== '',
+  );
+  const chain = await directoriesUpToProjectRoot(cwd, options.projectRootMarkers ?? DEFAULT_PROJECT_ROOT_MARKERS);
+  const parts: string[] = [];
+  for (const dir of chain.reverse()) {
+    if (remaining <= 0) break;
+    const path = await firstFile(dir, names);
+    if (path === null) continue;
+    const read = await readCapped(path, remaining, options.warn);
+    if (read === null || read.text.trim() === '') continue;
+    parts.push(read.text);
+    remaining -= read.bytes;
+  }
+  return parts.length === 0 ? null : parts.join('\n\n');
+}
+
+/** The first of `names` in `dir` that is a file (a symlink to a file counts). */
+async function firstFile(dir: string, names: readonly string[]): Promise<string | null> {
+  for (const name of names) {
+    const path = join(dir, name);
+    try {
+      if ((await stat(path)).isFile()) return path;
+    } catch {
+      // Absent (or a dangling link): try the next name.
+    }
+  }
+  return null;
+}
+
+/**
+ * At most `maxBytes` of a file as UTF-8, with the bytes read (a character cut in half becomes U+FFFD, as the reference's lossy
+ * decoding does); null when it is absent or not a regular file, or cannot be read (then `warn` is told).
+ */
+async function readCapped(
+  path: string,
+  maxBytes: number,
+  warn: AgentsDocsOptions['warn'],
+): Promise<{ text: string; bytes: number } | null> {
+  let handle;
+  try {
+    if (!(await stat(path)).isFile()) return null;
+  } catch {
+    return null;
+  }
+  try {
+    handle = await open(path, 'r');
+    const size = (await handle.stat()).size;
+    const buffer = Buffer.alloc(Math.min(size, maxBytes));
+    let filled = 0;
+    while (filled < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    return { text: buffer.subarray(0, filled).toString('utf8'), bytes: filled };
+  } catch (error) {
+    warn?.(path, error);
+    return null;
+  } finally {
+    await handle?.close();
+  }
+}
