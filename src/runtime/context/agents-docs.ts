@@ -102,15 +102,17 @@ async function readCapped(
   }
   try {
     handle = await open(path, 'r');
-    const size = (await handle.stat()).size;
-    const buffer = Buffer.alloc(Math.min(size, maxBytes));
+    // Read to the end rather than trusting the size: some files (e.g. under /proc) report 0 and still have content.
+    const chunks: Buffer[] = [];
     let filled = 0;
-    while (filled < buffer.length) {
-      const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
+    while (filled < maxBytes) {
+      const chunk = Buffer.alloc(Math.min(64 * 1024, maxBytes - filled));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, filled);
       if (bytesRead === 0) break;
+      chunks.push(chunk.subarray(0, bytesRead));
       filled += bytesRead;
     }
-    return { text: buffer.subarray(0, filled).toString('utf8'), bytes: filled };
+    return { text: Buffer.concat(chunks).toString('utf8'), bytes: filled };
   } catch (error) {
     warn?.(path, error);
     return null;
