@@ -23,14 +23,14 @@ export interface CatalogueModel {
   readonly shellType: string;
   readonly webSearchToolType: string;
   readonly supportsSearchTool: boolean;
-  readonly multiAgentVersion: string | null;
+  readonly multiAgentVersion: 'v1' | 'v2' | null;
   readonly toolMode: string | null;
   readonly contextWindow: number | null;
   readonly maxContextWindow: number | null;
   readonly autoCompactTokenLimit: number | null;
   readonly truncationPolicy: { readonly mode: 'tokens' | 'bytes'; readonly limit: number };
   readonly supportsParallelToolCalls: boolean;
-  readonly inputModalities: readonly string[];
+  readonly inputModalities: readonly ('text' | 'image')[];
   /** Whether the second developer message explains how to use skills (not just lists them). */
   readonly includeSkillsUsageInstructions: boolean;
   /** The slug model/list suggests upgrading to. */
