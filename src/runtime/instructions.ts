@@ -31,9 +31,10 @@ export function environmentContext(facts: EnvironmentFacts): string {
 }
 
 /**
- * The filesystem permissions as the reference's `<permission_profile>` element. Observed for full access
- * (`disabled`, unrestricted) and read-only (`managed`, read everywhere); workspace-write adds write entries for
- * the workspace roots and the policy's writable roots in the same form.
+ * The filesystem permissions as the reference's `<permission_profile>` element [observed]: full access is
+ * `disabled`/unrestricted; read-only reads everywhere; workspace-write also writes the workspace roots (and the
+ * policy's writable roots), `/tmp` and `$TMPDIR` unless excluded, while each writable root's `.git`, `.agents`,
+ * `.codex` and `.aws` stay read-only.
  */
 function permissionProfile(facts: EnvironmentFacts): string {
   const policy = facts.sandboxPolicy;
@@ -47,10 +48,23 @@ function permissionProfile(facts: EnvironmentFacts): string {
       return `<permission_profile type="managed"><file_system type="restricted">${readAll}</file_system></permission_profile>`;
     case 'workspaceWrite': {
       const writable = [...new Set([...facts.runtimeWorkspaceRoots, ...policy.writableRoots])];
-      const writes = writable.map((root) => `<entry access="write"><path>${escapeXml(root)}</path></entry>`).join('');
-      return `<permission_profile type="managed"><file_system type="restricted">${readAll}${writes}</file_system></permission_profile>`;
+      const entries = [
+        readAll,
+        ...writable.map((root) => entry('write', 'path', root)),
+        ...(policy.excludeSlashTmp ? [] : [entry('write', 'special', ':slash_tmp')]),
+        ...(policy.excludeTmpdirEnvVar ? [] : [entry('write', 'special', ':tmpdir')]),
+        ...writable.flatMap((root) => PROTECTED_SUBDIRS.map((name) => entry('read', 'path', `${root}/${name}`))),
+      ];
+      return `<permission_profile type="managed"><file_system type="restricted">${entries.join('')}</file_system></permission_profile>`;
     }
   }
+}
+
+/** Directories inside a writable root that stay read-only. */
+const PROTECTED_SUBDIRS = ['.git', '.agents', '.codex', '.aws'] as const;
+
+function entry(access: 'read' | 'write', kind: 'path' | 'special', value: string): string {
+  return `<entry access="${access}"><${kind}>${escapeXml(value)}</${kind}></entry>`;
 }
 
 /** Facts about this machine for the environment context. */

@@ -6,10 +6,34 @@ import type { AskForApproval, SandboxPolicy } from '../../protocol/v2/policies.j
  * Codex transcripts look for it); the wording is ours.
  */
 export function permissionsText(sandbox: SandboxPolicy, approval: AskForApproval): string {
-  return ['<permissions instructions>', sandboxSentence(sandbox), approvalSentence(approval), '</permissions instructions>'].join(
-    '\n',
-  );
+  const escalation = approval === 'on-request' && sandbox.type !== 'dangerFullAccess' ? [ESCALATION] : [];
+  return [
+    '<permissions instructions>',
+    sandboxSentence(sandbox),
+    approvalSentence(approval),
+    ...escalation,
+    '</permissions instructions>',
+  ].join('\n');
 }
+
+/** How to ask for a command to run outside the sandbox, when the user can be asked. */
+const ESCALATION = `## Asking to run outside the sandbox
+
+The user approves commands that need more than the sandbox allows. To ask, call the shell tool with
+\`sandbox_permissions: "require_escalated"\` and a \`justification\`: one short question the user can answer yes or
+no, such as "Allow installing the project's npm dependencies (needs network)?". You may add a \`prefix_rule\` (the
+leading words of the command, e.g. \`["npm", "test"]\`) that the user can approve for the rest of the session.
+
+- Ask when a command that matters for the task needs to write outside the writable roots, needs the network (a
+  package install, a fetch, a failing DNS lookup in a sandboxed run), or opens a GUI; and before a destructive
+  action the user did not ask for (\`rm -rf\`, \`git reset\`). If a command failed in a way that looks like the
+  sandbox (permission denied outside the workspace, network errors), run it again with escalation straight away
+  rather than asking in a message first.
+- Each segment of a compound command (split at \`|\`, \`&&\`, \`||\`, \`;\` and subshells) is judged on its own;
+  commands with redirections, substitutions, variable assignments or globs are never matched by an approved rule.
+- Keep \`prefix_rule\` narrow enough that approving it is safe: never a bare interpreter (\`["python3"]\`,
+  \`["bash"]\`), never for destructive commands like \`rm\`, and never for a command fed by a heredoc.
+- Do not escalate to avoid the sandbox for convenience, and do not try to get around a refusal with another tool.`;
 
 function sandboxSentence(policy: SandboxPolicy): string {
   switch (policy.type) {
@@ -24,7 +48,8 @@ function sandboxSentence(policy: SandboxPolicy): string {
       const extra = policy.writableRoots.length === 0 ? '' : ` and in ${policy.writableRoots.map((root) => `\`${root}\``).join(', ')}`;
       return (
         'Sandbox: `workspace-write`. Commands may read any file and write inside the workspace roots' +
-        `${extra}; network access is ${policy.networkAccess ? 'enabled' : 'restricted'}.`
+        `${extra} and the temporary directories; writing anywhere else needs approval; ` +
+        `network access is ${policy.networkAccess ? 'enabled' : 'restricted'}.`
       );
     }
     case 'externalSandbox':
