@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
-import { sseReply, textTurnFrames } from '../../helpers/fake-model-server.js';
+import { reasoningTurnFrames, sseReply, textTurnFrames } from '../../helpers/fake-model-server.js';
 import type { RecordedRequest } from '../../helpers/fake-model-server.js';
 import { resultOf, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
 
@@ -111,5 +111,23 @@ describe('what the model is sent', () => {
     assert.equal(clientMetadata['x-codex-installation-id'], installationId);
     assert.equal(clientMetadata['x-codex-turn-metadata'], request?.headers['x-codex-turn-metadata']);
     assert.equal(clientMetadata.turn_id, clientMetadata.root_turn_id);
+  });
+
+  it('keeps reasoning items with their encrypted content in the rollout and replays them in later turns', async (t) => {
+    const dir = await workspace(t);
+    const rig = await startThreadRig(t, { replies: [sseReply(reasoningTurnFrames()), sseReply(textTurnFrames(['b']))] });
+    const threadId = await startThread(rig.client, { cwd: dir });
+    await turn(rig, { threadId });
+    await turn(rig, { threadId });
+    const [first, second] = await rig.fake.waitForRequests(2);
+    assert.deepEqual((first?.body as { include: string[] }).include, ['reasoning.encrypted_content']);
+    const replayed = inputOf(second).filter((item) => item.type === 'reasoning') as Array<Record<string, unknown>>;
+    assert.deepEqual(replayed.map((item) => [item.id, item.encrypted_content]), [['rs_1', 'opaque']]);
+    const read = resultOf(await rig.client.request('thread/read', { threadId }));
+    const lines = (await readFile((read.thread as { path: string }).path, 'utf8')).trim().split('\n');
+    const persisted = lines
+      .map((line) => JSON.parse(line) as { type: string; payload: Record<string, unknown> })
+      .filter((line) => line.type === 'response_item' && line.payload.type === 'reasoning');
+    assert.deepEqual(persisted.map((line) => line.payload.encrypted_content), ['opaque']);
   });
 });
