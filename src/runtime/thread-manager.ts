@@ -18,6 +18,7 @@ import type { Broadcaster } from './broadcast.js';
 import type { ClientChannel } from './client-channel.js';
 import { IdleUnloader, unloadDelayFromConfig } from './idle-unloader.js';
 import { ThreadCatalogue, loadedThreadSummary } from './thread-catalogue.js';
+import { instructionSources } from './context/opening-context.js';
 import { modelFacts } from './models/model-facts.js';
 import { defaultBaseInstructions } from './prompts/base-instructions.js';
 import { LoadedThread } from './loaded-thread.js';
@@ -252,6 +253,16 @@ export class ThreadManager {
     const thread = new LoadedThread({ ...init, everyone: this.#options.broadcaster });
     this.#loaded.set(thread.id, thread);
     return thread;
+  }
+
+  /** The AGENTS.md files the thread's instructions come from, for the session responses. */
+  instructionSources(thread: LoadedThread): Promise<string[]> {
+    const log = this.#options.log;
+    return instructionSources(thread.settings, {
+      codexHome: this.codexHome,
+      env: this.#options.env,
+      warn: (message, path, error) => log.warn({ err: error, path }, message),
+    });
   }
 
   /** Makes `channel` a subscriber of `thread` until it unsubscribes or disconnects. */

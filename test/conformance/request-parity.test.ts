@@ -84,34 +84,41 @@ function config(baseUrl: string, model: string): string {
   return mockProviderConfig(baseUrl).replace('model = "mock-model"', `model = "${model}"`);
 }
 
-async function runTurn(client: RpcTestClient, cwd: string): Promise<void> {
-  const thread = resultOf(await client.request('thread/start', { cwd, sandbox: 'danger-full-access' })).thread as {
-    id: string;
-  };
-  await client.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'hello' }] });
-  await client.waitFor((m) => m.method === 'turn/completed', 'turn/completed', 30_000);
+/** What a server answered and sent the model for one turn. */
+interface Observed {
+  readonly requests: RecordedRequest[];
+  /** thread/start's `instructionSources`, with CODEX_HOME written `<home>`. */
+  readonly instructionSources: string[];
 }
 
-async function referenceRequests(t: TestContext, scenario: Scenario, model: string): Promise<RecordedRequest[]> {
+async function runTurn(client: RpcTestClient, cwd: string, home: string): Promise<string[]> {
+  const start = resultOf(await client.request('thread/start', { cwd, sandbox: 'danger-full-access' }));
+  const thread = start.thread as { id: string };
+  await client.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'hello' }] });
+  await client.waitFor((m) => m.method === 'turn/completed', 'turn/completed', 30_000);
+  return (start.instructionSources as string[]).map((path) => path.replace(home, '<home>'));
+}
+
+async function referenceRun(t: TestContext, scenario: Scenario, model: string): Promise<Observed> {
   const fake = await startFakeModelServer(t, replies());
   const home = await mkdtemp(join(tmpdir(), 'request-parity-home-'));
   t.after(() => rm(home, { recursive: true, force: true }));
   await writeFile(join(home, 'config.toml'), config(fake.baseUrl, model));
   await prepareHome(home);
   const client = await startReferenceServer(t, home, scenario.cwd);
-  await runTurn(client, scenario.cwd);
-  return fake.waitForRequests(2);
+  const instructionSources = await runTurn(client, scenario.cwd, home);
+  return { requests: await fake.waitForRequests(2), instructionSources };
 }
 
-async function ourRequests(t: TestContext, scenario: Scenario, model: string): Promise<RecordedRequest[]> {
+async function ourRun(t: TestContext, scenario: Scenario, model: string): Promise<Observed> {
   const fake = await startFakeModelServer(t, replies());
   const server = await startTestServer(t, {}, config(fake.baseUrl, model));
   await prepareHome(server.codexHome);
   const client = await RpcTestClient.connect(server.url);
   t.after(() => client.close());
   await client.initialize({ experimentalApi: true }, 'reference-reader');
-  await runTurn(client, scenario.cwd);
-  return fake.waitForRequests(2);
+  const instructionSources = await runTurn(client, scenario.cwd, server.codexHome);
+  return { requests: await fake.waitForRequests(2), instructionSources };
 }
 
 /** What a content part is, by its recognisable opening; the prose itself is not compared. */
@@ -207,10 +214,12 @@ describe('the model request matches the reference in structure', () => {
     const scenario = await makeScenario(t);
     const found = new Map<string, string>();
     for (const model of MODELS) {
-      const reference = await referenceRequests(t, scenario, model.slug);
-      const ours = await ourRequests(t, scenario, model.slug);
+      const reference = await referenceRun(t, scenario, model.slug);
+      const ours = await ourRun(t, scenario, model.slug);
       for (const index of [0, 1]) {
-        for (const [what, detail] of differences(model.label, shapeOf(reference[index]!), shapeOf(ours[index]!))) {
+        const referenceShape = { ...shapeOf(reference.requests[index]!), 'instruction-sources': reference.instructionSources };
+        const ourShape = { ...shapeOf(ours.requests[index]!), 'instruction-sources': ours.instructionSources };
+        for (const [what, detail] of differences(model.label, referenceShape, ourShape)) {
           if (!found.has(what)) found.set(what, `request ${index + 1}: ${detail}`);
         }
       }

@@ -31,10 +31,32 @@ export interface AgentsDocsOptions {
  * count as absent. Null when there is nothing at all.
  */
 export async function agentsInstructions(cwd: string, options: AgentsDocsOptions): Promise<string | null> {
-  const global = await globalInstructions(options);
-  const project = await projectDocs(cwd, options);
-  if (global !== null && project !== null) return `${global}${PROJECT_DOC_SEPARATOR}${project}`;
-  return global ?? project;
+  const { global, project } = await agentsDocs(cwd, options);
+  const projectText = project.length === 0 ? null : project.map((doc) => doc.text).join('\n\n');
+  const globalText = global?.text ?? null;
+  if (globalText !== null && projectText !== null) return `${globalText}${PROJECT_DOC_SEPARATOR}${projectText}`;
+  return globalText ?? projectText;
+}
+
+/**
+ * The files the instructions for `cwd` come from, CODEX_HOME's first: what thread/start, thread/resume and
+ * thread/fork report as `instructionSources` [observed on 0.169.0].
+ */
+export async function agentsSources(cwd: string, options: AgentsDocsOptions): Promise<string[]> {
+  const { global, project } = await agentsDocs(cwd, options);
+  return [...(global === null ? [] : [global.path]), ...project.map((doc) => doc.path)];
+}
+
+interface AgentsDoc {
+  readonly path: string;
+  readonly text: string;
+}
+
+async function agentsDocs(
+  cwd: string,
+  options: AgentsDocsOptions,
+): Promise<{ global: AgentsDoc | null; project: AgentsDoc[] }> {
+  return { global: await globalInstructions(options), project: await projectDocs(cwd, options) };
 }
 
 /** The user message text carrying the instructions, as the model sees it. */
@@ -42,34 +64,35 @@ export function agentsMessageText(cwd: string, instructions: string): string {
   return `# AGENTS.md instructions for ${cwd}\n\n<INSTRUCTIONS>\n${instructions}\n</INSTRUCTIONS>`;
 }
 
-async function globalInstructions(options: AgentsDocsOptions): Promise<string | null> {
+async function globalInstructions(options: AgentsDocsOptions): Promise<AgentsDoc | null> {
   for (const name of [OVERRIDE_FILE, AGENTS_FILE]) {
-    const read = await readCapped(join(options.codexHome, name), Number.MAX_SAFE_INTEGER, options.warn);
+    const path = join(options.codexHome, name);
+    const read = await readCapped(path, Number.MAX_SAFE_INTEGER, options.warn);
     if (read === null) continue;
     const trimmed = read.text.trim();
-    if (trimmed !== '') return trimmed;
+    if (trimmed !== '') return { path, text: trimmed };
   }
   return null;
 }
 
-async function projectDocs(cwd: string, options: AgentsDocsOptions): Promise<string | null> {
+async function projectDocs(cwd: string, options: AgentsDocsOptions): Promise<AgentsDoc[]> {
   let remaining = options.maxBytes ?? DEFAULT_PROJECT_DOC_MAX_BYTES;
-  if (remaining <= 0) return null;
+  if (remaining <= 0) return [];
   const names = [...new Set([OVERRIDE_FILE, AGENTS_FILE, ...(options.fallbackFilenames ?? [])])].filter(
     (name) => name.trim() !== '',
   );
   const chain = await directoriesUpToProjectRoot(cwd, options.projectRootMarkers ?? DEFAULT_PROJECT_ROOT_MARKERS);
-  const parts: string[] = [];
+  const parts: AgentsDoc[] = [];
   for (const dir of chain.reverse()) {
     if (remaining <= 0) break;
     const path = await firstFile(dir, names);
     if (path === null) continue;
     const read = await readCapped(path, remaining, options.warn);
     if (read === null || read.text.trim() === '') continue;
-    parts.push(read.text);
+    parts.push({ path, text: read.text });
     remaining -= read.bytes;
   }
-  return parts.length === 0 ? null : parts.join('\n\n');
+  return parts;
 }
 
 /** The first of `names` in `dir` that is a file (a symlink to a file counts). */

@@ -6,7 +6,7 @@ import { skillsText } from '../prompts/skills-text.js';
 import { discoverSkills } from '../skills/skill-discovery.js';
 import { skillRootsFrom } from '../skills/skill-roots.js';
 import type { ThreadSettings } from '../thread-settings.js';
-import { agentsInstructions, agentsMessageText } from './agents-docs.js';
+import { agentsInstructions, agentsMessageText, agentsSources, type AgentsDocsOptions } from './agents-docs.js';
 
 /** What the context messages are built from besides the thread's settings. */
 export interface ContextSources {
@@ -49,20 +49,29 @@ export function changedCwdContext(settings: ThreadSettings, sources: ContextSour
 
 async function workspaceMessage(settings: ThreadSettings, sources: ContextSources, replaces: boolean): Promise<ResponseItem> {
   const parts: string[] = [];
-  const config = settings.config;
-  const instructions = await agentsInstructions(settings.cwd, {
-    codexHome: sources.codexHome,
-    maxBytes: config.project_doc_max_bytes,
-    fallbackFilenames: config.project_doc_fallback_filenames,
-    projectRootMarkers: config.project_root_markers,
-    warn: (path, error) => sources.warn('skipping an unreadable AGENTS.md file', path, error),
-  });
+  const instructions = await agentsInstructions(settings.cwd, agentsOptions(settings, sources));
   if (instructions !== null) {
     const text = replaces ? `${REPLACES_EARLIER}\n\n${instructions}` : instructions;
     parts.push(agentsMessageText(settings.cwd, text));
   }
   parts.push(environmentContext(localEnvironmentFacts(settings, sources.env)));
   return message('user', parts);
+}
+
+/** The AGENTS.md files a thread's instructions come from (thread/start's `instructionSources`). */
+export function instructionSources(settings: ThreadSettings, sources: ContextSources): Promise<string[]> {
+  return agentsSources(settings.cwd, agentsOptions(settings, sources));
+}
+
+function agentsOptions(settings: ThreadSettings, sources: ContextSources): AgentsDocsOptions {
+  const config = settings.config;
+  return {
+    codexHome: sources.codexHome,
+    maxBytes: config.project_doc_max_bytes,
+    fallbackFilenames: config.project_doc_fallback_filenames,
+    projectRootMarkers: config.project_root_markers,
+    warn: (path, error) => sources.warn('skipping an unreadable AGENTS.md file', path, error),
+  };
 }
 
 const REPLACES_EARLIER = 'The working directory changed: these AGENTS.md instructions take the place of any given earlier.';

@@ -71,6 +71,9 @@ describe('what the model is sent', () => {
     await writeFile(join(sub, 'AGENTS.md'), 'SUB doc\n');
     const rig = await startThreadRig(t, { replies: [sseReply(textTurnFrames(['a'])), sseReply(textTurnFrames(['b']))] });
     const threadId = await startThread(rig.client, { cwd: dir });
+    // thread/start reports the files the instructions come from: none in this cwd, the sub directory's there.
+    const there = resultOf(await rig.client.request('thread/start', { cwd: sub }));
+    assert.deepEqual(there.instructionSources, [join(sub, 'AGENTS.md')]);
     await turn(rig, { threadId });
     await turn(rig, { threadId, cwd: sub });
     const [first, second] = await rig.fake.waitForRequests(2);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { SandboxPolicy } from '../../../src/protocol/v2/policies.js';
 import { environmentContext } from '../../../src/runtime/instructions.js';
 import { permissionsText } from '../../../src/runtime/prompts/permissions-text.js';
 
@@ -19,13 +20,13 @@ describe('the permissions the model is told about', () => {
       profileOf(environmentContext({ ...FACTS, sandboxPolicy: { type: 'readOnly', networkAccess: false } })),
       '<permission_profile type="managed"><file_system type="restricted"><entry access="read"><special>:root</special></entry></file_system></permission_profile>',
     );
-    const workspace = {
+    const workspace: SandboxPolicy = {
       type: 'workspaceWrite',
       writableRoots: [],
       networkAccess: false,
       excludeTmpdirEnvVar: false,
       excludeSlashTmp: false,
-    } as const;
+    };
     assert.equal(
       profileOf(environmentContext({ ...FACTS, sandboxPolicy: workspace })),
       '<permission_profile type="managed"><file_system type="restricted">' +
