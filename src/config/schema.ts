@@ -216,6 +216,12 @@ export const ConfigTomlSchema = tomlStruct('ConfigToml', {
   /** Ours (the reference 0.169.0 has no such key): the bubblewrap executable to sandbox commands with. */
   bwrap_path: tomlString().optional(),
   projects: tomlMap(ProjectTomlSchema).optional(),
+  /** The byte budget of a thread's project AGENTS.md files together (the reference's default is 32 KiB). */
+  project_doc_max_bytes: tomlI64().optional(),
+  /** File names tried after AGENTS.md in each directory (e.g. `["CLAUDE.md"]`). */
+  project_doc_fallback_filenames: tomlStringArray().optional(),
+  /** What marks a project root for AGENTS.md and skill discovery (default `[".git"]`). */
+  project_root_markers: tomlStringArray().optional(),
 }).superRefine((config, ctx) => {
   for (const [id, provider] of Object.entries(config.model_providers ?? {})) {
     if (provider.name === undefined || provider.name === '') {

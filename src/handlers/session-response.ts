@@ -3,8 +3,15 @@ import type { Turn } from '../protocol/v2/turn.js';
 import type { LoadedThread } from '../runtime/loaded-thread.js';
 import { loadedThreadView } from '../runtime/thread-view.js';
 
-/** The effective settings thread/start, thread/resume and thread/fork answer with. */
-export function sessionResponse(thread: LoadedThread, turns: Turn[] = []): ThreadStartResponse {
+/**
+ * The effective settings thread/start, thread/resume and thread/fork answer with; `instructionSources` are the
+ * AGENTS.md files the thread's instructions come from.
+ */
+export function sessionResponse(
+  thread: LoadedThread,
+  turns: Turn[],
+  instructionSources: readonly string[],
+): ThreadStartResponse {
   const settings = thread.settings;
   return {
     thread: loadedThreadView(thread, turns),
@@ -14,7 +21,7 @@ export function sessionResponse(thread: LoadedThread, turns: Turn[] = []): Threa
     disabledPluginIds: [],
     cwd: settings.cwd,
     runtimeWorkspaceRoots: [...settings.runtimeWorkspaceRoots],
-    instructionSources: [],
+    instructionSources: [...instructionSources],
     approvalPolicy: settings.approvalPolicy,
     approvalsReviewer: settings.approvalsReviewer,
     sandbox: settings.sandboxPolicy,

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
-import { isPlainTable } from '../config/schema.js';
 import { ClientRequests } from '../protocol/registry.js';
 import { discoverSkills, type SkillRoots } from '../runtime/skills/skill-discovery.js';
+import { skillRootsFrom } from '../runtime/skills/skill-roots.js';
 import { bindHandler } from './context.js';
 import type { RequestHandler } from './context.js';
 import type { ServerServices } from './services.js';
@@ -23,25 +23,5 @@ export function skillsListHandler(services: ServerServices): RequestHandler {
 }
 
 function skillRoots(services: ServerServices): SkillRoots {
-  const table = services.config.table;
-  const markers = table['project_root_markers'];
-  return {
-    codexHome: services.codexHome,
-    home: services.env['HOME'] ?? null,
-    projectRootMarkers: Array.isArray(markers) && markers.every((m) => typeof m === 'string') ? markers : undefined,
-    disabled: disabledSkills(table['skills']),
-  };
-}
-
-/** config.toml `[[skills.config]]` entries with `enabled = false`, by `path` or by `name`. */
-function disabledSkills(skills: unknown): SkillRoots['disabled'] {
-  const paths = new Set<string>();
-  const names = new Set<string>();
-  const entries = isPlainTable(skills) ? skills['config'] : undefined;
-  for (const entry of Array.isArray(entries) ? entries : []) {
-    if (!isPlainTable(entry) || entry['enabled'] !== false) continue;
-    if (typeof entry['path'] === 'string') paths.add(entry['path']);
-    if (typeof entry['name'] === 'string') names.add(entry['name']);
-  }
-  return { paths, names };
+  return skillRootsFrom(services.codexHome, services.env, services.config.table);
 }

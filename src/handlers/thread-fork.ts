@@ -49,6 +49,7 @@ export function threadForkHandler(services: ServerServices): RequestHandler {
       }
       thread.announceStarted(loadedThreadView(thread));
     });
-    return sessionResponse(thread, includeTurns ? copyTurns(thread.turns) : []);
+    const sources = await services.threads.instructionSources(thread);
+    return sessionResponse(thread, includeTurns ? copyTurns(thread.turns) : [], sources);
   });
 }

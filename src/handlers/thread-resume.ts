@@ -65,7 +65,11 @@ export function threadResumeHandler(services: ServerServices): RequestHandler {
     context.afterResponse(() => services.threads.queue.startNext(thread));
     const settings = thread.settings;
     return {
-      ...sessionResponse(thread, excludeTurns ? [] : copyTurns(thread.turns)),
+      ...sessionResponse(
+        thread,
+        excludeTurns ? [] : copyTurns(thread.turns),
+        await services.threads.instructionSources(thread),
+      ),
       collaborationMode: {
         mode: 'default' as const,
         settings: {

@@ -14,7 +14,7 @@ import { configurationError } from './thread-lookup.js';
  * appears with the first turn.
  */
 export function threadStartHandler(services: ServerServices): RequestHandler {
-  return bindHandler(ClientRequests.threadStart, (params, context) => {
+  return bindHandler(ClientRequests.threadStart, async (params, context) => {
     if (params.sandbox != null && params.permissions != null) {
       throw RpcErrors.badRequest('`permissions` cannot be combined with `sandbox`');
     }
@@ -25,7 +25,8 @@ export function threadStartHandler(services: ServerServices): RequestHandler {
     } catch (error) {
       configurationError(error);
     }
+    const sources = await services.threads.instructionSources(thread);
     context.afterResponse(() => thread.announceStarted(loadedThreadView(thread)));
-    return sessionResponse(thread);
+    return sessionResponse(thread, [], sources);
   });
 }

@@ -7,7 +7,7 @@ import { appendThreadName } from '../persistence/session-index.js';
 import type { ThreadSummary } from '../persistence/thread-index.js';
 import { uuidv7 } from '../util/ids.js';
 import { COMPATIBLE_CODEX_VERSION } from '../util/version.js';
-import { DEFAULT_BASE_INSTRUCTIONS } from './instructions.js';
+import { defaultBaseInstructions } from './prompts/base-instructions.js';
 import type { LoadedThread, LoadedThreadInit } from './loaded-thread.js';
 import { sessionMeta } from './rollout-records.js';
 import { turnsFromRollout } from './rollout-turns.js';
@@ -77,7 +77,7 @@ export async function buildFork(
     content.meta.base_instructions?.text ??
     content.meta.instructions ??
     settings.baseInstructions ??
-    DEFAULT_BASE_INSTRUCTIONS;
+    defaultBaseInstructions(settings.model);
   const meta: SessionMeta = {
     ...sessionMeta({
       threadId: id,

@@ -1,27 +1,5 @@
+import { readlinkSync } from 'node:fs';
 import type { SandboxPolicy } from '../protocol/v2/policies.js';
-
-/**
- * What the model is told before the conversation. The base instructions are this server's own text (the
- * reference's prose is not reused); config.toml `base_instructions` or thread/start `baseInstructions` replace
- * them. They go first in every request as a developer message and are recorded in the rollout's
- * `session_meta.base_instructions`, so a resumed thread keeps the instructions it started with.
- */
-export const DEFAULT_BASE_INSTRUCTIONS = `You are a coding agent working for a user through a Codex client. You run on a server, inside the user's
-project directory, and you help with software engineering: reading and explaining code, changing it, running
-commands and tests, and reporting clearly what you did.
-
-How to work:
-- Understand the request before acting. When something is ambiguous and a wrong guess would be costly, ask.
-- Prefer small, focused changes that match the style of the surrounding code. Do not reformat unrelated code.
-- When tools are available, use them to inspect the workspace instead of guessing about its contents.
-- Respect the sandbox and approval settings described in the environment context; if an action is refused,
-  explain what you needed and why, and suggest an alternative.
-- Never invent command output, file contents or test results.
-
-How to answer:
-- Be concise and concrete. Lead with the result, then the details that matter.
-- Use Markdown sparingly: short paragraphs, lists for steps, fenced code blocks for code and commands.
-- Reference files by their paths relative to the working directory.`;
 
 export interface EnvironmentFacts {
   readonly cwd: string;
@@ -35,9 +13,9 @@ export interface EnvironmentFacts {
 }
 
 /**
- * The `<environment_context>` user message the reference sends at the start of a thread: where the agent
- * runs and what it may touch. Same tag and element names as the reference, so models trained on Codex
- * transcripts read it as they expect; the filesystem description is our own, simpler wording.
+ * The `<environment_context>` text the reference sends at the start of a thread (and again when the cwd
+ * changes): where the agent runs and what it may touch. Same tags, element names and order as the reference
+ * 0.169.0 [observed], so models trained on Codex transcripts read it as they expect.
  */
 export function environmentContext(facts: EnvironmentFacts): string {
   const roots = facts.runtimeWorkspaceRoots.map((root) => `<root>${escapeXml(root)}</root>`).join('');
@@ -47,22 +25,46 @@ export function environmentContext(facts: EnvironmentFacts): string {
     `  <shell>${escapeXml(facts.shell)}</shell>`,
     `  <current_date>${facts.currentDate}</current_date>`,
     `  <timezone>${escapeXml(facts.timezone)}</timezone>`,
-    `  <filesystem><workspace_roots>${roots}</workspace_roots><sandbox>${sandboxDescription(facts.sandboxPolicy)}</sandbox></filesystem>`,
+    `  <filesystem><workspace_roots>${roots}</workspace_roots>${permissionProfile(facts)}</filesystem>`,
     '</environment_context>',
   ].join('\n');
 }
 
-function sandboxDescription(policy: SandboxPolicy): string {
+/**
+ * The filesystem permissions as the reference's `<permission_profile>` element [observed]: full access is
+ * `disabled`/unrestricted; read-only reads everywhere; workspace-write also writes the workspace roots (and the
+ * policy's writable roots), `/tmp` and `$TMPDIR` unless excluded, while each writable root's `.git`, `.agents`,
+ * `.codex` and `.aws` stay read-only.
+ */
+function permissionProfile(facts: EnvironmentFacts): string {
+  const policy = facts.sandboxPolicy;
+  const readAll = '<entry access="read"><special>:root</special></entry>';
   switch (policy.type) {
-    case 'readOnly':
-      return `read-only${policy.networkAccess ? ', network enabled' : ', network restricted'}`;
-    case 'workspaceWrite':
-      return `workspace-write${policy.networkAccess ? ', network enabled' : ', network restricted'}`;
     case 'dangerFullAccess':
-      return 'danger-full-access';
+      return '<permission_profile type="disabled"><file_system type="unrestricted" /></permission_profile>';
     case 'externalSandbox':
-      return `external sandbox, network ${policy.networkAccess}`;
+      return '<permission_profile type="external"><file_system type="unrestricted" /></permission_profile>';
+    case 'readOnly':
+      return `<permission_profile type="managed"><file_system type="restricted">${readAll}</file_system></permission_profile>`;
+    case 'workspaceWrite': {
+      const writable = [...new Set([...facts.runtimeWorkspaceRoots, ...policy.writableRoots])];
+      const entries = [
+        readAll,
+        ...writable.map((root) => entry('write', 'path', root)),
+        ...(policy.excludeSlashTmp ? [] : [entry('write', 'special', ':slash_tmp')]),
+        ...(policy.excludeTmpdirEnvVar ? [] : [entry('write', 'special', ':tmpdir')]),
+        ...writable.flatMap((root) => PROTECTED_SUBDIRS.map((name) => entry('read', 'path', `${root}/${name}`))),
+      ];
+      return `<permission_profile type="managed"><file_system type="restricted">${entries.join('')}</file_system></permission_profile>`;
+    }
   }
+}
+
+/** Directories inside a writable root that stay read-only. */
+const PROTECTED_SUBDIRS = ['.git', '.agents', '.codex', '.aws'] as const;
+
+function entry(access: 'read' | 'write', kind: 'path' | 'special', value: string): string {
+  return `<entry access="${access}"><${kind}>${escapeXml(value)}</${kind}></entry>`;
 }
 
 /** Facts about this machine for the environment context. */
@@ -78,8 +80,25 @@ export function localEnvironmentFacts(
     ...settings,
     shell,
     currentDate: `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`,
-    timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'Etc/UTC',
+    timezone: localTimezone(env),
   };
+}
+
+/**
+ * The IANA zone the reference reports: `$TZ`, else the zone `/etc/localtime` links to (`Etc/UTC` on a typical
+ * container, where Node itself would say `UTC`), else Node's own idea.
+ */
+function localTimezone(env: Readonly<Record<string, string | undefined>>): string {
+  const tz = env['TZ']?.replace(/^:/, '');
+  if (tz !== undefined && tz !== '') return tz;
+  try {
+    const target = readlinkSync('/etc/localtime');
+    const marker = target.indexOf('zoneinfo/');
+    if (marker !== -1) return target.slice(marker + 'zoneinfo/'.length);
+  } catch {
+    // Not a link (or absent): fall through.
+  }
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'Etc/UTC';
 }
 
 function escapeXml(text: string): string {

@@ -20,7 +20,9 @@ import type { Broadcaster } from './broadcast.js';
 import type { ClientChannel } from './client-channel.js';
 import { IdleUnloader, unloadDelayFromConfig } from './idle-unloader.js';
 import { ThreadCatalogue, loadedThreadSummary } from './thread-catalogue.js';
-import { DEFAULT_BASE_INSTRUCTIONS } from './instructions.js';
+import { instructionSources } from './context/opening-context.js';
+import { modelFacts } from './models/model-facts.js';
+import { defaultBaseInstructions } from './prompts/base-instructions.js';
 import { LoadedThread } from './loaded-thread.js';
 import type { LoadedThreadInit } from './loaded-thread.js';
 import { sessionMeta } from './rollout-records.js';
@@ -73,10 +75,13 @@ export interface ThreadManagerOptions {
 }
 
 /**
- * The reference reports this context window for models its catalogue does not know (probed: 258400, i.e.
- * 95 % of 272000). config.toml `model_context_window` replaces it.
+ * The context window token usage reports: 95 % of the model's (probed: 258400 for a model the catalogue does not
+ * know, i.e. 95 % of 272000). config.toml `model_context_window` replaces it.
  */
-const DEFAULT_MODEL_CONTEXT_WINDOW = 258_400;
+function reportedContextWindow(model: string): number | null {
+  const facts = modelFacts(model);
+  return facts.contextWindow === null ? null : Math.floor((facts.contextWindow * facts.effectiveContextWindowPercent) / 100);
+}
 
 /** Who is creating or resuming a thread. */
 export interface ThreadCaller {
@@ -165,7 +170,7 @@ export class ThreadManager {
     const id = uuidv7();
     const createdAtMs = Date.now();
     const ephemeral = params.ephemeral === true;
-    const baseInstructions = settings.baseInstructions ?? DEFAULT_BASE_INSTRUCTIONS;
+    const baseInstructions = settings.baseInstructions ?? defaultBaseInstructions(settings.model);
     const path = ephemeral ? null : rolloutPath(this.codexHome, id, new Date(createdAtMs));
     const writer =
       path === null
@@ -234,7 +239,7 @@ export class ThreadManager {
       originator: summary.originator,
       cliVersion: summary.cliVersion,
       forkedFromId: summary.forkedFromId,
-      baseInstructions: content.meta.base_instructions?.text ?? content.meta.instructions ?? DEFAULT_BASE_INSTRUCTIONS,
+      baseInstructions: content.meta.base_instructions?.text ?? content.meta.instructions ?? defaultBaseInstructions(settings.model),
       settings,
       rolloutPath: summary.path,
       writer,
@@ -254,6 +259,16 @@ export class ThreadManager {
     return thread;
   }
 
+  /** The AGENTS.md files the thread's instructions come from, for the session responses. */
+  instructionSources(thread: LoadedThread): Promise<string[]> {
+    const log = this.#options.log;
+    return instructionSources(thread.settings, {
+      codexHome: this.codexHome,
+      env: this.#options.env,
+      warn: (message, path, error) => log.warn({ err: error, path }, message),
+    });
+  }
+
   /** Makes `channel` a subscriber of `thread` until it unsubscribes or disconnects. */
   subscribe(thread: LoadedThread, channel: ClientChannel): void {
     if (!thread.subscribe(channel)) return;
@@ -264,17 +279,22 @@ export class ThreadManager {
   turnDependencies(thread: LoadedThread, caller: Omit<ThreadCaller, 'channel'>): TurnDependencies {
     const modelClient = this.modelClientFor(thread.settings);
     const log = this.#options.log.child({ threadId: thread.id });
-    const modelContextWindow = thread.settings.config.model_context_window ?? DEFAULT_MODEL_CONTEXT_WINDOW;
+    const config = thread.settings.config;
+    const facts = modelFacts(thread.settings.model);
     return {
       modelClient,
       requestHeaders: attestationHook(thread, modelClient.provider, this.auth, log, this.#options.attestationTimeoutMs),
       identity: { originator: caller.originator, userAgent: caller.userAgent },
       env: this.#options.env,
+      codexHome: this.codexHome,
       log,
       onPersisted: (persisted) => this.#indexThread(persisted),
-      modelContextWindow,
+      modelContextWindow: config.model_context_window ?? reportedContextWindow(thread.settings.model),
       remoteCompaction: supportsRemoteCompaction(modelClient.provider),
-      autoCompactTokenLimit: autoCompactTokenLimit(thread.settings.config.model_auto_compact_token_limit, modelContextWindow),
+      autoCompactTokenLimit: autoCompactTokenLimit(
+        config.model_auto_compact_token_limit ?? facts.autoCompactTokenLimit,
+        config.model_context_window ?? facts.contextWindow,
+      ),
       tools: threadTools(thread, this.sandboxSupport, this.commandJail),
       // Ephemeral threads have no durable read receipt [observed: `thread read state unavailable`].
       onTurnEnded: async (ended, turnId) => {

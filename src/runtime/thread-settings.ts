@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { validateConfigTable } from '../config/load.js';
 import { applyOverrides } from '../config/overrides.js';
@@ -108,10 +109,27 @@ export function resolveThreadSettings(
     reasoningEffort: profile?.model_reasoning_effort ?? config.model_reasoning_effort ?? null,
     reasoningSummary: profile?.model_reasoning_summary ?? config.model_reasoning_summary ?? null,
     personality: params.personality ?? null,
-    baseInstructions: params.baseInstructions ?? config.base_instructions ?? null,
+    baseInstructions:
+      params.baseInstructions ?? instructionsFromFile(config.model_instructions_file, serverCwd) ?? config.base_instructions ?? null,
     developerInstructions: params.developerInstructions ?? config.developer_instructions ?? null,
     config,
   };
+}
+
+/**
+ * config.toml `model_instructions_file`: a file whose text replaces the base instructions [observed on 0.169.0]. A
+ * relative path is taken relative to the server's directory.
+ * @throws ThreadSettingsError when the file cannot be read.
+ */
+function instructionsFromFile(path: string | undefined, serverCwd: string): string | null {
+  if (path === undefined) return null;
+  const absolute = resolve(serverCwd, path);
+  try {
+    return readFileSync(absolute, 'utf8');
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ThreadSettingsError(`failed to read model_instructions_file ${absolute}: ${reason}`);
+  }
 }
 
 /**

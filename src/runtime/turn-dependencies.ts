@@ -19,6 +19,8 @@ export interface TurnDependencies {
   /** Identity headers of the model requests: the client that started the turn. */
   readonly identity: Omit<RequestIdentity, 'threadId'>;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Where AGENTS.md, skills and the installation id are found. */
+  readonly codexHome: string;
   readonly log: Logger;
   /** Told when a persisted thread's rollout changed (the thread index keeps its summary current). */
   readonly onPersisted: (thread: LoadedThread) => void;

@@ -12,9 +12,14 @@ import { uuidv7 } from '../util/ids.js';
 import { contextIsFull } from './compaction/auto-compact-limit.js';
 import { compactConversation } from './compaction/compaction-run.js';
 import type { CompactionPhase, CompactionTrigger } from './compaction/compaction-run.js';
-import { environmentContext, localEnvironmentFacts } from './instructions.js';
+import { installationId } from './context/installation-id.js';
+import { stableMessageId, withMessageId, withOutputId } from './context/item-ids.js';
+import { changedCwdContext, openingContext, type ContextSources } from './context/opening-context.js';
+import { contextWindowIdOf, turnIdentification, turnMetadata, workspaceState } from './context/turn-metadata.js';
 import { LiveItems } from './live-items.js';
 import type { ActiveTurn, LoadedThread } from './loaded-thread.js';
+import { modelFacts } from './models/model-facts.js';
+import { samplingControls } from './models/sampling-controls.js';
 import * as records from './rollout-records.js';
 import { addUsage, breakdown } from './token-usage.js';
 import { toolCallOf, toolOutputItem } from './tools/tool-call.js';
@@ -22,6 +27,9 @@ import type { ToolCall } from './tools/tool-call.js';
 import type { ToolContext } from './tools/tool-context.js';
 import { modelContent, previewOf } from './user-input-content.js';
 import type { StartTurnInput, TurnDependencies } from './turn-dependencies.js';
+
+/** The cwd each thread's context messages last described (a resumed thread's is taken to be its current one). */
+const describedCwd = new WeakMap<LoadedThread, string>();
 
 /**
  * A model that keeps asking for tools it was not offered would loop forever; the reference has no such cap
@@ -94,6 +102,8 @@ class TurnRun {
   #lastAgentMessages: ThreadItem[] = [];
   /** The usage of the response being handled, held until its tool calls have run; undefined before it completes. */
   #responseUsage: TokenUsage | null | undefined;
+  /** The turn's identification headers and `client_metadata`, worked out once when the turn starts. */
+  #turnIdentification: ReturnType<typeof turnIdentification> | null = null;
 
   constructor(thread: LoadedThread, active: ActiveTurn, input: StartTurnInput, deps: TurnDependencies) {
     this.#thread = thread;
@@ -123,6 +133,7 @@ class TurnRun {
     thread.setStatus({ type: 'active', activeFlags: [] });
     thread.emit(ServerNotifications.turnStarted, { threadId: thread.id, turn: this.#wireTurn('notLoaded', []) });
     this.#persist(records.taskStarted(this.#turnId, this.#startedAtMs, this.#deps.modelContextWindow));
+    await this.#identify();
     // Compaction: a turn of its own (thread/compact/start), or first thing in a turn whose conversation the
     // previous response left full [observed: before the turn's settings and user message].
     if (this.#input.compaction === true) {
@@ -136,7 +147,7 @@ class TurnRun {
         return;
       }
     }
-    if (!thread.contextRecorded) this.#recordOpeningContext();
+    await this.#recordContext();
     this.#persist(records.turnContext(this.#turnId, thread.settings));
     await this.#recordUserInput(this.#input.input, this.#input.clientUserMessageId);
     // thread/list shows a thread from its first user message on, while that turn still runs [observed].
@@ -171,6 +182,7 @@ class TurnRun {
         modelContextWindow: this.#deps.modelContextWindow,
         remote: this.#deps.remoteCompaction,
         modelRequest: () => this.#modelRequest(),
+        turnMetadata: () => this.#turnIdentification?.headers['x-codex-turn-metadata'] ?? null,
         stream: (request, headers) => this.#stream(request, null, headers),
         recordUsage: (usage) => this.#recordUsage(usage),
         persist: (item) => this.#persist(item),
@@ -211,7 +223,7 @@ class TurnRun {
     }
     // One at a time, in the order the model asked: approvals are asked and answered in that order too.
     for (const call of calls) {
-      const output = toolOutputItem(call, await this.#runTool(call));
+      const output = withOutputId(toolOutputItem(call, await this.#runTool(call)));
       thread.history.push(output);
       this.#persist(records.responseItem(output));
       this.#active.abort.signal.throwIfAborted();
@@ -227,32 +239,31 @@ class TurnRun {
   #modelRequest(): ModelRequest {
     const thread = this.#thread;
     const settings = thread.settings;
+    const controls = samplingControls(modelFacts(settings.model), settings);
     return {
       model: settings.model,
       ...(settings.serviceTier === null ? {} : { serviceTier: settings.serviceTier }),
-      input: [developerMessage(thread.baseInstructions), ...thread.history],
+      input: [baseInstructionsMessage(thread.baseInstructions), ...thread.history],
       tools: this.#deps.tools.map((tool) => tool.spec()),
-      ...(settings.reasoningEffort === null && settings.reasoningSummary === null
-        ? {}
-        : {
-            reasoning: {
-              ...(settings.reasoningEffort === null ? {} : { effort: settings.reasoningEffort }),
-              ...(settings.reasoningSummary === null || settings.reasoningSummary === 'none'
-                ? {}
-                : { summary: settings.reasoningSummary }),
-            },
-          }),
+      ...(controls.reasoning === null ? {} : { reasoning: controls.reasoning }),
+      ...(controls.text === null ? {} : { text: controls.text }),
       promptCacheKey: thread.id,
-      clientMetadata: { thread_id: thread.id, session_id: thread.id, turn_id: this.#turnId },
+      ...(this.#turnIdentification === null ? {} : { clientMetadata: this.#turnIdentification.clientMetadata }),
       identity: { ...this.#deps.identity, threadId: thread.id },
     };
   }
 
   /** Streams `request` with the turn's signal and headers; retries are announced (and drop `live`'s attempt). */
   #stream(request: ModelRequest, live: LiveItems | null, headers?: Readonly<Record<string, string>>): AsyncIterable<ModelEvent> {
+    const identification = this.#turnIdentification?.headers ?? {};
+    const attestation = this.#deps.requestHeaders;
+    const requestHeaders = async (signal: AbortSignal) => ({
+      ...identification,
+      ...(attestation === undefined ? {} : await attestation(signal)),
+    });
     return this.#deps.modelClient.stream(request, {
       signal: this.#active.abort.signal,
-      ...(this.#deps.requestHeaders === undefined ? {} : { requestHeaders: this.#deps.requestHeaders }),
+      requestHeaders,
       ...(headers === undefined ? {} : { headers }),
       onRetry: (info) => this.#reportRetry(info, live),
     });
@@ -350,30 +361,58 @@ class TurnRun {
     });
   }
 
-  /** The developer instructions and environment context that open a conversation, recorded once. */
-  #recordOpeningContext(): void {
+  /**
+   * The context messages, recorded into history: the opening developer and user messages on a thread's first
+   * turn, and on a later turn whose cwd differs from the one last described, that cwd's AGENTS.md and
+   * environment context.
+   */
+  async #recordContext(): Promise<void> {
     const thread = this.#thread;
     const settings = thread.settings;
-    const opening: ResponseItem[] = [];
-    if (settings.developerInstructions !== null) {
-      opening.push(developerMessage(settings.developerInstructions));
-    }
-    opening.push({
-      type: 'message',
-      role: 'user',
-      content: [{ type: 'input_text', text: environmentContext(localEnvironmentFacts(settings, this.#deps.env)) }],
-    });
-    for (const item of opening) {
+    const sources: ContextSources = {
+      codexHome: this.#deps.codexHome,
+      env: this.#deps.env,
+      warn: (message, path, error) => this.#deps.log.warn({ err: error, path }, message),
+    };
+    const described = describedCwd.get(thread) ?? (thread.contextRecorded ? settings.cwd : null);
+    let items: ResponseItem[] = [];
+    if (!thread.contextRecorded) items = await openingContext(settings, modelFacts(settings.model), sources);
+    else if (described !== settings.cwd) items = [await changedCwdContext(settings, sources)];
+    for (const item of items.map(withMessageId)) {
       thread.history.push(item);
       this.#persist(records.responseItem(item));
     }
     thread.contextRecorded = true;
+    describedCwd.set(thread, settings.cwd);
+  }
+
+  /**
+   * Works out the turn's identification headers and `client_metadata` once, when the turn starts: every request
+   * of the turn (compaction included) carries them.
+   */
+  async #identify(): Promise<void> {
+    const thread = this.#thread;
+    const settings = thread.settings;
+    const effort = samplingControls(modelFacts(settings.model), settings).effort;
+    const ids = { installationId: await installationId(this.#deps.codexHome), threadId: thread.id, turnId: this.#turnId };
+    const metadata = turnMetadata({
+      ...ids,
+      contextWindowId: contextWindowIdOf(thread),
+      sandboxPolicy: settings.sandboxPolicy,
+      approvalsReviewer: settings.approvalsReviewer,
+      workspace: await workspaceState(settings.cwd),
+      startedAtMs: this.#startedAtMs,
+      config: settings.config,
+      model: settings.model,
+      effort,
+    });
+    this.#turnIdentification = turnIdentification(ids, metadata);
   }
 
   /** The user's message: into history and the rollout, and reported as a userMessage item. */
   async #recordUserInput(input: readonly UserInput[], clientId: string | null): Promise<void> {
     const thread = this.#thread;
-    const message: ResponseItem = { type: 'message', role: 'user', content: await modelContent(input) };
+    const message = withMessageId({ type: 'message', role: 'user', content: await modelContent(input) });
     thread.history.push(message);
     this.#persist(
       records.responseItem({
@@ -493,8 +532,9 @@ class TurnRun {
   }
 }
 
-function developerMessage(text: string): ResponseItem {
-  return { type: 'message', role: 'developer', content: [{ type: 'input_text', text }] };
+/** The base instructions as the first input item. */
+function baseInstructionsMessage(text: string): ResponseItem {
+  return { type: 'message', id: stableMessageId(text), role: 'developer', content: [{ type: 'input_text', text }] };
 }
 
 /** The rollout copy of a model output message carries its turn, as the reference's does. */

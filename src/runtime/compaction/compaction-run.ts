@@ -30,6 +30,8 @@ export interface CompactionHost {
   readonly remote: boolean;
   /** A sampling request of this turn as it would be sent now (base instructions and history as input). */
   modelRequest(): ModelRequest;
+  /** The turn's `x-codex-turn-metadata` JSON, which a compaction request carries with its own kind and trigger. */
+  turnMetadata(): string | null;
   /** Streams one request with the turn's signal, retries and just-in-time headers, plus `headers`. */
   stream(request: ModelRequest, headers: Readonly<Record<string, string>>): AsyncIterable<ModelEvent>;
   /** Records a response's usage as every response of the turn does (notifications and rollout). */
@@ -132,7 +134,7 @@ async function summarise(host: CompactionHost, trigger: CompactionTrigger, phase
   const promptText = thread.settings.config.compact_prompt ?? SUMMARIZATION_PROMPT;
   const prompt: ResponseItem = { type: 'message', role: 'user', content: [{ type: 'input_text', text: promptText }] };
   const request: ModelRequest = { ...base, input: [...base.input, prompt], tools: [] };
-  const headers = turnMetadataHeader(thread.id, turnId, { trigger, phase, implementation: 'responses' });
+  const headers = turnMetadataHeader(host, { trigger, phase, implementation: 'responses' });
   // The usage as it stands is re-announced once the response starts [observed].
   const { output, usage } = await sample(host, request, headers, () => announceUsage(host));
   for (const done of output) {
@@ -149,10 +151,10 @@ async function summarise(host: CompactionHost, trigger: CompactionTrigger, phase
  * item ends the new conversation. Observed from the reference: neither the output nor its usage is recorded.
  */
 async function compactOnServer(host: CompactionHost, trigger: CompactionTrigger, phase: CompactionPhase): Promise<Compacted> {
-  const { thread, turnId } = host;
+  const { thread } = host;
   const base = host.modelRequest();
   const request: ModelRequest = { ...base, input: [...base.input, COMPACTION_TRIGGER] };
-  const headers = turnMetadataHeader(thread.id, turnId, { trigger, phase, implementation: 'responses_compaction_v2' });
+  const headers = turnMetadataHeader(host, { trigger, phase, implementation: 'responses_compaction_v2' });
   const { output } = await sample(host, request, headers, () => {});
   return { message: '', replacement: compactedHistory(thread.history, compactionItemOf(output)) };
 }
@@ -168,21 +170,21 @@ function announceUsage(host: CompactionHost): void {
 }
 
 /**
- * `x-codex-turn-metadata` of a compaction request: the reference marks it `request_kind: "compaction"` with the
- * trigger, so the provider can tell compactions from turns [observed on 0.169.0].
+ * `x-codex-turn-metadata` of a compaction request: the turn's own metadata, marked `request_kind: "compaction"`
+ * with the trigger, so the provider can tell compactions from turns [observed on 0.169.0].
  */
 function turnMetadataHeader(
-  threadId: string,
-  turnId: string,
+  host: Pick<CompactionHost, 'thread' | 'turnId' | 'turnMetadata'>,
   compaction: { trigger: CompactionTrigger; phase: CompactionPhase; implementation: string },
 ): Record<string, string> {
   const { trigger, phase, implementation } = compaction;
+  const turn = host.turnMetadata();
+  const base: Record<string, unknown> =
+    turn === null ? { session_id: host.thread.id, thread_id: host.thread.id, turn_id: host.turnId } : (JSON.parse(turn) as Record<string, unknown>);
   const metadata = {
-    session_id: threadId,
-    thread_id: threadId,
-    turn_id: turnId,
+    ...base,
     request_kind: 'compaction',
-    root_turn_id: turnId,
+    root_turn_id: host.turnId,
     compaction: {
       trigger,
       reason: trigger === 'manual' ? 'user_requested' : 'context_limit',

@@ -3,17 +3,29 @@ import { ProviderConfigError, resolveProvider, type Environment, type ResolvedPr
 import type { Model, ReasoningEffortOption } from '../../protocol/v2/models.js';
 import { DEFAULT_MODEL, DEFAULT_MODEL_PROVIDER } from '../thread-settings.js';
 import { untilAborted } from '../../util/abortable.js';
+import { BUILT_IN_MODELS } from './catalogue-data.js';
+import type { CatalogueModel } from './model-facts.js';
 import { fetchProviderModels, type ProviderModel } from './provider-models.js';
 
+/** The reference's description of each reasoning effort, as model/list shows it. */
+const EFFORT_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  low: 'Fast responses with lighter reasoning',
+  medium: 'Balances speed and reasoning depth for everyday tasks',
+  high: 'Greater reasoning depth for complex problems',
+  xhigh: 'Extra high reasoning depth for complex problems',
+  max: 'Maximum reasoning depth for the hardest problems',
+  ultra: 'Maximum reasoning with automatic task delegation',
+};
+
+function effortOption(effort: string): ReasoningEffortOption {
+  return { reasoningEffort: effort, description: EFFORT_DESCRIPTIONS[effort] ?? effort };
+}
+
 /**
- * The reference's wording for the efforts every Responses API reasoning model accepts. Used for the configured
- * model when nothing better is known about it: this server cannot know a custom model's real range.
+ * The efforts every Responses API reasoning model accepts. Used for a model outside the catalogue when nothing
+ * better is known about it: this server cannot know a custom model's real range.
  */
-const STANDARD_EFFORTS: readonly ReasoningEffortOption[] = [
-  { reasoningEffort: 'low', description: 'Fast responses with lighter reasoning' },
-  { reasoningEffort: 'medium', description: 'Balances speed and reasoning depth for everyday tasks' },
-  { reasoningEffort: 'high', description: 'Greater reasoning depth for complex problems' },
-];
+const STANDARD_EFFORTS: readonly ReasoningEffortOption[] = ['low', 'medium', 'high'].map(effortOption);
 const DEFAULT_EFFORT = 'medium';
 
 /** How long one provider's `/models` answer is reused, so that paging through model/list sees one list. */
@@ -43,10 +55,10 @@ export interface ModelCatalogueOptions {
 }
 
 /**
- * The models a client can pick: the configured model first (the one threads run with by default), then whatever
- * the provider's `GET {base_url}/models` reports. Nothing is invented: a provider that lists nothing leaves just
- * the configured model. (The reference instead ships OpenAI's own catalogue, which says nothing true about a
- * custom provider.)
+ * The models a client can pick, as the reference 0.169.0 lists them [observed]: its built-in catalogue by priority,
+ * the first one the default, models marked `hide` hidden. Then, unlike the reference, what a custom provider
+ * serves: the configured model when the catalogue does not know it, and whatever the provider's
+ * `GET {base_url}/models` reports.
  */
 export class ModelCatalogue {
   readonly #options: ModelCatalogueOptions;
@@ -69,9 +81,9 @@ export class ModelCatalogue {
     const wanted = providerId ?? configuredProvider;
     const provider = this.#provider(config, wanted);
     const reported = provider === null ? [] : await untilAborted(this.#providerModels(provider), signal);
-    const models: Model[] = [];
-    if (wanted === configuredProvider) {
-      const slug = profile?.model ?? config.model ?? DEFAULT_MODEL;
+    const models: Model[] = builtInModels();
+    const slug = profile?.model ?? config.model ?? DEFAULT_MODEL;
+    if (wanted === configuredProvider && !models.some((known) => known.id === slug)) {
       const effort = profile?.model_reasoning_effort ?? config.model_reasoning_effort ?? null;
       models.push(configuredModel(slug, effort, reported.find((model) => model.id === slug)));
     }
@@ -113,6 +125,42 @@ export class ModelCatalogue {
   }
 }
 
+/** The built-in catalogue as model/list entries, by priority; the first is the default. */
+function builtInModels(): Model[] {
+  const sorted = [...BUILT_IN_MODELS].sort((a, b) => a.priority - b.priority);
+  return sorted.map((model, index) => catalogueEntry(model, index === 0));
+}
+
+/**
+ * One catalogue model. An upgrade names its successor only: the reference's migration text is OpenAI's product
+ * copy, which this server does not reproduce.
+ */
+function catalogueEntry(model: CatalogueModel, isDefault: boolean): Model {
+  return {
+    ...baseModel({
+      id: model.slug,
+      displayName: model.displayName,
+      description: model.description ?? '',
+      hidden: model.visibility !== 'list',
+      isDefault,
+      supportedReasoningEfforts: model.supportedReasoningEfforts.map(effortOption),
+      defaultReasoningEffort: model.defaultReasoningEffort ?? DEFAULT_EFFORT,
+    }),
+    upgrade: model.upgrade,
+    upgradeInfo:
+      model.upgrade === null
+        ? null
+        : { model: model.upgrade, upgradeCopy: null, modelLink: null, migrationMarkdown: null, retirementAt: null },
+    availabilityNux: model.availabilityNux,
+    modelSpecialty: model.modelSpecialty,
+    inputModalities: [...model.inputModalities],
+    multiAgentVersion: model.multiAgentVersion,
+    additionalSpeedTiers: [...model.additionalSpeedTiers],
+    serviceTiers: model.serviceTiers.map((tier) => ({ ...tier })),
+    defaultServiceTier: model.defaultServiceTier,
+  };
+}
+
 function configuredModel(slug: string, effort: string | null, reported: ProviderModel | undefined): Model {
   const known = reported?.reasoningEfforts.map((level) => ({ reasoningEffort: level.effort, description: level.description }));
   const efforts = known && known.length > 0 ? known : [...STANDARD_EFFORTS];
@@ -125,7 +173,7 @@ function configuredModel(slug: string, effort: string | null, reported: Provider
     displayName: reported?.displayName ?? slug,
     description: reported?.description ?? 'The model configured for this server.',
     hidden: false,
-    isDefault: true,
+    isDefault: false,
     supportedReasoningEfforts: efforts,
     defaultReasoningEffort: effort ?? reported?.defaultReasoningEffort ?? DEFAULT_EFFORT,
   });

@@ -47,15 +47,56 @@ async function client(t: TestContext, configToml: string): Promise<RpcTestClient
 
 type Model = { id: string; isDefault: boolean; hidden: boolean; defaultReasoningEffort: string; supportedReasoningEfforts: Array<{ reasoningEffort: string }> };
 
+/** The reference 0.169.0's built-in catalogue as its model/list shows it, hidden ones included [observed]. */
+const CATALOGUE: ReadonlyArray<readonly [id: string, hidden: boolean]> = [
+  ['gpt-6.1-sol', false],
+  ['gpt-6-astra', false],
+  ['gpt-6-sol', false],
+  ['gpt-6-luna', false],
+  ['gpt-5.6-sol', false],
+  ['gpt-6.1-terra', false],
+  ['gpt-5.6-terra', false],
+  ['gpt-5.6-luna', false],
+  ['gpt-daybreak-blue-latest', true],
+  ['gpt-daybreak-red-latest', true],
+  ['gpt-5.5', false],
+  ['codex-auto-review', true],
+];
+const VISIBLE_CATALOGUE = CATALOGUE.filter(([, hidden]) => !hidden).map(([id]) => id);
+
+/** The entries after the built-in catalogue: what the configured provider adds. */
+function beyondCatalogue(data: Model[]): Model[] {
+  return data.filter((model) => !CATALOGUE.some(([id]) => id === model.id));
+}
+
 describe('model/list', () => {
-  it('lists the configured model first, as the default, when the provider lists nothing', async (t) => {
+  it('lists the built-in catalogue as the reference does, its first model the default', async (t) => {
+    const rpc = await client(t, config('http://127.0.0.1:9/v1'));
+    const all = resultOf(await rpc.request('model/list', { includeHidden: true })).data as Model[];
+    assert.deepEqual(
+      all.slice(0, CATALOGUE.length).map((m) => [m.id, m.hidden]),
+      CATALOGUE.map(([id, hidden]) => [id, hidden]),
+    );
+    assert.deepEqual(all.filter((m) => m.isDefault).map((m) => m.id), ['gpt-6.1-sol']);
+    const visible = resultOf(await rpc.request('model/list', {})).data as Model[];
+    assert.deepEqual(visible.slice(0, VISIBLE_CATALOGUE.length).map((m) => m.id), VISIBLE_CATALOGUE);
+    const legacy = all.find((m) => m.id === 'gpt-5.5') as unknown as Record<string, unknown>;
+    assert.equal(legacy.defaultReasoningEffort, 'medium');
+    assert.deepEqual(
+      (legacy.supportedReasoningEfforts as Array<{ reasoningEffort: string }>).map((e) => e.reasoningEffort),
+      ['low', 'medium', 'high', 'xhigh'],
+    );
+    assert.equal(legacy.upgrade, 'gpt-6-sol');
+  });
+
+  it('adds the configured model after the catalogue when the catalogue does not know it', async (t) => {
     const rpc = await client(t, config('http://127.0.0.1:9/v1', 'model_reasoning_effort = "high"'));
     const result = resultOf(await rpc.request('model/list', { includeHidden: true }));
-    const data = result.data as Model[];
+    const data = beyondCatalogue(result.data as Model[]);
     assert.equal(result.nextCursor, null);
     assert.deepEqual(data.map((m) => m.id), ['mock-model']);
     const [model] = data;
-    assert.equal(model?.isDefault, true);
+    assert.equal(model?.isDefault, false);
     assert.equal(model?.defaultReasoningEffort, 'high');
     assert.deepEqual(model?.supportedReasoningEfforts.map((e) => e.reasoningEffort), ['low', 'medium', 'high']);
     assert.equal((model as unknown as Record<string, unknown>).upgrade, null);
@@ -66,8 +107,8 @@ describe('model/list', () => {
     process.env.MODEL_LIST_TEST_KEY = 'secret-key';
     t.after(() => delete process.env.MODEL_LIST_TEST_KEY);
     const rpc = await client(t, config(provider.baseUrl, '', 'env_key = "MODEL_LIST_TEST_KEY"'));
-    const data = resultOf(await rpc.request('model/list', {})).data as Model[];
-    assert.deepEqual(data.map((m) => [m.id, m.isDefault]), [['mock-model', true], ['remote-a', false], ['remote-b', false]]);
+    const data = beyondCatalogue(resultOf(await rpc.request('model/list', {})).data as Model[]);
+    assert.deepEqual(data.map((m) => [m.id, m.isDefault]), [['mock-model', false], ['remote-a', false], ['remote-b', false]]);
     assert.equal(provider.seen[0]?.headers.authorization, 'Bearer secret-key');
   });
 
@@ -85,32 +126,33 @@ describe('model/list', () => {
       ],
     });
     const rpc = await client(t, config(provider.baseUrl));
-    const visible = resultOf(await rpc.request('model/list', {})).data as Model[];
+    const visible = beyondCatalogue(resultOf(await rpc.request('model/list', {})).data as Model[]);
     assert.deepEqual(visible.map((m) => m.id), ['mock-model']);
     assert.deepEqual(visible[0]?.supportedReasoningEfforts.map((e) => e.reasoningEffort), ['low', 'xhigh']);
     assert.equal(visible[0]?.defaultReasoningEffort, 'low');
-    const all = resultOf(await rpc.request('model/list', { includeHidden: true })).data as Model[];
+    const all = beyondCatalogue(resultOf(await rpc.request('model/list', { includeHidden: true })).data as Model[]);
     assert.deepEqual(all.map((m) => [m.id, m.hidden]), [['mock-model', false], ['secret', true]]);
   });
 
   it('pages with the reference cursor rules and errors', async (t) => {
     const provider = await modelsProvider(t, { data: [{ id: 'a' }, { id: 'b' }] });
     const rpc = await client(t, config(provider.baseUrl));
+    const total = VISIBLE_CATALOGUE.length + 3;
     const first = resultOf(await rpc.request('model/list', { limit: 2 }));
-    assert.deepEqual((first.data as Model[]).map((m) => m.id), ['mock-model', 'a']);
+    assert.deepEqual((first.data as Model[]).map((m) => m.id), VISIBLE_CATALOGUE.slice(0, 2));
     assert.equal(first.nextCursor, '2');
-    const second = resultOf(await rpc.request('model/list', { limit: 2, cursor: '2' }));
-    assert.deepEqual((second.data as Model[]).map((m) => m.id), ['b']);
-    assert.equal(second.nextCursor, null);
+    const last = resultOf(await rpc.request('model/list', { limit: 2, cursor: String(total - 1) }));
+    assert.deepEqual((last.data as Model[]).map((m) => m.id), ['b']);
+    assert.equal(last.nextCursor, null);
     const zero = resultOf(await rpc.request('model/list', { limit: 0 }));
     assert.equal((zero.data as Model[]).length, 1);
     assert.deepEqual((await rpc.request('model/list', { cursor: 'garbage' })).error, {
       code: -32600,
       message: 'invalid cursor: garbage',
     });
-    assert.deepEqual((await rpc.request('model/list', { cursor: '9' })).error, {
+    assert.deepEqual((await rpc.request('model/list', { cursor: '99' })).error, {
       code: -32600,
-      message: 'cursor 9 exceeds total models 3',
+      message: `cursor 99 exceeds total models ${total}`,
     });
   });
 

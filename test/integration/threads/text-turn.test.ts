@@ -75,11 +75,23 @@ describe('a text turn', () => {
 
     // The model got our instructions, the environment, and the user's text, with the reference's headers.
     const [request] = await rig.fake.waitForRequests(1);
-    const body = request?.body as { input: { role: string; content: { text: string }[] }[]; prompt_cache_key: string };
+    const body = request?.body as {
+      input: { role: string; id: string; content: { text: string }[] }[];
+      prompt_cache_key: string;
+    };
     assert.equal(body.prompt_cache_key, threadId);
     assert.equal(body.input[0]?.role, 'developer');
-    assert.match(body.input[1]?.content[0]?.text ?? '', /^<environment_context>/);
-    assert.deepEqual(body.input[2], { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hi there' }] });
+    assert.equal(body.input[1]?.role, 'developer');
+    assert.match(body.input[1]?.content.at(-1)?.text ?? '', /^<permissions instructions>/);
+    assert.match(body.input[2]?.content.at(-1)?.text ?? '', /^<environment_context>/);
+    const userMessage = body.input[3];
+    assert.match(userMessage?.id ?? '', /^msg_[0-9a-f-]{36}$/);
+    assert.deepEqual(userMessage, {
+      type: 'message',
+      id: userMessage?.id,
+      role: 'user',
+      content: [{ type: 'input_text', text: 'hi there' }],
+    });
     assert.equal(request?.headers['session-id'], threadId);
     assert.equal(request?.headers['originator'], 'test-client');
 

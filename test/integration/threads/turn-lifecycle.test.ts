@@ -112,7 +112,9 @@ describe('turn lifecycle', () => {
     assert.equal((completed.turn as { status: string }).status, 'completed');
     const [, second] = await rig.fake.waitForRequests(2);
     const input = (second?.body as { input: Record<string, unknown>[] }).input;
-    assert.deepEqual(input.at(-1), { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'also this' }] });
+    const { id, ...lastInput } = input.at(-1) ?? {};
+    assert.match(String(id), /^msg_/);
+    assert.deepEqual(lastInput, { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'also this' }] });
     const userItems = rig.client.received.filter(
       (m) => m.method === 'item/completed' && (m.params as { item: { type: string } }).item.type === 'userMessage',
     );
@@ -135,7 +137,9 @@ describe('turn lifecycle', () => {
     assert.equal(((await turnCompleted(rig.client, turnId)).turn as { status: string }).status, 'completed');
     const [, second] = await rig.fake.waitForRequests(2);
     const input = (second?.body as { input: Record<string, unknown>[] }).input;
-    assert.deepEqual(input.at(-1), { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'and this' }] });
+    const { id, ...lastInput } = input.at(-1) ?? {};
+    assert.match(String(id), /^msg_/);
+    assert.deepEqual(lastInput, { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'and this' }] });
     assert.equal(rig.client.received.filter((m) => m.method === 'turn/started').length, 1);
   });
 
