@@ -19,10 +19,11 @@ export function withInputTokens(frames: Record<string, unknown>[], inputTokens: 
   return [...frames.slice(0, -1), { ...last, response: { ...last.response, usage } }];
 }
 
-/** A request's input as `role: text` lines (`type` for other items), without the base instructions. */
+/** A request's input as `role: text` lines (`type` for other items), without the developer messages. */
 export function inputLines(request: RecordedRequest): string[] {
   const input = (request.body as { input: Record<string, unknown>[] }).input;
-  return input.slice(1).map((item) => {
+  // The developer messages (base instructions, permissions and skills) open every request; the lines start after them.
+  return input.filter((item) => item.role !== 'developer').map((item) => {
     if (item.type !== 'message') return String(item.type);
     const content = item.content as { text?: string }[];
     return `${String(item.role)}: ${content.map((part) => part.text ?? '').join('')}`;

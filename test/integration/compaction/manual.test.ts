@@ -76,7 +76,8 @@ describe('thread/compact/start', () => {
     const compacted = lines2.filter((line) => line.type === 'compacted');
     assert.equal(compacted.length, 1);
     assert.equal(compacted[0]?.payload.message, `${SUMMARY_PREFIX}SUMMARY TEXT`);
-    assert.equal((compacted[0]?.payload.replacement_history as unknown[]).length, 3);
+    // The opening context (the permissions developer message, the environment), the user's message, the summary.
+    assert.equal((compacted[0]?.payload.replacement_history as unknown[]).length, 4);
   });
 
   it('survives a restart: a resumed thread continues from the compacted conversation', async (t) => {

@@ -34,7 +34,7 @@ async function openaiRig(t: TestContext, replies: ScriptedReply[]): Promise<{ cl
 
 /** A request's input items in short: `type` and, for messages, `role: text`. */
 function shortInput(body: unknown): string[] {
-  return (body as { input: Record<string, unknown>[] }).input.slice(1).map((item) => {
+  return (body as { input: Record<string, unknown>[] }).input.filter((item) => item.role !== 'developer').map((item) => {
     if (item.type !== 'message') return String(item.type);
     return `${String(item.role)}: ${(item.content as { text?: string }[]).map((part) => part.text ?? '').join('')}`;
   });
