@@ -5,6 +5,7 @@ import { fsHandlers } from './fs-handlers.js';
 import { initializeHandler } from './initialize.js';
 import type { ServerServices } from './services.js';
 import { threadArchiveHandler, threadUnarchiveHandler } from './thread-archive.js';
+import { threadDeleteHandler } from './thread-delete.js';
 import { threadForkHandler } from './thread-fork.js';
 import { threadItemsListHandler } from './thread-items-list.js';
 import { threadBackgroundTerminalsHandlers } from './thread-background-terminals.js';
@@ -36,6 +37,7 @@ export function buildHandlerTable(services: ServerServices): HandlerTable {
     ...threadBackgroundTerminalsHandlers(services),
     threadArchiveHandler(services),
     threadUnarchiveHandler(services),
+    threadDeleteHandler(services),
     threadSetNameHandler(services),
     threadUnsubscribeHandler(services),
     turnStartHandler(services),

@@ -82,6 +82,7 @@ export const ClientRequests = {
     threads.ThreadUnarchiveParamsSchema,
     threads.ThreadUnarchiveResponseSchema,
   ),
+  threadDelete: defineRequest('thread/delete', threads.ThreadDeleteParamsSchema, threads.ThreadDeleteResponseSchema),
   threadSetName: defineRequest('thread/name/set', threads.ThreadSetNameParamsSchema, threads.ThreadSetNameResponseSchema),
   threadUnsubscribe: defineRequest(
     'thread/unsubscribe',
@@ -116,6 +117,7 @@ export const ServerNotifications = {
   threadStatusChanged: defineNotification('thread/status/changed', notes.ThreadStatusChangedNotificationSchema),
   threadArchived: defineNotification('thread/archived', notes.ThreadArchivedNotificationSchema),
   threadUnarchived: defineNotification('thread/unarchived', notes.ThreadUnarchivedNotificationSchema),
+  threadDeleted: defineNotification('thread/deleted', notes.ThreadDeletedNotificationSchema),
   threadClosed: defineNotification('thread/closed', notes.ThreadClosedNotificationSchema),
   threadQueueChanged: defineNotification('thread/queue/changed', threadQueue.ThreadQueueChangedNotificationSchema),
   threadNameUpdated: defineNotification('thread/name/updated', notes.ThreadNameUpdatedNotificationSchema),

@@ -362,6 +362,7 @@ export class ThreadManager {
       this.#idleUnloader?.forget(thread.id);
       await this.unload(thread, { announceClosed: false });
     },
+    forgetReadState: (id) => this.readStates.forget(id),
   });
 
   /** Every initialized connection (thread-list notifications go to all of them, subscribed or not). */
@@ -392,6 +393,11 @@ export class ThreadManager {
   /** thread/unarchive (see ThreadCatalogue.unarchive). */
   unarchive(id: string): Promise<ThreadSummary> {
     return this.#catalogue.unarchive(id);
+  }
+
+  /** thread/delete (see ThreadCatalogue.delete). */
+  delete(id: string): Promise<void> {
+    return this.#catalogue.delete(id);
   }
 
   #idle(): IdleUnloader {
