@@ -52,6 +52,11 @@ export interface LoadedThreadInit {
   readonly tokenUsage: ThreadTokenUsage | null;
   /** Every initialized connection: status changes go to all of them, subscribed or not [observed]. */
   readonly everyone: Broadcaster;
+  /**
+   * The client's classification of the thread (thread/start `threadSource`), shown back on the thread. The
+   * terminal UI marks its helper threads (title generation) this way; null when the client gave none.
+   */
+  readonly threadSource?: string | null;
 }
 
 /**
@@ -68,6 +73,7 @@ export class LoadedThread {
   readonly cliVersion: string;
   readonly forkedFromId: string | null;
   readonly baseInstructions: string;
+  readonly threadSource: string | null;
   rolloutPath: string | null;
   writer: RolloutWriter | null;
   settings: ThreadSettings;
@@ -101,6 +107,7 @@ export class LoadedThread {
     this.cliVersion = init.cliVersion;
     this.forkedFromId = init.forkedFromId;
     this.baseInstructions = init.baseInstructions;
+    this.threadSource = init.threadSource ?? null;
     this.settings = init.settings;
     this.rolloutPath = init.rolloutPath;
     this.writer = init.writer;

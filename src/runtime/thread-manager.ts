@@ -155,7 +155,10 @@ export class ThreadManager {
    * @throws ThreadSettingsError for a bad `config` override; ProviderConfigError for an unusable provider
    *   (checked now, so a bad one fails thread/start as in the reference rather than the first turn).
    */
-  createThread(params: SessionOverrides & { ephemeral?: boolean | null | undefined }, caller: ThreadCaller): LoadedThread {
+  createThread(
+    params: SessionOverrides & { ephemeral?: boolean | null | undefined; threadSource?: string | null | undefined },
+    caller: ThreadCaller,
+  ): LoadedThread {
     const settings = resolveThreadSettings(this.#options.config.table, params, this.#options.serverCwd);
     this.modelClientFor(settings);
     const id = uuidv7();
@@ -194,6 +197,7 @@ export class ThreadManager {
       history: [],
       turns: [],
       tokenUsage: null,
+      threadSource: params.threadSource ?? null,
     });
     this.subscribe(thread, caller.channel);
     return thread;
