@@ -12,6 +12,7 @@ import { threadBackgroundTerminalsHandlers } from './thread-background-terminals
 import { threadQueueAddHandler } from './thread-queue-add.js';
 import { threadListHandler } from './thread-list.js';
 import { threadSetNameHandler } from './thread-name.js';
+import { threadShellCommandHandler } from './thread-shell-command.js';
 import { threadReadHandler } from './thread-read.js';
 import { threadResumeHandler } from './thread-resume.js';
 import { threadStartHandler } from './thread-start.js';
@@ -38,6 +39,7 @@ export function buildHandlerTable(services: ServerServices): HandlerTable {
     threadArchiveHandler(services),
     threadUnarchiveHandler(services),
     threadDeleteHandler(services),
+    threadShellCommandHandler(services),
     threadSetNameHandler(services),
     threadUnsubscribeHandler(services),
     turnStartHandler(services),

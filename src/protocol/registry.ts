@@ -9,6 +9,7 @@ import { ThreadLoadedListParamsSchema, ThreadLoadedListResponseSchema } from './
 import * as threads from './v2/thread-methods.js';
 import * as threadItems from './v2/thread-items.js';
 import * as threadQueue from './v2/thread-queue.js';
+import * as shellCommand from './v2/thread-shell-command.js';
 import * as terminals from './v2/background-terminals.js';
 import { ClientSurfaceNotifications, ClientSurfaceRequests } from './registry-client-surface.js';
 import { CommandExecNotifications, CommandExecRequests } from './registry-command-exec.js';
@@ -83,6 +84,11 @@ export const ClientRequests = {
     threads.ThreadUnarchiveResponseSchema,
   ),
   threadDelete: defineRequest('thread/delete', threads.ThreadDeleteParamsSchema, threads.ThreadDeleteResponseSchema),
+  threadShellCommand: defineRequest(
+    'thread/shellCommand',
+    shellCommand.ThreadShellCommandParamsSchema,
+    shellCommand.ThreadShellCommandResponseSchema,
+  ),
   threadSetName: defineRequest('thread/name/set', threads.ThreadSetNameParamsSchema, threads.ThreadSetNameResponseSchema),
   threadUnsubscribe: defineRequest(
     'thread/unsubscribe',

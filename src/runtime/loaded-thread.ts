@@ -24,6 +24,21 @@ export interface ActiveTurn {
    * request, after the response in flight has finished (so the conversation keeps its order).
    */
   readonly pendingSteers: SteerInput[];
+  /**
+   * Conversation items recorded while the turn runs that are not user input (a `!` shell command's result): the
+   * runner adds them to the history at its next sampling point and samples again, as it does for steers.
+   */
+  readonly pendingHistory: ResponseItem[];
+}
+
+/** A new active turn, and the function that resolves its `done` once the turn has fully ended. */
+export function newActiveTurn(turnId: string): { active: ActiveTurn; finished: () => void } {
+  let finished: () => void = () => {};
+  const done = new Promise<void>((resolve) => {
+    finished = resolve;
+  });
+  const active: ActiveTurn = { turnId, abort: new AbortController(), done, pendingSteers: [], pendingHistory: [] };
+  return { active, finished };
 }
 
 export interface SteerInput {

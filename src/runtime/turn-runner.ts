@@ -11,6 +11,7 @@ import type { UserInput } from '../protocol/v2/user-input.js';
 import { uuidv7 } from '../util/ids.js';
 import { environmentContext, localEnvironmentFacts } from './instructions.js';
 import { LiveItems } from './live-items.js';
+import { newActiveTurn } from './loaded-thread.js';
 import type { ActiveTurn, LoadedThread } from './loaded-thread.js';
 import * as records from './rollout-records.js';
 import { addUsage, breakdown } from './token-usage.js';
@@ -54,12 +55,7 @@ export function startTurn(
   afterResponse: (task: () => void) => void,
 ): Turn {
   const turnId = uuidv7();
-  const abort = new AbortController();
-  let finished: () => void = () => {};
-  const done = new Promise<void>((resolve) => {
-    finished = resolve;
-  });
-  const active: ActiveTurn = { turnId, abort, done, pendingSteers: [] };
+  const { active, finished } = newActiveTurn(turnId);
   thread.activeTurn = active;
   const turn = startedTurnView(turnId);
   afterResponse(() => {
@@ -146,8 +142,13 @@ class TurnRun {
       for (const steer of this.#active.pendingSteers.splice(0)) {
         await this.#recordUserInput(steer.input, steer.clientUserMessageId);
       }
+      for (const item of this.#active.pendingHistory.splice(0)) {
+        this.#thread.history.push(item);
+        this.#persist(records.responseItem(item));
+      }
       const needsFollowUp = await this.#sample();
-      if (!needsFollowUp && this.#active.pendingSteers.length === 0) return;
+      const pending = this.#active.pendingSteers.length + this.#active.pendingHistory.length;
+      if (!needsFollowUp && pending === 0) return;
     }
   }
 
