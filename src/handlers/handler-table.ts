@@ -3,6 +3,7 @@ import { commandExecHandlers } from './command-exec-handlers.js';
 import type { HandlerTable, RequestHandler } from './context.js';
 import { fsHandlers } from './fs-handlers.js';
 import { initializeHandler } from './initialize.js';
+import { reviewStartHandler } from './review-start.js';
 import type { ServerServices } from './services.js';
 import { threadArchiveHandler, threadUnarchiveHandler } from './thread-archive.js';
 import { threadDeleteHandler } from './thread-delete.js';
@@ -45,6 +46,7 @@ export function buildHandlerTable(services: ServerServices): HandlerTable {
     turnStartHandler(services),
     turnInterruptHandler(services),
     turnSteerHandler(services),
+    reviewStartHandler(services),
     ...fsHandlers(services),
     ...commandExecHandlers(services),
     ...clientSurfaceHandlers(services),

@@ -2,11 +2,10 @@ import { RpcErrors } from '../protocol/errors.js';
 import { ClientRequests } from '../protocol/registry.js';
 import { DEFAULT_SHELL_TIMEOUT_MS } from '../runtime/user-shell/shell-process.js';
 import { runUserShellCommand } from '../runtime/user-shell/user-shell-command.js';
-import { threadCaller } from './caller.js';
 import { bindHandler } from './context.js';
 import type { RequestHandler } from './context.js';
 import type { ServerServices } from './services.js';
-import { configurationError, loadedThread } from './thread-lookup.js';
+import { callerTurnDependencies, loadedThread } from './thread-lookup.js';
 
 /**
  * `thread/shellCommand` (the terminal UI's `!cmd`): answers `{}` at once, then runs the command as its own turn
@@ -17,13 +16,7 @@ export function threadShellCommandHandler(services: ServerServices): RequestHand
   return bindHandler(ClientRequests.threadShellCommand, (params, context) => {
     if (params.command.trim() === '') throw RpcErrors.badRequest('command must not be empty');
     const thread = loadedThread(services.threads, params.threadId, (id) => `thread not found: ${id}`);
-    let deps;
-    try {
-      deps = services.threads.turnDependencies(thread, threadCaller(context));
-    } catch (error) {
-      configurationError(error);
-    }
-    services.threads.subscribe(thread, context.channel);
+    const deps = callerTurnDependencies(services, thread, context);
     runUserShellCommand(thread, params.command, params.timeoutMs ?? DEFAULT_SHELL_TIMEOUT_MS, deps, context.afterResponse);
     return {};
   });

@@ -10,6 +10,7 @@ import * as threads from './v2/thread-methods.js';
 import * as threadItems from './v2/thread-items.js';
 import * as threadQueue from './v2/thread-queue.js';
 import * as shellCommand from './v2/thread-shell-command.js';
+import * as review from './v2/review.js';
 import * as terminals from './v2/background-terminals.js';
 import { ClientSurfaceNotifications, ClientSurfaceRequests } from './registry-client-surface.js';
 import { CommandExecNotifications, CommandExecRequests } from './registry-command-exec.js';
@@ -101,6 +102,7 @@ export const ClientRequests = {
   turnSteer: defineRequest('turn/steer', turns.TurnSteerParamsSchema, turns.TurnSteerResponseSchema, {
     experimentalFields: turns.TURN_STEER_EXPERIMENTAL_FIELDS,
   }),
+  reviewStart: defineRequest('review/start', review.ReviewStartParamsSchema, review.ReviewStartResponseSchema),
   turnInterrupt: defineRequest('turn/interrupt', turns.TurnInterruptParamsSchema, turns.TurnInterruptResponseSchema),
   ...FsRequests,
   ...CommandExecRequests,

@@ -13,6 +13,7 @@ import { environmentContext, localEnvironmentFacts } from './instructions.js';
 import { LiveItems } from './live-items.js';
 import { newActiveTurn } from './loaded-thread.js';
 import type { ActiveTurn, LoadedThread } from './loaded-thread.js';
+import { appendToRollout, flushRollout } from './rollout-append.js';
 import * as records from './rollout-records.js';
 import { addUsage, breakdown } from './token-usage.js';
 import { toolCallOf, toolOutputItem } from './tools/tool-call.js';
@@ -409,26 +410,15 @@ class TurnRun {
 
   /** Appends to the rollout without waiting: the writer keeps order and group-commits; #flush waits. */
   #persist(item: RolloutItem): void {
-    const writer = this.#thread.writer;
-    if (writer === null) return;
-    writer.append(item).catch((error: unknown) => {
-      this.#deps.log.error({ err: error, threadId: this.#thread.id }, 'rollout append failed');
-    });
+    appendToRollout(this.#thread, this.#deps.log, item);
   }
 
-  async #flush(): Promise<void> {
-    const writer = this.#thread.writer;
-    if (writer === null) return;
-    try {
-      await writer.flush();
-      this.#deps.onPersisted(this.#thread);
-    } catch (error) {
-      this.#deps.log.error({ err: error, threadId: this.#thread.id }, 'rollout flush failed');
-    }
+  #flush(): Promise<void> {
+    return flushRollout(this.#thread, this.#deps.log, this.#deps.onPersisted);
   }
 }
 
-function developerMessage(text: string): ResponseItem {
+export function developerMessage(text: string): ResponseItem {
   return { type: 'message', role: 'developer', content: [{ type: 'input_text', text }] };
 }
 

@@ -9,6 +9,7 @@ import { uuidv7 } from '../../util/ids.js';
 import { coreCommandExecution } from '../core-command-items.js';
 import { newActiveTurn } from '../loaded-thread.js';
 import type { ActiveTurn, LoadedThread } from '../loaded-thread.js';
+import { appendToRollout, flushRollout } from '../rollout-append.js';
 import * as records from '../rollout-records.js';
 import type { TurnDependencies } from '../turn-dependencies.js';
 import { startTurn, startedTurnView } from '../turn-runner.js';
@@ -207,19 +208,10 @@ function recordLine(record: ResponseItem, turnId: string): RolloutItem {
   });
 }
 
-/** Appends without waiting (the writer keeps order); failures are logged, the command's result still counts. */
 function persist(thread: LoadedThread, deps: TurnDependencies, line: RolloutItem): void {
-  thread.writer?.append(line).catch((error: unknown) => {
-    deps.log.error({ err: error, threadId: thread.id }, 'rollout append failed');
-  });
+  appendToRollout(thread, deps.log, line);
 }
 
-async function flush(thread: LoadedThread, deps: TurnDependencies): Promise<void> {
-  if (thread.writer === null) return;
-  try {
-    await thread.writer.flush();
-    deps.onPersisted(thread);
-  } catch (error) {
-    deps.log.error({ err: error, threadId: thread.id }, 'rollout flush failed');
-  }
+function flush(thread: LoadedThread, deps: TurnDependencies): Promise<void> {
+  return flushRollout(thread, deps.log, deps.onPersisted);
 }
