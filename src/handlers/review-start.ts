@@ -10,16 +10,14 @@ import { callerTurnDependencies, loadedThread } from './thread-lookup.js';
 /**
  * `review/start` (the terminal UI's `/review`): a code review of the chosen target as a turn of the thread
  * (inline, the only delivery of the reference 0.169.0), answered at once with that turn and the thread's id
- * (see runtime/review/review-turn.ts). Refusals observed from the reference: `thread not found: <id>`, and a
- * blank branch, sha or instructions (`branch must not be empty`, …).
+ * (see runtime/review/review-turn.ts); a running turn is interrupted first. Refusals observed from the reference:
+ * `thread not found: <id>`, and a blank branch, sha or instructions (`branch must not be empty`, …).
  */
 export function reviewStartHandler(services: ServerServices): RequestHandler {
   return bindHandler(ClientRequests.reviewStart, (params, context) => {
     const thread = loadedThread(services.threads, params.threadId, (id) => `thread not found: ${id}`);
     const blank = blankField(params.target);
     if (blank !== null) throw RpcErrors.badRequest(`${blank} must not be empty`);
-    // Our own refusal: a review is a turn, and a thread runs one turn at a time.
-    if (thread.activeTurn !== null) throw RpcErrors.badRequest(`thread ${thread.id} is already running a turn`);
     const deps = callerTurnDependencies(services, thread, context);
     const turn = startReview(thread, params.target, deps, context.afterResponse);
     return { turn, reviewThreadId: thread.id };

@@ -19,16 +19,21 @@ const FindingSchema = z.object({
 });
 export type ReviewFinding = z.infer<typeof FindingSchema>;
 
-const ReviewOutputSchema = z.object({
+/** The reviewer's JSON answer, as the model writes it and as the rollout keeps it. */
+export const ReviewOutputSchema = z.object({
   findings: z.array(FindingSchema),
   overall_correctness: z.string(),
   overall_explanation: z.string(),
   overall_confidence_score: z.number(),
 });
 
+export type ReviewOutputJson = z.infer<typeof ReviewOutputSchema>;
+
 export interface ReviewOutput {
   readonly findings: readonly ReviewFinding[];
   readonly explanation: string;
+  /** The answer as the rollout keeps it: the parsed JSON, or the text as the explanation with no verdict. */
+  readonly json: ReviewOutputJson;
 }
 
 /** What the user and the conversation are told when the review produced nothing to show. */
@@ -40,8 +45,11 @@ export const EMPTY_REVIEW_TEXT = 'Reviewer failed to output a response.';
 export function parseReviewOutput(text: string): ReviewOutput | null {
   if (text.trim() === '') return null;
   const parsed = parseJson(text) ?? parseJson(outermostObject(text));
-  if (parsed === undefined) return { findings: [], explanation: text };
-  return { findings: parsed.findings, explanation: parsed.overall_explanation };
+  if (parsed === undefined) {
+    const json = { findings: [], overall_correctness: '', overall_explanation: text, overall_confidence_score: 0 };
+    return { findings: [], explanation: text, json };
+  }
+  return { findings: parsed.findings, explanation: parsed.overall_explanation, json: parsed };
 }
 
 /**
@@ -49,7 +57,7 @@ export function parseReviewOutput(text: string): ReviewOutput | null {
  * explanation, then `Review comment:` (one finding) or `Full review comments:` (several), each finding as
  * `- <title> — <path>:<start>-<end>` with its body indented by two spaces, findings separated by a blank line.
  */
-export function renderReview(output: ReviewOutput | null): string {
+export function renderReview(output: Pick<ReviewOutput, 'findings' | 'explanation'> | null): string {
   if (output === null) return INTERRUPTED_REVIEW_TEXT;
   const sections: string[] = [];
   if (output.explanation.trim() !== '') sections.push(output.explanation.trim());

@@ -17,7 +17,9 @@ import type { TurnDependencies } from '../turn-dependencies.js';
 import { appendToRollout, flushRollout } from '../rollout-append.js';
 import { developerMessage, startTurn, startedTurnView, toTurnError } from '../turn-runner.js';
 import { mergeBase } from './merge-base.js';
+import { coreEnteredReviewMode, coreExitedReviewMode } from '../core-review-items.js';
 import { EMPTY_REVIEW_TEXT, INTERRUPTED_REVIEW_TEXT, parseReviewOutput, renderReview } from './review-output.js';
+import type { ReviewOutputJson } from './review-output.js';
 import { REVIEW_INSTRUCTIONS, reviewLabel, reviewRequestText } from './review-prompt.js';
 
 /** The tools a reviewer may use: it reads and runs commands, and may ask the user; it edits nothing. */
@@ -39,7 +41,8 @@ type AgentMessage = Extract<ThreadItem, { type: 'agentMessage' }>;
  * environment, the request, its tool calls); the thread's conversation only gains the outcome: a user message
  * saying a review ran with its results, and the rendered review as the assistant's answer. Failures end the
  * review too: an unusable answer is shown as it came, an empty one as an interrupted review, a model error as a
- * failed turn (after `exitedReviewMode`, so a client leaves review mode).
+ * failed turn (after `exitedReviewMode`, so a client leaves review mode). A turn running when the review is asked
+ * for is interrupted first, as the reference does.
  */
 export function startReview(
   thread: LoadedThread,
@@ -49,6 +52,8 @@ export function startReview(
 ): Turn {
   const turnId = uuidv7();
   const { active, finished } = newActiveTurn(turnId);
+  // A running turn gives way: it is interrupted (and has ended) before the review starts [observed].
+  const previous = thread.activeTurn;
   thread.activeTurn = active;
   const label = reviewLabel(target);
   const answer: Turn = {
@@ -66,8 +71,9 @@ export function startReview(
     ],
   };
   afterResponse(() => {
-    void new ReviewRun(thread, turnId, active.abort.signal, target, deps)
-      .run(label)
+    previous?.abort.abort(new Error('interrupted by a review'));
+    void (previous?.done ?? Promise.resolve())
+      .then(() => new ReviewRun(thread, turnId, active.abort.signal, target, deps).run(label))
       .catch((error: unknown) => deps.log.error({ err: error, threadId: thread.id }, 'review crashed'))
       .finally(() => {
         if (thread.activeTurn === active) thread.activeTurn = null;
@@ -110,7 +116,14 @@ class ReviewRun {
   async run(label: string): Promise<void> {
     const thread = this.#thread;
     this.#persist(records.taskStarted(this.#turnId, this.#startedAtMs, this.#deps.modelContextWindow));
-    this.#item({ type: 'enteredReviewMode', id: uuidv7(), review: label, startedAtMs: Date.now(), completedAtMs: null });
+    const entered = this.#item({
+      type: 'enteredReviewMode',
+      id: uuidv7(),
+      review: label,
+      startedAtMs: Date.now(),
+      completedAtMs: null,
+    });
+    this.#persistItem(entered, coreEnteredReviewMode(entered.id, this.#target, label));
     thread.setStatus({ type: 'active', activeFlags: [] });
     // The reviewer's own turn, as the reference announces it; thread/read keeps it beside the review turn.
     const reviewerTurn: Turn = { ...this.#record, id: uuidv7(), rootTurnId: this.#turnId, items: [] };
@@ -137,9 +150,11 @@ class ReviewRun {
     let outcome: { status: 'completed' } | { status: 'interrupted' } | { status: 'failed'; error: unknown };
     let review = INTERRUPTED_REVIEW_TEXT;
     let exitedText = INTERRUPTED_REVIEW_TEXT;
+    let json: ReviewOutputJson | null = null;
     try {
       const output = parseReviewOutput(await this.#askReviewer(requestText));
       review = renderReview(output);
+      json = output?.json ?? null;
       exitedText = output === null ? EMPTY_REVIEW_TEXT : review;
       outcome = { status: 'completed' };
     } catch (error) {
@@ -148,7 +163,14 @@ class ReviewRun {
         this.#deps.log.error({ err: error, threadId: thread.id }, 'review failed');
       }
     }
-    this.#item({ type: 'exitedReviewMode', id: uuidv7(), review: exitedText, startedAtMs: Date.now(), completedAtMs: null });
+    const exited = this.#item({
+      type: 'exitedReviewMode',
+      id: uuidv7(),
+      review: exitedText,
+      startedAtMs: Date.now(),
+      completedAtMs: null,
+    });
+    this.#persistItem(exited, coreExitedReviewMode(exited.id, json));
     await this.#finish(outcome, review);
   }
 
@@ -221,6 +243,8 @@ class ReviewRun {
   ): Promise<void> {
     const thread = this.#thread;
     const message = this.#item(agentMessage(`msg_${uuidv7()}`, review, Date.now()));
+    const line = records.itemCompleted(thread.id, this.#turnId, message);
+    if (line !== null) this.#persist(line);
     // The thread's conversation learns that a review ran and what it found.
     for (const item of [userMessage(reviewRecordText(review)), assistantMessage(review)]) {
       thread.history.push(item);
@@ -295,6 +319,21 @@ class ReviewRun {
       threadId: this.#thread.id,
       turnId: this.#turnId,
       startedAtMs: item.startedAtMs ?? Date.now(),
+    });
+  }
+
+  /** The `item_completed` of a review marker, in the core's shape the reference writes. */
+  #persistItem(item: ThreadItem, core: Record<string, unknown>): void {
+    this.#persist({
+      type: 'event_msg',
+      payload: {
+        type: 'item_completed',
+        thread_id: this.#thread.id,
+        turn_id: this.#turnId,
+        item: core,
+        started_at_ms: item.startedAtMs ?? null,
+        completed_at_ms: item.completedAtMs ?? null,
+      },
     });
   }
 

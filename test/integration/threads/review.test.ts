@@ -148,4 +148,44 @@ describe('review/start', () => {
     // The thread stays usable.
     assert.equal((resultOf(await client.request('thread/read', { threadId })).thread as { id: string }).id, threadId);
   });
+
+  it('interrupts a running turn first, and its items survive a reload from the rollout', async (t) => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    t.after(() => release());
+    const [answer] = reviewerAnswers();
+    const rig = await startThreadRig(t, {
+      replies: [
+        sseReply(textTurnFrames(['never']), { hold: { count: 1, until: held } }),
+        sseReply(textTurnFrames([answer as string], { responseId: 'r_review', itemId: 'msg_review' })),
+      ],
+    });
+    const { client } = rig;
+    const threadId = await startThread(client);
+    const running = await startTextTurn(client, threadId, 'a long task');
+    await rig.fake.waitForRequests(1);
+    const mark = client.received.length;
+    const review = resultOf(await client.request('review/start', { threadId, target: { type: 'uncommittedChanges' } }));
+    await turnCompleted(client, (review.turn as { id: string }).id);
+    const lines = sequenceOf(client.received.slice(mark)).filter((line) => !line.startsWith('item/'));
+    assert.deepEqual(lines.slice(0, 4), ['response', 'thread/status/changed idle', 'turn/completed interrupted', 'thread/status/changed active']);
+    const interrupted = client.received.find((m) => m.method === 'turn/completed');
+    assert.equal((interrupted?.params as { turn: { id: string } }).turn.id, running);
+
+    const items = async () => {
+      const read = resultOf(await client.request('thread/read', { threadId, includeTurns: true }));
+      const turns = (read.thread as { turns: { items: { type: string; review?: string; text?: string }[] }[] }).turns;
+      return turns.flatMap((turn) => turn.items).filter((item) => item.type.endsWith('ReviewMode') || item.type === 'agentMessage');
+    };
+    const live = await items();
+    assert.deepEqual(live.map((item) => item.type), ['enteredReviewMode', 'exitedReviewMode', 'agentMessage']);
+    // Archiving unloads the thread; read back, the review's items come from the rollout.
+    resultOf(await client.request('thread/archive', { threadId }));
+    resultOf(await client.request('thread/unarchive', { threadId }));
+    const reloaded = await items();
+    assert.deepEqual(
+      reloaded.map((item) => [item.type, item.review ?? item.text]),
+      live.map((item) => [item.type, item.review ?? item.text]),
+    );
+  });
 });

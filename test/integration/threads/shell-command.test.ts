@@ -121,4 +121,24 @@ describe('thread/shellCommand', () => {
     assert.equal(existsSync(target), true);
     assert.equal(client.received.some((m) => typeof m.method === 'string' && m.method.endsWith('requestApproval')), false);
   });
+
+  it('keeps the command item when the thread is read back from its rollout', async (t) => {
+    const { client } = await startThreadRig(t);
+    const threadId = await startThread(client);
+    await client.request('thread/shellCommand', { threadId, command: 'echo kept; exit 2' });
+    await client.notification('turn/completed');
+    const commandItems = async () => {
+      const read = resultOf(await client.request('thread/read', { threadId, includeTurns: true }));
+      const turns = (read.thread as { turns: { items: Item[] }[] }).turns;
+      return turns.flatMap((turn) => turn.items).map(({ startedAtMs: _s, completedAtMs: _c, ...rest }) => rest);
+    };
+    const live = await commandItems();
+    assert.equal(live.length, 1);
+    assert.equal(live[0]?.source, 'userShell');
+    assert.equal(live[0]?.aggregatedOutput, 'kept\n');
+    // Archiving unloads the thread; read back, the item comes from the rollout.
+    resultOf(await client.request('thread/archive', { threadId }));
+    resultOf(await client.request('thread/unarchive', { threadId }));
+    assert.deepEqual(await commandItems(), live);
+  });
 });
