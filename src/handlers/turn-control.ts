@@ -34,6 +34,7 @@ export function turnSteerHandler(services: ServerServices): RequestHandler {
     if (active.turnId !== params.expectedTurnId) {
       throw RpcErrors.badRequest(`expected active turn id ${params.expectedTurnId} but found ${active.turnId}`);
     }
+    if (active.notSteerable !== undefined) throw RpcErrors.notSteerable(active.notSteerable);
     active.pendingSteers.push({ input: params.input, clientUserMessageId: params.clientUserMessageId ?? null });
     return { turnId: active.turnId };
   });

@@ -3,7 +3,7 @@ import type { NotificationDefinition, NotificationParamsOf } from '../protocol/r
 import { ServerNotifications } from '../protocol/registry.js';
 import type { Thread, ThreadActiveFlag, ThreadStatus } from '../protocol/v2/thread.js';
 import type { ThreadTokenUsage } from '../protocol/v2/thread-notifications.js';
-import type { Turn } from '../protocol/v2/turn.js';
+import type { NonSteerableTurnKind, Turn } from '../protocol/v2/turn.js';
 import type { UserInput } from '../protocol/v2/user-input.js';
 import type { ResponseItem } from '../model/events.js';
 import type { Broadcaster } from './broadcast.js';
@@ -29,15 +29,27 @@ export interface ActiveTurn {
    * runner adds them to the history at its next sampling point and samples again, as it does for steers.
    */
   readonly pendingHistory: ResponseItem[];
+  /** A turn input cannot join (a review); absent for a regular turn. */
+  readonly notSteerable?: NonSteerableTurnKind;
 }
 
 /** A new active turn, and the function that resolves its `done` once the turn has fully ended. */
-export function newActiveTurn(turnId: string): { active: ActiveTurn; finished: () => void } {
+export function newActiveTurn(
+  turnId: string,
+  notSteerable?: NonSteerableTurnKind,
+): { active: ActiveTurn; finished: () => void } {
   let finished: () => void = () => {};
   const done = new Promise<void>((resolve) => {
     finished = resolve;
   });
-  const active: ActiveTurn = { turnId, abort: new AbortController(), done, pendingSteers: [], pendingHistory: [] };
+  const active: ActiveTurn = {
+    turnId,
+    abort: new AbortController(),
+    done,
+    pendingSteers: [],
+    pendingHistory: [],
+    ...(notSteerable === undefined ? {} : { notSteerable }),
+  };
   return { active, finished };
 }
 

@@ -15,7 +15,7 @@ import { toolCallOf, toolOutputItem } from '../tools/tool-call.js';
 import type { ToolContext } from '../tools/tool-context.js';
 import type { TurnDependencies } from '../turn-dependencies.js';
 import { appendToRollout, flushRollout } from '../rollout-append.js';
-import { developerMessage, startTurn, startedTurnView, toTurnError } from '../turn-runner.js';
+import { developerMessage, startedTurnView, toTurnError } from '../turn-runner.js';
 import { mergeBase } from './merge-base.js';
 import { coreEnteredReviewMode, coreExitedReviewMode } from '../core-review-items.js';
 import { EMPTY_REVIEW_TEXT, INTERRUPTED_REVIEW_TEXT, parseReviewOutput, renderReview } from './review-output.js';
@@ -51,7 +51,7 @@ export function startReview(
   afterResponse: (task: () => void) => void,
 ): Turn {
   const turnId = uuidv7();
-  const { active, finished } = newActiveTurn(turnId);
+  const { active, finished } = newActiveTurn(turnId, 'review');
   // A running turn gives way: it is interrupted (and has ended) before the review starts [observed].
   const previous = thread.activeTurn;
   thread.activeTurn = active;
@@ -78,14 +78,7 @@ export function startReview(
       .finally(() => {
         if (thread.activeTurn === active) thread.activeTurn = null;
         finished();
-        const steers = active.pendingSteers.splice(0);
-        if (steers.length > 0 && thread.activeTurn === null) {
-          const input = steers.flatMap((steer) => steer.input);
-          const clientUserMessageId = steers[0]?.clientUserMessageId ?? null;
-          startTurn(thread, { input, clientUserMessageId }, deps, (task) => task());
-        } else {
-          deps.onTurnFinished(thread);
-        }
+        deps.onTurnFinished(thread);
       });
   });
   return answer;

@@ -188,4 +188,34 @@ describe('review/start', () => {
       live.map((item) => [item.type, item.review ?? item.text]),
     );
   });
+
+  it('refuses input while the review runs, as the reference does', async (t) => {
+    const releases: (() => void)[] = [];
+    const replies = () => {
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      releases.push(release);
+      return [sseReply(textTurnFrames([reviewerAnswers()[0] as string], { itemId: 'msg_r' }), { hold: { count: 1, until: held } })];
+    };
+    t.after(() => releases.forEach((release) => release()));
+    const sides = await startBothSides(t, replies);
+    const seen = await Promise.all(
+      sides.map(async (side, n) => {
+        const { client, cwd, fake } = side;
+        const threadId = await startThread(client, { cwd });
+        const review = resultOf(await client.request('review/start', { threadId, target: { type: 'uncommittedChanges' } }));
+        const turnId = (review.turn as { id: string }).id;
+        await fake.waitForRequests(1);
+        const input = [{ type: 'text', text: 'more' }];
+        const answers = [
+          await client.request('turn/steer', { threadId, expectedTurnId: turnId, input }),
+          await client.request('turn/start', { threadId, input }),
+        ];
+        releases[n]?.();
+        await turnCompleted(client, turnId);
+        return answers.map((answer) => answer.error);
+      }),
+    );
+    assert.deepEqual(seen[0], seen[1]);
+  });
 });
