@@ -14,12 +14,12 @@ import { LiveItems } from './live-items.js';
 import { newActiveTurn } from './loaded-thread.js';
 import type { ActiveTurn, LoadedThread } from './loaded-thread.js';
 import { appendToRollout, flushRollout } from './rollout-append.js';
+import { recordUserMessage } from './user-message-record.js';
 import * as records from './rollout-records.js';
 import { addUsage, breakdown } from './token-usage.js';
 import { toolCallOf, toolOutputItem } from './tools/tool-call.js';
 import type { ToolCall } from './tools/tool-call.js';
 import type { ToolContext } from './tools/tool-context.js';
-import { modelContent, previewOf } from './user-input-content.js';
 import type { StartTurnInput, TurnDependencies } from './turn-dependencies.js';
 
 /**
@@ -312,40 +312,7 @@ class TurnRun {
 
   /** The user's message: into history and the rollout, and reported as a userMessage item. */
   async #recordUserInput(input: readonly UserInput[], clientId: string | null): Promise<void> {
-    const thread = this.#thread;
-    const message: ResponseItem = { type: 'message', role: 'user', content: await modelContent(input) };
-    thread.history.push(message);
-    this.#persist(
-      records.responseItem({
-        ...message,
-        internal_chat_message_metadata_passthrough: {
-          turn_id: this.#turnId,
-          content_item_kinds: input.map((part) => `user.${part.type}`),
-        },
-      }),
-    );
-    const now = Date.now();
-    const item: ThreadItem = {
-      type: 'userMessage',
-      id: uuidv7(now),
-      clientId,
-      content: [...input],
-      startedAtMs: now,
-      completedAtMs: null,
-    };
-    thread.emit(ServerNotifications.itemStarted, { item, threadId: thread.id, turnId: this.#turnId, startedAtMs: now });
-    const completed: ThreadItem = { ...item, completedAtMs: now };
-    thread.emit(ServerNotifications.itemCompleted, {
-      item: completed,
-      threadId: thread.id,
-      turnId: this.#turnId,
-      contentTokenCount: null,
-      completedAtMs: now,
-    });
-    this.#record.items.push(completed);
-    const line = records.itemCompleted(thread.id, this.#turnId, completed);
-    if (line !== null) this.#persist(line);
-    if (thread.preview === '') thread.preview = previewOf(input);
+    await recordUserMessage(this.#thread, this.#record, input, clientId, (line) => this.#persist(line));
   }
 
   async #finish(

@@ -12,7 +12,8 @@ import type { ActiveTurn, LoadedThread } from '../loaded-thread.js';
 import { appendToRollout, flushRollout } from '../rollout-append.js';
 import * as records from '../rollout-records.js';
 import type { TurnDependencies } from '../turn-dependencies.js';
-import { startTurn, startedTurnView } from '../turn-runner.js';
+import { startedTurnView } from '../turn-runner.js';
+import { recordUserMessage } from '../user-message-record.js';
 import { runShellCommand, userShellArgv } from './shell-process.js';
 import type { ShellOutcome } from './shell-process.js';
 import { userShellRecord } from './shell-record.js';
@@ -26,6 +27,7 @@ type CommandItem = Extract<ThreadItem, { type: 'commandExecution' }>;
  *   one `unknown` action with the user's text) → `item/commandExecution/outputDelta`* → `item/completed`
  *   (`completed` for exit code 0, else `failed`) → `thread/status/changed idle` → `turn/completed` (no items, no
  *   token usage: the model is not asked);
+ * - input sent meanwhile (turn/steer, turn/start) joins the command's turn as user messages, without a model request;
  * - while a turn runs the item belongs to that turn, and the result joins the conversation at the turn's next
  *   sampling point, which it triggers (the model hears what the user ran before it finishes);
  * - either way the model sees the command and its output in its next request (shell-record.ts).
@@ -77,7 +79,6 @@ async function shellTurn(
 ): Promise<void> {
   const turnId = uuidv7();
   const { active, finished } = newActiveTurn(turnId);
-  const abort = active.abort;
   thread.activeTurn = active;
   const startedAtMs = Date.now();
   const turn: Turn = {
@@ -91,9 +92,15 @@ async function shellTurn(
     const announced = () => ({ ...turn, items: [], itemsView: 'notLoaded' as const });
     thread.emit(ServerNotifications.turnStarted, { threadId: thread.id, turn: announced() });
     persist(thread, deps, records.taskStarted(turnId, startedAtMs, deps.modelContextWindow));
-    const { record } = await runAsItem(thread, turnId, command, timeoutMs, deps, abort.signal, turn);
+    const { record } = await runAsItem(thread, turnId, command, timeoutMs, deps, active.abort.signal, turn);
     thread.history.push(record);
     persist(thread, deps, recordLine(record, turnId));
+    // Input sent with turn/steer or turn/start meanwhile joined this turn: it is recorded, and the model is not
+    // asked; it reads the input with the next turn [observed on the reference 0.169.0].
+    for (const steer of active.pendingSteers.splice(0)) {
+      const clientId = steer.clientUserMessageId;
+      await recordUserMessage(thread, turn, steer.input, clientId, (line) => persist(thread, deps, line));
+    }
     const completedAtMs = Date.now();
     persist(thread, deps, records.taskComplete(turnId, startedAtMs, completedAtMs, null));
     Object.assign(turn, {
@@ -108,13 +115,6 @@ async function shellTurn(
   } finally {
     if (thread.activeTurn === active) thread.activeTurn = null;
     finished();
-  }
-  // Input sent with turn/start or turn/steer while the command ran becomes the next turn.
-  const steers = active.pendingSteers.splice(0);
-  if (steers.length > 0 && thread.activeTurn === null && !abort.signal.aborted) {
-    const input = steers.flatMap((steer) => steer.input);
-    startTurn(thread, { input, clientUserMessageId: steers[0]?.clientUserMessageId ?? null }, deps, (task) => task());
-    return;
   }
   deps.onTurnFinished(thread);
 }

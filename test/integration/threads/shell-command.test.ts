@@ -141,4 +141,32 @@ describe('thread/shellCommand', () => {
     resultOf(await client.request('thread/unarchive', { threadId }));
     assert.deepEqual(await commandItems(), live);
   });
+
+  it('records input sent during a command turn in that turn, without asking the model, as the reference does', async (t) => {
+    const sides = await startBothSides(t, () => []);
+    const seen = await Promise.all(
+      sides.map(async ({ client, cwd, fake }) => {
+        const threadId = await startThread(client, { cwd });
+        const mark = client.received.length;
+        await client.request('thread/shellCommand', { threadId, command: 'sleep 1; echo done' });
+        const started = await client.notification('turn/started');
+        const turnId = (started.params as { turn: { id: string } }).turn.id;
+        const input = (text: string) => [{ type: 'text', text }];
+        const steer = resultOf(await client.request('turn/steer', { threadId, expectedTurnId: turnId, input: input('steered') }));
+        const start = resultOf(await client.request('turn/start', { threadId, input: input('started') }));
+        await turnCompleted(client, turnId);
+        const messages = client.received.slice(mark);
+        return {
+          steerJoins: steer.turnId === turnId,
+          startJoins: (start.turn as { id: string }).id === turnId,
+          sequence: sequenceOf(messages).filter((line) => line !== 'item/commandExecution/outputDelta'),
+          userMessages: messages
+            .filter((m) => m.method === 'item/completed' && (m.params as { item: Item }).item.type === 'userMessage')
+            .map((m) => ((m.params as { item: { content: { text: string }[] } }).item.content[0]?.text)),
+          modelRequests: fake.requests.length,
+        };
+      }),
+    );
+    assert.deepEqual(seen[0], seen[1]);
+  });
 });
