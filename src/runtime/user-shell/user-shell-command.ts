@@ -152,7 +152,7 @@ async function runAsItem(
   const item: CommandItem = {
     ...base,
     status: outcome.exitCode === 0 ? 'completed' : 'failed',
-    aggregatedOutput: outcome.aggregatedOutput,
+    aggregatedOutput: outcome.aggregatedOutput === '' ? null : outcome.aggregatedOutput,
     exitCode: outcome.exitCode,
     durationMs: outcome.durationMs,
     completedAtMs,

@@ -45,14 +45,22 @@ async function shellScript(side: Side, release: () => void): Promise<Record<stri
   await client.request('thread/shellCommand', { threadId, command: 'echo out; echo err >&2; exit 3' });
   await client.waitFor((m) => m.method === 'turn/completed' && client.received.indexOf(m) >= mark);
   const idle = client.received.slice(mark);
-  seen.idleSequence = sequenceOf(idle).filter((line) => line !== 'item/commandExecution/outputDelta');
+  seen.idleSequence = sequenceOf(idle).filter(
+    (line) => line !== 'item/commandExecution/outputDelta' && line !== 'thread/started',
+  );
   seen.idleOutput = idle
     .filter((m) => m.method === 'item/commandExecution/outputDelta')
     .map((m) => (m.params as { delta: string }).delta)
     .join('');
   seen.idleItems = [...commandItems(idle, 'item/started'), ...commandItems(idle, 'item/completed')].map((item) => stable(item, cwd));
 
-  // The next turn's request carries it.
+  // A long output reaches the model cut in the middle; the client still gets all of it.
+  mark = client.received.length;
+  await client.request('thread/shellCommand', { threadId, command: 'seq 1 30000' });
+  await client.waitFor((m) => m.method === 'turn/completed' && client.received.indexOf(m) >= mark);
+  seen.longOutput = commandItems(client.received.slice(mark), 'item/completed').map((item) => String(item.aggregatedOutput).length);
+
+  // The next turn's request carries them.
   await turnCompleted(client, await startTextTurn(client, threadId, 'first'));
   seen.firstRequest = userTexts((await fake.waitForRequests(1))[0], cwd);
 
@@ -159,7 +167,8 @@ describe('thread/shellCommand', () => {
         return {
           steerJoins: steer.turnId === turnId,
           startJoins: (start.turn as { id: string }).id === turnId,
-          sequence: sequenceOf(messages).filter((line) => line !== 'item/commandExecution/outputDelta'),
+          // thread/started of the new thread may come just before or after the mark.
+          sequence: sequenceOf(messages).filter((line) => !['item/commandExecution/outputDelta', 'thread/started'].includes(line)),
           userMessages: messages
             .filter((m) => m.method === 'item/completed' && (m.params as { item: Item }).item.type === 'userMessage')
             .map((m) => ((m.params as { item: { content: { text: string }[] } }).item.content[0]?.text)),
