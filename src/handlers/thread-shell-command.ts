@@ -17,7 +17,14 @@ export function threadShellCommandHandler(services: ServerServices): RequestHand
     if (params.command.trim() === '') throw RpcErrors.badRequest('command must not be empty');
     const thread = loadedThread(services.threads, params.threadId, (id) => `thread not found: ${id}`);
     const deps = callerTurnDependencies(services, thread, context);
-    runUserShellCommand(thread, params.command, params.timeoutMs ?? DEFAULT_SHELL_TIMEOUT_MS, deps, context.afterResponse);
+    const request = {
+      command: params.command,
+      timeoutMs: params.timeoutMs ?? DEFAULT_SHELL_TIMEOUT_MS,
+      // The user's command skips the thread's sandbox, never a tenant's jail.
+      jail: services.threads.commandJail,
+      sandboxSupport: services.threads.sandboxSupport,
+    };
+    runUserShellCommand(thread, request, deps, context.afterResponse);
     return {};
   });
 }

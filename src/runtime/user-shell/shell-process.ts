@@ -24,6 +24,17 @@ export interface ShellRunOptions {
   readonly onOutput: (chunk: string) => void;
   /** Ends the command early (the thread is unloaded, the server stops): the process group is killed. */
   readonly signal?: AbortSignal;
+  /**
+   * Wraps the command before it is spawned (a tenant's jail); `release` is called once it has ended. Default: the
+   * command runs as is.
+   */
+  readonly prepare?: (argv: readonly string[], cwd: string) => Promise<PreparedShellCommand>;
+}
+
+export interface PreparedShellCommand {
+  readonly file: string;
+  readonly args: readonly string[];
+  release(): void;
 }
 
 export interface ShellOutcome {
@@ -46,9 +57,13 @@ export async function runShellCommand(argv: readonly string[], options: ShellRun
   const started = performance.now();
   const [file, ...args] = argv as [string, ...string[]];
   let child;
+  let release = () => {};
   try {
-    child = await spawnPipeChild({ file, args, cwd: options.cwd, env });
+    const prepared = options.prepare ? await options.prepare(argv, options.cwd) : { file, args, release };
+    release = () => prepared.release();
+    child = await spawnPipeChild({ file: prepared.file, args: prepared.args, cwd: options.cwd, env });
   } catch (error) {
+    release();
     return {
       exitCode: TIMED_OUT_EXIT_CODE,
       aggregatedOutput: `execution error: ${error instanceof Error ? error.message : String(error)}`,
@@ -89,6 +104,7 @@ export async function runShellCommand(argv: readonly string[], options: ShellRun
     return { exitCode: TIMED_OUT_EXIT_CODE, aggregatedOutput: timeoutText(output, elapsedMs), durationMs: 0 };
   } finally {
     clearTimeout(timer);
+    release();
   }
 }
 

@@ -5,6 +5,9 @@ import type { Turn } from '../../protocol/v2/turn.js';
 import type { ResponseItem } from '../../model/events.js';
 import type { RolloutItem } from '../../persistence/rollout-schema.js';
 import { shlexJoin } from '../../tools/policy/shlex.js';
+import type { CommandJail } from '../../tools/sandbox/command-jail.js';
+import type { SandboxSupport } from '../../tools/sandbox/detect-bubblewrap.js';
+import { sandboxCommand } from '../../tools/sandbox/sandbox-command.js';
 import { uuidv7 } from '../../util/ids.js';
 import { coreCommandExecution } from '../core-command-items.js';
 import { newActiveTurn } from '../loaded-thread.js';
@@ -20,6 +23,17 @@ import { userShellRecord } from './shell-record.js';
 
 type CommandItem = Extract<ThreadItem, { type: 'commandExecution' }>;
 
+export interface UserShellRequest {
+  readonly command: string;
+  readonly timeoutMs: number;
+  /**
+   * A tenant's jail (tools/sandbox/command-jail.ts). The user's command skips the thread's sandbox, never the
+   * jail: a tenant's `!` command sees only the tenant's world, as the model's commands do.
+   */
+  readonly jail?: CommandJail | undefined;
+  readonly sandboxSupport: Promise<SandboxSupport>;
+}
+
 /**
  * thread/shellCommand after its `{}` answer. Observed from the reference 0.169.0:
  * - on an idle thread the command is a turn of its own: `thread/status/changed active` → `turn/started` →
@@ -34,17 +48,14 @@ type CommandItem = Extract<ThreadItem, { type: 'commandExecution' }>;
  */
 export function runUserShellCommand(
   thread: LoadedThread,
-  command: string,
-  timeoutMs: number,
+  request: UserShellRequest,
   deps: TurnDependencies,
   afterResponse: (task: () => void) => void,
 ): void {
   afterResponse(() => {
     const running = thread.activeTurn;
     const task =
-      running === null
-        ? shellTurn(thread, command, timeoutMs, deps)
-        : inRunningTurn(thread, running, command, timeoutMs, deps);
+      running === null ? shellTurn(thread, request, deps) : inRunningTurn(thread, running, request, deps);
     task.catch((error: unknown) => deps.log.error({ err: error, threadId: thread.id }, 'shell command failed'));
   });
 }
@@ -53,12 +64,11 @@ export function runUserShellCommand(
 async function inRunningTurn(
   thread: LoadedThread,
   active: ActiveTurn,
-  command: string,
-  timeoutMs: number,
+  request: UserShellRequest,
   deps: TurnDependencies,
 ): Promise<void> {
   const turn = thread.turns.find((candidate) => candidate.id === active.turnId);
-  const { record } = await runAsItem(thread, active.turnId, command, timeoutMs, deps, active.abort.signal, turn);
+  const { record } = await runAsItem(thread, active.turnId, request, deps, active.abort.signal, turn);
   active.pendingHistory.push(record);
   await active.done;
   // The turn ended before it could take the record: it goes straight into the history.
@@ -71,12 +81,7 @@ async function inRunningTurn(
 }
 
 /** The command as a turn of its own, on an idle thread. */
-async function shellTurn(
-  thread: LoadedThread,
-  command: string,
-  timeoutMs: number,
-  deps: TurnDependencies,
-): Promise<void> {
+async function shellTurn(thread: LoadedThread, request: UserShellRequest, deps: TurnDependencies): Promise<void> {
   const turnId = uuidv7();
   const { active, finished } = newActiveTurn(turnId);
   thread.activeTurn = active;
@@ -92,7 +97,7 @@ async function shellTurn(
     const announced = () => ({ ...turn, items: [], itemsView: 'notLoaded' as const });
     thread.emit(ServerNotifications.turnStarted, { threadId: thread.id, turn: announced() });
     persist(thread, deps, records.taskStarted(turnId, startedAtMs, deps.modelContextWindow));
-    const { record } = await runAsItem(thread, turnId, command, timeoutMs, deps, active.abort.signal, turn);
+    const { record } = await runAsItem(thread, turnId, request, deps, active.abort.signal, turn);
     thread.history.push(record);
     persist(thread, deps, recordLine(record, turnId));
     // Input sent with turn/steer or turn/start meanwhile joined this turn: it is recorded, and the model is not
@@ -123,12 +128,12 @@ async function shellTurn(
 async function runAsItem(
   thread: LoadedThread,
   turnId: string,
-  command: string,
-  timeoutMs: number,
+  request: UserShellRequest,
   deps: TurnDependencies,
   signal: AbortSignal,
   turn: Turn | undefined,
 ): Promise<{ outcome: ShellOutcome; record: ResponseItem }> {
+  const { command, timeoutMs } = request;
   const cwd = thread.settings.cwd;
   const argv = userShellArgv(command, deps.env);
   const startedAtMs = Date.now();
@@ -140,6 +145,7 @@ async function runAsItem(
     env: deps.env,
     timeoutMs,
     signal,
+    ...(request.jail === undefined ? {} : { prepare: jailed(request.jail, request.sandboxSupport) }),
     onOutput: (delta) =>
       thread.emit(ServerNotifications.commandExecutionOutputDelta, {
         threadId: thread.id,
@@ -177,6 +183,12 @@ async function runAsItem(
     },
   });
   return { outcome, record: userShellRecord(command, outcome.exitCode, outcome.durationMs, outcome.aggregatedOutput) };
+}
+
+/** Runs the command inside the tenant's jail, with full access within it. */
+function jailed(jail: CommandJail, support: Promise<SandboxSupport>) {
+  return async (argv: readonly string[], cwd: string) =>
+    sandboxCommand(argv, { policy: { type: 'dangerFullAccess' }, cwd, policyCwd: cwd, support: await support, jail });
 }
 
 function startedItem(id: string, argv: readonly string[], cwd: string, command: string, startedAtMs: number): CommandItem {
