@@ -3,15 +3,18 @@ import { commandExecHandlers } from './command-exec-handlers.js';
 import type { HandlerTable, RequestHandler } from './context.js';
 import { fsHandlers } from './fs-handlers.js';
 import { initializeHandler } from './initialize.js';
+import { reviewStartHandler } from './review-start.js';
 import type { ServerServices } from './services.js';
 import { terminalUiHandlers } from './terminal-ui-handlers.js';
 import { threadArchiveHandler, threadUnarchiveHandler } from './thread-archive.js';
+import { threadDeleteHandler } from './thread-delete.js';
 import { threadForkHandler } from './thread-fork.js';
 import { threadItemsListHandler } from './thread-items-list.js';
 import { threadBackgroundTerminalsHandlers } from './thread-background-terminals.js';
 import { threadQueueAddHandler } from './thread-queue-add.js';
 import { threadListHandler } from './thread-list.js';
 import { threadSetNameHandler } from './thread-name.js';
+import { threadShellCommandHandler } from './thread-shell-command.js';
 import { threadReadHandler } from './thread-read.js';
 import { threadResumeHandler } from './thread-resume.js';
 import { threadStartHandler } from './thread-start.js';
@@ -39,11 +42,14 @@ export function buildHandlerTable(services: ServerServices): HandlerTable {
     threadCompactStartHandler(services),
     threadArchiveHandler(services),
     threadUnarchiveHandler(services),
+    threadDeleteHandler(services),
+    threadShellCommandHandler(services),
     threadSetNameHandler(services),
     threadUnsubscribeHandler(services),
     turnStartHandler(services),
     turnInterruptHandler(services),
     turnSteerHandler(services),
+    reviewStartHandler(services),
     ...fsHandlers(services),
     ...commandExecHandlers(services),
     ...clientSurfaceHandlers(services),

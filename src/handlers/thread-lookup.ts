@@ -4,6 +4,10 @@ import { parseThreadId } from '../runtime/thread-id.js';
 import type { ThreadManager } from '../runtime/thread-manager.js';
 import { ThreadSettingsError } from '../runtime/thread-settings.js';
 import { ProviderConfigError } from '../model/provider.js';
+import type { TurnDependencies } from '../runtime/turn-dependencies.js';
+import { threadCaller } from './caller.js';
+import type { HandlerContext } from './context.js';
+import type { ServerServices } from './services.js';
 
 /** A client-supplied thread id in canonical form, or the reference's `invalid thread id: …` error. */
 export function threadIdParam(raw: string): string {
@@ -26,4 +30,23 @@ export function configurationError(error: unknown): never {
     throw RpcErrors.badRequest(`failed to load configuration: ${error.message}`);
   }
   throw error;
+}
+
+/**
+ * What a turn started by this request's connection runs with, the connection subscribed to the thread (whoever
+ * starts something on a thread hears it). Settings problems are reported as at thread/start.
+ */
+export function callerTurnDependencies(
+  services: ServerServices,
+  thread: LoadedThread,
+  context: HandlerContext,
+): TurnDependencies {
+  let deps: TurnDependencies;
+  try {
+    deps = services.threads.turnDependencies(thread, threadCaller(context));
+  } catch (error) {
+    configurationError(error);
+  }
+  services.threads.subscribe(thread, context.channel);
+  return deps;
 }

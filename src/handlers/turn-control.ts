@@ -1,4 +1,4 @@
-import { RpcError, RpcErrors, ErrorCode } from '../protocol/errors.js';
+import { RpcErrors } from '../protocol/errors.js';
 import { ClientRequests } from '../protocol/registry.js';
 import { bindHandler } from './context.js';
 import type { RequestHandler } from './context.js';
@@ -34,19 +34,8 @@ export function turnSteerHandler(services: ServerServices): RequestHandler {
     if (active.turnId !== params.expectedTurnId) {
       throw RpcErrors.badRequest(`expected active turn id ${params.expectedTurnId} but found ${active.turnId}`);
     }
-    if (active.kind === 'compact') throw notSteerable();
+    if (active.notSteerable !== undefined) throw RpcErrors.notSteerable(active.notSteerable);
     active.pendingSteers.push({ input: params.input, clientUserMessageId: params.clientUserMessageId ?? null });
     return { turnId: active.turnId };
-  });
-}
-
-/** A compaction turn takes no input [observed on 0.169.0: this error, with the turn kind in `data`]. */
-function notSteerable(): RpcError {
-  const message = 'cannot steer a compact turn';
-  return new RpcError(ErrorCode.InvalidRequest, message, {
-    message,
-    codexErrorInfo: { activeTurnNotSteerable: { turnKind: 'compact' } },
-    additionalDetails: null,
-    misalignment: null,
   });
 }

@@ -21,8 +21,7 @@ export function turnStartHandler(services: ServerServices): RequestHandler {
       throw RpcErrors.badRequest('`permissions` cannot be combined with `sandboxPolicy`');
     }
     const active = thread.activeTurn;
-    // A compaction turn takes no input [observed on 0.169.0: this internal error].
-    if (active?.kind === 'compact') throw RpcErrors.internal('failed to submit turn input: ActiveTurnNotSteerable { turn_kind: Compact }');
+    if (active?.notSteerable !== undefined) throw RpcErrors.notSteerableSubmission(active.notSteerable);
     if (active !== null) {
       // The reference joins the input to the running turn, as turn/steer would, and answers with that turn
       // (probed: five turn/start at once gave five answers with one turn id, and one turn holding all five inputs).

@@ -1,4 +1,4 @@
-import { open, readFile } from 'node:fs/promises';
+import { open, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod';
 
@@ -71,5 +71,37 @@ export async function appendThreadName(codexHome: string, threadId: string, name
     await handle.sync();
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * Drops every entry of one thread (thread/delete), keeping all other lines as they were. The file is replaced
+ * in one rename, so a reader sees either the old or the new index. A missing file stays missing.
+ * @throws the file system's error when the file exists but cannot be read or replaced.
+ */
+export async function removeThreadNames(codexHome: string, threadId: string): Promise<void> {
+  const path = sessionIndexPath(codexHome);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  const id = threadId.toLowerCase();
+  const kept = text.split('\n').filter((line) => !namesThread(line, id));
+  const next = kept.join('\n');
+  if (next === text) return;
+  const temporary = `${path}.${process.pid}.tmp`;
+  await writeFile(temporary, next);
+  await rename(temporary, path);
+}
+
+function namesThread(line: string, id: string): boolean {
+  try {
+    const entry = SessionIndexEntrySchema.safeParse(JSON.parse(line));
+    return entry.success && entry.data.id.toLowerCase() === id;
+  } catch {
+    return false;
   }
 }

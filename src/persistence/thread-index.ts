@@ -191,6 +191,13 @@ export class ThreadIndex {
     return true;
   }
 
+  /** The threads forked from `threadId` (their rollouts name it as `forked_from_id`), archived ones included. */
+  async forksOf(threadId: string): Promise<ThreadSummary[]> {
+    await this.load();
+    const id = threadId.toLowerCase();
+    return [...this.#threads.values()].filter((thread) => thread.forkedFromId?.toLowerCase() === id);
+  }
+
   /** Forgets a thread (its rollout was deleted). */
   remove(threadId: string): void {
     const id = threadId.toLowerCase();

@@ -61,6 +61,22 @@ export const RpcErrors = {
     new RpcError(ErrorCode.InvalidRequest, 'Server is draining; retry after reconnecting', {
       reason: 'serverShuttingDown',
     }),
+  /** turn/steer into a turn that takes no input (a review); `data` is the turn error the client can act on. */
+  notSteerable: (kind: 'review' | 'compact') => {
+    const message = `cannot steer a ${kind} turn`;
+    return new RpcError(ErrorCode.InvalidRequest, message, {
+      message,
+      codexErrorInfo: { activeTurnNotSteerable: { turnKind: kind } },
+      additionalDetails: null,
+      misalignment: null,
+    });
+  },
+  /** turn/start while such a turn runs (the reference reports it as an internal error, Rust debug text included). */
+  notSteerableSubmission: (kind: 'review' | 'compact') =>
+    new RpcError(
+      ErrorCode.InternalError,
+      `failed to submit turn input: ActiveTurnNotSteerable { turn_kind: ${kind === 'review' ? 'Review' : 'Compact'} }`,
+    ),
   internal: (message: string, cause?: unknown) =>
     new RpcError(ErrorCode.InternalError, message, undefined, { cause }),
 } as const;

@@ -10,6 +10,8 @@ import * as threads from './v2/thread-methods.js';
 import * as threadItems from './v2/thread-items.js';
 import * as threadQueue from './v2/thread-queue.js';
 import * as threadCompact from './v2/thread-compact.js';
+import * as shellCommand from './v2/thread-shell-command.js';
+import * as review from './v2/review.js';
 import * as terminals from './v2/background-terminals.js';
 import { ClientSurfaceNotifications, ClientSurfaceRequests } from './registry-client-surface.js';
 import { CommandExecNotifications, CommandExecRequests } from './registry-command-exec.js';
@@ -89,6 +91,12 @@ export const ClientRequests = {
     threads.ThreadUnarchiveParamsSchema,
     threads.ThreadUnarchiveResponseSchema,
   ),
+  threadDelete: defineRequest('thread/delete', threads.ThreadDeleteParamsSchema, threads.ThreadDeleteResponseSchema),
+  threadShellCommand: defineRequest(
+    'thread/shellCommand',
+    shellCommand.ThreadShellCommandParamsSchema,
+    shellCommand.ThreadShellCommandResponseSchema,
+  ),
   threadSetName: defineRequest('thread/name/set', threads.ThreadSetNameParamsSchema, threads.ThreadSetNameResponseSchema),
   threadUnsubscribe: defineRequest(
     'thread/unsubscribe',
@@ -101,6 +109,7 @@ export const ClientRequests = {
   turnSteer: defineRequest('turn/steer', turns.TurnSteerParamsSchema, turns.TurnSteerResponseSchema, {
     experimentalFields: turns.TURN_STEER_EXPERIMENTAL_FIELDS,
   }),
+  reviewStart: defineRequest('review/start', review.ReviewStartParamsSchema, review.ReviewStartResponseSchema),
   turnInterrupt: defineRequest('turn/interrupt', turns.TurnInterruptParamsSchema, turns.TurnInterruptResponseSchema),
   ...FsRequests,
   ...CommandExecRequests,
@@ -124,6 +133,7 @@ export const ServerNotifications = {
   threadStatusChanged: defineNotification('thread/status/changed', notes.ThreadStatusChangedNotificationSchema),
   threadArchived: defineNotification('thread/archived', notes.ThreadArchivedNotificationSchema),
   threadUnarchived: defineNotification('thread/unarchived', notes.ThreadUnarchivedNotificationSchema),
+  threadDeleted: defineNotification('thread/deleted', notes.ThreadDeletedNotificationSchema),
   threadClosed: defineNotification('thread/closed', notes.ThreadClosedNotificationSchema),
   threadQueueChanged: defineNotification('thread/queue/changed', threadQueue.ThreadQueueChangedNotificationSchema),
   threadNameUpdated: defineNotification('thread/name/updated', notes.ThreadNameUpdatedNotificationSchema),

@@ -7,6 +7,13 @@ import { CodexErrorInfoSchema } from '../protocol/v2/turn.js';
 import type { CodexErrorInfo, TurnError } from '../protocol/v2/turn.js';
 import { ImageDetailSchema, requireOneOf } from '../protocol/v2/user-input.js';
 import type { TextElement, UserInput } from '../protocol/v2/user-input.js';
+import { CoreCommandExecutionSchema, commandItemFromCore } from './core-command-items.js';
+import {
+  CoreEnteredReviewModeSchema,
+  CoreExitedReviewModeSchema,
+  enteredReviewModeFromCore,
+  exitedReviewModeFromCore,
+} from './core-review-items.js';
 
 /**
  * The reference's "core" dialect (codex-rs/protocol, serde defaults: snake_case fields, PascalCase item tags) in
@@ -63,7 +70,10 @@ const CoreMemoryCitationSchema = z.object({
 });
 type CoreMemoryCitation = z.infer<typeof CoreMemoryCitationSchema>;
 
-/** A core TurnItem of a kind this server maps (other kinds, e.g. CommandExecution, are not mapped yet). */
+/**
+ * A core TurnItem of a kind this server maps. CommandExecution and the review markers are read back (core-command-items.ts,
+ * core-review-items.ts); their writers build them, since the core keeps what the wire items no longer have.
+ */
 export const CoreTurnItemSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('UserMessage'),
@@ -91,6 +101,9 @@ export const CoreTurnItemSchema = z.discriminatedUnion('type', [
     fragments: z.array(z.object({ text: z.string(), hookRunId: z.string() })),
   }),
   z.object({ type: z.literal('ContextCompaction'), id: z.string() }),
+  CoreCommandExecutionSchema,
+  CoreEnteredReviewModeSchema,
+  CoreExitedReviewModeSchema,
 ]);
 /** A core item as written (optional fields may be left out). */
 export type CoreTurnItem = z.input<typeof CoreTurnItemSchema>;
@@ -189,6 +202,12 @@ export function threadItemFromCoreItem(core: unknown, times: ItemTimes): ThreadI
       return { type: 'hookPrompt', id: item.id, fragments: item.fragments, startedAtMs, completedAtMs };
     case 'ContextCompaction':
       return { type: 'contextCompaction', id: item.id, startedAtMs, completedAtMs };
+    case 'CommandExecution':
+      return commandItemFromCore(item, times);
+    case 'EnteredReviewMode':
+      return enteredReviewModeFromCore(item, times);
+    case 'ExitedReviewMode':
+      return exitedReviewModeFromCore(item, times);
   }
 }
 

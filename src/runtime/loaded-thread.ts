@@ -3,7 +3,7 @@ import type { NotificationDefinition, NotificationParamsOf } from '../protocol/r
 import { ServerNotifications } from '../protocol/registry.js';
 import type { Thread, ThreadActiveFlag, ThreadStatus } from '../protocol/v2/thread.js';
 import type { ThreadTokenUsage } from '../protocol/v2/thread-notifications.js';
-import type { Turn } from '../protocol/v2/turn.js';
+import type { NonSteerableTurnKind, Turn } from '../protocol/v2/turn.js';
 import type { UserInput } from '../protocol/v2/user-input.js';
 import type { ResponseItem } from '../model/events.js';
 import type { Broadcaster } from './broadcast.js';
@@ -24,8 +24,33 @@ export interface ActiveTurn {
    * request, after the response in flight has finished (so the conversation keeps its order).
    */
   readonly pendingSteers: SteerInput[];
-  /** `compact` for a compaction turn, which takes no input (turn/steer refuses it). */
-  readonly kind?: 'compact';
+  /**
+   * Conversation items recorded while the turn runs that are not user input (a `!` shell command's result): the
+   * runner adds them to the history at its next sampling point and samples again, as it does for steers.
+   */
+  readonly pendingHistory: ResponseItem[];
+  /** A turn input cannot join (a review); absent for a regular turn. */
+  readonly notSteerable?: NonSteerableTurnKind;
+}
+
+/** A new active turn, and the function that resolves its `done` once the turn has fully ended. */
+export function newActiveTurn(
+  turnId: string,
+  notSteerable?: NonSteerableTurnKind,
+): { active: ActiveTurn; finished: () => void } {
+  let finished: () => void = () => {};
+  const done = new Promise<void>((resolve) => {
+    finished = resolve;
+  });
+  const active: ActiveTurn = {
+    turnId,
+    abort: new AbortController(),
+    done,
+    pendingSteers: [],
+    pendingHistory: [],
+    ...(notSteerable === undefined ? {} : { notSteerable }),
+  };
+  return { active, finished };
 }
 
 export interface SteerInput {
@@ -54,6 +79,11 @@ export interface LoadedThreadInit {
   readonly tokenUsage: ThreadTokenUsage | null;
   /** Every initialized connection: status changes go to all of them, subscribed or not [observed]. */
   readonly everyone: Broadcaster;
+  /**
+   * The client's classification of the thread (thread/start `threadSource`), shown back on the thread. The
+   * terminal UI marks its helper threads (title generation) this way; null when the client gave none.
+   */
+  readonly threadSource?: string | null;
 }
 
 /**
@@ -70,6 +100,7 @@ export class LoadedThread {
   readonly cliVersion: string;
   readonly forkedFromId: string | null;
   readonly baseInstructions: string;
+  readonly threadSource: string | null;
   rolloutPath: string | null;
   writer: RolloutWriter | null;
   settings: ThreadSettings;
@@ -103,6 +134,7 @@ export class LoadedThread {
     this.cliVersion = init.cliVersion;
     this.forkedFromId = init.forkedFromId;
     this.baseInstructions = init.baseInstructions;
+    this.threadSource = init.threadSource ?? null;
     this.settings = init.settings;
     this.rolloutPath = init.rolloutPath;
     this.writer = init.writer;

@@ -78,6 +78,13 @@ export class ReadStateStore {
     return { ok: true, readState: next };
   }
 
+  /** Drops a thread's receipt (its rollout was deleted); nobody is told, the thread is gone. */
+  async forget(threadId: string): Promise<void> {
+    const states = await this.#load();
+    if (!states.delete(threadId)) return;
+    await this.#save(states);
+  }
+
   /**
    * Records, announces and persists a change. Resolves once the file is written, so that whoever reports the
    * change (turn/completed, the update's response) does so after it is durable.
@@ -85,6 +92,10 @@ export class ReadStateStore {
   #change(states: Map<string, ThreadReadState>, threadId: string, next: ThreadReadState): Promise<void> {
     states.set(threadId, next);
     this.#announce(threadId, next);
+    return this.#save(states);
+  }
+
+  #save(states: Map<string, ThreadReadState>): Promise<void> {
     const snapshot = JSON.stringify(Object.fromEntries(states), null, 2);
     const written = this.#writes.then(() => this.#write(snapshot));
     // A failed write leaves the previous file; the in-memory state stays right and the next change retries.

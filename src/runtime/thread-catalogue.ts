@@ -1,6 +1,6 @@
-import { utimes } from 'node:fs/promises';
+import { rm, utimes } from 'node:fs/promises';
 import { moveFromArchive, moveToArchive } from '../persistence/rollout-writer.js';
-import { appendThreadName } from '../persistence/session-index.js';
+import { appendThreadName, removeThreadNames } from '../persistence/session-index.js';
 import { summarizeThread } from '../persistence/thread-index.js';
 import type { ThreadIndex, ThreadSummary } from '../persistence/thread-index.js';
 import type { LoadedThread } from './loaded-thread.js';
@@ -14,8 +14,10 @@ export interface CatalogueHost {
   loaded(id: string): LoadedThread | undefined;
   /** Writes a loaded thread's rollout (session_meta only) if it has none yet, and indexes it. */
   materialize(thread: LoadedThread): Promise<void>;
-  /** Unloads a thread for good (archive): no idle unload pending, no `thread/closed`. */
+  /** Unloads a thread for good (archive, delete): no idle unload pending, no `thread/closed`. */
   unload(thread: LoadedThread): Promise<void>;
+  /** Drops a deleted thread's read receipt. */
+  forgetReadState(id: string): Promise<void>;
 }
 
 /**
@@ -70,6 +72,35 @@ export class ThreadCatalogue {
       if (summary === undefined || summary.archived) throw new ThreadRequestError(`no rollout found for thread id ${id}`);
       const path = await moveToArchive(this.#host.codexHome(), summary.path);
       this.#host.index().update(id, { path, archived: true });
+    });
+  }
+
+  /**
+   * thread/delete: unloads the thread if it is loaded (a running turn is interrupted first; every connection
+   * hears `thread/status/changed notLoaded`), then removes its rollout and everything that points at it: its
+   * entry in the thread index, its names in `session_index.jsonl`, its read receipt. Observed from the
+   * reference 0.169.0: a thread that a fork was made from is refused (after it has been unloaded all the same),
+   * since the fork's history still reads the source's rollout.
+   * @throws ThreadRequestError for an ephemeral thread, a forked-from thread, or an unknown one (the
+   *   reference's texts).
+   */
+  delete(id: string): Promise<void> {
+    return this.#oneAtATime(async () => {
+      const loaded = this.#host.loaded(id);
+      if (loaded !== undefined) {
+        if (loaded.ephemeral) throw new ThreadRequestError(`thread is not persisted and cannot be deleted: ${id}`);
+        await this.#host.materialize(loaded);
+        await this.#host.unload(loaded);
+      }
+      const summary = await this.#host.index().get(id);
+      if (summary === undefined) throw new ThreadRequestError(`no rollout found for thread id ${id}`);
+      if ((await this.#host.index().forksOf(id)).length > 0) {
+        throw new ThreadRequestError(`cannot delete thread ${id}: forked history still references it`);
+      }
+      await rm(summary.path, { force: true });
+      this.#host.index().remove(id);
+      await removeThreadNames(this.#host.codexHome(), id);
+      await this.#host.forgetReadState(id);
     });
   }
 

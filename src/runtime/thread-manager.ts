@@ -164,7 +164,10 @@ export class ThreadManager {
    * @throws ThreadSettingsError for a bad `config` override; ProviderConfigError for an unusable provider
    *   (checked now, so a bad one fails thread/start as in the reference rather than the first turn).
    */
-  createThread(params: SessionOverrides & { ephemeral?: boolean | null | undefined }, caller: ThreadCaller): LoadedThread {
+  createThread(
+    params: SessionOverrides & { ephemeral?: boolean | null | undefined; threadSource?: string | null | undefined },
+    caller: ThreadCaller,
+  ): LoadedThread {
     const settings = resolveThreadSettings(this.#options.config.table, params, this.#options.serverCwd);
     this.modelClientFor(settings);
     const id = uuidv7();
@@ -203,6 +206,7 @@ export class ThreadManager {
       history: [],
       turns: [],
       tokenUsage: null,
+      threadSource: params.threadSource ?? null,
     });
     this.subscribe(thread, caller.channel);
     return thread;
@@ -391,6 +395,7 @@ export class ThreadManager {
       this.#idleUnloader?.forget(thread.id);
       await this.unload(thread, { announceClosed: false });
     },
+    forgetReadState: (id) => this.readStates.forget(id),
   });
 
   /** Every initialized connection (thread-list notifications go to all of them, subscribed or not). */
@@ -421,6 +426,11 @@ export class ThreadManager {
   /** thread/unarchive (see ThreadCatalogue.unarchive). */
   unarchive(id: string): Promise<ThreadSummary> {
     return this.#catalogue.unarchive(id);
+  }
+
+  /** thread/delete (see ThreadCatalogue.delete). */
+  delete(id: string): Promise<void> {
+    return this.#catalogue.delete(id);
   }
 
   #idle(): IdleUnloader {

@@ -43,7 +43,7 @@ export function loadedThreadView(thread: LoadedThread, turns: Turn[] = []): Thre
     originator: thread.originator,
     source: 'vscode',
     canAcceptDirectInput: true,
-    threadSource: null,
+    threadSource: thread.threadSource,
     agentNickname: null,
     agentRole: null,
     gitInfo: null,

@@ -17,15 +17,17 @@ import { stableMessageId, withMessageId, withOutputId } from './context/item-ids
 import { changedCwdContext, openingContext, type ContextSources } from './context/opening-context.js';
 import { contextWindowIdOf, turnIdentification, turnMetadata, workspaceState } from './context/turn-metadata.js';
 import { LiveItems } from './live-items.js';
+import { newActiveTurn } from './loaded-thread.js';
 import type { ActiveTurn, LoadedThread } from './loaded-thread.js';
 import { modelFacts } from './models/model-facts.js';
 import { samplingControls } from './models/sampling-controls.js';
+import { appendToRollout, flushRollout } from './rollout-append.js';
+import { recordUserMessage } from './user-message-record.js';
 import * as records from './rollout-records.js';
 import { addUsage, breakdown } from './token-usage.js';
 import { toolCallOf, toolOutputItem } from './tools/tool-call.js';
 import type { ToolCall } from './tools/tool-call.js';
 import type { ToolContext } from './tools/tool-context.js';
-import { modelContent, previewOf } from './user-input-content.js';
 import type { StartTurnInput, TurnDependencies } from './turn-dependencies.js';
 
 /** The cwd each thread's context messages last described (a resumed thread's is taken to be its current one). */
@@ -65,12 +67,7 @@ export function startTurn(
   afterResponse: (task: () => void) => void,
 ): Turn {
   const turnId = uuidv7();
-  const abort = new AbortController();
-  let finished: () => void = () => {};
-  const done = new Promise<void>((resolve) => {
-    finished = resolve;
-  });
-  const active: ActiveTurn = { turnId, abort, done, pendingSteers: [], ...(input.compaction ? { kind: 'compact' as const } : {}) };
+  const { active, finished } = newActiveTurn(turnId, input.compaction === true ? 'compact' : undefined);
   thread.activeTurn = active;
   const turn = startedTurnView(turnId);
   afterResponse(() => {
@@ -202,8 +199,13 @@ class TurnRun {
       for (const steer of this.#active.pendingSteers.splice(0)) {
         await this.#recordUserInput(steer.input, steer.clientUserMessageId);
       }
+      for (const item of this.#active.pendingHistory.splice(0)) {
+        this.#thread.history.push(item);
+        this.#persist(records.responseItem(item));
+      }
       const needsFollowUp = await this.#sample();
-      if (!needsFollowUp && this.#active.pendingSteers.length === 0) return;
+      const pending = this.#active.pendingSteers.length + this.#active.pendingHistory.length;
+      if (!needsFollowUp && pending === 0) return;
       // A tool loop that fills the context compacts before its next request [as the reference does mid-turn].
       if (this.#contextFull()) await this.#compact('auto', 'mid_turn');
     }
@@ -411,40 +413,7 @@ class TurnRun {
 
   /** The user's message: into history and the rollout, and reported as a userMessage item. */
   async #recordUserInput(input: readonly UserInput[], clientId: string | null): Promise<void> {
-    const thread = this.#thread;
-    const message = withMessageId({ type: 'message', role: 'user', content: await modelContent(input) });
-    thread.history.push(message);
-    this.#persist(
-      records.responseItem({
-        ...message,
-        internal_chat_message_metadata_passthrough: {
-          turn_id: this.#turnId,
-          content_item_kinds: input.map((part) => `user.${part.type}`),
-        },
-      }),
-    );
-    const now = Date.now();
-    const item: ThreadItem = {
-      type: 'userMessage',
-      id: uuidv7(now),
-      clientId,
-      content: [...input],
-      startedAtMs: now,
-      completedAtMs: null,
-    };
-    thread.emit(ServerNotifications.itemStarted, { item, threadId: thread.id, turnId: this.#turnId, startedAtMs: now });
-    const completed: ThreadItem = { ...item, completedAtMs: now };
-    thread.emit(ServerNotifications.itemCompleted, {
-      item: completed,
-      threadId: thread.id,
-      turnId: this.#turnId,
-      contentTokenCount: null,
-      completedAtMs: now,
-    });
-    this.#record.items.push(completed);
-    const line = records.itemCompleted(thread.id, this.#turnId, completed);
-    if (line !== null) this.#persist(line);
-    if (thread.preview === '') thread.preview = previewOf(input);
+    await recordUserMessage(this.#thread, this.#record, input, clientId, (line) => this.#persist(line));
   }
 
   async #finish(outcome: TurnOutcome): Promise<void> {
@@ -513,28 +482,22 @@ class TurnRun {
 
   /** Appends to the rollout without waiting: the writer keeps order and group-commits; #flush waits. */
   #persist(item: RolloutItem): void {
-    const writer = this.#thread.writer;
-    if (writer === null) return;
-    writer.append(item).catch((error: unknown) => {
-      this.#deps.log.error({ err: error, threadId: this.#thread.id }, 'rollout append failed');
-    });
+    appendToRollout(this.#thread, this.#deps.log, item);
   }
 
-  async #flush(): Promise<void> {
-    const writer = this.#thread.writer;
-    if (writer === null) return;
-    try {
-      await writer.flush();
-      this.#deps.onPersisted(this.#thread);
-    } catch (error) {
-      this.#deps.log.error({ err: error, threadId: this.#thread.id }, 'rollout flush failed');
-    }
+  #flush(): Promise<void> {
+    return flushRollout(this.#thread, this.#deps.log, this.#deps.onPersisted);
   }
 }
 
 /** The base instructions as the first input item. */
 function baseInstructionsMessage(text: string): ResponseItem {
   return { type: 'message', id: stableMessageId(text), role: 'developer', content: [{ type: 'input_text', text }] };
+}
+
+/** A developer message carrying `text` (e.g. a review turn's instructions). */
+export function developerMessage(text: string): ResponseItem {
+  return { type: 'message', role: 'developer', content: [{ type: 'input_text', text }] };
 }
 
 /** The rollout copy of a model output message carries its turn, as the reference's does. */

@@ -46,6 +46,9 @@ const APPROVAL_REASON = 'the e2e test wants to run this';
 const APPROVED_ANSWER = 'The approved command has finished.';
 /** What the fake model answers to `/compact`'s summary request. */
 const COMPACTION_SUMMARY = 'The user greeted the agent; nothing else is pending.';
+const SHELL_OUTPUT = 'e2e-shell-output';
+const REVIEW_TITLE = '[P1] The e2e finding';
+const REVIEW_EXPLANATION = 'The e2e review found one problem.';
 /** The start of the UI's own title request (a side turn on an ephemeral thread after the first prompt). */
 const TITLE_REQUEST = 'Generate a concise, single-line task title';
 
@@ -71,6 +74,7 @@ function scriptedReply(request: RecordedRequest): SseReply {
   }
   if (text.startsWith(TITLE_REQUEST)) return sseReply(textTurnFrames(['Run the e2e test']));
   if (text === SUMMARIZATION_PROMPT) return sseReply(textTurnFrames([COMPACTION_SUMMARY]));
+  if (text.startsWith('Review the uncommitted changes')) return sseReply(textTurnFrames([reviewAnswer(request)]));
   if (text === GREETING_PROMPT) return sseReply(textTurnFrames(GREETING_CHUNKS));
   if (text === FOLLOW_UP_PROMPT) return sseReply(textTurnFrames([FOLLOW_UP_ANSWER]));
   if (text === APPROVAL_PROMPT) {
@@ -83,6 +87,26 @@ function scriptedReply(request: RecordedRequest): SseReply {
     );
   }
   return sseReply(textTurnFrames([`fake model: unexpected request ending with ${JSON.stringify(text.slice(0, 80))}`]));
+}
+
+/** The reviewer's JSON answer: one finding on a file of the working directory the review request names. */
+function reviewAnswer(request: RecordedRequest): string {
+  const input = ((request.body ?? {}) as { input?: unknown[] }).input ?? [];
+  const cwd = /<cwd>([^<]*)<\/cwd>/.exec(input.map(inputText).join('\n'))?.[1] ?? '/tmp';
+  return JSON.stringify({
+    findings: [
+      {
+        title: REVIEW_TITLE,
+        body: 'The e2e finding explains itself.',
+        confidence_score: 0.9,
+        priority: 1,
+        code_location: { absolute_file_path: join(cwd, 'changed.txt'), line_range: { start: 1, end: 1 } },
+      },
+    ],
+    overall_correctness: 'patch is incorrect',
+    overall_explanation: REVIEW_EXPLANATION,
+    overall_confidence_score: 0.8,
+  });
 }
 
 /** The model is asked once per request; more than this many in one test is a failure of its own (a 500). */
@@ -416,6 +440,54 @@ describe('the Codex terminal UI 0.169.0 against our server', () => {
     assert.deepEqual(answer?.result, {}, server.proxy.transcript());
     await submitPrompt(ui, FOLLOW_UP_PROMPT);
     await ui.waitFor(FOLLOW_UP_ANSWER, 'the answer to a prompt after the compaction');
+    await quitUi(ui);
+    await assertServerFramesValid(server.proxy);
+  });
+
+  it('runs a `!` shell command and shows what the user ran and its output', SCENARIO_TIMEOUT, async (t) => {
+    const { server } = await startScenario(t);
+    const ui = await openUi(t, () => server);
+    await ui.waitFor(COMPOSER_READY, 'the composer after start-up');
+    // A leading `!` switches the composer to shell mode: the line then starts with `!` instead of the prompt mark.
+    const shellLine = `! echo ${SHELL_OUTPUT}`;
+    await ui.type(`!echo ${SHELL_OUTPUT}`);
+    await ui.waitUntil((screen) => screen.split('\n').some((line) => line.trimEnd() === shellLine), 'the shell-mode composer');
+    for (let attempt = 1; attempt <= 4; attempt += 1) {
+      await ui.press('Enter');
+      const sent = await ui
+        .waitUntil((screen) => !screen.split('\n').some((line) => line.trimEnd() === shellLine), 'the command to leave the composer', 1_500)
+        .then(() => true, () => false);
+      if (sent) break;
+    }
+    await ui.waitFor(`You ran echo ${SHELL_OUTPUT}`, 'the shell command in the history');
+    await ui.waitFor(new RegExp(`\u2514 ${SHELL_OUTPUT}`), "the command's output under it");
+    const shell = server.proxy.messages('client→server').find((message) => message.method === 'thread/shellCommand');
+    assert.equal((shell?.params as { command?: string } | undefined)?.command, `echo ${SHELL_OUTPUT}`, server.proxy.transcript());
+    await quitUi(ui);
+    await assertServerFramesValid(server.proxy);
+  });
+
+  it('runs /review of uncommitted changes and shows the findings', SCENARIO_TIMEOUT, async (t) => {
+    const { server } = await startScenario(t);
+    const ui = await openUi(t, () => server);
+    await ui.waitFor(COMPOSER_READY, 'the composer after start-up');
+    await ui.type('/review');
+    await ui.waitUntil((screen) => composerLine(screen) === `${PROMPT_MARK} /review`, '/review in the composer');
+    // Enter opens the presets; the selected one is marked with the prompt mark.
+    const chosen = (screen: string) =>
+      screen.split('\n').some((line) => line.includes(PROMPT_MARK) && line.includes('Review uncommitted changes'));
+    for (let attempt = 1; attempt <= 4 && !(await ui.screen()).includes('Review uncommitted changes'); attempt += 1) {
+      await ui.press('Enter');
+      await ui.waitFor('Review uncommitted changes', 'the review presets', 1_500).catch(() => undefined);
+    }
+    for (let step = 0; step < 4 && !chosen(await ui.screen()); step += 1) await ui.press('Down');
+    await ui.waitUntil(chosen, 'the uncommitted-changes preset selected');
+    await ui.press('Enter');
+    await ui.waitFor('Code review started', 'the start of the review');
+    await ui.waitFor(REVIEW_TITLE, 'the finding on screen');
+    await ui.waitFor(REVIEW_EXPLANATION, 'the review explanation');
+    const review = server.proxy.messages('client→server').find((message) => message.method === 'review/start');
+    assert.deepEqual((review?.params as { target?: unknown } | undefined)?.target, { type: 'uncommittedChanges' }, server.proxy.transcript());
     await quitUi(ui);
     await assertServerFramesValid(server.proxy);
   });

@@ -217,6 +217,24 @@ describe('tenants', () => {
     assert.equal(existsSync(join(bobDir, 'planted.txt')), false);
   });
 
+  it("jails the user's own `!` commands too, though they skip the thread's sandbox", async (t) => {
+    const { connect, workspaceRoot } = await startTenantServer(t);
+    const alice = await connect('alice');
+    await connect('bob');
+    const bobDir = join(workspaceRoot, readdirSync(workspaceRoot).find((name) => name.startsWith('bob-')) ?? 'missing');
+    await writeFile(join(bobDir, 'secret.txt'), 'bob only');
+    const threadId = await startThread(alice);
+    resultOf(await alice.request('thread/shellCommand', { threadId, command: `cat ${join(bobDir, 'secret.txt')}` }));
+    const completed = await alice.waitFor(
+      (m) => m.method === 'item/completed' && (m.params as { item: { type: string } }).item.type === 'commandExecution',
+      'the command item',
+    );
+    const item = (completed.params as { item: { status: string; aggregatedOutput: string | null } }).item;
+    assert.equal(item.status, 'failed');
+    assert.match(item.aggregatedOutput ?? '', /No such file or directory/);
+    assert.doesNotMatch(item.aggregatedOutput ?? '', /bob only/);
+  });
+
   it('refuses config writes and provider overrides, which every tenant would share', async (t) => {
     const { connect } = await startTenantServer(t);
     const alice = await connect('alice');

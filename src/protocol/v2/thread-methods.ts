@@ -405,6 +405,11 @@ export type ThreadArchiveParams = z.infer<typeof ThreadArchiveParamsSchema>;
 export const ThreadArchiveResponseSchema = z.object({}).meta({ id: 'ThreadArchiveResponse' });
 export type ThreadArchiveResponse = z.infer<typeof ThreadArchiveResponseSchema>;
 
+export const ThreadDeleteParamsSchema = z.object(threadIdOnly).meta({ id: 'ThreadDeleteParams' });
+export type ThreadDeleteParams = z.infer<typeof ThreadDeleteParamsSchema>;
+export const ThreadDeleteResponseSchema = z.object({}).meta({ id: 'ThreadDeleteResponse' });
+export type ThreadDeleteResponse = z.infer<typeof ThreadDeleteResponseSchema>;
+
 export const ThreadUnarchiveParamsSchema = z.object(threadIdOnly).meta({ id: 'ThreadUnarchiveParams' });
 export type ThreadUnarchiveParams = z.infer<typeof ThreadUnarchiveParamsSchema>;
 export const ThreadUnarchiveResponseSchema = z.object({ thread: ThreadSchema }).meta({ id: 'ThreadUnarchiveResponse' });

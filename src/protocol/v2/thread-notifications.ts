@@ -40,6 +40,10 @@ export type ThreadArchivedNotification = z.infer<typeof ThreadArchivedNotificati
 export const ThreadUnarchivedNotificationSchema = z.object({ threadId }).meta({ id: 'ThreadUnarchivedNotification' });
 export type ThreadUnarchivedNotification = z.infer<typeof ThreadUnarchivedNotificationSchema>;
 
+/** The thread's rollout was deleted for good (thread/delete). */
+export const ThreadDeletedNotificationSchema = z.object({ threadId }).meta({ id: 'ThreadDeletedNotification' });
+export type ThreadDeletedNotification = z.infer<typeof ThreadDeletedNotificationSchema>;
+
 /** The thread was unloaded after its last subscriber left. */
 export const ThreadClosedNotificationSchema = z.object({ threadId }).meta({ id: 'ThreadClosedNotification' });
 export type ThreadClosedNotification = z.infer<typeof ThreadClosedNotificationSchema>;

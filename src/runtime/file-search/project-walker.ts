@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import ignore from 'ignore';
 import type { Ignore } from 'ignore';
+// oxlint-disable-next-line import/default -- a CommonJS module (`export =`): its default import is its exports object.
 import fdirPackage from './fdir-commonjs.cjs';
 
 const { fdir } = fdirPackage;

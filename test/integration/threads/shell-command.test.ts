@@ -1,0 +1,181 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { sseReply, textTurnFrames } from '../../helpers/fake-model-server.js';
+import type { RecordedRequest } from '../../helpers/fake-model-server.js';
+import type { ServerMessage } from '../../helpers/rpc-client.js';
+import { sequenceOf, startBothSides } from '../../helpers/side-by-side.js';
+import type { Side } from '../../helpers/side-by-side.js';
+import { resultOf, startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
+
+type Item = Record<string, unknown> & { type: string; id: string };
+
+/** The user messages of a model request, the environment context left out (its wording is not this test's). */
+function userTexts(request: RecordedRequest | undefined, cwd: string): string[] {
+  const input = (request?.body as { input: { role?: string; content?: { text?: string }[] }[] }).input;
+  return input
+    .filter((item) => item.role === 'user')
+    .map((item) => item.content?.[0]?.text ?? '')
+    .filter((text) => !text.startsWith('<environment_context>'))
+    .map((text) => text.split(cwd).join('<cwd>').replace(/Duration: \d+\.\d{4} seconds/, 'Duration: <d> seconds'));
+}
+
+/** A command item without what differs between runs (ids, times, the side's directory). */
+function stable(item: Item, cwd: string): Record<string, unknown> {
+  const { id: _id, startedAtMs: _s, completedAtMs: _c, durationMs, ...rest } = item;
+  return { ...rest, cwd: String(rest.cwd).split(cwd).join('<cwd>'), durationMs: durationMs === null ? null : 'set' };
+}
+
+function commandItems(messages: readonly ServerMessage[], method: string): Item[] {
+  return messages
+    .filter((m) => m.method === method && (m.params as { item: Item }).item.type === 'commandExecution')
+    .map((m) => (m.params as { item: Item }).item);
+}
+
+async function shellScript(side: Side, release: () => void): Promise<Record<string, unknown>> {
+  const { client, cwd, fake } = side;
+  const threadId = await startThread(client, { cwd });
+  const seen: Record<string, unknown> = {};
+
+  // On an idle thread: a turn of its own.
+  let mark = client.received.length;
+  await client.request('thread/shellCommand', { threadId, command: 'echo out; echo err >&2; exit 3' });
+  await client.waitFor((m) => m.method === 'turn/completed' && client.received.indexOf(m) >= mark);
+  const idle = client.received.slice(mark);
+  seen.idleSequence = sequenceOf(idle).filter(
+    (line) => line !== 'item/commandExecution/outputDelta' && line !== 'thread/started',
+  );
+  seen.idleOutput = idle
+    .filter((m) => m.method === 'item/commandExecution/outputDelta')
+    .map((m) => (m.params as { delta: string }).delta)
+    .join('');
+  seen.idleItems = [...commandItems(idle, 'item/started'), ...commandItems(idle, 'item/completed')].map((item) => stable(item, cwd));
+
+  // A long output reaches the model cut in the middle; the client still gets all of it.
+  mark = client.received.length;
+  await client.request('thread/shellCommand', { threadId, command: 'seq 1 30000' });
+  await client.waitFor((m) => m.method === 'turn/completed' && client.received.indexOf(m) >= mark);
+  seen.longOutput = commandItems(client.received.slice(mark), 'item/completed').map((item) => String(item.aggregatedOutput).length);
+
+  // The next turn's request carries them.
+  await turnCompleted(client, await startTextTurn(client, threadId, 'first'));
+  seen.firstRequest = userTexts((await fake.waitForRequests(1))[0], cwd);
+
+  // During a running turn: the item joins that turn and the model is asked again with the result.
+  const hanging = await startTextTurn(client, threadId, 'hang');
+  await fake.waitForRequests(2);
+  mark = client.received.length;
+  await client.request('thread/shellCommand', { threadId, command: 'echo during' });
+  await client.waitFor((m) => m.method === 'item/completed' && client.received.indexOf(m) >= mark);
+  release();
+  await turnCompleted(client, hanging);
+  const during = client.received.slice(mark);
+  seen.duringSequence = sequenceOf(during).filter((line) => line !== 'item/agentMessage/delta' && line !== 'thread/readState/changed');
+  seen.duringItemTurn = during
+    .filter((m) => m.method === 'item/completed' && (m.params as { item: Item }).item.type === 'commandExecution')
+    .map((m) => (m.params as { turnId: string }).turnId === hanging);
+  seen.followUp = userTexts((await fake.waitForRequests(3))[2], cwd);
+
+  // thread/read shows both command items in their turns.
+  const read = resultOf(await client.request('thread/read', { threadId, includeTurns: true }));
+  seen.readItems = (read.thread as { turns: { items: Item[] }[] }).turns.map((turn) => turn.items.map((item) => item.type));
+  seen.preview = (read.thread as { preview: string }).preview;
+
+  seen.errors = sequenceOf(
+    [
+      await client.request('thread/shellCommand', { threadId, command: '  ' }),
+      await client.request('thread/shellCommand', { threadId: '00000000-0000-7000-8000-000000000000', command: 'echo' }),
+    ],
+    { [threadId]: '<thread>' },
+  );
+  return seen;
+}
+
+describe('thread/shellCommand', () => {
+  it('runs the command as the reference does: items, events, what the model is told, errors', async (t) => {
+    const releases: (() => void)[] = [];
+    const replies = () => {
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      releases.push(release);
+      return [
+        sseReply(textTurnFrames(['ok 1'], { responseId: 'r1', itemId: 'msg_1' })),
+        sseReply(textTurnFrames(['held'], { responseId: 'r2', itemId: 'msg_2' }), { hold: { count: 1, until: held } }),
+        sseReply(textTurnFrames(['ok 3'], { responseId: 'r3', itemId: 'msg_3' })),
+      ];
+    };
+    t.after(() => releases.forEach((release) => release()));
+    const [ours, reference] = await startBothSides(t, replies);
+    const [mine, theirs] = await Promise.all([
+      shellScript(ours, releases[0] as () => void),
+      shellScript(reference, releases[1] as () => void),
+    ]);
+    assert.deepEqual(mine, theirs);
+    assert.equal(mine.idleOutput, 'out\nerr\n');
+  });
+
+  it('runs outside the sandbox and without asking, even under a read-only policy that asks for everything', async (t) => {
+    const { client } = await startThreadRig(t, { configExtra: 'sandbox_mode = "read-only"' });
+    const cwd = await mkdtemp(join(tmpdir(), 'shell-cwd-'));
+    t.after(() => rm(cwd, { recursive: true, force: true }));
+    const threadId = await startThread(client, { cwd, approvalPolicy: 'untrusted', sandbox: 'read-only' });
+    const target = join(cwd, 'written-by-the-user');
+    await client.request('thread/shellCommand', { threadId, command: `touch ${target}` });
+    const done = await client.notification('turn/completed');
+    assert.equal((done.params as { turn: { status: string } }).turn.status, 'completed');
+    assert.equal(existsSync(target), true);
+    assert.equal(client.received.some((m) => typeof m.method === 'string' && m.method.endsWith('requestApproval')), false);
+  });
+
+  it('keeps the command item when the thread is read back from its rollout', async (t) => {
+    const { client } = await startThreadRig(t);
+    const threadId = await startThread(client);
+    await client.request('thread/shellCommand', { threadId, command: 'echo kept; exit 2' });
+    await client.notification('turn/completed');
+    const commandItems = async () => {
+      const read = resultOf(await client.request('thread/read', { threadId, includeTurns: true }));
+      const turns = (read.thread as { turns: { items: Item[] }[] }).turns;
+      return turns.flatMap((turn) => turn.items).map(({ startedAtMs: _s, completedAtMs: _c, ...rest }) => rest);
+    };
+    const live = await commandItems();
+    assert.equal(live.length, 1);
+    assert.equal(live[0]?.source, 'userShell');
+    assert.equal(live[0]?.aggregatedOutput, 'kept\n');
+    // Archiving unloads the thread; read back, the item comes from the rollout.
+    resultOf(await client.request('thread/archive', { threadId }));
+    resultOf(await client.request('thread/unarchive', { threadId }));
+    assert.deepEqual(await commandItems(), live);
+  });
+
+  it('records input sent during a command turn in that turn, without asking the model, as the reference does', async (t) => {
+    const sides = await startBothSides(t, () => []);
+    const seen = await Promise.all(
+      sides.map(async ({ client, cwd, fake }) => {
+        const threadId = await startThread(client, { cwd });
+        const mark = client.received.length;
+        await client.request('thread/shellCommand', { threadId, command: 'sleep 1; echo done' });
+        const started = await client.notification('turn/started');
+        const turnId = (started.params as { turn: { id: string } }).turn.id;
+        const input = (text: string) => [{ type: 'text', text }];
+        const steer = resultOf(await client.request('turn/steer', { threadId, expectedTurnId: turnId, input: input('steered') }));
+        const start = resultOf(await client.request('turn/start', { threadId, input: input('started') }));
+        await turnCompleted(client, turnId);
+        const messages = client.received.slice(mark);
+        return {
+          steerJoins: steer.turnId === turnId,
+          startJoins: (start.turn as { id: string }).id === turnId,
+          // thread/started of the new thread may come just before or after the mark.
+          sequence: sequenceOf(messages).filter((line) => !['item/commandExecution/outputDelta', 'thread/started'].includes(line)),
+          userMessages: messages
+            .filter((m) => m.method === 'item/completed' && (m.params as { item: Item }).item.type === 'userMessage')
+            .map((m) => ((m.params as { item: { content: { text: string }[] } }).item.content[0]?.text)),
+          modelRequests: fake.requests.length,
+        };
+      }),
+    );
+    assert.deepEqual(seen[0], seen[1]);
+  });
+});
