@@ -58,7 +58,7 @@ describe('walkProject', () => {
 
 describe('matchFiles', () => {
   it('puts file-name matches first, then ties by path, with match positions in the path', () => {
-    const entries = ['src/reader/index.ts', 'src/read.ts', 'docs/READ.md', 'r/e/a/d.txt'].map((path) => ({
+    const entries = ['src/reader/index.ts', 'src/read.ts', 'notes/READ.md', 'r/e/a/d.txt'].map((path) => ({
       root: '/p',
       path,
       isDirectory: false,
@@ -66,7 +66,7 @@ describe('matchFiles', () => {
     const results = matchFiles(entries, 'read');
     assert.deepEqual(
       results.map((result) => result.path),
-      ['docs/READ.md', 'src/read.ts', 'src/reader/index.ts', 'r/e/a/d.txt'],
+      ['notes/READ.md', 'src/read.ts', 'src/reader/index.ts', 'r/e/a/d.txt'],
     );
     assert.deepEqual(results[1]?.indices, [4, 5, 6, 7]);
     assert.equal(results[1]?.file_name, 'read.ts');
