@@ -5,8 +5,10 @@ import { MessagePhaseSchema } from '../protocol/v2/items-messages.js';
 import type { MemoryCitation } from '../protocol/v2/items-messages.js';
 import { CodexErrorInfoSchema } from '../protocol/v2/turn.js';
 import type { CodexErrorInfo, TurnError } from '../protocol/v2/turn.js';
+import { ResponsesApiWebSearchActionSchema } from '../protocol/v2/items-response-item.js';
 import { ImageDetailSchema, requireOneOf } from '../protocol/v2/user-input.js';
 import type { TextElement, UserInput } from '../protocol/v2/user-input.js';
+import { apiWebSearchAction, wireWebSearchAction } from '../tools/web-search/web-search-call.js';
 
 /**
  * The reference's "core" dialect (codex-rs/protocol, serde defaults: snake_case fields, PascalCase item tags) in
@@ -25,7 +27,8 @@ import type { TextElement, UserInput } from '../protocol/v2/user-input.js';
  *   `memory_citation` is camelCase inside (`{"entries":[{"path","lineStart","lineEnd","note"}],"rolloutIds"}`);
  * - `{"type":"Reasoning","id","summary_text":[…],"raw_content":[…]}`;
  * - `{"type":"Plan","id","text"}`, `{"type":"HookPrompt","id","fragments":[{"text","hookRunId"}]}`,
- *   `{"type":"ContextCompaction","id"}`.
+ *   `{"type":"ContextCompaction","id"}`, `{"type":"WebSearch","id","query","action"?}` (the action in the
+ *   Responses API's snake_case form).
  * Reading is as strict as serde: an item whose shape does not parse (a missing field, an unknown input kind) is
  * skipped whole by the reference, so it maps to `null` here too.
  */
@@ -91,6 +94,12 @@ export const CoreTurnItemSchema = z.discriminatedUnion('type', [
     fragments: z.array(z.object({ text: z.string(), hookRunId: z.string() })),
   }),
   z.object({ type: z.literal('ContextCompaction'), id: z.string() }),
+  z.object({
+    type: z.literal('WebSearch'),
+    id: z.string(),
+    query: z.string(),
+    action: ResponsesApiWebSearchActionSchema.nullish(),
+  }),
 ]);
 /** A core item as written (optional fields may be left out). */
 export type CoreTurnItem = z.input<typeof CoreTurnItemSchema>;
@@ -135,6 +144,10 @@ export function coreItemFromThreadItem(item: ThreadItem): CoreTurnItem | null {
       };
     case 'contextCompaction':
       return { type: 'ContextCompaction', id: item.id };
+    case 'webSearch': {
+      const action = item.action === null ? null : apiWebSearchAction(item.action);
+      return { type: 'WebSearch', id: item.id, query: item.query, ...(action === null ? {} : { action }) };
+    }
     default:
       return null;
   }
@@ -189,6 +202,16 @@ export function threadItemFromCoreItem(core: unknown, times: ItemTimes): ThreadI
       return { type: 'hookPrompt', id: item.id, fragments: item.fragments, startedAtMs, completedAtMs };
     case 'ContextCompaction':
       return { type: 'contextCompaction', id: item.id, startedAtMs, completedAtMs };
+    case 'WebSearch':
+      return {
+        type: 'webSearch',
+        id: item.id,
+        query: item.query,
+        action: wireWebSearchAction(item.action ?? null),
+        results: null,
+        startedAtMs,
+        completedAtMs,
+      };
   }
 }
 

@@ -27,6 +27,7 @@ import { shareAgentMessageText } from './shared-text.js';
 import { historyFromRollout, settingsFromRollout, tokenUsageFromRollout } from './thread-from-rollout.js';
 import { buildFork } from './fork-builder.js';
 import type { ForkedThread, ThreadForkRequest } from './thread-fork.js';
+import { GoalStore } from './goals/goal-store.js';
 import { ReadStateStore } from './read-state.js';
 import { resolveThreadSettings } from './thread-settings.js';
 import type { SessionOverrides, ThreadSettings } from './thread-settings.js';
@@ -94,6 +95,8 @@ export class ThreadManager {
   readonly auth: AuthManager;
   /** Read receipts of persisted threads (thread/read, thread/list, thread/readState/update). */
   readonly readStates: ReadStateStore;
+  /** Each thread's goal (thread/goal/* and the goal tools). */
+  readonly goals: GoalStore;
   /** Submissions waiting to become turns (thread/queue/add). */
   readonly queue: TurnQueue;
   readonly #options: ThreadManagerOptions;
@@ -105,6 +108,7 @@ export class ThreadManager {
     this.#options = options;
     this.auth = options.auth ?? new AuthManager({ codexHome: options.codexHome, log: options.log });
     this.readStates = new ReadStateStore(options.codexHome, options.broadcaster);
+    this.goals = new GoalStore(options.codexHome);
     this.queue = new TurnQueue({
       broadcaster: options.broadcaster,
       isLoaded: (thread) => this.#loaded.get(thread.id) === thread,
@@ -268,7 +272,7 @@ export class ThreadManager {
       log,
       onPersisted: (persisted) => this.#indexThread(persisted),
       modelContextWindow: thread.settings.config.model_context_window ?? DEFAULT_MODEL_CONTEXT_WINDOW,
-      tools: threadTools(thread, this.sandboxSupport, this.commandJail),
+      tools: threadTools(thread, { sandbox: this.sandboxSupport, jail: this.commandJail, goals: this.goals }),
       // Ephemeral threads have no durable read receipt [observed: `thread read state unavailable`].
       onTurnEnded: async (ended, turnId) => {
         if (!ended.ephemeral) await this.readStates.turnEnded(ended.id, turnId);

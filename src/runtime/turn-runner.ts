@@ -8,6 +8,7 @@ import type { ThreadItem } from '../protocol/v2/items.js';
 import { UNREPORTED_RATE_LIMITS } from '../protocol/v2/rate-limits.js';
 import type { Turn, TurnError } from '../protocol/v2/turn.js';
 import type { UserInput } from '../protocol/v2/user-input.js';
+import { webSearchCallForHistory } from '../tools/web-search/web-search-call.js';
 import { uuidv7 } from '../util/ids.js';
 import { environmentContext, localEnvironmentFacts } from './instructions.js';
 import { LiveItems } from './live-items.js';
@@ -16,7 +17,7 @@ import * as records from './rollout-records.js';
 import { addUsage, breakdown } from './token-usage.js';
 import { toolCallOf, toolOutputItem } from './tools/tool-call.js';
 import type { ToolCall } from './tools/tool-call.js';
-import type { ToolContext } from './tools/tool-context.js';
+import type { ToolContext, ToolOutput } from './tools/tool-context.js';
 import { modelContent, previewOf } from './user-input-content.js';
 import type { StartTurnInput, TurnDependencies } from './turn-dependencies.js';
 
@@ -197,10 +198,10 @@ class TurnRun {
   }
 
   /** The text a tool call answers the model with. Tool failures are answers too; only aborts end the turn. */
-  async #runTool(call: ToolCall): Promise<string> {
+  async #runTool(call: ToolCall): Promise<ToolOutput> {
     const handler = this.#deps.tools.find((tool) => tool.name === call.name);
-    // The reference's answer to a call of a tool it does not have.
-    if (handler === undefined) return `unsupported call: ${call.name}`;
+    // The reference's answer to a call of a tool it does not offer (or a hosted one only the API runs).
+    if (handler?.handle === undefined) return `unsupported call: ${call.name}`;
     const context: ToolContext = {
       thread: this.#thread,
       turnId: this.#turnId,
@@ -241,7 +242,9 @@ class TurnRun {
         return null;
       case 'outputItemDone': {
         const item = live.completed(event.item);
-        thread.history.push(event.item);
+        // A hosted web search is replayed cut down to its defined fields, as the reference does.
+        const kept = event.item.type === 'web_search_call' ? webSearchCallForHistory(event.item) : event.item;
+        thread.history.push(kept);
         if (item !== null) {
           this.#record.items.push(item);
           // turn/completed shows the last answer; commentary (progress narration) never counts [observed].
@@ -249,7 +252,7 @@ class TurnRun {
           const completed = records.itemCompleted(thread.id, this.#turnId, item);
           if (completed !== null) this.#persist(completed);
         }
-        this.#persist(records.responseItem(withTurnMetadata(event.item, this.#turnId)));
+        this.#persist(records.responseItem(withTurnMetadata(kept, this.#turnId)));
         return event.item;
       }
       case 'completed':

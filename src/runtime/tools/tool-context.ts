@@ -15,10 +15,21 @@ export interface ToolContext {
   readonly log: Logger;
 }
 
-/** One tool: its spec for the model and its implementation. Returns the text the model gets back. */
+/** A part of a tool's answer when it is more than text (view_image answers with the image itself). */
+export type ToolOutputContent =
+  | { readonly type: 'input_text'; readonly text: string }
+  | { readonly type: 'input_image'; readonly image_url: string; readonly detail: 'original' | 'high' | 'low' | 'auto' };
+
+/** What the model gets back from a tool call: text, or content parts. */
+export type ToolOutput = string | readonly ToolOutputContent[];
+
+/**
+ * One tool: its spec for the model and its implementation. A hosted tool (web_search, run by the Responses API
+ * itself) has a spec and no implementation: the model never calls it through us.
+ */
 export interface ToolHandler {
   readonly name: string;
   /** The Responses-API tool JSON sent in every request. */
   spec(): Record<string, unknown>;
-  handle(call: { readonly callId: string; readonly payload: string }, context: ToolContext): Promise<string>;
+  handle?(call: { readonly callId: string; readonly payload: string }, context: ToolContext): Promise<ToolOutput>;
 }

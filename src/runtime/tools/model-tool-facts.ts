@@ -1,0 +1,30 @@
+/**
+ * The few facts about a model that decide which tools it is offered and how they behave. Kept narrow on purpose:
+ * whatever knows the models (a catalogue, a provider's `/models`) only has to fill this in.
+ *
+ * Observed from the reference 0.169.0 (tools of the first request of a turn, one model per thread):
+ * - `gpt-5.5` (in its bundled catalogue): apply_patch as a freeform (custom) tool, images sent with
+ *   `detail: "original"` and never resized, web_search searching text and images;
+ * - a model it does not know: no apply_patch, images sent with `detail: "high"` (resized to fit 2048×2048 by the
+ *   reference), web_search with no content types.
+ */
+export interface ModelToolFacts {
+  /** How apply_patch is offered: a freeform `custom` tool, a JSON `function` tool, or not at all. */
+  readonly applyPatch: 'freeform' | 'function' | null;
+  /** The `detail` of the images view_image shows the model. */
+  readonly imageDetail: 'original' | 'high';
+  /** Whether the hosted web_search tool may return images as well as text (`search_content_types`). */
+  readonly webSearchImages: boolean;
+}
+
+/** A model nothing is known about: the reference's fallback metadata. */
+export const UNKNOWN_MODEL_TOOL_FACTS: ModelToolFacts = { applyPatch: null, imageDetail: 'high', webSearchImages: false };
+
+const KNOWN_MODELS: Readonly<Record<string, ModelToolFacts>> = {
+  'gpt-5.5': { applyPatch: 'freeform', imageDetail: 'original', webSearchImages: true },
+};
+
+/** The tool facts of the model with this slug, or the unknown-model fallback. */
+export function modelToolFacts(slug: string): ModelToolFacts {
+  return Object.hasOwn(KNOWN_MODELS, slug) ? (KNOWN_MODELS[slug] as ModelToolFacts) : UNKNOWN_MODEL_TOOL_FACTS;
+}
