@@ -28,6 +28,7 @@ import { historyFromRollout, settingsFromRollout, tokenUsageFromRollout } from '
 import { buildFork } from './fork-builder.js';
 import type { ForkedThread, ThreadForkRequest } from './thread-fork.js';
 import { GoalStore } from './goals/goal-store.js';
+import { goalCharger } from './goals/goal-usage.js';
 import { ReadStateStore } from './read-state.js';
 import { resolveThreadSettings } from './thread-settings.js';
 import type { SessionOverrides, ThreadSettings } from './thread-settings.js';
@@ -272,6 +273,7 @@ export class ThreadManager {
       log,
       onPersisted: (persisted) => this.#indexThread(persisted),
       modelContextWindow: thread.settings.config.model_context_window ?? DEFAULT_MODEL_CONTEXT_WINDOW,
+      startResponse: (sampling, turnId) => goalCharger(this.goals, sampling, turnId),
       tools: threadTools(thread, { sandbox: this.sandboxSupport, jail: this.commandJail, goals: this.goals }),
       // Ephemeral threads have no durable read receipt [observed: `thread read state unavailable`].
       onTurnEnded: async (ended, turnId) => {

@@ -1,4 +1,5 @@
 import type { ModelClient, RequestHeadersHook } from '../model/client.js';
+import type { TokenUsage } from '../model/events.js';
 import type { RequestIdentity } from '../model/request.js';
 import type { UserInput } from '../protocol/v2/user-input.js';
 import type { Logger } from '../util/logger.js';
@@ -31,6 +32,14 @@ export interface TurnDependencies {
   readonly onTurnEnded: (thread: LoadedThread, turnId: string) => Promise<void>;
   /** Told when the turn is over and the thread has no active turn any more (a queued submission may start). */
   readonly onTurnFinished: (thread: LoadedThread) => void;
+  /**
+   * Told before each model request; the function it returns is told the response's token usage once its tool
+   * calls are answered (a goal being pursued when the request went out is charged with it).
+   */
+  readonly startResponse?: (
+    thread: LoadedThread,
+    turnId: string,
+  ) => Promise<(usage: TokenUsage | null) => Promise<void>>;
   /** The tools offered to the model, and their implementations. */
   readonly tools: readonly ToolHandler[];
 }

@@ -181,12 +181,14 @@ class TurnRun {
       ...(this.#deps.requestHeaders === undefined ? {} : { requestHeaders: this.#deps.requestHeaders }),
       onRetry: (info) => this.#reportRetry(info, live),
     });
+    const chargeUsage = await this.#deps.startResponse?.(thread, this.#turnId);
+    let usage: TokenUsage | null = null;
     for await (const event of stream) {
+      if (event.type === 'completed') usage = event.usage;
       const done = this.#onEvent(event, live);
       const call = done === null ? null : toolCallOf(done);
       if (call !== null) calls.push(call);
     }
-    if (calls.length === 0) return false;
     // One at a time, in the order the model asked: approvals are asked and answered in that order too.
     for (const call of calls) {
       const output = toolOutputItem(call, await this.#runTool(call));
@@ -194,7 +196,9 @@ class TurnRun {
       this.#persist(records.responseItem(output));
       this.#active.abort.signal.throwIfAborted();
     }
-    return true;
+    // The response's usage counts once its tool calls are answered.
+    await chargeUsage?.(usage);
+    return calls.length > 0;
   }
 
   /** The text a tool call answers the model with. Tool failures are answers too; only aborts end the turn. */

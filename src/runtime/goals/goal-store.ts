@@ -87,6 +87,25 @@ export class GoalStore {
     return goal;
   }
 
+  /**
+   * Adds `tokens` to the usage of a goal being pursued (active, or over its budget already); an active goal that
+   * reaches its budget becomes `budgetLimited`. Returns the changed goal, or null when none was charged.
+   */
+  async charge(threadId: string, tokens: number): Promise<ThreadGoal | null> {
+    const current = await this.get(threadId);
+    if (current === null || (current.status !== 'active' && current.status !== 'budgetLimited')) return null;
+    const tokensUsed = current.tokensUsed + tokens;
+    const overBudget = current.tokenBudget !== null && tokensUsed >= current.tokenBudget;
+    const goal: ThreadGoal = {
+      ...current,
+      tokensUsed,
+      status: overBudget ? 'budgetLimited' : current.status,
+      updatedAt: Math.floor(Date.now() / 1000),
+    };
+    await this.#file.set(threadId, goal);
+    return goal;
+  }
+
   /** Removes a thread's goal; false when it had none. */
   async clear(threadId: string): Promise<boolean> {
     if ((await this.get(threadId)) === null) return false;
