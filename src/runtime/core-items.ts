@@ -1,3 +1,4 @@
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as z from 'zod';
 import { Uint32Schema } from '../protocol/common.js';
 import type { ThreadItem } from '../protocol/v2/items.js';
@@ -27,8 +28,8 @@ import { apiWebSearchAction, wireWebSearchAction } from '../tools/web-search/web
  *   `memory_citation` is camelCase inside (`{"entries":[{"path","lineStart","lineEnd","note"}],"rolloutIds"}`);
  * - `{"type":"Reasoning","id","summary_text":[…],"raw_content":[…]}`;
  * - `{"type":"Plan","id","text"}`, `{"type":"HookPrompt","id","fragments":[{"text","hookRunId"}]}`,
- *   `{"type":"ContextCompaction","id"}`, `{"type":"WebSearch","id","query","action"?}` (the action in the
- *   Responses API's snake_case form).
+ *   `{"type":"ContextCompaction","id"}`, `{"type":"ImageView","id","path":"file:///…"}`,
+ *   `{"type":"WebSearch","id","query","action"?}` (the action in the Responses API's snake_case form).
  * Reading is as strict as serde: an item whose shape does not parse (a missing field, an unknown input kind) is
  * skipped whole by the reference, so it maps to `null` here too.
  */
@@ -94,6 +95,8 @@ export const CoreTurnItemSchema = z.discriminatedUnion('type', [
     fragments: z.array(z.object({ text: z.string(), hookRunId: z.string() })),
   }),
   z.object({ type: z.literal('ContextCompaction'), id: z.string() }),
+  // The path as a file URL (`file:///tmp/a.png`) [observed].
+  z.object({ type: z.literal('ImageView'), id: z.string(), path: z.string() }),
   z.object({
     type: z.literal('WebSearch'),
     id: z.string(),
@@ -144,6 +147,8 @@ export function coreItemFromThreadItem(item: ThreadItem): CoreTurnItem | null {
       };
     case 'contextCompaction':
       return { type: 'ContextCompaction', id: item.id };
+    case 'imageView':
+      return { type: 'ImageView', id: item.id, path: pathToFileURL(item.path).href };
     case 'webSearch': {
       const action = item.action === null ? null : apiWebSearchAction(item.action);
       return { type: 'WebSearch', id: item.id, query: item.query, ...(action === null ? {} : { action }) };
@@ -202,6 +207,14 @@ export function threadItemFromCoreItem(core: unknown, times: ItemTimes): ThreadI
       return { type: 'hookPrompt', id: item.id, fragments: item.fragments, startedAtMs, completedAtMs };
     case 'ContextCompaction':
       return { type: 'contextCompaction', id: item.id, startedAtMs, completedAtMs };
+    case 'ImageView':
+      return {
+        type: 'imageView',
+        id: item.id,
+        path: item.path.startsWith('file:') ? fileURLToPath(item.path) : item.path,
+        startedAtMs,
+        completedAtMs,
+      };
     case 'WebSearch':
       return {
         type: 'webSearch',

@@ -211,6 +211,11 @@ class TurnRun {
       turnId: this.#turnId,
       signal: this.#active.abort.signal,
       persist: (item) => this.#persist(item),
+      recordItem: (item) => {
+        this.#record.items.push(item);
+        const line = records.itemCompleted(this.#thread.id, this.#turnId, item);
+        if (line !== null) this.#persist(line);
+      },
       interruptTurn: () => this.#active.abort.abort(new Error('cancelled by the user')),
       log: this.#deps.log,
     };

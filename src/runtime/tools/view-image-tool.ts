@@ -20,7 +20,8 @@ const ViewImageArgumentsSchema = z.object({ path: z.string() });
 /**
  * `view_image` → the image as the call's output (a `function_call_output` whose output is one `input_image` part,
  * with the model's image detail), and an `imageView` item (id = the call id, absolute path) started and completed
- * once the image is read [observed on the reference 0.169.0]. A failure is a text answer and no item.
+ * once the image is read, kept in the turn (thread/read) [observed on the reference 0.169.0]. A failure is a text
+ * answer and no item.
  */
 export function viewImageTool(detail: 'original' | 'high', jail?: CommandJail): ToolHandler {
   return {
@@ -51,8 +52,10 @@ export function viewImageTool(detail: 'original' | 'high', jail?: CommandJail): 
       };
       thread.emit(ServerNotifications.itemStarted, { item, threadId: thread.id, turnId: context.turnId, startedAtMs });
       const completedAtMs = Date.now();
+      const completed = { ...item, completedAtMs };
+      context.recordItem(completed);
       thread.emit(ServerNotifications.itemCompleted, {
-        item: { ...item, completedAtMs },
+        item: completed,
         threadId: thread.id,
         turnId: context.turnId,
         contentTokenCount: null,

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { describe, it } from 'node:test';
 import { deflateSync } from 'node:zlib';
 import { sseReply, textTurnFrames, toolCallFrames } from '../../helpers/fake-model-server.js';
-import { startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
+import { resultOf, startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
 
 /** A valid RGB PNG of `width`×`height` grey pixels. */
 function png(width: number, height: number): Buffer {
@@ -61,11 +61,15 @@ async function viewImage(t: TestContext, model: string, cwd: string, path: strin
   const [, second] = await rig.fake.waitForRequests(2);
   const input = (second?.body as { input: Record<string, unknown>[] }).input;
   const output = input.find((item) => item.type === 'function_call_output' && item.call_id === 'call_img');
+  const read = resultOf(await rig.client.request('thread/read', { threadId, includeTurns: true }));
+  const thread = read.thread as { path: string; turns: { items: Record<string, unknown>[] }[] };
+  const kept = thread.turns[0]?.items.filter((item) => item.type === 'imageView');
+  const rollout = (await readFile(thread.path, 'utf8')).split('\n').filter((line) => line.includes('"ImageView"'));
   const items = rig.client.received
     .filter((m) => m.method === 'item/started' || m.method === 'item/completed')
     .map((m) => [m.method, (m.params as { item: Record<string, unknown> }).item] as const)
     .filter(([, item]) => item.type === 'imageView');
-  return { output: output?.output, items };
+  return { output: output?.output, items, kept, rollout };
 }
 
 describe('view_image', () => {
@@ -85,6 +89,15 @@ describe('view_image', () => {
       ],
     );
 
+    // Kept in the turn, and in the rollout with the path as a file URL, as the reference keeps it.
+    assert.deepEqual(original.kept, [original.items[1]?.[1]]);
+    assert.equal(original.rollout.length, 1);
+    assert.deepEqual((JSON.parse(original.rollout[0] as string) as { payload: { item: unknown } }).payload.item, {
+      type: 'ImageView',
+      id: 'call_img',
+      path: `file://${join(cwd, 'tiny.png')}`,
+    });
+
     const high = await viewImage(t, 'mock-model', cwd, join(cwd, 'tiny.png'));
     assert.deepEqual(high.output, [{ type: 'input_image', image_url: dataUrl, detail: 'high' }]);
   });
@@ -99,9 +112,10 @@ describe('view_image', () => {
       ['fake.png', 'unable to process image: invalid or unsupported image data'],
     ];
     for (const [path, expected] of cases) {
-      const { output, items } = await viewImage(t, 'gpt-5.5', cwd, path);
+      const { output, items, kept } = await viewImage(t, 'gpt-5.5', cwd, path);
       assert.equal(output, expected);
       assert.deepEqual(items, []);
+      assert.deepEqual(kept, []);
     }
   });
 });
