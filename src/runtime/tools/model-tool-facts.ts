@@ -9,11 +9,20 @@
  *   reference), web_search with no content types.
  */
 export interface ModelToolFacts {
-  /** How apply_patch is offered: a freeform `custom` tool, a JSON `function` tool, or not at all. */
+  /**
+   * How apply_patch is offered: a freeform `custom` tool, a JSON `function` tool, or not at all (a model
+   * catalogue's `apply_patch_tool_type`: "freeform" | "function" | null).
+   */
   readonly applyPatch: 'freeform' | 'function' | null;
-  /** The `detail` of the images view_image shows the model. */
+  /**
+   * The `detail` of the images view_image shows the model: `original` when the catalogue's
+   * `supports_image_detail_original` is true, else `high`.
+   */
   readonly imageDetail: 'original' | 'high';
-  /** Whether the hosted web_search tool may return images as well as text (`search_content_types`). */
+  /**
+   * Whether the hosted web_search tool may return images as well as text (`search_content_types`): a catalogue's
+   * `web_search_tool_type` "text_and_image" (vs "text").
+   */
   readonly webSearchImages: boolean;
 }
 
