@@ -176,12 +176,12 @@ class TurnRun {
     };
     const live = new LiveItems(thread, this.#turnId);
     const calls: ToolCall[] = [];
+    const chargeUsage = await this.#deps.startResponse?.(thread, this.#turnId);
     const stream = this.#deps.modelClient.stream(request, {
       signal: this.#active.abort.signal,
       ...(this.#deps.requestHeaders === undefined ? {} : { requestHeaders: this.#deps.requestHeaders }),
       onRetry: (info) => this.#reportRetry(info, live),
     });
-    const chargeUsage = await this.#deps.startResponse?.(thread, this.#turnId);
     let usage: TokenUsage | null = null;
     for await (const event of stream) {
       if (event.type === 'completed') usage = event.usage;
