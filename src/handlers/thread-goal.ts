@@ -2,6 +2,7 @@ import { RpcErrors } from '../protocol/errors.js';
 import { ClientRequests, ServerNotifications } from '../protocol/registry.js';
 import { announceGoal } from '../runtime/tools/goal-tools.js';
 import { GoalError } from '../tools/goals/goal-rules.js';
+import { threadCaller } from './caller.js';
 import { bindHandler } from './context.js';
 import type { RequestHandler } from './context.js';
 import type { ServerServices } from './services.js';
@@ -11,7 +12,8 @@ import { threadIdParam } from './thread-lookup.js';
  * thread/goal/get, set and clear: a thread's goal, for loaded and stored threads alike (it lives in the goal store,
  * not in the loaded thread). Observed from the reference 0.169.0: an unknown id is -32600 `thread not found: <id>`;
  * a refused change is -32600 with the reason; a change is announced to the thread's subscribers as
- * `thread/goal/updated` (turnId null) or `thread/goal/cleared`.
+ * `thread/goal/updated` (turnId null) or `thread/goal/cleared`; a loaded idle thread whose goal is now active starts
+ * a continuation turn.
  */
 
 /** The thread id of `params`, when such a thread exists. @throws -32600 `thread not found: <id>` otherwise. */
@@ -30,12 +32,17 @@ export function threadGoalGetHandler(services: ServerServices): RequestHandler {
 }
 
 export function threadGoalSetHandler(services: ServerServices): RequestHandler {
-  return bindHandler(ClientRequests.threadGoalSet, async (params) => {
+  return bindHandler(ClientRequests.threadGoalSet, async (params, context) => {
     const id = await knownThread(services, params.threadId);
     try {
       const goal = await services.threads.goals.set(id, params);
       const thread = services.threads.get(id);
-      if (thread !== undefined) announceGoal(thread, goal, null);
+      if (thread !== undefined) {
+        announceGoal(thread, goal, null);
+        // An active goal on an idle thread gets to work at once [observed].
+        const caller = threadCaller(context);
+        context.afterResponse(() => void services.threads.continueGoal(thread, caller));
+      }
       return { goal };
     } catch (error) {
       if (error instanceof GoalError) throw RpcErrors.badRequest(error.message);

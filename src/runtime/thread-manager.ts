@@ -28,6 +28,7 @@ import { historyFromRollout, settingsFromRollout, tokenUsageFromRollout } from '
 import { buildFork } from './fork-builder.js';
 import type { ForkedThread, ThreadForkRequest } from './thread-fork.js';
 import { GoalStore } from './goals/goal-store.js';
+import { goalContinuationContext } from './goals/goal-continuation.js';
 import { goalCharger } from './goals/goal-usage.js';
 import { ReadStateStore } from './read-state.js';
 import { resolveThreadSettings } from './thread-settings.js';
@@ -38,6 +39,7 @@ import { threadTools } from './tools/thread-tools.js';
 import { finishRunningTurns } from './turn-drain.js';
 import { TurnQueue } from './turn-queue.js';
 import type { TurnDependencies } from './turn-dependencies.js';
+import { startTurn } from './turn-runner.js';
 
 export interface ThreadManagerOptions {
   readonly codexHome: string;
@@ -280,9 +282,30 @@ export class ThreadManager {
         if (!ended.ephemeral) await this.readStates.turnEnded(ended.id, turnId);
       },
       onTurnFinished: (finished) => {
-        this.queue.startNext(finished);
+        if (this.queue.startNext(finished) !== null) return;
+        // An active goal keeps the thread working after a turn that completed [observed on the reference].
+        if (finished.turns.at(-1)?.status === 'completed') void this.continueGoal(finished, caller);
       },
     };
+  }
+
+  /**
+   * Starts a turn of its own on an idle loaded thread whose goal is active, as the reference does after a completed
+   * turn and when a goal is set or resumed [observed]: no user message, the goal's continuation context instead.
+   * `caller` is whose identity its model requests carry (the client that set the goal or ran the last turn).
+   */
+  async continueGoal(thread: LoadedThread, caller: Omit<ThreadCaller, 'channel'>): Promise<void> {
+    const goal = await this.goals.get(thread.id);
+    if (goal?.status !== 'active' || thread.activeTurn !== null || this.#loaded.get(thread.id) !== thread) return;
+    let deps: TurnDependencies;
+    try {
+      deps = this.turnDependencies(thread, caller);
+    } catch (error) {
+      this.#options.log.error({ err: error, threadId: thread.id }, 'cannot continue the goal');
+      return;
+    }
+    const context = goalContinuationContext(thread, goal);
+    startTurn(thread, { input: [], clientUserMessageId: null, context }, deps, (task) => task());
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { ModelClient, RequestHeadersHook } from '../model/client.js';
-import type { TokenUsage } from '../model/events.js';
+import type { ResponseItem, TokenUsage } from '../model/events.js';
 import type { RequestIdentity } from '../model/request.js';
 import type { UserInput } from '../protocol/v2/user-input.js';
 import type { Logger } from '../util/logger.js';
@@ -45,6 +45,9 @@ export interface TurnDependencies {
 }
 
 export interface StartTurnInput {
+  /** The user's message; empty for a turn the server starts by itself. */
   readonly input: readonly UserInput[];
   readonly clientUserMessageId: string | null;
+  /** Items the model reads before the user's message (a goal continuation's context). */
+  readonly context?: readonly ResponseItem[];
 }

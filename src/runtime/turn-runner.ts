@@ -118,7 +118,12 @@ class TurnRun {
     this.#persist(records.taskStarted(this.#turnId, this.#startedAtMs, this.#deps.modelContextWindow));
     if (!thread.contextRecorded) this.#recordOpeningContext();
     this.#persist(records.turnContext(this.#turnId, thread.settings));
-    await this.#recordUserInput(this.#input.input, this.#input.clientUserMessageId);
+    for (const item of this.#input.context ?? []) {
+      thread.history.push(item);
+      this.#persist(records.responseItem(item));
+    }
+    // A turn the server starts by itself (a goal's continuation) has no user message.
+    if (this.#input.input.length > 0) await this.#recordUserInput(this.#input.input, this.#input.clientUserMessageId);
     // thread/list shows a thread from its first user message on, while that turn still runs [observed].
     void this.#flush();
 

@@ -65,8 +65,8 @@ const COMPLETION_REPORT =
 
 /**
  * The JSON text the goal tools answer with: `{goal, remainingTokens, completionBudgetReport}`, the goal without
- * `tokenBudget` when it has none [observed], the tokens left under its budget, and a completion note when the
- * model has just completed it.
+ * `tokenBudget` when it has none [observed], the tokens left under its budget, and a note on reporting the usage
+ * when the model has just completed a goal that has some.
  */
 export function goalToolResult(goal: ThreadGoal | null, justCompleted = false): string {
   if (goal === null) return JSON.stringify({ goal: null, remainingTokens: null, completionBudgetReport: null });
@@ -85,6 +85,7 @@ export function goalToolResult(goal: ThreadGoal | null, justCompleted = false): 
   return JSON.stringify({
     goal: ordered,
     remainingTokens: tokenBudget === null ? null : Math.max(0, tokenBudget - goal.tokensUsed),
-    completionBudgetReport: justCompleted ? COMPLETION_REPORT : null,
+    // Only when there is usage worth reporting: a budget, or time spent [observed].
+    completionBudgetReport: justCompleted && (tokenBudget !== null || goal.timeUsedSeconds > 0) ? COMPLETION_REPORT : null,
   });
 }

@@ -14,7 +14,13 @@ function timeless(goal: unknown): Json {
 
 describe('thread goals', () => {
   it('thread/goal/set, get and clear, announced to the subscribers', async (t) => {
-    const rig = await startThreadRig(t);
+    // The goal gets to work at once; the model pauses it in that continuation turn.
+    const rig = await startThreadRig(t, {
+      replies: [
+        sseReply(toolCallFrames({ name: 'update_goal', arguments: { status: 'paused' }, callId: 'call_pause' })),
+        sseReply(textTurnFrames(['paused'])),
+      ],
+    });
     const threadId = await startThread(rig.client);
     assert.deepEqual(resultOf(await rig.client.request('thread/goal/get', { threadId })), { goal: null });
 
@@ -23,10 +29,11 @@ describe('thread goals', () => {
     assert.deepEqual(timeless(set.goal), expected);
     const updated = await rig.client.notification('thread/goal/updated');
     assert.deepEqual({ ...(updated.params as Json), goal: timeless((updated.params as Json).goal) }, { threadId, turnId: null, goal: expected });
-
-    const paused = resultOf(await rig.client.request('thread/goal/set', { threadId, status: 'paused' }));
-    assert.deepEqual(timeless(paused.goal), { ...expected, status: 'paused' });
+    await rig.client.notification('turn/completed');
     assert.deepEqual(timeless(resultOf(await rig.client.request('thread/goal/get', { threadId })).goal), { ...expected, status: 'paused' });
+
+    const blocked = resultOf(await rig.client.request('thread/goal/set', { threadId, status: 'blocked' }));
+    assert.deepEqual(timeless(blocked.goal), { ...expected, status: 'blocked' });
 
     const refusals: [Json, string][] = [
       [{ threadId, objective: '   ' }, 'goal objective must not be empty'],
@@ -132,11 +139,66 @@ describe('thread goals', () => {
     assert.deepEqual([goal.status, goal.tokensUsed], ['budgetLimited', 60]);
   });
 
+  it('an active goal keeps the thread working by itself until the model completes it', async (t) => {
+    const rig = await startThreadRig(t, {
+      replies: [
+        sseReply(textTurnFrames(['hello'])),
+        sseReply(textTurnFrames(['working on it'])),
+        sseReply(toolCallFrames({ name: 'update_goal', arguments: { status: 'complete' }, callId: 'call_done' })),
+        sseReply(textTurnFrames(['all done'], { itemId: 'msg_done' })),
+      ],
+    });
+    const threadId = await startThread(rig.client, { model: 'gpt-5.5' });
+    await turnCompleted(rig.client, await startTextTurn(rig.client, threadId, 'hi'));
+    rig.client.received.length = 0;
+    resultOf(await rig.client.request('thread/goal/set', { threadId, objective: 'write the report' }));
+    const turnsCompleted = () => rig.client.received.filter((m) => m.method === 'turn/completed').length;
+    await rig.client.waitFor(() => turnsCompleted() === 2, 'two continuation turns');
+    // A round trip, so that a third turn would have started by now.
+    const { goal } = resultOf(await rig.client.request('thread/goal/get', { threadId })) as { goal: Json };
+    assert.equal(goal.status, 'complete');
+    assert.equal(rig.client.received.filter((m) => m.method === 'turn/started').length, 2);
+    const items = rig.client.received.filter((m) => m.method === 'item/completed').map((m) => (m.params as { item: Json }).item.type);
+    assert.ok(!items.includes('userMessage'), 'a continuation turn has no user message');
+
+    const requests = await rig.fake.waitForRequests(4);
+    assert.equal(rig.fake.requests.length, 4);
+    const inputs = requests.slice(1).map((request) => (request.body as { input: Json[] }).input);
+    const [first, second] = inputs as [Json[], Json[]];
+    const [objective, prompt] = first.slice(-2) as [Json, Json];
+    assert.deepEqual(
+      { ...objective, id: undefined },
+      { type: 'function_call_output', id: undefined, name: 'goal_objective', namespace: 'agent', output: 'write the report' },
+    );
+    const promptText = (prompt.content as { text: string }[])[0]?.text ?? '';
+    assert.equal(prompt.role, 'user');
+    assert.match(promptText, /^<codex_internal_context source="goal">\n[\s\S]*- Token budget: none[\s\S]*<\/codex_internal_context>$/);
+    // The next continuation repeats the guidance, not the unchanged objective.
+    const added = second.slice(first.length);
+    assert.deepEqual(
+      added.map((item) => [item.type, item.role]),
+      [
+        ['message', 'assistant'],
+        ['message', 'user'],
+      ],
+    );
+  });
+
   it('a goal survives a restart and is there for the resumed thread', async (t) => {
-    const rig = await startThreadRig(t, { replies: [sseReply(textTurnFrames(['ok']))] });
+    const rig = await startThreadRig(t, {
+      replies: [
+        sseReply(textTurnFrames(['ok'])),
+        sseReply(toolCallFrames({ name: 'update_goal', arguments: { status: 'paused' }, callId: 'call_pause' })),
+        sseReply(textTurnFrames(['paused'])),
+      ],
+    });
     const threadId = await startThread(rig.client);
     await turnCompleted(rig.client, await startTextTurn(rig.client, threadId, 'hello'));
-    const { goal } = resultOf(await rig.client.request('thread/goal/set', { threadId, objective: 'keep going', tokenBudget: 42 }));
+    rig.client.received.length = 0;
+    resultOf(await rig.client.request('thread/goal/set', { threadId, objective: 'keep going', tokenBudget: 42 }));
+    await rig.client.notification('turn/completed');
+    const { goal } = resultOf(await rig.client.request('thread/goal/get', { threadId })) as { goal: Json };
+    assert.equal(goal.status, 'paused');
     await rig.client.close();
     await rig.server.server.close();
 
