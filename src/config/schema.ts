@@ -186,6 +186,8 @@ const sharedShape = {
   sandbox_workspace_write: SandboxWorkspaceWriteSchema.optional(),
   model_providers: tomlMap(ModelProviderTomlSchema).optional(),
   features: FeaturesTomlSchema.optional(),
+  /** The hosted web search tool: `live` (the open web), `cached` (the API's index only) or `disabled`. */
+  web_search: tomlEnum(['disabled', 'cached', 'live']).optional(),
   developer_instructions: tomlString().optional(),
   /** The reference 0.169.0 reads base instructions from `instructions`; it reports `base_instructions` as ignored. */
   instructions: tomlString().optional(),

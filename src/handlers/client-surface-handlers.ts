@@ -11,7 +11,7 @@ import { modelListHandler } from './model-list.js';
 import { pluginInstalledHandler } from './plugin-installed.js';
 import type { ServerServices } from './services.js';
 import { skillsListHandler } from './skills-list.js';
-import { threadGoalGetHandler } from './thread-goal.js';
+import { threadGoalClearHandler, threadGoalGetHandler, threadGoalSetHandler } from './thread-goal.js';
 import { threadReadStateUpdateHandler } from './thread-read-state.js';
 
 /**
@@ -35,5 +35,7 @@ export function clientSurfaceHandlers(services: ServerServices): RequestHandler[
     pluginInstalledHandler(),
     threadReadStateUpdateHandler(services),
     threadGoalGetHandler(services),
+    threadGoalSetHandler(services),
+    threadGoalClearHandler(services),
   ];
 }

@@ -1,20 +1,61 @@
 import { RpcErrors } from '../protocol/errors.js';
-import { ClientRequests } from '../protocol/registry.js';
+import { ClientRequests, ServerNotifications } from '../protocol/registry.js';
+import { announceGoal } from '../runtime/tools/goal-tools.js';
+import { GoalError } from '../tools/goals/goal-rules.js';
+import { threadCaller } from './caller.js';
 import { bindHandler } from './context.js';
 import type { RequestHandler } from './context.js';
 import type { ServerServices } from './services.js';
 import { threadIdParam } from './thread-lookup.js';
 
-/**
- * `thread/goal/get`: a thread's goal. Goals are only ever created by `thread/goal/set`, which this server does
- * not implement, so every known thread (loaded or stored) has none: `{"goal": null}`, as the reference answers
- * for a thread without a goal [observed]. An unknown id is `thread not found: <id>` [observed].
+/*
+ * thread/goal/get, set and clear: a thread's goal, for loaded and stored threads alike (it lives in the goal store,
+ * not in the loaded thread). Observed from the reference 0.169.0: an unknown id is -32600 `thread not found: <id>`;
+ * a refused change is -32600 with the reason; a change is announced to the thread's subscribers as
+ * `thread/goal/updated` (turnId null) or `thread/goal/cleared`; a loaded idle thread whose goal is now active starts
+ * a continuation turn.
  */
+
+/** The thread id of `params`, when such a thread exists. @throws -32600 `thread not found: <id>` otherwise. */
+async function knownThread(services: ServerServices, threadId: string): Promise<string> {
+  const id = threadIdParam(threadId);
+  const known = services.threads.get(id) !== undefined || (await services.threads.index.get(id)) !== undefined;
+  if (!known) throw RpcErrors.badRequest(`thread not found: ${id}`);
+  return id;
+}
+
 export function threadGoalGetHandler(services: ServerServices): RequestHandler {
   return bindHandler(ClientRequests.threadGoalGet, async (params) => {
-    const id = threadIdParam(params.threadId);
-    const known = services.threads.get(id) !== undefined || (await services.threads.index.get(id)) !== undefined;
-    if (!known) throw RpcErrors.badRequest(`thread not found: ${id}`);
-    return { goal: null };
+    const id = await knownThread(services, params.threadId);
+    return { goal: await services.threads.goals.get(id) };
+  });
+}
+
+export function threadGoalSetHandler(services: ServerServices): RequestHandler {
+  return bindHandler(ClientRequests.threadGoalSet, async (params, context) => {
+    const id = await knownThread(services, params.threadId);
+    try {
+      const goal = await services.threads.goals.set(id, params);
+      const thread = services.threads.get(id);
+      if (thread !== undefined) {
+        announceGoal(thread, goal, null);
+        // An active goal on an idle thread gets to work at once [observed].
+        const caller = threadCaller(context);
+        context.afterResponse(() => void services.threads.continueGoal(thread, caller));
+      }
+      return { goal };
+    } catch (error) {
+      if (error instanceof GoalError) throw RpcErrors.badRequest(error.message);
+      throw error;
+    }
+  });
+}
+
+export function threadGoalClearHandler(services: ServerServices): RequestHandler {
+  return bindHandler(ClientRequests.threadGoalClear, async (params) => {
+    const id = await knownThread(services, params.threadId);
+    const cleared = await services.threads.goals.clear(id);
+    if (cleared) services.threads.get(id)?.emit(ServerNotifications.threadGoalCleared, { threadId: id });
+    return { cleared };
   });
 }

@@ -77,6 +77,12 @@ export const ClientSurfaceRequests = {
     { experimental: true },
   ),
   threadGoalGet: defineRequest('thread/goal/get', goals.ThreadGoalGetParamsSchema, goals.ThreadGoalGetResponseSchema),
+  threadGoalSet: defineRequest('thread/goal/set', goals.ThreadGoalSetParamsSchema, goals.ThreadGoalSetResponseSchema),
+  threadGoalClear: defineRequest(
+    'thread/goal/clear',
+    goals.ThreadGoalClearParamsSchema,
+    goals.ThreadGoalClearResponseSchema,
+  ),
 } as const satisfies Record<string, RequestDefinition>;
 
 export const ClientSurfaceNotifications = {
@@ -86,4 +92,6 @@ export const ClientSurfaceNotifications = {
   ),
   accountUpdated: defineNotification('account/updated', account.AccountUpdatedNotificationSchema),
   accountLoginCompleted: defineNotification('account/login/completed', account.AccountLoginCompletedNotificationSchema),
+  threadGoalUpdated: defineNotification('thread/goal/updated', goals.ThreadGoalUpdatedNotificationSchema),
+  threadGoalCleared: defineNotification('thread/goal/cleared', goals.ThreadGoalClearedNotificationSchema),
 } as const satisfies Record<string, NotificationDefinition>;

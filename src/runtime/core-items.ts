@@ -1,3 +1,4 @@
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as z from 'zod';
 import { Uint32Schema } from '../protocol/common.js';
 import type { ThreadItem } from '../protocol/v2/items.js';
@@ -5,6 +6,7 @@ import { MessagePhaseSchema } from '../protocol/v2/items-messages.js';
 import type { MemoryCitation } from '../protocol/v2/items-messages.js';
 import { CodexErrorInfoSchema } from '../protocol/v2/turn.js';
 import type { CodexErrorInfo, TurnError } from '../protocol/v2/turn.js';
+import { ResponsesApiWebSearchActionSchema } from '../protocol/v2/items-response-item.js';
 import { ImageDetailSchema, requireOneOf } from '../protocol/v2/user-input.js';
 import type { TextElement, UserInput } from '../protocol/v2/user-input.js';
 import { CoreCommandExecutionSchema, commandItemFromCore } from './core-command-items.js';
@@ -14,6 +16,7 @@ import {
   enteredReviewModeFromCore,
   exitedReviewModeFromCore,
 } from './core-review-items.js';
+import { apiWebSearchAction, wireWebSearchAction } from '../tools/web-search/web-search-call.js';
 
 /**
  * The reference's "core" dialect (codex-rs/protocol, serde defaults: snake_case fields, PascalCase item tags) in
@@ -32,7 +35,8 @@ import {
  *   `memory_citation` is camelCase inside (`{"entries":[{"path","lineStart","lineEnd","note"}],"rolloutIds"}`);
  * - `{"type":"Reasoning","id","summary_text":[…],"raw_content":[…]}`;
  * - `{"type":"Plan","id","text"}`, `{"type":"HookPrompt","id","fragments":[{"text","hookRunId"}]}`,
- *   `{"type":"ContextCompaction","id"}`.
+ *   `{"type":"ContextCompaction","id"}`, `{"type":"ImageView","id","path":"file:///…"}`,
+ *   `{"type":"WebSearch","id","query","action"?}` (the action in the Responses API's snake_case form).
  * Reading is as strict as serde: an item whose shape does not parse (a missing field, an unknown input kind) is
  * skipped whole by the reference, so it maps to `null` here too.
  */
@@ -104,6 +108,14 @@ export const CoreTurnItemSchema = z.discriminatedUnion('type', [
   CoreCommandExecutionSchema,
   CoreEnteredReviewModeSchema,
   CoreExitedReviewModeSchema,
+  // The path as a file URL (`file:///tmp/a.png`) [observed].
+  z.object({ type: z.literal('ImageView'), id: z.string(), path: z.string() }),
+  z.object({
+    type: z.literal('WebSearch'),
+    id: z.string(),
+    query: z.string(),
+    action: ResponsesApiWebSearchActionSchema.nullish(),
+  }),
 ]);
 /** A core item as written (optional fields may be left out). */
 export type CoreTurnItem = z.input<typeof CoreTurnItemSchema>;
@@ -148,6 +160,12 @@ export function coreItemFromThreadItem(item: ThreadItem): CoreTurnItem | null {
       };
     case 'contextCompaction':
       return { type: 'ContextCompaction', id: item.id };
+    case 'imageView':
+      return { type: 'ImageView', id: item.id, path: pathToFileURL(item.path).href };
+    case 'webSearch': {
+      const action = item.action === null ? null : apiWebSearchAction(item.action);
+      return { type: 'WebSearch', id: item.id, query: item.query, ...(action === null ? {} : { action }) };
+    }
     default:
       return null;
   }
@@ -208,6 +226,24 @@ export function threadItemFromCoreItem(core: unknown, times: ItemTimes): ThreadI
       return enteredReviewModeFromCore(item, times);
     case 'ExitedReviewMode':
       return exitedReviewModeFromCore(item, times);
+    case 'ImageView':
+      return {
+        type: 'imageView',
+        id: item.id,
+        path: item.path.startsWith('file:') ? fileURLToPath(item.path) : item.path,
+        startedAtMs,
+        completedAtMs,
+      };
+    case 'WebSearch':
+      return {
+        type: 'webSearch',
+        id: item.id,
+        query: item.query,
+        action: wireWebSearchAction(item.action ?? null),
+        results: null,
+        startedAtMs,
+        completedAtMs,
+      };
   }
 }
 

@@ -1,12 +1,17 @@
 import type { ResponseItem } from '../model/events.js';
 import { ServerNotifications } from '../protocol/registry.js';
 import type { ThreadItem } from '../protocol/v2/items.js';
+import {
+  webSearchCallAction,
+  webSearchQuery,
+  wireWebSearchAction,
+} from '../tools/web-search/web-search-call.js';
 import type { LoadedThread } from './loaded-thread.js';
 
 /**
  * The items of one model response being streamed: started on `output_item.added`, fed by deltas, completed
- * on `output_item.done`. Messages become agentMessage items, reasoning becomes reasoning items; other kinds
- * (tool calls) have no live item yet.
+ * on `output_item.done`. Messages become agentMessage items, reasoning becomes reasoning items, hosted web searches
+ * webSearch items; other kinds (tool calls) have no live item here.
  */
 export class LiveItems {
   readonly #thread: LoadedThread;
@@ -20,13 +25,14 @@ export class LiveItems {
 
   started(raw: ResponseItem): void {
     const id = itemIdOf(raw);
-    if (id === null || (raw.type !== 'message' && raw.type !== 'reasoning') || this.#items.has(id)) return;
+    if (id === null || !SHOWN_KINDS.has(raw.type) || this.#items.has(id)) return;
     const startedAtMs = Date.now();
     this.#items.set(id, { startedAtMs, summary: [], content: [], text: '' });
-    const item: ThreadItem =
-      raw.type === 'message'
-        ? agentMessageItem(id, '', raw, startedAtMs, null)
-        : { type: 'reasoning', id, summary: [], content: [], startedAtMs, completedAtMs: null };
+    let item: ThreadItem;
+    if (raw.type === 'message') item = agentMessageItem(id, '', raw, startedAtMs, null);
+    else if (raw.type === 'reasoning') item = { type: 'reasoning', id, summary: [], content: [], startedAtMs, completedAtMs: null };
+    // A search in progress shows no query yet [observed].
+    else item = { type: 'webSearch', id, query: '', action: { type: 'other' }, results: null, startedAtMs, completedAtMs: null };
     this.#thread.emit(ServerNotifications.itemStarted, {
       item,
       threadId: this.#thread.id,
@@ -85,24 +91,14 @@ export class LiveItems {
   /** The finished protocol item of a done output item (started now if it never was), or null for tool calls. */
   completed(raw: ResponseItem): ThreadItem | null {
     const id = itemIdOf(raw);
-    if (id === null || (raw.type !== 'message' && raw.type !== 'reasoning')) return null;
+    if (id === null || !SHOWN_KINDS.has(raw.type)) return null;
     if (raw.type === 'message' && raw['role'] !== 'assistant') return null;
     if (!this.#items.has(id)) this.started(raw);
     const live = this.#items.get(id);
     this.#items.delete(id);
     const startedAtMs = live?.startedAtMs ?? Date.now();
     const completedAtMs = Date.now();
-    const item: ThreadItem =
-      raw.type === 'message'
-        ? agentMessageItem(id, outputText(raw), raw, startedAtMs, completedAtMs)
-        : {
-            type: 'reasoning',
-            id,
-            summary: textsOf(raw['summary'], 'summary_text'),
-            content: textsOf(raw['content'], 'reasoning_text'),
-            startedAtMs,
-            completedAtMs,
-          };
+    const item = finishedItem(id, raw, startedAtMs, completedAtMs);
     this.#thread.emit(ServerNotifications.itemCompleted, {
       item,
       threadId: this.#thread.id,
@@ -116,6 +112,37 @@ export class LiveItems {
   /** A stream retry abandons whatever was in progress; the next attempt starts its items again. */
   reset(): void {
     this.#items.clear();
+  }
+}
+
+/** Output item kinds that are shown to clients as items while they stream. */
+const SHOWN_KINDS: ReadonlySet<string> = new Set(['message', 'reasoning', 'web_search_call']);
+
+function finishedItem(id: string, raw: ResponseItem, startedAtMs: number, completedAtMs: number): ThreadItem {
+  switch (raw.type) {
+    case 'message':
+      return agentMessageItem(id, outputText(raw), raw, startedAtMs, completedAtMs);
+    case 'reasoning':
+      return {
+        type: 'reasoning',
+        id,
+        summary: textsOf(raw['summary'], 'summary_text'),
+        content: textsOf(raw['content'], 'reasoning_text'),
+        startedAtMs,
+        completedAtMs,
+      };
+    default: {
+      const action = webSearchCallAction(raw['action']);
+      return {
+        type: 'webSearch',
+        id,
+        query: webSearchQuery(action),
+        action: wireWebSearchAction(action),
+        results: null,
+        startedAtMs,
+        completedAtMs,
+      };
+    }
   }
 }
 

@@ -1,13 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as z from 'zod';
+import { JsonMapFile } from '../persistence/json-map-file.js';
 import { ThreadReadStateSchema, type ThreadReadState } from '../protocol/v2/thread.js';
 
 /** Where read receipts are kept: one small JSON file, thread id → read state. */
 export const READ_STATES_FILE = 'thread_read_states.json';
-
-const StoredSchema = z.record(z.string(), ThreadReadStateSchema);
 
 /**
  * Tells the clients that follow `threadId` its receipt changed (`thread/readState/changed`). The thread manager
@@ -35,28 +32,25 @@ export type ReadStateUpdateOutcome =
  * time, in the CODEX_HOME the server was started with.
  */
 export class ReadStateStore {
-  readonly #path: string;
+  readonly #file: JsonMapFile<ThreadReadState>;
   readonly #announce: ReadStateAnnouncer;
-  #states: Map<string, ThreadReadState> | null = null;
-  #loading: Promise<Map<string, ThreadReadState>> | null = null;
-  #writes: Promise<void> = Promise.resolve();
 
   constructor(codexHome: string, announce: ReadStateAnnouncer) {
-    this.#path = join(codexHome, READ_STATES_FILE);
+    this.#file = new JsonMapFile(join(codexHome, READ_STATES_FILE), ThreadReadStateSchema);
     this.#announce = announce;
   }
 
   /** The receipt of a thread; `persisted` says whether the thread has a rollout (is in the thread index). */
   async get(threadId: string, persisted: boolean): Promise<ThreadReadState | null> {
-    return (await this.#load()).get(threadId) ?? (persisted ? initialState(threadId) : null);
+    return (await this.#file.load()).get(threadId) ?? (persisted ? initialState(threadId) : null);
   }
 
   /** A turn of `threadId` ended: new activity to read. */
   async turnEnded(threadId: string, turnId: string): Promise<void> {
-    const states = await this.#load();
+    const states = await this.#file.load();
     const previous = states.get(threadId);
     const firstUnread = previous?.firstUnread ?? { type: 'turn' as const, turnId };
-    await this.#change(states, threadId, { firstUnread, revision: randomUUID() });
+    await this.#change(threadId, { firstUnread, revision: randomUUID() });
   }
 
   /** Applies a client's `read`/`unread` if `expectedRevision` is still current. */
@@ -66,7 +60,7 @@ export class ReadStateStore {
     operation: 'read' | 'unread',
     expectedRevision: string,
   ): Promise<ReadStateUpdateOutcome> {
-    const states = await this.#load();
+    const states = await this.#file.load();
     const current = states.get(threadId) ?? (persisted ? initialState(threadId) : undefined);
     if (current === undefined) return { ok: false, reason: 'unavailable' };
     if (current.revision !== expectedRevision) return { ok: false, reason: 'conflict', readState: current };
@@ -74,55 +68,25 @@ export class ReadStateStore {
       firstUnread: operation === 'read' ? null : { type: 'threadStart' },
       revision: randomUUID(),
     };
-    await this.#change(states, threadId, next);
+    await this.#change(threadId, next);
     return { ok: true, readState: next };
   }
 
   /** Drops a thread's receipt (its rollout was deleted); nobody is told, the thread is gone. */
   async forget(threadId: string): Promise<void> {
-    const states = await this.#load();
-    if (!states.delete(threadId)) return;
-    await this.#save(states);
+    const states = await this.#file.load();
+    if (!states.has(threadId)) return;
+    await this.#file.set(threadId, undefined);
   }
 
   /**
    * Records, announces and persists a change. Resolves once the file is written, so that whoever reports the
    * change (turn/completed, the update's response) does so after it is durable.
    */
-  #change(states: Map<string, ThreadReadState>, threadId: string, next: ThreadReadState): Promise<void> {
-    states.set(threadId, next);
+  async #change(threadId: string, next: ThreadReadState): Promise<void> {
+    const written = this.#file.set(threadId, next);
     this.#announce(threadId, next);
-    return this.#save(states);
-  }
-
-  #save(states: Map<string, ThreadReadState>): Promise<void> {
-    const snapshot = JSON.stringify(Object.fromEntries(states), null, 2);
-    const written = this.#writes.then(() => this.#write(snapshot));
-    // A failed write leaves the previous file; the in-memory state stays right and the next change retries.
-    this.#writes = written.catch(() => {});
-    return this.#writes;
-  }
-
-  async #write(text: string): Promise<void> {
-    const temporary = `${this.#path}.${process.pid}.tmp`;
-    await writeFile(temporary, text, { mode: 0o600 });
-    await rename(temporary, this.#path);
-  }
-
-  #load(): Promise<Map<string, ThreadReadState>> {
-    if (this.#states !== null) return Promise.resolve(this.#states);
-    this.#loading ??= (async () => {
-      let stored: Record<string, ThreadReadState> = {};
-      try {
-        const parsed = StoredSchema.safeParse(JSON.parse(await readFile(this.#path, 'utf8')));
-        if (parsed.success) stored = parsed.data;
-      } catch {
-        // No file yet (or an unreadable one): no thread has a receipt.
-      }
-      this.#states = new Map(Object.entries(stored));
-      return this.#states;
-    })();
-    return this.#loading;
+    await written;
   }
 }
 

@@ -31,6 +31,9 @@ import { shareAgentMessageText } from './shared-text.js';
 import { historyFromRollout, settingsFromRollout, tokenUsageFromRollout } from './thread-from-rollout.js';
 import { buildFork } from './fork-builder.js';
 import type { ForkedThread, ThreadForkRequest } from './thread-fork.js';
+import { GoalStore } from './goals/goal-store.js';
+import { goalContinuationContext } from './goals/goal-continuation.js';
+import { goalCharger } from './goals/goal-usage.js';
 import { ReadStateStore } from './read-state.js';
 import { resolveThreadSettings } from './thread-settings.js';
 import type { SessionOverrides, ThreadSettings } from './thread-settings.js';
@@ -40,6 +43,7 @@ import { threadTools } from './tools/thread-tools.js';
 import { finishRunningTurns } from './turn-drain.js';
 import { TurnQueue } from './turn-queue.js';
 import type { TurnDependencies } from './turn-dependencies.js';
+import { startTurn } from './turn-runner.js';
 
 export interface ThreadManagerOptions {
   readonly codexHome: string;
@@ -101,6 +105,8 @@ export class ThreadManager {
   readonly auth: AuthManager;
   /** Read receipts of persisted threads (thread/read, thread/list, thread/readState/update). */
   readonly readStates: ReadStateStore;
+  /** Each thread's goal (thread/goal/* and the goal tools). */
+  readonly goals: GoalStore;
   /** Submissions waiting to become turns (thread/queue/add). */
   readonly queue: TurnQueue;
   readonly #options: ThreadManagerOptions;
@@ -114,6 +120,7 @@ export class ThreadManager {
     this.readStates = new ReadStateStore(options.codexHome, (threadId, readState) =>
       this.#loaded.get(threadId)?.emitToExperimental(ServerNotifications.threadReadStateChanged, { threadId, readState }),
     );
+    this.goals = new GoalStore(options.codexHome);
     this.queue = new TurnQueue({
       broadcaster: options.broadcaster,
       isLoaded: (thread) => this.#loaded.get(thread.id) === thread,
@@ -299,15 +306,37 @@ export class ThreadManager {
         config.model_auto_compact_token_limit ?? facts.autoCompactTokenLimit,
         config.model_context_window ?? facts.contextWindow,
       ),
-      tools: threadTools(thread, this.sandboxSupport, this.commandJail),
+      startResponse: (sampling, turnId) => goalCharger(this.goals, sampling, turnId),
+      tools: threadTools(thread, { sandbox: this.sandboxSupport, jail: this.commandJail, goals: this.goals }),
       // Ephemeral threads have no durable read receipt [observed: `thread read state unavailable`].
       onTurnEnded: async (ended, turnId) => {
         if (!ended.ephemeral) await this.readStates.turnEnded(ended.id, turnId);
       },
       onTurnFinished: (finished) => {
-        this.queue.startNext(finished);
+        if (this.queue.startNext(finished) !== null) return;
+        // An active goal keeps the thread working after a turn that completed [observed on the reference].
+        if (finished.turns.at(-1)?.status === 'completed') void this.continueGoal(finished, caller);
       },
     };
+  }
+
+  /**
+   * Starts a turn of its own on an idle loaded thread whose goal is active, as the reference does after a completed
+   * turn and when a goal is set or resumed [observed]: no user message, the goal's continuation context instead.
+   * `caller` is whose identity its model requests carry (the client that set the goal or ran the last turn).
+   */
+  async continueGoal(thread: LoadedThread, caller: Omit<ThreadCaller, 'channel'>): Promise<void> {
+    const goal = await this.goals.get(thread.id);
+    if (goal?.status !== 'active' || thread.activeTurn !== null || this.#loaded.get(thread.id) !== thread) return;
+    let deps: TurnDependencies;
+    try {
+      deps = this.turnDependencies(thread, caller);
+    } catch (error) {
+      this.#options.log.error({ err: error, threadId: thread.id }, 'cannot continue the goal');
+      return;
+    }
+    const context = goalContinuationContext(thread, goal);
+    startTurn(thread, { input: [], clientUserMessageId: null, context }, deps, (task) => task());
   }
 
   /**

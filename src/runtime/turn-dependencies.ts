@@ -1,4 +1,5 @@
 import type { ModelClient, RequestHeadersHook } from '../model/client.js';
+import type { ResponseItem, TokenUsage } from '../model/events.js';
 import type { RequestIdentity } from '../model/request.js';
 import type { UserInput } from '../protocol/v2/user-input.js';
 import type { Logger } from '../util/logger.js';
@@ -37,13 +38,24 @@ export interface TurnDependencies {
   readonly onTurnEnded: (thread: LoadedThread, turnId: string) => Promise<void>;
   /** Told when the turn is over and the thread has no active turn any more (a queued submission may start). */
   readonly onTurnFinished: (thread: LoadedThread) => void;
+  /**
+   * Told before each model request; the function it returns is told the response's token usage once its tool
+   * calls are answered (a goal being pursued when the request went out is charged with it).
+   */
+  readonly startResponse?: (
+    thread: LoadedThread,
+    turnId: string,
+  ) => Promise<(usage: TokenUsage | null) => Promise<void>>;
   /** The tools offered to the model, and their implementations. */
   readonly tools: readonly ToolHandler[];
 }
 
 export interface StartTurnInput {
+  /** The user's message; empty for a turn the server starts by itself. */
   readonly input: readonly UserInput[];
   readonly clientUserMessageId: string | null;
   /** A compaction turn (thread/compact/start): it compacts the conversation instead of taking input. */
   readonly compaction?: boolean;
+  /** Items the model reads before the user's message (a goal continuation's context). */
+  readonly context?: readonly ResponseItem[];
 }

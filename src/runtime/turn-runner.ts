@@ -8,6 +8,7 @@ import type { ThreadItem } from '../protocol/v2/items.js';
 import { UNREPORTED_RATE_LIMITS } from '../protocol/v2/rate-limits.js';
 import type { Turn, TurnError } from '../protocol/v2/turn.js';
 import type { UserInput } from '../protocol/v2/user-input.js';
+import { webSearchCallForHistory } from '../tools/web-search/web-search-call.js';
 import { uuidv7 } from '../util/ids.js';
 import { contextIsFull } from './compaction/auto-compact-limit.js';
 import { compactConversation } from './compaction/compaction-run.js';
@@ -27,7 +28,7 @@ import * as records from './rollout-records.js';
 import { addUsage, breakdown } from './token-usage.js';
 import { toolCallOf, toolOutputItem } from './tools/tool-call.js';
 import type { ToolCall } from './tools/tool-call.js';
-import type { ToolContext } from './tools/tool-context.js';
+import type { ToolContext, ToolOutput } from './tools/tool-context.js';
 import type { StartTurnInput, TurnDependencies } from './turn-dependencies.js';
 
 /** The cwd each thread's context messages last described (a resumed thread's is taken to be its current one). */
@@ -146,7 +147,12 @@ class TurnRun {
     }
     await this.#recordContext();
     this.#persist(records.turnContext(this.#turnId, thread.settings));
-    await this.#recordUserInput(this.#input.input, this.#input.clientUserMessageId);
+    for (const item of this.#input.context ?? []) {
+      thread.history.push(item);
+      this.#persist(records.responseItem(item));
+    }
+    // A turn the server starts by itself (a goal's continuation) has no user message.
+    if (this.#input.input.length > 0) await this.#recordUserInput(this.#input.input, this.#input.clientUserMessageId);
     // thread/list shows a thread from its first user message on, while that turn still runs [observed].
     void this.#flush();
 
@@ -217,8 +223,11 @@ class TurnRun {
     const request = this.#modelRequest();
     const live = new LiveItems(thread, this.#turnId);
     const calls: ToolCall[] = [];
+    const chargeUsage = await this.#deps.startResponse?.(thread, this.#turnId);
     const stream = this.#stream(request, live);
+    let usage: TokenUsage | null = null;
     for await (const event of stream) {
+      if (event.type === 'completed') usage = event.usage;
       const done = this.#onEvent(event, live);
       const call = done === null ? null : toolCallOf(done);
       if (call !== null) calls.push(call);
@@ -234,6 +243,8 @@ class TurnRun {
     // item/completed commandExecution, then thread/tokenUsage/updated and account/rateLimits/updated].
     if (this.#responseUsage !== undefined) this.#recordUsage(this.#responseUsage);
     this.#responseUsage = undefined;
+    // The response's usage counts toward an active goal once its tool calls are answered.
+    await chargeUsage?.(usage);
     return calls.length > 0;
   }
 
@@ -272,15 +283,20 @@ class TurnRun {
   }
 
   /** The text a tool call answers the model with. Tool failures are answers too; only aborts end the turn. */
-  async #runTool(call: ToolCall): Promise<string> {
+  async #runTool(call: ToolCall): Promise<ToolOutput> {
     const handler = this.#deps.tools.find((tool) => tool.name === call.name);
-    // The reference's answer to a call of a tool it does not have.
-    if (handler === undefined) return `unsupported call: ${call.name}`;
+    // The reference's answer to a call of a tool it does not offer (or a hosted one only the API runs).
+    if (handler?.handle === undefined) return `unsupported call: ${call.name}`;
     const context: ToolContext = {
       thread: this.#thread,
       turnId: this.#turnId,
       signal: this.#active.abort.signal,
       persist: (item) => this.#persist(item),
+      recordItem: (item) => {
+        this.#record.items.push(item);
+        const line = records.itemCompleted(this.#thread.id, this.#turnId, item);
+        if (line !== null) this.#persist(line);
+      },
       interruptTurn: () => this.#active.abort.abort(new Error('cancelled by the user')),
       log: this.#deps.log,
     };
@@ -316,7 +332,9 @@ class TurnRun {
         return null;
       case 'outputItemDone': {
         const item = live.completed(event.item);
-        thread.history.push(event.item);
+        // A hosted web search is replayed cut down to its defined fields, as the reference does.
+        const kept = event.item.type === 'web_search_call' ? webSearchCallForHistory(event.item) : event.item;
+        thread.history.push(kept);
         if (item !== null) {
           this.#record.items.push(item);
           // turn/completed shows the last answer; commentary (progress narration) never counts [observed].
@@ -324,7 +342,7 @@ class TurnRun {
           const completed = records.itemCompleted(thread.id, this.#turnId, item);
           if (completed !== null) this.#persist(completed);
         }
-        this.#persist(records.responseItem(withTurnMetadata(event.item, this.#turnId)));
+        this.#persist(records.responseItem(withTurnMetadata(kept, this.#turnId)));
         return event.item;
       }
       case 'completed':

@@ -200,7 +200,7 @@ describe('tenants', () => {
       sseReply(toolCallFrames({ kind: 'custom', name: 'apply_patch', callId: 'call_patch', input: patch })),
       sseReply(textTurnFrames(['done'])),
     );
-    const threadId = await startThread(alice, { sandbox: 'danger-full-access' });
+    const threadId = await startThread(alice, { model: 'gpt-5.5', sandbox: 'danger-full-access' });
     await turnCompleted(alice, await startTextTurn(alice, threadId, 'look around'));
     const [, afterExec, afterPatch] = await fake.waitForRequests(3);
     const outputOf = (body: unknown, callId: string) =>

@@ -6,6 +6,7 @@ export const ThreadGoalGetParamsSchema = z.object({ threadId: z.string() }).meta
 export const ThreadGoalStatusSchema = z
   .enum(['active', 'paused', 'blocked', 'usageLimited', 'budgetLimited', 'complete'])
   .meta({ id: 'ThreadGoalStatus' });
+export type ThreadGoalStatus = z.infer<typeof ThreadGoalStatusSchema>;
 
 export const ThreadGoalSchema = z
   .object({
@@ -24,3 +25,42 @@ export type ThreadGoal = z.infer<typeof ThreadGoalSchema>;
 export const ThreadGoalGetResponseSchema = z
   .object({ goal: ThreadGoalSchema.nullable() })
   .meta({ id: 'ThreadGoalGetResponse' });
+
+/** Who asked for a goal change: the user, or the goal's own lifecycle. */
+export const ThreadGoalMutationOriginSchema = z
+  .enum(['user', 'automatic'])
+  .describe('Distinguishes explicit user actions from automatic goal lifecycle mutations.')
+  .meta({ id: 'ThreadGoalMutationOrigin' });
+
+const origin = ThreadGoalMutationOriginSchema.nullable()
+  .optional()
+  .describe('Missing provenance does not supply user authorization.');
+
+export const ThreadGoalSetParamsSchema = z
+  .object({
+    threadId: z.string(),
+    objective: z.string().nullable().optional(),
+    status: ThreadGoalStatusSchema.nullable().optional(),
+    tokenBudget: Int64Schema.nullable().optional(),
+    origin,
+  })
+  .meta({ id: 'ThreadGoalSetParams' });
+export type ThreadGoalSetParams = z.infer<typeof ThreadGoalSetParamsSchema>;
+
+export const ThreadGoalSetResponseSchema = z.object({ goal: ThreadGoalSchema }).meta({ id: 'ThreadGoalSetResponse' });
+
+export const ThreadGoalClearParamsSchema = z
+  .object({ threadId: z.string(), origin })
+  .meta({ id: 'ThreadGoalClearParams' });
+
+export const ThreadGoalClearResponseSchema = z
+  .object({ cleared: z.boolean() })
+  .meta({ id: 'ThreadGoalClearResponse' });
+
+export const ThreadGoalUpdatedNotificationSchema = z
+  .object({ threadId: z.string(), turnId: z.string().nullable().optional(), goal: ThreadGoalSchema })
+  .meta({ id: 'ThreadGoalUpdatedNotification' });
+
+export const ThreadGoalClearedNotificationSchema = z
+  .object({ threadId: z.string() })
+  .meta({ id: 'ThreadGoalClearedNotification' });

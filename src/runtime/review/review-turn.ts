@@ -210,7 +210,7 @@ class ReviewRun {
       for (const call of calls) {
         const handler = tools.find((tool) => tool.name === call.name);
         const output =
-          handler === undefined ? `unsupported call: ${call.name}` : await handler.handle(call, this.#toolContext());
+          handler?.handle === undefined ? `unsupported call: ${call.name}` : await handler.handle(call, this.#toolContext());
         conversation.push(toolOutputItem(call, output));
         this.#signal.throwIfAborted();
       }
@@ -225,6 +225,7 @@ class ReviewRun {
       signal: this.#signal,
       // The reviewer's own conversation is not the thread's: its tool traffic stays out of the rollout.
       persist: () => {},
+      recordItem: () => {},
       interruptTurn: () => {},
       log: this.#deps.log,
     };

@@ -11,6 +11,7 @@ import { patchResultText } from '../../tools/apply-patch/result-text.js';
 import {
   APPLY_PATCH_TOOL_NAME,
   ApplyPatchFunctionArgumentsSchema,
+  applyPatchFunctionToolSpec,
   applyPatchToolSpec,
 } from '../../tools/apply-patch/tool-spec.js';
 import { TurnDiffTracker } from '../../tools/apply-patch/turn-diff-tracker.js';
@@ -48,8 +49,13 @@ export class PatchTools {
     this.#jail = jail;
   }
 
-  get handler(): ToolHandler {
-    return { name: APPLY_PATCH_TOOL_NAME, spec: applyPatchToolSpec, handle: (call, context) => this.#apply(call, context) };
+  /** The tool, offered as a freeform (custom) tool or as a JSON function tool; both accept either payload. */
+  handler(kind: 'freeform' | 'function'): ToolHandler {
+    return {
+      name: APPLY_PATCH_TOOL_NAME,
+      spec: kind === 'freeform' ? applyPatchToolSpec : applyPatchFunctionToolSpec,
+      handle: (call, context) => this.#apply(call, context),
+    };
   }
 
   async #apply(call: { callId: string; payload: string }, context: ToolContext): Promise<string> {

@@ -1,11 +1,23 @@
 import type { CommandJail } from '../../tools/sandbox/command-jail.js';
 import type { SandboxSupport } from '../../tools/sandbox/detect-bubblewrap.js';
+import { WEB_SEARCH_TOOL_NAME, webSearchMode, webSearchToolSpec } from '../../tools/web-search/web-search-tool.js';
+import type { GoalStore } from '../goals/goal-store.js';
 import type { LoadedThread } from '../loaded-thread.js';
 import { ExecTools } from './exec-tool.js';
+import { goalTools } from './goal-tools.js';
+import { modelToolFacts } from './model-tool-facts.js';
 import { PatchTools } from './patch-tool.js';
-import { planTool } from './plan-tool.js';
 import type { ToolHandler } from './tool-context.js';
+import { offeredToolNames } from './tool-set.js';
 import { userInputTool } from './user-input-tool.js';
+import { viewImageTool } from './view-image-tool.js';
+
+/** What the tools of every thread share: the server's sandbox support, a tenant's jail, the goal store. */
+export interface ToolServices {
+  readonly sandbox: Promise<SandboxSupport>;
+  readonly jail?: CommandJail | undefined;
+  readonly goals: GoalStore;
+}
 
 /**
  * Per-thread tool state (running terminal sessions, what the user approved for the session, the turn's diff)
@@ -13,18 +25,31 @@ import { userInputTool } from './user-input-tool.js';
  */
 const perThread = new WeakMap<LoadedThread, { exec: ExecTools; patch: PatchTools }>();
 
-/** The tools a thread's turns offer the model, in the order they are listed in each request. */
-export function threadTools(
-  thread: LoadedThread,
-  sandbox: Promise<SandboxSupport>,
-  jail?: CommandJail,
-): ToolHandler[] {
-  let tools = perThread.get(thread);
-  if (tools === undefined) {
-    tools = { exec: new ExecTools(thread, sandbox, jail), patch: new PatchTools(thread, jail) };
-    perThread.set(thread, tools);
+/**
+ * The tools a turn of `thread` offers the model, in the order they are listed in each request. Decided per turn
+ * from the thread's current model and configuration (tool-set.ts says which); a call to a tool not in this list
+ * answers `unsupported call: <name>`.
+ */
+export function threadTools(thread: LoadedThread, services: ToolServices): ToolHandler[] {
+  let state = perThread.get(thread);
+  if (state === undefined) {
+    state = { exec: new ExecTools(thread, services.sandbox, services.jail), patch: new PatchTools(thread, services.jail) };
+    perThread.set(thread, state);
   }
-  return [...tools.exec.handlers, tools.patch.handler, planTool, userInputTool];
+  const settings = thread.settings;
+  const facts = modelToolFacts(settings.model);
+  const webSearch = webSearchMode(settings.config, settings.sandboxPolicy.type === 'dangerFullAccess');
+  const available: ToolHandler[] = [
+    ...state.exec.handlers,
+    userInputTool,
+    state.patch.handler(facts.applyPatch ?? 'freeform'),
+    viewImageTool(facts.imageDetail, services.jail),
+    ...goalTools(services.goals),
+  ];
+  const webSearchSpec = webSearchToolSpec(webSearch, facts.webSearchImages);
+  // Hosted by the Responses API: a spec and no implementation.
+  if (webSearchSpec !== null) available.push({ name: WEB_SEARCH_TOOL_NAME, spec: () => webSearchSpec });
+  return offeredToolNames(facts, webSearch).flatMap((name) => available.filter((tool) => tool.name === name));
 }
 
 /** The exec tools of `thread`, when one of its turns has offered them (its terminal sessions live there). */

@@ -1,4 +1,5 @@
 import type { ResponseItem } from '../../model/events.js';
+import type { ToolOutput } from './tool-context.js';
 
 /**
  * A tool call the model made, from its output item: a `function_call` (JSON arguments) or a `custom_tool_call`
@@ -29,7 +30,7 @@ export function toolCallOf(item: ResponseItem): ToolCall | null {
 }
 
 /** The output item that answers `call`, as the model expects it back (`*_output` of the call's kind). */
-export function toolOutputItem(call: ToolCall, output: string): ResponseItem {
+export function toolOutputItem(call: ToolCall, output: ToolOutput): ResponseItem {
   return call.kind === 'custom'
     ? { type: 'custom_tool_call_output', call_id: call.callId, output }
     : { type: 'function_call_output', call_id: call.callId, output };

@@ -1,4 +1,5 @@
 import type { RolloutItem } from '../../persistence/rollout-schema.js';
+import type { ThreadItem } from '../../protocol/v2/items.js';
 import type { Logger } from '../../util/logger.js';
 import type { LoadedThread } from '../loaded-thread.js';
 
@@ -10,15 +11,28 @@ export interface ToolContext {
   readonly signal: AbortSignal;
   /** Appends to the thread's rollout (no-op for ephemeral threads). */
   persist(item: RolloutItem): void;
+  /** Adds a completed item to the turn as thread/read shows it, and to the rollout. */
+  recordItem(item: ThreadItem): void;
   /** Ends the turn as interrupted after this call (an approval answered `cancel`). */
   interruptTurn(): void;
   readonly log: Logger;
 }
 
-/** One tool: its spec for the model and its implementation. Returns the text the model gets back. */
+/** A part of a tool's answer when it is more than text (view_image answers with the image itself). */
+export type ToolOutputContent =
+  | { readonly type: 'input_text'; readonly text: string }
+  | { readonly type: 'input_image'; readonly image_url: string; readonly detail: 'original' | 'high' | 'low' | 'auto' };
+
+/** What the model gets back from a tool call: text, or content parts. */
+export type ToolOutput = string | readonly ToolOutputContent[];
+
+/**
+ * One tool: its spec for the model and its implementation. A hosted tool (web_search, run by the Responses API
+ * itself) has a spec and no implementation: the model never calls it through us.
+ */
 export interface ToolHandler {
   readonly name: string;
   /** The Responses-API tool JSON sent in every request. */
   spec(): Record<string, unknown>;
-  handle(call: { readonly callId: string; readonly payload: string }, context: ToolContext): Promise<string>;
+  handle?(call: { readonly callId: string; readonly payload: string }, context: ToolContext): Promise<ToolOutput>;
 }

@@ -9,6 +9,9 @@ import { sseReply, textTurnFrames, toolCallFrames } from '../../helpers/fake-mod
 import type { RpcTestClient } from '../../helpers/rpc-client.js';
 import { startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
 
+/** A model the reference offers apply_patch to (a model it does not know gets no apply_patch). */
+const PATCH_MODEL = 'gpt-5.5';
+
 async function workdir(t: TestContext): Promise<string> {
   const dir = realpathSync(await mkdtemp(join(tmpdir(), 'app-server-patch-')));
   t.after(() => rm(dir, { recursive: true, force: true }));
@@ -53,7 +56,7 @@ describe('apply_patch', () => {
     await writeFile(join(cwd, 'src.txt'), 'keep me\nold line\n');
     await writeFile(join(cwd, 'doomed.txt'), 'bye\n');
     const rig = await startThreadRig(t, { replies: patchReplies('call_edit', EDIT_ALL) });
-    const threadId = await startThread(rig.client, { cwd, sandbox: 'workspace-write' });
+    const threadId = await startThread(rig.client, { model: PATCH_MODEL, cwd, sandbox: 'workspace-write' });
     const turnId = await startTextTurn(rig.client, threadId, 'edit');
     await turnCompleted(rig.client, turnId);
     assert.equal(await readFile(join(cwd, 'added.txt'), 'utf8'), 'brand new\n');
@@ -95,7 +98,7 @@ describe('apply_patch', () => {
       '*** End Patch',
     ].join('\n');
     const rig = await startThreadRig(t, { replies: patchReplies('call_bad', patch) });
-    const threadId = await startThread(rig.client, { cwd, sandbox: 'workspace-write' });
+    const threadId = await startThread(rig.client, { model: PATCH_MODEL, cwd, sandbox: 'workspace-write' });
     await turnCompleted(rig.client, await startTextTurn(rig.client, threadId, 'edit'));
     assert.equal(await readFile(join(cwd, 'a.txt'), 'utf8'), 'alpha\n');
     const [, second] = await rig.fake.waitForRequests(2);
@@ -108,7 +111,7 @@ describe('apply_patch', () => {
     const rig = await startThreadRig(t, {
       replies: patchReplies('call_ask', '*** Begin Patch\n*** Add File: asked.txt\n+hi\n*** End Patch'),
     });
-    const threadId = await startThread(rig.client, { cwd, sandbox: 'read-only', approvalPolicy: 'on-request' });
+    const threadId = await startThread(rig.client, { model: PATCH_MODEL, cwd, sandbox: 'read-only', approvalPolicy: 'on-request' });
     const turnId = await startTextTurn(rig.client, threadId, 'edit');
     const request = await rig.client.waitFor((m) => m.method === 'item/fileChange/requestApproval' && 'id' in m, 'ask');
     assert.equal((request.params as { itemId: string }).itemId, 'call_ask');
@@ -123,7 +126,7 @@ describe('apply_patch', () => {
     const rig = await startThreadRig(t, {
       replies: patchReplies('call_yes', '*** Begin Patch\n*** Add File: accepted.txt\n+yes\n*** End Patch'),
     });
-    const threadId = await startThread(rig.client, { cwd, sandbox: 'read-only', approvalPolicy: 'on-request' });
+    const threadId = await startThread(rig.client, { model: PATCH_MODEL, cwd, sandbox: 'read-only', approvalPolicy: 'on-request' });
     const turnId = await startTextTurn(rig.client, threadId, 'edit');
     const request = await rig.client.waitFor((m) => m.method === 'item/fileChange/requestApproval' && 'id' in m, 'ask');
     rig.client.send({ id: request.id as number, result: { decision: 'accept' } });

@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ServeOptions } from '../../../src/cli.js';
-import { startServer } from '../../../src/main.js';
-import { createSilentLogger } from '../../../src/util/logger.js';
 import { sseReply, textTurnFrames } from '../../helpers/fake-model-server.js';
-import { RpcTestClient } from '../../helpers/rpc-client.js';
+import { restartedServerClient } from '../../helpers/restarted-server.js';
 import { resultOf, startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
 
 describe('thread/resume', () => {
@@ -19,14 +16,7 @@ describe('thread/resume', () => {
     await rig.server.server.close();
 
     // A new server process on the same CODEX_HOME.
-    const server = await startServer(
-      { config: [], enable: [], disable: [], listen: { kind: 'websocket', host: '127.0.0.1', port: 0 } } as ServeOptions,
-      { env: { ...process.env, CODEX_HOME: rig.server.codexHome }, log: createSilentLogger() },
-    );
-    t.after(() => server.close());
-    const client = await RpcTestClient.connect(server.websocket!.url);
-    t.after(() => client.close());
-    await client.initialize({ experimentalApi: true }, 'second-client');
+    const client = await restartedServerClient(t, rig.server.codexHome, 'second-client');
 
     const list = resultOf(await client.request('thread/list', {}));
     const listed = list.data as { id: string; preview: string; status: unknown; turns: unknown[] }[];

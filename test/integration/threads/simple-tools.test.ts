@@ -10,14 +10,14 @@ function toolOutputIn(body: unknown, callId: string): unknown {
 }
 
 describe('plan and question tools', () => {
-  it('update_plan announces the plan and answers "Plan updated"', async (t) => {
+  it('update_plan is not offered: a call answers "unsupported call: update_plan" and announces nothing', async (t) => {
     const rig = await startThreadRig(t, {
       replies: [
         sseReply(
           toolCallFrames({
             name: 'update_plan',
             callId: 'call_plan',
-            arguments: { explanation: 'first things first', plan: [{ step: 'read', status: 'completed' }, { step: 'write', status: 'in_progress' }] },
+            arguments: { explanation: 'first things first', plan: [{ step: 'read', status: 'completed' }] },
           }),
         ),
         sseReply(textTurnFrames(['planned'])),
@@ -25,21 +25,12 @@ describe('plan and question tools', () => {
     });
     const threadId = await startThread(rig.client);
     const turnId = await startTextTurn(rig.client, threadId, 'plan it');
-    const plan = await rig.client.notification('turn/plan/updated');
-    assert.deepEqual(plan.params, {
-      threadId,
-      turnId,
-      explanation: 'first things first',
-      plan: [
-        { step: 'read', status: 'completed' },
-        { step: 'write', status: 'inProgress' },
-      ],
-    });
     await turnCompleted(rig.client, turnId);
     const [first, second] = await rig.fake.waitForRequests(2);
     const tools = (first?.body as { tools: { name?: string }[] }).tools.map((tool) => tool.name);
-    assert.ok(tools.includes('update_plan') && tools.includes('request_user_input'));
-    assert.equal(toolOutputIn(second?.body, 'call_plan'), 'Plan updated');
+    assert.ok(!tools.includes('update_plan') && tools.includes('request_user_input'));
+    assert.equal(toolOutputIn(second?.body, 'call_plan'), 'unsupported call: update_plan');
+    assert.ok(!rig.client.received.some((m) => m.method === 'turn/plan/updated'));
   });
 
   it('request_user_input asks the subscribers and returns their answers to the model', async (t) => {

@@ -186,3 +186,37 @@ describe('core items', () => {
     });
   });
 });
+
+describe('tool items', () => {
+  const times = { startedAtMs: 1, completedAtMs: 2 };
+
+  it('ImageView keeps its path as a file URL and reads it back as a path [observed]', () => {
+    const item: ThreadItem = { type: 'imageView', id: 'call_0', path: '/tmp/a b.png', ...times };
+    const core = coreItemFromThreadItem(item);
+    assert.deepEqual(core, { type: 'ImageView', id: 'call_0', path: 'file:///tmp/a%20b.png' });
+    assert.deepEqual(threadItemFromCoreItem(core, times), item);
+  });
+
+  it('WebSearch keeps the action in the API form, unset fields left out [observed]', () => {
+    const item: ThreadItem = {
+      type: 'webSearch',
+      id: 'ws_1',
+      query: 'weather paris',
+      action: { type: 'search', query: 'weather paris', queries: null },
+      results: null,
+      ...times,
+    };
+    const core = coreItemFromThreadItem(item);
+    assert.deepEqual(core, { type: 'WebSearch', id: 'ws_1', query: 'weather paris', action: { type: 'search', query: 'weather paris' } });
+    assert.deepEqual(threadItemFromCoreItem(core, times), item);
+    const page = { type: 'WebSearch', id: 'ws_2', query: 'https://a.example', action: { type: 'open_page', url: 'https://a.example' } };
+    assert.deepEqual(threadItemFromCoreItem(page, times), {
+      type: 'webSearch',
+      id: 'ws_2',
+      query: 'https://a.example',
+      action: { type: 'openPage', url: 'https://a.example' },
+      results: null,
+      ...times,
+    });
+  });
+});
