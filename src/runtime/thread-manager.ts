@@ -32,6 +32,7 @@ import { resolveThreadSettings } from './thread-settings.js';
 import type { SessionOverrides, ThreadSettings } from './thread-settings.js';
 import { detectBubblewrap } from '../tools/sandbox/detect-bubblewrap.js';
 import type { SandboxSupport } from '../tools/sandbox/detect-bubblewrap.js';
+import { McpHub } from './mcp/mcp-hub.js';
 import { threadTools } from './tools/thread-tools.js';
 import { finishRunningTurns } from './turn-drain.js';
 import { TurnQueue } from './turn-queue.js';
@@ -96,6 +97,8 @@ export class ThreadManager {
   readonly readStates: ReadStateStore;
   /** Submissions waiting to become turns (thread/queue/add). */
   readonly queue: TurnQueue;
+  /** The MCP servers of the loaded threads. */
+  readonly mcp: McpHub;
   readonly #options: ThreadManagerOptions;
   readonly #loaded = new Map<string, LoadedThread>();
   /** In-flight loads, so two resumes of one thread load it once. */
@@ -105,6 +108,7 @@ export class ThreadManager {
     this.#options = options;
     this.auth = options.auth ?? new AuthManager({ codexHome: options.codexHome, log: options.log });
     this.readStates = new ReadStateStore(options.codexHome, options.broadcaster);
+    this.mcp = new McpHub(options.env, options.log);
     this.queue = new TurnQueue({
       broadcaster: options.broadcaster,
       isLoaded: (thread) => this.#loaded.get(thread.id) === thread,
@@ -247,6 +251,7 @@ export class ThreadManager {
   #register(init: Omit<LoadedThreadInit, 'everyone'>): LoadedThread {
     const thread = new LoadedThread({ ...init, everyone: this.#options.broadcaster });
     this.#loaded.set(thread.id, thread);
+    this.mcp.attach(thread);
     return thread;
   }
 

@@ -15,7 +15,7 @@ import type { ActiveTurn, LoadedThread } from './loaded-thread.js';
 import * as records from './rollout-records.js';
 import { addUsage, breakdown } from './token-usage.js';
 import { toolCallOf, toolOutputItem } from './tools/tool-call.js';
-import type { ToolCall } from './tools/tool-call.js';
+import type { ToolCall, ToolOutput } from './tools/tool-call.js';
 import type { ToolContext } from './tools/tool-context.js';
 import { modelContent, previewOf } from './user-input-content.js';
 import type { StartTurnInput, TurnDependencies } from './turn-dependencies.js';
@@ -139,6 +139,7 @@ class TurnRun {
 
   /** Samples the model until it answers without asking for a tool. */
   async #agentLoop(): Promise<void> {
+    await Promise.all(this.#deps.tools.map((tool) => tool.ready?.()));
     for (let request = 0; ; request++) {
       if (request >= MAX_SAMPLING_REQUESTS_PER_TURN) {
         throw new Error(`the model kept calling tools after ${MAX_SAMPLING_REQUESTS_PER_TURN} requests`);
@@ -158,7 +159,7 @@ class TurnRun {
     const request: ModelRequest = {
       model: settings.model,
       input: [developerMessage(thread.baseInstructions), ...thread.history],
-      tools: this.#deps.tools.map((tool) => tool.spec()),
+      tools: this.#deps.tools.flatMap((tool) => tool.spec() ?? []),
       ...(settings.reasoningEffort === null && settings.reasoningSummary === null
         ? {}
         : {
@@ -197,10 +198,11 @@ class TurnRun {
   }
 
   /** The text a tool call answers the model with. Tool failures are answers too; only aborts end the turn. */
-  async #runTool(call: ToolCall): Promise<string> {
-    const handler = this.#deps.tools.find((tool) => tool.name === call.name);
+  async #runTool(call: ToolCall): Promise<ToolOutput> {
+    // A namespaced call goes to the namespace's handler, which knows its tools.
+    const handler = this.#deps.tools.find((tool) => tool.name === (call.namespace ?? call.name));
     // The reference's answer to a call of a tool it does not have.
-    if (handler === undefined) return `unsupported call: ${call.name}`;
+    if (handler === undefined) return `unsupported call: ${call.namespace ?? ''}${call.name}`;
     const context: ToolContext = {
       thread: this.#thread,
       turnId: this.#turnId,

@@ -7,6 +7,8 @@ import type { ResponseItem } from '../../model/events.js';
 export interface ToolCall {
   readonly kind: 'function' | 'custom';
   readonly name: string;
+  /** The namespace tool the call names (`mcp__<server>`, a client's namespace), or null for a top-level tool. */
+  readonly namespace: string | null;
   readonly callId: string;
   /** `arguments` (JSON text) of a function call, `input` of a custom one. */
   readonly payload: string;
@@ -17,19 +19,23 @@ export function toolCallOf(item: ResponseItem): ToolCall | null {
   const callId = item['call_id'];
   const name = item['name'];
   if (typeof callId !== 'string' || typeof name !== 'string') return null;
+  const namespace = typeof item['namespace'] === 'string' ? item['namespace'] : null;
   if (item.type === 'function_call') {
     const args = item['arguments'];
-    return { kind: 'function', name, callId, payload: typeof args === 'string' ? args : JSON.stringify(args ?? {}) };
+    return { kind: 'function', name, namespace, callId, payload: typeof args === 'string' ? args : JSON.stringify(args ?? {}) };
   }
   if (item.type === 'custom_tool_call') {
     const input = item['input'];
-    return { kind: 'custom', name, callId, payload: typeof input === 'string' ? input : '' };
+    return { kind: 'custom', name, namespace, callId, payload: typeof input === 'string' ? input : '' };
   }
   return null;
 }
 
+/** What a tool answers the model with: text, or content items (`input_text`, `input_image`). */
+export type ToolOutput = string | readonly Record<string, unknown>[];
+
 /** The output item that answers `call`, as the model expects it back (`*_output` of the call's kind). */
-export function toolOutputItem(call: ToolCall, output: string): ResponseItem {
+export function toolOutputItem(call: ToolCall, output: ToolOutput): ResponseItem {
   return call.kind === 'custom'
     ? { type: 'custom_tool_call_output', call_id: call.callId, output }
     : { type: 'function_call_output', call_id: call.callId, output };

@@ -1,6 +1,7 @@
 import type { RolloutItem } from '../../persistence/rollout-schema.js';
 import type { Logger } from '../../util/logger.js';
 import type { LoadedThread } from '../loaded-thread.js';
+import type { ToolCall, ToolOutput } from './tool-call.js';
 
 /** What a tool handler gets for one call, from the turn that runs it. */
 export interface ToolContext {
@@ -15,10 +16,15 @@ export interface ToolContext {
   readonly log: Logger;
 }
 
-/** One tool: its spec for the model and its implementation. Returns the text the model gets back. */
+/**
+ * One tool (or one namespace of tools, named like the namespace): its spec for the model and its implementation.
+ * Returns what the model gets back.
+ */
 export interface ToolHandler {
   readonly name: string;
-  /** The Responses-API tool JSON sent in every request. */
-  spec(): Record<string, unknown>;
-  handle(call: { readonly callId: string; readonly payload: string }, context: ToolContext): Promise<string>;
+  /** The Responses-API tool JSON sent in every request; null leaves the tool out of this request. */
+  spec(): Record<string, unknown> | null;
+  /** Awaited before a turn's first request (an MCP server's start-up). */
+  ready?(): Promise<void>;
+  handle(call: Pick<ToolCall, 'callId' | 'payload' | 'name' | 'namespace'>, context: ToolContext): Promise<ToolOutput>;
 }

@@ -1,0 +1,87 @@
+import type { ElicitRequest, ElicitResult } from '@modelcontextprotocol/sdk/types.js';
+import type { McpServerStartupState } from '../../protocol/v2/mcp.js';
+import type { Logger } from '../../util/logger.js';
+import { McpConnection } from './mcp-connection.js';
+import { mcpServerConfigs } from './server-config.js';
+import type { InvalidServerConfig } from './server-config.js';
+
+/**
+ * The MCP servers of one configuration (a thread's, or the server's own for a request without a thread): every
+ * enabled server started together, each reporting `starting` then `ready` or `failed`. A server that fails is
+ * reported and left out; it never holds up a turn beyond its start-up timeout.
+ */
+
+export interface StartupReport {
+  readonly name: string;
+  readonly status: McpServerStartupState;
+  readonly error: string | null;
+}
+
+export interface ServerSetOptions {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  readonly log: Logger;
+  readonly onStartup: (report: StartupReport) => void;
+  readonly elicit: (server: string, request: ElicitRequest['params']) => Promise<ElicitResult>;
+}
+
+export class McpServerSet {
+  readonly connections: ReadonlyMap<string, McpConnection>;
+  readonly invalid: readonly InvalidServerConfig[];
+  /** Names of configured servers with `enabled = false`. */
+  readonly disabled: readonly string[];
+  readonly #options: ServerSetOptions;
+  #started: Promise<void> | null = null;
+  /** `server/tool` pairs the user approved for the rest of the session. */
+  readonly approvedForSession = new Set<string>();
+
+  constructor(config: Readonly<Record<string, unknown>>, options: ServerSetOptions) {
+    this.#options = options;
+    const { servers, invalid } = mcpServerConfigs(config);
+    this.invalid = invalid;
+    this.disabled = servers.filter((server) => !server.enabled).map((server) => server.name);
+    const connections = new Map<string, McpConnection>();
+    for (const server of servers) {
+      if (!server.enabled) continue;
+      connections.set(
+        server.name,
+        new McpConnection(server, { env: options.env, cwd: options.cwd, log: options.log, elicit: options.elicit }),
+      );
+    }
+    this.connections = connections;
+  }
+
+  get isEmpty(): boolean {
+    return this.connections.size === 0 && this.invalid.length === 0;
+  }
+
+  /** Starts every server once; resolves when each is ready or has failed. */
+  startAll(): Promise<void> {
+    this.#started ??= this.#startAll();
+    return this.#started;
+  }
+
+  async #startAll(): Promise<void> {
+    const report = this.#options.onStartup;
+    for (const bad of this.invalid) report({ name: bad.name, status: 'failed', error: bad.error });
+    await Promise.all(
+      [...this.connections.values()].map(async (connection) => {
+        const name = connection.config.name;
+        report({ name, status: 'starting', error: null });
+        await connection.start();
+        const state = connection.state;
+        if (state.kind === 'failed') {
+          this.#options.log.warn({ server: name, error: state.error }, 'MCP server failed to start');
+          report({ name, status: 'failed', error: state.error });
+        } else {
+          report({ name, status: 'ready', error: null });
+        }
+      }),
+    );
+  }
+
+  /** Stops every server process. */
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.connections.values()].map((connection) => connection.close()));
+  }
+}

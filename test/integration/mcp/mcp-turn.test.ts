@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { sseReply, textTurnFrames } from '../../helpers/fake-model-server.js';
+import { callOutput, namespacedCallReply, stdioServerToml } from '../../helpers/mcp-fixture.js';
+import type { RpcTestClient } from '../../helpers/rpc-client.js';
+import { startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
+
+function mcpItems(client: RpcTestClient, method: 'item/started' | 'item/completed'): Record<string, unknown>[] {
+  return client.received
+    .filter((m) => m.method === method && (m.params as { item: { type: string } }).item.type === 'mcpToolCall')
+    .map((m) => (m.params as { item: Record<string, unknown> }).item);
+}
+
+const done = () => sseReply(textTurnFrames(['done'], { itemId: 'msg_end', responseId: 'resp_end' }));
+
+describe('MCP tools in a turn', () => {
+  it('starts the configured server with the thread, offers its tools as a namespace, and runs a call', async (t) => {
+    const rig = await startThreadRig(t, {
+      configExtra: stdioServerToml('fx', ['env = { FIXTURE_MARKER = "m1" }']),
+      replies: [namespacedCallReply('mcp__fx', 'read_echo', 'call_0', { text: 'hi' }), done()],
+    });
+    const threadId = await startThread(rig.client);
+    const ready = await rig.client.waitFor(
+      (m) => m.method === 'mcpServer/startupStatus/updated' && (m.params as { status: string }).status === 'ready',
+      'fx ready',
+    );
+    assert.deepEqual(ready.params, { threadId, name: 'fx', status: 'ready', error: null, failureReason: null });
+    const starting = rig.client.received.find((m) => m.method === 'mcpServer/startupStatus/updated');
+    assert.equal((starting?.params as { status: string }).status, 'starting');
+
+    const turnId = await startTextTurn(rig.client, threadId, 'go');
+    await turnCompleted(rig.client, turnId);
+    const [first, second] = await rig.fake.waitForRequests(2);
+    const tools = (first?.body as { tools: Record<string, unknown>[] }).tools;
+    const namespace = tools.find((tool) => tool.name === 'mcp__fx') as { type: string; tools: { name: string; parameters: unknown }[] };
+    assert.equal(namespace.type, 'namespace');
+    assert.deepEqual(
+      namespace.tools.map((tool) => tool.name),
+      ['ask', 'crash', 'echo', 'fail', 'picture', 'read_echo', 'slow'],
+    );
+    assert.deepEqual(namespace.tools.find((tool) => tool.name === 'echo')?.parameters, {
+      type: 'object',
+      properties: { text: { type: 'string' } },
+      required: ['text'],
+    });
+
+    const [started] = mcpItems(rig.client, 'item/started');
+    assert.equal(started?.id, 'call_0');
+    assert.equal(started?.status, 'inProgress');
+    assert.equal(started?.readOnlyHint, true);
+    const [completed] = mcpItems(rig.client, 'item/completed');
+    assert.equal(completed?.status, 'completed');
+    assert.deepEqual(completed?.result, {
+      content: [{ type: 'text', text: 'echo: hi [m1]' }],
+      structuredContent: null,
+      _meta: null,
+    });
+    const output = callOutput(second?.body, 'call_0') as { type: string; text: string }[];
+    assert.match(output[0]?.text ?? '', /^Wall time: \d+\.\d{4} seconds\nOutput:$/);
+    assert.deepEqual(output[1], { type: 'input_text', text: 'echo: hi [m1]' });
+  });
+
+  it('refuses a tool without readOnlyHint under approval_policy never, and reports failures as the reference does', async (t) => {
+    const rig = await startThreadRig(t, {
+      configExtra: stdioServerToml('fx', ['tool_timeout_sec = 1']),
+      replies: [
+        namespacedCallReply('mcp__fx', 'echo', 'call_never', { text: 'hi' }),
+        namespacedCallReply('mcp__fx', 'fail', 'call_fail', {}),
+        namespacedCallReply('mcp__fx', 'picture', 'call_pic', {}),
+        namespacedCallReply('mcp__fx', 'slow', 'call_slow', { ms: 3000 }),
+        namespacedCallReply('mcp__fx', 'crash', 'call_crash', {}),
+        namespacedCallReply('mcp__fx', 'read_echo', 'call_after', { text: 'back' }),
+        namespacedCallReply('mcp__fx', 'nosuch', 'call_none', {}),
+        done(),
+      ],
+    });
+    const threadId = await startThread(rig.client);
+    const turnId = await startTextTurn(rig.client, threadId, 'go');
+    await turnCompleted(rig.client, turnId);
+    const requests = await rig.fake.waitForRequests(8);
+    const items = new Map(mcpItems(rig.client, 'item/completed').map((item) => [item.id, item]));
+
+    assert.equal(items.get('call_never')?.status, 'failed');
+    assert.deepEqual(items.get('call_never')?.error, {
+      message: 'MCP tool call requires approval, but approval policy is never',
+    });
+    assert.deepEqual((callOutput(requests[1]?.body, 'call_never') as unknown[])[1], {
+      type: 'input_text',
+      text: 'MCP tool call requires approval, but approval policy is never',
+    });
+
+    // A tool's own error is a failed item that keeps its result.
+    assert.equal(items.get('call_fail')?.status, 'failed');
+    assert.equal(items.get('call_fail')?.error, null);
+
+    // Structured content stands for the result.
+    assert.match(String(callOutput(requests[3]?.body, 'call_pic')), /^Wall time: [\d.]+ seconds\nOutput:\n\{"color":"red"\}$/);
+
+    assert.equal(
+      (items.get('call_slow')?.error as { message: string }).message,
+      'tool call error: tool call failed for `fx/slow`\n\nCaused by:\n    timed out awaiting tools/call after 1000ms',
+    );
+    assert.equal(
+      (items.get('call_crash')?.error as { message: string }).message,
+      'tool call error: tool call failed for `fx/crash`\n\nCaused by:\n    Transport closed',
+    );
+    // Unlike the reference (which keeps answering `Transport closed`), the crashed server is started again.
+    assert.equal(items.get('call_after')?.status, 'completed');
+    assert.equal(callOutput(requests[7]?.body, 'call_none'), 'unsupported call: mcp__fxnosuch');
+  });
+});
