@@ -49,8 +49,16 @@ export interface ServerCatalogue {
   readonly capabilities: Record<string, unknown> | null;
 }
 
-/** A tool call failure the model and the item report (`tool call error: …`). */
-export class McpCallError extends Error {}
+/** A request that failed: the server's error (`cause`), a timeout, a closed connection, or a server not running. */
+export class McpCallError extends Error {
+  /** The server could not be started, so the request never reached it. */
+  readonly notStarted: boolean;
+
+  constructor(message: string, options: { cause?: unknown; notStarted?: boolean } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.notStarted = options.notStarted ?? false;
+  }
+}
 
 export class McpConnection {
   readonly config: McpServerConfig;
@@ -114,7 +122,7 @@ export class McpConnection {
       ]);
     } catch (error) {
       await client.close().catch(() => {});
-      this.#state = { kind: 'failed', error: startupError(this.config.name, error) };
+      this.#state = { kind: 'failed', error: startupError(error) };
       return;
     } finally {
       clearTimeout(timer);
@@ -173,12 +181,14 @@ export class McpConnection {
   /** A ready client, starting (or restarting, after a crash) the server first. */
   async #ready(): Promise<Client> {
     if (this.#client === null) {
-      if (this.#closed) throw new McpCallError('MCP server is shut down');
+      if (this.#closed) throw new McpCallError('MCP server is shut down', { notStarted: true });
       await this.start();
     }
     const client = this.#client;
     if (client === null) {
-      throw new McpCallError(this.#state.kind === 'failed' ? this.#state.error : 'MCP server is not running');
+      throw new McpCallError(this.#state.kind === 'failed' ? this.#state.error : 'MCP server is not running', {
+        notStarted: true,
+      });
     }
     return client;
   }
@@ -209,7 +219,8 @@ export class McpConnection {
       return result as CallToolResult;
     } catch (error) {
       if (options.signal.aborted) throw options.signal.reason;
-      throw new McpCallError(callFailure(error, `tools/call`, timeoutMs));
+      if (error instanceof McpCallError) throw error;
+      throw new McpCallError(callFailure(error, 'tools/call', timeoutMs), { cause: error });
     }
   }
 
@@ -219,7 +230,7 @@ export class McpConnection {
       const result = await client.readResource({ uri }, { ...(signal === undefined ? {} : { signal }), timeout: this.config.toolTimeoutMs });
       return result.contents as Record<string, unknown>[];
     } catch (error) {
-      throw new McpCallError(callFailure(error, 'resources/read', this.config.toolTimeoutMs));
+      throw new McpCallError(callFailure(error, 'resources/read', this.config.toolTimeoutMs), { cause: error });
     }
   }
 
@@ -267,14 +278,18 @@ async function readCatalogue(client: Client): Promise<ServerCatalogue> {
   };
 }
 
-function startupError(name: string, error: unknown): string {
+/** Why a server did not start, worded as the reference words it (`MCP startup failed: …`). */
+function startupError(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  // The reference reports the OS error of a command it cannot run.
+  if (code === 'ENOENT') return 'MCP startup failed: No such file or directory (os error 2)';
+  if (code === 'EACCES') return 'MCP startup failed: Permission denied (os error 13)';
   const message = error instanceof Error ? error.message : String(error);
-  return `MCP client for \`${name}\` failed to start: ${message}`;
+  return `MCP startup failed: ${message}`;
 }
 
 /** The cause of a failed request, worded as the reference words it. */
 function callFailure(error: unknown, method: string, timeoutMs: number): string {
-  if (error instanceof McpCallError) return error.message;
   if (error instanceof McpError) {
     if (error.code === (ErrorCode.RequestTimeout as number)) return `timed out awaiting ${method} after ${timeoutMs}ms`;
     if (error.code === (ErrorCode.ConnectionClosed as number)) return 'Transport closed';

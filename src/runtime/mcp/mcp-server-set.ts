@@ -72,7 +72,7 @@ export class McpServerSet {
         const state = connection.state;
         if (state.kind === 'failed') {
           this.#options.log.warn({ server: name, error: state.error }, 'MCP server failed to start');
-          report({ name, status: 'failed', error: state.error });
+          report({ name, status: 'failed', error: `MCP client for \`${name}\` failed to start: ${state.error}` });
         } else {
           report({ name, status: 'ready', error: null });
         }
