@@ -1,5 +1,8 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { sseReply } from './fake-model-server.js';
+import { sseReply, within } from './fake-model-server.js';
 import type { SseReply } from './fake-model-server.js';
 
 /** The test MCP server (test/fixtures/mcp/fixture-server.mjs), started with `node`. */
@@ -36,4 +39,28 @@ export function namespacedCallReply(namespace: string | null, name: string, call
 export function callOutput(body: unknown, callId: string): unknown {
   const input = (body as { input: Record<string, unknown>[] }).input;
   return input.find((item) => item.call_id === callId && item.type === 'function_call_output')?.output;
+}
+
+/** The fixture as a streamable HTTP server on 127.0.0.1:0 (stopped in `t.after`); resolves with its URL. */
+export async function startHttpFixture(t: TestContext, env: NodeJS.ProcessEnv = {}): Promise<string> {
+  const child = spawn(process.execPath, [MCP_FIXTURE, '--http'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  t.after(async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    await exited;
+  });
+  let seen = '';
+  return within(
+    new Promise<string>((resolve, reject) => {
+      child.stdout.setEncoding('utf8');
+      child.stdout.on('data', (chunk: string) => {
+        seen += chunk;
+        const match = /LISTENING (\S+)/.exec(seen);
+        if (match?.[1] !== undefined) resolve(match[1]);
+      });
+      child.once('exit', (code) => reject(new Error(`HTTP MCP fixture exited with ${code}`)));
+    }),
+    'the HTTP MCP fixture to listen',
+  );
 }
