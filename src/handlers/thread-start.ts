@@ -1,5 +1,6 @@
 import { RpcErrors } from '../protocol/errors.js';
 import { ClientRequests } from '../protocol/registry.js';
+import { setDynamicTools } from '../runtime/tools/dynamic-tool.js';
 import { loadedThreadView } from '../runtime/thread-view.js';
 import { bindHandler } from './context.js';
 import type { RequestHandler } from './context.js';
@@ -25,6 +26,7 @@ export function threadStartHandler(services: ServerServices): RequestHandler {
     } catch (error) {
       configurationError(error);
     }
+    setDynamicTools(thread, params.dynamicTools);
     context.afterResponse(() => thread.announceStarted(loadedThreadView(thread)));
     return sessionResponse(thread);
   });
