@@ -3,7 +3,7 @@ import { loadConfig } from '../config/load.js';
 import { RpcError, RpcErrors } from '../protocol/errors.js';
 import { ClientRequests } from '../protocol/registry.js';
 import type { LoadedThread } from '../runtime/loaded-thread.js';
-import { McpCallError } from '../runtime/mcp/mcp-connection.js';
+import { McpCallError, serverErrorMessage } from '../runtime/mcp/mcp-connection.js';
 import type { McpConnection } from '../runtime/mcp/mcp-connection.js';
 import type { McpServerSet } from '../runtime/mcp/mcp-server-set.js';
 import { serverStatuses } from '../runtime/mcp/server-status.js';
@@ -121,7 +121,7 @@ async function withMcpErrors<T>(run: () => Promise<T>): Promise<T> {
     if (error instanceof McpCallError) {
       const cause = error.cause;
       if (cause instanceof McpError && cause.code > -32700 && cause.code <= -32600) {
-        throw new RpcError(cause.code, cause.message);
+        throw new RpcError(cause.code, serverErrorMessage(cause));
       }
       throw RpcErrors.internal(error.notStarted ? `failed to get client: ${error.message}` : error.message);
     }

@@ -296,3 +296,9 @@ function callFailure(error: unknown, method: string, timeoutMs: number): string 
   }
   return error instanceof Error ? error.message : String(error);
 }
+
+/** An MCP error's text as the server sent it (the SDK prefixes `MCP error <code>: ` to it). */
+export function serverErrorMessage(error: McpError): string {
+  const prefix = `MCP error ${error.code}: `;
+  return error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+}

@@ -1,6 +1,5 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { ServerNotifications } from '../../protocol/registry.js';
-import type { ThreadItem } from '../../protocol/v2/items.js';
 import { approveToolCall } from '../mcp/mcp-approval.js';
 import { McpCallError } from '../mcp/mcp-connection.js';
 import type { McpConnection } from '../mcp/mcp-connection.js';
@@ -9,11 +8,9 @@ import type { McpServerSet } from '../mcp/mcp-server-set.js';
 import { mcpNamespace, mcpNamespaceSpec, toolByModelName } from '../mcp/mcp-tool-spec.js';
 import { threadServers } from '../mcp/thread-servers.js';
 import type { LoadedThread } from '../loaded-thread.js';
-import * as records from '../rollout-records.js';
+import { startMcpItem } from './mcp-item.js';
 import type { ToolOutput } from './tool-call.js';
 import type { ToolContext, ToolHandler } from './tool-context.js';
-
-type McpItem = Extract<ThreadItem, { type: 'mcpToolCall' }>;
 
 /** One namespace tool per MCP server of the thread (none when it has no servers). */
 export function mcpToolHandlers(thread: LoadedThread): ToolHandler[] {
@@ -50,35 +47,17 @@ async function runMcpCall(
   const { thread, turnId } = context;
   const server = connection.config.name;
   const args = parseArguments(call.payload);
-  const startedAtMs = Date.now();
-  const item: McpItem = {
-    type: 'mcpToolCall',
+  const item = startMcpItem(context, {
     id: call.callId,
     server,
     tool: tool.name,
-    status: 'inProgress',
     arguments: args.value,
-    appContext: null,
-    mcpAppUi: null,
-    pluginId: null,
     readOnlyHint: tool.annotations?.readOnlyHint ?? null,
-    result: null,
-    error: null,
-    durationMs: null,
-    startedAtMs,
-    completedAtMs: null,
-  };
-  thread.emit(ServerNotifications.itemStarted, { item, threadId: thread.id, turnId, startedAtMs });
-  const complete = (ending: Partial<McpItem>): void => {
-    const completedAtMs = Date.now();
-    const done: McpItem = { ...item, ...ending, durationMs: completedAtMs - startedAtMs, completedAtMs };
-    thread.emit(ServerNotifications.itemCompleted, { item: done, threadId: thread.id, turnId, completedAtMs });
-    const line = records.itemCompleted(thread.id, turnId, done);
-    if (line !== null) context.persist(line);
-  };
+  });
+  const complete = item.complete;
   const fail = (message: string): ToolOutput => {
     complete({ status: 'failed', error: { message } });
-    return modelOutputOfError(message, Date.now() - startedAtMs);
+    return modelOutputOfError(message, Date.now() - item.startedAtMs);
   };
 
   const decision = await approveToolCall(thread, servers, {
@@ -99,7 +78,7 @@ async function runMcpCall(
         thread.emit(ServerNotifications.mcpToolCallProgress, { threadId: thread.id, turnId, itemId: call.callId, message }),
     });
     complete({ status: result.isError === true ? 'failed' : 'completed', result: itemResult(result) });
-    return modelOutputOfResult(result, Date.now() - startedAtMs);
+    return modelOutputOfResult(result, Date.now() - item.startedAtMs);
   } catch (error) {
     if (context.signal.aborted) throw context.signal.reason;
     if (!(error instanceof McpCallError)) throw error;

@@ -1,9 +1,8 @@
 import type { CommandJail } from '../../tools/sandbox/command-jail.js';
 import type { SandboxSupport } from '../../tools/sandbox/detect-bubblewrap.js';
 import type { LoadedThread } from '../loaded-thread.js';
-import { dynamicToolHandlers } from './dynamic-tool.js';
+import { configuredTools } from './configured-tools.js';
 import { ExecTools } from './exec-tool.js';
-import { mcpToolHandlers } from './mcp-tool.js';
 import { PatchTools } from './patch-tool.js';
 import { planTool } from './plan-tool.js';
 import type { ToolHandler } from './tool-context.js';
@@ -26,7 +25,7 @@ export function threadTools(
     tools = { exec: new ExecTools(thread, sandbox, jail), patch: new PatchTools(thread, jail) };
     perThread.set(thread, tools);
   }
-  return [...tools.exec.handlers, tools.patch.handler, planTool, userInputTool, ...mcpToolHandlers(thread), ...dynamicToolHandlers(thread)];
+  return [...tools.exec.handlers, tools.patch.handler, planTool, userInputTool, ...configuredTools(thread)];
 }
 
 /** The exec tools of `thread`, when one of its turns has offered them (its terminal sessions live there). */

@@ -75,7 +75,7 @@ describe('MCP server methods', () => {
     });
     assert.deepEqual(unknownThread.error, { code: -32600, message: 'thread not found: 00000000-0000-0000-0000-000000000000' });
     const missing = await rig.client.request('mcpServer/resource/read', { threadId, server: 'fx', uri: 'x://y' });
-    assert.equal((missing.error as { code: number }).code, -32602);
+    assert.deepEqual(missing.error, { code: -32602, message: 'MCP error -32602: Resource x://y not found' });
   });
 
   it('reload gives loaded threads the servers configured now', async (t) => {

@@ -108,4 +108,50 @@ describe('MCP tools in a turn', () => {
     assert.equal(items.get('call_after')?.status, 'completed');
     assert.equal(callOutput(requests[7]?.body, 'call_none'), 'unsupported call: mcp__fxnosuch');
   });
+
+  it('offers the resource tools, answering with JSON text as mcpToolCall items', async (t) => {
+    const rig = await startThreadRig(t, {
+      configExtra: stdioServerToml('fx'),
+      replies: [
+        namespacedCallReply(null, 'list_mcp_resources', 'call_all', {}),
+        namespacedCallReply(null, 'list_mcp_resource_templates', 'call_tpl', { server: 'fx' }),
+        namespacedCallReply(null, 'read_mcp_resource', 'call_read', { server: 'fx', uri: 'fixture://readme' }),
+        namespacedCallReply(null, 'read_mcp_resource', 'call_missing', { server: 'fx', uri: 'x://y' }),
+        namespacedCallReply(null, 'read_mcp_resource', 'call_nope', { server: 'nope', uri: 'x://y' }),
+        done(),
+      ],
+    });
+    const threadId = await startThread(rig.client);
+    const turnId = await startTextTurn(rig.client, threadId, 'go');
+    await turnCompleted(rig.client, turnId);
+    const requests = await rig.fake.waitForRequests(6);
+    const names = (requests[0]?.body as { tools: { name: string }[] }).tools.map((tool) => tool.name);
+    for (const name of ['list_mcp_resources', 'list_mcp_resource_templates', 'read_mcp_resource']) {
+      assert.ok(names.includes(name), name);
+    }
+    assert.equal(
+      callOutput(requests[1]?.body, 'call_all'),
+      '{"resources":[{"server":"fx","uri":"fixture://readme","name":"readme","description":"The fixture readme.","mimeType":"text/plain"}]}',
+    );
+    assert.equal(
+      callOutput(requests[2]?.body, 'call_tpl'),
+      '{"server":"fx","resourceTemplates":[{"server":"fx","uriTemplate":"fixture://notes/{name}","name":"notes","description":"A note by name."}]}',
+    );
+    assert.equal(
+      callOutput(requests[3]?.body, 'call_read'),
+      '{"server":"fx","uri":"fixture://readme","contents":[{"uri":"fixture://readme","mimeType":"text/plain","text":"fixture readme text"}]}',
+    );
+    assert.equal(
+      callOutput(requests[4]?.body, 'call_missing'),
+      'resources/read failed: resources/read failed for `fx` (x://y): Mcp error: -32602: MCP error -32602: Resource x://y not found',
+    );
+    assert.equal(callOutput(requests[5]?.body, 'call_nope'), "unknown MCP server 'nope'");
+    const items = mcpItems(rig.client, 'item/completed');
+    assert.deepEqual(items.map((item) => [item.id, item.server, item.tool, item.status]), [
+      ['call_all', 'codex', 'list_mcp_resources', 'completed'],
+      ['call_tpl', 'fx', 'list_mcp_resource_templates', 'completed'],
+      ['call_read', 'fx', 'read_mcp_resource', 'completed'],
+      ['call_missing', 'fx', 'read_mcp_resource', 'failed'],
+    ]);
+  });
 });
