@@ -1,5 +1,7 @@
 import { RpcErrors } from '../protocol/errors.js';
 import { ClientRequests } from '../protocol/registry.js';
+import type { LoadedThread } from '../runtime/loaded-thread.js';
+import { threadServers } from '../runtime/mcp/thread-servers.js';
 import { setDynamicTools } from '../runtime/tools/dynamic-tool.js';
 import { loadedThreadView } from '../runtime/thread-view.js';
 import { bindHandler } from './context.js';
@@ -15,7 +17,7 @@ import { configurationError } from './thread-lookup.js';
  * appears with the first turn.
  */
 export function threadStartHandler(services: ServerServices): RequestHandler {
-  return bindHandler(ClientRequests.threadStart, (params, context) => {
+  return bindHandler(ClientRequests.threadStart, async (params, context) => {
     if (params.sandbox != null && params.permissions != null) {
       throw RpcErrors.badRequest('`permissions` cannot be combined with `sandbox`');
     }
@@ -27,7 +29,22 @@ export function threadStartHandler(services: ServerServices): RequestHandler {
       configurationError(error);
     }
     setDynamicTools(thread, params.dynamicTools);
+    await refuseWithoutRequiredMcpServers(services, thread);
     context.afterResponse(() => thread.announceStarted(loadedThreadView(thread)));
     return sessionResponse(thread);
   });
+}
+
+/**
+ * A thread whose `required` MCP servers do not start is not created (observed from the reference 0.169.0: -32603
+ * `error creating thread: Fatal error: Failed to initialize session: required MCP servers failed to initialize:
+ * <name>: <cause>`).
+ */
+async function refuseWithoutRequiredMcpServers(services: ServerServices, thread: LoadedThread): Promise<void> {
+  const failures = (await threadServers(thread)?.requiredFailures()) ?? [];
+  if (failures.length === 0) return;
+  await services.threads.unload(thread, { announceClosed: false });
+  throw RpcErrors.internal(
+    `error creating thread: Fatal error: Failed to initialize session: required MCP servers failed to initialize: ${failures.join(', ')}`,
+  );
 }

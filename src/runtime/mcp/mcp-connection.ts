@@ -89,7 +89,7 @@ export class McpConnection {
 
   /** Starts the server unless it is running or starting; resolves when it is ready or has failed. */
   start(): Promise<void> {
-    if (this.#client !== null) return Promise.resolve();
+    if (this.#client !== null || this.#closed) return Promise.resolve();
     this.#starting ??= this.#start().finally(() => {
       this.#starting = null;
     });

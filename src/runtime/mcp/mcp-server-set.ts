@@ -80,6 +80,22 @@ export class McpServerSet {
     );
   }
 
+  /**
+   * Starts the servers configured `required = true` and answers how each that failed did (`<name>: <cause>`),
+   * for thread/start to refuse the thread as the reference does.
+   */
+  async requiredFailures(): Promise<string[]> {
+    const required = [...this.connections.values()].filter((connection) => connection.config.required);
+    const failures = await Promise.all(
+      required.map(async (connection) => {
+        await connection.start();
+        const state = connection.state;
+        return state.kind === 'failed' ? `${connection.config.name}: ${state.error.replace(/^MCP startup failed: /, '')}` : null;
+      }),
+    );
+    return failures.filter((failure): failure is string => failure !== null);
+  }
+
   /** Stops every server process. */
   async closeAll(): Promise<void> {
     await Promise.all([...this.connections.values()].map((connection) => connection.close()));

@@ -111,3 +111,18 @@ describe('MCP server methods', () => {
     for (const pid of pids) assert.throws(() => process.kill(pid, 0), { code: 'ESRCH' }, `MCP server ${pid} still runs`);
   });
 });
+
+describe('required MCP servers', () => {
+  it('refuses thread/start when a required server does not start', async (t) => {
+    const rig = await startThreadRig(t, {
+      configExtra: '[mcp_servers.gone]\ncommand = "/nonexistent/mcp-server"\nrequired = true\n',
+    });
+    const response = await rig.client.request('thread/start', {});
+    assert.deepEqual(response.error, {
+      code: -32603,
+      message:
+        'error creating thread: Fatal error: Failed to initialize session: required MCP servers failed to initialize: gone: No such file or directory (os error 2)',
+    });
+    assert.deepEqual(resultOf(await rig.client.request('thread/loaded/list', {})).data, []);
+  });
+});
