@@ -3,6 +3,7 @@ import { commandExecHandlers } from './command-exec-handlers.js';
 import type { HandlerTable, RequestHandler } from './context.js';
 import { fsHandlers } from './fs-handlers.js';
 import { initializeHandler } from './initialize.js';
+import { mcpOauthLoginHandler } from './mcp-oauth-login.js';
 import { mcpServerHandlers } from './mcp-servers.js';
 import type { ServerServices } from './services.js';
 import { threadArchiveHandler, threadUnarchiveHandler } from './thread-archive.js';
@@ -46,6 +47,7 @@ export function buildHandlerTable(services: ServerServices): HandlerTable {
     ...commandExecHandlers(services),
     ...clientSurfaceHandlers(services),
     ...mcpServerHandlers(services),
+    mcpOauthLoginHandler(services),
   ];
   return new Map(handlers.map((handler) => [handler.definition.method, handler]));
 }

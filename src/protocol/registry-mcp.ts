@@ -24,9 +24,18 @@ export const McpRequests = {
     mcp.McpResourceReadParamsSchema,
     mcp.McpResourceReadResponseSchema,
   ),
+  mcpServerOauthLogin: defineRequest(
+    'mcpServer/oauth/login',
+    mcp.McpServerOauthLoginParamsSchema,
+    mcp.McpServerOauthLoginResponseSchema,
+  ),
 } as const satisfies Record<string, RequestDefinition>;
 
 export const McpNotifications = {
+  mcpServerOauthLoginCompleted: defineNotification(
+    'mcpServer/oauthLogin/completed',
+    mcp.McpServerOauthLoginCompletedNotificationSchema,
+  ),
   mcpServerStartupStatusUpdated: defineNotification(
     'mcpServer/startupStatus/updated',
     mcp.McpServerStatusUpdatedNotificationSchema,

@@ -180,3 +180,13 @@ export const DynamicToolCallResponseSchema = z
   .object({ contentItems: z.array(DynamicToolCallOutputContentItemSchema), success: z.boolean() })
   .meta({ id: 'DynamicToolCallResponse' });
 export type DynamicToolCallResponse = z.infer<typeof DynamicToolCallResponseSchema>;
+
+export const McpServerOauthLoginCompletedNotificationSchema = z
+  .object({
+    name: z.string(),
+    success: z.boolean(),
+    error: z.string().nullable().optional(),
+    loginId: z.string().nullable().optional(),
+    threadId: z.string().nullable().optional(),
+  })
+  .meta({ id: 'McpServerOauthLoginCompletedNotification' });

@@ -14,6 +14,7 @@ import type {
 } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '../../util/logger.js';
 import type { McpServerConfig } from './server-config.js';
+import { storedToken } from './oauth-token-store.js';
 import { toolAllowed } from './server-config.js';
 
 /**
@@ -35,6 +36,8 @@ export interface ConnectionOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Where a stdio server without `cwd` runs. */
   readonly cwd: string;
+  /** Where `mcpServer/oauth/login` stored HTTP servers' tokens. */
+  readonly codexHome: string;
   readonly log: Logger;
   /** A server's `elicitation/create`, answered by whoever is behind the thread. */
   readonly elicit: (server: string, request: ElicitRequest['params']) => Promise<ElicitResult>;
@@ -76,6 +79,16 @@ export class McpConnection {
 
   get state(): ConnectionState {
     return this.#state;
+  }
+
+  /** Whether requests carry a token from `mcpServer/oauth/login`. */
+  get hasOauthToken(): boolean {
+    const config = this.config;
+    return (
+      config.transport === 'http' &&
+      config.bearerTokenEnvVar === null &&
+      storedToken(this.#options.codexHome, config.name, config.url) !== null
+    );
   }
 
   get catalogue(): ServerCatalogue {
@@ -174,6 +187,9 @@ export class McpConnection {
         throw new Error(`Environment variable ${config.bearerTokenEnvVar} for MCP server '${config.name}' is not set`);
       }
       headers['Authorization'] = `Bearer ${token}`;
+    } else {
+      const stored = storedToken(this.#options.codexHome, config.name, config.url);
+      if (stored !== null) headers['Authorization'] = `Bearer ${stored.accessToken}`;
     }
     return new StreamableHTTPClientTransport(new URL(config.url), { requestInit: { headers } });
   }

@@ -4,6 +4,8 @@ import type { Logger } from '../../util/logger.js';
 import type { LoadedThread } from '../loaded-thread.js';
 import { askSubscribers } from '../user-requests.js';
 import { McpServerSet } from './mcp-server-set.js';
+import { mcpServerConfigs } from './server-config.js';
+import type { McpServerConfig } from './server-config.js';
 import { setThreadServers, threadServers } from './thread-servers.js';
 
 /**
@@ -15,11 +17,13 @@ import { setThreadServers, threadServers } from './thread-servers.js';
 export class McpHub {
   readonly #env: Readonly<Record<string, string | undefined>>;
   readonly #log: Logger;
+  readonly #codexHome: string;
   /** The current `mcp_servers` table, after a reload; undefined until then (each thread's own config counts). */
   #reloaded: unknown = undefined;
 
-  constructor(env: Readonly<Record<string, string | undefined>>, log: Logger) {
+  constructor(env: Readonly<Record<string, string | undefined>>, log: Logger, codexHome: string) {
     this.#env = env;
+    this.#codexHome = codexHome;
     this.#log = log.child({ component: 'mcp' });
   }
 
@@ -50,6 +54,7 @@ export class McpHub {
     return new McpServerSet(this.#withReloaded(config), {
       env: this.#env,
       cwd,
+      codexHome: this.#codexHome,
       log: this.#log,
       onStartup: () => {},
       elicit: async () => ({ action: 'cancel' }),
@@ -74,6 +79,11 @@ export class McpHub {
     );
   }
 
+  /** The configured server `name` (a thread's, or the server's own configuration's), enabled or not. */
+  configuredServer(name: string, config: Readonly<Record<string, unknown>>): McpServerConfig | undefined {
+    return mcpServerConfigs(this.#withReloaded(config)).servers.find((server) => server.name === name);
+  }
+
   #withReloaded(config: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
     return this.#reloaded === undefined ? config : { ...config, mcp_servers: this.#reloaded };
   }
@@ -82,6 +92,7 @@ export class McpHub {
     return new McpServerSet(config, {
       env: this.#env,
       cwd: thread.settings.cwd,
+      codexHome: this.#codexHome,
       log: this.#log.child({ threadId: thread.id }),
       onStartup: (report) =>
         thread.emit(ServerNotifications.mcpServerStartupStatusUpdated, {

@@ -3,7 +3,7 @@ import type { McpServerStartupState } from '../../protocol/v2/mcp.js';
 import type { Logger } from '../../util/logger.js';
 import { McpConnection } from './mcp-connection.js';
 import { mcpServerConfigs } from './server-config.js';
-import type { InvalidServerConfig } from './server-config.js';
+import type { InvalidServerConfig, McpServerConfig } from './server-config.js';
 
 /**
  * The MCP servers of one configuration (a thread's, or the server's own for a request without a thread): every
@@ -20,6 +20,7 @@ export interface StartupReport {
 export interface ServerSetOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
+  readonly codexHome: string;
   readonly log: Logger;
   readonly onStartup: (report: StartupReport) => void;
   readonly elicit: (server: string, request: ElicitRequest['params']) => Promise<ElicitResult>;
@@ -31,6 +32,8 @@ export class McpServerSet {
   /** Names of configured servers with `enabled = false`. */
   readonly disabled: readonly string[];
   readonly #options: ServerSetOptions;
+  /** Every configured server, disabled ones too (`mcpServer/oauth/login` looks them up by name). */
+  readonly configs: readonly McpServerConfig[];
   #started: Promise<void> | null = null;
   /** `server/tool` pairs the user approved for the rest of the session. */
   readonly approvedForSession = new Set<string>();
@@ -39,13 +42,20 @@ export class McpServerSet {
     this.#options = options;
     const { servers, invalid } = mcpServerConfigs(config);
     this.invalid = invalid;
+    this.configs = servers;
     this.disabled = servers.filter((server) => !server.enabled).map((server) => server.name);
     const connections = new Map<string, McpConnection>();
     for (const server of servers) {
       if (!server.enabled) continue;
       connections.set(
         server.name,
-        new McpConnection(server, { env: options.env, cwd: options.cwd, log: options.log, elicit: options.elicit }),
+        new McpConnection(server, {
+          env: options.env,
+          cwd: options.cwd,
+          codexHome: options.codexHome,
+          log: options.log,
+          elicit: options.elicit,
+        }),
       );
     }
     this.connections = connections;

@@ -28,7 +28,13 @@ function connectionStatus(connection: McpConnection, options: StatusOptions): Mc
   const config = connection.config;
   const state = connection.state;
   const authStatus =
-    config.transport === 'stdio' ? 'unsupported' : config.bearerTokenEnvVar !== null ? 'bearerToken' : 'unknown';
+    config.transport === 'stdio'
+      ? 'unsupported'
+      : config.bearerTokenEnvVar !== null
+        ? 'bearerToken'
+        : connection.hasOauthToken
+          ? 'oAuth'
+          : 'unknown';
   const httpOrigin = config.transport === 'http' ? new URL(config.url).origin : null;
   const runtime: McpServerConnectionStatus =
     state.kind === 'ready' ? 'connected' : state.kind === 'failed' ? 'failed' : 'starting';
