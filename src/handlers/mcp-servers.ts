@@ -57,7 +57,8 @@ export function mcpServerHandlers(services: ServerServices): RequestHandler[] {
     }),
 
     bindHandler(ClientRequests.mcpServerReload, async () => {
-      const fresh = await loadConfig({ codexHome: services.codexHome, overrides: [...services.config.overrides] });
+      // The configuration the server started from (the operator's, for a tenant too).
+      const fresh = await loadConfig({ codexHome: services.config.codexHome, overrides: [...services.config.overrides] });
       const loaded = services.threads
         .loadedThreadIds()
         .map((id) => services.threads.get(id))

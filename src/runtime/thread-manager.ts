@@ -108,7 +108,14 @@ export class ThreadManager {
     this.#options = options;
     this.auth = options.auth ?? new AuthManager({ codexHome: options.codexHome, log: options.log });
     this.readStates = new ReadStateStore(options.codexHome, options.broadcaster);
-    this.mcp = new McpHub(options.env, options.log, options.codexHome);
+    this.mcp = new McpHub({
+      env: options.env,
+      log: options.log,
+      codexHome: options.codexHome,
+      ...(options.commandJail === undefined
+        ? {}
+        : { jail: { jail: options.commandJail, support: Promise.resolve().then(() => this.sandboxSupport) } }),
+    });
     this.queue = new TurnQueue({
       broadcaster: options.broadcaster,
       isLoaded: (thread) => this.#loaded.get(thread.id) === thread,

@@ -12,6 +12,9 @@ import type {
   ResourceTemplate,
   Tool,
 } from '@modelcontextprotocol/sdk/types.js';
+import type { CommandJail } from '../../tools/sandbox/command-jail.js';
+import type { SandboxSupport } from '../../tools/sandbox/detect-bubblewrap.js';
+import { sandboxCommand } from '../../tools/sandbox/sandbox-command.js';
 import type { Logger } from '../../util/logger.js';
 import type { McpServerConfig } from './server-config.js';
 import { storedToken } from './oauth-token-store.js';
@@ -38,6 +41,8 @@ export interface ConnectionOptions {
   readonly cwd: string;
   /** Where `mcpServer/oauth/login` stored HTTP servers' tokens. */
   readonly codexHome: string;
+  /** A tenant's jail: its stdio servers run in bubblewrap, seeing only the tenant's world (as its commands do). */
+  readonly jail?: { readonly jail: CommandJail; readonly support: Promise<SandboxSupport> } | undefined;
   readonly log: Logger;
   /** A server's `elicitation/create`, answered by whoever is behind the thread. */
   readonly elicit: (server: string, request: ElicitRequest['params']) => Promise<ElicitResult>;
@@ -123,7 +128,7 @@ export class McpConnection {
     try {
       await Promise.race([
         (async () => {
-          await client.connect(this.#transport());
+          await client.connect(await this.#transport());
           this.#catalogue = await readCatalogue(client);
         })(),
         new Promise<never>((_, reject) => {
@@ -153,7 +158,7 @@ export class McpConnection {
     this.#state = { kind: 'ready' };
   }
 
-  #transport(): Transport {
+  async #transport(): Promise<Transport> {
     const config = this.config;
     const env = this.#options.env;
     if (config.transport === 'stdio') {
@@ -163,14 +168,17 @@ export class McpConnection {
         if (value !== undefined) childEnv[name] = value;
       }
       Object.assign(childEnv, config.env);
+      const cwd = config.cwd ?? this.#options.cwd;
+      const launch = await this.#launch([config.command, ...config.args], cwd, childEnv);
       const transport = new StdioClientTransport({
-        command: config.command,
-        args: [...config.args],
+        command: launch.file,
+        args: [...launch.args],
         env: childEnv,
-        cwd: config.cwd ?? this.#options.cwd,
+        cwd,
         // Our stdout may be the JSON-RPC transport: the server's stderr goes to our log, never to a stream.
         stderr: 'pipe',
       });
+      transport.onclose = launch.release;
       transport.stderr?.on('data', (chunk: Buffer) => {
         this.#options.log.debug({ server: config.name, stderr: chunk.toString('utf8').slice(0, 2000) }, 'MCP server stderr');
       });
@@ -192,6 +200,24 @@ export class McpConnection {
       if (stored !== null) headers['Authorization'] = `Bearer ${stored.accessToken}`;
     }
     return new StreamableHTTPClientTransport(new URL(config.url), { requestInit: { headers } });
+  }
+
+  /** How to spawn `argv`: as it is, or for a tenant inside its jail (workspace-write, with network). */
+  async #launch(
+    argv: readonly string[],
+    cwd: string,
+    env: Record<string, string>,
+  ): Promise<{ file: string; args: readonly string[]; release: () => void }> {
+    const jail = this.#options.jail;
+    if (jail === undefined) return { file: argv[0] ?? '', args: argv.slice(1), release: () => {} };
+    const command = sandboxCommand(argv, {
+      policy: { type: 'dangerFullAccess' },
+      cwd,
+      support: await jail.support,
+      env,
+      jail: jail.jail,
+    });
+    return { file: command.file, args: command.args, release: () => command.release() };
   }
 
   /** A ready client, starting (or restarting, after a crash) the server first. */

@@ -3,6 +3,7 @@ import { ServerRequests, ServerNotifications } from '../../protocol/registry.js'
 import type { Logger } from '../../util/logger.js';
 import type { LoadedThread } from '../loaded-thread.js';
 import { askSubscribers } from '../user-requests.js';
+import type { ConnectionOptions } from './mcp-connection.js';
 import { McpServerSet } from './mcp-server-set.js';
 import { mcpServerConfigs } from './server-config.js';
 import type { McpServerConfig } from './server-config.js';
@@ -18,13 +19,21 @@ export class McpHub {
   readonly #env: Readonly<Record<string, string | undefined>>;
   readonly #log: Logger;
   readonly #codexHome: string;
+  readonly #jail: ConnectionOptions['jail'];
   /** The current `mcp_servers` table, after a reload; undefined until then (each thread's own config counts). */
   #reloaded: unknown = undefined;
 
-  constructor(env: Readonly<Record<string, string | undefined>>, log: Logger, codexHome: string) {
-    this.#env = env;
-    this.#codexHome = codexHome;
-    this.#log = log.child({ component: 'mcp' });
+  constructor(options: {
+    readonly env: Readonly<Record<string, string | undefined>>;
+    readonly log: Logger;
+    readonly codexHome: string;
+    /** A tenant's jail, which its stdio servers run in. */
+    readonly jail?: ConnectionOptions['jail'];
+  }) {
+    this.#env = options.env;
+    this.#codexHome = options.codexHome;
+    this.#jail = options.jail;
+    this.#log = options.log.child({ component: 'mcp' });
   }
 
   /** Gives a newly loaded thread its servers and starts them; the start-up is reported to its subscribers. */
@@ -55,6 +64,7 @@ export class McpHub {
       env: this.#env,
       cwd,
       codexHome: this.#codexHome,
+      jail: this.#jail,
       log: this.#log,
       onStartup: () => {},
       elicit: async () => ({ action: 'cancel' }),
@@ -93,6 +103,7 @@ export class McpHub {
       env: this.#env,
       cwd: thread.settings.cwd,
       codexHome: this.#codexHome,
+      jail: this.#jail,
       log: this.#log.child({ threadId: thread.id }),
       onStartup: (report) =>
         thread.emit(ServerNotifications.mcpServerStartupStatusUpdated, {

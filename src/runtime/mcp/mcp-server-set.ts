@@ -2,6 +2,7 @@ import type { ElicitRequest, ElicitResult } from '@modelcontextprotocol/sdk/type
 import type { McpServerStartupState } from '../../protocol/v2/mcp.js';
 import type { Logger } from '../../util/logger.js';
 import { McpConnection } from './mcp-connection.js';
+import type { ConnectionOptions } from './mcp-connection.js';
 import { mcpServerConfigs } from './server-config.js';
 import type { InvalidServerConfig, McpServerConfig } from './server-config.js';
 
@@ -21,6 +22,7 @@ export interface ServerSetOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
   readonly codexHome: string;
+  readonly jail?: ConnectionOptions['jail'];
   readonly log: Logger;
   readonly onStartup: (report: StartupReport) => void;
   readonly elicit: (server: string, request: ElicitRequest['params']) => Promise<ElicitResult>;
@@ -53,6 +55,7 @@ export class McpServerSet {
           env: options.env,
           cwd: options.cwd,
           codexHome: options.codexHome,
+          jail: options.jail,
           log: options.log,
           elicit: options.elicit,
         }),
