@@ -9,21 +9,25 @@ import { mcpNamespace, mcpNamespaceSpec, toolByModelName } from '../mcp/mcp-tool
 import { threadServers } from '../mcp/thread-servers.js';
 import type { LoadedThread } from '../loaded-thread.js';
 import { startMcpItem } from './mcp-item.js';
+import { defersMcpTools, toolSearchHandler } from './mcp-tool-search.js';
 import type { ToolOutput } from './tool-call.js';
 import type { ToolContext, ToolHandler } from './tool-context.js';
 
 /** One namespace tool per MCP server of the thread (none when it has no servers). */
 export function mcpToolHandlers(thread: LoadedThread): ToolHandler[] {
   const servers = threadServers(thread);
-  if (servers === undefined) return [];
-  return [...servers.connections.values()].map((connection) => namespaceHandler(servers, connection));
+  if (servers === undefined || servers.connections.size === 0) return [];
+  // For a model that searches its tools, the namespaces are not listed but stay callable.
+  const deferred = defersMcpTools(thread.settings.model);
+  const namespaces = [...servers.connections.values()].map((connection) => namespaceHandler(servers, connection, deferred));
+  return deferred ? [...namespaces, toolSearchHandler(servers)] : namespaces;
 }
 
-function namespaceHandler(servers: McpServerSet, connection: McpConnection): ToolHandler {
+function namespaceHandler(servers: McpServerSet, connection: McpConnection, deferred: boolean): ToolHandler {
   const server = connection.config.name;
   return {
     name: mcpNamespace(server),
-    spec: () => mcpNamespaceSpec(server, connection.offeredTools),
+    spec: () => (deferred ? null : mcpNamespaceSpec(server, connection.offeredTools)),
     ready: () => servers.startAll(),
     async handle(call, context) {
       const tool = toolByModelName(connection.offeredTools, call.name);

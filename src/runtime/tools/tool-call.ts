@@ -5,7 +5,8 @@ import type { ResponseItem } from '../../model/events.js';
  * (freeform input, e.g. apply_patch's patch text).
  */
 export interface ToolCall {
-  readonly kind: 'function' | 'custom';
+  /** `toolSearch`: a `tool_search_call`, answered with the tools it found (`tool_search_output`). */
+  readonly kind: 'function' | 'custom' | 'toolSearch';
   readonly name: string;
   /** The namespace tool the call names (`mcp__<server>`, a client's namespace), or null for a top-level tool. */
   readonly namespace: string | null;
@@ -17,6 +18,9 @@ export interface ToolCall {
 /** The tool call an output item asks for, or null for other items. */
 export function toolCallOf(item: ResponseItem): ToolCall | null {
   const callId = item['call_id'];
+  if (item.type === 'tool_search_call' && typeof callId === 'string') {
+    return { kind: 'toolSearch', name: 'tool_search', namespace: null, callId, payload: JSON.stringify(item['arguments'] ?? {}) };
+  }
   const name = item['name'];
   if (typeof callId !== 'string' || typeof name !== 'string') return null;
   const namespace = typeof item['namespace'] === 'string' ? item['namespace'] : null;
@@ -36,6 +40,10 @@ export type ToolOutput = string | readonly Record<string, unknown>[];
 
 /** The output item that answers `call`, as the model expects it back (`*_output` of the call's kind). */
 export function toolOutputItem(call: ToolCall, output: ToolOutput): ResponseItem {
+  if (call.kind === 'toolSearch') {
+    const tools = typeof output === 'string' ? [] : output;
+    return { type: 'tool_search_output', call_id: call.callId, status: 'completed', execution: 'client', tools };
+  }
   return call.kind === 'custom'
     ? { type: 'custom_tool_call_output', call_id: call.callId, output }
     : { type: 'function_call_output', call_id: call.callId, output };

@@ -154,4 +154,71 @@ describe('MCP tools in a turn', () => {
       ['call_missing', 'fx', 'read_mcp_resource', 'failed'],
     ]);
   });
+
+  it('defers the MCP tools behind tool_search for gpt-5.5, and answers a search with the matching tools', async (t) => {
+    const search = {
+      type: 'tool_search_call',
+      call_id: 'call_ts',
+      status: 'completed',
+      execution: 'client',
+      arguments: { query: 'echo text back', limit: 2 },
+    };
+    const rig = await startThreadRig(t, {
+      configExtra: stdioServerToml('fx'),
+      replies: [
+        sseReply([
+          { type: 'response.created', response: { id: 'resp_ts' } },
+          { type: 'response.output_item.added', output_index: 0, item: { ...search, status: 'in_progress' } },
+          { type: 'response.output_item.done', output_index: 0, item: search },
+          { type: 'response.completed', response: { id: 'resp_ts', usage: { input_tokens: 1, output_tokens: 1, total_tokens: 2 } } },
+        ]),
+        namespacedCallReply('mcp__fx', 'read_echo', 'call_found', { text: 'found' }),
+        done(),
+      ],
+    });
+    const threadId = await startThread(rig.client, { model: 'gpt-5.5' });
+    const turnId = await startTextTurn(rig.client, threadId, 'go');
+    await turnCompleted(rig.client, turnId);
+    const requests = await rig.fake.waitForRequests(3);
+    const names = (requests[0]?.body as { tools: { name?: string; type: string }[] }).tools.map((tool) => tool.name ?? tool.type);
+    assert.ok(names.includes('tool_search'));
+    assert.ok(!names.includes('mcp__fx'));
+    const input = (requests[1]?.body as { input: Record<string, unknown>[] }).input;
+    const output = input.find((item) => item.type === 'tool_search_output');
+    assert.deepEqual(
+      { ...output, tools: (output?.tools as { tools: Record<string, unknown>[] }[]).map((ns) => ({ ...ns, description: undefined })) },
+      {
+        type: 'tool_search_output',
+        call_id: 'call_ts',
+        status: 'completed',
+        execution: 'client',
+        tools: [
+          {
+            type: 'namespace',
+            name: 'mcp__fx',
+            description: undefined,
+            tools: [
+              {
+                type: 'function',
+                name: 'echo',
+                description: 'Echoes the text back.',
+                strict: false,
+                parameters: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] },
+                defer_loading: true,
+              },
+              {
+                type: 'function',
+                name: 'read_echo',
+                description: 'Echoes the text back, read-only.',
+                strict: false,
+                parameters: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] },
+                defer_loading: true,
+              },
+            ],
+          },
+        ],
+      },
+    );
+    assert.equal((callOutput(requests[2]?.body, 'call_found') as unknown[]).length, 2);
+  });
 });
