@@ -2,7 +2,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ElicitRequestSchema, ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { ElicitRequestSchema, ErrorCode, McpError, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import type {
   CallToolResult,
   ElicitRequest,
@@ -149,6 +149,14 @@ export class McpConnection {
       await client.close().catch(() => {});
       return;
     }
+    // A server whose tools change says so; the next model request offers the new list.
+    client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
+      try {
+        this.#catalogue = { ...this.#catalogue, tools: await listAllTools(client) };
+      } catch (error) {
+        this.#options.log.warn({ server: this.config.name, err: error }, 'MCP tool list refresh failed');
+      }
+    });
     client.onclose = () => {
       // The process exited or the connection dropped: the next use starts it again.
       if (this.#client === client) this.#client = null;
@@ -288,15 +296,7 @@ export class McpConnection {
 
 async function readCatalogue(client: Client): Promise<ServerCatalogue> {
   const capabilities = client.getServerCapabilities() ?? null;
-  const tools: Tool[] = [];
-  if (capabilities?.tools !== undefined) {
-    let cursor: string | undefined;
-    do {
-      const page = await client.listTools(cursor === undefined ? {} : { cursor });
-      tools.push(...page.tools);
-      cursor = page.nextCursor;
-    } while (cursor !== undefined);
-  }
+  const tools = capabilities?.tools === undefined ? [] : await listAllTools(client);
   const resources: Resource[] = [];
   const resourceTemplates: ResourceTemplate[] = [];
   if (capabilities?.resources !== undefined) {
@@ -321,6 +321,17 @@ async function readCatalogue(client: Client): Promise<ServerCatalogue> {
 }
 
 /** Why a server did not start, worded as the reference words it (`MCP startup failed: …`). */
+async function listAllTools(client: Client): Promise<Tool[]> {
+  const tools: Tool[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await client.listTools(cursor === undefined ? {} : { cursor });
+    tools.push(...page.tools);
+    cursor = page.nextCursor;
+  } while (cursor !== undefined);
+  return tools;
+}
+
 function startupError(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   // The reference reports the OS error of a command it cannot run.

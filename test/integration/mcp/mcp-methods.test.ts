@@ -23,7 +23,7 @@ describe('MCP server methods', () => {
     assert.equal(first.nextCursor, '2');
     assert.equal(page[0]?.runtimeStatus, null);
     assert.equal(page[0]?.toolsError, null);
-    assert.deepEqual(Object.keys(page[0]?.tools ?? {}).sort(), ['ask', 'crash', 'echo', 'fail', 'picture', 'read_echo', 'read_file', 'slow']);
+    assert.deepEqual(Object.keys(page[0]?.tools ?? {}).sort(), ['ask', 'crash', 'echo', 'fail', 'grow', 'picture', 'read_echo', 'read_file', 'slow']);
     assert.deepEqual((page[0] as unknown as { resources: { uri: string }[] }).resources.map((r) => r.uri), ['fixture://readme']);
     assert.equal(page[1]?.toolsError, 'MCP startup failed: No such file or directory (os error 2)');
     const second = resultOf(await rig.client.request('mcpServerStatus/list', { cursor: '2' }));
@@ -76,6 +76,17 @@ describe('MCP server methods', () => {
     assert.deepEqual(unknownThread.error, { code: -32600, message: 'thread not found: 00000000-0000-0000-0000-000000000000' });
     const missing = await rig.client.request('mcpServer/resource/read', { threadId, server: 'fx', uri: 'x://y' });
     assert.deepEqual(missing.error, { code: -32602, message: 'MCP error -32602: Resource x://y not found' });
+  });
+
+  it("follows a server's tools/list_changed", async (t) => {
+    const rig = await startThreadRig(t, { configExtra: stdioServerToml('fx') });
+    const threadId = await startThread(rig.client);
+    resultOf(await rig.client.request('mcpServer/tool/call', { threadId, server: 'fx', tool: 'grow', arguments: {} }));
+    for (let attempt = 0; ; attempt++) {
+      const listed = resultOf(await rig.client.request('mcpServerStatus/list', { threadId, serverName: 'fx' }));
+      if ('grown' in ((listed.data as Status[])[0]?.tools ?? {})) break;
+      assert.ok(attempt < 50, 'the grown tool never appeared');
+    }
   });
 
   it('reload gives loaded threads the servers configured now', async (t) => {
