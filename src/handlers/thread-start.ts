@@ -2,7 +2,6 @@ import { RpcErrors } from '../protocol/errors.js';
 import { ClientRequests } from '../protocol/registry.js';
 import type { LoadedThread } from '../runtime/loaded-thread.js';
 import { threadServers } from '../runtime/mcp/thread-servers.js';
-import { setDynamicTools } from '../runtime/tools/dynamic-tool.js';
 import { loadedThreadView } from '../runtime/thread-view.js';
 import { bindHandler } from './context.js';
 import type { RequestHandler } from './context.js';
@@ -28,7 +27,6 @@ export function threadStartHandler(services: ServerServices): RequestHandler {
     } catch (error) {
       configurationError(error);
     }
-    setDynamicTools(thread, params.dynamicTools);
     await refuseWithoutRequiredMcpServers(services, thread);
     context.afterResponse(() => thread.announceStarted(loadedThreadView(thread)));
     return sessionResponse(thread);

@@ -33,6 +33,8 @@ import type { SessionOverrides, ThreadSettings } from './thread-settings.js';
 import { detectBubblewrap } from '../tools/sandbox/detect-bubblewrap.js';
 import type { SandboxSupport } from '../tools/sandbox/detect-bubblewrap.js';
 import { McpHub } from './mcp/mcp-hub.js';
+import { persistedDynamicTools, setDynamicTools } from './tools/dynamic-tool.js';
+import type { DynamicToolSpec } from '../protocol/v2/items-tools.js';
 import { threadTools } from './tools/thread-tools.js';
 import { finishRunningTurns } from './turn-drain.js';
 import { TurnQueue } from './turn-queue.js';
@@ -166,7 +168,13 @@ export class ThreadManager {
    * @throws ThreadSettingsError for a bad `config` override; ProviderConfigError for an unusable provider
    *   (checked now, so a bad one fails thread/start as in the reference rather than the first turn).
    */
-  createThread(params: SessionOverrides & { ephemeral?: boolean | null | undefined }, caller: ThreadCaller): LoadedThread {
+  createThread(
+    params: SessionOverrides & {
+      ephemeral?: boolean | null | undefined;
+      dynamicTools?: readonly DynamicToolSpec[] | null | undefined;
+    },
+    caller: ThreadCaller,
+  ): LoadedThread {
     const settings = resolveThreadSettings(this.#options.config.table, params, this.#options.serverCwd);
     this.modelClientFor(settings);
     const id = uuidv7();
@@ -186,6 +194,7 @@ export class ThreadManager {
               originator: caller.originator,
               baseInstructions,
               forkedFromId: null,
+              dynamicTools: params.dynamicTools,
             }),
           });
     const thread = this.#register({
@@ -206,6 +215,7 @@ export class ThreadManager {
       turns: [],
       tokenUsage: null,
     });
+    setDynamicTools(thread, params.dynamicTools);
     this.subscribe(thread, caller.channel);
     return thread;
   }
@@ -251,6 +261,7 @@ export class ThreadManager {
       turns: shareAgentMessageText(history, turnsFromRollout(content.lines)),
       tokenUsage: tokenUsageFromRollout(content),
     });
+    setDynamicTools(thread, persistedDynamicTools(content.meta));
     return thread;
   }
 

@@ -1,4 +1,6 @@
 import { ServerNotifications, ServerRequests } from '../../protocol/registry.js';
+import * as z from 'zod';
+import { DynamicToolSpecSchema } from '../../protocol/v2/items-tools.js';
 import type { DynamicToolCallOutputContentItem, DynamicToolSpec } from '../../protocol/v2/items-tools.js';
 import type { ThreadItem } from '../../protocol/v2/items.js';
 import type { LoadedThread } from '../loaded-thread.js';
@@ -23,6 +25,12 @@ const byThread = new WeakMap<LoadedThread, readonly DynamicToolSpec[]>();
 /** Records the tools a client offered when it started the thread. */
 export function setDynamicTools(thread: LoadedThread, tools: readonly DynamicToolSpec[] | null | undefined): void {
   if (tools != null && tools.length > 0) byThread.set(thread, tools);
+}
+
+/** The tools a rollout's `session_meta` recorded (`dynamic_tools`), when they are well-formed. */
+export function persistedDynamicTools(meta: Readonly<Record<string, unknown>>): DynamicToolSpec[] | null {
+  const parsed = z.array(DynamicToolSpecSchema).safeParse(meta['dynamic_tools']);
+  return parsed.success ? parsed.data : null;
 }
 
 /** One handler per offered function or namespace. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sseReply, textTurnFrames } from '../../helpers/fake-model-server.js';
 import { callOutput, namespacedCallReply } from '../../helpers/mcp-fixture.js';
-import { startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
+import { resultOf, startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
 
 const DYNAMIC_TOOLS = [
   {
@@ -101,5 +101,25 @@ describe('client-provided (dynamic) tools', () => {
     await startTextTurn(owner, threadId, 'go');
     const [, second] = await rig.fake.waitForRequests(2);
     assert.equal(callOutput(second?.body, 'call_gone'), 'dynamic tool response was invalid');
+  });
+
+  it('keeps them in the rollout, so a thread loaded again from disk offers them again', async (t) => {
+    const rig = await startThreadRig(t, {
+      replies: [done(), namespacedCallReply(null, 'lookup', 'call_again', { q: 'y' }), done()],
+    });
+    rig.client.onServerRequest('item/tool/call', (request) =>
+      rig.client.answer(request, { result: { contentItems: [{ type: 'inputText', text: 'still here' }], success: true } }),
+    );
+    const threadId = await startThread(rig.client, { dynamicTools: DYNAMIC_TOOLS });
+    await turnCompleted(rig.client, await startTextTurn(rig.client, threadId, 'first'));
+    // Archiving unloads the thread; resuming it after unarchiving reads it back from its rollout.
+    resultOf(await rig.client.request('thread/archive', { threadId }));
+    resultOf(await rig.client.request('thread/unarchive', { threadId }));
+    resultOf(await rig.client.request('thread/resume', { threadId }));
+    await turnCompleted(rig.client, await startTextTurn(rig.client, threadId, 'second'));
+    const requests = await rig.fake.waitForRequests(3);
+    const names = (requests[1]?.body as { tools: { name?: string }[] }).tools.map((tool) => tool.name);
+    assert.ok(names.includes('lookup') && names.includes('ns1'));
+    assert.equal(callOutput(requests[2]?.body, 'call_again'), 'still here');
   });
 });
