@@ -32,7 +32,7 @@ const INHERITED_ENV = ['HOME', 'LOGNAME', 'PATH', 'SHELL', 'TERM', 'USER', 'LANG
 export type ConnectionState =
   | { readonly kind: 'starting' }
   | { readonly kind: 'ready' }
-  | { readonly kind: 'failed'; readonly error: string };
+  | { readonly kind: 'failed'; readonly error: string; readonly timedOut: boolean };
 
 export interface ConnectionOptions {
   /** The server's own environment: inherited variables, `env_vars` and `bearer_token_env_var` come from here. */
@@ -132,15 +132,12 @@ export class McpConnection {
           this.#catalogue = await readCatalogue(client);
         })(),
         new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () => reject(new Error(`MCP server \`${this.config.name}\` did not start within ${timeoutMs / 1000} s`)),
-            timeoutMs,
-          );
+          timer = setTimeout(() => reject(new StartupTimeout(timeoutMs)), timeoutMs);
         }),
       ]);
     } catch (error) {
       await client.close().catch(() => {});
-      this.#state = { kind: 'failed', error: startupError(error) };
+      this.#state = { kind: 'failed', error: startupError(error), timedOut: error instanceof StartupTimeout };
       return;
     } finally {
       clearTimeout(timer);
@@ -318,6 +315,13 @@ async function readCatalogue(client: Client): Promise<ServerCatalogue> {
     serverInfo: info === undefined ? null : info,
     capabilities: capabilities === null ? null : (capabilities as Record<string, unknown>),
   };
+}
+
+/** The start-up took longer than `startup_timeout_sec` (worded as the reference words it). */
+class StartupTimeout extends Error {
+  constructor(timeoutMs: number) {
+    super(`timed out handshaking with MCP server after ${timeoutMs}ms: deadline has elapsed`);
+  }
 }
 
 /** Why a server did not start, worded as the reference words it (`MCP startup failed: …`). */

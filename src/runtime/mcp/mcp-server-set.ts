@@ -85,7 +85,7 @@ export class McpServerSet {
         const state = connection.state;
         if (state.kind === 'failed') {
           this.#options.log.warn({ server: name, error: state.error }, 'MCP server failed to start');
-          report({ name, status: 'failed', error: `MCP client for \`${name}\` failed to start: ${state.error}` });
+          report({ name, status: 'failed', error: startupFailure(connection.config, state) });
         } else {
           report({ name, status: 'ready', error: null });
         }
@@ -113,4 +113,14 @@ export class McpServerSet {
   async closeAll(): Promise<void> {
     await Promise.all([...this.connections.values()].map((connection) => connection.close()));
   }
+}
+
+/** The start-up failure as `mcpServer/startupStatus/updated` words it (observed from the reference 0.169.0). */
+function startupFailure(config: McpServerConfig, state: { readonly error: string; readonly timedOut: boolean }): string {
+  if (!state.timedOut) return `MCP client for \`${config.name}\` failed to start: ${state.error}`;
+  const seconds = config.startupTimeoutMs / 1000;
+  return (
+    `MCP client for \`${config.name}\` timed out after ${seconds} seconds. Add or adjust \`startup_timeout_sec\` ` +
+    `in your config.toml:\n[mcp_servers.${config.name}]\nstartup_timeout_sec = XX`
+  );
 }

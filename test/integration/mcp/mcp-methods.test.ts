@@ -78,6 +78,33 @@ describe('MCP server methods', () => {
     assert.deepEqual(missing.error, { code: -32602, message: 'MCP error -32602: Resource x://y not found' });
   });
 
+  it('applies startup_timeout_sec, enabled_tools / disabled_tools and env_vars as the reference does', async (t) => {
+    const rig = await startThreadRig(t, {
+      configExtra: [
+        '[mcp_servers.sleepy]\ncommand = "sleep"\nargs = ["30"]\nstartup_timeout_sec = 1\n',
+        stdioServerToml('fx', ['enabled_tools = ["echo", "ask", "slow"]', 'disabled_tools = ["ask"]', 'env_vars = ["FIXTURE_MARKER"]']),
+      ].join('\n'),
+      env: { FIXTURE_MARKER: 'from-env' },
+    });
+    const listed = resultOf(await rig.client.request('mcpServerStatus/list', {})).data as Status[];
+    assert.deepEqual(Object.keys(listed[0]?.tools ?? {}).sort(), ['echo', 'slow']);
+    assert.equal(listed[1]?.toolsError, 'MCP startup failed: timed out handshaking with MCP server after 1000ms: deadline has elapsed');
+    const threadId = await startThread(rig.client);
+    const failed = await rig.client.waitFor(
+      (m) => m.method === 'mcpServer/startupStatus/updated' && (m.params as { status: string }).status === 'failed',
+      'sleepy failed',
+    );
+    assert.equal(
+      (failed.params as { error: string }).error,
+      'MCP client for `sleepy` timed out after 1 seconds. Add or adjust `startup_timeout_sec` in your config.toml:\n' +
+        '[mcp_servers.sleepy]\nstartup_timeout_sec = XX',
+    );
+    const call = resultOf(
+      await rig.client.request('mcpServer/tool/call', { threadId, server: 'fx', tool: 'echo', arguments: { text: 'x' } }),
+    );
+    assert.deepEqual(call.content, [{ type: 'text', text: 'echo: x [from-env]' }]);
+  });
+
   it("follows a server's tools/list_changed", async (t) => {
     const rig = await startThreadRig(t, { configExtra: stdioServerToml('fx') });
     const threadId = await startThread(rig.client);
