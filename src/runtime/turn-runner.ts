@@ -139,7 +139,14 @@ class TurnRun {
 
   /** Samples the model until it answers without asking for a tool. */
   async #agentLoop(): Promise<void> {
-    await Promise.all(this.#deps.tools.map((tool) => tool.ready?.()));
+    // Tools that start before the first request (MCP servers, bounded by their start-up timeouts); an interrupt
+    // does not wait for them.
+    const signal = this.#active.abort.signal;
+    await Promise.race([
+      Promise.all(this.#deps.tools.map((tool) => tool.ready?.())),
+      new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true })),
+    ]);
+    signal.throwIfAborted();
     for (let request = 0; ; request++) {
       if (request >= MAX_SAMPLING_REQUESTS_PER_TURN) {
         throw new Error(`the model kept calling tools after ${MAX_SAMPLING_REQUESTS_PER_TURN} requests`);

@@ -72,6 +72,8 @@ export class McpConnection {
   readonly config: McpServerConfig;
   readonly #options: ConnectionOptions;
   #client: Client | null = null;
+  /** The client of a start in progress (closed at once by `close`, which must not wait out a slow start). */
+  #startingClient: Client | null = null;
   #starting: Promise<void> | null = null;
   #state: ConnectionState = { kind: 'starting' };
   #catalogue: ServerCatalogue = { tools: [], resources: [], resourceTemplates: [], serverInfo: null, capabilities: null };
@@ -120,6 +122,7 @@ export class McpConnection {
       { name: 'codex-app-server-ts', version: '0.1.0' },
       { capabilities: { elicitation: { form: {} } } },
     );
+    this.#startingClient = client;
     client.setRequestHandler(ElicitRequestSchema, (request) =>
       this.#options.elicit(this.config.name, request.params),
     );
@@ -141,6 +144,7 @@ export class McpConnection {
       return;
     } finally {
       clearTimeout(timer);
+      this.#startingClient = null;
     }
     if (this.#closed) {
       await client.close().catch(() => {});
@@ -284,6 +288,7 @@ export class McpConnection {
   /** Stops the server (its process ends) and keeps it stopped. */
   async close(): Promise<void> {
     this.#closed = true;
+    await this.#startingClient?.close().catch(() => {});
     await this.#starting?.catch(() => {});
     const client = this.#client;
     this.#client = null;

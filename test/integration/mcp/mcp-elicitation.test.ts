@@ -77,6 +77,27 @@ describe('MCP approvals and elicitations', () => {
     });
   });
 
+  it('does not ask again for a tool approved for the session', async (t) => {
+    const rig = await startThreadRig(t, {
+      configExtra: stdioServerToml('fx'),
+      replies: [
+        namespacedCallReply('mcp__fx', 'echo', 'call_1', { text: 'one' }),
+        namespacedCallReply('mcp__fx', 'echo', 'call_2', { text: 'two' }),
+        done(),
+      ],
+    });
+    let asked = 0;
+    rig.client.onServerRequest('mcpServer/elicitation/request', (request) => {
+      asked += 1;
+      rig.client.answer(request, { result: { action: 'accept', content: null, _meta: { persist: 'session' } } });
+    });
+    const threadId = await startThread(rig.client, { approvalPolicy: 'on-request' });
+    await turnCompleted(rig.client, await startTextTurn(rig.client, threadId, 'go'));
+    const requests = await rig.fake.waitForRequests(3);
+    assert.equal(asked, 1);
+    assert.deepEqual((callOutput(requests[2]?.body, 'call_2') as unknown[])[1], { type: 'input_text', text: 'echo: two' });
+  });
+
   it('reports a tool’s progress messages as item/mcpToolCall/progress', async (t) => {
     const rig = await startThreadRig(t, {
       configExtra: stdioServerToml('fx'),

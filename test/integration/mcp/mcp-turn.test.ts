@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { sseReply, textTurnFrames } from '../../helpers/fake-model-server.js';
 import { callOutput, namespacedCallReply, stdioServerToml } from '../../helpers/mcp-fixture.js';
 import type { RpcTestClient } from '../../helpers/rpc-client.js';
-import { startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
+import { resultOf, startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
 
 function mcpItems(client: RpcTestClient, method: 'item/started' | 'item/completed'): Record<string, unknown>[] {
   return client.received
@@ -220,5 +220,17 @@ describe('MCP tools in a turn', () => {
       },
     );
     assert.equal((callOutput(requests[2]?.body, 'call_found') as unknown[]).length, 2);
+  });
+
+  it('lets a turn waiting for a slow server to start be interrupted', async (t) => {
+    const rig = await startThreadRig(t, {
+      configExtra: '[mcp_servers.sleepy]\ncommand = "sleep"\nargs = ["30"]\nstartup_timeout_sec = 25\n',
+    });
+    const threadId = await startThread(rig.client);
+    const turnId = await startTextTurn(rig.client, threadId, 'go');
+    resultOf(await rig.client.request('turn/interrupt', { threadId, turnId }));
+    const completed = await turnCompleted(rig.client, turnId);
+    assert.equal((completed.turn as { status: string }).status, 'interrupted');
+    assert.equal(rig.fake.requests.length, 0);
   });
 });
