@@ -6,6 +6,14 @@ import type { MemoryCitation } from '../protocol/v2/items-messages.js';
 import { CodexErrorInfoSchema } from '../protocol/v2/turn.js';
 import type { CodexErrorInfo, TurnError } from '../protocol/v2/turn.js';
 import { ImageDetailSchema, requireOneOf } from '../protocol/v2/user-input.js';
+import {
+  CoreDynamicToolCallSchema,
+  CoreMcpToolCallSchema,
+  coreDynamicToolCall,
+  coreMcpToolCall,
+  dynamicToolCallFromCore,
+  mcpToolCallFromCore,
+} from './core-tool-items.js';
 import type { TextElement, UserInput } from '../protocol/v2/user-input.js';
 
 /**
@@ -91,6 +99,8 @@ export const CoreTurnItemSchema = z.discriminatedUnion('type', [
     fragments: z.array(z.object({ text: z.string(), hookRunId: z.string() })),
   }),
   z.object({ type: z.literal('ContextCompaction'), id: z.string() }),
+  CoreMcpToolCallSchema,
+  CoreDynamicToolCallSchema,
 ]);
 /** A core item as written (optional fields may be left out). */
 export type CoreTurnItem = z.input<typeof CoreTurnItemSchema>;
@@ -135,6 +145,10 @@ export function coreItemFromThreadItem(item: ThreadItem): CoreTurnItem | null {
       };
     case 'contextCompaction':
       return { type: 'ContextCompaction', id: item.id };
+    case 'mcpToolCall':
+      return coreMcpToolCall(item);
+    case 'dynamicToolCall':
+      return coreDynamicToolCall(item);
     default:
       return null;
   }
@@ -189,6 +203,10 @@ export function threadItemFromCoreItem(core: unknown, times: ItemTimes): ThreadI
       return { type: 'hookPrompt', id: item.id, fragments: item.fragments, startedAtMs, completedAtMs };
     case 'ContextCompaction':
       return { type: 'contextCompaction', id: item.id, startedAtMs, completedAtMs };
+    case 'McpToolCall':
+      return mcpToolCallFromCore(item, times);
+    case 'DynamicToolCall':
+      return dynamicToolCallFromCore(item, times);
   }
 }
 

@@ -215,6 +215,7 @@ class TurnRun {
       turnId: this.#turnId,
       signal: this.#active.abort.signal,
       persist: (item) => this.#persist(item),
+      recordItem: (item) => this.#record.items.push(item),
       interruptTurn: () => this.#active.abort.abort(new Error('cancelled by the user')),
       log: this.#deps.log,
     };

@@ -113,6 +113,7 @@ async function runDynamicCall(
     completedAtMs,
   };
   thread.emit(ServerNotifications.itemCompleted, { item: done, threadId: thread.id, turnId, completedAtMs });
+  context.recordItem?.(done);
   const line = records.itemCompleted(thread.id, turnId, done);
   if (line !== null) context.persist(line);
   if (answered === null) {

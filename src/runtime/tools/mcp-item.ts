@@ -37,6 +37,7 @@ export function startMcpItem(
       const completedAtMs = Date.now();
       const done: McpItem = { ...item, ...ending, durationMs: completedAtMs - startedAtMs, completedAtMs };
       thread.emit(ServerNotifications.itemCompleted, { item: done, threadId: thread.id, turnId, completedAtMs });
+      context.recordItem?.(done);
       const line = records.itemCompleted(thread.id, turnId, done);
       if (line !== null) context.persist(line);
     },

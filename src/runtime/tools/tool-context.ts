@@ -1,4 +1,5 @@
 import type { RolloutItem } from '../../persistence/rollout-schema.js';
+import type { ThreadItem } from '../../protocol/v2/items.js';
 import type { Logger } from '../../util/logger.js';
 import type { LoadedThread } from '../loaded-thread.js';
 import type { ToolCall, ToolOutput } from './tool-call.js';
@@ -11,6 +12,8 @@ export interface ToolContext {
   readonly signal: AbortSignal;
   /** Appends to the thread's rollout (no-op for ephemeral threads). */
   persist(item: RolloutItem): void;
+  /** Adds a completed item to the turn as thread/read shows it (tool items the tool reported itself). */
+  recordItem?(item: ThreadItem): void;
   /** Ends the turn as interrupted after this call (an approval answered `cancel`). */
   interruptTurn(): void;
   readonly log: Logger;

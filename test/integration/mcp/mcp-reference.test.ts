@@ -9,7 +9,7 @@ import type { FakeModelServer, ScriptedReply } from '../../helpers/fake-model-se
 import { callOutput, namespacedCallReply, stdioServerToml } from '../../helpers/mcp-fixture.js';
 import { startReferenceServer } from '../../helpers/reference-server.js';
 import type { RpcTestClient } from '../../helpers/rpc-client.js';
-import { mockProviderConfig, startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
+import { mockProviderConfig, resultOf, startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
 
 const SERVER = stdioServerToml('fx', ['env = { FIXTURE_MARKER = "m1" }']);
 
@@ -41,29 +41,47 @@ function outputs(fake: FakeModelServer): unknown[] {
   );
 }
 
-async function runTurn(client: RpcTestClient, fake: FakeModelServer): Promise<void> {
+async function runTurn(client: RpcTestClient, fake: FakeModelServer): Promise<string> {
   const threadId = await startThread(client);
   await turnCompleted(client, await startTextTurn(client, threadId, 'go'));
   await fake.waitForRequests(6);
+  return threadId;
 }
 
-async function referenceRun(t: TestContext): Promise<{ client: RpcTestClient; fake: FakeModelServer }> {
+/** The tool items thread/read shows for the thread's turn, without clock readings. */
+async function readToolItems(client: RpcTestClient, threadId: string): Promise<unknown[]> {
+  const read = resultOf(await client.request('thread/read', { threadId, includeTurns: true }));
+  const [turn] = (read.thread as { turns: { items: Record<string, unknown>[] }[] }).turns;
+  return (turn?.items ?? [])
+    .filter((item) => item.type === 'mcpToolCall')
+    .map(({ startedAtMs: _s, completedAtMs: _c, durationMs: _d, ...item }) => item);
+}
+
+async function referenceRun(t: TestContext): Promise<{ client: RpcTestClient; fake: FakeModelServer; threadId: string }> {
   const fake = await startFakeModelServer(t, script());
   const home = await mkdtemp(join(tmpdir(), 'mcp-reference-'));
   t.after(() => rm(home, { recursive: true, force: true }));
   await writeFile(join(home, 'config.toml'), mockProviderConfig(fake.baseUrl, SERVER));
   const client = await startReferenceServer(t, home, home);
-  await runTurn(client, fake);
-  return { client, fake };
+  const threadId = await runTurn(client, fake);
+  return { client, fake, threadId };
 }
 
 describe('MCP tool calls beside the reference', () => {
   it('reports the same items and tells the model the same things for the same script', async (t) => {
     const reference = await referenceRun(t);
     const ours = await startThreadRig(t, { configExtra: SERVER, replies: script() });
-    await runTurn(ours.client, ours.fake);
+    const threadId = await runTurn(ours.client, ours.fake);
     assert.equal(mcpSequence(reference.client).length, 8);
     assert.deepEqual(mcpSequence(ours.client), mcpSequence(reference.client));
     assert.deepEqual(outputs(ours.fake), outputs(reference.fake));
+
+    // thread/read shows the calls, while the thread is loaded and once it is read back from its rollout.
+    const expected = await readToolItems(reference.client, reference.threadId);
+    assert.equal(expected.length, 4);
+    assert.deepEqual(await readToolItems(ours.client, threadId), expected);
+    resultOf(await ours.client.request('thread/archive', { threadId }));
+    resultOf(await ours.client.request('thread/unarchive', { threadId }));
+    assert.deepEqual(await readToolItems(ours.client, threadId), expected);
   });
 });
