@@ -15,6 +15,7 @@ import { ServerInstances } from './rpc/server-instances.js';
 import { DEFAULT_DRAIN_TIMEOUT_SECONDS, ServerShutdown } from './rpc/server-shutdown.js';
 import type { OutboundLimits } from './rpc/outbound-queue.js';
 import { outboundFetch } from './net/outbound-fetch.js';
+import { configuredBwrap } from './tools/sandbox/bwrap-setting.js';
 import { detectBubblewrap } from './tools/sandbox/detect-bubblewrap.js';
 import { startWebsocketListener } from './transport/http-server.js';
 import { resolveTlsSettings } from './transport/tls-settings.js';
@@ -25,6 +26,7 @@ import type { WebsocketListener } from './transport/http-server.js';
 import { stdioTransport } from './transport/stdio.js';
 import { refusesNonLoopbackWithoutAuth, resolveWsAuthPolicy } from './transport/ws-auth-settings.js';
 import { createLogger } from './util/logger.js';
+import { logUnhandledRejections } from './util/unhandled-rejections.js';
 import type { Logger } from './util/logger.js';
 import { StartupError } from './util/startup-error.js';
 
@@ -89,13 +91,15 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
   const config = await loadConfig({ codexHome, overrides });
   const installationId = await readInstallationId(codexHome);
 
-  // Probed in the background (it runs bwrap once): start-up does not wait, the first command does.
-  const sandbox = detectBubblewrap();
+  // Probed in the background (it runs bwrap once): start-up does not wait, the first command does. Warned once,
+  // here: every instance (each tenant's too) shares this result. The probe never rejects (a failure is an
+  // unavailable sandbox), so the warning below is fire-and-forget.
+  const sandbox = detectBubblewrap({ env, configured: configuredBwrap(env, config.config.bwrap_path) });
   void sandbox.then((support) => {
     if (!support.available) {
       log.warn(
         { reason: support.reason },
-        'commands cannot be sandboxed here: read-only and workspace-write threads will refuse to run commands',
+        `commands cannot be sandboxed here, so read-only and workspace-write commands will be refused: ${support.reason}`,
       );
     }
   });
@@ -188,6 +192,7 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
     }
     case 'off': {
       // Nothing listens, so nothing keeps the event loop alive; the reference also just waits for a signal.
+      // `stopped` never rejects: clearing the timer is fire-and-forget.
       const keepAlive = setInterval(() => {}, 1 << 30);
       void shutdown.stopped.then(() => clearInterval(keepAlive));
       break;
@@ -231,11 +236,14 @@ export async function runCli(argv: readonly string[], hooks: { onStarted?: () =>
           process.exit(128 + (osConstants.signals[signal] ?? 0));
         }
         stopRequested = true;
+        // Fire-and-forget: the drain's end is awaited below through `server.stopped`.
         void server?.drain();
       };
       process.on('SIGTERM', onSignal);
       process.on('SIGINT', onSignal);
-      server = await startServer(cli.options);
+      const log = createLogger(process.env);
+      logUnhandledRejections(process, log);
+      server = await startServer(cli.options, { log });
       hooks.onStarted?.();
       if (stopRequested) void server.drain();
       await server.stopped;

@@ -4,6 +4,7 @@ import {
   type ChatgptAuthTokensRefreshParams,
 } from '../protocol/v2/account.js';
 import type { Logger } from '../util/logger.js';
+import { untilAborted } from '../util/abortable.js';
 import { deleteAuthJson, readAuthJson, writeAuthJson } from './auth-json.js';
 import { authFromJson, authHeaders, externalChatgptAuth, isChatgptAuth, type CodexAuth } from './codex-auth.js';
 
@@ -108,7 +109,7 @@ export class AuthManager implements OpenaiAuthSource {
     this.#refreshing ??= this.#refresh().finally(() => {
       this.#refreshing = null;
     });
-    return abortable(this.#refreshing, signal);
+    return untilAborted(this.#refreshing, signal);
   }
 
   #setExternal(auth: CodexAuth | null): void {
@@ -146,23 +147,4 @@ export class AuthManager implements OpenaiAuthSource {
       clearTimeout(timer);
     }
   }
-}
-
-/** `promise`, or the signal's reason as soon as it aborts (the shared work itself goes on for the others). */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
 }

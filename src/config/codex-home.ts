@@ -144,6 +144,7 @@ function rustIoMessage(error: unknown): string {
 
 /** Quotes like Rust's `{:?}` for a str: backslash, double quote and control characters are escaped. */
 function rustDebugString(value: string): string {
+  // oxlint-disable-next-line no-control-regex -- matching control characters is the point: Rust escapes them
   const escaped = value.replace(/[\\"\u0000-\u001f\u007f]/g, (char) => {
     switch (char) {
       case '\\':

@@ -1,4 +1,5 @@
-import { readFile, realpath, rename, writeFile, chmod } from 'node:fs/promises';
+import { chmod, readFile, realpath, rename, rm, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { parse } from 'smol-toml';
 import type { ConfigEdit, ConfigWriteResponse } from '../protocol/v2/config.js';
@@ -36,12 +37,40 @@ export class ConfigWriteError extends Error {
  * - the file keeps its comments and layout where the edits allow (see editTomlDocument) and is written with mode
  *   0600; the answer carries the new version and, when a session flag (`-c`) overrides an edited key,
  *   `okOverridden` with the value in effect.
+ *
+ * Writes to one file run one at a time, whichever connection (or handler) asks: each reads the file the previous
+ * one left, so two concurrent writers both land and `expectedVersion` is checked against the latest file.
  * @throws ConfigWriteError for the refusals above; file system errors as they are.
  */
-export async function writeUserConfig(
-  loaded: LoadedConfig,
-  request: { edits: readonly ConfigEdit[]; filePath?: string | null | undefined; expectedVersion?: string | null | undefined },
-): Promise<ConfigWriteResponse> {
+export function writeUserConfig(loaded: LoadedConfig, request: ConfigWriteRequest): Promise<ConfigWriteResponse> {
+  return serializedPerFile(loaded.configPath, () => applyWrite(loaded, request));
+}
+
+export interface ConfigWriteRequest {
+  readonly edits: readonly ConfigEdit[];
+  readonly filePath?: string | null | undefined;
+  readonly expectedVersion?: string | null | undefined;
+}
+
+/** The last queued write of each config file: the next one starts when it has settled. */
+const writesInFlight = new Map<string, Promise<unknown>>();
+
+function serializedPerFile<T>(path: string, write: () => Promise<T>): Promise<T> {
+  const previous = writesInFlight.get(path) ?? Promise.resolve();
+  const run = previous.then(write, write);
+  const settled = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  writesInFlight.set(path, settled);
+  // The map keeps only writes still queued or running, so it does not grow with the files ever written.
+  void settled.then(() => {
+    if (writesInFlight.get(path) === settled) writesInFlight.delete(path);
+  });
+  return run;
+}
+
+async function applyWrite(loaded: LoadedConfig, request: ConfigWriteRequest): Promise<ConfigWriteResponse> {
   const configPath = loaded.configPath;
   if (request.filePath !== undefined && request.filePath !== null && !(await samePath(request.filePath, configPath))) {
     throw new ConfigWriteError('configLayerReadonly', 'Only writes to the user config are allowed');
@@ -67,10 +96,16 @@ export async function writeUserConfig(
   if (!validated.ok) throw new ConfigWriteError('configValidationError', `Invalid configuration: ${validated.message}`);
 
   const text = editTomlDocument(source, leafEdits(current, next), next);
-  const temporary = `${configPath}.${process.pid}.tmp`;
-  await writeFile(temporary, text, { mode: 0o600 });
-  await chmod(temporary, 0o600);
-  await rename(temporary, configPath);
+  // Unique per write: another process (the Codex CLI) may be writing the same file through its own temporary.
+  const temporary = `${configPath}.${process.pid}.${randomUUID()}.tmp`;
+  try {
+    await writeFile(temporary, text, { mode: 0o600 });
+    await chmod(temporary, 0o600);
+    await rename(temporary, configPath);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
   loaded.fileTable = next;
   loaded.table = effective;
   loaded.config = validated.config;

@@ -211,6 +211,8 @@ export const ConfigTomlSchema = tomlStruct('ConfigToml', {
   ...sharedShape,
   profile: tomlString().optional(),
   profiles: tomlMap(ConfigProfileSchema).optional(),
+  /** Ours (the reference 0.169.0 has no such key): the bubblewrap executable to sandbox commands with. */
+  bwrap_path: tomlString().optional(),
   projects: tomlMap(ProjectTomlSchema).optional(),
 }).superRefine((config, ctx) => {
   for (const [id, provider] of Object.entries(config.model_providers ?? {})) {

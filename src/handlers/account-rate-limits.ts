@@ -22,6 +22,7 @@ export function accountRateLimitsReadHandler(services: ServerServices): RequestH
         chatgptBaseUrl: services.config.config.chatgpt_base_url ?? DEFAULT_CHATGPT_BASE_URL,
         userAgent: threadCaller(context).userAgent,
         fetch: services.fetch,
+        signal: context.signal,
       });
     } catch (error) {
       if (error instanceof UsageFetchError) throw RpcErrors.internal(error.message, error);

@@ -14,7 +14,10 @@ import { skillsListHandler } from './skills-list.js';
 import { threadGoalGetHandler } from './thread-goal.js';
 import { threadReadStateUpdateHandler } from './thread-read-state.js';
 
-/** What clients call at start-up besides threads (PROTOCOL §4): models, config, skills, account, … */
+/**
+ * What clients call at start-up besides threads (docs/protocol.md#what-clients-call-at-start-up): models, config,
+ * skills, account, …
+ */
 export function clientSurfaceHandlers(services: ServerServices): RequestHandler[] {
   const catalogue = new ModelCatalogue({ config: services.config, env: services.env, fetch: services.fetch });
   return [

@@ -8,7 +8,10 @@ import { CommandProcesses } from '../runtime/command-exec/connection-commands.js
 import type { RequestHandler } from './context.js';
 import type { ServerServices } from './services.js';
 
-/** The `command/exec*` handlers (PROTOCOL §3.2), sharing the server's per-connection process tables. */
+/**
+ * The `command/exec*` handlers (docs/protocol.md#standalone-commands), sharing the server's per-connection process
+ * tables.
+ */
 export function commandExecHandlers(services: ServerServices): RequestHandler[] {
   const processes = new CommandProcesses();
   return [

@@ -1,4 +1,5 @@
 import { ConfigWriteError, writeUserConfig } from '../config/config-write.js';
+import type { ConfigWriteRequest } from '../config/config-write.js';
 import { ErrorCode, RpcError } from '../protocol/errors.js';
 import { ClientRequests } from '../protocol/registry.js';
 import type { ConfigEdit, ConfigWriteResponse } from '../protocol/v2/config.js';
@@ -8,17 +9,13 @@ import type { ServerServices } from './services.js';
 
 /**
  * `config/value/write` (one edit) and `config/batchWrite` (several, all or nothing): see writeUserConfig for the
- * semantics. Writes run one at a time, so each sees the file the previous one left. Refusals are -32600 with
+ * semantics (writes to the file run one at a time there, across connections). Refusals are -32600 with
  * `data: {config_write_error_code}`, as the reference answers. `reloadUserConfig` needs no action: new threads
  * always read the configuration as last written, and loaded threads keep the settings they started with.
  */
 export function configWriteHandlers(services: ServerServices): RequestHandler[] {
-  let queue: Promise<unknown> = Promise.resolve();
-  const write = (request: Parameters<typeof writeUserConfig>[1]): Promise<ConfigWriteResponse> => {
-    const run = queue.then(() => writeUserConfig(services.config, request)).catch(rethrowAsRpc);
-    queue = run.catch(() => {});
-    return run;
-  };
+  const write = (request: ConfigWriteRequest): Promise<ConfigWriteResponse> =>
+    writeUserConfig(services.config, request).catch(rethrowAsRpc);
   return [
     bindHandler(ClientRequests.configValueWrite, (params) => {
       const edit: ConfigEdit = { keyPath: params.keyPath, value: params.value, mergeStrategy: params.mergeStrategy };

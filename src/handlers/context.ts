@@ -19,6 +19,12 @@ export interface HandlerContext {
   readonly caller: CallerFacts;
   readonly channel: ClientChannel;
   readonly log: Logger;
+  /**
+   * Aborts when the calling connection closes: long work done only to answer this request (a file read, a fetch)
+   * passes it on and stops, since nobody is left to receive the answer. Work that outlives the request on purpose
+   * (a turn, a spawned command) does not use it.
+   */
+  readonly signal: AbortSignal;
   /** Queues work to run right after the response is written (e.g. notifications that must follow it). */
   afterResponse(task: () => void): void;
 }

@@ -11,8 +11,8 @@ import { fsWriteFileHandler } from './fs/write-file.js';
 import type { ServerServices } from './services.js';
 
 /**
- * The `fs/*` handlers (PROTOCOL §3.1). They act on the server's filesystem with the server's permissions, for any
- * absolute path, as the reference does. Watches are per connection and end with it.
+ * The `fs/*` handlers (docs/protocol.md#filesystem). They act on the server's filesystem with the server's permissions,
+ * for any absolute path, as the reference does. Watches are per connection and end with it.
  */
 export function fsHandlers(_services: ServerServices): RequestHandler[] {
   const watches = new FsWatches();

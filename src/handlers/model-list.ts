@@ -10,10 +10,10 @@ import type { RequestHandler } from './context.js';
  * the end is an error, `limit: 0` means 1, no limit means everything.
  */
 export function modelListHandler(catalogue: ModelCatalogue): RequestHandler {
-  return bindHandler(ClientRequests.modelList, async (params) => {
+  return bindHandler(ClientRequests.modelList, async (params, context) => {
     let models;
     try {
-      models = await catalogue.list(params.modelProvider);
+      models = await catalogue.list(params.modelProvider, context.signal);
     } catch (error) {
       if (error instanceof UnknownModelProviderError) {
         throw new RpcError(ErrorCode.InvalidRequest, error.message, {

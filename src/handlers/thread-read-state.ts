@@ -10,7 +10,7 @@ import { threadIdParam } from './thread-lookup.js';
  * The reference's answers [observed]: an unknown thread is `thread not loaded: <id>`; a thread without a receipt
  * yet (not persisted: no turn started, or ephemeral) is `thread read state unavailable`; a stale revision is `read state changed`
  * with `data: {reason: "readStateConflict", readState: <current>}`. The `thread/readState/changed` notification
- * goes out before the response, as the reference sends it.
+ * goes out before the response, as the reference sends it, to the thread's experimental subscribers only.
  */
 export function threadReadStateUpdateHandler(services: ServerServices): RequestHandler {
   return bindHandler(ClientRequests.threadReadStateUpdate, async (params) => {

@@ -43,7 +43,7 @@ export function threadResumeHandler(services: ServerServices): RequestHandler {
       context.channel.notify(ServerNotifications.deprecationNotice, FULL_HISTORY_ON_RESUME);
     }
     const subscribe = () => services.threads.subscribe(thread, context.channel);
-    // Ours: a reconnecting client gets what it missed (README: reconnect and replay), before the response.
+    // Ours: a reconnecting client gets what it missed (docs/reliability.md#reconnect-and-replay), before the response.
     let replay: ThreadResumeResponse['replay'];
     if (params.afterSeq == null) subscribe();
     else replay = replayAnswer(thread.subscribeAfter(context.channel, params.afterSeq, subscribe));

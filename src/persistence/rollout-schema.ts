@@ -51,7 +51,7 @@ export const SessionSourceSchema = z.union([z.string(), z.record(z.string(), z.u
 export type SessionSource = z.infer<typeof SessionSourceSchema>;
 
 /**
- * `session_meta.payload` (INTERNALS §3.2). Rollouts of older versions carry `instructions` instead of
+ * `session_meta.payload` (docs/protocol.md#rollout-files). Rollouts of older versions carry `instructions` instead of
  * `base_instructions` and may lack the 0.169.0 additions; all of those are optional here.
  */
 export const SessionMetaSchema = z.looseObject({

@@ -431,7 +431,7 @@ function sortKeys(node: Json): Json {
   const out: JsonObject = {};
   for (const key of Object.keys(node).sort()) {
     const value = node[key] as Json;
-    if (key === 'required' && Array.isArray(value)) out[key] = [...value].sort();
+    if (key === 'required' && Array.isArray(value)) out[key] = [...(value as string[])].sort();
     else out[key] = key === 'enum' || key === 'default' ? value : sortKeys(value);
   }
   return out;

@@ -12,9 +12,9 @@ import * as readState from './v2/read-state.js';
 import * as skills from './v2/skills.js';
 
 /**
- * What the terminal UI and other clients call at start-up besides threads (PROTOCOL §4): models, config,
- * skills, hooks, plugins, collaboration modes, account, read state. Merged into ClientRequests /
- * ServerNotifications by registry.ts.
+ * What the terminal UI and other clients call at start-up besides threads
+ * (docs/protocol.md#what-clients-call-at-start-up): models, config, skills, hooks, plugins, collaboration modes,
+ * account, read state. Merged into ClientRequests / ServerNotifications by registry.ts.
  */
 export const ClientSurfaceRequests = {
   modelList: defineRequest('model/list', models.ModelListParamsSchema, models.ModelListResponseSchema),

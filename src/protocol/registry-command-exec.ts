@@ -2,7 +2,10 @@ import { defineNotification, defineRequest } from './registry-types.js';
 import type { NotificationDefinition, RequestDefinition } from './registry-types.js';
 import * as exec from './v2/command-exec.js';
 
-/** The `command/exec*` methods (PROTOCOL §3.2), merged into ClientRequests / ServerNotifications by registry.ts. */
+/**
+ * The `command/exec*` methods (docs/protocol.md#standalone-commands), merged into ClientRequests / ServerNotifications
+ * by registry.ts.
+ */
 export const CommandExecRequests = {
   commandExec: defineRequest('command/exec', exec.CommandExecParamsSchema, exec.CommandExecResponseSchema, {
     experimentalFields: exec.COMMAND_EXEC_EXPERIMENTAL_FIELDS,

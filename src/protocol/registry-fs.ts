@@ -2,7 +2,9 @@ import { defineNotification, defineRequest } from './registry-types.js';
 import type { NotificationDefinition, RequestDefinition } from './registry-types.js';
 import * as fs from './v2/fs.js';
 
-/** The `fs/*` methods (PROTOCOL §3.1), merged into ClientRequests / ServerNotifications by registry.ts. */
+/**
+ * The `fs/*` methods (docs/protocol.md#filesystem), merged into ClientRequests / ServerNotifications by registry.ts.
+ */
 export const FsRequests = {
   fsReadFile: defineRequest('fs/readFile', fs.FsReadFileParamsSchema, fs.FsReadFileResponseSchema),
   fsWriteFile: defineRequest('fs/writeFile', fs.FsWriteFileParamsSchema, fs.FsWriteFileResponseSchema),

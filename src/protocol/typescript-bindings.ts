@@ -53,7 +53,7 @@ export function buildTypeScriptFiles(): Map<string, string> {
   }
   if (usesJsonValue) files.set(`${JSON_VALUE_PATH}.ts`, `${HEADER}\n\n${JSON_VALUE_DECLARATION}\n`);
 
-  const rootExports = [...locations].filter(([name, path]) => files.has(`${path}.ts`) && !path.startsWith('v2/'));
+  const rootExports = [...locations].filter(([, path]) => files.has(`${path}.ts`) && !path.startsWith('v2/'));
   const v2Exports = [...locations].filter(([, path]) => path.startsWith('v2/'));
   files.set('index.ts', renderIndex(rootExports, '', ['export * as v2 from "./v2";']));
   files.set('v2/index.ts', renderIndex(v2Exports, 'v2', []));

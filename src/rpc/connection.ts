@@ -77,6 +77,7 @@ export class RpcConnection {
   readonly #pending = new Map<number, PendingServerRequest>();
   readonly #closeListeners: (() => void)[] = [];
   readonly #outbound: OutboundQueue;
+  readonly #closing = new AbortController();
   #draining = false;
   #closed = false;
 
@@ -94,6 +95,14 @@ export class RpcConnection {
 
   get isOpen(): boolean {
     return !this.#closed;
+  }
+
+  /**
+   * Aborts (with a ConnectionClosedError) when the connection is gone: work done only for this client, such as a
+   * long read or fetch, listens to it and stops.
+   */
+  get closedSignal(): AbortSignal {
+    return this.#closing.signal;
   }
 
   get stats(): ConnectionStats {
@@ -191,7 +200,11 @@ export class RpcConnection {
         if (!this.#draining) this.#drainQueue();
         return;
       case 'notification':
-        this.#options.handleNotification(message.method, message.params);
+        try {
+          this.#options.handleNotification(message.method, message.params);
+        } catch (error) {
+          this.#options.log.error({ err: error, method: message.method }, 'notification handler failed');
+        }
         return;
       case 'response':
       case 'error': {
@@ -213,6 +226,9 @@ export class RpcConnection {
    * that answers synchronously is answered in the same tick (most are: this is the hot path); an asynchronous
    * one holds the queue until it settles. While the client is behind on reading, no further request is started
    * (its answer would only wait in memory): the queue fills, and requests beyond its bound get -32001.
+   *
+   * Nothing a handler does can stop the loop: a throw or rejection becomes that request's error answer, and
+   * answering itself never throws (see #respond), so `#draining` is always cleared and the next request served.
    */
   #drainQueue(): void {
     this.#draining = true;
@@ -230,12 +246,13 @@ export class RpcConnection {
         continue;
       }
       if (outcome instanceof Promise) {
-        outcome
+        // Both callbacks never throw, so the chain cannot end in an unhandled rejection.
+        void outcome
           .then(
             (settled) => this.#respond(request, settled),
             (error: unknown) => this.#fail(request, error),
           )
-          .finally(() => this.#drainQueue());
+          .then(() => this.#drainQueue());
         return;
       }
       this.#respond(request, outcome);
@@ -243,26 +260,62 @@ export class RpcConnection {
     this.#draining = false;
   }
 
+  /**
+   * Writes a request's answer, then runs its after-response work. Never throws: a result that cannot be
+   * serialized (a cycle, a BigInt) is answered -32603 instead, and a failing after-response task is logged and
+   * does not keep the others from running.
+   */
   #respond(request: InboundRequest, outcome: RequestOutcome): void {
-    if (outcome.deferred !== undefined) {
-      const { afterResponse } = outcome;
-      outcome.deferred.then(
+    const { deferred, afterResponse } = outcome;
+    if (deferred !== undefined) {
+      // Both callbacks never throw, so the chain cannot end in an unhandled rejection.
+      void deferred.then(
         (result) => this.#respond(request, afterResponse === undefined ? { result } : { result, afterResponse }),
         (error: unknown) => this.#fail(request, error),
       );
       return;
     }
-    this.#write({ id: request.id, result: outcome.result });
-    for (const task of outcome.afterResponse ?? []) task();
+    try {
+      this.#write({ id: request.id, result: outcome.result });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.#fail(request, new Error(`the result could not be serialized: ${reason}`, { cause: error }));
+      return;
+    }
+    for (const task of afterResponse ?? []) this.#runAfterResponse(request, task);
   }
 
+  #runAfterResponse(request: InboundRequest, task: () => void): void {
+    const failed = (error: unknown) =>
+      this.#options.log.error({ err: error, method: request.method }, 'work after a response failed');
+    try {
+      // Typed as synchronous, but an async function fits that type too: its rejection is caught the same way.
+      const returned: unknown = task();
+      if (returned instanceof Promise) returned.catch(failed);
+    } catch (error) {
+      failed(error);
+    }
+  }
+
+  /** Writes a request's error answer. Never throws (an answer that cannot be written is logged). */
   #fail(request: InboundRequest, error: unknown): void {
     const rpcError =
       error instanceof RpcError ? error : RpcErrors.internal(error instanceof Error ? error.message : String(error));
     if (!(error instanceof RpcError)) {
       this.#options.log.error({ err: error, method: request.method }, 'request handler failed');
     }
-    this.#write({ error: rpcError.toWire(), id: request.id });
+    try {
+      this.#write({ error: rpcError.toWire(), id: request.id });
+    } catch (writeError) {
+      // An error's `data` may fail to serialize: the client still gets an answer, without it. (Should the transport
+      // itself throw, that is logged too: nothing more can be written.)
+      this.#options.log.error({ err: writeError, method: request.method }, 'could not write an error answer');
+      try {
+        this.#write({ error: RpcErrors.internal(String(writeError)).toWire(), id: request.id });
+      } catch (fallbackError) {
+        this.#options.log.error({ err: fallbackError, method: request.method }, 'could not write any answer');
+      }
+    }
   }
 
   #write(message: OutboundMessage): void {
@@ -279,6 +332,7 @@ export class RpcConnection {
     const pending = [...this.#pending.values()];
     this.#pending.clear();
     for (const request of pending) request.reject(new ConnectionClosedError());
+    this.#closing.abort(new ConnectionClosedError());
     for (const listener of this.#closeListeners.splice(0)) listener();
   }
 }

@@ -4,7 +4,7 @@ import { coalescingRuleFor } from './coalescible-notifications.js';
 import type { CoalescingRule } from './coalescible-notifications.js';
 import type { MessageTransport } from './message-transport.js';
 
-/** How far a client may fall behind before it is slowed down, then cut off. README "Reliability" lists them. */
+/** How far a client may fall behind before it is slowed down, then cut off. docs/reliability.md#limits lists them. */
 export interface OutboundLimits {
   /**
    * Once the transport holds this many unsent bytes, further messages wait in this queue (where output chunks are

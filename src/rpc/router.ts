@@ -40,8 +40,9 @@ export class Router {
 
     let params: unknown;
     if (handler) {
-      // The reference rejects an absent `params` for most methods; we accept it as `{}` (PROTOCOL.md §0.1):
-      // no real client relies on that error and some omit params for all-optional requests.
+      // The reference rejects an absent `params` for most methods; we accept it as `{}`
+      // (docs/protocol.md#messages-and-framing): no real client relies on that error and some omit params for
+      // all-optional requests.
       const raw = request.params === undefined || request.params === null ? {} : request.params;
       const parsed = handler.definition.params.safeParse(raw);
       if (!parsed.success) {
@@ -72,6 +73,7 @@ export class Router {
       },
       channel: session,
       log,
+      signal: session.closedSignal,
       afterResponse: (task) => afterResponse.push(task),
     };
     const finish = (result: unknown): RequestOutcome => {

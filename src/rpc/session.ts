@@ -94,6 +94,11 @@ export class Session implements ClientChannel {
     this.#connection.onClose(listener);
   }
 
+  /** Aborts when the connection is gone (see RpcConnection.closedSignal). */
+  get closedSignal(): AbortSignal {
+    return this.#connection.closedSignal;
+  }
+
   request(
     method: string,
     params: unknown,

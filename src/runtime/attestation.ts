@@ -8,7 +8,7 @@ import { ClientRequestError, ConnectionClosedError, type ClientChannel } from '.
 import type { LoadedThread } from './loaded-thread.js';
 
 /*
- * Attestation (PROTOCOL §2.4, INTERNALS §2): just before a model request, a client that opted in
+ * Attestation (docs/protocol.md#attestation): just before a model request, a client that opted in
  * (`requestAttestation`) and is subscribed to the thread is asked for a token (`attestation/generate`), and the
  * request carries the outcome in `x-oai-attestation`. Asking never delays a request by more than 100 ms and
  * never fails it: whatever goes wrong is reported upstream as a status instead. No token is cached.

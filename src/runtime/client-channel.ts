@@ -2,8 +2,8 @@ import type { NotificationDefinition, NotificationParamsOf } from '../protocol/r
 
 /**
  * Envelope members sent beside `method` and `params`. `emittedAtMs` is the reference's (defaults to now; a replay
- * keeps the original time); `threadSeq` is ours (README: reconnect and replay), sent only to clients that opted
- * into the experimental API.
+ * keeps the original time); `threadSeq` is ours (docs/reliability.md#reconnect-and-replay), sent only to clients that
+ * opted into the experimental API.
  */
 export interface NotificationExtras {
   readonly threadSeq?: number;

@@ -181,6 +181,18 @@ export class LoadedThread {
   }
 
   /**
+   * Sends a notification to the subscribers that opted into the experimental API, and to no one else: the
+   * reference sends `thread/readState/changed` only to them [observed on 0.169.0: a plain subscriber and an
+   * experimental connection that is not subscribed get none]. Not numbered nor kept for replay: a replay may go to
+   * a client that never opted in, and a reconnecting client reads the current receipt with `thread/read`.
+   */
+  emitToExperimental<D extends NotificationDefinition>(definition: D, params: NotificationParamsOf<D>): void {
+    for (const channel of this.#subscribers.values()) {
+      if (channel.experimentalApi) channel.notify(definition, params);
+    }
+  }
+
+  /**
    * Subscribes `channel` and sends it, in order and with their original numbers, the notifications numbered above
    * `afterSeq` (thread/resume `afterSeq`), when the buffer still holds them all. `subscribe` is the thread
    * manager's (it also drops the subscription on disconnect). Synchronous, so no live notification can come between

@@ -2,14 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod';
-import { ServerNotifications } from '../protocol/registry.js';
 import { ThreadReadStateSchema, type ThreadReadState } from '../protocol/v2/thread.js';
-import type { Broadcaster } from './broadcast.js';
 
 /** Where read receipts are kept: one small JSON file, thread id → read state. */
 export const READ_STATES_FILE = 'thread_read_states.json';
 
 const StoredSchema = z.record(z.string(), ThreadReadStateSchema);
+
+/**
+ * Tells the clients that follow `threadId` its receipt changed (`thread/readState/changed`). The thread manager
+ * decides who that is; the store only knows receipts.
+ */
+export type ReadStateAnnouncer = (threadId: string, readState: ThreadReadState) => void;
 
 /** Why a read-state update was refused. */
 export type ReadStateUpdateOutcome =
@@ -25,20 +29,21 @@ export type ReadStateUpdateOutcome =
  *   an unread thread's earlier position, and gives a new revision (failed turns change nothing);
  * - `read` clears the position, `unread` marks the whole thread (`{type: "threadStart"}`); both need the current
  *   revision, so a client acting on a stale view is refused;
- * - each change is announced to every initialized connection as `thread/readState/changed`.
+ * - each change is announced as `thread/readState/changed` (to the thread's experimental subscribers: see
+ *   `LoadedThread.emitToExperimental`), before the turn goes idle or the update is answered.
  * Revisions are random UUIDs, as the reference's are. The file is rewritten after each change, one write at a
  * time, in the CODEX_HOME the server was started with.
  */
 export class ReadStateStore {
   readonly #path: string;
-  readonly #broadcaster: Broadcaster;
+  readonly #announce: ReadStateAnnouncer;
   #states: Map<string, ThreadReadState> | null = null;
   #loading: Promise<Map<string, ThreadReadState>> | null = null;
   #writes: Promise<void> = Promise.resolve();
 
-  constructor(codexHome: string, broadcaster: Broadcaster) {
+  constructor(codexHome: string, announce: ReadStateAnnouncer) {
     this.#path = join(codexHome, READ_STATES_FILE);
-    this.#broadcaster = broadcaster;
+    this.#announce = announce;
   }
 
   /** The receipt of a thread; `persisted` says whether the thread has a rollout (is in the thread index). */
@@ -79,7 +84,7 @@ export class ReadStateStore {
    */
   #change(states: Map<string, ThreadReadState>, threadId: string, next: ThreadReadState): Promise<void> {
     states.set(threadId, next);
-    this.#broadcaster.broadcast(ServerNotifications.threadReadStateChanged, { threadId, readState: next });
+    this.#announce(threadId, next);
     const snapshot = JSON.stringify(Object.fromEntries(states), null, 2);
     const written = this.#writes.then(() => this.#write(snapshot));
     // A failed write leaves the previous file; the in-memory state stays right and the next change retries.

@@ -109,7 +109,9 @@ export class ThreadManager {
   constructor(options: ThreadManagerOptions) {
     this.#options = options;
     this.auth = options.auth ?? new AuthManager({ codexHome: options.codexHome, log: options.log });
-    this.readStates = new ReadStateStore(options.codexHome, options.broadcaster);
+    this.readStates = new ReadStateStore(options.codexHome, (threadId, readState) =>
+      this.#loaded.get(threadId)?.emitToExperimental(ServerNotifications.threadReadStateChanged, { threadId, readState }),
+    );
     this.mcp = new McpHub({
       env: options.env,
       log: options.log,
@@ -364,9 +366,9 @@ export class ThreadManager {
     this.#idleUnloader?.close();
     const threads = [...this.#loaded.values()];
     for (const thread of threads) thread.activeTurn?.abort.abort(new Error('server shutting down'));
-    await Promise.all(threads.map((thread) => thread.activeTurn?.done));
+    await Promise.all(threads.flatMap((thread) => (thread.activeTurn ? [thread.activeTurn.done] : [])));
     await Promise.all(threads.map((thread) => thread.runUnloadTasks()));
-    await Promise.all(threads.map((thread) => thread.writer?.close().catch(() => {})));
+    await Promise.all(threads.flatMap((thread) => (thread.writer ? [thread.writer.close().catch(() => {})] : [])));
   }
 
   // thread/unsubscribe, thread/name/set, thread/archive, thread/unarchive, and the idle unload.

@@ -45,7 +45,7 @@ export function startedTurnView(turnId: string): Turn {
  * Starts a turn on an idle thread and returns it as turn/start answers it (`inProgress`, no items,
  * `startedAt: null`). The turn itself runs after `afterResponse` lets the response go out first, in the
  * reference's order: thread/status/changed active → turn/started → the user message item → model output
- * items → token usage → thread/status/changed idle → turn/completed.
+ * items and their tool calls → token usage → thread/status/changed idle → turn/completed.
  */
 export function startTurn(
   thread: LoadedThread,
@@ -86,6 +86,8 @@ class TurnRun {
   readonly #record: Turn;
   /** Final agent messages of the turn: what turn/completed carries. */
   #lastAgentMessages: ThreadItem[] = [];
+  /** The usage of the response being handled, held until its tool calls have run; undefined before it completes. */
+  #responseUsage: TokenUsage | null | undefined;
 
   constructor(thread: LoadedThread, active: ActiveTurn, input: StartTurnInput, deps: TurnDependencies) {
     this.#thread = thread;
@@ -143,7 +145,7 @@ class TurnRun {
     // does not wait for them.
     const signal = this.#active.abort.signal;
     await Promise.race([
-      Promise.all(this.#deps.tools.map((tool) => tool.ready?.())),
+      Promise.all(this.#deps.tools.map((tool) => tool.ready?.() ?? Promise.resolve())),
       new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true })),
     ]);
     signal.throwIfAborted();
@@ -193,7 +195,6 @@ class TurnRun {
       const call = done === null ? null : toolCallOf(done);
       if (call !== null) calls.push(call);
     }
-    if (calls.length === 0) return false;
     // One at a time, in the order the model asked: approvals are asked and answered in that order too.
     for (const call of calls) {
       const output = toolOutputItem(call, await this.#runTool(call));
@@ -201,7 +202,11 @@ class TurnRun {
       this.#persist(records.responseItem(output));
       this.#active.abort.signal.throwIfAborted();
     }
-    return true;
+    // A response's usage is reported once its tool calls have run, as the reference orders it [observed on 0.169.0:
+    // item/completed commandExecution, then thread/tokenUsage/updated and account/rateLimits/updated].
+    if (this.#responseUsage !== undefined) this.#recordUsage(this.#responseUsage);
+    this.#responseUsage = undefined;
+    return calls.length > 0;
   }
 
   /** The text a tool call answers the model with. Tool failures are answers too; only aborts end the turn. */
@@ -263,7 +268,7 @@ class TurnRun {
         return event.item;
       }
       case 'completed':
-        this.#recordUsage(event.usage);
+        this.#responseUsage = event.usage;
         return null;
     }
   }

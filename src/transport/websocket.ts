@@ -57,7 +57,9 @@ export function websocketTransport(socket: WebSocket, description: string, log: 
       log.warn('dropping unsupported binary websocket message');
       return;
     }
-    const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : data.toString('utf8');
+    // `ws` hands Buffers by default; an ArrayBuffer is wrapped (not copied) in case the binary type ever changes.
+    const bytes = Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? Buffer.from(data) : data;
+    const text = bytes.toString('utf8');
     messageListener?.(text);
   });
   // The raw socket's drain: ws has no event of its own, and its bufferedAmount is the raw socket's buffer.

@@ -89,7 +89,7 @@ function formatLine(line: string): string {
   const fields = Object.entries(rest)
     .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
     .join(' ');
-  return `${when} ${label.padEnd(5)} ${String(msg ?? '')}${fields ? ` ${fields}` : ''}\n`;
+  return `${when} ${label.padEnd(5)} ${typeof msg === 'string' ? msg : JSON.stringify(msg ?? '')}${fields ? ` ${fields}` : ''}\n`;
 }
 
 /**

@@ -5,9 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 
 /**
- * One-way layering of src/ (STYLE §6): a module may import its own layer or any lower-ranked one, never upward.
- * `protocol`, `config` and `util` are shared: anyone may import them, and they import only each other, in the order
- * config → protocol → util. `model` and `tools` share a rank but must not import each other.
+ * One-way layering of src/ (docs/architecture.md#layers): a module may import its own layer or any lower-ranked one,
+ * never upward. `protocol`, `config` and `util` are shared: anyone may import them, and they import only each other, in
+ * the order config → protocol → util. `model` and `tools` share a rank but must not import each other.
  */
 const RANKED_LAYERS: Readonly<Record<string, number>> = {
   main: 7,

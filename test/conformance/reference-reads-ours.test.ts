@@ -27,8 +27,16 @@ function comparable(turns: readonly WireTurn[]) {
   }));
 }
 
+/**
+ * What the reference 0.169.0 makes of a CODEX_HOME we wrote: thread/list and thread/resume read our rollouts.
+ * thread/read is a different matter: for a thread whose `historyMode` is `paginated` (ours are, as the reference's
+ * own are) it answers from its private sqlite history, not from the rollout, and it fills that history only while it
+ * writes a thread or resumes one [observed]. So before a resume it reads our thread with no turns (and
+ * thread/turns/list is empty), and after one it reads the same turns as we do. The test pins both, so that an empty
+ * read is understood as the reference's, not as a rollout it could not parse.
+ */
 describe('the reference reads the rollouts we write', () => {
-  it('lists our thread and resumes it with the same turns and items', async (t) => {
+  it('lists our thread, resumes it with the same turns and items, and reads them once resumed', async (t) => {
     const rig = await startThreadRig(t, {
       replies: [
         sseReply(textTurnFrames(['first ', 'answer'])),
@@ -52,6 +60,11 @@ describe('the reference reads the rollouts we write', () => {
       listed.map((thread) => [thread.id, thread.preview, thread.modelProvider]),
       [[threadId, 'first question', 'mock']],
     );
+    const readTurns = async () =>
+      (resultOf(await reference.request('thread/read', { threadId, includeTurns: true })).thread as { turns: WireTurn[] })
+        .turns;
+    assert.deepEqual(await readTurns(), []);
+
     const resumed = resultOf(await reference.request('thread/resume', { threadId }));
     const theirThread = resumed.thread as { turns: WireTurn[] };
     assert.deepEqual(
@@ -64,5 +77,6 @@ describe('the reference reads the rollouts we write', () => {
       ['userMessage', 'reasoning', 'agentMessage'],
     );
     assert.equal(resumed.model, 'mock-model');
+    assert.deepEqual(comparable(await readTurns()), comparable(ourThread.turns));
   });
 });

@@ -90,8 +90,8 @@ function enumValues(definition: JsonObject): unknown[] {
 }
 
 /**
- * Optional fields we add beyond the reference, each documented in README.md (reconnect and replay). A client of the
- * reference never sends or reads them; the reference's schema allows extra members everywhere.
+ * Optional fields we add beyond the reference, each documented in docs/reliability.md#reconnect-and-replay. A client of
+ * the reference never sends or reads them; the reference's schema allows extra members everywhere.
  */
 const OUR_EXTENSION_FIELDS: ReadonlySet<string> = new Set(['ThreadResumeParams.afterSeq', 'ThreadResumeResponse.replay']);
 

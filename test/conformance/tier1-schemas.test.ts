@@ -79,8 +79,8 @@ const KNOWN_DEVIATIONS = [
   // The reference ends CodexErrorInfo with an open `{"type": ["string", "object"]}` fallback; we emit only the
   // known variants and clients never send this type, so our schema stays closed.
   'CodexErrorInfo: alternative type:object|string of the reference is missing from ours',
-  // Our reconnect-and-replay extension (README), optional on both sides; experimental, so gated like the
-  // reference's own experimental fields.
+  // Our reconnect-and-replay extension (docs/reliability.md#reconnect-and-replay), optional on both sides;
+  // experimental, so gated like the reference's own experimental fields.
   'ThreadResumeParams.afterSeq: declared by us, unknown to the reference',
   'ThreadResumeResponse.replay: declared by us, unknown to the reference',
 ];
@@ -349,7 +349,7 @@ function referenceValidators(definitions: ReadonlyMap<string, JsonObject>): (nam
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Samples: what the server will emit (shaped like the reference's observed output, PROTOCOL §1) and what
+// Samples: what the server will emit (shaped like the reference's observed output, docs/protocol.md#turns) and what
 // clients send.
 
 const THREAD_ID = '01a201e9-f37d-7043-b072-f9816175e7be';

@@ -25,7 +25,7 @@ import { TmuxTerminal } from '../helpers/tmux-terminal.js';
  * The real Codex terminal UI (the pinned `@openai/codex` 0.169.0, `codex --remote`) driven in tmux against our
  * built server, whose model is the scripted fake. A recording websocket proxy sits between the two: every
  * message our server sends is validated against the reference schema, and a failure shows the frames both ways
- * next to the last screen. PROTOCOL.md §4.1 describes what the UI sends and needs.
+ * next to the last screen. docs/protocol.md#what-clients-call-at-start-up describes what the UI sends and needs.
  */
 
 const CODEX = join(PROJECT_ROOT, 'node_modules', '.bin', 'codex');

@@ -17,7 +17,10 @@ export function fakeAccessToken(accountId: string, plan: string, email = 'me@exa
   });
 }
 
-/** auth.json as the reference writes it after a ChatGPT login (INTERNALS §2 probe setup). */
+/**
+ * auth.json as the reference writes it after a ChatGPT login (the reference's probe setup,
+ * docs/protocol.md#attestation).
+ */
 export function chatgptAuthJson(accountId = 'acct_123', plan = 'plus'): Record<string, unknown> {
   return {
     auth_mode: 'chatgpt',
@@ -36,8 +39,8 @@ export function chatgptAuthJson(accountId = 'acct_123', plan = 'plus'): Record<s
 }
 
 /**
- * A server whose `mock` provider uses the Codex login (`requires_openai_auth = true`, INTERNALS §2) and whose
- * `chatgpt_base_url` is the fake's `/backend-api/`; `OPENAI_API_KEY` is unset so only the login authenticates.
+ * A server whose `mock` provider uses the Codex login (`requires_openai_auth = true`, docs/protocol.md#attestation) and
+ * whose `chatgpt_base_url` is the fake's `/backend-api/`; `OPENAI_API_KEY` is unset so only the login authenticates.
  */
 export function startAccountRig(
   t: TestContext,

@@ -347,8 +347,9 @@ function buildReferenceSchema(files: Map<string, JsonObject>): ReferenceSchema {
 
     validateServerNotification(message) {
       if (!isObject(message)) fail('a notification must be a JSON object', message);
-      // `threadSeq` is our one extension of the envelope (README: reconnect and replay). The reference's schema puts
-      // no bound on extra members and its clients' serde structs ignore unknown ones; we still check its form.
+      // `threadSeq` is our one extension of the envelope (docs/reliability.md#reconnect-and-replay). The reference's
+      // schema puts no bound on extra members and its clients' serde structs ignore unknown ones; we still check its
+      // form.
       checkKeys(message, ['method', 'params', 'emittedAtMs', 'threadSeq'], 'a notification');
       const { emittedAtMs, method, params } = message;
       if ('threadSeq' in message && (!Number.isSafeInteger(message.threadSeq) || (message.threadSeq as number) < 1)) {
@@ -367,7 +368,9 @@ function buildReferenceSchema(files: Map<string, JsonObject>): ReferenceSchema {
     validateServerRequest(message) {
       if (!isObject(message)) fail('a server request must be a JSON object', message);
       checkKeys(message, ['id', 'method', 'params', 'trace'], 'a server request');
-      if (!Number.isSafeInteger(message.id)) fail('a server request id must be an integer (PROTOCOL §0.5)', message);
+      if (!Number.isSafeInteger(message.id)) {
+        fail('a server request id must be an integer (docs/protocol.md#server-requests)', message);
+      }
       check(wholeFile('JSONRPCRequest.json'), message, 'server request envelope violates JSONRPCRequest', message);
       const method = message.method as string;
       const branch = serverRequests.get(method) ?? fail(`unknown server request method "${method}"`, message);
@@ -406,7 +409,7 @@ function buildReferenceSchema(files: Map<string, JsonObject>): ReferenceSchema {
       } else if ('id' in message && 'error' in message) {
         schema.validateErrorResponse(message);
       } else {
-        fail('not a request, notification, response or error (PROTOCOL §0.1)', message);
+        fail('not a request, notification, response or error (docs/protocol.md#messages-and-framing)', message);
       }
     },
   };

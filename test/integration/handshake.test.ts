@@ -10,7 +10,7 @@ import { spawnCli, startTestServer } from '../helpers/server.js';
 import { makeTempHome } from '../helpers/temp-home.js';
 
 /**
- * PROTOCOL.md §0.2-0.4 (handshake, opt-outs, error table), run over both transports: the same core serves
+ * docs/protocol.md#handshake, #notification-opt-out and #errors, run over both transports: the same core serves
  * websocket frames and stdio lines, so the same table must hold on each.
  */
 interface Transport {

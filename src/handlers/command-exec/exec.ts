@@ -17,10 +17,10 @@ import { commandExecRpcError, invalidParams } from './errors.js';
 import { commandSandbox } from './sandbox.js';
 
 /**
- * `command/exec` (PROTOCOL §3.2): validates the request in the reference's order of checks (each with its text and
- * code, probed on 0.169.0), wraps the argv for the sandbox, starts the process in the connection's table and answers
- * when it has exited — without holding the connection's other requests, so the client can write to, resize and
- * terminate it meanwhile.
+ * `command/exec` (docs/protocol.md#standalone-commands): validates the request in the reference's order of checks (each
+ * with its text and code, probed on 0.169.0), wraps the argv for the sandbox, starts the process in the connection's
+ * table and answers when it has exited — without holding the connection's other requests, so the client can write to,
+ * resize and terminate it meanwhile.
  */
 export function commandExecHandler(
   services: ServerServices,

@@ -1,5 +1,5 @@
 import { ClientRequests } from '../../protocol/registry.js';
-import { readFileBase64 } from '../../runtime/fs/read-file.js';
+import { MAX_READ_FILE_BYTES, readFileBase64 } from '../../runtime/fs/read-file.js';
 import { bindHandler } from '../context.js';
 import type { RequestHandler } from '../context.js';
 import { withFsErrors } from './fs-errors.js';
@@ -10,7 +10,9 @@ import { withFsErrors } from './fs-errors.js';
  * refused too (see runtime/fs/read-file.ts).
  */
 export function fsReadFileHandler(): RequestHandler {
-  return bindHandler(ClientRequests.fsReadFile, (params) =>
-    withFsErrors(async () => ({ dataBase64: await readFileBase64(params.path) })),
+  return bindHandler(ClientRequests.fsReadFile, (params, context) =>
+    withFsErrors(async () => ({
+      dataBase64: await readFileBase64(params.path, MAX_READ_FILE_BYTES, context.signal),
+    })),
   );
 }

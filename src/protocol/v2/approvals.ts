@@ -3,10 +3,10 @@ import { UnixMsSchema } from '../common.js';
 import { CommandActionSchema, LegacyAppPathStringSchema } from './items-tools.js';
 
 /*
- * Server → client requests that ask the user to decide (PROTOCOL §2.1-2.3), and the answers. The requests are
- * sent to a thread's subscribers while its status is `active["waitingOnApproval"]` (or `waitingOnUserInput`);
- * `serverRequest/resolved` follows the answer. Fields this server never sets (network approvals, additional
- * permissions, sub-command callbacks) are left out: they are optional in the reference's schema.
+ * Server → client requests that ask the user to decide (docs/protocol.md#approvals-and-user-input), and the answers.
+ * The requests are sent to a thread's subscribers while its status is `active["waitingOnApproval"]` (or
+ * `waitingOnUserInput`); `serverRequest/resolved` follows the answer. Fields this server never sets (network approvals,
+ * additional permissions, sub-command callbacks) are left out: they are optional in the reference's schema.
  */
 
 /** What is under review: a new command, or input for a running terminal. */

@@ -1,8 +1,8 @@
 import * as z from 'zod';
 
 /*
- * `attestation/generate` (PROTOCOL §2.4): the server asks a client that opted in (`requestAttestation`) for a
- * fresh token just before an upstream model request, and forwards it in `x-oai-attestation`.
+ * `attestation/generate` (docs/protocol.md#attestation): the server asks a client that opted in (`requestAttestation`)
+ * for a fresh token just before an upstream model request, and forwards it in `x-oai-attestation`.
  */
 
 /** The request carries nothing: the client attests itself, not the request. */

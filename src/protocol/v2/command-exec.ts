@@ -2,10 +2,10 @@ import * as z from 'zod';
 import { SandboxPolicySchema } from './policies.js';
 
 /*
- * Params, results and the output notification of the `command/exec*` family (PROTOCOL §3.2): a standalone command
- * (argv, no shell of ours) run without a thread, scoped to the connection that started it. Field texts follow the
- * reference's generated schema. Params follow its serde rules: plain booleans may be omitted (false) but not null,
- * nullable fields may be omitted or null.
+ * Params, results and the output notification of the `command/exec*` family (docs/protocol.md#standalone-commands): a
+ * standalone command (argv, no shell of ours) run without a thread, scoped to the connection that started it. Field
+ * texts follow the reference's generated schema. Params follow its serde rules: plain booleans may be omitted (false)
+ * but not null, nullable fields may be omitted or null.
  */
 
 const u16 = () => z.number().int().min(0).max(65_535).meta({ format: 'uint16' });

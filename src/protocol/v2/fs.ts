@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { AbsolutePathSchema, Int64Schema } from '../common.js';
 
 /*
- * The `fs/*` methods (PROTOCOL §3.1): params and results as the reference's 0.169.0 JSON Schema names and
+ * The `fs/*` methods (docs/protocol.md#filesystem): params and results as the reference's 0.169.0 JSON Schema names and
  * describes them. Every path a client sends is an AbsolutePathBuf, which the reference checks and normalizes
  * while deserializing, i.e. before anything else looks at the request.
  */

@@ -3,7 +3,7 @@ import { AbsolutePathSchema } from '../common.js';
 
 /**
  * The fine-grained approval policy (`{"granular": {...}}`). Only experimental clients may send it: the router
- * answers `askForApproval.granular requires experimentalApi capability` otherwise (PROTOCOL §0.7).
+ * answers `askForApproval.granular requires experimentalApi capability` otherwise (docs/protocol.md#experimental-api).
  */
 export const GranularApprovalSettingsSchema = z.object({
   sandbox_approval: z.boolean(),

@@ -4,9 +4,9 @@ import { ThreadItemSchema } from './items.js';
 import { SortDirectionSchema } from './thread-methods.js';
 
 /*
- * `thread/items/list` (PROTOCOL §4.1: the terminal UI pages a paginated thread's items with it on resume).
- * Params follow the reference's input rules (every nullable field may be omitted); results list every field the
- * reference always sends as required.
+ * `thread/items/list` (docs/protocol.md#what-clients-call-at-start-up: the terminal UI pages a paginated thread's items
+ * with it on resume). Params follow the reference's input rules (every nullable field may be omitted); results list
+ * every field the reference always sends as required.
  */
 
 export const ThreadItemsListAnchorSchema = z

@@ -23,7 +23,7 @@ import {
 import { TurnItemsViewSchema, TurnSchema, TurnsPageSchema } from './turn.js';
 
 /*
- * Params and results of the thread/* methods of Tier 1 (PROTOCOL §1.4–1.12; thread/loaded/list is in
+ * Params and results of the thread/* methods of Tier 1 (docs/protocol.md#threads; thread/loaded/list is in
  * thread-loaded-list.ts). Params follow the reference's input rules: every nullable field may be omitted.
  * Results list every field the server always sends as required. Each params schema has a companion list of
  * its experimental fields, which the router refuses (`<method>.<field> requires experimentalApi capability`)
@@ -216,7 +216,7 @@ export const THREAD_RESUME_EXPERIMENTAL_FIELDS = [
   'afterSeq',
 ] as const satisfies readonly (keyof ThreadResumeParams)[];
 
-/** [EXTENSION] The answer to `afterSeq` (README: reconnect and replay). */
+/** [EXTENSION] The answer to `afterSeq` (docs/reliability.md#reconnect-and-replay). */
 const ThreadReplaySchema = z.union([
   z.object({
     status: z.literal('replayed'),

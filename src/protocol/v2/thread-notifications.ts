@@ -16,7 +16,7 @@ import { ThreadEnvironmentSchema, ThreadSchema, ThreadStatusSchema } from './thr
 import { TurnErrorSchema, TurnSchema } from './turn.js';
 
 /*
- * Params of the Tier-1 server notifications (PROTOCOL §1.16). All output: every field the reference always
+ * Params of the Tier-1 server notifications (docs/protocol.md#turns). All output: every field the reference always
  * sends is required; the envelope's `emittedAtMs` is added by the connection, not here.
  */
 

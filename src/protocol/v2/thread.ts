@@ -150,8 +150,8 @@ const nullableString = (description: string) => z.string().nullable().describe(d
 
 /**
  * A conversation. Output only: every field is always sent (`null` when unset), experimental ones included
- * (the reference does not filter responses, PROTOCOL §0.7). `turns` is `[]` except in thread/resume,
- * thread/fork and thread/read{includeTurns}.
+ * (the reference does not filter responses, docs/protocol.md#experimental-api). `turns` is `[]` except in
+ * thread/resume, thread/fork and thread/read{includeTurns}.
  */
 export const ThreadSchema = z
   .object({

@@ -17,7 +17,7 @@ import { TurnSchema } from './turn.js';
 import { UserInputSchema } from './user-input.js';
 
 /*
- * Params and results of turn/start, turn/steer and turn/interrupt (PROTOCOL §1.13–1.15). Overrides given to
+ * Params and results of turn/start, turn/steer and turn/interrupt (docs/protocol.md#turns). Overrides given to
  * turn/start persist as the thread's defaults for later turns.
  */
 

@@ -21,8 +21,9 @@ const CHUNK_BYTES = 3 * 64 * 1024;
  * @throws FsRequestError ``path `<path>` is not a file`` for directories, FIFOs, devices [observed], or when the
  *   file is larger than `limit`
  * @throws Node's system error when the file cannot be read
+ * @throws `signal`'s reason when it aborts between chunks (the client that asked is gone)
  */
-export async function readFileBase64(path: string, limit = MAX_READ_FILE_BYTES): Promise<string> {
+export async function readFileBase64(path: string, limit = MAX_READ_FILE_BYTES, signal?: AbortSignal): Promise<string> {
   // A FIFO or device is refused before it is opened: opening a FIFO would wait for a writer forever.
   if (!(await stat(path)).isFile()) throw notAFile(path);
   // Non-blocking, and checked again once open, in case the path was swapped for a FIFO in between.
@@ -36,6 +37,7 @@ export async function readFileBase64(path: string, limit = MAX_READ_FILE_BYTES):
     let carried = 0;
     let total = 0;
     for (;;) {
+      signal?.throwIfAborted();
       const { bytesRead } = await handle.read(chunk, carried, CHUNK_BYTES - carried, null);
       if (bytesRead === 0) break;
       // The size from stat is only a hint: the file may grow, and /proc files report 0.

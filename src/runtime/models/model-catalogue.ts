@@ -2,6 +2,7 @@ import type { ConfigToml } from '../../config/schema.js';
 import { ProviderConfigError, resolveProvider, type Environment, type ResolvedProvider } from '../../model/provider.js';
 import type { Model, ReasoningEffortOption } from '../../protocol/v2/models.js';
 import { DEFAULT_MODEL, DEFAULT_MODEL_PROVIDER } from '../thread-settings.js';
+import { untilAborted } from '../../util/abortable.js';
 import { fetchProviderModels, type ProviderModel } from './provider-models.js';
 
 /**
@@ -56,16 +57,18 @@ export class ModelCatalogue {
   }
 
   /**
-   * Every model of `providerId` (default: the configured provider), hidden ones included.
+   * Every model of `providerId` (default: the configured provider), hidden ones included. When `signal` aborts
+   * (the asking client left), this stops waiting for the provider; the fetch itself goes on for the cache, which
+   * other clients share.
    * @throws UnknownModelProviderError when `providerId` names no configured or built-in provider.
    */
-  async list(providerId?: string | null): Promise<Model[]> {
+  async list(providerId?: string | null, signal?: AbortSignal): Promise<Model[]> {
     const config = this.#options.config.config;
     const profile = config.profile === undefined ? undefined : config.profiles?.[config.profile];
     const configuredProvider = profile?.model_provider ?? config.model_provider ?? DEFAULT_MODEL_PROVIDER;
     const wanted = providerId ?? configuredProvider;
     const provider = this.#provider(config, wanted);
-    const reported = provider === null ? [] : await this.#providerModels(provider);
+    const reported = provider === null ? [] : await untilAborted(this.#providerModels(provider), signal);
     const models: Model[] = [];
     if (wanted === configuredProvider) {
       const slug = profile?.model ?? config.model ?? DEFAULT_MODEL;

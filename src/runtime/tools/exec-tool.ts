@@ -25,6 +25,7 @@ import type { PrefixRule } from '../../tools/policy/prefix-rules.js';
 import { shlexJoin } from '../../tools/policy/shlex.js';
 import type { CommandJail } from '../../tools/sandbox/command-jail.js';
 import type { SandboxSupport } from '../../tools/sandbox/detect-bubblewrap.js';
+import { SandboxUnavailableError } from '../../tools/sandbox/errors.js';
 import { sandboxCommand } from '../../tools/sandbox/sandbox-command.js';
 import type { LoadedThread } from '../loaded-thread.js';
 import { askSubscribers } from '../user-requests.js';
@@ -246,7 +247,17 @@ export class ExecTools {
       if (context.signal.aborted) throw context.signal.reason;
       const message = error instanceof UnifiedExecError ? error.modelText('exec_command') : String(error);
       if (!announced) this.#emitStarted(context, { ...base, startedAtMs });
-      this.#emitCompleted(context, { ...base, status: 'failed', startedAtMs, completedAtMs: Date.now() });
+      // A refusal for want of a sandbox says why and how to fix it, to the model and, as the item's output, to the
+      // user, who is the one able to install bubblewrap.
+      const refusal = error instanceof SandboxUnavailableError ? error.message : null;
+      this.#emitCompleted(context, {
+        ...base,
+        status: 'failed',
+        ...(refusal === null ? {} : { aggregatedOutput: refusal }),
+        startedAtMs,
+        completedAtMs: Date.now(),
+      });
+      if (refusal !== null) return `exec_command failed: ${refusal}`;
       return error instanceof UnifiedExecError ? message : `exec_command failed: ${message}`;
     }
   }

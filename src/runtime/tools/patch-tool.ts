@@ -31,8 +31,9 @@ type FileChangeItem = Extract<ThreadItem, { type: 'fileChange' }>;
  * the policy asks for it, then written file by file (each file atomically). One per thread: it remembers paths
  * approved for the session and the turn's aggregate diff.
  *
- * Item lifecycle [PROTOCOL §2.2]: `item/started fileChange` (inProgress, with the changes) → (approval request →
- * `serverRequest/resolved`) → `item/completed` (completed, failed or declined) → `turn/diff/updated`.
+ * Item lifecycle (docs/protocol.md#approvals-and-user-input): `item/started fileChange` (inProgress, with the changes)
+ * → (approval request → `serverRequest/resolved`) → `item/completed` (completed, failed or declined) →
+ * `turn/diff/updated`.
  */
 export class PatchTools {
   readonly #thread: LoadedThread;

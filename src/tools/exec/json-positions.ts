@@ -58,7 +58,8 @@ export interface PositionedParse {
   readonly bytes: Buffer;
 }
 
-const U64_MAX = 18_446_744_073_709_551_615;
+/** u64::MAX (2^64 - 1) as JSON numbers hold it: the nearest double is 2^64. */
+const U64_MAX = 2 ** 64;
 const I64_MIN = -9_223_372_036_854_775_808;
 
 /** serde_json's recursion limit. */

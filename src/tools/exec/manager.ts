@@ -185,6 +185,7 @@ export class UnifiedExecManager {
         aggregatedOutput: process.transcript(),
       });
     });
+    // Fire-and-forget: `finished` never rejects, and the exit is reported whoever waits for it.
     void process.finished().then(notifyExit);
     const startedAlive = !process.hasExited;
     if (startedAlive) {

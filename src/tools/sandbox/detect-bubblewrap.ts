@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { bwrapArguments, type BwrapFeatures } from './bwrap-arguments.js';
+import { BWRAP_REMEDY, type ConfiguredBwrap } from './bwrap-setting.js';
 import type { Environment } from './writable-roots.js';
 
 /**
@@ -9,7 +10,9 @@ import type { Environment } from './writable-roots.js';
  * unprivileged user namespaces — so detection runs a trivial command with the very flags real commands use, and
  * reports bwrap's own complaint when that fails. The reference looks for bwrap on PATH and otherwise falls back to
  * the copy it bundles ("Codex could not find bubblewrap on PATH…"); we bundle none, so a missing bwrap makes the
- * sandbox unavailable and restrictive policies refuse to run commands.
+ * sandbox unavailable and restrictive policies refuse to run commands. An operator can name the bwrap to use instead
+ * (bwrap-setting.ts). Each reason says what is wrong and how to fix it: it reaches the start-up log, the model and
+ * the client.
  */
 
 export type SandboxSupport =
@@ -24,15 +27,14 @@ export type SandboxSupport =
   | { readonly available: false; readonly reason: string };
 
 export interface DetectOptions {
-  /** A configured bwrap; otherwise `bwrap` is looked up on PATH. */
-  readonly path?: string | undefined;
+  /** A configured bwrap, used instead of a PATH lookup; otherwise `bwrap` is looked up on PATH. */
+  readonly configured?: ConfiguredBwrap | undefined;
   /** Environment for the PATH lookup and the probe (default `process.env`). */
   readonly env?: Environment | undefined;
   /** Bound on each bwrap invocation (default 10 s). */
   readonly timeoutMs?: number | undefined;
 }
 
-const INSTALL_HINT = 'install the `bubblewrap` package (e.g. `apt-get install bubblewrap`) to run sandboxed commands';
 
 function isExecutableFile(path: string): boolean {
   try {
@@ -80,16 +82,17 @@ export async function detectBubblewrap(options: DetectOptions = {}): Promise<San
   const env = options.env ?? process.env;
   const timeoutMs = options.timeoutMs ?? 10_000;
   let path: string;
-  if (options.path !== undefined) {
-    if (!isExecutableFile(options.path)) {
-      const reason = `the configured bubblewrap ${options.path} is not an executable file; ${INSTALL_HINT}`;
-      return { available: false, reason };
+  const { configured } = options;
+  if (configured !== undefined) {
+    if (!isAbsolute(configured.path) || !isExecutableFile(configured.path)) {
+      const problem = `the bubblewrap set by ${configured.source} (${configured.path}) is not an absolute path to an executable file`;
+      return { available: false, reason: `${problem}; to sandbox commands, ${BWRAP_REMEDY}` };
     }
-    path = options.path;
+    path = configured.path;
   } else {
     const found = findOnPath('bwrap', env);
     if (found === null) {
-      return { available: false, reason: `bubblewrap (bwrap) was not found on PATH; ${INSTALL_HINT}` };
+      return { available: false, reason: `bubblewrap (bwrap) was not found on PATH; to sandbox commands, ${BWRAP_REMEDY}` };
     }
     path = found;
   }
@@ -121,7 +124,9 @@ export async function detectBubblewrap(options: DetectOptions = {}): Promise<San
     result = await probe(features);
   }
   if (!result.ok) {
-    return { available: false, reason: `bubblewrap at ${path} cannot create the sandbox here: ${result.output}` };
+    const problem = `bubblewrap at ${path} cannot create the sandbox here: ${result.output}`;
+    // Nearly always the kernel or the container refusing unprivileged user namespaces (docs/sandbox.md).
+    return { available: false, reason: `${problem}; this host (and container) must allow unprivileged user namespaces` };
   }
   return { available: true, path, version, features };
 }

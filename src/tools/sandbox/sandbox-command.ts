@@ -54,7 +54,9 @@ export function sandboxCommand(argv: readonly string[], options: SandboxCommandO
     return { file, args: rest, sandboxed: false, release: () => {} };
   }
   if (!support.available) {
-    throw new SandboxUnavailableError(`cannot run the command in the ${policy.type} sandbox: ${support.reason}`);
+    throw new SandboxUnavailableError(
+      `the command was not run: the ${policy.type} sandbox is unavailable because ${support.reason}`,
+    );
   }
   const plan = bwrapArguments(argv, {
     policy,

@@ -39,7 +39,8 @@ describe('a ChatGPT login in CODEX_HOME/auth.json', () => {
     await turnCompleted(client, await startTextTurn(client, threadId, 'hello'));
     const turnRequest = fake.requests.find((request) => request.url.endsWith('/responses'));
     const tokens = authJson.tokens as { access_token: string };
-    // The provider names its own base URL, so the request goes there (INTERNALS §2 probe setup).
+    // The provider names its own base URL, so the request goes there (as in the reference's probe setup,
+    // docs/protocol.md#attestation).
     assert.equal(turnRequest?.url, '/v1/responses');
     assert.equal(turnRequest?.headers.authorization, `Bearer ${tokens.access_token}`);
     assert.equal(turnRequest?.headers['chatgpt-account-id'], 'acct_123');

@@ -159,4 +159,35 @@ describe('config/value/write and config/batchWrite', () => {
       effectiveValue: 'low',
     });
   });
+
+  it('lands the writes of two connections writing at once', async (t) => {
+    const server = await startTestServer(t, {}, CONFIG);
+    const clients = await Promise.all([RpcTestClient.connect(server.url), RpcTestClient.connect(server.url)]);
+    for (const client of clients) {
+      t.after(() => client.close());
+      await client.initialize({ experimentalApi: true });
+    }
+    const configPath = join(server.codexHome, 'config.toml');
+    // Sent without waiting for answers: each connection's writes interleave with the other's on the server.
+    const answers = await Promise.all(
+      ['a', 'b', 'c'].flatMap((key, index) =>
+        clients.map((client, which) =>
+          client.request('config/value/write', {
+            keyPath: `tui.${key}${which}`,
+            value: index,
+            mergeStrategy: 'replace',
+          }),
+        ),
+      ),
+    );
+    for (const answer of answers) assert.equal(resultOf(answer).status, 'ok');
+    const text = await readFile(configPath, 'utf8');
+    for (const key of ['a0', 'a1', 'b0', 'b1', 'c0', 'c1']) assert.match(text, new RegExp(`^${key} = \\d$`, 'm'));
+    const read = resultOf(await clients[1]!.request('config/read', {}));
+    const tui = (read.config as { tui: Record<string, unknown> }).tui;
+    assert.deepEqual(
+      Object.keys(tui).filter((key) => key !== 'foo').sort(),
+      ['a0', 'a1', 'b0', 'b1', 'c0', 'c1'],
+    );
+  });
 });

@@ -57,13 +57,56 @@ describe('thread read state', () => {
     assert.deepEqual(unread.firstUnread, { type: 'threadStart' });
     const listed = resultOf(await client.request('thread/list', {}));
     assert.deepEqual(listed.readStates, { [threadId]: unread });
+  });
 
-    // Every initialized connection hears about changes.
-    const other = await rig.connect('observer');
-    const third = await startTextTurn(client, threadId, 'three');
-    await turnCompleted(client, third);
-    const seen = await other.notification('thread/readState/changed');
-    assert.equal((seen.params as { threadId: string }).threadId, threadId);
+  it('announces changes only to subscribers that opted into the experimental API, as the reference does', async (t) => {
+    const replies = [1, 2].map((n) => sseReply(textTurnFrames([`answer ${n}`], { responseId: `resp_${n}` })));
+    const rig = await startThreadRig(t, { replies });
+    const threadId = await startThread(rig.client);
+    // A thread can be resumed (subscribed to) once its first turn made it durable.
+    await turnCompleted(rig.client, await startTextTurn(rig.client, threadId, 'one'));
+    const connect = async (name: string, experimental: boolean) => {
+      if (experimental) return rig.connect(name);
+      const client = await RpcTestClient.connect(rig.server.url);
+      t.after(() => client.close());
+      await client.initialize(null, name);
+      return client;
+    };
+    const audience = {
+      experimentalSubscribed: { client: await connect('exp-sub', true), expected: 2 },
+      plainSubscribed: { client: await connect('plain-sub', false), expected: 0 },
+      experimentalUnsubscribed: { client: await connect('exp-unsub', true), expected: 0 },
+      plainUnsubscribed: { client: await connect('plain-unsub', false), expected: 0 },
+    };
+    resultOf(await audience.experimentalSubscribed.client.request('thread/resume', { threadId }));
+    resultOf(await audience.plainSubscribed.client.request('thread/resume', { threadId }));
+
+    const second = await startTextTurn(rig.client, threadId, 'two');
+    await turnCompleted(rig.client, second);
+    const { readState } = resultOf(await rig.client.request('thread/read', { threadId })) as { readState: ReadState };
+    resultOf(
+      await rig.client.request('thread/readState/update', {
+        threadId,
+        operation: { type: 'read' },
+        expectedRevision: readState.revision,
+      }),
+    );
+    for (const [name, { client, expected }] of Object.entries(audience)) {
+      // Every connection hears the thread go idle, which follows the turn's receipt change; a round trip made after
+      // the update was answered comes back after that update's change. Past both, nothing more can arrive.
+      await client.waitFor(
+        (m) => m.method === 'thread/status/changed' && (m.params as { status: { type: string } }).status.type === 'idle',
+        `${name}: idle`,
+      );
+      resultOf(await client.request('thread/loaded/list', {}));
+      const changes = client.received.filter((m) => m.method === 'thread/readState/changed');
+      assert.equal(changes.length, expected, name);
+    }
+    const [afterTurn, afterUpdate] = audience.experimentalSubscribed.client.received
+      .filter((m) => m.method === 'thread/readState/changed')
+      .map((m) => m.params as { threadId: string; readState: ReadState });
+    assert.deepEqual(afterTurn, { threadId, readState });
+    assert.equal(afterUpdate?.readState.firstUnread, null);
   });
 
   it('refuses unknown and ephemeral threads, and needs the experimental capability', async (t) => {

@@ -15,9 +15,9 @@ const CONFIG = [
 ].join('\n');
 
 /**
- * The terminal UI's start-up, replayed in the order and with the ids and params it sends (PROTOCOL.md §4.1,
- * captured from `codex --remote` 0.169.0 against the reference). Every answer is validated against the reference
- * schema by RpcTestClient; none may be "not supported".
+ * The terminal UI's start-up, replayed in the order and with the ids and params it sends
+ * (docs/protocol.md#what-clients-call-at-start-up, captured from `codex --remote` 0.169.0 against the reference). Every
+ * answer is validated against the reference schema by RpcTestClient; none may be "not supported".
  */
 describe('the terminal UI start-up sequence', () => {
   it('gets an answer to every call, none of them -32601', async (t) => {

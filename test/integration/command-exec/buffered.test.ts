@@ -13,7 +13,9 @@ import {
   workdir,
 } from './exec-rig.js';
 
-/** `command/exec` without streaming (PROTOCOL §3.2): one deferred response with the whole output. */
+/**
+ * `command/exec` without streaming (docs/protocol.md#standalone-commands): one deferred response with the whole output.
+ */
 describe('command/exec, buffered', () => {
   it('answers with the exit code and both outputs once the process exited', async (t) => {
     const { client } = await startExecRig(t);

@@ -20,7 +20,7 @@ async function pidsOf(client: Parameters<typeof waitForOutput>[0], processId: st
   return [Number(match[1]), Number(match[2])];
 }
 
-/** Ending `command/exec` processes: terminate, timeout, the connection's end (PROTOCOL §3.2). */
+/** Ending `command/exec` processes: terminate, timeout, the connection's end (docs/protocol.md#standalone-commands). */
 describe('command/exec, lifecycle', () => {
   it('terminate kills the whole process group and the command reports 137', async (t) => {
     const { client } = await startExecRig(t);

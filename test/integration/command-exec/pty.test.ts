@@ -14,7 +14,10 @@ import {
   waitForOutput,
 } from './exec-rig.js';
 
-/** `command/exec` with `tty` (PROTOCOL §3.2): a pseudo-terminal that streams, takes input and can be resized. */
+/**
+ * `command/exec` with `tty` (docs/protocol.md#standalone-commands): a pseudo-terminal that streams, takes input and can
+ * be resized.
+ */
 describe('command/exec, tty', () => {
   it('runs an interactive session on a terminal of the requested size, and follows a resize', async (t) => {
     const { client } = await startExecRig(t);

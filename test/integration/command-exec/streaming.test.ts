@@ -14,7 +14,7 @@ import {
   waitForOutput,
 } from './exec-rig.js';
 
-/** Streaming output and stdin of `command/exec` (PROTOCOL §3.2). */
+/** Streaming output and stdin of `command/exec` (docs/protocol.md#standalone-commands). */
 describe('command/exec, streaming', () => {
   it('streams stdout and stderr as deltas, all before a response that repeats none of it', async (t) => {
     const { client } = await startExecRig(t);

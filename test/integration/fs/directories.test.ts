@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { OS_ERRORS, RELATIVE_PATH_ERROR, errorOf, resultOf, startFsRig } from './fs-rig.js';
 
-/** `fs/createDirectory`, `fs/getMetadata` and `fs/readDirectory` (PROTOCOL §3.1). */
+/** `fs/createDirectory`, `fs/getMetadata` and `fs/readDirectory` (docs/protocol.md#filesystem). */
 describe('fs/createDirectory', () => {
   it('creates missing parents by default and accepts an existing directory', async (t) => {
     const { client, dir } = await startFsRig(t);

@@ -7,7 +7,7 @@ import { MAX_CLIENT_MESSAGE_BYTES } from '../../../src/protocol/message-limits.j
 import { MAX_READ_FILE_BYTES } from '../../../src/runtime/fs/read-file.js';
 import { OS_ERRORS, RELATIVE_PATH_ERROR, errorOf, resultOf, startFsRig } from './fs-rig.js';
 
-/** `fs/readFile` and `fs/writeFile` (PROTOCOL §3.1): base64 payloads, the reference's errors. */
+/** `fs/readFile` and `fs/writeFile` (docs/protocol.md#filesystem): base64 payloads, the reference's errors. */
 describe('fs/readFile and fs/writeFile', () => {
   it('round-trips binary content through writeFile and readFile', async (t) => {
     const { client, dir } = await startFsRig(t);

@@ -12,7 +12,7 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
-/** `fs/remove` and `fs/copy` (PROTOCOL §3.1). */
+/** `fs/remove` and `fs/copy` (docs/protocol.md#filesystem). */
 describe('fs/remove', () => {
   it('removes files and whole trees by default, and ignores missing paths', async (t) => {
     const { client, dir } = await startFsRig(t);

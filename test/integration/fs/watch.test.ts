@@ -13,7 +13,7 @@ import {
   startFsRig,
 } from './fs-rig.js';
 
-/** `fs/watch`, `fs/unwatch` and `fs/changed` (PROTOCOL §3.1). */
+/** `fs/watch`, `fs/unwatch` and `fs/changed` (docs/protocol.md#filesystem). */
 describe('fs/watch', () => {
   it('reports a file being modified, deleted and created again', async (t) => {
     const { client, dir } = await startFsRig(t);

@@ -14,12 +14,12 @@ import { startTestServer, type TestServer } from '../../helpers/server.js';
 import { mockProviderConfig, resultOf, startTextTurn, startThread, turnCompleted } from '../../helpers/thread-server.js';
 
 /*
- * attestation/generate (PROTOCOL §2.4): before each model request of a provider that wants attestation, the
- * lowest-id subscriber that opted in is asked for a token, and the request carries the outcome in
- * `x-oai-attestation`. Assertions are on what the fake model received, never on durations. Tests about the
- * budget run with the reference's 100 ms and answer from the client's own timers, on either side of it; the
- * others widen it beyond every wait of the test, so that a loaded machine cannot turn an answer into a timeout
- * (and so that a test would fail if the server sat out the budget where it must not).
+ * attestation/generate (docs/protocol.md#attestation): before each model request of a provider that wants attestation,
+ * the lowest-id subscriber that opted in is asked for a token, and the request carries the outcome in
+ * `x-oai-attestation`. Assertions are on what the fake model received, never on durations. Tests about the budget run
+ * with the reference's 100 ms and answer from the client's own timers, on either side of it; the others widen it beyond
+ * every wait of the test, so that a loaded machine cannot turn an answer into a timeout (and so that a test would fail
+ * if the server sat out the budget where it must not).
  */
 
 const METHOD = 'attestation/generate';

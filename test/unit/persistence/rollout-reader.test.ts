@@ -43,7 +43,7 @@ const LATER_TURN = [
 ];
 
 describe('readRollout on reference 0.169.0 rollouts', () => {
-  it('reads session_meta with the fields of INTERNALS §3.2', async () => {
+  it('reads session_meta with the fields of docs/protocol.md#rollout-files', async () => {
     const { meta, lines } = await readRollout(TWO_TURNS);
     assert.equal(lines[0]?.type, 'session_meta');
     assert.equal(meta.id, THREAD_ID);

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { RpcErrors } from '../../../src/protocol/errors.js';
+import { RpcError, RpcErrors } from '../../../src/protocol/errors.js';
 import { RpcConnection } from '../../../src/rpc/connection.js';
 import type { InboundRequest, RequestOutcome } from '../../../src/rpc/connection.js';
 import { ClientRequestError, ConnectionClosedError } from '../../../src/runtime/client-channel.js';
 import { createSilentLogger } from '../../../src/util/logger.js';
+import type { Logger } from '../../../src/util/logger.js';
+import { capturedLog } from '../../helpers/captured-log.js';
 import { LinkedTransport } from '../../helpers/linked-transport.js';
 
 interface Harness {
@@ -17,21 +19,26 @@ function harness(
   handle: (request: InboundRequest) => RequestOutcome | Promise<RequestOutcome> = async (request) => ({
     result: { echo: request.method },
   }),
-  options: { maxQueuedRequests?: number; firstServerRequestId?: number } = {},
+  options: {
+    maxQueuedRequests?: number;
+    firstServerRequestId?: number;
+    log?: Logger;
+    handleNotification?: (method: string) => void;
+  } = {},
 ): Harness {
   const transport = new LinkedTransport();
   const handled: InboundRequest[] = [];
   let nextId = options.firstServerRequestId ?? 0;
   const connection = new RpcConnection({
     transport,
-    log: createSilentLogger(),
+    log: options.log ?? createSilentLogger(),
     maxQueuedRequests: options.maxQueuedRequests ?? 1024,
     nextServerRequestId: () => nextId++,
     handleRequest: (request) => {
       handled.push(request);
       return handle(request);
     },
-    handleNotification: () => {},
+    handleNotification: options.handleNotification ?? (() => {}),
   });
   return { transport, connection, handled };
 }
@@ -186,6 +193,160 @@ describe('RpcConnection', () => {
     transport.hangUp();
     release();
     await settle();
+    assert.deepEqual(transport.messages(), []);
+  });
+});
+
+/**
+ * Records every promise rejection nobody handled while `body` runs (one extra turn of the event loop included, which
+ * is when Node reports them).
+ */
+async function unhandledRejectionsDuring(body: () => Promise<void>): Promise<unknown[]> {
+  const seen: unknown[] = [];
+  const record = (reason: unknown) => seen.push(reason);
+  process.on('unhandledRejection', record);
+  try {
+    await body();
+    await settle();
+  } finally {
+    process.off('unhandledRejection', record);
+  }
+  return seen;
+}
+
+/** A result JSON.stringify refuses ("Do not know how to serialize a BigInt"). */
+const UNSERIALIZABLE = { size: 1n };
+
+describe('RpcConnection under faults', () => {
+  it('answers -32603 when a synchronous result cannot be serialized, and serves the next request', async () => {
+    const { transport } = harness((request) => ({ result: request.method === 'bad' ? UNSERIALIZABLE : 'fine' }));
+    transport.deliver({ id: 1, method: 'bad' });
+    transport.deliver({ id: 2, method: 'good' });
+    await settle();
+    const [first, second] = transport.messages();
+    const error = first?.error as { code: number; message: string };
+    assert.equal(error.code, -32603);
+    assert.match(error.message, /^the result could not be serialized: .*BigInt/);
+    assert.equal(first?.id, 1);
+    assert.deepEqual(second, { id: 2, result: 'fine' });
+  });
+
+  it('answers -32603 when an asynchronous or deferred result cannot be serialized, with nothing unhandled', async () => {
+    const { log, text } = capturedLog('error');
+    const unhandled = await unhandledRejectionsDuring(async () => {
+      const { transport } = harness(
+        async (request) => {
+          if (request.method === 'deferred') return { result: undefined, deferred: Promise.resolve(UNSERIALIZABLE) };
+          return { result: request.method === 'bad' ? UNSERIALIZABLE : 'fine' };
+        },
+        { log },
+      );
+      transport.deliver({ id: 1, method: 'bad' });
+      transport.deliver({ id: 2, method: 'deferred' });
+      transport.deliver({ id: 3, method: 'good' });
+      await settle();
+      await settle();
+      const answers = new Map(transport.messages().map((message) => [message.id, message]));
+      assert.equal((answers.get(1)?.error as { code: number }).code, -32603);
+      assert.equal((answers.get(2)?.error as { code: number }).code, -32603);
+      assert.deepEqual(answers.get(3), { id: 3, result: 'fine' });
+    });
+    assert.deepEqual(unhandled, []);
+    assert.match(text(), /BigInt/);
+  });
+
+  it('answers handlers that reject with something other than an Error', async () => {
+    const unhandled = await unhandledRejectionsDuring(async () => {
+      const { transport } = harness(async (request) => {
+        if (request.method === 'odd') return Promise.reject(undefined as unknown as Error);
+        return { result: 'fine' };
+      });
+      transport.deliver({ id: 1, method: 'odd' });
+      transport.deliver({ id: 2, method: 'good' });
+      await settle();
+      assert.deepEqual(transport.messages(), [
+        { error: { code: -32603, message: 'undefined' }, id: 1 },
+        { id: 2, result: 'fine' },
+      ]);
+    });
+    assert.deepEqual(unhandled, []);
+  });
+
+  it('still answers when an error\'s data cannot be serialized', async () => {
+    const { transport } = harness((request) => {
+      if (request.method === 'bad') throw new RpcError(-32600, 'nope', UNSERIALIZABLE);
+      return { result: 'fine' };
+    });
+    transport.deliver({ id: 1, method: 'bad' });
+    transport.deliver({ id: 2, method: 'good' });
+    await settle();
+    const [first, second] = transport.messages();
+    assert.equal(first?.id, 1);
+    assert.equal((first?.error as { code: number }).code, -32603);
+    assert.deepEqual(second, { id: 2, result: 'fine' });
+  });
+
+  it('logs a failing after-response task and still runs the others and the next request', async () => {
+    const { log, text } = capturedLog('error');
+    const ran: string[] = [];
+    const unhandled = await unhandledRejectionsDuring(async () => {
+      const { transport } = harness(
+        (request) => ({
+          result: request.method,
+          afterResponse: [
+            () => {
+              throw new Error('notification builder broke');
+            },
+            (async () => {
+              throw new Error('async follow-up broke');
+            }) as () => void,
+            () => ran.push(request.method),
+          ],
+        }),
+        { log },
+      );
+      transport.deliver({ id: 1, method: 'first' });
+      transport.deliver({ id: 2, method: 'second' });
+      await settle();
+      assert.deepEqual(transport.messages(), [
+        { id: 1, result: 'first' },
+        { id: 2, result: 'second' },
+      ]);
+    });
+    assert.deepEqual(ran, ['first', 'second']);
+    assert.deepEqual(unhandled, []);
+    assert.match(text(), /notification builder broke/);
+    assert.match(text(), /async follow-up broke/);
+  });
+
+  it('keeps serving after a notification handler throws', async () => {
+    const { transport } = harness((request) => ({ result: request.method }), {
+      handleNotification: () => {
+        throw new Error('bad notification');
+      },
+    });
+    transport.deliver({ method: 'initialized' });
+    transport.deliver({ id: 1, method: 'next' });
+    await settle();
+    assert.deepEqual(transport.messages(), [{ id: 1, result: 'next' }]);
+  });
+
+  it('aborts its closed signal with ConnectionClosedError when the client goes away', async () => {
+    let signal: AbortSignal | undefined;
+    const { transport, connection } = harness(
+      () =>
+        new Promise<RequestOutcome>((resolve, reject) => {
+          signal = connection.closedSignal;
+          signal.addEventListener('abort', () => reject(signal?.reason as Error), { once: true });
+        }),
+    );
+    transport.deliver({ id: 1, method: 'long' });
+    await settle();
+    assert.equal(signal?.aborted, false);
+    transport.hangUp();
+    await settle();
+    assert.equal(signal?.aborted, true);
+    assert.ok(signal?.reason instanceof ConnectionClosedError);
     assert.deepEqual(transport.messages(), []);
   });
 });

@@ -14,7 +14,7 @@ interface FunctionSpec {
   };
 }
 
-/** Property name → type (and enum) as the reference's request body has them (INTERNALS §5.1). */
+/** Property name → type (and enum) as the reference's request body has them (docs/protocol.md#the-model-request). */
 function shape(spec: Record<string, unknown>): unknown {
   const fn = spec as unknown as FunctionSpec;
   const properties = Object.fromEntries(

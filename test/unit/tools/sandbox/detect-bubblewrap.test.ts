@@ -52,18 +52,40 @@ describe('detectBubblewrap', () => {
     assert.equal(support.features.argv0, major > 0 || minor >= 9);
   });
 
-  it('says how to install bubblewrap when it is not on PATH', async () => {
+  it('says how to install bubblewrap or point at one when it is not on PATH', async () => {
     const support = await detectBubblewrap({ env: { PATH: join(root, 'nowhere') } });
     assert.equal(support.available, false);
-    assert.match(support.available ? '' : support.reason, /not found on PATH; install the `bubblewrap` package/);
+    assert.equal(
+      support.available ? '' : support.reason,
+      'bubblewrap (bwrap) was not found on PATH; to sandbox commands, install bubblewrap (e.g. `apt-get install ' +
+        'bubblewrap`), or point `bwrap_path` in config.toml or the CODEX_BWRAP_PATH environment variable at a bwrap executable',
+    );
   });
 
-  it('rejects a configured path that is not executable', async () => {
+  it('uses a configured bwrap instead of looking on PATH', async () => {
+    assert.ok(hasSystemBwrap, 'bwrap is not installed here');
+    const system = spawnSync('sh', ['-c', 'command -v bwrap'], { encoding: 'utf8' }).stdout.trim();
+    const configured = { path: system, source: 'the test' };
+    const support = await detectBubblewrap({ env: { PATH: join(root, 'nowhere') }, configured });
+    assert.ok(support.available, support.available ? '' : support.reason);
+    assert.equal(support.path, system);
+    // A configured path that does not work is reported as such, not replaced by the one on PATH.
+    const missing = await detectBubblewrap({ configured: { path: join(root, 'missing-bwrap'), source: 'the test' } });
+    assert.equal(missing.available, false);
+    assert.match(missing.available ? '' : missing.reason, /missing-bwrap\) is not an absolute path to an executable file/);
+  });
+
+  it('rejects a configured path that is not an absolute path to an executable file', async () => {
     const path = join(root, 'not-executable');
     await writeFile(path, '');
-    const support = await detectBubblewrap({ path });
-    assert.equal(support.available, false);
-    assert.match(support.available ? '' : support.reason, /is not an executable file/);
+    for (const candidate of [path, 'bwrap']) {
+      const support = await detectBubblewrap({ configured: { path: candidate, source: '`bwrap_path` in config.toml' } });
+      assert.equal(support.available, false);
+      assert.match(
+        support.available ? '' : support.reason,
+        new RegExp(`^the bubblewrap set by \`bwrap_path\` in config.toml \\(${candidate}\\) is not an absolute path to an executable file; to sandbox commands, install bubblewrap`),
+      );
+    }
   });
 
   it('reports bwrap’s own complaint when it cannot create namespaces', async () => {
@@ -71,12 +93,13 @@ describe('detectBubblewrap', () => {
       'no-userns',
       'echo "bwrap: No permissions to creating new namespace, likely because the kernel does not allow non-privileged user namespaces" >&2; exit 1',
     );
-    const support = await detectBubblewrap({ path });
+    const support = await detectBubblewrap({ configured: { path, source: 'the test' } });
     assert.equal(support.available, false);
     assert.equal(
       support.available ? '' : support.reason,
       `bubblewrap at ${path} cannot create the sandbox here: bwrap: No permissions to creating new namespace, likely ` +
-        'because the kernel does not allow non-privileged user namespaces',
+        'because the kernel does not allow non-privileged user namespaces; this host (and container) must allow ' +
+        'unprivileged user namespaces',
     );
   });
 
@@ -90,7 +113,7 @@ describe('detectBubblewrap', () => {
         'exit 0',
       ].join('\n'),
     );
-    const support = await detectBubblewrap({ path });
+    const support = await detectBubblewrap({ configured: { path, source: 'the test' } });
     assert.equal(support.available, true);
     assert.deepEqual(support.available ? support.features : null, { perms: true, argv0: false, mountProc: false });
     assert.equal(support.available ? support.version : null, '0.8.0');
@@ -99,7 +122,7 @@ describe('detectBubblewrap', () => {
   it('probes with the flags real commands use', async () => {
     const log = join(root, 'probe-args');
     const path = await fakeBwrap('logging', `printf '%s\\n' "$@" > ${log}; exit 0`);
-    const support = await detectBubblewrap({ path });
+    const support = await detectBubblewrap({ configured: { path, source: 'the test' } });
     assert.equal(support.available, true);
     const args = (await readFile(log, 'utf8')).trim().split('\n');
     for (const flag of ['--ro-bind', '--dev', '--unshare-user', '--unshare-pid', '--unshare-net', '--proc', '--cap-drop']) {
