@@ -4,6 +4,8 @@ import type { HandlerTable, RequestHandler } from './context.js';
 import { fsHandlers } from './fs-handlers.js';
 import { initializeHandler } from './initialize.js';
 import { reviewStartHandler } from './review-start.js';
+import { mcpOauthLoginHandler } from './mcp-oauth-login.js';
+import { mcpServerHandlers } from './mcp-servers.js';
 import type { ServerServices } from './services.js';
 import { terminalUiHandlers } from './terminal-ui-handlers.js';
 import { threadArchiveHandler, threadUnarchiveHandler } from './thread-archive.js';
@@ -54,6 +56,8 @@ export function buildHandlerTable(services: ServerServices): HandlerTable {
     ...commandExecHandlers(services),
     ...clientSurfaceHandlers(services),
     ...terminalUiHandlers(services),
+    ...mcpServerHandlers(services),
+    mcpOauthLoginHandler(services),
   ];
   return new Map(handlers.map((handler) => [handler.definition.method, handler]));
 }

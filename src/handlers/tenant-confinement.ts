@@ -54,6 +54,29 @@ const THREAD_CONFIG_METHODS: readonly string[] = [
 /** Config keys a tenant may not override: they choose where model requests go and with which key. */
 const PROVIDER_KEYS = /^(model_providers?|profiles?|openai_base_url|chatgpt_base_url)(\.|$)/;
 
+/**
+ * Fields that make an MCP server a process the server starts: a tenant may not bring its own (it would run a
+ * program of its choosing outside the tools' approvals); the operator's servers are started for it, jailed.
+ */
+const STDIO_SERVER_FIELDS = new Set(['command', 'args', 'env', 'env_vars', 'cwd']);
+
+/** The override `key` (a dotted path) with `value`, when it configures a stdio MCP server: the offending path. */
+function stdioServerOverride(key: string, value: unknown): string | null {
+  const path = key.split('.');
+  if (path[0] !== 'mcp_servers') return null;
+  // `mcp_servers`, `mcp_servers.<name>` or `mcp_servers.<name>.<field>`: look for the field at its depth.
+  const walk = (node: unknown, depth: number, at: string): string | null => {
+    if (depth >= 2) return STDIO_SERVER_FIELDS.has(at.split('.')[2] ?? '') ? at : null;
+    if (typeof node !== 'object' || node === null) return null;
+    for (const [name, child] of Object.entries(node)) {
+      const found = walk(child, depth + 1, `${at}.${name}`);
+      if (found !== null) return found;
+    }
+    return null;
+  };
+  return walk(value, path.length - 1, key);
+}
+
 /** Refuses `path` unless it lands inside `root` (already canonical). Relative paths are left to the handler. */
 function checkPath(path: unknown, root: string): void {
   if (typeof path !== 'string' || !isAbsolute(path)) return;
@@ -134,6 +157,10 @@ export function confineToTenant(table: HandlerTable, workspaceRoot: string): Han
         const refused = Object.keys(overrides).find((key) => PROVIDER_KEYS.test(key));
         if (refused !== undefined) {
           throw RpcErrors.badRequest(`config override \`${refused}\` is not available to tenants`);
+        }
+        for (const [key, value] of Object.entries(overrides)) {
+          const stdio = stdioServerOverride(key, value);
+          if (stdio !== null) throw RpcErrors.badRequest(`config override \`${stdio}\` is not available to tenants`);
         }
       }),
     );

@@ -1,5 +1,7 @@
 import { RpcErrors } from '../protocol/errors.js';
 import { ClientRequests } from '../protocol/registry.js';
+import type { LoadedThread } from '../runtime/loaded-thread.js';
+import { threadServers } from '../runtime/mcp/thread-servers.js';
 import { loadedThreadView } from '../runtime/thread-view.js';
 import { bindHandler } from './context.js';
 import type { RequestHandler } from './context.js';
@@ -25,8 +27,23 @@ export function threadStartHandler(services: ServerServices): RequestHandler {
     } catch (error) {
       configurationError(error);
     }
+    await refuseWithoutRequiredMcpServers(services, thread);
     const sources = await services.threads.instructionSources(thread);
     context.afterResponse(() => thread.announceStarted(loadedThreadView(thread)));
     return sessionResponse(thread, [], sources);
   });
+}
+
+/**
+ * A thread whose `required` MCP servers do not start is not created (observed from the reference 0.169.0: -32603
+ * `error creating thread: Fatal error: Failed to initialize session: required MCP servers failed to initialize:
+ * <name>: <cause>`).
+ */
+async function refuseWithoutRequiredMcpServers(services: ServerServices, thread: LoadedThread): Promise<void> {
+  const failures = (await threadServers(thread)?.requiredFailures()) ?? [];
+  if (failures.length === 0) return;
+  await services.threads.unload(thread, { announceClosed: false });
+  throw RpcErrors.internal(
+    `error creating thread: Fatal error: Failed to initialize session: required MCP servers failed to initialize: ${failures.join(', ')}`,
+  );
 }

@@ -17,6 +17,7 @@ import { ClientSurfaceNotifications, ClientSurfaceRequests } from './registry-cl
 import { CommandExecNotifications, CommandExecRequests } from './registry-command-exec.js';
 import { FsNotifications, FsRequests } from './registry-fs.js';
 import { TerminalUiNotifications, TerminalUiRequests } from './registry-terminal-ui.js';
+import { McpNotifications, McpRequests, McpServerRequests } from './registry-mcp.js';
 import * as account from './v2/account.js';
 import * as approvals from './v2/approvals.js';
 import { AttestationGenerateParamsSchema, AttestationGenerateResponseSchema } from './v2/attestation.js';
@@ -115,6 +116,7 @@ export const ClientRequests = {
   ...CommandExecRequests,
   ...ClientSurfaceRequests,
   ...TerminalUiRequests,
+  ...McpRequests,
 } as const satisfies Record<string, RequestDefinition>;
 
 /** Notifications a client may send. Anything else a client notifies is ignored, as the reference does. */
@@ -178,6 +180,7 @@ export const ServerNotifications = {
   ...CommandExecNotifications,
   ...ClientSurfaceNotifications,
   ...TerminalUiNotifications,
+  ...McpNotifications,
 } as const satisfies Record<string, NotificationDefinition>;
 
 /** Requests the server sends to clients: approvals, questions, attestation tokens and token refreshes. */
@@ -207,6 +210,7 @@ export const ServerRequests = {
     account.ChatgptAuthTokensRefreshParamsSchema,
     account.ChatgptAuthTokensRefreshResponseSchema,
   ),
+  ...McpServerRequests,
 } as const satisfies Record<string, RequestDefinition>;
 
 export type ClientRequestDefinition = (typeof ClientRequests)[keyof typeof ClientRequests];

@@ -8,6 +8,14 @@ import { CodexErrorInfoSchema } from '../protocol/v2/turn.js';
 import type { CodexErrorInfo, TurnError } from '../protocol/v2/turn.js';
 import { ResponsesApiWebSearchActionSchema } from '../protocol/v2/items-response-item.js';
 import { ImageDetailSchema, requireOneOf } from '../protocol/v2/user-input.js';
+import {
+  CoreDynamicToolCallSchema,
+  CoreMcpToolCallSchema,
+  coreDynamicToolCall,
+  coreMcpToolCall,
+  dynamicToolCallFromCore,
+  mcpToolCallFromCore,
+} from './core-tool-items.js';
 import type { TextElement, UserInput } from '../protocol/v2/user-input.js';
 import { CoreCommandExecutionSchema, commandItemFromCore } from './core-command-items.js';
 import {
@@ -116,6 +124,8 @@ export const CoreTurnItemSchema = z.discriminatedUnion('type', [
     query: z.string(),
     action: ResponsesApiWebSearchActionSchema.nullish(),
   }),
+  CoreMcpToolCallSchema,
+  CoreDynamicToolCallSchema,
 ]);
 /** A core item as written (optional fields may be left out). */
 export type CoreTurnItem = z.input<typeof CoreTurnItemSchema>;
@@ -166,6 +176,10 @@ export function coreItemFromThreadItem(item: ThreadItem): CoreTurnItem | null {
       const action = item.action === null ? null : apiWebSearchAction(item.action);
       return { type: 'WebSearch', id: item.id, query: item.query, ...(action === null ? {} : { action }) };
     }
+    case 'mcpToolCall':
+      return coreMcpToolCall(item);
+    case 'dynamicToolCall':
+      return coreDynamicToolCall(item);
     default:
       return null;
   }
@@ -244,6 +258,10 @@ export function threadItemFromCoreItem(core: unknown, times: ItemTimes): ThreadI
         startedAtMs,
         completedAtMs,
       };
+    case 'McpToolCall':
+      return mcpToolCallFromCore(item, times);
+    case 'DynamicToolCall':
+      return dynamicToolCallFromCore(item, times);
   }
 }
 

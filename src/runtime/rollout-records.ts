@@ -1,3 +1,4 @@
+import type { DynamicToolSpec } from '../protocol/v2/items-tools.js';
 import type { RolloutItem, SessionMeta } from '../persistence/rollout-schema.js';
 import type { ThreadItem } from '../protocol/v2/items.js';
 import type { TokenUsageBreakdown } from '../protocol/v2/thread-notifications.js';
@@ -19,6 +20,8 @@ export interface SessionMetaInput {
   readonly originator: string;
   readonly baseInstructions: string;
   readonly forkedFromId: string | null;
+  /** The client's tools from thread/start (`dynamic_tools`, so a resumed thread offers them again). */
+  readonly dynamicTools?: readonly DynamicToolSpec[] | null | undefined;
 }
 
 export function sessionMeta(input: SessionMetaInput): SessionMeta {
@@ -35,6 +38,7 @@ export function sessionMeta(input: SessionMetaInput): SessionMeta {
     model_provider: input.settings.modelProvider,
     base_instructions: { text: input.baseInstructions },
     history_mode: 'paginated',
+    ...(input.dynamicTools == null || input.dynamicTools.length === 0 ? {} : { dynamic_tools: [...input.dynamicTools] }),
   };
 }
 

@@ -39,6 +39,9 @@ import { resolveThreadSettings } from './thread-settings.js';
 import type { SessionOverrides, ThreadSettings } from './thread-settings.js';
 import { detectBubblewrap } from '../tools/sandbox/detect-bubblewrap.js';
 import type { SandboxSupport } from '../tools/sandbox/detect-bubblewrap.js';
+import { McpHub } from './mcp/mcp-hub.js';
+import { persistedDynamicTools, setDynamicTools } from './tools/dynamic-tool.js';
+import type { DynamicToolSpec } from '../protocol/v2/items-tools.js';
 import { threadTools } from './tools/thread-tools.js';
 import { finishRunningTurns } from './turn-drain.js';
 import { TurnQueue } from './turn-queue.js';
@@ -109,6 +112,8 @@ export class ThreadManager {
   readonly goals: GoalStore;
   /** Submissions waiting to become turns (thread/queue/add). */
   readonly queue: TurnQueue;
+  /** The MCP servers of the loaded threads. */
+  readonly mcp: McpHub;
   readonly #options: ThreadManagerOptions;
   readonly #loaded = new Map<string, LoadedThread>();
   /** In-flight loads, so two resumes of one thread load it once. */
@@ -121,6 +126,14 @@ export class ThreadManager {
       this.#loaded.get(threadId)?.emitToExperimental(ServerNotifications.threadReadStateChanged, { threadId, readState }),
     );
     this.goals = new GoalStore(options.codexHome);
+    this.mcp = new McpHub({
+      env: options.env,
+      log: options.log,
+      codexHome: options.codexHome,
+      ...(options.commandJail === undefined
+        ? {}
+        : { jail: { jail: options.commandJail, support: Promise.resolve().then(() => this.sandboxSupport) } }),
+    });
     this.queue = new TurnQueue({
       broadcaster: options.broadcaster,
       isLoaded: (thread) => this.#loaded.get(thread.id) === thread,
@@ -172,7 +185,11 @@ export class ThreadManager {
    *   (checked now, so a bad one fails thread/start as in the reference rather than the first turn).
    */
   createThread(
-    params: SessionOverrides & { ephemeral?: boolean | null | undefined; threadSource?: string | null | undefined },
+    params: SessionOverrides & {
+      ephemeral?: boolean | null | undefined;
+      threadSource?: string | null | undefined;
+      dynamicTools?: readonly DynamicToolSpec[] | null | undefined;
+    },
     caller: ThreadCaller,
   ): LoadedThread {
     const settings = resolveThreadSettings(this.#options.config.table, params, this.#options.serverCwd);
@@ -194,6 +211,7 @@ export class ThreadManager {
               originator: caller.originator,
               baseInstructions,
               forkedFromId: null,
+              dynamicTools: params.dynamicTools,
             }),
           });
     const thread = this.#register({
@@ -215,6 +233,7 @@ export class ThreadManager {
       tokenUsage: null,
       threadSource: params.threadSource ?? null,
     });
+    setDynamicTools(thread, params.dynamicTools);
     this.subscribe(thread, caller.channel);
     return thread;
   }
@@ -260,6 +279,7 @@ export class ThreadManager {
       turns: shareAgentMessageText(history, turnsFromRollout(content.lines)),
       tokenUsage: tokenUsageFromRollout(content),
     });
+    setDynamicTools(thread, persistedDynamicTools(content.meta));
     return thread;
   }
 
@@ -267,6 +287,7 @@ export class ThreadManager {
   #register(init: Omit<LoadedThreadInit, 'everyone'>): LoadedThread {
     const thread = new LoadedThread({ ...init, everyone: this.#options.broadcaster });
     this.#loaded.set(thread.id, thread);
+    this.mcp.attach(thread);
     return thread;
   }
 

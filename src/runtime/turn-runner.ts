@@ -198,6 +198,14 @@ class TurnRun {
 
   /** Samples the model until it answers without asking for a tool. */
   async #agentLoop(): Promise<void> {
+    // Tools that start before the first request (MCP servers, bounded by their start-up timeouts); an interrupt
+    // does not wait for them.
+    const signal = this.#active.abort.signal;
+    await Promise.race([
+      Promise.all(this.#deps.tools.map((tool) => tool.ready?.() ?? Promise.resolve())),
+      new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true })),
+    ]);
+    signal.throwIfAborted();
     for (let request = 0; ; request++) {
       if (request >= MAX_SAMPLING_REQUESTS_PER_TURN) {
         throw new Error(`the model kept calling tools after ${MAX_SAMPLING_REQUESTS_PER_TURN} requests`);
@@ -257,7 +265,7 @@ class TurnRun {
       model: settings.model,
       ...(settings.serviceTier === null ? {} : { serviceTier: settings.serviceTier }),
       input: [baseInstructionsMessage(thread.baseInstructions), ...thread.history],
-      tools: this.#deps.tools.map((tool) => tool.spec()),
+      tools: this.#deps.tools.flatMap((tool) => tool.spec() ?? []),
       ...(controls.reasoning === null ? {} : { reasoning: controls.reasoning }),
       ...(controls.text === null ? {} : { text: controls.text }),
       promptCacheKey: thread.id,
@@ -284,9 +292,10 @@ class TurnRun {
 
   /** The text a tool call answers the model with. Tool failures are answers too; only aborts end the turn. */
   async #runTool(call: ToolCall): Promise<ToolOutput> {
-    const handler = this.#deps.tools.find((tool) => tool.name === call.name);
+    // A namespaced call goes to the namespace's handler, which knows its tools.
+    const handler = this.#deps.tools.find((tool) => tool.name === (call.namespace ?? call.name));
     // The reference's answer to a call of a tool it does not offer (or a hosted one only the API runs).
-    if (handler?.handle === undefined) return `unsupported call: ${call.name}`;
+    if (handler?.handle === undefined) return `unsupported call: ${call.namespace ?? ''}${call.name}`;
     const context: ToolContext = {
       thread: this.#thread,
       turnId: this.#turnId,

@@ -29,6 +29,8 @@ export async function askSubscribers<D extends RequestDefinition>(
   definition: D,
   params: ParamsOf<D>,
   signal: AbortSignal,
+  /** `serverRequest/resolved` after the answer (the reference sends none for `item/tool/call`). */
+  options: { readonly announceResolved?: boolean } = {},
 ): Promise<AskOutcome<ResultOf<D>>> {
   const channels = thread.subscriberChannels().filter((channel) => channel.isOpen);
   if (channels.length === 0) return { kind: 'unanswered', reason: 'no client is subscribed to the thread' };
@@ -71,7 +73,7 @@ export async function askSubscribers<D extends RequestDefinition>(
     });
   } finally {
     withdraw.abort(new Error('answered elsewhere'));
-    for (const requestId of sentIds) {
+    for (const requestId of options.announceResolved === false ? [] : sentIds) {
       thread.emit(ServerNotifications.serverRequestResolved, { threadId: thread.id, requestId });
     }
   }

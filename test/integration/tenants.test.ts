@@ -1,59 +1,16 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { TestContext } from 'node:test';
-import jwt from 'jsonwebtoken';
-import { sseReply, startFakeModelServer, textTurnFrames, toolCallFrames } from '../helpers/fake-model-server.js';
-import type { FakeModelServer, ScriptedReply } from '../helpers/fake-model-server.js';
+import { sseReply, textTurnFrames, toolCallFrames } from '../helpers/fake-model-server.js';
 import { RpcTestClient } from '../helpers/rpc-client.js';
-import { exitCodeOf, spawnCli, startTestServer } from '../helpers/server.js';
-import type { TestServer } from '../helpers/server.js';
+import { exitCodeOf, spawnCli } from '../helpers/server.js';
 import { makeTempHome } from '../helpers/temp-home.js';
-import { mockProviderConfig, resultOf, startTextTurn, startThread, turnCompleted } from '../helpers/thread-server.js';
 import { requireWorkingBubblewrap } from '../helpers/prerequisites.js';
-
-const SECRET = 'tenant-test-shared-secret-of-at-least-32-bytes';
-
-function tokenFor(claims: Record<string, unknown>): string {
-  return jwt.sign({ exp: Math.floor(Date.now() / 1000) + 300, ...claims }, SECRET, { algorithm: 'HS256' });
-}
-
-interface TenantRig {
-  readonly server: TestServer;
-  readonly workspaceRoot: string;
-  readonly fake: FakeModelServer;
-  connect(sub: string): Promise<RpcTestClient>;
-}
-
-/** A multi-tenant server (`--tenant-claim sub`) on the fake model; tenants connect with a JWT naming them. */
-async function startTenantServer(t: TestContext, replies: readonly ScriptedReply[] = []): Promise<TenantRig> {
-  const fake = await startFakeModelServer(t, replies);
-  const workspaceRoot = await mkdtemp(join(tmpdir(), 'app-server-tenants-'));
-  t.after(() => rm(workspaceRoot, { recursive: true, force: true }));
-  const secretFile = join(workspaceRoot, '..', `${workspaceRoot.split('/').at(-1)}-secret`);
-  await writeFile(secretFile, SECRET);
-  t.after(() => rm(secretFile, { force: true }));
-  const server = await startTestServer(
-    t,
-    {
-      wsAuth: 'signed-bearer-token',
-      wsSharedSecretFile: secretFile,
-      tenantClaim: 'sub',
-      tenantWorkspaceRoot: workspaceRoot,
-    },
-    mockProviderConfig(fake.baseUrl),
-  );
-  const connect = async (sub: string) => {
-    const client = await RpcTestClient.connect(server.url, { authorization: `Bearer ${tokenFor({ sub })}` });
-    t.after(() => client.close());
-    await client.initialize({ experimentalApi: true });
-    return client;
-  };
-  return { server, workspaceRoot, fake, connect };
-}
+import { startTenantServer, tokenFor } from '../helpers/tenant-server.js';
+import { resultOf, startTextTurn, startThread, turnCompleted } from '../helpers/thread-server.js';
 
 function errorOf(response: { error?: unknown }): { code: number; message: string } {
   assert.ok(response.error, `expected an error, got ${JSON.stringify(response)}`);

@@ -3,6 +3,7 @@ import type { SandboxSupport } from '../../tools/sandbox/detect-bubblewrap.js';
 import { WEB_SEARCH_TOOL_NAME, webSearchMode, webSearchToolSpec } from '../../tools/web-search/web-search-tool.js';
 import type { GoalStore } from '../goals/goal-store.js';
 import type { LoadedThread } from '../loaded-thread.js';
+import { configuredTools } from './configured-tools.js';
 import { ExecTools } from './exec-tool.js';
 import { goalTools } from './goal-tools.js';
 import { modelToolFacts } from './model-tool-facts.js';
@@ -49,7 +50,9 @@ export function threadTools(thread: LoadedThread, services: ToolServices): ToolH
   const webSearchSpec = webSearchToolSpec(webSearch, facts.webSearchImages);
   // Hosted by the Responses API: a spec and no implementation.
   if (webSearchSpec !== null) available.push({ name: WEB_SEARCH_TOOL_NAME, spec: () => webSearchSpec });
-  return offeredToolNames(facts, webSearch).flatMap((name) => available.filter((tool) => tool.name === name));
+  const offered = offeredToolNames(facts, webSearch).flatMap((name) => available.filter((tool) => tool.name === name));
+  // MCP servers' tools and the client's dynamic tools follow the built-in ones.
+  return [...offered, ...configuredTools(thread)];
 }
 
 /** The exec tools of `thread`, when one of its turns has offered them (its terminal sessions live there). */

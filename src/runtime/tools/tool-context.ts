@@ -2,6 +2,7 @@ import type { RolloutItem } from '../../persistence/rollout-schema.js';
 import type { ThreadItem } from '../../protocol/v2/items.js';
 import type { Logger } from '../../util/logger.js';
 import type { LoadedThread } from '../loaded-thread.js';
+import type { ToolCall } from './tool-call.js';
 
 /** What a tool handler gets for one call, from the turn that runs it. */
 export interface ToolContext {
@@ -23,16 +24,22 @@ export type ToolOutputContent =
   | { readonly type: 'input_text'; readonly text: string }
   | { readonly type: 'input_image'; readonly image_url: string; readonly detail: 'original' | 'high' | 'low' | 'auto' };
 
-/** What the model gets back from a tool call: text, or content parts. */
-export type ToolOutput = string | readonly ToolOutputContent[];
+/**
+ * What the model gets back from a tool call: text, or content parts (an image, an MCP result's parts), or for
+ * `tool_search` the tools it found.
+ */
+export type ToolOutput = string | readonly ToolOutputContent[] | readonly Readonly<Record<string, unknown>>[];
 
 /**
- * One tool: its spec for the model and its implementation. A hosted tool (web_search, run by the Responses API
- * itself) has a spec and no implementation: the model never calls it through us.
+ * One tool (or one namespace of tools, named like the namespace): its spec for the model and its implementation.
+ * A hosted tool (web_search, run by the Responses API itself) has a spec and no implementation: the model never
+ * calls it through us.
  */
 export interface ToolHandler {
   readonly name: string;
-  /** The Responses-API tool JSON sent in every request. */
-  spec(): Record<string, unknown>;
-  handle?(call: { readonly callId: string; readonly payload: string }, context: ToolContext): Promise<ToolOutput>;
+  /** The Responses-API tool JSON sent in every request; null leaves the tool out of this request. */
+  spec(): Record<string, unknown> | null;
+  /** Awaited before a turn's first request (an MCP server's start-up). */
+  ready?(): Promise<void>;
+  handle?(call: Pick<ToolCall, 'callId' | 'payload' | 'name' | 'namespace'>, context: ToolContext): Promise<ToolOutput>;
 }

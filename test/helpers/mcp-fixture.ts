@@ -1,0 +1,66 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import type { TestContext } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { sseReply, within } from './fake-model-server.js';
+import type { SseReply } from './fake-model-server.js';
+
+/** The test MCP server (test/fixtures/mcp/fixture-server.mjs), started with `node`. */
+export const MCP_FIXTURE = fileURLToPath(new URL('../fixtures/mcp/fixture-server.mjs', import.meta.url));
+
+/** `[mcp_servers.<name>]` for the fixture over stdio; `extra` lines go into the table. */
+export function stdioServerToml(name: string, extra: readonly string[] = []): string {
+  return [`[mcp_servers.${name}]`, 'command = "node"', `args = [${JSON.stringify(MCP_FIXTURE)}]`, ...extra, ''].join('\n');
+}
+
+/** A model reply that calls `name` (in `namespace`, when given) with `args`. */
+export function namespacedCallReply(namespace: string | null, name: string, callId: string, args: unknown): SseReply {
+  const item: Record<string, unknown> = {
+    type: 'function_call',
+    id: `fc_${callId}`,
+    call_id: callId,
+    name,
+    arguments: typeof args === 'string' ? args : JSON.stringify(args),
+    ...(namespace === null ? {} : { namespace }),
+  };
+  const responseId = `resp_${callId}`;
+  return sseReply([
+    { type: 'response.created', response: { id: responseId } },
+    { type: 'response.output_item.added', output_index: 0, item: { ...item, status: 'in_progress' } },
+    { type: 'response.output_item.done', output_index: 0, item: { ...item, status: 'completed' } },
+    {
+      type: 'response.completed',
+      response: { id: responseId, usage: { input_tokens: 10, output_tokens: 5, total_tokens: 15 } },
+    },
+  ]);
+}
+
+/** The output the model got for `callId` in a later request's input. */
+export function callOutput(body: unknown, callId: string): unknown {
+  const input = (body as { input: Record<string, unknown>[] }).input;
+  return input.find((item) => item.call_id === callId && item.type === 'function_call_output')?.output;
+}
+
+/** The fixture as a streamable HTTP server on 127.0.0.1:0 (stopped in `t.after`); resolves with its URL. */
+export async function startHttpFixture(t: TestContext, env: NodeJS.ProcessEnv = {}): Promise<string> {
+  const child = spawn(process.execPath, [MCP_FIXTURE, '--http'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  t.after(async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    await exited;
+  });
+  let seen = '';
+  return within(
+    new Promise<string>((resolve, reject) => {
+      child.stdout.setEncoding('utf8');
+      child.stdout.on('data', (chunk: string) => {
+        seen += chunk;
+        const match = /LISTENING (\S+)/.exec(seen);
+        if (match?.[1] !== undefined) resolve(match[1]);
+      });
+      child.once('exit', (code) => reject(new Error(`HTTP MCP fixture exited with ${code}`)));
+    }),
+    'the HTTP MCP fixture to listen',
+  );
+}
