@@ -2,6 +2,8 @@ import { clientSurfaceHandlers } from './client-surface-handlers.js';
 import { commandExecHandlers } from './command-exec-handlers.js';
 import type { HandlerTable, RequestHandler } from './context.js';
 import { fsHandlers } from './fs-handlers.js';
+import { modelProviderHandlers } from './model-providers.js';
+import { skillsHandlers } from './skills.js';
 import { initializeHandler } from './initialize.js';
 import type { ServerServices } from './services.js';
 import { threadArchiveHandler, threadUnarchiveHandler } from './thread-archive.js';
@@ -44,6 +46,9 @@ export function buildHandlerTable(services: ServerServices): HandlerTable {
     ...fsHandlers(services),
     ...commandExecHandlers(services),
     ...clientSurfaceHandlers(services),
+    // Issue 18 (skills, model providers, thread metadata, feedback, migration): one block.
+    ...skillsHandlers(services),
+    ...modelProviderHandlers(services),
   ];
   return new Map(handlers.map((handler) => [handler.definition.method, handler]));
 }

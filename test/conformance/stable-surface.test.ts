@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import type { TestContext } from 'node:test';
+import { startReferenceServer } from '../helpers/reference-server.js';
+import { RpcTestClient } from '../helpers/rpc-client.js';
+import type { ServerMessage } from '../helpers/rpc-client.js';
+import { startTestServer } from '../helpers/server.js';
+
+/** Providers of every kind the list distinguishes (auth modes, hidden URLs, Bedrock); valid for both servers. */
+const PROVIDERS_TOML = `model = "m"
+model_provider = "plain"
+[model_providers.plain]
+name = "Plain"
+base_url = "http://127.0.0.1:9/v1"
+[model_providers.keyed]
+name = "Keyed"
+base_url = "https://gateway.example.com/v1/"
+env_key = "GATEWAY_KEY"
+[model_providers.headers]
+name = "Headers"
+base_url = "http://127.0.0.1:9/v1"
+env_key = "GATEWAY_KEY"
+http_headers = { "X-Team" = "a" }
+[model_providers.secret_url]
+name = "Secret URL"
+base_url = "https://user:pw@gateway.example.com/v1?key=abc"
+[model_providers.bearer]
+name = "Bearer"
+base_url = "http://127.0.0.1:9/v1"
+experimental_bearer_token = "token"
+[model_providers.nourl]
+name = "No URL"
+[model_providers.amazon-bedrock.aws]
+profile = "dev"
+region = "us-east-1"
+`;
+
+interface Pair {
+  readonly ours: RpcTestClient;
+  readonly reference: RpcTestClient;
+  readonly oursHome: string;
+  readonly referenceHome: string;
+}
+
+/** Our server and the pinned reference, each on its own CODEX_HOME holding `configToml`. */
+async function startPair(t: TestContext, configToml: string): Promise<Pair> {
+  const server = await startTestServer(t, {}, configToml);
+  const ours = await RpcTestClient.connect(server.url);
+  t.after(() => ours.close());
+  await ours.initialize({ experimentalApi: true });
+  const referenceHome = await realpath(await mkdtemp(join(tmpdir(), 'reference-home-')));
+  t.after(() => rm(referenceHome, { recursive: true, force: true }));
+  await writeFile(join(referenceHome, 'config.toml'), configToml);
+  const reference = await startReferenceServer(t, referenceHome, referenceHome);
+  t.after(() => reference.close());
+  return { ours, reference, oursHome: await realpath(server.codexHome), referenceHome };
+}
+
+/** A response without its id, with each server's CODEX_HOME written as `<home>`. */
+function answer(response: ServerMessage, home: string): unknown {
+  const { id: _id, ...rest } = response;
+  return JSON.parse(JSON.stringify(rest).replaceAll(home, '<home>'));
+}
+
+/** Sends `params` (a function of the server's home) to both and asserts the same answer. */
+async function sameAnswer(pair: Pair, method: string, params: (home: string) => unknown): Promise<unknown> {
+  const ours = answer(await pair.ours.request(method, params(pair.oursHome)), pair.oursHome);
+  const reference = answer(await pair.reference.request(method, params(pair.referenceHome)), pair.referenceHome);
+  assert.deepEqual(ours, reference, `${method} ${JSON.stringify(params('<home>'))}`);
+  return ours;
+}
+
+describe('stable methods answer as the reference 0.169.0 does', () => {
+  it('modelProvider/list and modelProvider/capabilities/read', async (t) => {
+    const pair = await startPair(t, PROVIDERS_TOML);
+    await sameAnswer(pair, 'modelProvider/list', () => ({}));
+    await sameAnswer(pair, 'modelProvider/capabilities/read', () => ({}));
+  });
+
+  it('modelProvider/capabilities/read of a Bedrock default', async (t) => {
+    const pair = await startPair(t, 'model_provider = "amazon-bedrock"\n');
+    assert.deepEqual(await sameAnswer(pair, 'modelProvider/capabilities/read', () => ({})), {
+      result: { imageGeneration: false, webSearch: true },
+    });
+  });
+
+  it('skills/config/write and skills/extraRoots/set, their answers and refusals', async (t) => {
+    const pair = await startPair(t, 'model = "m"\n');
+    for (const home of [pair.oursHome, pair.referenceHome]) {
+      await mkdir(join(home, 'skills/alpha'), { recursive: true });
+      await writeFile(join(home, 'skills/alpha/SKILL.md'), '---\nname: alpha\ndescription: A\n---\n');
+    }
+    const skill = (home: string) => join(home, 'skills/alpha/SKILL.md');
+    await sameAnswer(pair, 'skills/config/write', () => ({ enabled: false, name: 'alpha' }));
+    await sameAnswer(pair, 'skills/config/write', (home) => ({ enabled: false, path: skill(home) }));
+    await sameAnswer(pair, 'skills/config/write', () => ({ enabled: true, name: 'alpha' }));
+    await sameAnswer(pair, 'skills/config/write', (home) => ({ enabled: true, path: skill(home) }));
+    await sameAnswer(pair, 'skills/config/write', () => ({ enabled: true, name: 'never-listed' }));
+    await sameAnswer(pair, 'skills/config/write', () => ({ enabled: true }));
+    await sameAnswer(pair, 'skills/config/write', () => ({ enabled: true, name: 'a', path: '/tmp/a/SKILL.md' }));
+    await sameAnswer(pair, 'skills/config/write', () => ({ enabled: true, path: 'relative/SKILL.md' }));
+    await sameAnswer(pair, 'skills/config/write', () => ({}));
+
+    await sameAnswer(pair, 'skills/extraRoots/set', (home) => ({ extraRoots: [join(home, 'skills')] }));
+    await sameAnswer(pair, 'skills/extraRoots/set', () => ({ extraRoots: [] }));
+    await sameAnswer(pair, 'skills/extraRoots/set', () => ({ extraRoots: ['relative'] }));
+    await sameAnswer(pair, 'skills/extraRoots/set', () => ({}));
+  });
+});
