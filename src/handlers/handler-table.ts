@@ -4,6 +4,7 @@ import type { HandlerTable, RequestHandler } from './context.js';
 import { fsHandlers } from './fs-handlers.js';
 import { modelProviderHandlers } from './model-providers.js';
 import { skillsHandlers } from './skills.js';
+import { windowsSandboxHandlers } from './windows-sandbox.js';
 import { initializeHandler } from './initialize.js';
 import type { ServerServices } from './services.js';
 import { threadArchiveHandler, threadUnarchiveHandler } from './thread-archive.js';
@@ -49,6 +50,7 @@ export function buildHandlerTable(services: ServerServices): HandlerTable {
     // Issue 18 (skills, model providers, thread metadata, feedback, migration): one block.
     ...skillsHandlers(services),
     ...modelProviderHandlers(services),
+    ...windowsSandboxHandlers(),
   ];
   return new Map(handlers.map((handler) => [handler.definition.method, handler]));
 }

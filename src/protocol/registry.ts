@@ -13,7 +13,7 @@ import * as terminals from './v2/background-terminals.js';
 import { ClientSurfaceNotifications, ClientSurfaceRequests } from './registry-client-surface.js';
 import { CommandExecNotifications, CommandExecRequests } from './registry-command-exec.js';
 import { FsNotifications, FsRequests } from './registry-fs.js';
-import { SkillsProvidersNotifications, SkillsProvidersRequests } from './registry-skills-providers.js';
+import { SettingsSurfaceNotifications, SettingsSurfaceRequests } from './registry-settings-surface.js';
 import * as account from './v2/account.js';
 import * as approvals from './v2/approvals.js';
 import { AttestationGenerateParamsSchema, AttestationGenerateResponseSchema } from './v2/attestation.js';
@@ -99,7 +99,7 @@ export const ClientRequests = {
   ...FsRequests,
   ...CommandExecRequests,
   ...ClientSurfaceRequests,
-  ...SkillsProvidersRequests,
+  ...SettingsSurfaceRequests,
 } as const satisfies Record<string, RequestDefinition>;
 
 /** Notifications a client may send. Anything else a client notifies is ignored, as the reference does. */
@@ -161,7 +161,7 @@ export const ServerNotifications = {
   ...FsNotifications,
   ...CommandExecNotifications,
   ...ClientSurfaceNotifications,
-  ...SkillsProvidersNotifications,
+  ...SettingsSurfaceNotifications,
 } as const satisfies Record<string, NotificationDefinition>;
 
 /** Requests the server sends to clients: approvals, questions, attestation tokens and token refreshes. */

@@ -38,7 +38,12 @@ export function serdeMessage(root: z.ZodType, input: unknown, issues: readonly c
 }
 
 function isMissing(issue: core.$ZodIssue): boolean {
-  return issue.code === 'invalid_type' && !('input' in issue && issue.input !== undefined) && issue.path.length > 0;
+  // A missing enum field is an `invalid_value` issue (no variant matched `undefined`), not an `invalid_type` one.
+  return (
+    (issue.code === 'invalid_type' || issue.code === 'invalid_value') &&
+    !('input' in issue && issue.input !== undefined) &&
+    issue.path.length > 0
+  );
 }
 
 /** serde's wording of the value it found. */

@@ -109,4 +109,18 @@ describe('stable methods answer as the reference 0.169.0 does', () => {
     await sameAnswer(pair, 'skills/extraRoots/set', () => ({ extraRoots: ['relative'] }));
     await sameAnswer(pair, 'skills/extraRoots/set', () => ({}));
   });
+
+  it('windowsSandbox/readiness and windowsSandbox/setupStart off Windows, with setupCompleted after the answer', async (t) => {
+    const pair = await startPair(t, 'model = "m"\n');
+    await sameAnswer(pair, 'windowsSandbox/readiness', () => undefined);
+    for (const mode of ['elevated', 'unelevated']) {
+      await sameAnswer(pair, 'windowsSandbox/setupStart', () => ({ mode, cwd: '/tmp' }));
+      const completed = async (client: RpcTestClient) =>
+        (await client.waitFor((m) => m['method'] === 'windowsSandbox/setupCompleted' && (m['params'] as { mode: string }).mode === mode))['params'];
+      assert.deepEqual(await completed(pair.ours), await completed(pair.reference));
+    }
+    await sameAnswer(pair, 'windowsSandbox/setupStart', () => ({ mode: 'bogus' }));
+    await sameAnswer(pair, 'windowsSandbox/setupStart', () => ({}));
+    await sameAnswer(pair, 'windowsSandbox/setupStart', () => ({ mode: 'elevated', cwd: 'relative' }));
+  });
 });

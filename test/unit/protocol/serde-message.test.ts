@@ -50,6 +50,12 @@ describe('serdeMessage', () => {
     assert.equal(messageFor({ threadId: 't', pair: 'c' }), 'unknown variant `c`, expected `a` or `b`');
   });
 
+  it('names a missing required enum field as missing, not as null', () => {
+    const WithMode = z.object({ mode: z.enum(['elevated', 'unelevated']) });
+    const parsed = WithMode.safeParse({}, { reportInput: true });
+    assert.equal(serdeMessage(WithMode, {}, parsed.error?.issues ?? []), 'missing field `mode`');
+  });
+
   it('names the params struct when the params are not an object', () => {
     assert.equal(messageFor('str'), 'invalid type: string "str", expected struct ExampleParams');
     assert.equal(messageFor([]), 'invalid length 0, expected struct ExampleParams with 6 elements');

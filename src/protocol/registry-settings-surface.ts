@@ -2,12 +2,14 @@ import { defineNotification, defineRequest } from './registry-types.js';
 import type { NotificationDefinition, RequestDefinition } from './registry-types.js';
 import * as providers from './v2/model-providers.js';
 import * as skills from './v2/skills-config.js';
+import * as windowsSandbox from './v2/windows-sandbox.js';
 
 /**
- * Changing which skills are in effect and reading the model providers (docs/methods.md). Merged into
+ * Changing which skills are in effect, reading the model providers, and the Windows sandbox setup that this
+ * platform answers as unsupported (docs/methods.md). Merged into
  * ClientRequests / ServerNotifications by registry.ts.
  */
-export const SkillsProvidersRequests = {
+export const SettingsSurfaceRequests = {
   skillsConfigWrite: defineRequest(
     'skills/config/write',
     skills.SkillsConfigWriteParamsSchema,
@@ -28,8 +30,22 @@ export const SkillsProvidersRequests = {
     providers.ModelProviderCapabilitiesReadParamsSchema,
     providers.ModelProviderCapabilitiesReadResponseSchema,
   ),
+  windowsSandboxSetupStart: defineRequest(
+    'windowsSandbox/setupStart',
+    windowsSandbox.WindowsSandboxSetupStartParamsSchema,
+    windowsSandbox.WindowsSandboxSetupStartResponseSchema,
+  ),
+  windowsSandboxReadiness: defineRequest(
+    'windowsSandbox/readiness',
+    windowsSandbox.WindowsSandboxReadinessParamsSchema,
+    windowsSandbox.WindowsSandboxReadinessResponseSchema,
+  ),
 } as const satisfies Record<string, RequestDefinition>;
 
-export const SkillsProvidersNotifications = {
+export const SettingsSurfaceNotifications = {
   skillsChanged: defineNotification('skills/changed', skills.SkillsChangedNotificationSchema),
+  windowsSandboxSetupCompleted: defineNotification(
+    'windowsSandbox/setupCompleted',
+    windowsSandbox.WindowsSandboxSetupCompletedNotificationSchema,
+  ),
 } as const satisfies Record<string, NotificationDefinition>;
