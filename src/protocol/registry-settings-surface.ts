@@ -25,6 +25,11 @@ export const SettingsSurfaceRequests = {
     providers.ModelProviderListParamsSchema,
     providers.ModelProviderListResponseSchema,
   ),
+  modelProviderConfigWrite: defineRequest(
+    'modelProvider/config/write',
+    providers.ModelProviderConfigWriteParamsSchema,
+    providers.ModelProviderConfigWriteResponseSchema,
+  ),
   modelProviderCapabilitiesRead: defineRequest(
     'modelProvider/capabilities/read',
     providers.ModelProviderCapabilitiesReadParamsSchema,

@@ -123,4 +123,35 @@ describe('stable methods answer as the reference 0.169.0 does', () => {
     await sameAnswer(pair, 'windowsSandbox/setupStart', () => ({}));
     await sameAnswer(pair, 'windowsSandbox/setupStart', () => ({ mode: 'elevated', cwd: 'relative' }));
   });
+
+  it('modelProvider/config/write creates and edits gateways, Bedrock and GCP settings; modelProvider/list follows', async (t) => {
+    const pair = await startPair(t, 'model = "m"\n');
+    const write = (settings: Record<string, unknown>) => sameAnswer(pair, 'modelProvider/config/write', () => ({ settings }));
+    await write({ type: 'customGateway', name: 'My GW', baseUrl: 'https://gw.example.com/v1', envKey: 'GW_KEY' });
+    await write({ type: 'customGateway', providerId: 'my-gw', baseUrl: null });
+    await write({ type: 'customGateway', name: 'My GW', baseUrl: 'https://gw.example.com/v1' });
+    await write({ type: 'customGateway', name: 'Ünï  Çødé!! 2', baseUrl: 'http://127.0.0.1:8/v1/' });
+    await write({ type: 'customGateway', name: '!!!', baseUrl: 'http://127.0.0.1:8/v1' });
+    await write({ type: 'customGateway', name: '  padded  ', baseUrl: ' http://h/v1 ' });
+    await write({ type: 'customGateway', providerId: 'my-gw', envKey: null });
+    await write({ type: 'bedrock', providerId: 'amazon-bedrock', region: 'us-west-2', profile: 'p' });
+    await write({ type: 'bedrock', providerId: 'amazon-bedrock', region: null });
+    await write({ type: 'gcp', providerId: 'gcp', projectId: 'proj', location: 'us-central1' });
+    // Refusals.
+    await write({ type: 'customGateway', name: 'Second' });
+    await write({ type: 'customGateway', name: '' });
+    await write({ type: 'customGateway', providerId: 'nope', name: 'x' });
+    await write({ type: 'customGateway', providerId: 'openai', name: 'x' });
+    await write({ type: 'customGateway', name: 'x', baseUrl: 'not a url' });
+    await write({ type: 'customGateway', providerId: 'my-gw', baseUrl: 'ftp://x' });
+    await write({ type: 'customGateway', providerId: 'my-gw', envKey: '' });
+    await write({ type: 'customGateway', name: 'x', extra: 1 });
+    await write({ type: 'bedrock', providerId: 'amazon-bedrock', extra: 1 });
+    await write({ type: 'gcp', providerId: 'gcp', extra: 1 });
+    await write({ type: 'bedrock' });
+    await write({ type: 'bogus' });
+    await write({});
+    await sameAnswer(pair, 'modelProvider/config/write', () => ({}));
+    await sameAnswer(pair, 'modelProvider/list', () => ({}));
+  });
 });

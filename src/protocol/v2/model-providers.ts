@@ -92,3 +92,55 @@ export const ModelProviderCapabilitiesReadResponseSchema = z
   .object({ imageGeneration: z.boolean(), webSearch: z.boolean() })
   .meta({ id: 'ModelProviderCapabilitiesReadResponse' });
 export type ModelProviderCapabilitiesReadResponse = z.infer<typeof ModelProviderCapabilitiesReadResponseSchema>;
+
+export const BedrockProviderIdSchema = z.enum(['amazon-bedrock', 'amazon-bedrock-runtime']).meta({ id: 'BedrockProviderId' });
+export const GcpProviderIdSchema = z.enum(['gcp']).meta({ id: 'GcpProviderId' });
+
+export const ProviderSettingsPatchSchema = z
+  .discriminatedUnion('type', [
+    z
+      // Declared in the reference's field order, which its `unknown field` error lists [observed].
+      .strictObject({
+        providerId: z.string().nullable().optional().describe('Omit or pass null to allocate a new custom provider ID.'),
+        name: z.string().optional(),
+        baseUrl: z.string().nullable().optional(),
+        envKey: z.string().nullable().optional(),
+        type: z.literal('customGateway').meta({ title: 'CustomGatewayProviderSettingsPatchType' }),
+      })
+      .meta({ title: 'CustomGatewayProviderSettingsPatch' }),
+    z
+      .strictObject({
+        providerId: BedrockProviderIdSchema,
+        profile: z.string().nullable().optional(),
+        region: z.string().nullable().optional(),
+        type: z.literal('bedrock').meta({ title: 'BedrockProviderSettingsPatchType' }),
+      })
+      .meta({ title: 'BedrockProviderSettingsPatch', description: 'AWS configuration fields for built-in Bedrock providers.' }),
+    z
+      .strictObject({
+        providerId: GcpProviderIdSchema,
+        projectId: z.string().nullable().optional(),
+        location: z.string().nullable().optional(),
+        credentialFile: z.string().nullable().optional(),
+        type: z.literal('gcp').meta({ title: 'GcpProviderSettingsPatchType' }),
+      })
+      .meta({
+        title: 'GcpProviderSettingsPatch',
+        description: 'GCP configuration fields. Credential-file paths refer to the app-server host.',
+      }),
+  ])
+  .meta({
+    id: 'ProviderSettingsPatch',
+    description: 'Omitted patch fields preserve their values. Explicit null clears a nullable field.',
+  });
+export type ProviderSettingsPatch = z.infer<typeof ProviderSettingsPatchSchema>;
+
+export const ModelProviderConfigWriteParamsSchema = z
+  .strictObject({ settings: ProviderSettingsPatchSchema })
+  .meta({ id: 'ModelProviderConfigWriteParams' });
+export type ModelProviderConfigWriteParams = z.infer<typeof ModelProviderConfigWriteParamsSchema>;
+
+export const ModelProviderConfigWriteResponseSchema = z
+  .object({ provider: ModelProviderSummarySchema })
+  .meta({ id: 'ModelProviderConfigWriteResponse' });
+export type ModelProviderConfigWriteResponse = z.infer<typeof ModelProviderConfigWriteResponseSchema>;

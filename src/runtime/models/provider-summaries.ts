@@ -1,5 +1,5 @@
 import type { ConfigToml } from '../../config/schema.js';
-import { BEDROCK_PROVIDER_IDS, isPlainTable } from '../../config/schema.js';
+import { BEDROCK_PROVIDER_IDS, GCP_PROVIDER_ID, isPlainTable } from '../../config/schema.js';
 import { OPENAI_PROVIDER_ID } from '../../model/provider.js';
 import type {
   GatewayAuth,
@@ -9,13 +9,15 @@ import type {
 } from '../../protocol/v2/model-providers.js';
 
 const BEDROCK_DISPLAY_NAME = 'Amazon Bedrock Mantle';
+const GCP_DISPLAY_NAME = 'Google Cloud Vertex AI';
 /** Built-in ids a `[model_providers.<id>]` table cannot redefine, so such tables are not listed as custom gateways. */
 const RESERVED_PROVIDER_IDS: ReadonlySet<string> = new Set([OPENAI_PROVIDER_ID, 'ollama', 'lmstudio']);
 
 /**
  * `modelProvider/list` from the configuration, as the reference 0.169.0 answers it [observed]: the built-in
  * `openai` (never editable, no base URL shown), each custom `[model_providers.<id>]` as a `customGateway`, and a
- * Bedrock provider (listed only when config.toml has a table for it) with its `aws` profile and region; sorted by id. The default is the active
+ * Bedrock provider with its `aws` profile and region and the GCP one with its project (each listed only when
+ * config.toml has a table for it); sorted by id. The default is the active
  * profile's `model_provider`, else the top-level one, else `openai`.
  */
 export function listModelProviders(config: ConfigToml): ModelProviderListResponse {
@@ -34,6 +36,22 @@ export function listModelProviders(config: ConfigToml): ModelProviderListRespons
         canEdit: true,
         baseUrl: null,
         settings: { type: 'bedrock', profile: stringOrNull(awsTable['profile']), region: stringOrNull(awsTable['region']) },
+      });
+      continue;
+    }
+    if (id === GCP_PROVIDER_ID) {
+      const gcp = table as Record<string, unknown>;
+      data.push({
+        id,
+        name: GCP_DISPLAY_NAME,
+        canEdit: true,
+        baseUrl: null,
+        settings: {
+          type: 'gcp',
+          projectId: stringOrNull(gcp['project_id']),
+          location: stringOrNull(gcp['location']),
+          credentialFile: stringOrNull(gcp['credential_file']),
+        },
       });
       continue;
     }
