@@ -1,6 +1,7 @@
 import { clientSurfaceHandlers } from './client-surface-handlers.js';
 import { commandExecHandlers } from './command-exec-handlers.js';
 import type { HandlerTable, RequestHandler } from './context.js';
+import { feedbackHandlers } from './feedback.js';
 import { fsHandlers } from './fs-handlers.js';
 import { modelProviderHandlers } from './model-providers.js';
 import { skillsHandlers } from './skills.js';
@@ -51,6 +52,7 @@ export function buildHandlerTable(services: ServerServices): HandlerTable {
     ...skillsHandlers(services),
     ...modelProviderHandlers(services),
     ...windowsSandboxHandlers(),
+    ...feedbackHandlers(),
   ];
   return new Map(handlers.map((handler) => [handler.definition.method, handler]));
 }

@@ -1,11 +1,12 @@
 import { defineNotification, defineRequest } from './registry-types.js';
 import type { NotificationDefinition, RequestDefinition } from './registry-types.js';
+import * as feedback from './v2/feedback.js';
 import * as providers from './v2/model-providers.js';
 import * as skills from './v2/skills-config.js';
 import * as windowsSandbox from './v2/windows-sandbox.js';
 
 /**
- * Changing which skills are in effect, reading the model providers, and the Windows sandbox setup that this
+ * Changing which skills are in effect, reading the model providers, saving feedback, and the Windows sandbox setup that this
  * platform answers as unsupported (docs/methods.md). Merged into
  * ClientRequests / ServerNotifications by registry.ts.
  */
@@ -35,6 +36,7 @@ export const SettingsSurfaceRequests = {
     providers.ModelProviderCapabilitiesReadParamsSchema,
     providers.ModelProviderCapabilitiesReadResponseSchema,
   ),
+  feedbackSave: defineRequest('feedback/save', feedback.FeedbackSaveParamsSchema, feedback.FeedbackSaveResponseSchema),
   windowsSandboxSetupStart: defineRequest(
     'windowsSandbox/setupStart',
     windowsSandbox.WindowsSandboxSetupStartParamsSchema,

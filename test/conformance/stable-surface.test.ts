@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { TestContext } from 'node:test';
+import { strFromU8, unzipSync } from 'fflate';
 import { startReferenceServer } from '../helpers/reference-server.js';
 import { RpcTestClient } from '../helpers/rpc-client.js';
 import type { ServerMessage } from '../helpers/rpc-client.js';
@@ -153,5 +154,53 @@ describe('stable methods answer as the reference 0.169.0 does', () => {
     await write({});
     await sameAnswer(pair, 'modelProvider/config/write', () => ({}));
     await sameAnswer(pair, 'modelProvider/list', () => ({}));
+  });
+
+  it('feedback/save writes the same ZIP (report, attachments, manifest) and refuses as the reference does', async (t) => {
+    const pair = await startPair(t, 'model = "m"\n');
+    const dir = await realpath(await mkdtemp(join(tmpdir(), 'feedback-')));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    const attachment = join(dir, 'notes.log');
+    await writeFile(attachment, 'what happened\n');
+    const threadId = '00000000-0000-0000-0000-000000000000';
+    const saved: Record<string, unknown>[] = [];
+    for (const [name, client] of [['ours', pair.ours], ['reference', pair.reference]] as const) {
+      const savePath = join(dir, `${name}.zip`);
+      const params = { classification: 'bad_result', reason: 'it broke', tags: { team: 'x' }, savePath, threadId, extraLogFiles: [attachment] };
+      const response = await client.request('feedback/save', params);
+      assert.deepEqual(response['result'], { savedPath: savePath, threadId, promptHash: null });
+      const entries = unzipSync(new Uint8Array(await readFile(savePath)));
+      const report = JSON.parse(strFromU8(entries['report.json'] ?? new Uint8Array())) as Record<string, unknown>;
+      assert.match(String(report['event_id']), /^[0-9a-f]{32}$/);
+      assert.equal(typeof report['timestamp'], 'number');
+      saved.push({
+        names: Object.keys(entries),
+        manifest: JSON.parse(strFromU8(entries['manifest.json'] ?? new Uint8Array())),
+        attachment: strFromU8(entries['attachments/0000/notes.log'] ?? new Uint8Array()),
+        report: { ...report, event_id: null, timestamp: null },
+      });
+      // Again at the same path: refused, the file kept.
+      assert.deepEqual((await client.request('feedback/save', params))['error'], {
+        code: -32603,
+        message: 'failed to save feedback: feedback save path already exists',
+      });
+    }
+    assert.deepEqual(saved[0], saved[1]);
+
+    // Without a thread the report is about `no-active-thread-<uuid>`; an informational classification says so.
+    for (const [name, client] of [['ours', pair.ours], ['reference', pair.reference]] as const) {
+      const savePath = join(dir, `${name}-good.zip`);
+      const result = (await client.request('feedback/save', { classification: 'good_result', savePath }))['result'] as {
+        threadId: string;
+      };
+      assert.match(result.threadId, /^no-active-thread-[0-9a-f-]{36}$/);
+      const report = JSON.parse(strFromU8(unzipSync(new Uint8Array(await readFile(savePath)))['report.json'] ?? new Uint8Array()));
+      assert.equal(report.level, 'info');
+      assert.equal(report.message, `[Good result]: Codex session ${result.threadId}`);
+    }
+    await sameAnswer(pair, 'feedback/save', () => ({ classification: 'bug', savePath: 'relative.zip' }));
+    await sameAnswer(pair, 'feedback/save', () => ({ classification: 'bug', savePath: join(dir, 'x.zip'), threadId: 'nope' }));
+    await sameAnswer(pair, 'feedback/save', () => ({ classification: 'bug', savePath: join(dir, 'y.zip'), extraLogFiles: ['/nonexistent'] }));
+    await sameAnswer(pair, 'feedback/save', () => ({}));
   });
 });
