@@ -5,6 +5,7 @@ import { feedbackHandlers } from './feedback.js';
 import { fsHandlers } from './fs-handlers.js';
 import { modelProviderHandlers } from './model-providers.js';
 import { skillsHandlers } from './skills.js';
+import { threadSectionHandlers } from './thread-sections.js';
 import { windowsSandboxHandlers } from './windows-sandbox.js';
 import { initializeHandler } from './initialize.js';
 import type { ServerServices } from './services.js';
@@ -53,6 +54,7 @@ export function buildHandlerTable(services: ServerServices): HandlerTable {
     ...modelProviderHandlers(services),
     ...windowsSandboxHandlers(),
     ...feedbackHandlers(),
+    ...threadSectionHandlers(services),
   ];
   return new Map(handlers.map((handler) => [handler.definition.method, handler]));
 }

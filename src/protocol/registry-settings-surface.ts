@@ -3,10 +3,11 @@ import type { NotificationDefinition, RequestDefinition } from './registry-types
 import * as feedback from './v2/feedback.js';
 import * as providers from './v2/model-providers.js';
 import * as skills from './v2/skills-config.js';
+import * as sections from './v2/thread-sections.js';
 import * as windowsSandbox from './v2/windows-sandbox.js';
 
 /**
- * Changing which skills are in effect, reading the model providers, saving feedback, and the Windows sandbox setup that this
+ * Changing which skills are in effect, reading the model providers, the thread list's sections, saving feedback, and the Windows sandbox setup that this
  * platform answers as unsupported (docs/methods.md). Merged into
  * ClientRequests / ServerNotifications by registry.ts.
  */
@@ -35,6 +36,26 @@ export const SettingsSurfaceRequests = {
     'modelProvider/capabilities/read',
     providers.ModelProviderCapabilitiesReadParamsSchema,
     providers.ModelProviderCapabilitiesReadResponseSchema,
+  ),
+  threadSectionList: defineRequest(
+    'threadSection/list',
+    sections.ThreadSectionListParamsSchema,
+    sections.ThreadSectionListResponseSchema,
+  ),
+  threadSectionCreate: defineRequest(
+    'threadSection/create',
+    sections.ThreadSectionCreateParamsSchema,
+    sections.ThreadSectionCreateResponseSchema,
+  ),
+  threadSectionUpdate: defineRequest(
+    'threadSection/update',
+    sections.ThreadSectionUpdateParamsSchema,
+    sections.ThreadSectionUpdateResponseSchema,
+  ),
+  threadSectionDelete: defineRequest(
+    'threadSection/delete',
+    sections.ThreadSectionDeleteParamsSchema,
+    sections.ThreadSectionDeleteResponseSchema,
   ),
   feedbackSave: defineRequest('feedback/save', feedback.FeedbackSaveParamsSchema, feedback.FeedbackSaveResponseSchema),
   windowsSandboxSetupStart: defineRequest(

@@ -203,4 +203,51 @@ describe('stable methods answer as the reference 0.169.0 does', () => {
     await sameAnswer(pair, 'feedback/save', () => ({ classification: 'bug', savePath: join(dir, 'y.zip'), extraLogFiles: ['/nonexistent'] }));
     await sameAnswer(pair, 'feedback/save', () => ({}));
   });
+
+  it('threadSection/list, create, update and delete: the built-in Pinned section, paging, refusals', async (t) => {
+    const pair = await startPair(t, 'model = "m"\n');
+    /** Each server's section ids, in creation order, so that requests can name "the same" section on both. */
+    const ids = new Map<RpcTestClient, string[]>([
+      [pair.ours, []],
+      [pair.reference, []],
+    ]);
+    const anonymized = (client: RpcTestClient, response: ServerMessage): unknown => {
+      const { id: _id, ...rest } = response;
+      let text = JSON.stringify(rest);
+      (ids.get(client) ?? []).forEach((id, index) => (text = text.replaceAll(id, `<section ${index}>`)));
+      return JSON.parse(text);
+    };
+    const both = async (method: string, params: (created: readonly string[]) => Record<string, unknown>) => {
+      const answers = [];
+      for (const client of [pair.ours, pair.reference]) {
+        const response = await client.request(method, params(ids.get(client) ?? []));
+        const section = (response['result'] as { section?: { id: string } } | undefined)?.section;
+        if (method === 'threadSection/create' && section) ids.get(client)?.push(section.id);
+        answers.push(anonymized(client, response));
+      }
+      assert.deepEqual(answers[0], answers[1], `${method} ${JSON.stringify(params(['<id>']))}`);
+    };
+    const pinned = '01984de2-8f74-7c91-a3b2-5c5e937cf318';
+    await both('threadSection/list', () => ({}));
+    await both('threadSection/create', () => ({ name: 'Alpha' }));
+    await both('threadSection/create', () => ({ name: '  Beta  ', appearance: { color: 'red', icon: 'star' } }));
+    await both('threadSection/create', () => ({ name: 'Alpha' }));
+    await both('threadSection/create', () => ({ name: '   ' }));
+    await both('threadSection/create', () => ({}));
+    await both('threadSection/list', () => ({ limit: 2 }));
+    await both('threadSection/list', (created) => ({ cursor: created[0] }));
+    await both('threadSection/list', () => ({ limit: 0 }));
+    await both('threadSection/list', () => ({ cursor: 'bogus' }));
+    await both('threadSection/update', (created) => ({ sectionId: created[0], name: 'Alpha2' }));
+    await both('threadSection/update', (created) => ({ sectionId: created[1], name: 'Beta', appearance: { color: 'blue' } }));
+    await both('threadSection/update', (created) => ({ sectionId: created[1], name: 'Beta' }));
+    await both('threadSection/update', (created) => ({ sectionId: created[1], name: 'Beta', appearance: null }));
+    await both('threadSection/update', (created) => ({ sectionId: created[1], name: '' }));
+    await both('threadSection/update', () => ({ sectionId: 'nope', name: 'x' }));
+    await both('threadSection/update', () => ({ sectionId: pinned, name: 'Mine' }));
+    await both('threadSection/delete', (created) => ({ sectionId: created[0] }));
+    await both('threadSection/delete', (created) => ({ sectionId: created[0] }));
+    await both('threadSection/delete', () => ({ sectionId: pinned }));
+    await both('threadSection/list', () => ({}));
+  });
 });
