@@ -1,6 +1,7 @@
 import { clientSurfaceHandlers } from './client-surface-handlers.js';
 import { commandExecHandlers } from './command-exec-handlers.js';
 import type { HandlerTable, RequestHandler } from './context.js';
+import { externalAgentImportHandlers } from './external-agent-imports.js';
 import { feedbackHandlers } from './feedback.js';
 import { fsHandlers } from './fs-handlers.js';
 import { modelProviderHandlers } from './model-providers.js';
@@ -55,6 +56,7 @@ export function buildHandlerTable(services: ServerServices): HandlerTable {
     ...windowsSandboxHandlers(),
     ...feedbackHandlers(),
     ...threadSectionHandlers(services),
+    ...externalAgentImportHandlers(services),
   ];
   return new Map(handlers.map((handler) => [handler.definition.method, handler]));
 }

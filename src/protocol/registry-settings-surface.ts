@@ -1,5 +1,6 @@
 import { defineNotification, defineRequest } from './registry-types.js';
 import type { NotificationDefinition, RequestDefinition } from './registry-types.js';
+import * as imports from './v2/external-agent-imports.js';
 import * as feedback from './v2/feedback.js';
 import * as providers from './v2/model-providers.js';
 import * as skills from './v2/skills-config.js';
@@ -7,7 +8,8 @@ import * as sections from './v2/thread-sections.js';
 import * as windowsSandbox from './v2/windows-sandbox.js';
 
 /**
- * Changing which skills are in effect, reading the model providers, the thread list's sections, saving feedback, and the Windows sandbox setup that this
+ * Changing which skills are in effect, reading the model providers, the thread list's sections, the history of
+ * imports from other agents, saving feedback, and the Windows sandbox setup that this
  * platform answers as unsupported (docs/methods.md). Merged into
  * ClientRequests / ServerNotifications by registry.ts.
  */
@@ -56,6 +58,16 @@ export const SettingsSurfaceRequests = {
     'threadSection/delete',
     sections.ThreadSectionDeleteParamsSchema,
     sections.ThreadSectionDeleteResponseSchema,
+  ),
+  externalAgentImportRecordHistory: defineRequest(
+    'externalAgentConfig/import/recordHistory',
+    imports.ExternalAgentConfigImportHistoryRecordParamsSchema,
+    imports.ExternalAgentConfigImportHistoryRecordResponseSchema,
+  ),
+  externalAgentImportReadHistories: defineRequest(
+    'externalAgentConfig/import/readHistories',
+    imports.ExternalAgentConfigImportHistoriesReadParamsSchema,
+    imports.ExternalAgentConfigImportHistoriesReadResponseSchema,
   ),
   feedbackSave: defineRequest('feedback/save', feedback.FeedbackSaveParamsSchema, feedback.FeedbackSaveResponseSchema),
   windowsSandboxSetupStart: defineRequest(

@@ -250,4 +250,44 @@ describe('stable methods answer as the reference 0.169.0 does', () => {
     await both('threadSection/delete', () => ({ sectionId: pinned }));
     await both('threadSection/list', () => ({}));
   });
+
+  it('externalAgentConfig/import/recordHistory and readHistories: records flattened, newest first', async (t) => {
+    const pair = await startPair(t, 'model = "m"\n');
+    await sameAnswer(pair, 'externalAgentConfig/import/readHistories', () => undefined);
+    const records = [
+      {
+        providerId: 'claude-code',
+        itemTypeResults: [
+          {
+            itemType: 'AGENTS_MD',
+            successes: [{ itemType: 'AGENTS_MD', cwd: '/tmp/p', source: '/tmp/p/CLAUDE.md', target: '/tmp/p/AGENTS.md' }],
+            failures: [],
+          },
+          { itemType: 'SKILLS', successes: [], failures: [{ itemType: 'SKILLS', failureStage: 'copy', message: 'boom', cwd: null }] },
+        ],
+      },
+      { providerId: '', itemTypeResults: [] },
+      { providerId: 'x', itemTypeResults: [{ itemType: 'SESSIONS', successes: [{ itemType: 'SESSIONS', title: 'T' }], failures: [] }] },
+    ];
+    for (const client of [pair.ours, pair.reference]) {
+      for (const record of records) {
+        const result = (await client.request('externalAgentConfig/import/recordHistory', record))['result'] as { importId: string };
+        assert.match(result.importId, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      }
+    }
+    const histories = async (client: RpcTestClient) => {
+      const result = (await client.request('externalAgentConfig/import/readHistories'))['result'] as {
+        data: Array<Record<string, unknown>>;
+      };
+      // Records made within one millisecond are ordered by their random ids: compare them by provider.
+      const data = result.data.map((history) => ({ ...history, importId: null, completedAtMs: null }));
+      return { ...result, data: data.sort((a, b) => String(a.providerId).localeCompare(String(b.providerId))) };
+    };
+    assert.deepEqual(await histories(pair.ours), await histories(pair.reference));
+    await sameAnswer(pair, 'externalAgentConfig/import/recordHistory', () => ({ providerId: 'x' }));
+    await sameAnswer(pair, 'externalAgentConfig/import/recordHistory', () => ({
+      providerId: 'x',
+      itemTypeResults: [{ itemType: 'BOGUS', successes: [], failures: [] }],
+    }));
+  });
 });

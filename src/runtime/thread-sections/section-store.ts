@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod';
+import { JsonListFile } from '../../persistence/json-list-file.js';
 import type { ThreadSection, ThreadSectionAppearance } from '../../protocol/v2/thread.js';
 import { uuidv7 } from '../../util/ids.js';
 
@@ -33,11 +32,10 @@ const StoredSectionsSchema = z.array(
  * names are allowed); an appearance always carries both `icon` and `color`. Changes are applied one at a time.
  */
 export class ThreadSectionStore {
-  readonly #path: string;
-  #queue: Promise<unknown> = Promise.resolve();
+  readonly #file: JsonListFile<ThreadSection>;
 
   constructor(codexHome: string) {
-    this.#path = join(codexHome, SECTIONS_FILE);
+    this.#file = new JsonListFile(join(codexHome, SECTIONS_FILE), StoredSectionsSchema);
   }
 
   /** One page: sections whose id sorts after `cursor`, at most `limit` (25 by default, at least 1). */
@@ -83,33 +81,19 @@ export class ThreadSectionStore {
   }
 
   #change<T>(apply: (sections: ThreadSection[]) => { sections: ThreadSection[]; result: T }): Promise<T> {
-    const run = this.#queue.then(async () => {
-      const { sections, result } = apply(await this.#read());
-      const temporary = `${this.#path}.${process.pid}.${randomUUID()}.tmp`;
-      try {
-        await writeFile(temporary, `${JSON.stringify(sections, null, 2)}\n`, { mode: 0o600 });
-        await rename(temporary, this.#path);
-      } catch (error) {
-        await rm(temporary, { force: true });
-        throw error;
-      }
-      return result;
+    return this.#file.update((stored) => {
+      const { sections, result } = apply(inIdOrder(stored));
+      return { records: sections, result };
     });
-    this.#queue = run.catch(() => undefined);
-    return run;
   }
 
   async #read(): Promise<ThreadSection[]> {
-    let text: string;
-    try {
-      text = await readFile(this.#path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw error;
-    }
-    const sections = StoredSectionsSchema.parse(JSON.parse(text));
-    return sections.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return inIdOrder(await this.#file.read());
   }
+}
+
+function inIdOrder(sections: ThreadSection[]): ThreadSection[] {
+  return [...sections].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 function sectionName(raw: string): string {
