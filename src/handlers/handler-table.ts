@@ -50,7 +50,7 @@ export function buildHandlerTable(services: ServerServices): HandlerTable {
     ...fsHandlers(services),
     ...commandExecHandlers(services),
     ...clientSurfaceHandlers(services),
-    // Issue 18 (skills, model providers, thread metadata, feedback, migration): one block.
+    // Issue 18: skills settings, model providers, Windows sandbox, feedback, thread sections, import history.
     ...skillsHandlers(services),
     ...modelProviderHandlers(services),
     ...windowsSandboxHandlers(),

@@ -280,8 +280,8 @@ describe('stable methods answer as the reference 0.169.0 does', () => {
         data: Array<Record<string, unknown>>;
       };
       // Records made within one millisecond are ordered by their random ids: compare them by provider.
-      const data = result.data.map((history) => ({ ...history, importId: null, completedAtMs: null }));
-      return { ...result, data: data.sort((a, b) => String(a.providerId).localeCompare(String(b.providerId))) };
+      const data: Array<Record<string, unknown>> = result.data.map((history) => ({ ...history, importId: null, completedAtMs: null }));
+      return { ...result, data: data.sort((a, b) => String(a['providerId']).localeCompare(String(b['providerId']))) };
     };
     assert.deepEqual(await histories(pair.ours), await histories(pair.reference));
     await sameAnswer(pair, 'externalAgentConfig/import/recordHistory', () => ({ providerId: 'x' }));

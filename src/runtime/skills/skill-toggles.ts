@@ -13,7 +13,16 @@ export type SkillSelector = { readonly path: string } | { readonly name: string 
  * the file only ever records exceptions. A toggle that changes nothing leaves the file untouched (not even
  * created). Returns whether the skill is now enabled by that selector, which is what was asked.
  */
-export async function writeSkillToggle(config: LoadedConfig, selector: SkillSelector, enabled: boolean): Promise<boolean> {
+export function writeSkillToggle(config: LoadedConfig, selector: SkillSelector, enabled: boolean): Promise<boolean> {
+  // One toggle at a time: each computes its list from the file the previous one left, so none is lost.
+  const run = togglesInFlight.then(() => applyToggle(config, selector, enabled));
+  togglesInFlight = run.catch(() => undefined);
+  return run;
+}
+
+let togglesInFlight: Promise<unknown> = Promise.resolve();
+
+async function applyToggle(config: LoadedConfig, selector: SkillSelector, enabled: boolean): Promise<boolean> {
   const skills = config.fileTable['skills'];
   const skillsTable = isPlainTable(skills) ? skills : {};
   const current = Array.isArray(skillsTable['config']) ? (skillsTable['config'] as unknown[]) : [];
