@@ -10,7 +10,11 @@ import { isPlainTable } from './schema.js';
 import { editTomlDocument, parseKey, type LeafEdit } from './toml-edit.js';
 
 /** The reference's `config_write_error_code` values. */
-export type ConfigWriteErrorCode = 'configValidationError' | 'configVersionConflict' | 'configLayerReadonly';
+export type ConfigWriteErrorCode =
+  | 'configValidationError'
+  | 'configVersionConflict'
+  | 'configLayerReadonly'
+  | 'configPathNotFound';
 
 /** A write the reference would refuse, with its message and code [observed]. */
 export class ConfigWriteError extends Error {

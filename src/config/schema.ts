@@ -117,6 +117,11 @@ export const WireApiSchema = z.enum(['responses'], {
   },
 });
 
+/** The built-in Bedrock providers, configured by a `[model_providers.<id>]` table of their own. */
+export const BEDROCK_PROVIDER_IDS: ReadonlySet<string> = new Set(['amazon-bedrock', 'amazon-bedrock-runtime']);
+/** The built-in Google Cloud Vertex AI provider, configured the same way. */
+export const GCP_PROVIDER_ID = 'gcp';
+
 /** `[model_providers.<id>]`. `request_attestation` is this server's extension (not in the reference). */
 export const ModelProviderTomlSchema = tomlStruct('ModelProviderInfo', {
   name: tomlString().optional(),
@@ -226,6 +231,8 @@ export const ConfigTomlSchema = tomlStruct('ConfigToml', {
   project_root_markers: tomlStringArray().optional(),
 }).superRefine((config, ctx) => {
   for (const [id, provider] of Object.entries(config.model_providers ?? {})) {
+    // A Bedrock or GCP table only configures a built-in provider (AWS profile, GCP project…): no name needed.
+    if (BEDROCK_PROVIDER_IDS.has(id) || id === GCP_PROVIDER_ID) continue;
     if (provider.name === undefined || provider.name === '') {
       ctx.addIssue({
         code: 'custom',

@@ -10,7 +10,6 @@ import { hooksListHandler } from './hooks-list.js';
 import { modelListHandler } from './model-list.js';
 import { pluginInstalledHandler } from './plugin-installed.js';
 import type { ServerServices } from './services.js';
-import { skillsListHandler } from './skills-list.js';
 import { threadGoalClearHandler, threadGoalGetHandler, threadGoalSetHandler } from './thread-goal.js';
 import { threadReadStateUpdateHandler } from './thread-read-state.js';
 
@@ -30,7 +29,6 @@ export function clientSurfaceHandlers(services: ServerServices): RequestHandler[
     accountRateLimitsReadHandler(services),
     bedrockGovCloudHandler(),
     collaborationModeListHandler(),
-    skillsListHandler(services),
     hooksListHandler(services),
     pluginInstalledHandler(),
     threadReadStateUpdateHandler(services),

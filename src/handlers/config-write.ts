@@ -27,7 +27,8 @@ export function configWriteHandlers(services: ServerServices): RequestHandler[] 
   ];
 }
 
-function rethrowAsRpc(error: unknown): never {
+/** A ConfigWriteError as the reference answers it: -32600 with `data: {config_write_error_code}`. */
+export function rethrowAsRpc(error: unknown): never {
   if (error instanceof ConfigWriteError) {
     throw new RpcError(ErrorCode.InvalidRequest, error.message, { config_write_error_code: error.code });
   }

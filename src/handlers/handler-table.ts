@@ -1,7 +1,13 @@
 import { clientSurfaceHandlers } from './client-surface-handlers.js';
 import { commandExecHandlers } from './command-exec-handlers.js';
 import type { HandlerTable, RequestHandler } from './context.js';
+import { externalAgentImportHandlers } from './external-agent-imports.js';
+import { feedbackHandlers } from './feedback.js';
 import { fsHandlers } from './fs-handlers.js';
+import { modelProviderHandlers } from './model-providers.js';
+import { skillsHandlers } from './skills.js';
+import { threadSectionHandlers } from './thread-sections.js';
+import { windowsSandboxHandlers } from './windows-sandbox.js';
 import { initializeHandler } from './initialize.js';
 import { reviewStartHandler } from './review-start.js';
 import { mcpOauthLoginHandler } from './mcp-oauth-login.js';
@@ -58,6 +64,12 @@ export function buildHandlerTable(services: ServerServices): HandlerTable {
     ...terminalUiHandlers(services),
     ...mcpServerHandlers(services),
     mcpOauthLoginHandler(services),
+    ...skillsHandlers(services),
+    ...modelProviderHandlers(services),
+    ...windowsSandboxHandlers(),
+    ...feedbackHandlers(),
+    ...threadSectionHandlers(services),
+    ...externalAgentImportHandlers(services),
   ];
   return new Map(handlers.map((handler) => [handler.definition.method, handler]));
 }

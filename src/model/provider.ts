@@ -138,14 +138,16 @@ function ossProvider(env: Environment, defaultPort: number): ModelProviderToml {
 
 /**
  * Built-in providers. A `[model_providers.<id>]` table with one of these ids is ignored, like the reference
- * (`entry(key).or_insert`): built-ins cannot be overridden. `amazon-bedrock` needs AWS SigV4, which this
- * server does not implement.
+ * (`entry(key).or_insert`): built-ins cannot be overridden. The Bedrock providers need AWS SigV4 and `gcp`
+ * Google credentials, which this server does not implement.
  */
 const BUILT_IN_PROVIDERS: Readonly<Record<string, ((env: Environment) => ModelProviderToml) | null>> = {
   [OPENAI_PROVIDER_ID]: openaiProvider,
   ollama: (env) => ossProvider(env, 11_434),
   lmstudio: (env) => ossProvider(env, 1234),
   'amazon-bedrock': null,
+  'amazon-bedrock-runtime': null,
+  gcp: null,
 };
 
 /** The table for `id`: a built-in, else the config's own. */

@@ -18,6 +18,7 @@ import { CommandExecNotifications, CommandExecRequests } from './registry-comman
 import { FsNotifications, FsRequests } from './registry-fs.js';
 import { TerminalUiNotifications, TerminalUiRequests } from './registry-terminal-ui.js';
 import { McpNotifications, McpRequests, McpServerRequests } from './registry-mcp.js';
+import { SettingsSurfaceNotifications, SettingsSurfaceRequests } from './registry-settings-surface.js';
 import * as account from './v2/account.js';
 import * as approvals from './v2/approvals.js';
 import { AttestationGenerateParamsSchema, AttestationGenerateResponseSchema } from './v2/attestation.js';
@@ -117,6 +118,7 @@ export const ClientRequests = {
   ...ClientSurfaceRequests,
   ...TerminalUiRequests,
   ...McpRequests,
+  ...SettingsSurfaceRequests,
 } as const satisfies Record<string, RequestDefinition>;
 
 /** Notifications a client may send. Anything else a client notifies is ignored, as the reference does. */
@@ -181,6 +183,7 @@ export const ServerNotifications = {
   ...ClientSurfaceNotifications,
   ...TerminalUiNotifications,
   ...McpNotifications,
+  ...SettingsSurfaceNotifications,
 } as const satisfies Record<string, NotificationDefinition>;
 
 /** Requests the server sends to clients: approvals, questions, attestation tokens and token refreshes. */

@@ -32,13 +32,58 @@ export function serdeMessage(root: z.ZodType, input: unknown, issues: readonly c
         }
       }
       return `invalid type: ${describeValue(issue.input)}, expected ${expectation(target)}`;
+    case 'unrecognized_keys': {
+      // serde names the first unknown field and lists the struct's fields in declaration order.
+      const variant = variantFor(target, issue.input);
+      const tagged = variant !== target;
+      // A tagged enum's tag is not one of its variant's fields.
+      const fields = Object.entries((variant && objectShape(variant)) ?? {})
+        .filter(([, field]) => !(tagged && defOf(unwrap(field)).type === 'literal'))
+        .map(([field]) => `\`${field}\``);
+      const expected = fields.length === 0 ? 'there are no fields' : `expected ${oneOf(fields)}`;
+      return `unknown field \`${issue.keys[0] ?? ''}\`, ${expected}`;
+    }
+    case 'invalid_union': {
+      // A tagged enum (zod discriminated union): no tag is a missing field, an unknown tag an unknown variant.
+      const tag = 'discriminator' in issue && typeof issue.discriminator === 'string' ? issue.discriminator : null;
+      const options = 'options' in issue && Array.isArray(issue.options) ? issue.options : [];
+      if (tag === null) return issue.message;
+      const found: unknown = isObject(issue.input) ? issue.input[tag] : undefined;
+      if (found === undefined) return `missing field \`${tag}\``;
+      const variants = options.map((option) => `\`${String(option)}\``);
+      if (typeof found === 'string') return `unknown variant \`${found}\`, expected ${oneOf(variants)}`;
+      return `invalid type: ${describeValue(found)}, expected ${oneOf(variants)}`;
+    }
     default:
       return issue.message;
   }
 }
 
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The object schema that applies to `input`: the schema itself, or the union member whose tag `input` carries. */
+function variantFor(schema: z.ZodType | undefined, input: unknown): z.ZodType | undefined {
+  if (!schema) return undefined;
+  const def = defOf(unwrap(schema));
+  if (!def.options) return schema;
+  return def.options.find((option) => {
+    const shape = objectShape(option) ?? {};
+    return Object.entries(shape).some(([key, field]) => {
+      const literal = defOf(unwrap(field)).values;
+      return isObject(input) && literal !== undefined && literal.includes(input[key]);
+    });
+  });
+}
+
 function isMissing(issue: core.$ZodIssue): boolean {
-  return issue.code === 'invalid_type' && !('input' in issue && issue.input !== undefined) && issue.path.length > 0;
+  // A missing enum field is an `invalid_value` issue (no variant matched `undefined`), not an `invalid_type` one.
+  return (
+    (issue.code === 'invalid_type' || issue.code === 'invalid_value') &&
+    !('input' in issue && issue.input !== undefined) &&
+    issue.path.length > 0
+  );
 }
 
 /** serde's wording of the value it found. */
@@ -81,6 +126,8 @@ interface WalkableDef {
   readonly shape?: Record<string, z.ZodType>;
   readonly element?: z.ZodType;
   readonly valueType?: z.ZodType;
+  readonly options?: readonly z.ZodType[];
+  readonly values?: readonly unknown[];
 }
 
 function defOf(schema: z.ZodType): WalkableDef {

@@ -17,7 +17,7 @@ const RELATIVE_PATH_MESSAGE = 'AbsolutePathBuf deserialized without a base path'
  * not resolved. A relative path fails the request with `Invalid request: AbsolutePathBuf deserialized without a
  * base path`. A transform, not a refinement, so that the JSON Schema stays a bare `$ref` to AbsolutePathBuf.
  */
-const ClientPathSchema = AbsolutePathSchema.transform((path, context) => {
+export const ClientPathSchema = AbsolutePathSchema.transform((path, context) => {
   if (!posix.isAbsolute(path)) {
     context.issues.push({ code: 'custom', message: RELATIVE_PATH_MESSAGE, input: path });
     return z.NEVER;

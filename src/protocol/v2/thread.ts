@@ -99,7 +99,8 @@ export const ThreadHistoryModeSchema = z.enum(['legacy', 'paginated']).meta({ id
 export type ThreadHistoryMode = z.infer<typeof ThreadHistoryModeSchema>;
 
 export const ThreadSectionAppearanceSchema = z
-  .object({ icon: z.string().nullable(), color: z.string().nullable() })
+  // Both keys optional as in the reference's schema (a client may send one); answers always carry both.
+  .object({ icon: z.string().nullable().optional(), color: z.string().nullable().optional() })
   .meta({
     id: 'ThreadSectionAppearance',
     description: 'Extensible visual presentation for a custom thread section.',

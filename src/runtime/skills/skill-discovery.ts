@@ -14,6 +14,8 @@ export interface SkillRoots {
   readonly projectRootMarkers?: readonly string[] | undefined;
   /** SKILL.md paths (or skill names) config.toml `[[skills.config]]` turns off. */
   readonly disabled: { readonly paths: ReadonlySet<string>; readonly names: ReadonlySet<string> };
+  /** Directories `skills/extraRoots/set` added; their skills have scope `user`. */
+  readonly extra?: readonly string[] | undefined;
 }
 
 const SKILL_FILE = 'SKILL.md';
@@ -24,7 +26,7 @@ const SCOPE_ORDER: readonly SkillScope[] = ['repo', 'user', 'system', 'admin'];
 /**
  * The skills visible from `cwd`, found as the reference finds them [observed on 0.169.0]: `.codex/skills` and
  * `.agents/skills` in every directory from `cwd` up to the project root (scope `repo`), `$CODEX_HOME/skills` and
- * `~/.agents/skills` (`user`), `$CODEX_HOME/skills/.system` (`system`) and `/etc/codex/skills` (`admin`). Each
+ * `~/.agents/skills` and any extra roots (`user`), `$CODEX_HOME/skills/.system` (`system`) and `/etc/codex/skills` (`admin`). Each
  * root is searched recursively for SKILL.md files, skipping hidden entries and symlinks. Skills are sorted by
  * scope, then name, then path; files that fail to parse are reported in `errors`, sorted by path.
  */
@@ -35,6 +37,7 @@ export async function discoverSkills(cwd: string, displayCwd: string, roots: Ski
   }
   searched.push(['user', join(roots.codexHome, 'skills')]);
   if (roots.home !== null) searched.push(['user', join(roots.home, '.agents', 'skills')]);
+  for (const extra of roots.extra ?? []) searched.push(['user', extra]);
   searched.push(['system', join(roots.codexHome, 'skills', '.system')], ['admin', '/etc/codex/skills']);
 
   const seenRoots = new Set<string>();

@@ -50,6 +50,27 @@ describe('serdeMessage', () => {
     assert.equal(messageFor({ threadId: 't', pair: 'c' }), 'unknown variant `c`, expected `a` or `b`');
   });
 
+  it('words tagged enums and unknown fields as serde does', () => {
+    const Tagged = z.object({
+      settings: z.discriminatedUnion('type', [
+        z.strictObject({ id: z.string().optional(), name: z.string().optional(), type: z.literal('one') }),
+        z.strictObject({ type: z.literal('two') }),
+      ]),
+    });
+    const wording = (input: unknown) =>
+      serdeMessage(Tagged, input, Tagged.safeParse(input, { reportInput: true }).error?.issues ?? []);
+    assert.equal(wording({ settings: { type: 'three' } }), 'unknown variant `three`, expected `one` or `two`');
+    assert.equal(wording({ settings: {} }), 'missing field `type`');
+    assert.equal(wording({ settings: { type: 'one', x: 1 } }), 'unknown field `x`, expected `id` or `name`');
+    assert.equal(wording({ settings: { type: 'two', x: 1 } }), 'unknown field `x`, there are no fields');
+  });
+
+  it('names a missing required enum field as missing, not as null', () => {
+    const WithMode = z.object({ mode: z.enum(['elevated', 'unelevated']) });
+    const parsed = WithMode.safeParse({}, { reportInput: true });
+    assert.equal(serdeMessage(WithMode, {}, parsed.error?.issues ?? []), 'missing field `mode`');
+  });
+
   it('names the params struct when the params are not an object', () => {
     assert.equal(messageFor('str'), 'invalid type: string "str", expected struct ExampleParams');
     assert.equal(messageFor([]), 'invalid length 0, expected struct ExampleParams with 6 elements');

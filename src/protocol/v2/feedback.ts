@@ -1,0 +1,34 @@
+import * as z from 'zod';
+
+/* `feedback/save`: a feedback report written to a ZIP on the server host, as the reference's 0.169.0 JSON Schema names it. */
+
+const LegacyAppPathStringSchema = z.string().meta({ id: 'LegacyAppPathString' });
+
+export const FeedbackSaveParamsSchema = z
+  // `savePath` first: the reference reports it missing before `classification` [observed].
+  .object({
+    savePath: LegacyAppPathStringSchema.describe(
+      'Absolute, previously unused ZIP path on the app-server host. The caller owns this file, including after a disconnected RPC.',
+    ),
+    classification: z.string(),
+    extraLogFiles: z.array(z.string()).nullable().optional(),
+    includeLogs: z.boolean().optional(),
+    reason: z.string().nullable().optional(),
+    tags: z.record(z.string(), z.string()).nullable().optional(),
+    threadId: z.string().nullable().optional(),
+  })
+  .meta({ id: 'FeedbackSaveParams' });
+export type FeedbackSaveParams = z.infer<typeof FeedbackSaveParamsSchema>;
+
+export const FeedbackSaveResponseSchema = z
+  .object({
+    promptHash: z
+      .string()
+      .nullable()
+      .optional()
+      .describe('Same prompt hash as feedback/upload; null when prompt metadata is absent.'),
+    savedPath: LegacyAppPathStringSchema,
+    threadId: z.string(),
+  })
+  .meta({ id: 'FeedbackSaveResponse' });
+export type FeedbackSaveResponse = z.infer<typeof FeedbackSaveResponseSchema>;

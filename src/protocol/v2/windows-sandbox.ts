@@ -1,0 +1,29 @@
+import * as z from 'zod';
+import { ClientPathSchema } from './fs.js';
+
+/* `windowsSandbox/*`: setting up the Windows sandbox, as the reference's 0.169.0 JSON Schema names it. */
+
+export const WindowsSandboxSetupModeSchema = z.enum(['elevated', 'unelevated']).meta({ id: 'WindowsSandboxSetupMode' });
+export type WindowsSandboxSetupMode = z.infer<typeof WindowsSandboxSetupModeSchema>;
+
+export const WindowsSandboxSetupStartParamsSchema = z
+  .object({ cwd: ClientPathSchema.nullable().optional(), mode: WindowsSandboxSetupModeSchema })
+  .meta({ id: 'WindowsSandboxSetupStartParams' });
+export type WindowsSandboxSetupStartParams = z.infer<typeof WindowsSandboxSetupStartParamsSchema>;
+
+export const WindowsSandboxSetupStartResponseSchema = z
+  .object({ started: z.boolean() })
+  .meta({ id: 'WindowsSandboxSetupStartResponse' });
+
+/** No params: the reference's schema has `params: null` (like `account/logout`). */
+export const WindowsSandboxReadinessParamsSchema = z.object({});
+
+export const WindowsSandboxReadinessResponseSchema = z
+  .object({
+    status: z.enum(['ready', 'notConfigured', 'updateRequired']).meta({ id: 'WindowsSandboxReadiness' }),
+  })
+  .meta({ id: 'WindowsSandboxReadinessResponse' });
+
+export const WindowsSandboxSetupCompletedNotificationSchema = z
+  .object({ error: z.string().nullable().optional(), mode: WindowsSandboxSetupModeSchema, success: z.boolean() })
+  .meta({ id: 'WindowsSandboxSetupCompletedNotification' });
