@@ -9,6 +9,7 @@ import { startReferenceServer } from '../helpers/reference-server.js';
 import { RpcTestClient } from '../helpers/rpc-client.js';
 import type { ServerMessage } from '../helpers/rpc-client.js';
 import { startTestServer } from '../helpers/server.js';
+import { leftBehind } from '../helpers/temp-home.js';
 
 /** Providers of every kind the list distinguishes (auth modes, hidden URLs, Bedrock); valid for both servers. */
 const PROVIDERS_TOML = `model = "m"
@@ -53,7 +54,8 @@ async function startPair(t: TestContext, configToml: string): Promise<Pair> {
   t.after(() => ours.close());
   await ours.initialize({ experimentalApi: true });
   const referenceHome = await realpath(await mkdtemp(join(tmpdir(), 'reference-home-')));
-  t.after(() => rm(referenceHome, { recursive: true, force: true }));
+  // Retried: the reference may still be writing its state files while it stops.
+  t.after(() => rm(referenceHome, { recursive: true, force: true, maxRetries: 5 }).catch(leftBehind));
   await writeFile(join(referenceHome, 'config.toml'), configToml);
   const reference = await startReferenceServer(t, referenceHome, referenceHome);
   t.after(() => reference.close());

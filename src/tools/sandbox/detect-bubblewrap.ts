@@ -126,7 +126,15 @@ export async function detectBubblewrap(options: DetectOptions = {}): Promise<San
   if (!result.ok) {
     const problem = `bubblewrap at ${path} cannot create the sandbox here: ${result.output}`;
     // Nearly always the kernel or the container refusing unprivileged user namespaces (docs/sandbox.md).
-    return { available: false, reason: `${problem}; this host (and container) must allow unprivileged user namespaces` };
+    return {
+      available: false,
+      reason:
+        `${problem}; this host (and container) must allow unprivileged user namespaces: in a container, run it with ` +
+        '`--security-opt seccomp=unconfined --security-opt apparmor=unconfined` (compose: `-f deploy/compose.bubblewrap.yaml`), ' +
+        'allow them on the host (`sysctl kernel.unprivileged_userns_clone=1`; Ubuntu 24.04+: ' +
+        '`kernel.apparmor_restrict_unprivileged_userns=0`), or let the container be the sandbox with ' +
+        '`sandbox_mode = "danger-full-access"` (docs/deployment.md)',
+    };
   }
   return { available: true, path, version, features };
 }

@@ -8,6 +8,7 @@ import type { TestContext } from 'node:test';
 import { startReferenceServer } from '../../helpers/reference-server.js';
 import type { ServerMessage } from '../../helpers/rpc-client.js';
 import { resultOf, startThreadRig } from '../../helpers/thread-server.js';
+import { leftBehind } from '../../helpers/temp-home.js';
 
 interface FileMatch {
   root: string;
@@ -80,7 +81,7 @@ describe('fuzzyFileSearch', () => {
     const referenceHome = await mkdtemp(join(tmpdir(), 'reference-home-'));
     const reference = await startReferenceServer(t, referenceHome, root);
     // Registered after the reference, so it runs once the reference has exited.
-    t.after(() => rm(referenceHome, { recursive: true, force: true }));
+    t.after(() => rm(referenceHome, { recursive: true, force: true, maxRetries: 5 }).catch(leftBehind));
     // Scores are each server's own; what a user sees (which entries, their order, the highlighted letters) is not.
     const seen = (response: ServerMessage) =>
       filesOf(response).map((file) => [file.path, file.match_type, file.file_name, file.indices]);

@@ -7,6 +7,7 @@ import type { TestContext } from 'node:test';
 import { startReferenceServer } from '../../helpers/reference-server.js';
 import type { RpcTestClient, ServerMessage } from '../../helpers/rpc-client.js';
 import { resultOf, startThread, startThreadRig } from '../../helpers/thread-server.js';
+import { leftBehind } from '../../helpers/temp-home.js';
 
 /** A configured profile next to the built-in ones; the reference needs `default_permissions` once there is one. */
 const PROFILES_CONFIG = [
@@ -54,7 +55,7 @@ async function referenceWith(t: TestContext, config: string): Promise<RpcTestCli
   await writeFile(join(home, 'config.toml'), config);
   const reference = await startReferenceServer(t, home, tmpdir());
   // Registered after the server, so it runs once the server has exited.
-  t.after(() => rm(home, { recursive: true, force: true }));
+  t.after(() => rm(home, { recursive: true, force: true, maxRetries: 5 }).catch(leftBehind));
   return reference;
 }
 
