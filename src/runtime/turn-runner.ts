@@ -201,6 +201,8 @@ class TurnRun {
     // Tools that start before the first request (MCP servers, bounded by their start-up timeouts); an interrupt
     // does not wait for them.
     const signal = this.#active.abort.signal;
+    // An interrupt may have come before this point: an abort listener added after the abort never fires.
+    signal.throwIfAborted();
     await Promise.race([
       Promise.all(this.#deps.tools.map((tool) => tool.ready?.() ?? Promise.resolve())),
       new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true })),

@@ -126,9 +126,9 @@ for (const transport of [websocket, stdio]) {
     it('answers methods the reference knows but we do not implement with -32601', async (t) => {
       const { client } = await transport.connect(t);
       await client.initialize({ experimentalApi: true });
-      assert.deepEqual(errorOf(await client.request('experimentalFeature/list', {})), {
+      assert.deepEqual(errorOf(await client.request('plugin/list', {})), {
         code: -32601,
-        message: 'experimentalFeature/list is not supported yet',
+        message: 'plugin/list is not supported yet',
       });
       assert.deepEqual(errorOf(await client.request('memory/status', {})), {
         code: -32601,

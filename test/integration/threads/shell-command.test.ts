@@ -77,7 +77,8 @@ async function shellScript(side: Side, release: () => void): Promise<Record<stri
   seen.duringItemTurn = during
     .filter((m) => m.method === 'item/completed' && (m.params as { item: Item }).item.type === 'commandExecution')
     .map((m) => (m.params as { turnId: string }).turnId === hanging);
-  seen.followUp = userTexts((await fake.waitForRequests(3))[2], cwd);
+  // Generous: on a loaded machine the reference takes a while to sample again after the command.
+  seen.followUp = userTexts((await fake.waitForRequests(3, 20_000))[2], cwd);
 
   // thread/read shows both command items in their turns.
   const read = resultOf(await client.request('thread/read', { threadId, includeTurns: true }));

@@ -99,7 +99,10 @@ describe('detectBubblewrap', () => {
       support.available ? '' : support.reason,
       `bubblewrap at ${path} cannot create the sandbox here: bwrap: No permissions to creating new namespace, likely ` +
         'because the kernel does not allow non-privileged user namespaces; this host (and container) must allow ' +
-        'unprivileged user namespaces',
+        'unprivileged user namespaces: in a container, run it with `--security-opt seccomp=unconfined ' +
+        '--security-opt apparmor=unconfined` (compose: `-f deploy/compose.bubblewrap.yaml`), allow them on the host ' +
+        '(`sysctl kernel.unprivileged_userns_clone=1`; Ubuntu 24.04+: `kernel.apparmor_restrict_unprivileged_userns=0`), ' +
+        'or let the container be the sandbox with `sandbox_mode = "danger-full-access"` (docs/deployment.md)',
     );
   });
 
