@@ -1,7 +1,10 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { sseReply, within } from './fake-model-server.js';
 import type { SseReply } from './fake-model-server.js';
 
@@ -11,6 +14,27 @@ export const MCP_FIXTURE = fileURLToPath(new URL('../fixtures/mcp/fixture-server
 /** `[mcp_servers.<name>]` for the fixture over stdio; `extra` lines go into the table. */
 export function stdioServerToml(name: string, extra: readonly string[] = []): string {
   return [`[mcp_servers.${name}]`, 'command = "node"', `args = [${JSON.stringify(MCP_FIXTURE)}]`, ...extra, ''].join('\n');
+}
+
+/**
+ * `[mcp_servers.<name>]` for the fixture bundled into one file under /var/tmp, for a tenant's jail: the jail has a
+ * private /tmp, so it cannot see a checkout (and its node_modules) that lives under /tmp, as CI's may.
+ */
+export async function jailVisibleStdioServerToml(t: TestContext, name: string): Promise<string> {
+  const dir = await mkdtemp('/var/tmp/mcp-fixture-');
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const outfile = join(dir, 'fixture-server.mjs');
+  await build({
+    entryPoints: [MCP_FIXTURE],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outfile,
+    // CommonJS dependencies inside an ES module bundle still call require().
+    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+    logLevel: 'silent',
+  });
+  return [`[mcp_servers.${name}]`, 'command = "node"', `args = [${JSON.stringify(outfile)}]`, ''].join('\n');
 }
 
 /** A model reply that calls `name` (in `namespace`, when given) with `args`. */

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { stdioServerToml } from '../../helpers/mcp-fixture.js';
+import { jailVisibleStdioServerToml } from '../../helpers/mcp-fixture.js';
 import { startTenantServer } from '../../helpers/tenant-server.js';
 import { resultOf, startThread } from '../../helpers/thread-server.js';
 
 describe('MCP servers of tenants', () => {
   it("runs the operator's servers inside the tenant's jail", async (t) => {
-    const { connect, server } = await startTenantServer(t, [], stdioServerToml('fx'));
+    const { connect, server } = await startTenantServer(t, [], await jailVisibleStdioServerToml(t, 'fx'));
     const alice = await connect('alice');
     const threadId = await startThread(alice);
     const call = (path: string) =>

@@ -67,9 +67,14 @@ async function shellScript(side: Side, release: () => void): Promise<Record<stri
   // During a running turn: the item joins that turn and the model is asked again with the result.
   const hanging = await startTextTurn(client, threadId, 'hang');
   await fake.waitForRequests(2);
+  // The model request and the turn's notifications travel on different sockets: the user message's items may
+  // reach the client after the request reaches the model. They belong before the mark.
+  const isItem = (m: ServerMessage, method: string, type: string) =>
+    m.method === method && (m.params as { item: Item }).item.type === type;
+  await client.waitFor((m) => isItem(m, 'item/completed', 'userMessage') && (m.params as { turnId: string }).turnId === hanging);
   mark = client.received.length;
   await client.request('thread/shellCommand', { threadId, command: 'echo during' });
-  await client.waitFor((m) => m.method === 'item/completed' && client.received.indexOf(m) >= mark);
+  await client.waitFor((m) => isItem(m, 'item/completed', 'commandExecution') && client.received.indexOf(m) >= mark);
   release();
   await turnCompleted(client, hanging);
   const during = client.received.slice(mark);
