@@ -357,7 +357,19 @@ describe('the Codex terminal UI 0.169.0 against our server', () => {
         .length;
     await ui.waitUntil(() => profileAnswers() === 1, 'our answer to permissionProfile/list');
     await ui.press('Down');
-    const menu = await ui.waitFor(/\u203a 1\. Ask for approval/, 'the first profile selected');
+    // On a loaded machine the UI has been seen to drop the menu at that key (the home screen came back): open it
+    // again, a bounded number of times; the profiles it loaded stay loaded.
+    let menu = '';
+    for (let attempt = 1; attempt <= 3 && menu === ''; attempt += 1) {
+      menu = await ui.waitFor(/\u203a 1\. Ask for approval/, 'the first profile selected', 5_000).catch(() => '');
+      if (menu !== '' || attempt === 3) break;
+      if (!(await ui.screen()).includes('Update Model Permissions')) {
+        await submitPrompt(ui, '/permissions');
+        await ui.waitFor('Update Model Permissions', 'the permissions menu, opened again');
+      }
+      await ui.press('Down');
+    }
+    if (menu === '') menu = await ui.waitFor(/\u203a 1\. Ask for approval/, 'the first profile selected');
     assert.ok(menu.includes('Read Only (current)'), await ui.describe('read-only is not shown as the current profile'));
     await ui.press('Enter');
     await ui.waitFor('Permission selection requested: Ask for approval', 'the confirmation of the choice');
