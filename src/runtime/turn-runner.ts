@@ -30,6 +30,7 @@ import { toolCallOf, toolOutputItem } from './tools/tool-call.js';
 import type { ToolCall } from './tools/tool-call.js';
 import type { ToolContext, ToolOutput } from './tools/tool-context.js';
 import type { StartTurnInput, TurnDependencies } from './turn-dependencies.js';
+import { announceTurnEnd, recordTurnEnd, type TurnOutcome } from './turn-ending.js';
 
 /** The cwd each thread's context messages last described (a resumed thread's is taken to be its current one). */
 const describedCwd = new WeakMap<LoadedThread, string>();
@@ -85,8 +86,6 @@ export function startTurn(
 }
 
 /** How a turn ended. */
-type TurnOutcome = { status: 'completed' } | { status: 'interrupted' } | { status: 'failed'; error: TurnError };
-
 /** One turn's execution: the agent loop and everything it reports. */
 class TurnRun {
   readonly #thread: LoadedThread;
@@ -447,8 +446,6 @@ class TurnRun {
 
   async #finish(outcome: TurnOutcome): Promise<void> {
     const thread = this.#thread;
-    const completedAtMs = Date.now();
-    const error = outcome.status === 'failed' ? outcome.error : null;
     if (outcome.status === 'interrupted') {
       const marker: ResponseItem = {
         type: 'message',
@@ -457,52 +454,19 @@ class TurnRun {
       };
       thread.history.push(marker);
       this.#persist(records.responseItem(marker));
-      this.#persist(records.turnAborted(this.#turnId, this.#startedAtMs, completedAtMs));
-    } else {
-      this.#persist(records.taskComplete(this.#turnId, this.#startedAtMs, completedAtMs, error));
     }
-    Object.assign(this.#record, {
-      status: outcome.status,
-      error,
-      completedAt: Math.floor(completedAtMs / 1000),
-      durationMs: completedAtMs - this.#startedAtMs,
+    await recordTurnEnd(thread, this.#record, this.#startedAtMs, outcome, {
+      persist: (item) => this.#persist(item),
+      flush: () => this.#flush(),
     });
-    thread.updatedAtMs = completedAtMs;
-    // The turn is durable before anyone is told it ended.
-    await this.#flush();
-    // The reference's endings [observed]: a failed turn leaves the thread in `systemError` (until the next turn)
-    // and reports the error first; interrupted and failed turns complete without items (`notLoaded`).
-    switch (outcome.status) {
-      case 'completed':
-        // A compaction turn moves no read receipt and completes without items [observed on 0.169.0].
-        if (this.#input.compaction === true) {
-          thread.setStatus({ type: 'idle' });
-          thread.emit(ServerNotifications.turnCompleted, { threadId: thread.id, turn: this.#wireTurn('notLoaded', []) });
-          return;
-        }
-        await this.#deps.onTurnEnded(thread, this.#turnId);
-        thread.setStatus({ type: 'idle' });
-        thread.emit(ServerNotifications.turnCompleted, {
-          threadId: thread.id,
-          turn: this.#wireTurn('summary', this.#lastAgentMessages),
-        });
-        return;
-      case 'interrupted':
-        thread.emit(ServerNotifications.accountRateLimitsUpdated, { rateLimits: UNREPORTED_RATE_LIMITS });
-        thread.setStatus({ type: 'idle' });
-        thread.emit(ServerNotifications.turnCompleted, { threadId: thread.id, turn: this.#wireTurn('notLoaded', []) });
-        return;
-      case 'failed':
-        thread.setStatus({ type: 'systemError' });
-        thread.emit(ServerNotifications.error, {
-          error: outcome.error,
-          willRetry: false,
-          threadId: thread.id,
-          turnId: this.#turnId,
-        });
-        thread.emit(ServerNotifications.turnCompleted, { threadId: thread.id, turn: this.#wireTurn('notLoaded', []) });
-        return;
+    // A compaction turn moves no read receipt and completes without items [observed on 0.169.0]; interrupted and
+    // failed turns complete without items (`notLoaded`) too.
+    const summary = outcome.status === 'completed' && this.#input.compaction !== true;
+    if (summary) await this.#deps.onTurnEnded(thread, this.#turnId);
+    if (outcome.status === 'interrupted') {
+      thread.emit(ServerNotifications.accountRateLimitsUpdated, { rateLimits: UNREPORTED_RATE_LIMITS });
     }
+    announceTurnEnd(thread, outcome, summary ? this.#wireTurn('summary', this.#lastAgentMessages) : this.#wireTurn('notLoaded', []));
   }
 
   #wireTurn(itemsView: Turn['itemsView'], items: ThreadItem[]): Turn {

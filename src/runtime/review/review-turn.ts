@@ -16,6 +16,7 @@ import type { ToolContext } from '../tools/tool-context.js';
 import type { TurnDependencies } from '../turn-dependencies.js';
 import { appendToRollout, flushRollout } from '../rollout-append.js';
 import { developerMessage, startedTurnView, toTurnError } from '../turn-runner.js';
+import { announceTurnEnd, recordTurnEnd, type TurnOutcome } from '../turn-ending.js';
 import { mergeBase } from './merge-base.js';
 import { coreEnteredReviewMode, coreExitedReviewMode } from '../core-review-items.js';
 import { EMPTY_REVIEW_TEXT, INTERRUPTED_REVIEW_TEXT, parseReviewOutput, renderReview } from './review-output.js';
@@ -244,45 +245,20 @@ class ReviewRun {
       thread.history.push(item);
       this.#persist(records.responseItem(item));
     }
-    const completedAtMs = Date.now();
-    const error = outcome.status === 'failed' ? toTurnError(outcome.error) : null;
-    if (outcome.status === 'interrupted') {
-      this.#persist(records.turnAborted(this.#turnId, this.#startedAtMs, completedAtMs));
-    } else {
-      this.#persist(records.taskComplete(this.#turnId, this.#startedAtMs, completedAtMs, error));
-    }
-    Object.assign(this.#record, {
-      status: outcome.status,
-      error,
-      completedAt: Math.floor(completedAtMs / 1000),
-      durationMs: completedAtMs - this.#startedAtMs,
+    const ending: TurnOutcome =
+      outcome.status === 'failed' ? { status: 'failed', error: toTurnError(outcome.error) } : outcome;
+    await recordTurnEnd(thread, this.#record, this.#startedAtMs, ending, {
+      persist: (item) => this.#persist(item),
+      flush: () => this.#flush(),
     });
-    thread.updatedAtMs = completedAtMs;
-    await this.#flush();
-    const ended = (items: ThreadItem[], itemsView: Turn['itemsView']) => ({
-      threadId: thread.id,
-      turn: { ...this.#record, rootTurnId: this.#turnId, items, itemsView },
+    if (ending.status === 'completed') await this.#deps.onTurnEnded(thread, this.#turnId);
+    const completed = ending.status === 'completed';
+    announceTurnEnd(thread, ending, {
+      ...this.#record,
+      rootTurnId: this.#turnId,
+      items: completed ? [message] : [],
+      itemsView: completed ? 'summary' : 'notLoaded',
     });
-    switch (outcome.status) {
-      case 'completed':
-        await this.#deps.onTurnEnded(thread, this.#turnId);
-        thread.setStatus({ type: 'idle' });
-        thread.emit(ServerNotifications.turnCompleted, ended([message], 'summary'));
-        return;
-      case 'interrupted':
-        thread.setStatus({ type: 'idle' });
-        thread.emit(ServerNotifications.turnCompleted, ended([], 'notLoaded'));
-        return;
-      case 'failed':
-        thread.setStatus({ type: 'systemError' });
-        thread.emit(ServerNotifications.error, {
-          error: error ?? toTurnError(outcome.error),
-          willRetry: false,
-          threadId: thread.id,
-          turnId: this.#turnId,
-        });
-        thread.emit(ServerNotifications.turnCompleted, ended([], 'notLoaded'));
-    }
   }
 
   /** Announces a finished item of the review turn (started, then completed) and keeps it in the turn. */
