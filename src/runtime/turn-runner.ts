@@ -13,10 +13,8 @@ import { uuidv7 } from '../util/ids.js';
 import { contextIsFull } from './compaction/auto-compact-limit.js';
 import { compactConversation } from './compaction/compaction-run.js';
 import type { CompactionPhase, CompactionTrigger } from './compaction/compaction-run.js';
-import { installationId } from './context/installation-id.js';
-import { stableMessageId, withMessageId, withOutputId } from './context/item-ids.js';
-import { changedCwdContext, openingContext, type ContextSources } from './context/opening-context.js';
-import { contextWindowIdOf, turnIdentification, turnMetadata, workspaceState } from './context/turn-metadata.js';
+import { stableMessageId, withOutputId } from './context/item-ids.js';
+import { identifyTurn, recordTurnContext, type TurnIdentification } from './context/turn-context.js';
 import { LiveItems } from './live-items.js';
 import { newActiveTurn } from './loaded-thread.js';
 import type { ActiveTurn, LoadedThread } from './loaded-thread.js';
@@ -31,9 +29,6 @@ import type { ToolCall } from './tools/tool-call.js';
 import type { ToolContext, ToolOutput } from './tools/tool-context.js';
 import type { StartTurnInput, TurnDependencies } from './turn-dependencies.js';
 import { announceTurnEnd, recordTurnEnd, type TurnOutcome } from './turn-ending.js';
-
-/** The cwd each thread's context messages last described (a resumed thread's is taken to be its current one). */
-const describedCwd = new WeakMap<LoadedThread, string>();
 
 /**
  * A model that keeps asking for tools it was not offered would loop forever; the reference has no such cap
@@ -100,7 +95,7 @@ class TurnRun {
   /** The usage of the response being handled, held until its tool calls have run; undefined before it completes. */
   #responseUsage: TokenUsage | null | undefined;
   /** The turn's identification headers and `client_metadata`, worked out once when the turn starts. */
-  #turnIdentification: ReturnType<typeof turnIdentification> | null = null;
+  #turnIdentification: TurnIdentification | null = null;
 
   constructor(thread: LoadedThread, active: ActiveTurn, input: StartTurnInput, deps: TurnDependencies) {
     this.#thread = thread;
@@ -130,7 +125,7 @@ class TurnRun {
     thread.setStatus({ type: 'active', activeFlags: [] });
     thread.emit(ServerNotifications.turnStarted, { threadId: thread.id, turn: this.#wireTurn('notLoaded', []) });
     this.#persist(records.taskStarted(this.#turnId, this.#startedAtMs, this.#deps.modelContextWindow));
-    await this.#identify();
+    this.#turnIdentification = await identifyTurn(thread, this.#turnId, this.#startedAtMs, this.#deps.codexHome);
     // Compaction: a turn of its own (thread/compact/start), or first thing in a turn whose conversation the
     // previous response left full [observed: before the turn's settings and user message].
     if (this.#input.compaction === true) {
@@ -144,7 +139,7 @@ class TurnRun {
         return;
       }
     }
-    await this.#recordContext();
+    await recordTurnContext(thread, this.#deps, (item) => this.#persist(item));
     this.#persist(records.turnContext(this.#turnId, thread.settings));
     for (const item of this.#input.context ?? []) {
       thread.history.push(item);
@@ -389,54 +384,6 @@ class TurnRun {
       threadId: this.#thread.id,
       turnId: this.#turnId,
     });
-  }
-
-  /**
-   * The context messages, recorded into history: the opening developer and user messages on a thread's first
-   * turn, and on a later turn whose cwd differs from the one last described, that cwd's AGENTS.md and
-   * environment context.
-   */
-  async #recordContext(): Promise<void> {
-    const thread = this.#thread;
-    const settings = thread.settings;
-    const sources: ContextSources = {
-      codexHome: this.#deps.codexHome,
-      env: this.#deps.env,
-      warn: (message, path, error) => this.#deps.log.warn({ err: error, path }, message),
-    };
-    const described = describedCwd.get(thread) ?? (thread.contextRecorded ? settings.cwd : null);
-    let items: ResponseItem[] = [];
-    if (!thread.contextRecorded) items = await openingContext(settings, modelFacts(settings.model), sources);
-    else if (described !== settings.cwd) items = [await changedCwdContext(settings, sources)];
-    for (const item of items.map(withMessageId)) {
-      thread.history.push(item);
-      this.#persist(records.responseItem(item));
-    }
-    thread.contextRecorded = true;
-    describedCwd.set(thread, settings.cwd);
-  }
-
-  /**
-   * Works out the turn's identification headers and `client_metadata` once, when the turn starts: every request
-   * of the turn (compaction included) carries them.
-   */
-  async #identify(): Promise<void> {
-    const thread = this.#thread;
-    const settings = thread.settings;
-    const effort = samplingControls(modelFacts(settings.model), settings).effort;
-    const ids = { installationId: await installationId(this.#deps.codexHome), threadId: thread.id, turnId: this.#turnId };
-    const metadata = turnMetadata({
-      ...ids,
-      contextWindowId: contextWindowIdOf(thread),
-      sandboxPolicy: settings.sandboxPolicy,
-      approvalsReviewer: settings.approvalsReviewer,
-      workspace: await workspaceState(settings.cwd),
-      startedAtMs: this.#startedAtMs,
-      config: settings.config,
-      model: settings.model,
-      effort,
-    });
-    this.#turnIdentification = turnIdentification(ids, metadata);
   }
 
   /** The user's message: into history and the rollout, and reported as a userMessage item. */
