@@ -1,4 +1,3 @@
-import { autoCompactTokenLimit } from './compaction/auto-compact-limit.js';
 import { supportsRemoteCompaction } from './compaction/remote-compaction.js';
 import { AuthManager } from '../auth/auth-manager.js';
 import { HttpModelClient } from '../model/client.js';
@@ -21,7 +20,7 @@ import type { ClientChannel } from './client-channel.js';
 import { IdleUnloader, unloadDelayFromConfig } from './idle-unloader.js';
 import { ThreadCatalogue, loadedThreadSummary } from './thread-catalogue.js';
 import { instructionSources } from './context/opening-context.js';
-import { modelFacts } from './models/model-facts.js';
+import { contextLimits } from './models/context-limits.js';
 import { defaultBaseInstructions } from './prompts/base-instructions.js';
 import { LoadedThread } from './loaded-thread.js';
 import type { LoadedThreadInit } from './loaded-thread.js';
@@ -79,15 +78,6 @@ export interface ThreadManagerOptions {
   readonly fetch?: typeof fetch;
   /** A tenant's jail for every command its threads run (tools/sandbox/command-jail.ts); none by default. */
   readonly commandJail?: CommandJail;
-}
-
-/**
- * The context window token usage reports: 95 % of the model's (probed: 258400 for a model the catalogue does not
- * know, i.e. 95 % of 272000). config.toml `model_context_window` replaces it.
- */
-function reportedContextWindow(model: string): number | null {
-  const facts = modelFacts(model);
-  return facts.contextWindow === null ? null : Math.floor((facts.contextWindow * facts.effectiveContextWindowPercent) / 100);
 }
 
 /** Who is creating or resuming a thread. */
@@ -311,8 +301,6 @@ export class ThreadManager {
   turnDependencies(thread: LoadedThread, caller: Omit<ThreadCaller, 'channel'>): TurnDependencies {
     const modelClient = this.modelClientFor(thread.settings);
     const log = this.#options.log.child({ threadId: thread.id });
-    const config = thread.settings.config;
-    const facts = modelFacts(thread.settings.model);
     return {
       modelClient,
       requestHeaders: attestationHook(thread, modelClient.provider, this.auth, log, this.#options.attestationTimeoutMs),
@@ -321,12 +309,8 @@ export class ThreadManager {
       codexHome: this.codexHome,
       log,
       onPersisted: (persisted) => this.#indexThread(persisted),
-      modelContextWindow: config.model_context_window ?? reportedContextWindow(thread.settings.model),
+      ...contextLimits(thread.settings.model, thread.settings.config),
       remoteCompaction: supportsRemoteCompaction(modelClient.provider),
-      autoCompactTokenLimit: autoCompactTokenLimit(
-        config.model_auto_compact_token_limit ?? facts.autoCompactTokenLimit,
-        config.model_context_window ?? facts.contextWindow,
-      ),
       startResponse: (sampling, turnId) => goalCharger(this.goals, sampling, turnId),
       tools: threadTools(thread, { sandbox: this.sandboxSupport, jail: this.commandJail, goals: this.goals }),
       // Ephemeral threads have no durable read receipt [observed: `thread read state unavailable`].
