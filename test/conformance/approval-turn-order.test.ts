@@ -8,7 +8,7 @@ import type { TestContext } from 'node:test';
 import { sseReply, startFakeModelServer, textTurnFrames, toolCallFrames } from '../helpers/fake-model-server.js';
 import type { RpcTestClient, ServerMessage } from '../helpers/rpc-client.js';
 import { startReferenceServer } from '../helpers/reference-server.js';
-import { makeTempHome } from '../helpers/temp-home.js';
+import { makeTempHome, leftBehind } from '../helpers/temp-home.js';
 import { mockProviderConfig, resultOf, startThreadRig, turnCompleted } from '../helpers/thread-server.js';
 
 /** The model's script: one command that needs approval, then a final answer. */
@@ -59,7 +59,7 @@ async function approvalTurnSequence(client: RpcTestClient, cwd: string): Promise
 
 async function workdir(t: TestContext): Promise<string> {
   const dir = realpathSync(await mkdtemp(join(tmpdir(), 'app-server-work-')));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  t.after(() => rm(dir, { recursive: true, force: true, maxRetries: 5 }).catch(leftBehind));
   return dir;
 }
 

@@ -10,7 +10,7 @@ import { sseReply, startFakeModelServer, textTurnFrames, toolCallFrames } from '
 import type { FakeModelServer } from '../helpers/fake-model-server.js';
 import type { RpcTestClient } from '../helpers/rpc-client.js';
 import { startReferenceServer } from '../helpers/reference-server.js';
-import { makeTempHome } from '../helpers/temp-home.js';
+import { makeTempHome, leftBehind } from '../helpers/temp-home.js';
 import { mockProviderConfig, resultOf, startThreadRig, turnCompleted } from '../helpers/thread-server.js';
 import { clientOnHome, describeMessage, inputLines, withInputTokens } from '../integration/compaction/compaction-rig.js';
 
@@ -56,7 +56,7 @@ async function compactionSequence(client: RpcTestClient, cwd: string, manual: bo
 
 async function workdir(t: TestContext): Promise<string> {
   const dir = realpathSync(await mkdtemp(join(tmpdir(), 'app-server-work-')));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  t.after(() => rm(dir, { recursive: true, force: true, maxRetries: 5 }).catch(leftBehind));
   return dir;
 }
 

@@ -10,6 +10,7 @@ import { startReferenceServer } from '../helpers/reference-server.js';
 import { RpcTestClient } from '../helpers/rpc-client.js';
 import { startTestServer } from '../helpers/server.js';
 import { mockProviderConfig, resultOf } from '../helpers/thread-server.js';
+import { leftBehind } from '../helpers/temp-home.js';
 
 /*
  * The same turn on this server and on the pinned reference, each against a recording fake model: the first and
@@ -48,7 +49,7 @@ interface Scenario {
 /** AGENTS.md above the git root (never read), at the root, in a package and in the cwd; one user skill. */
 async function makeScenario(t: TestContext): Promise<Scenario> {
   const root = await mkdtemp(join(tmpdir(), 'request-parity-'));
-  t.after(() => rm(root, { recursive: true, force: true }));
+  t.after(() => rm(root, { recursive: true, force: true, maxRetries: 5 }).catch(leftBehind));
   const repo = join(root, 'above', 'repo');
   const cwd = join(repo, 'pkg', 'app');
   await mkdir(cwd, { recursive: true });
@@ -105,7 +106,7 @@ async function runTurn(client: RpcTestClient, cwd: string, home: string): Promis
 async function referenceRun(t: TestContext, scenario: Scenario, model: string): Promise<Observed> {
   const fake = await startFakeModelServer(t, replies());
   const home = await mkdtemp(join(tmpdir(), 'request-parity-home-'));
-  t.after(() => rm(home, { recursive: true, force: true }));
+  t.after(() => rm(home, { recursive: true, force: true, maxRetries: 5 }).catch(leftBehind));
   await writeFile(join(home, 'config.toml'), config(fake.baseUrl, model));
   await prepareHome(home);
   const client = await startReferenceServer(t, home, scenario.cwd);

@@ -161,7 +161,7 @@ describe('stable methods answer as the reference 0.169.0 does', () => {
   it('feedback/save writes the same ZIP (report, attachments, manifest) and refuses as the reference does', async (t) => {
     const pair = await startPair(t, 'model = "m"\n');
     const dir = await realpath(await mkdtemp(join(tmpdir(), 'feedback-')));
-    t.after(() => rm(dir, { recursive: true, force: true }));
+    t.after(() => rm(dir, { recursive: true, force: true, maxRetries: 5 }).catch(leftBehind));
     const attachment = join(dir, 'notes.log');
     await writeFile(attachment, 'what happened\n');
     const threadId = '00000000-0000-0000-0000-000000000000';

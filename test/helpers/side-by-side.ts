@@ -6,7 +6,7 @@ import { startFakeModelServer } from './fake-model-server.js';
 import type { FakeModelServer, ScriptedReply } from './fake-model-server.js';
 import { startReferenceServer } from './reference-server.js';
 import type { RpcTestClient, ServerMessage } from './rpc-client.js';
-import { makeTempHome } from './temp-home.js';
+import { makeTempHome, leftBehind } from './temp-home.js';
 import { mockProviderConfig, startThreadRig } from './thread-server.js';
 
 /** One of the two servers a side-by-side test drives with the same script. */
@@ -30,7 +30,7 @@ export async function startBothSides(
 ): Promise<[Side, Side]> {
   const cwdOf = async () => {
     const dir = await mkdtemp(join(tmpdir(), 'side-cwd-'));
-    t.after(() => rm(dir, { recursive: true, force: true }));
+    t.after(() => rm(dir, { recursive: true, force: true, maxRetries: 5 }).catch(leftBehind));
     return dir;
   };
   const rig = await startThreadRig(t, { replies: replies(), configExtra });

@@ -10,6 +10,7 @@ import { callOutput, namespacedCallReply, stdioServerToml } from '../../helpers/
 import { startReferenceServer } from '../../helpers/reference-server.js';
 import type { RpcTestClient } from '../../helpers/rpc-client.js';
 import { mockProviderConfig, resultOf, startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
+import { leftBehind } from '../../helpers/temp-home.js';
 
 const SERVER = stdioServerToml('fx', ['env = { FIXTURE_MARKER = "m1" }']);
 
@@ -60,7 +61,7 @@ async function readToolItems(client: RpcTestClient, threadId: string): Promise<u
 async function referenceRun(t: TestContext): Promise<{ client: RpcTestClient; fake: FakeModelServer; threadId: string }> {
   const fake = await startFakeModelServer(t, script());
   const home = await mkdtemp(join(tmpdir(), 'mcp-reference-'));
-  t.after(() => rm(home, { recursive: true, force: true }));
+  t.after(() => rm(home, { recursive: true, force: true, maxRetries: 5 }).catch(leftBehind));
   await writeFile(join(home, 'config.toml'), mockProviderConfig(fake.baseUrl, SERVER));
   const client = await startReferenceServer(t, home, home);
   const threadId = await runTurn(client, fake);

@@ -22,7 +22,7 @@ interface FileMatch {
 /** A project directory with the given files (and their directories), removed when the test ends. */
 async function makeProject(t: TestContext, files: readonly string[], options: { git?: boolean } = {}): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'fuzzy-project-'));
-  t.after(() => rm(root, { recursive: true, force: true }));
+  t.after(() => rm(root, { recursive: true, force: true, maxRetries: 5 }).catch(leftBehind));
   if (options.git === true) execFileSync('git', ['init', '-q'], { cwd: root });
   for (const file of files) {
     await mkdir(join(root, file, '..'), { recursive: true });

@@ -10,6 +10,7 @@ import type { ServerMessage } from '../../helpers/rpc-client.js';
 import { sequenceOf, startBothSides } from '../../helpers/side-by-side.js';
 import type { Side } from '../../helpers/side-by-side.js';
 import { resultOf, startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
+import { leftBehind } from '../../helpers/temp-home.js';
 
 type Item = Record<string, unknown> & { type: string; id: string };
 
@@ -126,7 +127,7 @@ describe('thread/shellCommand', () => {
   it('runs outside the sandbox and without asking, even under a read-only policy that asks for everything', async (t) => {
     const { client } = await startThreadRig(t, { configExtra: 'sandbox_mode = "read-only"' });
     const cwd = await mkdtemp(join(tmpdir(), 'shell-cwd-'));
-    t.after(() => rm(cwd, { recursive: true, force: true }));
+    t.after(() => rm(cwd, { recursive: true, force: true, maxRetries: 5 }).catch(leftBehind));
     const threadId = await startThread(client, { cwd, approvalPolicy: 'untrusted', sandbox: 'read-only' });
     const target = join(cwd, 'written-by-the-user');
     await client.request('thread/shellCommand', { threadId, command: `touch ${target}` });
