@@ -1,5 +1,6 @@
 import { readlinkSync } from 'node:fs';
 import type { SandboxPolicy } from '../protocol/v2/policies.js';
+import { defaultUserShell } from '../tools/exec/shell-argv.js';
 
 export interface EnvironmentFacts {
   readonly cwd: string;
@@ -73,8 +74,7 @@ export function localEnvironmentFacts(
   env: Readonly<Record<string, string | undefined>>,
   now: Date = new Date(),
 ): EnvironmentFacts {
-  const shellPath = env['SHELL'] ?? '/bin/sh';
-  const shell = shellPath.slice(shellPath.lastIndexOf('/') + 1) || 'sh';
+  const shell = defaultUserShell(env).type;
   const pad = (value: number) => String(value).padStart(2, '0');
   return {
     ...settings,

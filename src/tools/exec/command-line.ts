@@ -14,6 +14,7 @@ export interface CommandLineContext {
   /** The thread's (turn's) working directory, absolute. */
   readonly threadCwd: string;
   readonly env?: ShellArgvOptions['env'];
+  readonly userShellPath?: ShellArgvOptions['userShellPath'];
   readonly allowLoginShell?: boolean | undefined;
 }
 
@@ -22,6 +23,7 @@ export function commandLine(args: ExecCommandArgs, context: CommandLineContext):
     shell: args.shell ?? undefined,
     login: args.login ?? undefined,
     env: context.env,
+    userShellPath: context.userShellPath,
     allowLoginShell: context.allowLoginShell,
   });
   if (!argv.ok) return argv;

@@ -18,8 +18,10 @@ export interface ShellArgvOptions {
   readonly shell?: string | undefined;
   /** The model's `login` argument; omitted means "login shell when allowed". */
   readonly login?: boolean | undefined;
-  /** Environment used for `$SHELL` and the PATH lookup (default `process.env`). */
+  /** Environment used for the PATH lookup (default `process.env`). */
   readonly env?: Readonly<Record<string, string | undefined>> | undefined;
+  /** The user's login shell (default: the passwd entry's). `$SHELL` is not consulted, as in the reference. */
+  readonly userShellPath?: string | undefined;
   /** Config `allow_login_shell` (default true). When false, `login: true` is refused and the default is `-c`. */
   readonly allowLoginShell?: boolean | undefined;
 }
@@ -36,11 +38,12 @@ export function shellArgv(cmd: string, options: ShellArgvOptions = {}): ShellArg
   const allowLogin = options.allowLoginShell ?? true;
   if (options.login === true && !allowLogin) return { ok: false, message: LOGIN_SHELL_DISABLED_MESSAGE };
   const login = options.login ?? allowLogin;
-  const shell = options.shell === undefined ? userShell(env) : modelShell(options.shell, env);
+  const shell =
+    options.shell === undefined ? defaultUserShell(env, options.userShellPath ?? passwdShell()) : modelShell(options.shell, env);
   return { ok: true, argv: deriveExecArgs(shell, cmd, login), shellType: shell.type };
 }
 
-interface DetectedShell {
+export interface DetectedShell {
   readonly type: ShellType;
   readonly path: string;
 }
@@ -60,16 +63,24 @@ function deriveExecArgs(shell: DetectedShell, cmd: string, login: boolean): stri
   }
 }
 
-/** The user's own shell (`$SHELL`, else the passwd entry), kept at its configured path when it exists. */
-function userShell(env: Readonly<Record<string, string | undefined>>): DetectedShell {
-  const configured = nonEmpty(env['SHELL']) ?? passwdShell();
-  const type = configured === undefined ? undefined : detectShellType(configured);
-  if (configured !== undefined && type !== undefined) {
-    const found = isAbsolute(configured) && isExecutable(configured) ? configured : findShell(type, env);
+/**
+ * The user's default shell, as the reference decides it (probed: `<shell>` in the environment context follows the
+ * passwd entry and ignores `$SHELL`): the login shell when it is a kind we know and can find, else bash, else zsh,
+ * else /bin/sh.
+ */
+export function defaultUserShell(
+  env: Readonly<Record<string, string | undefined>>,
+  loginShell: string | undefined = passwdShell(),
+): DetectedShell {
+  const type = loginShell === undefined ? undefined : detectShellType(loginShell);
+  if (loginShell !== undefined && type !== undefined) {
+    const found = isAbsolute(loginShell) && isExecutable(loginShell) ? loginShell : findShell(type, env);
     if (found !== undefined) return { type, path: found };
   }
-  const bash = findShell('bash', env);
-  if (bash !== undefined) return { type: 'bash', path: bash };
+  for (const fallback of ['bash', 'zsh'] as const) {
+    const path = findShell(fallback, env);
+    if (path !== undefined) return { type: fallback, path };
+  }
   return ULTIMATE_FALLBACK;
 }
 
@@ -137,7 +148,7 @@ function passwdShell(): string | undefined {
   try {
     return nonEmpty(userInfo().shell ?? undefined);
   } catch {
-    // No passwd entry for this uid (containers): fall through to bash.
+    // No passwd entry for this uid (containers): the caller falls back to bash.
     return undefined;
   }
 }

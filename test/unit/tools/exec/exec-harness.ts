@@ -13,7 +13,7 @@ export function startManager(t: TestContext, options: UnifiedExecOptions = {}): 
 
 /** `bash -c cmd` (not a login shell: profile scripts are slow or hang on some machines). */
 export function sh(cmd: string): readonly string[] {
-  const result = shellArgv(cmd, { login: false, env: { ...process.env, SHELL: '/bin/bash' } });
+  const result = shellArgv(cmd, { login: false, userShellPath: '/bin/bash' });
   if (!result.ok) throw new Error(result.message);
   return result.argv;
 }
