@@ -25,6 +25,11 @@ export interface SseReply {
   readonly dataOnly?: boolean;
   /** Write the first `count` frames, then wait for `until` before writing the rest (a test decides when). */
   readonly hold?: { readonly count: number; readonly until: Promise<void> };
+  /**
+   * Before writing frame `index`, wait for what this returns, if anything: a test paces the stream on what its
+   * own client has received (the server under test and that client share one event loop).
+   */
+  readonly pace?: (index: number) => Promise<void> | undefined;
 }
 
 /** A plain HTTP answer (errors such as 401, 429 with retry-after, 500). */
@@ -279,6 +284,8 @@ export async function startFakeModelServer(
     response.flushHeaders();
     for (const [index, frame] of reply.frames.entries()) {
       if (reply.hold !== undefined && index === reply.hold.count) await reply.hold.until;
+      const paced = reply.pace?.(index);
+      if (paced !== undefined) await paced;
       if (reply.delayMs !== undefined) await pause(reply.delayMs);
       if (response.destroyed || closed) return;
       response.write(frameText(frame, reply.dataOnly ?? false));

@@ -27,14 +27,28 @@ describe('slow clients', () => {
     // grows to tcp_wmem's 4 MiB; the paused reader's receive buffer stays small once it stops reading). ~5 MB was
     // not always enough on a CI machine.
     const chunks = Array.from({ length: 800 }, (_, index) => `${String(index).padStart(4, '0')}${'x'.repeat(16 * 1024 - 4)}`);
-    const fake = await startFakeModelServer(t, [sseReply(textTurnFrames(chunks))]);
+    // The owner reads in this process, on the event loop the server produces on: unpaced, a busy loop kept it
+    // over the (test-sized) budget for the whole grace too, and it was cut off as well. So the model sends the
+    // next batch of deltas only once the owner has the previous one; the paused reader falls behind regardless.
+    const DELTAS_PER_BATCH = 25;
+    const FIRST_DELTA_FRAME = 2;
+    let owner: RpcTestClient | undefined;
+    const pace = (frame: number) => {
+      const sent = frame - FIRST_DELTA_FRAME;
+      if (owner === undefined || sent <= 0 || sent % DELTAS_PER_BATCH !== 0) return undefined;
+      const last = chunks[sent - 1];
+      return owner
+        .waitFor((message) => (message.params as { delta?: unknown } | undefined)?.delta === last, `delta ${sent - 1}`)
+        .then(() => undefined);
+    };
+    const fake = await startFakeModelServer(t, [sseReply(textTurnFrames(chunks), { pace })]);
     const captured = capturedLog('warn');
     const { url, server, httpBase } = await startTestServer(t, {}, mockProviderConfig(fake.baseUrl), {
       outboundLimits: TEST_LIMITS,
       log: captured.log,
     });
-    const owner = await RpcTestClient.connect(url);
-    t.after(() => owner.close());
+    owner = await RpcTestClient.connect(url);
+    t.after(() => owner?.close());
     await owner.initialize({ experimentalApi: true });
     const threadId = await startThread(owner);
 
