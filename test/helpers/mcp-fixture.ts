@@ -34,7 +34,14 @@ export async function jailVisibleStdioServerToml(t: TestContext, name: string): 
     banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
     logLevel: 'silent',
   });
-  return [`[mcp_servers.${name}]`, 'command = "node"', `args = [${JSON.stringify(outfile)}]`, ''].join('\n');
+  // Node starting inside bubblewrap on a loaded machine took longer than the default 10 s handshake once.
+  return [
+    `[mcp_servers.${name}]`,
+    'command = "node"',
+    `args = [${JSON.stringify(outfile)}]`,
+    'startup_timeout_sec = 60',
+    '',
+  ].join('\n');
 }
 
 /** A model reply that calls `name` (in `namespace`, when given) with `args`. */

@@ -90,10 +90,15 @@ export async function startTextTurn(client: RpcTestClient, threadId: string, tex
 }
 
 /** Waits for turn/completed of `turnId` and returns its params. */
-export async function turnCompleted(client: RpcTestClient, turnId: string): Promise<Record<string, unknown>> {
+export async function turnCompleted(
+  client: RpcTestClient,
+  turnId: string,
+  timeoutMs?: number,
+): Promise<Record<string, unknown>> {
   const message = await client.waitFor(
     (m) => m.method === 'turn/completed' && (m.params as { turn: { id: string } }).turn.id === turnId,
     `turn/completed of ${turnId}`,
+    timeoutMs,
   );
   return message.params as Record<string, unknown>;
 }
