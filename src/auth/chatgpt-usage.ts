@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { statusLine } from '../model/errors.js';
 import type { GetAccountRateLimitsResponse, RateLimitSnapshot, RateLimitWindow } from '../protocol/v2/rate-limits.js';
 import { RateLimitReachedTypeSchema } from '../protocol/v2/rate-limits.js';
+import { chatgptBackendUrl } from './chatgpt-backend.js';
 import { authHeaders, planTypeOf, type ChatgptCredentials } from './codex-auth.js';
 
 /** The reference's `chatgpt_base_url` default. */
@@ -12,8 +13,7 @@ export const DEFAULT_CHATGPT_BASE_URL = 'https://chatgpt.com/backend-api/';
  * `/backend-api`), `/api/codex/usage` on a Codex API base — the reference's two path styles.
  */
 export function usageUrl(chatgptBaseUrl: string): string {
-  const base = chatgptBaseUrl.replace(/\/+$/, '');
-  return base.includes('/backend-api') ? `${base}/wham/usage` : `${base}/api/codex/usage`;
+  return chatgptBackendUrl(chatgptBaseUrl, 'usage');
 }
 
 const WindowSchema = z.looseObject({

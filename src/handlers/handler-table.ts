@@ -1,3 +1,4 @@
+import { accountBackendHandlers } from './account-backend.js';
 import { clientSurfaceHandlers } from './client-surface-handlers.js';
 import { commandExecHandlers } from './command-exec-handlers.js';
 import type { HandlerTable, RequestHandler } from './context.js';
@@ -70,6 +71,7 @@ export function buildHandlerTable(services: ServerServices): HandlerTable {
     ...feedbackHandlers(),
     ...threadSectionHandlers(services),
     ...externalAgentImportHandlers(services),
+    ...accountBackendHandlers(services),
   ];
   return new Map(handlers.map((handler) => [handler.definition.method, handler]));
 }
