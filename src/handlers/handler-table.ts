@@ -68,7 +68,7 @@ export function buildHandlerTable(services: ServerServices): HandlerTable {
     ...skillsHandlers(services),
     ...modelProviderHandlers(services),
     ...windowsSandboxHandlers(),
-    ...feedbackHandlers(),
+    ...feedbackHandlers(services),
     ...threadSectionHandlers(services),
     ...externalAgentImportHandlers(services),
     ...accountBackendHandlers(services),

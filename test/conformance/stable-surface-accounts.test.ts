@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { TestContext } from 'node:test';
 import { chatgptAuthJson } from '../helpers/chatgpt-auth.js';
+import { startFakeSentry } from '../helpers/fake-sentry.js';
+import type { SentryEnvelope } from '../helpers/fake-sentry.js';
 import { httpReply, startFakeModelServer } from '../helpers/fake-model-server.js';
 import type { FakeModelServer, HttpReply, RecordedRequest } from '../helpers/fake-model-server.js';
 import { startReferenceServer } from '../helpers/reference-server.js';
@@ -174,5 +176,62 @@ describe('account methods answer as the reference 0.169.0 does', () => {
       pair.routes['/backend-api/wham/usage/thread_usage/query'] = json(body);
       await sameAnswer(pair, 'account/usage/read', { threadId: THREAD });
     }
+  });
+});
+
+/** An envelope with what differs per report (event ids, timestamps, the event's length) and the DSN key set aside. */
+function comparable(envelope: SentryEnvelope): unknown {
+  const [header = '', item = '', payload = '', ...rest] = envelope.lines;
+  const itemHeader = JSON.parse(item) as Record<string, unknown>;
+  const isEvent = itemHeader['type'] === 'event';
+  return {
+    url: envelope.url.replace(/^\/api\/\d+\//, '/api/<project>/'),
+    encoding: envelope.headers['content-encoding'],
+    auth: String(envelope.headers['x-sentry-auth']).replace(/=[^,]*/g, '=…'),
+    header: Object.keys(JSON.parse(header) as object),
+    item: isEvent ? { ...itemHeader, length: null } : itemHeader,
+    payload: isEvent ? { ...(JSON.parse(payload) as object), event_id: null, timestamp: null } : payload,
+    rest,
+  };
+}
+
+describe('feedback/upload sends what the reference 0.169.0 sends', () => {
+  it('the event, then each extra file, as Sentry envelopes; and the same refusals', async (t) => {
+    const sentry = await startFakeSentry(t);
+    const server = await startTestServer(t, {}, 'model = "m"\n', {}, { CODEX_APP_SERVER_FEEDBACK_DSN: sentry.dsn });
+    const ours = await RpcTestClient.connect(server.url);
+    t.after(() => ours.close());
+    await ours.initialize({ experimentalApi: true });
+    const referenceHome = await realpath(await mkdtemp(join(tmpdir(), 'reference-home-')));
+    t.after(() => rm(referenceHome, { recursive: true, force: true, maxRetries: 5 }).catch(leftBehind));
+    await writeFile(join(referenceHome, 'config.toml'), 'model = "m"\n');
+    const reference = await startReferenceServer(t, referenceHome, referenceHome, sentry.referenceEnv);
+    t.after(() => reference.close());
+    const log = join(referenceHome, 'notes.log');
+    await writeFile(log, 'what happened\n');
+
+    const uploads = [
+      { classification: 'bug', reason: 'it broke', tags: { team: 'x' }, threadId: THREAD, extraLogFiles: [log] },
+      { classification: 'something_else', threadId: THREAD },
+      { classification: 'bug', threadId: THREAD, extraLogFiles: [join(referenceHome, 'missing.log')] },
+      { classification: 'bug', threadId: 'x' },
+      {},
+    ];
+    const sent: unknown[][] = [];
+    for (const client of [ours, reference]) {
+      const before = sentry.envelopes.length;
+      const answers = [];
+      for (const params of uploads) {
+        const { id: _id, ...answer } = await client.request('feedback/upload', params);
+        answers.push(answer);
+      }
+      sentry.status = 500;
+      const { id: _id, ...refused } = await client.request('feedback/upload', { classification: 'bug', threadId: THREAD });
+      sentry.status = 200;
+      sent.push([...answers, refused, ...sentry.envelopes.slice(before).map(comparable)]);
+    }
+    // Six answers, then five envelopes: the first report and its file, one each for the next two, the refused one.
+    assert.equal(sent[0]?.length, 11);
+    assert.deepEqual(sent[0], sent[1]);
   });
 });

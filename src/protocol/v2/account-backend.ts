@@ -72,7 +72,8 @@ export const GetAccountTokenUsageResponseSchema = z
   .meta({ id: 'GetAccountTokenUsageResponse' });
 export type GetAccountTokenUsageResponse = z.input<typeof GetAccountTokenUsageResponseSchema>;
 
-export const GetAccountSecuritySetupParamsSchema = z.object({}).meta({ id: 'GetAccountSecuritySetupParams' });
+/** The reference declares no params for this method. */
+export const GetAccountSecuritySetupParamsSchema = z.object({});
 
 export const AccountSecuritySetupNoticeSchema = z
   .object({
@@ -93,7 +94,8 @@ export const GetAccountSecuritySetupResponseSchema = z
   )
   .meta({ id: 'GetAccountSecuritySetupResponse' });
 
-export const GetWorkspaceMessagesParamsSchema = z.object({}).meta({ id: 'GetWorkspaceMessagesParams' });
+/** The reference declares no params for this method. */
+export const GetWorkspaceMessagesParamsSchema = z.object({});
 
 export const WorkspaceMessageTypeSchema = z
   .enum(['headline', 'announcement', 'unknown'])
