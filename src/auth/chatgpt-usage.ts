@@ -1,8 +1,8 @@
 import * as z from 'zod';
-import { statusLine } from '../model/errors.js';
 import type { GetAccountRateLimitsResponse, RateLimitSnapshot, RateLimitWindow } from '../protocol/v2/rate-limits.js';
 import { RateLimitReachedTypeSchema } from '../protocol/v2/rate-limits.js';
-import { authHeaders, planTypeOf, type ChatgptCredentials } from './codex-auth.js';
+import { BackendRequestError, ChatgptBackend, chatgptBackendUrl, type ChatgptLogin } from './chatgpt-backend.js';
+import { planTypeOf } from './codex-auth.js';
 
 /** The reference's `chatgpt_base_url` default. */
 export const DEFAULT_CHATGPT_BASE_URL = 'https://chatgpt.com/backend-api/';
@@ -12,8 +12,7 @@ export const DEFAULT_CHATGPT_BASE_URL = 'https://chatgpt.com/backend-api/';
  * `/backend-api`), `/api/codex/usage` on a Codex API base — the reference's two path styles.
  */
 export function usageUrl(chatgptBaseUrl: string): string {
-  const base = chatgptBaseUrl.replace(/\/+$/, '');
-  return base.includes('/backend-api') ? `${base}/wham/usage` : `${base}/api/codex/usage`;
+  return chatgptBackendUrl(chatgptBaseUrl, 'usage');
 }
 
 const WindowSchema = z.looseObject({
@@ -44,35 +43,18 @@ export class UsageFetchError extends Error {}
  * (`wham/rate-limit-reset-credits`); this server does not, so `rateLimitResetCredits` is null.
  */
 export async function readChatgptRateLimits(
-  auth: ChatgptCredentials & { readonly mode: 'chatgpt' | 'chatgptAuthTokens' },
+  auth: ChatgptLogin,
   options: { chatgptBaseUrl: string; userAgent: string; fetch: typeof fetch; signal?: AbortSignal },
 ): Promise<GetAccountRateLimitsResponse> {
-  const url = usageUrl(options.chatgptBaseUrl);
-  let response: Response;
+  let usage: z.output<typeof UsageSchema>;
   try {
-    response = await options.fetch(url, {
-      method: 'GET',
-      headers: { 'user-agent': options.userAgent, ...authHeaders(auth), accept: 'application/json' },
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
+    usage = await new ChatgptBackend(auth, options).getJson(usageUrl(options.chatgptBaseUrl), UsageSchema);
   } catch (error) {
-    throw new UsageFetchError(`failed to fetch codex rate limits: error sending request for url (${url})`, { cause: error });
+    if (error instanceof BackendRequestError) {
+      throw new UsageFetchError(`failed to fetch codex rate limits: ${error.message}`, { cause: error });
+    }
+    throw error;
   }
-  const body = await response.text();
-  if (!response.ok) {
-    const contentType = response.headers.get('content-type') ?? '';
-    throw new UsageFetchError(
-      `failed to fetch codex rate limits: GET ${url} failed: ${statusLine(response.status)}; content-type=${contentType}; body=${body}`,
-    );
-  }
-  let parsed;
-  try {
-    parsed = UsageSchema.safeParse(JSON.parse(body));
-  } catch {
-    parsed = null;
-  }
-  if (!parsed?.success) throw new UsageFetchError(`failed to fetch codex rate limits: malformed usage response from ${url}`);
-  const usage = parsed.data;
   const reached = RateLimitReachedTypeSchema.safeParse(usage.rate_limit_reached_type);
   const snapshot: RateLimitSnapshot = {
     limitId: 'codex',

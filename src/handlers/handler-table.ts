@@ -1,3 +1,4 @@
+import { accountBackendHandlers } from './account-backend.js';
 import { clientSurfaceHandlers } from './client-surface-handlers.js';
 import { commandExecHandlers } from './command-exec-handlers.js';
 import type { HandlerTable, RequestHandler } from './context.js';
@@ -67,9 +68,10 @@ export function buildHandlerTable(services: ServerServices): HandlerTable {
     ...skillsHandlers(services),
     ...modelProviderHandlers(services),
     ...windowsSandboxHandlers(),
-    ...feedbackHandlers(),
+    ...feedbackHandlers(services),
     ...threadSectionHandlers(services),
     ...externalAgentImportHandlers(services),
+    ...accountBackendHandlers(services),
   ];
   return new Map(handlers.map((handler) => [handler.definition.method, handler]));
 }

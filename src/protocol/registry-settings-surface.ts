@@ -70,6 +70,11 @@ export const SettingsSurfaceRequests = {
     imports.ExternalAgentConfigImportHistoriesReadResponseSchema,
   ),
   feedbackSave: defineRequest('feedback/save', feedback.FeedbackSaveParamsSchema, feedback.FeedbackSaveResponseSchema),
+  feedbackUpload: defineRequest(
+    'feedback/upload',
+    feedback.FeedbackUploadParamsSchema,
+    feedback.FeedbackUploadResponseSchema,
+  ),
   windowsSandboxSetupStart: defineRequest(
     'windowsSandbox/setupStart',
     windowsSandbox.WindowsSandboxSetupStartParamsSchema,

@@ -13,6 +13,7 @@ import * as threadCompact from './v2/thread-compact.js';
 import * as shellCommand from './v2/thread-shell-command.js';
 import * as review from './v2/review.js';
 import * as terminals from './v2/background-terminals.js';
+import { AccountRequests } from './registry-accounts.js';
 import { ClientSurfaceNotifications, ClientSurfaceRequests } from './registry-client-surface.js';
 import { CommandExecNotifications, CommandExecRequests } from './registry-command-exec.js';
 import { FsNotifications, FsRequests } from './registry-fs.js';
@@ -119,6 +120,7 @@ export const ClientRequests = {
   ...TerminalUiRequests,
   ...McpRequests,
   ...SettingsSurfaceRequests,
+  ...AccountRequests,
 } as const satisfies Record<string, RequestDefinition>;
 
 /** Notifications a client may send. Anything else a client notifies is ignored, as the reference does. */

@@ -25,13 +25,11 @@ export class FeedbackSaveError extends Error {
 }
 
 /**
- * Writes the report as the ZIP the reference 0.169.0 writes [observed]: `report.json` (a Sentry-style event: a
- * hex `event_id`, `[<Label>]: Codex session <thread>` as the message, `level: "info"` for reports that are not
- * problems, the reason as an exception value, and the tags — the client's, then the report's own, sorted),
- * every attachment as `attachments/<nnnn>/<name>`, and `manifest.json` listing them. The file is created
- * without replacing anything (`feedback save path already exists`), mode 0600.
+ * The report as the Sentry event the reference 0.169.0 saves and uploads [observed]: a hex `event_id`,
+ * `[<Label>]: Codex session <thread>` as the message, `level: "info"` for reports that are not problems, the reason
+ * as an exception value, and the tags — the client's, then the report's own, sorted.
  */
-export async function saveFeedbackArchive(savePath: string, report: FeedbackReport): Promise<void> {
+export function feedbackEvent(report: Omit<FeedbackReport, 'attachments'>): Record<string, unknown> & { event_id: string } {
   const label = classificationLabel(report.classification);
   const message = `[${label}]: Codex session ${report.threadId}`;
   const tags: Record<string, string> = {
@@ -42,7 +40,7 @@ export async function saveFeedbackArchive(savePath: string, report: FeedbackRepo
     session_source: 'vscode',
     thread_id: report.threadId,
   };
-  const event = {
+  return {
     event_id: randomUUID().replaceAll('-', ''),
     ...(INFO_CLASSIFICATIONS.has(label) ? { level: 'info' } : {}),
     message,
@@ -50,6 +48,15 @@ export async function saveFeedbackArchive(savePath: string, report: FeedbackRepo
     ...(report.reason === null ? {} : { exception: { values: [{ type: message, value: report.reason }] } }),
     tags: Object.fromEntries(Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
   };
+}
+
+/**
+ * Writes the report as the ZIP the reference 0.169.0 writes [observed]: `report.json` (the feedbackEvent),
+ * every attachment as `attachments/<nnnn>/<name>`, and `manifest.json` listing them. The file is created
+ * without replacing anything (`feedback save path already exists`), mode 0600.
+ */
+export async function saveFeedbackArchive(savePath: string, report: FeedbackReport): Promise<void> {
+  const event = feedbackEvent(report);
 
   const files: Record<string, Uint8Array> = { 'report.json': utf8(JSON.stringify(event)) };
   const manifest: Array<{ entry: string; filename: string; contentType: string }> = [];
@@ -83,7 +90,8 @@ function classificationLabel(classification: string): string {
   return Object.hasOwn(LABELS, classification) ? (LABELS[classification] ?? 'Other') : 'Other';
 }
 
-function contentTypeOf(filename: string): string {
+/** The content type an attachment is labelled with, by its extension. */
+export function contentTypeOf(filename: string): string {
   switch (extname(filename).toLowerCase()) {
     case '.log':
     case '.txt':
