@@ -99,6 +99,8 @@ class TurnRun {
   #turnIdentification: TurnIdentification | null = null;
   /** The configured hooks, run at the turn's events (hooks/turn-hooks.ts). */
   #hooks: TurnHooks | null = null;
+  /** A turn that ended before its work (a hook blocked the prompt): it completes without items or a read receipt. */
+  #quiet = false;
 
   constructor(thread: LoadedThread, active: ActiveTurn, input: StartTurnInput, deps: TurnDependencies) {
     this.#thread = thread;
@@ -165,10 +167,15 @@ class TurnRun {
     }
     // Hooks run before the user's message is reported; what they add follows it in the history [observed].
     await this.#hooks.sessionStart();
-    const promptContext = await this.#hooks.userPromptSubmit(promptText(this.#input.input));
+    const prompt = await this.#hooks.userPromptSubmit(promptText(this.#input.input));
+    if (prompt.blocked) {
+      this.#quiet = true;
+      await this.#finish({ status: 'completed' });
+      return;
+    }
     // A turn the server starts by itself (a goal's continuation) has no user message.
     if (this.#input.input.length > 0) await this.#recordUserInput(this.#input.input, this.#input.clientUserMessageId);
-    this.#hooks.recordContexts(promptContext);
+    this.#hooks.recordContexts(prompt.contexts);
     // thread/list shows a thread from its first user message on, while that turn still runs [observed].
     void this.#flush();
 
@@ -351,6 +358,7 @@ class TurnRun {
       recordItem: (item) => this.#keepItem(item),
       interruptTurn: () => this.#active.abort.abort(new Error('cancelled by the user')),
       log: this.#deps.log,
+      ...(this.#hooks === null ? {} : { permissionHooks: this.#hooks.permissionRequest.bind(this.#hooks) }),
     };
     try {
       return await handler.handle(call, context);
@@ -455,7 +463,7 @@ class TurnRun {
     });
     // A compaction turn moves no read receipt and completes without items [observed on 0.169.0]; interrupted and
     // failed turns complete without items (`notLoaded`) too.
-    const summary = outcome.status === 'completed' && this.#input.compaction !== true;
+    const summary = outcome.status === 'completed' && this.#input.compaction !== true && !this.#quiet;
     if (summary) await this.#deps.onTurnEnded(thread, this.#turnId);
     if (outcome.status === 'interrupted') {
       thread.emit(ServerNotifications.accountRateLimitsUpdated, { rateLimits: UNREPORTED_RATE_LIMITS });

@@ -11,6 +11,8 @@ export interface HookVerdict {
   readonly blockReason: string | null;
   /** The hook said `"continue": false`: the turn stops; its `stopReason`, if any. */
   readonly stopped: boolean;
+  /** A permissionRequest hook approved the request (`decision.behavior: "allow"`). */
+  readonly allowed: boolean;
 }
 
 /** How each event reads its hook's output, as the reference reads it [from its source, checked on 0.169.0]. */
@@ -37,6 +39,7 @@ const RULES: Partial<Record<HookEventName, EventRules>> = {
     blocks: { exitTwoNoun: 'a blocking reason' },
   }),
   preToolUse: rules('PreToolUse', 'pre-tool-use', { context: true, blocks: { exitTwoNoun: 'a blocking reason' } }),
+  permissionRequest: rules('PermissionRequest', 'permission request', { blocks: { exitTwoNoun: 'a blocking reason' } }),
   postToolUse: rules('PostToolUse', 'post-tool-use', { context: true, blocks: { exitTwoNoun: 'a blocking reason' } }),
   preCompact: rules('PreCompact', 'pre compact', {}),
   postCompact: rules('PostCompact', 'post compact', {}),
@@ -78,8 +81,15 @@ export function readHookOutput(event: HookEventName, result: HookCommandResult):
     contexts: [],
     blockReason: null,
     stopped: false,
+    allowed: false,
   });
-  const done = (extra: Partial<HookVerdict> = {}): HookVerdict => ({ ...verdict, blockReason: null, stopped: false, ...extra });
+  const done = (extra: Partial<HookVerdict> = {}): HookVerdict => ({
+    ...verdict,
+    blockReason: null,
+    stopped: false,
+    allowed: false,
+    ...extra,
+  });
   if (result.error !== null) return fail(result.error);
   if (result.exitCode === null) return fail('hook exited without a status code');
   if (result.exitCode === 2 && rule.blocks !== false) {
@@ -115,12 +125,27 @@ export function readHookOutput(event: HookEventName, result: HookCommandResult):
     return done({ status: 'stopped', stopped: true });
   }
   if (rule.blocks === false) return done();
+  if (event === 'permissionRequest') return permissionDecision(specific, verdict.entries, done);
   // preToolUse speaks Claude Code's newer form too: a `permissionDecision` of deny, with its reason.
   const denied = event === 'preToolUse' && specific['permissionDecision'] === 'deny';
   if (json['decision'] !== 'block' && !denied) return done();
   const reason = (denied ? stringField(specific, 'permissionDecisionReason') : stringField(json, 'reason'))?.trim() ?? '';
   if (reason === '') return fail(`${rule.label} hook returned decision:block without a non-empty reason`);
   verdict.entries.push({ kind: 'feedback', text: reason });
+  return done({ status: 'blocked', blockReason: reason });
+}
+
+/** A permissionRequest hook's `hookSpecificOutput.decision`: allow, deny (with its message), or no say. */
+function permissionDecision(
+  specific: Record<string, unknown>,
+  entries: HookOutputEntry[],
+  done: (extra?: Partial<HookVerdict>) => HookVerdict,
+): HookVerdict {
+  const decision = isObject(specific['decision']) ? specific['decision'] : {};
+  if (decision['behavior'] === 'allow') return done({ allowed: true });
+  if (decision['behavior'] !== 'deny') return done();
+  const reason = stringField(decision, 'message')?.trim() || 'denied by a PermissionRequest hook';
+  entries.push({ kind: 'feedback', text: reason });
   return done({ status: 'blocked', blockReason: reason });
 }
 

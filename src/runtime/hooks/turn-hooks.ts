@@ -6,6 +6,7 @@ import { uuidv7 } from '../../util/ids.js';
 import type { Logger } from '../../util/logger.js';
 import type { LoadedThread } from '../loaded-thread.js';
 import type { ToolCall, ToolOutput } from '../tools/tool-call.js';
+import type { PermissionHookDecision, PermissionHookRequest } from '../tools/tool-context.js';
 import type { HookCommandOptions } from './hook-command.js';
 import { dispatchHooks, type HookInvocation, type HookRunResult } from './hook-dispatch.js';
 import { hookEventLabel } from './hook-output.js';
@@ -45,6 +46,8 @@ export class TurnHooks {
   readonly #jail: HookCommandOptions['jail'];
   /** Set once a stop hook has sent the model back to work: the next stop hooks are told (`stop_hook_active`). */
   #stopHookActive = false;
+  /** Tool calls a permissionRequest hook denied: they never ran, so no postToolUse hook runs for them [observed]. */
+  readonly #denied = new Set<string>();
 
   private constructor(context: TurnHookContext, hooks: readonly HookMetadata[], jail: HookCommandOptions['jail']) {
     this.#context = context;
@@ -74,14 +77,18 @@ export class TurnHooks {
     this.recordContexts(contextsOf(results));
   }
 
-  /** userPromptSubmit, before the user's message is recorded; returns the context to record after it. */
-  async userPromptSubmit(prompt: string): Promise<string[]> {
+  /**
+   * userPromptSubmit, before the user's message is recorded: the context to record after it, and whether a hook
+   * blocked the prompt (the turn then ends at once, without the message or a model request [observed]).
+   */
+  async userPromptSubmit(prompt: string): Promise<{ contexts: string[]; blocked: boolean }> {
     const results = await this.#dispatch({
       event: 'userPromptSubmit',
       input: { ...this.#input('userPromptSubmit'), prompt },
       matcherInputs: [],
     });
-    return contextsOf(results);
+    const blocked = results.some((result) => result.verdict.stopped || result.verdict.blockReason !== null);
+    return { contexts: contextsOf(results), blocked };
   }
 
   /** Each text as a developer message of the model's history. */
@@ -112,10 +119,34 @@ export class TurnHooks {
     return `Command blocked by PreToolUse hook: ${reason}. Command: ${tool.command}`;
   }
 
+  /** permissionRequest, when a command needs the user's approval: a hook may allow or deny it first. */
+  async permissionRequest(request: PermissionHookRequest): Promise<PermissionHookDecision | null> {
+    const results = await this.#dispatch({
+      event: 'permissionRequest',
+      input: {
+        ...this.#input('permissionRequest'),
+        tool_name: 'Bash',
+        tool_input: {
+          command: request.command,
+          ...(request.justification === null ? {} : { description: request.justification }),
+        },
+      },
+      matcherInputs: ['Bash'],
+      toolUseId: request.callId,
+    });
+    // A denial wins over an approval.
+    const denied = results.find((result) => result.verdict.blockReason !== null)?.verdict.blockReason;
+    if (typeof denied === 'string') {
+      this.#denied.add(request.callId);
+      return { allow: false, reason: denied };
+    }
+    return results.some((result) => result.verdict.allowed) ? { allow: true } : null;
+  }
+
   /** postToolUse, once the tool answered. */
   async postToolUse(call: ToolCall, output: ToolOutput): Promise<void> {
     const tool = hookedTool(call);
-    if (tool === null) return;
+    if (tool === null || this.#denied.has(call.callId)) return;
     const results = await this.#dispatch({
       event: 'postToolUse',
       input: {

@@ -42,7 +42,8 @@ function toolTurnReplies(): ScriptedReply[] {
 
 /** The turn's messages as lines: hook runs with their event and status, items with their type. */
 function turnSequence(messages: readonly ServerMessage[]): string[] {
-  const skipped = ['thread/tokenUsage/updated', 'account/rateLimits/updated', 'thread/readState/changed', 'warning'];
+  // thread/started may follow thread/start's answer (the reference sends it after); the rest are not hooks' business.
+  const skipped = ['thread/started', 'thread/tokenUsage/updated', 'account/rateLimits/updated', 'thread/readState/changed', 'warning'];
   return messages.flatMap((message): string[] => {
     const method = message.method;
     if (typeof method !== 'string' || skipped.includes(method) || /delta$/i.test(method)) return [];
@@ -61,21 +62,34 @@ interface Observed {
   read: unknown[];
 }
 
-/** Runs one turn on `side` with trusted hooks answering as `answers` set up, and collects what happened. */
+interface TurnPlan {
+  readonly events?: Parameters<typeof writeHooksJson>[2];
+  readonly threadParams?: Record<string, unknown>;
+  /** One turn per prompt, in order; then a thread/compact/start when `compact` is set. */
+  readonly prompts?: readonly string[];
+  readonly compact?: boolean;
+}
+
+/** Runs turns on `side` with trusted hooks answering as `answers` set up, and collects what happened. */
 async function hookedTurn(
   t: TestContext,
   side: Side,
   answers: (dir: string) => Promise<void>,
-  events: Parameters<typeof writeHooksJson>[2] = EVENTS,
+  plan: TurnPlan = {},
 ): Promise<Observed> {
   const { client, codexHome, cwd, fake } = side;
   const dir = await hookScriptDir(t);
-  await writeHooksJson(codexHome, dir, events);
+  await writeHooksJson(codexHome, dir, plan.events ?? EVENTS);
   await answers(dir);
   await trustAllHooks(client);
-  const threadId = await startThread(client, { cwd });
+  const threadId = await startThread(client, { cwd, ...plan.threadParams });
   const from = client.received.length;
-  await turnCompleted(client, await startTextTurn(client, threadId, 'hello'));
+  for (const prompt of plan.prompts ?? ['hello']) await turnCompleted(client, await startTextTurn(client, threadId, prompt));
+  if (plan.compact === true) {
+    const mark = client.received.length;
+    resultOf(await client.request('thread/compact/start', { threadId }));
+    await client.waitFor((m) => m.method === 'turn/completed' && client.received.indexOf(m) > mark, 'compaction turn');
+  }
   const messages = client.received.slice(from);
   const read = resultOf(await client.request('thread/read', { threadId, includeTurns: true })) as {
     thread: { turns: { items: { type: string; fragments?: unknown }[] }[] };
@@ -195,7 +209,7 @@ describe('hooks run at their events', () => {
           await answer(dir, 'UserPromptSubmit', 0, { code: 1, stderr: 'oops' });
           await answer(dir, 'PreToolUse', 0, { code: 2, stderr: 'not this command' });
           await answer(dir, 'Stop', 0, { sleepSec: 30 });
-        }, { ...EVENTS, Stop: { timeout: 1 } }).catch((error: unknown) => {
+        }, { events: { ...EVENTS, Stop: { timeout: 1 } } }).catch((error: unknown) => {
           throw new Error(`${side.name}: ${String(error)}`);
         }),
       ),
@@ -218,5 +232,125 @@ describe('hooks run at their events', () => {
       'function_call_output: Command blocked by PreToolUse hook: not this command. Command: echo hi',
     ]);
     assert.deepEqual(ours.lastRequest, reference.lastRequest);
+  });
+
+  it('ends a turn whose prompt a hook blocks, and lets a permissionRequest hook deny an escalation before the user is asked, as the reference does', async (t) => {
+    const replies = () => [
+      sseReply(
+        toolCallFrames({
+          name: 'exec_command',
+          arguments: { cmd: 'touch escalated', sandbox_permissions: 'require_escalated', justification: 'need it' },
+          callId: 'call_1',
+        }),
+      ),
+      sseReply(textTurnFrames(['ok'], { responseId: 'resp_2', itemId: 'msg_2' })),
+    ];
+    const sides = await startBothSides(t, replies);
+    const [ours, reference] = await Promise.all(
+      sides.map((side) =>
+        hookedTurn(
+          t,
+          side,
+          async (dir) => {
+            await answer(dir, 'UserPromptSubmit', 0, { code: 2, stderr: 'not this prompt' });
+            const deny = { hookEventName: 'PermissionRequest', decision: { behavior: 'deny', message: 'no escalation' } };
+            await answer(dir, 'PermissionRequest', 0, { stdout: JSON.stringify({ hookSpecificOutput: deny }) });
+          },
+          {
+            events: { ...EVENTS, PermissionRequest: { matcher: 'Bash' } },
+            threadParams: { approvalPolicy: 'on-request' },
+            prompts: ['blocked prompt', 'hello'],
+          },
+        ),
+      ),
+    );
+    assert.ok(ours !== undefined && reference !== undefined);
+    assert.deepEqual(ours.sequence, [
+      'thread/status/changed',
+      'turn/started',
+      'hook/started sessionStart running',
+      'hook/completed sessionStart completed',
+      'hook/started userPromptSubmit running',
+      'hook/completed userPromptSubmit blocked',
+      'thread/status/changed',
+      'turn/completed',
+      'thread/status/changed',
+      'turn/started',
+      'hook/started userPromptSubmit running',
+      'hook/completed userPromptSubmit completed',
+      'item/started userMessage',
+      'item/completed userMessage',
+      'hook/started preToolUse running',
+      'hook/completed preToolUse completed',
+      'hook/started permissionRequest running',
+      'hook/completed permissionRequest blocked',
+      'item/started agentMessage',
+      'item/completed agentMessage',
+      'hook/started stop running',
+      'hook/completed stop completed',
+      'thread/status/changed',
+      'turn/completed',
+    ]);
+    assert.deepEqual(ours.sequence, reference.sequence);
+    assert.deepEqual(ours.runs, reference.runs);
+    // The blocked prompt never reached the model; the denial is the command's answer.
+    assert.deepEqual(ours.lastRequest, [
+      'user: hello',
+      'function_call',
+      'function_call_output: exec_command failed: CreateProcess { message: "Rejected(\\"no escalation\\")" }',
+    ]);
+    assert.deepEqual(ours.lastRequest, reference.lastRequest);
+    assert.deepEqual(ours.inputs['PermissionRequest.0'], {
+      session_id: 'string',
+      turn_id: 'string',
+      transcript_path: 'string',
+      cwd: '<cwd>',
+      hook_event_name: 'PermissionRequest',
+      model: 'mock-model',
+      permission_mode: 'default',
+      tool_name: 'Bash',
+      tool_input: { command: 'touch escalated', description: 'need it' },
+    });
+    assert.deepEqual(ours.inputs, reference.inputs);
+  });
+
+  it('runs preCompact and postCompact around a compaction, as the reference does', async (t) => {
+    const replies = () => [
+      sseReply(textTurnFrames(['hi'], { responseId: 'resp_1', itemId: 'msg_1' })),
+      sseReply(textTurnFrames(['SUMMARY'], { responseId: 'resp_2', itemId: 'msg_2' })),
+    ];
+    const sides = await startBothSides(t, replies, CONFIG);
+    const [ours, reference] = await Promise.all(
+      sides.map((side) =>
+        hookedTurn(t, side, async (dir) => answer(dir, 'PreCompact', 0, { stdout: '{"systemMessage":"compacting now"}' }), {
+          compact: true,
+        }),
+      ),
+    );
+    assert.ok(ours !== undefined && reference !== undefined);
+    const compaction = ours.sequence.slice(ours.sequence.lastIndexOf('turn/started'));
+    assert.deepEqual(compaction, [
+      'turn/started',
+      'hook/started preCompact running',
+      'hook/completed preCompact completed',
+      'item/started contextCompaction',
+      'item/completed contextCompaction',
+      'hook/started postCompact running',
+      'hook/completed postCompact completed',
+      'thread/status/changed',
+      'turn/completed',
+    ]);
+    assert.deepEqual(ours.sequence, reference.sequence);
+    assert.deepEqual(ours.runs, reference.runs);
+    assert.deepEqual(ours.inputs['PostCompact.0'], {
+      session_id: 'string',
+      turn_id: 'string',
+      transcript_path: 'string',
+      cwd: '<cwd>',
+      hook_event_name: 'PostCompact',
+      model: 'mock-model',
+      trigger: 'manual',
+    });
+    assert.deepEqual(ours.inputs, reference.inputs);
   });
 });
