@@ -190,7 +190,7 @@ export class TurnHooks {
       role: 'user',
       content: fragments.map((fragment) => ({
         type: 'input_text',
-        text: `<hook_prompt hook_run_id="${escapeXml(fragment.hookRunId)}">${escapeXml(fragment.text)}</hook_prompt>`,
+        text: `<hook_prompt hook_run_id="${escapeXml(fragment.hookRunId, true)}">${escapeXml(fragment.text)}</hook_prompt>`,
       })),
     });
     const now = Date.now();
@@ -294,6 +294,8 @@ function contextsOf(results: readonly HookRunResult[]): string[] {
   return results.flatMap((result) => result.verdict.contexts);
 }
 
-function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+/** XML escaping as the reference escapes the hook prompt [observed: `"` is left alone in the text]. */
+function escapeXml(text: string, attribute = false): string {
+  const escaped = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return attribute ? escaped.replace(/"/g, '&quot;') : escaped;
 }

@@ -114,7 +114,7 @@ describe('hooks run at their events', () => {
           await answer(dir, 'UserPromptSubmit', 0, { stdout: 'plain context from the prompt hook\n' });
           await answer(dir, 'PreToolUse', 0, contextAnswer('PreToolUse', 'context before the tool'));
           await answer(dir, 'PostToolUse', 0, contextAnswer('PostToolUse', 'context after the tool'));
-          await answer(dir, 'Stop', 0, { stdout: JSON.stringify({ decision: 'block', reason: 'keep going' }) });
+          await answer(dir, 'Stop', 0, { stdout: JSON.stringify({ decision: 'block', reason: 'keep going: a < b & "c"' }) });
         }),
       ),
     );
@@ -165,7 +165,7 @@ describe('hooks run at their events', () => {
       statusMessage: null,
       completedAt: 'set',
       durationMs: 'set',
-      entries: [{ kind: 'feedback', text: 'keep going' }],
+      entries: [{ kind: 'feedback', text: 'keep going: a < b & "c"' }],
     });
     assert.deepEqual(ours.runs, reference.runs);
 
@@ -178,7 +178,7 @@ describe('hooks run at their events', () => {
       'developer: context after the tool',
       'function_call_output: Process exited with code 0\nOriginal token count: 1\nOutput:\nhi\n',
       'assistant: done',
-      'user: <hook_prompt hook_run_id="stop:6:<home>/hooks.json">keep going</hook_prompt>',
+      'user: <hook_prompt hook_run_id="stop:6:<home>/hooks.json">keep going: a &lt; b &amp; "c"</hook_prompt>',
     ]);
     assert.deepEqual(ours.lastRequest, reference.lastRequest);
 
@@ -195,8 +195,17 @@ describe('hooks run at their events', () => {
     });
     assert.deepEqual(ours.inputs, reference.inputs);
 
+    // thread/read shows the hook's prompt as an item of the turn.
+    const [prompt] = ours.read as { id: string; startedAtMs: number; completedAtMs: number }[];
+    assert.ok(prompt !== undefined);
     assert.deepEqual(ours.read, [
-      { type: 'hookPrompt', id: (ours.read[0] as { id: string }).id, fragments: [{ text: 'keep going', hookRunId: 'stop:6:<home>/hooks.json' }], startedAtMs: (ours.read[0] as { startedAtMs: number }).startedAtMs, completedAtMs: (ours.read[0] as { completedAtMs: number }).completedAtMs },
+      {
+        type: 'hookPrompt',
+        id: prompt.id,
+        fragments: [{ text: 'keep going: a < b & "c"', hookRunId: 'stop:6:<home>/hooks.json' }],
+        startedAtMs: prompt.startedAtMs,
+        completedAtMs: prompt.completedAtMs,
+      },
     ]);
   });
 
