@@ -324,10 +324,10 @@ class TurnRun {
 
   /** #runTool between the preToolUse hooks (which may answer for the tool) and the postToolUse hooks. */
   async #runHookedTool(call: ToolCall): Promise<ToolOutput> {
-    const blocked = await this.#hooks?.preToolUse(call);
-    if (typeof blocked === 'string') return blocked;
-    const output = await this.#runTool(call);
-    await this.#hooks?.postToolUse(call, output);
+    const hooked = (await this.#hooks?.preToolUse(call)) ?? { call };
+    if ('blocked' in hooked) return hooked.blocked;
+    const output = await this.#runTool(hooked.call);
+    await this.#hooks?.postToolUse(hooked.call, output);
     return output;
   }
 

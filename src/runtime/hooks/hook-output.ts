@@ -13,6 +13,8 @@ export interface HookVerdict {
   readonly stopped: boolean;
   /** A permissionRequest hook approved the request (`decision.behavior: "allow"`). */
   readonly allowed: boolean;
+  /** A preToolUse hook's replacement for the tool's input (`permissionDecision: "allow"` with `updatedInput`). */
+  readonly updatedInput: Record<string, unknown> | null;
 }
 
 /** How each event reads its hook's output, as the reference reads it [from its source, checked on 0.169.0]. */
@@ -82,12 +84,14 @@ export function readHookOutput(event: HookEventName, result: HookCommandResult):
     blockReason: null,
     stopped: false,
     allowed: false,
+    updatedInput: null,
   });
   const done = (extra: Partial<HookVerdict> = {}): HookVerdict => ({
     ...verdict,
     blockReason: null,
     stopped: false,
     allowed: false,
+    updatedInput: null,
     ...extra,
   });
   if (result.error !== null) return fail(result.error);
@@ -128,7 +132,10 @@ export function readHookOutput(event: HookEventName, result: HookCommandResult):
   if (event === 'permissionRequest') return permissionDecision(specific, verdict.entries, done);
   // preToolUse speaks Claude Code's newer form too: a `permissionDecision` of deny, with its reason.
   const denied = event === 'preToolUse' && specific['permissionDecision'] === 'deny';
-  if (json['decision'] !== 'block' && !denied) return done();
+  if (json['decision'] !== 'block' && !denied) {
+    const rewrite = specific['permissionDecision'] === 'allow' && isObject(specific['updatedInput']);
+    return done(rewrite && event === 'preToolUse' ? { updatedInput: specific['updatedInput'] as Record<string, unknown> } : {});
+  }
   const reason = (denied ? stringField(specific, 'permissionDecisionReason') : stringField(json, 'reason'))?.trim() ?? '';
   if (reason === '') return fail(`${rule.label} hook returned decision:block without a non-empty reason`);
   verdict.entries.push({ kind: 'feedback', text: reason });

@@ -103,10 +103,13 @@ export class TurnHooks {
     }
   }
 
-  /** preToolUse; returns the tool's answer when a hook blocks the call, null when it may run. */
-  async preToolUse(call: ToolCall): Promise<string | null> {
+  /**
+   * preToolUse: the tool's answer when a hook blocks the call; otherwise the call to run, its input rewritten when
+   * a hook answered with `updatedInput` (the model's own call stays as it was in the history [observed]).
+   */
+  async preToolUse(call: ToolCall): Promise<{ blocked: string } | { call: ToolCall }> {
     const tool = hookedTool(call);
-    if (tool === null) return null;
+    if (tool === null) return { call };
     const results = await this.#dispatch({
       event: 'preToolUse',
       input: { ...this.#input('preToolUse'), tool_name: tool.name, tool_input: tool.input, tool_use_id: call.callId },
@@ -115,8 +118,9 @@ export class TurnHooks {
     });
     this.recordContexts(contextsOf(results));
     const reason = results.find((result) => result.verdict.blockReason !== null)?.verdict.blockReason;
-    if (reason === undefined || reason === null) return null;
-    return `Command blocked by PreToolUse hook: ${reason}. Command: ${tool.command}`;
+    if (typeof reason === 'string') return { blocked: `Command blocked by PreToolUse hook: ${reason}. Command: ${tool.command}` };
+    const updated = results.findLast((result) => result.verdict.updatedInput !== null)?.verdict.updatedInput;
+    return { call: updated === undefined || updated === null ? call : rewrittenCall(call, updated) };
   }
 
   /** permissionRequest, when a command needs the user's approval: a hook may allow or deny it first. */
@@ -269,6 +273,21 @@ function hookedTool(
     return { name: 'apply_patch', matcherInputs: ['apply_patch', 'Write', 'Edit'], input: { command: patch }, command: patch };
   }
   return null;
+}
+
+/** `call` with the command (or patch) a preToolUse hook gave in `updatedInput.command`. */
+function rewrittenCall(call: ToolCall, updated: Record<string, unknown>): ToolCall {
+  const command = updated['command'];
+  if (typeof command !== 'string') return call;
+  if (call.kind === 'custom') return { ...call, payload: command };
+  let args: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = JSON.parse(call.payload);
+    if (typeof parsed === 'object' && parsed !== null) args = parsed as Record<string, unknown>;
+  } catch {
+    return call;
+  }
+  return { ...call, payload: JSON.stringify({ ...args, [call.name === 'apply_patch' ? 'input' : 'cmd']: command }) };
 }
 
 /** A string field of a function call's JSON arguments, or null. */

@@ -112,7 +112,14 @@ describe('hooks run at their events', () => {
         hookedTurn(t, side, async (dir) => {
           await answer(dir, 'SessionStart', 0, contextAnswer('SessionStart', 'context from session start'));
           await answer(dir, 'UserPromptSubmit', 0, { stdout: 'plain context from the prompt hook\n' });
-          await answer(dir, 'PreToolUse', 0, contextAnswer('PreToolUse', 'context before the tool'));
+          // The hook also rewrites the command: the tool runs `echo rewritten`, the model's call stays as it was.
+          const pre = {
+            hookEventName: 'PreToolUse',
+            additionalContext: 'context before the tool',
+            permissionDecision: 'allow',
+            updatedInput: { command: 'echo rewritten' },
+          };
+          await answer(dir, 'PreToolUse', 0, { stdout: JSON.stringify({ hookSpecificOutput: pre }) });
           await answer(dir, 'PostToolUse', 0, contextAnswer('PostToolUse', 'context after the tool'));
           await answer(dir, 'Stop', 0, { stdout: JSON.stringify({ decision: 'block', reason: 'keep going: a < b & "c"' }) });
         }),
@@ -176,7 +183,7 @@ describe('hooks run at their events', () => {
       'function_call',
       'developer: context before the tool',
       'developer: context after the tool',
-      'function_call_output: Process exited with code 0\nOriginal token count: 1\nOutput:\nhi\n',
+      'function_call_output: Process exited with code 0\nOriginal token count: 3\nOutput:\nrewritten\n',
       'assistant: done',
       'user: <hook_prompt hook_run_id="stop:6:<home>/hooks.json">keep going: a &lt; b &amp; "c"</hook_prompt>',
     ]);
@@ -193,6 +200,7 @@ describe('hooks run at their events', () => {
       stop_hook_active: true,
       last_assistant_message: 'again',
     });
+    assert.deepEqual((ours.inputs['PostToolUse.0'] as { tool_input: unknown }).tool_input, { command: 'echo rewritten' });
     assert.deepEqual(ours.inputs, reference.inputs);
 
     // thread/read shows the hook's prompt as an item of the turn.
