@@ -169,6 +169,8 @@ class TurnRun {
     await this.#hooks.sessionStart();
     const prompt = await this.#hooks.userPromptSubmit(promptText(this.#input.input));
     if (prompt.blocked) {
+      // The context a blocking hook gave stays for later turns, as the reference keeps it.
+      this.#hooks.recordContexts(prompt.contexts);
       this.#quiet = true;
       await this.#finish({ status: 'completed' });
       return;
