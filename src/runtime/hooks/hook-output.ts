@@ -59,11 +59,6 @@ function rules(label: string, invalidJsonWords: string, options: Partial<Omit<Ev
   };
 }
 
-/** The events this server runs hooks for. */
-export function runsHooks(event: HookEventName): boolean {
-  return RULES[event] !== undefined;
-}
-
 /** The name an event has in a hook's input (`hook_event_name`). */
 export function hookEventLabel(event: HookEventName): string {
   return RULES[event]?.label ?? event.charAt(0).toUpperCase() + event.slice(1);
