@@ -94,4 +94,6 @@ export const ClientSurfaceNotifications = {
   accountLoginCompleted: defineNotification('account/login/completed', account.AccountLoginCompletedNotificationSchema),
   threadGoalUpdated: defineNotification('thread/goal/updated', goals.ThreadGoalUpdatedNotificationSchema),
   threadGoalCleared: defineNotification('thread/goal/cleared', goals.ThreadGoalClearedNotificationSchema),
+  hookStarted: defineNotification('hook/started', hooks.HookStartedNotificationSchema),
+  hookCompleted: defineNotification('hook/completed', hooks.HookCompletedNotificationSchema),
 } as const satisfies Record<string, NotificationDefinition>;

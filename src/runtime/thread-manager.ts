@@ -38,6 +38,7 @@ import { resolveThreadSettings } from './thread-settings.js';
 import type { SessionOverrides, ThreadSettings } from './thread-settings.js';
 import { detectBubblewrap } from '../tools/sandbox/detect-bubblewrap.js';
 import type { SandboxSupport } from '../tools/sandbox/detect-bubblewrap.js';
+import { configuredHooks, type HookConfig } from './hooks/configured-hooks.js';
 import { McpHub } from './mcp/mcp-hub.js';
 import { persistedDynamicTools, setDynamicTools } from './tools/dynamic-tool.js';
 import type { DynamicToolSpec } from '../protocol/v2/items-tools.js';
@@ -53,7 +54,7 @@ export interface ThreadManagerOptions {
    * config.toml with the command line's `-c` overrides applied (unvalidated table). Read at every use, not
    * once: config/value/write and config/batchWrite replace `table`, and new threads take the new values.
    */
-  readonly config: { readonly table: Readonly<Record<string, unknown>> };
+  readonly config: HookConfig;
   readonly env: Environment;
   readonly log: Logger;
   /** Where threads run when no `cwd` is given: the server's working directory. */
@@ -313,6 +314,10 @@ export class ThreadManager {
       remoteCompaction: supportsRemoteCompaction(modelClient.provider),
       startResponse: (sampling, turnId) => goalCharger(this.goals, sampling, turnId),
       tools: threadTools(thread, { sandbox: this.sandboxSupport, jail: this.commandJail, goals: this.goals }),
+      hooks: {
+        load: async () => (await configuredHooks(this.codexHome, this.#options.config)).hooks,
+        ...(this.commandJail === undefined ? {} : { jail: { jail: this.commandJail, support: this.sandboxSupport } }),
+      },
       // Ephemeral threads have no durable read receipt [observed: `thread read state unavailable`].
       onTurnEnded: async (ended, turnId) => {
         if (!ended.ephemeral) await this.readStates.turnEnded(ended.id, turnId);

@@ -3,6 +3,7 @@ import type { ResponseItem, TokenUsage } from '../model/events.js';
 import type { RequestIdentity } from '../model/request.js';
 import type { UserInput } from '../protocol/v2/user-input.js';
 import type { Logger } from '../util/logger.js';
+import type { HookDependencies } from './hooks/turn-hooks.js';
 import type { LoadedThread } from './loaded-thread.js';
 import type { ToolHandler } from './tools/tool-context.js';
 
@@ -48,6 +49,8 @@ export interface TurnDependencies {
   ) => Promise<(usage: TokenUsage | null) => Promise<void>>;
   /** The tools offered to the model, and their implementations. */
   readonly tools: readonly ToolHandler[];
+  /** The configured hooks the turn runs at its events; none when absent. */
+  readonly hooks?: HookDependencies;
 }
 
 export interface StartTurnInput {

@@ -15,6 +15,7 @@ import { compactConversation } from './compaction/compaction-run.js';
 import type { CompactionPhase, CompactionTrigger } from './compaction/compaction-run.js';
 import { stableMessageId, withOutputId } from './context/item-ids.js';
 import { identifyTurn, recordTurnContext, type TurnIdentification } from './context/turn-context.js';
+import { TurnHooks } from './hooks/turn-hooks.js';
 import { LiveItems } from './live-items.js';
 import { newActiveTurn } from './loaded-thread.js';
 import type { ActiveTurn, LoadedThread } from './loaded-thread.js';
@@ -96,6 +97,10 @@ class TurnRun {
   #responseUsage: TokenUsage | null | undefined;
   /** The turn's identification headers and `client_metadata`, worked out once when the turn starts. */
   #turnIdentification: TurnIdentification | null = null;
+  /** The configured hooks, run at the turn's events (hooks/turn-hooks.ts). */
+  #hooks: TurnHooks | null = null;
+  /** A turn that ended before its work (a hook blocked the prompt): it completes without items or a read receipt. */
+  #quiet = false;
 
   constructor(thread: LoadedThread, active: ActiveTurn, input: StartTurnInput, deps: TurnDependencies) {
     this.#thread = thread;
@@ -126,6 +131,21 @@ class TurnRun {
     thread.emit(ServerNotifications.turnStarted, { threadId: thread.id, turn: this.#wireTurn('notLoaded', []) });
     this.#persist(records.taskStarted(this.#turnId, this.#startedAtMs, this.#deps.modelContextWindow));
     this.#turnIdentification = await identifyTurn(thread, this.#turnId, this.#startedAtMs, this.#deps.codexHome);
+    this.#hooks = await TurnHooks.load(
+      {
+        thread,
+        turnId: this.#turnId,
+        signal: this.#active.abort.signal,
+        env: this.#deps.env,
+        log: this.#deps.log,
+        recordHistory: (item) => {
+          thread.history.push(item);
+          this.#persist(records.responseItem(item));
+        },
+        keepItem: (item) => this.#keepItem(item),
+      },
+      this.#deps.hooks,
+    );
     // Compaction: a turn of its own (thread/compact/start), or first thing in a turn whose conversation the
     // previous response left full [observed: before the turn's settings and user message].
     if (this.#input.compaction === true) {
@@ -145,8 +165,19 @@ class TurnRun {
       thread.history.push(item);
       this.#persist(records.responseItem(item));
     }
+    // Hooks run before the user's message is reported; what they add follows it in the history [observed].
+    await this.#hooks.sessionStart();
+    const prompt = await this.#hooks.userPromptSubmit(promptText(this.#input.input));
+    if (prompt.blocked) {
+      // The context a blocking hook gave stays for later turns, as the reference keeps it.
+      this.#hooks.recordContexts(prompt.contexts);
+      this.#quiet = true;
+      await this.#finish({ status: 'completed' });
+      return;
+    }
     // A turn the server starts by itself (a goal's continuation) has no user message.
     if (this.#input.input.length > 0) await this.#recordUserInput(this.#input.input, this.#input.clientUserMessageId);
+    this.#hooks.recordContexts(prompt.contexts);
     // thread/list shows a thread from its first user message on, while that turn still runs [observed].
     void this.#flush();
 
@@ -172,6 +203,12 @@ class TurnRun {
 
   /** Compacts the conversation within this turn (see compaction/compaction-run.ts). */
   async #compact(trigger: CompactionTrigger, phase: CompactionPhase): Promise<void> {
+    const hooks = this.#hooks;
+    if (hooks === null) return this.#compactNow(trigger, phase);
+    await hooks.aroundCompaction(trigger, () => this.#compactNow(trigger, phase));
+  }
+
+  async #compactNow(trigger: CompactionTrigger, phase: CompactionPhase): Promise<void> {
     await compactConversation(
       {
         thread: this.#thread,
@@ -215,7 +252,8 @@ class TurnRun {
       }
       const needsFollowUp = await this.#sample();
       const pending = this.#active.pendingSteers.length + this.#active.pendingHistory.length;
-      if (!needsFollowUp && pending === 0) return;
+      // A stop hook may send the model back to work with its reason as the next user message.
+      if (!needsFollowUp && pending === 0 && !(await this.#hooks?.stop(this.#lastAgentText()))) return;
       // A tool loop that fills the context compacts before its next request [as the reference does mid-turn].
       if (this.#contextFull()) await this.#compact('auto', 'mid_turn');
     }
@@ -238,7 +276,7 @@ class TurnRun {
     }
     // One at a time, in the order the model asked: approvals are asked and answered in that order too.
     for (const call of calls) {
-      const output = withOutputId(toolOutputItem(call, await this.#runTool(call)));
+      const output = withOutputId(toolOutputItem(call, await this.#runHookedTool(call)));
       thread.history.push(output);
       this.#persist(records.responseItem(output));
       this.#active.abort.signal.throwIfAborted();
@@ -286,6 +324,28 @@ class TurnRun {
     });
   }
 
+  /** #runTool between the preToolUse hooks (which may answer for the tool) and the postToolUse hooks. */
+  async #runHookedTool(call: ToolCall): Promise<ToolOutput> {
+    const hooked = (await this.#hooks?.preToolUse(call)) ?? { call };
+    if ('blocked' in hooked) return hooked.blocked;
+    const output = await this.#runTool(hooked.call);
+    await this.#hooks?.postToolUse(hooked.call, output);
+    return output;
+  }
+
+  /** The text of the turn's last answer, as a stop hook reads it. */
+  #lastAgentText(): string | null {
+    const last = this.#lastAgentMessages.at(-1);
+    return last?.type === 'agentMessage' ? last.text : null;
+  }
+
+  /** A completed item of the turn (already reported): kept for thread/read and persisted. */
+  #keepItem(item: ThreadItem): void {
+    this.#record.items.push(item);
+    const line = records.itemCompleted(this.#thread.id, this.#turnId, item);
+    if (line !== null) this.#persist(line);
+  }
+
   /** The text a tool call answers the model with. Tool failures are answers too; only aborts end the turn. */
   async #runTool(call: ToolCall): Promise<ToolOutput> {
     // A namespaced call goes to the namespace's handler, which knows its tools.
@@ -297,13 +357,10 @@ class TurnRun {
       turnId: this.#turnId,
       signal: this.#active.abort.signal,
       persist: (item) => this.#persist(item),
-      recordItem: (item) => {
-        this.#record.items.push(item);
-        const line = records.itemCompleted(this.#thread.id, this.#turnId, item);
-        if (line !== null) this.#persist(line);
-      },
+      recordItem: (item) => this.#keepItem(item),
       interruptTurn: () => this.#active.abort.abort(new Error('cancelled by the user')),
       log: this.#deps.log,
+      ...(this.#hooks === null ? {} : { permissionHooks: this.#hooks.permissionRequest.bind(this.#hooks) }),
     };
     try {
       return await handler.handle(call, context);
@@ -408,7 +465,7 @@ class TurnRun {
     });
     // A compaction turn moves no read receipt and completes without items [observed on 0.169.0]; interrupted and
     // failed turns complete without items (`notLoaded`) too.
-    const summary = outcome.status === 'completed' && this.#input.compaction !== true;
+    const summary = outcome.status === 'completed' && this.#input.compaction !== true && !this.#quiet;
     if (summary) await this.#deps.onTurnEnded(thread, this.#turnId);
     if (outcome.status === 'interrupted') {
       thread.emit(ServerNotifications.accountRateLimitsUpdated, { rateLimits: UNREPORTED_RATE_LIMITS });
@@ -428,6 +485,11 @@ class TurnRun {
   #flush(): Promise<void> {
     return flushRollout(this.#thread, this.#deps.log, this.#deps.onPersisted);
   }
+}
+
+/** The text parts of the user's message, as a userPromptSubmit hook reads it. */
+function promptText(input: readonly UserInput[]): string {
+  return input.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('\n');
 }
 
 /** The base instructions as the first input item. */

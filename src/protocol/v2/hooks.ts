@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { AbsolutePathSchema, Int64Schema } from '../common.js';
+import { LegacyAppPathStringSchema } from './items-tools.js';
 
 export const HooksListParamsSchema = z
   .object({
@@ -102,3 +103,46 @@ export type HooksListEntry = z.infer<typeof HooksListEntrySchema>;
 export const HooksListResponseSchema = z
   .object({ data: z.array(HooksListEntrySchema) })
   .meta({ id: 'HooksListResponse' });
+
+export const HookHandlerTypeSchema = z.enum(['command', 'mcpTool', 'prompt', 'agent']).meta({ id: 'HookHandlerType' });
+export const HookExecutionModeSchema = z.enum(['sync', 'async']).meta({ id: 'HookExecutionMode' });
+/** A session-wide hook (sessionStart) runs for the thread; every other event runs for a turn. */
+export const HookScopeSchema = z.enum(['thread', 'turn']).meta({ id: 'HookScope' });
+export const HookRunStatusSchema = z
+  .enum(['running', 'completed', 'failed', 'blocked', 'stopped'])
+  .meta({ id: 'HookRunStatus' });
+export type HookRunStatus = z.infer<typeof HookRunStatusSchema>;
+export const HookOutputEntryKindSchema = z
+  .enum(['warning', 'stop', 'feedback', 'context', 'error'])
+  .meta({ id: 'HookOutputEntryKind' });
+export const HookOutputEntrySchema = z
+  .object({ kind: HookOutputEntryKindSchema, text: z.string() })
+  .meta({ id: 'HookOutputEntry' });
+export type HookOutputEntry = z.infer<typeof HookOutputEntrySchema>;
+
+/** One run of one hook handler, as `hook/started` (status `running`) and `hook/completed` report it. */
+export const HookRunSummarySchema = z
+  .object({
+    id: z.string(),
+    eventName: HookEventNameSchema,
+    handlerType: HookHandlerTypeSchema,
+    executionMode: HookExecutionModeSchema,
+    scope: HookScopeSchema,
+    sourcePath: LegacyAppPathStringSchema,
+    source: HookSourceSchema.default('unknown'),
+    displayOrder: Int64Schema,
+    status: HookRunStatusSchema,
+    statusMessage: z.string().nullable(),
+    /** Unix seconds. */
+    startedAt: Int64Schema,
+    completedAt: Int64Schema.nullable(),
+    durationMs: Int64Schema.nullable(),
+    entries: z.array(HookOutputEntrySchema),
+  })
+  .meta({ id: 'HookRunSummary' });
+export type HookRunSummary = z.infer<typeof HookRunSummarySchema>;
+
+/** `hook/started` and `hook/completed` carry the same fields; the run's status tells them apart. */
+const HookRunNotificationSchema = z.object({ threadId: z.string(), turnId: z.string().nullable(), run: HookRunSummarySchema });
+export const HookStartedNotificationSchema = HookRunNotificationSchema.meta({ id: 'HookStartedNotification' });
+export const HookCompletedNotificationSchema = HookRunNotificationSchema.meta({ id: 'HookCompletedNotification' });

@@ -69,9 +69,7 @@ const HooksFileSchema = z.strictObject({ description: z.string().optional(), hoo
  * (lowest precedence first) `hooks.json` beside its config.toml, then config.toml's `[hooks]` tables; events in
  * declaration order; each command handler keyed `<file>:<event>:<group>:<handler>`, with a hash of its
  * normalised definition that `hooks.state."<key>".trusted_hash` is compared with. Prompt and agent handlers,
- * empty commands and invalid matchers are skipped with the reference's warnings.
- *
- * This server lists hooks but never runs them.
+ * empty commands and invalid matchers are skipped with the reference's warnings. hook-dispatch.ts runs them.
  */
 export async function discoverHooks(
   layers: readonly HookLayer[],

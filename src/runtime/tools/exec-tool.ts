@@ -119,7 +119,13 @@ export class ExecTools {
     const item = commandItem(call.callId, argv, cwd);
     let bypassSandbox = requirement.bypassSandbox;
     let announced = false;
-    if (requirement.type === 'ask') {
+    // permissionRequest hooks answer before the user is asked, and may spare the question [observed on 0.169.0].
+    const hooked =
+      requirement.type === 'ask'
+        ? await context.permissionHooks?.({ callId: call.callId, command: args.cmd, justification: args.justification ?? null })
+        : undefined;
+    if (hooked?.allow === false) return rejection(hooked.reason);
+    if (requirement.type === 'ask' && hooked?.allow !== true) {
       const thread = this.#thread;
       thread.holdFlag('waitingOnApproval');
       let released = false;

@@ -17,7 +17,22 @@ export interface ToolContext {
   /** Ends the turn as interrupted after this call (an approval answered `cancel`). */
   interruptTurn(): void;
   readonly log: Logger;
+  /**
+   * Runs the permissionRequest hooks before the client is asked to approve a command: they may allow it, deny it
+   * (with a reason for the model), or leave the question to the client (null).
+   */
+  readonly permissionHooks?: (request: PermissionHookRequest) => Promise<PermissionHookDecision | null>;
 }
+
+/** A command about to need the user's approval, as permissionRequest hooks see it. */
+export interface PermissionHookRequest {
+  readonly callId: string;
+  readonly command: string;
+  /** The model's reason for asking (`justification`). */
+  readonly justification: string | null;
+}
+
+export type PermissionHookDecision = { readonly allow: true } | { readonly allow: false; readonly reason: string };
 
 /** A part of a tool's answer when it is more than text (view_image answers with the image itself). */
 export type ToolOutputContent =

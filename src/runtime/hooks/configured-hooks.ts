@@ -1,0 +1,28 @@
+import type { LoadedConfig } from '../../config/load.js';
+import { applyOverrides } from '../../config/overrides.js';
+import { isPlainTable } from '../../config/schema.js';
+import { discoverHooks, type DiscoveredHooks, type HookLayer } from './hook-discovery.js';
+
+/** Where the reference attributes hooks set with `-c` [from its source]: a synthetic config path. */
+const SESSION_FLAGS_PATH = '/<session-flags>/config.toml';
+
+/** The parts of the loaded configuration hooks are declared in. */
+export type HookConfig = Pick<LoadedConfig, 'configPath' | 'fileTable' | 'overrides' | 'table'>;
+
+/**
+ * The hooks `$CODEX_HOME/hooks.json`, config.toml and the `-c` overrides declare, with their trust as
+ * `hooks.state` records it. Read afresh on every call: a client trusts a hook with config/batchWrite and the next
+ * event runs it.
+ */
+export async function configuredHooks(codexHome: string, config: HookConfig): Promise<DiscoveredHooks> {
+  const layers: HookLayer[] = [
+    { source: 'user', configPath: config.configPath, table: config.fileTable, hooksJsonDir: codexHome },
+  ];
+  if (config.overrides.length > 0) {
+    const table = applyOverrides({}, config.overrides.map((o) => ({ path: [...o.path], value: o.value })));
+    layers.push({ source: 'sessionFlags', configPath: SESSION_FLAGS_PATH, table, hooksJsonDir: null });
+  }
+  const hooksTable = config.table['hooks'];
+  const states = isPlainTable(hooksTable) && isPlainTable(hooksTable['state']) ? hooksTable['state'] : {};
+  return discoverHooks(layers, states);
+}

@@ -1,0 +1,320 @@
+import type { ResponseItem } from '../../model/events.js';
+import { ServerNotifications } from '../../protocol/registry.js';
+import type { HookEventName, HookMetadata } from '../../protocol/v2/hooks.js';
+import type { ThreadItem } from '../../protocol/v2/items.js';
+import { uuidv7 } from '../../util/ids.js';
+import type { Logger } from '../../util/logger.js';
+import type { LoadedThread } from '../loaded-thread.js';
+import type { ToolCall, ToolOutput } from '../tools/tool-call.js';
+import type { PermissionHookDecision, PermissionHookRequest } from '../tools/tool-context.js';
+import type { HookCommandOptions } from './hook-command.js';
+import { dispatchHooks, type HookInvocation, type HookRunResult } from './hook-dispatch.js';
+import { hookEventLabel } from './hook-output.js';
+
+/** What a turn is given to run hooks: the configured hooks (read afresh for each turn), and a tenant's jail. */
+export interface HookDependencies {
+  readonly load: () => Promise<readonly HookMetadata[]>;
+  readonly jail?: HookCommandOptions['jail'];
+}
+
+/** What the turn runner lends the hooks: where their effects go. */
+export interface TurnHookContext {
+  readonly thread: LoadedThread;
+  readonly turnId: string;
+  readonly signal: AbortSignal;
+  readonly env: HookCommandOptions['env'];
+  readonly log: Logger;
+  /** Adds an item to the model's history and the rollout. */
+  readonly recordHistory: (item: ResponseItem) => void;
+  /** Keeps a completed, already reported item in the turn (thread/read) and the rollout. */
+  readonly keepItem: (item: ThreadItem) => void;
+}
+
+/** Threads whose session-start hooks have run in this process: they run at a loaded thread's first turn only. */
+const sessionsStarted = new WeakSet<LoadedThread>();
+
+/**
+ * The hooks of one turn, event by event, with their effects applied [observed on the reference 0.169.0]:
+ * additional context becomes a developer message in the model's history; a blocked tool call answers the model
+ * with the hook's reason instead of running; a stop hook that blocks adds a `hookPrompt` item and a user message
+ * `<hook_prompt hook_run_id="…">reason</hook_prompt>`, and the turn samples the model again. Every run is
+ * reported by `hook/started` and `hook/completed`; a hook that fails or times out is reported and changes nothing.
+ */
+export class TurnHooks {
+  readonly #context: TurnHookContext;
+  readonly #hooks: readonly HookMetadata[];
+  readonly #jail: HookCommandOptions['jail'];
+  /** Set once a stop hook has sent the model back to work: the next stop hooks are told (`stop_hook_active`). */
+  #stopHookActive = false;
+  /** Tool calls a permissionRequest hook denied: they never ran, so no postToolUse hook runs for them [observed]. */
+  readonly #denied = new Set<string>();
+
+  private constructor(context: TurnHookContext, hooks: readonly HookMetadata[], jail: HookCommandOptions['jail']) {
+    this.#context = context;
+    this.#hooks = hooks;
+    this.#jail = jail;
+  }
+
+  /** The turn's hooks; a configuration that cannot be read runs none (hooks/list reports why). */
+  static async load(context: TurnHookContext, deps: HookDependencies | undefined): Promise<TurnHooks> {
+    let hooks: readonly HookMetadata[] = [];
+    try {
+      hooks = (await deps?.load()) ?? [];
+    } catch (error) {
+      context.log.warn({ err: error }, 'hooks could not be read; none run this turn');
+    }
+    return new TurnHooks(context, hooks, deps?.jail);
+  }
+
+  /** sessionStart, at the first turn of a loaded thread: `startup` for a new thread, `resume` otherwise. */
+  async sessionStart(): Promise<void> {
+    const thread = this.#context.thread;
+    if (sessionsStarted.has(thread)) return;
+    sessionsStarted.add(thread);
+    const source = thread.turns.length <= 1 ? 'startup' : 'resume';
+    const { turn_id: _turnId, ...input } = this.#input('sessionStart');
+    const results = await this.#dispatch({ event: 'sessionStart', input: { ...input, source }, matcherInputs: [source] });
+    this.recordContexts(contextsOf(results));
+  }
+
+  /**
+   * userPromptSubmit, before the user's message is recorded: the context to record after it, and whether a hook
+   * blocked the prompt (the turn then ends at once, without the message or a model request [observed]).
+   */
+  async userPromptSubmit(prompt: string): Promise<{ contexts: string[]; blocked: boolean }> {
+    const results = await this.#dispatch({
+      event: 'userPromptSubmit',
+      input: { ...this.#input('userPromptSubmit'), prompt },
+      matcherInputs: [],
+    });
+    const blocked = results.some((result) => result.verdict.stopped || result.verdict.blockReason !== null);
+    return { contexts: contextsOf(results), blocked };
+  }
+
+  /** Each text as a developer message of the model's history. */
+  recordContexts(contexts: readonly string[]): void {
+    for (const text of contexts) {
+      this.#context.recordHistory({
+        type: 'message',
+        id: `msg_${uuidv7()}`,
+        role: 'developer',
+        content: [{ type: 'input_text', text }],
+      });
+    }
+  }
+
+  /**
+   * preToolUse: the tool's answer when a hook blocks the call; otherwise the call to run, its input rewritten when
+   * a hook answered with `updatedInput` (the model's own call stays as it was in the history [observed]).
+   */
+  async preToolUse(call: ToolCall): Promise<{ blocked: string } | { call: ToolCall }> {
+    const tool = hookedTool(call);
+    if (tool === null) return { call };
+    const results = await this.#dispatch({
+      event: 'preToolUse',
+      input: { ...this.#input('preToolUse'), tool_name: tool.name, tool_input: tool.input, tool_use_id: call.callId },
+      matcherInputs: tool.matcherInputs,
+      toolUseId: call.callId,
+    });
+    this.recordContexts(contextsOf(results));
+    const reason = results.find((result) => result.verdict.blockReason !== null)?.verdict.blockReason;
+    if (typeof reason === 'string') return { blocked: `Command blocked by PreToolUse hook: ${reason}. Command: ${tool.command}` };
+    const updated = results.findLast((result) => result.verdict.updatedInput !== null)?.verdict.updatedInput;
+    return { call: updated === undefined || updated === null ? call : rewrittenCall(call, updated) };
+  }
+
+  /** permissionRequest, when a command needs the user's approval: a hook may allow or deny it first. */
+  async permissionRequest(request: PermissionHookRequest): Promise<PermissionHookDecision | null> {
+    const results = await this.#dispatch({
+      event: 'permissionRequest',
+      input: {
+        ...this.#input('permissionRequest'),
+        tool_name: 'Bash',
+        tool_input: {
+          command: request.command,
+          ...(request.justification === null ? {} : { description: request.justification }),
+        },
+      },
+      matcherInputs: ['Bash'],
+      toolUseId: request.callId,
+    });
+    // A denial wins over an approval.
+    const denied = results.find((result) => result.verdict.blockReason !== null)?.verdict.blockReason;
+    if (typeof denied === 'string') {
+      this.#denied.add(request.callId);
+      return { allow: false, reason: denied };
+    }
+    return results.some((result) => result.verdict.allowed) ? { allow: true } : null;
+  }
+
+  /** postToolUse, once the tool answered. */
+  async postToolUse(call: ToolCall, output: ToolOutput): Promise<void> {
+    const tool = hookedTool(call);
+    if (tool === null || this.#denied.has(call.callId)) return;
+    const results = await this.#dispatch({
+      event: 'postToolUse',
+      input: {
+        ...this.#input('postToolUse'),
+        tool_name: tool.name,
+        tool_input: tool.input,
+        tool_response: toolResponse(output),
+        tool_use_id: call.callId,
+      },
+      matcherInputs: tool.matcherInputs,
+      toolUseId: call.callId,
+    });
+    this.recordContexts(contextsOf(results));
+  }
+
+  /**
+   * stop, when the model has answered without calling a tool. True when a hook blocked the stop: its reason is
+   * now in the conversation as the user's next message, and the turn must sample the model again.
+   */
+  async stop(lastAssistantMessage: string | null): Promise<boolean> {
+    const results = await this.#dispatch({
+      event: 'stop',
+      input: {
+        ...this.#input('stop'),
+        stop_hook_active: this.#stopHookActive,
+        last_assistant_message: lastAssistantMessage,
+      },
+      matcherInputs: [],
+    });
+    // A hook that stops the turn outright wins over one that asks it to go on.
+    if (results.some((result) => result.verdict.stopped)) return false;
+    const fragments = results.flatMap((result) =>
+      result.verdict.blockReason === null ? [] : [{ text: result.verdict.blockReason, hookRunId: result.runId }],
+    );
+    if (fragments.length === 0) return false;
+    this.#stopHookActive = true;
+    const id = `msg_${uuidv7()}`;
+    this.#context.recordHistory({
+      type: 'message',
+      id,
+      role: 'user',
+      content: fragments.map((fragment) => ({
+        type: 'input_text',
+        text: `<hook_prompt hook_run_id="${escapeXml(fragment.hookRunId, true)}">${escapeXml(fragment.text)}</hook_prompt>`,
+      })),
+    });
+    const now = Date.now();
+    const item: ThreadItem = { type: 'hookPrompt', id, fragments, startedAtMs: now, completedAtMs: null };
+    const { thread, turnId } = this.#context;
+    thread.emit(ServerNotifications.itemStarted, { item, threadId: thread.id, turnId, startedAtMs: now });
+    const completed: ThreadItem = { ...item, completedAtMs: now };
+    thread.emit(ServerNotifications.itemCompleted, {
+      item: completed,
+      threadId: thread.id,
+      turnId,
+      contentTokenCount: null,
+      completedAtMs: now,
+    });
+    this.#context.keepItem(completed);
+    return true;
+  }
+
+  /** preCompact and postCompact around a compaction of this turn. */
+  async aroundCompaction(trigger: 'manual' | 'auto', compact: () => Promise<void>): Promise<void> {
+    const input = (event: HookEventName) => {
+      const { permission_mode: _mode, ...common } = this.#input(event);
+      return { ...common, trigger };
+    };
+    await this.#dispatch({ event: 'preCompact', input: input('preCompact'), matcherInputs: [trigger] });
+    await compact();
+    await this.#dispatch({ event: 'postCompact', input: input('postCompact'), matcherInputs: [trigger] });
+  }
+
+  async #dispatch(invocation: HookInvocation): Promise<HookRunResult[]> {
+    if (!this.#hooks.some((hook) => hook.eventName === invocation.event)) return [];
+    const { thread, turnId, signal, env } = this.#context;
+    const notify = { threadId: thread.id, turnId };
+    return dispatchHooks(
+      {
+        hooks: this.#hooks,
+        cwd: thread.settings.cwd,
+        env,
+        jail: this.#jail,
+        signal,
+        started: (run) => thread.emit(ServerNotifications.hookStarted, { ...notify, run }),
+        completed: (run) => thread.emit(ServerNotifications.hookCompleted, { ...notify, run }),
+      },
+      invocation,
+    );
+  }
+
+  /** The fields every hook input starts with, in the reference's order. */
+  #input(event: HookEventName): Record<string, unknown> {
+    const { thread, turnId } = this.#context;
+    return {
+      session_id: thread.id,
+      turn_id: turnId,
+      transcript_path: thread.rolloutPath,
+      cwd: thread.settings.cwd,
+      hook_event_name: hookEventLabel(event),
+      model: thread.settings.model,
+      // Claude Code's names for the approval policy: `never` asks nothing, anything else asks as configured.
+      permission_mode: thread.settings.approvalPolicy === 'never' ? 'bypassPermissions' : 'default',
+    };
+  }
+}
+
+/** The tools hooks see, by the names the reference gives them (Claude Code's `Bash` for the shell). */
+function hookedTool(
+  call: ToolCall,
+): { name: string; matcherInputs: string[]; input: Record<string, unknown>; command: string } | null {
+  if (call.namespace !== null) return null;
+  if (call.name === 'exec_command' && call.kind === 'function') {
+    const command = stringArgument(call.payload, 'cmd');
+    return command === null ? null : { name: 'Bash', matcherInputs: ['Bash'], input: { command }, command };
+  }
+  if (call.name === 'apply_patch') {
+    const patch = call.kind === 'custom' ? call.payload : stringArgument(call.payload, 'input');
+    if (patch === null) return null;
+    return { name: 'apply_patch', matcherInputs: ['apply_patch', 'Write', 'Edit'], input: { command: patch }, command: patch };
+  }
+  return null;
+}
+
+/** `call` with the command (or patch) a preToolUse hook gave in `updatedInput.command`. */
+function rewrittenCall(call: ToolCall, updated: Record<string, unknown>): ToolCall {
+  const command = updated['command'];
+  if (typeof command !== 'string') return call;
+  if (call.kind === 'custom') return { ...call, payload: command };
+  let args: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = JSON.parse(call.payload);
+    if (typeof parsed === 'object' && parsed !== null) args = parsed as Record<string, unknown>;
+  } catch {
+    return call;
+  }
+  return { ...call, payload: JSON.stringify({ ...args, [call.name === 'apply_patch' ? 'input' : 'cmd']: command }) };
+}
+
+/** A string field of a function call's JSON arguments, or null. */
+function stringArgument(payload: string, key: string): string | null {
+  try {
+    const args: unknown = JSON.parse(payload);
+    const value = typeof args === 'object' && args !== null ? (args as Record<string, unknown>)[key] : undefined;
+    return typeof value === 'string' ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+/** What a hook sees of a tool's answer: a command's own output, without the header the model reads. */
+function toolResponse(output: ToolOutput): string {
+  if (typeof output !== 'string') return JSON.stringify(output);
+  const marker = '\nOutput:\n';
+  const at = output.indexOf(marker);
+  return at === -1 ? output : output.slice(at + marker.length);
+}
+
+function contextsOf(results: readonly HookRunResult[]): string[] {
+  return results.flatMap((result) => result.verdict.contexts);
+}
+
+/** XML escaping as the reference escapes the hook prompt [observed: `"` is left alone in the text]. */
+function escapeXml(text: string, attribute = false): string {
+  const escaped = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return attribute ? escaped.replace(/"/g, '&quot;') : escaped;
+}

@@ -1,0 +1,131 @@
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+import type { RecordedRequest } from '../../helpers/fake-model-server.js';
+import type { RpcTestClient, ServerMessage } from '../../helpers/rpc-client.js';
+import { leftBehind } from '../../helpers/temp-home.js';
+import { resultOf } from '../../helpers/thread-server.js';
+
+/**
+ * A hook script for tests: `hook.sh <Event>` saves its stdin as `log/<Event>.<n>.json` (n counts the event's
+ * runs) and answers as `answer()` told it for that run: stdout, stderr, exit status, and a sleep first.
+ */
+const SCRIPT = `#!/bin/sh
+dir=$(dirname "$0")
+n=$(ls "$dir/log" | grep -c "^$1\\.")
+cat > "$dir/log/$1.$n.json"
+run="$dir/answers/$1.$n"
+[ -f "$run.sleep" ] && sleep "$(cat "$run.sleep")"
+[ -f "$run.stdout" ] && cat "$run.stdout"
+[ -f "$run.stderr" ] && cat "$run.stderr" >&2
+[ -f "$run.code" ] && exit "$(cat "$run.code")"
+exit 0
+`;
+
+export interface HookAnswer {
+  readonly stdout?: string;
+  readonly stderr?: string;
+  readonly code?: number;
+  readonly sleepSec?: number;
+}
+
+/** A directory holding the hook script, its answers and its logs; removed when the test ends. */
+export async function hookScriptDir(t: TestContext): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'hook-script-'));
+  t.after(() => rm(dir, { recursive: true, force: true, maxRetries: 5 }).catch(leftBehind));
+  await mkdir(join(dir, 'log'));
+  await mkdir(join(dir, 'answers'));
+  await writeFile(join(dir, 'hook.sh'), SCRIPT);
+  await chmod(join(dir, 'hook.sh'), 0o755);
+  return dir;
+}
+
+/** How the `n`th run (from 0) of `event`'s hook answers. */
+export async function answer(dir: string, event: string, n: number, reply: HookAnswer): Promise<void> {
+  const base = join(dir, 'answers', `${event}.${n}`);
+  if (reply.stdout !== undefined) await writeFile(`${base}.stdout`, reply.stdout);
+  if (reply.stderr !== undefined) await writeFile(`${base}.stderr`, reply.stderr);
+  if (reply.code !== undefined) await writeFile(`${base}.code`, String(reply.code));
+  if (reply.sleepSec !== undefined) await writeFile(`${base}.sleep`, String(reply.sleepSec));
+}
+
+/** JSON for `hookSpecificOutput.additionalContext`. */
+export function contextAnswer(event: string, text: string): HookAnswer {
+  return { stdout: JSON.stringify({ hookSpecificOutput: { hookEventName: event, additionalContext: text } }) };
+}
+
+/** hooks.json in `codexHome` running the script for each event (`matcher` and `timeout` as given). */
+export async function writeHooksJson(
+  codexHome: string,
+  dir: string,
+  events: Readonly<Record<string, { matcher?: string; timeout?: number }>>,
+): Promise<void> {
+  const hooks: Record<string, unknown> = {};
+  for (const [event, options] of Object.entries(events)) {
+    const handler = { type: 'command', command: `${join(dir, 'hook.sh')} ${event}`, timeout: options.timeout ?? 10 };
+    hooks[event] = [{ ...(options.matcher === undefined ? {} : { matcher: options.matcher }), hooks: [handler] }];
+  }
+  await writeFile(join(codexHome, 'hooks.json'), JSON.stringify({ hooks }, null, 2));
+}
+
+/** Trusts every listed hook as a client does: its `currentHash` into `hooks.state` with config/batchWrite. */
+export async function trustAllHooks(client: RpcTestClient): Promise<void> {
+  const listed = resultOf(await client.request('hooks/list', {})) as {
+    data: { hooks: { key: string; currentHash: string }[] }[];
+  };
+  const value: Record<string, unknown> = {};
+  for (const hook of listed.data[0]?.hooks ?? []) value[hook.key] = { trusted_hash: hook.currentHash };
+  resultOf(await client.request('config/batchWrite', { edits: [{ keyPath: 'hooks.state', value, mergeStrategy: 'upsert' }] }));
+}
+
+/** The inputs the script logged, by `<Event>.<n>`, without what differs between runs (ids, paths). */
+export async function hookInputs(dir: string, cwd: string, codexHome: string): Promise<Record<string, unknown>> {
+  const inputs: Record<string, unknown> = {};
+  for (const name of (await readdir(join(dir, 'log'))).sort()) {
+    const text = await readFile(join(dir, 'log', name), 'utf8');
+    const input = JSON.parse(text.split(cwd).join('<cwd>').split(codexHome).join('<home>')) as Record<string, unknown>;
+    for (const key of ['session_id', 'turn_id', 'transcript_path']) if (key in input) input[key] = typeof input[key];
+    inputs[name.replace(/\.json$/, '')] = input;
+  }
+  return inputs;
+}
+
+/** `hook/started` and `hook/completed` runs, without times and with the side's CODEX_HOME as `<home>`. */
+export function hookRuns(messages: readonly ServerMessage[], codexHome: string): Record<string, unknown>[] {
+  return messages
+    .filter((m) => m.method === 'hook/started' || m.method === 'hook/completed')
+    .map((m) => {
+      const { run } = m.params as { run: Record<string, unknown> };
+      const { startedAt: _s, completedAt, durationMs, ...rest } = run;
+      const home = (text: unknown) => String(text).split(codexHome).join('<home>');
+      return {
+        method: m.method,
+        ...rest,
+        id: home(rest.id),
+        sourcePath: home(rest.sourcePath),
+        completedAt: completedAt === null ? null : 'set',
+        durationMs: durationMs === null ? null : 'set',
+      };
+    });
+}
+
+/**
+ * A request's input after the opening context (from the first item past the `<environment_context>` message),
+ * as `role: text` lines and `type` for other items, with the side's directories named.
+ */
+export function conversationLines(request: RecordedRequest | undefined, cwd: string, codexHome: string): string[] {
+  const input = (request?.body as { input: Record<string, unknown>[] }).input;
+  const text = (item: Record<string, unknown>) =>
+    (item.content as { text?: string }[]).map((part) => part.text ?? '').join('');
+  const start = input.findIndex((item) => item.type === 'message' && text(item).includes('<environment_context>'));
+  return input.slice(start + 1).map((item) => {
+    const line =
+      item.type === 'message'
+        ? `${String(item.role)}: ${text(item)}`
+        : item.type === 'function_call_output'
+          ? `function_call_output: ${String(item.output).replace(/^Chunk ID: \w+\nWall time: [\d.]+ seconds\n/, '')}`
+          : String(item.type);
+    return line.split(cwd).join('<cwd>').split(codexHome).join('<home>');
+  });
+}
