@@ -1,8 +1,8 @@
 import { readdir } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import * as z from 'zod';
 import { RolloutFormatError } from './errors.js';
-import { archivedSessionsRoot, parseRolloutFileName, sessionsRoot } from './layout.js';
+import { archivedSessionsRoot, parseRolloutFileName, rolloutWriteOrderKey, sessionsRoot } from './layout.js';
 import { readRollout, readSessionHeader } from './rollout-reader.js';
 import type { ParseRolloutOptions, RolloutContent, SessionHeader } from './rollout-reader.js';
 import type { RolloutLine, SessionMeta } from './rollout-schema.js';
@@ -38,14 +38,6 @@ export function historyBaseOf(meta: SessionMeta): HistoryBase | null {
   return parsed.success ? parsed.data : null;
 }
 
-/** Sorts rollout file names in the order they were written: creation time, then the thread's first file first. */
-function writeOrderKey(path: string): string {
-  const name = basename(path);
-  const parsed = parseRolloutFileName(name);
-  const fileId = name.includes('_') ? name.slice(name.lastIndexOf('_') + 1) : '';
-  return `${parsed?.timestamp ?? ''}|${fileId}`;
-}
-
 /** Every rollout file of a thread, live and archived, in the order they were written. */
 export async function threadRolloutFiles(codexHome: string, threadId: string): Promise<string[]> {
   const id = threadId.toLowerCase();
@@ -68,7 +60,7 @@ export async function threadRolloutFiles(codexHome: string, threadId: string): P
   };
   await walk(sessionsRoot(codexHome), 3);
   await walk(archivedSessionsRoot(codexHome), 0);
-  return found.sort((a, b) => (writeOrderKey(a) < writeOrderKey(b) ? -1 : writeOrderKey(a) > writeOrderKey(b) ? 1 : 0));
+  return found.sort((a, b) => (rolloutWriteOrderKey(a) < rolloutWriteOrderKey(b) ? -1 : rolloutWriteOrderKey(a) > rolloutWriteOrderKey(b) ? 1 : 0));
 }
 
 /**
@@ -79,9 +71,9 @@ export async function findBaseRollout(codexHome: string, base: HistoryBase, path
   const own = parseRolloutFileName(path);
   const sameThread = own?.threadId.toLowerCase() === base.thread_id.toLowerCase();
   // A continuation of the same thread comes after its base in write order; a fork may share its base's second.
-  const key = sameThread ? writeOrderKey(path) : `${own?.timestamp ?? ''}|\uffff`;
+  const key = sameThread ? rolloutWriteOrderKey(path) : `${own?.timestamp ?? ''}|\uffff`;
   const candidates = (await threadRolloutFiles(codexHome, base.thread_id)).filter(
-    (file) => file !== path && writeOrderKey(file) < key,
+    (file) => file !== path && rolloutWriteOrderKey(file) < key,
   );
   const found = candidates[candidates.length - 1];
   if (found === undefined) {

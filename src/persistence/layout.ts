@@ -123,6 +123,17 @@ export function parseRolloutFileName(nameOrPath: string): RolloutFileName | null
   return { timestamp, createdAt, threadId: match[7] as string };
 }
 
+/**
+ * Sorts a thread's rollout files in the order they were written: by the creation time in the name, then the
+ * thread's first file (no file id) before its continuations, which sort among themselves by their uuid v7 file
+ * ids. The last one is the file the thread appends to now.
+ */
+export function rolloutWriteOrderKey(nameOrPath: string): string {
+  const name = basename(nameOrPath);
+  const fileId = name.includes('_') ? name.slice(name.lastIndexOf('_') + 1) : '';
+  return `${parseRolloutFileName(name)?.timestamp ?? ''}|${fileId}`;
+}
+
 /** Whether `path` lies directly in `$CODEX_HOME/archived_sessions`. */
 export function isArchivedRolloutPath(codexHome: string, path: string): boolean {
   return dirname(path) === archivedSessionsRoot(codexHome);

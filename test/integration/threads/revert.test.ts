@@ -194,4 +194,33 @@ describe('thread/revert', () => {
     };
     assert.deepEqual(turnTexts(read.turns), [['q1', 'answer 1']]);
   });
+  it('archives, unarchives and deletes every file of a reverted thread together', async (t) => {
+    const rig = await startThreadRig(t, { replies: replies() });
+    const { client } = rig;
+    const home = rig.server.codexHome;
+    const threadId = await startThread(client);
+    const turns: string[] = [];
+    for (const text of ['q1', 'q2']) {
+      turns.push(await startTextTurn(client, threadId, text));
+      await turnCompleted(client, turns.at(-1)!);
+    }
+    resultOf(await client.request('thread/revert', { threadId, beforeTurnId: turns[1] }));
+    const filesUnder = async (dir: string) =>
+      (await readdir(join(home, dir), { recursive: true })).filter((name) => name.endsWith('.jsonl')).length;
+    assert.equal(await filesUnder('sessions'), 2);
+
+    resultOf(await client.request('thread/archive', { threadId }));
+    assert.deepEqual([await filesUnder('sessions'), await filesUnder('archived_sessions')], [0, 2]);
+    resultOf(await client.request('thread/unarchive', { threadId }));
+    assert.deepEqual([await filesUnder('sessions'), await filesUnder('archived_sessions')], [2, 0]);
+    const resumed = resultOf(await client.request('thread/resume', { threadId })).thread as { turns: WireTurn[] };
+    assert.deepEqual(turnTexts(resumed.turns), [['q1', 'answer 1']]);
+
+    resultOf(await client.request('thread/delete', { threadId }));
+    assert.deepEqual([await filesUnder('sessions'), await filesUnder('archived_sessions')], [0, 0]);
+    await client.close();
+    await rig.server.server.close();
+    const restarted = await restartedServerClient(t, home);
+    assert.deepEqual(resultOf(await restarted.request('thread/list', {})).data, []);
+  });
 });
