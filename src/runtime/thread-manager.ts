@@ -485,12 +485,15 @@ export class ThreadManager {
    * and returns the thread as reloaded from its new file. As the reference does [observed], the thread is unloaded
    * (a running turn ends `interrupted`; every connection hears `notLoaded`) and loaded again (`idle`), and keeps
    * its subscribers.
-   * @throws ThreadRequestError `thread not found: <id>` for a thread that is not loaded, `turn not found: <id>`.
+   * @throws ThreadRequestError `thread not found: <id>` for a thread that is not loaded, `turn not found: <id>`,
+   *   and the reference's refusals of an ephemeral thread and of one with no rollout yet.
    */
   async revert(id: string, beforeTurnId: string, caller: ThreadCaller): Promise<LoadedThread> {
     const thread = this.#loaded.get(id);
     if (thread === undefined) throw revertRefusals.threadNotFound(id);
-    if (thread.writer === null || thread.rolloutPath === null) throw revertRefusals.notPersisted(id);
+    if (thread.ephemeral || thread.writer === null || thread.rolloutPath === null) throw revertRefusals.ephemeral();
+    // A thread whose first turn has not been written yet has nothing to revert [observed wording].
+    if ((await this.index.get(id)) === undefined) throw revertRefusals.noRollout(id);
     if (!thread.turns.some((turn) => turn.id === beforeTurnId)) throw revertRefusals.turnNotFound(beforeTurnId);
     await thread.writer.flush();
     const plan = await planRevert(this.codexHome, id, thread.rolloutPath, beforeTurnId);

@@ -20,8 +20,8 @@ import { ThreadRequestError } from './thread-request-error.js';
 export const revertRefusals = {
   threadNotFound: (threadId: string) => new ThreadRequestError(`thread not found: ${threadId}`),
   turnNotFound: (turnId: string) => new ThreadRequestError(`turn not found: ${turnId}`),
-  notPersisted: (threadId: string) =>
-    new ThreadRequestError(`thread is not persisted and cannot be reverted: ${threadId}`),
+  ephemeral: () => new ThreadRequestError('ephemeral threads do not support thread/revert'),
+  noRollout: (threadId: string) => new ThreadRequestError(`no rollout found for thread id ${threadId}`),
 } as const;
 
 /** Where a revert cuts a thread's history, decided before anything changes. */

@@ -58,11 +58,17 @@ async function revertScript(side: Side) {
   const sequence = sequenceOf(client.received.slice(mark), ids);
   const thread = answer.thread as { path: string; preview: string; turns: unknown[]; status: { type: string } };
 
+  const ephemeral = await startThread(client, { cwd, ephemeral: true });
+  const fresh = await startThread(client, { cwd });
+  Object.assign(ids, { [ephemeral]: '<E>', [fresh]: '<F>' });
   const errors: string[] = [];
   for (const params of [
     { threadId, beforeTurnId: 'nope' },
     { threadId, beforeTurnId: turns[2] },
     { threadId: UNKNOWN, beforeTurnId: turns[0] },
+    { threadId: 'nope', beforeTurnId: turns[0] },
+    { threadId: ephemeral, beforeTurnId: 'x' },
+    { threadId: fresh, beforeTurnId: 'x' },
   ]) {
     errors.push(...sequenceOf([await client.request('thread/revert', params)], ids));
   }
@@ -106,6 +112,9 @@ describe('thread/revert', () => {
       'error -32600 turn not found: nope',
       'error -32600 turn not found: <t3>',
       `error -32600 thread not found: ${UNKNOWN}`,
+      'error -32600 invalid thread id: invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `n` at 1',
+      'error -32600 ephemeral threads do not support thread/revert',
+      'error -32600 no rollout found for thread id <F>',
     ]);
     assert.deepEqual(mine.errors, theirs.errors);
     assert.deepEqual(mine.answer, { preview: 'q1', turns: [], status: 'idle' });
