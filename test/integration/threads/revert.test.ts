@@ -182,7 +182,7 @@ describe('thread/revert', () => {
     assert.equal(files.length, 2);
   });
 
-  it('interrupts a running turn, then reverts', async (t) => {
+  it('interrupts a running turn, then reverts; subscribers stay subscribed', async (t) => {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     t.after(() => release());
@@ -192,9 +192,13 @@ describe('thread/revert', () => {
     const threadId = await startThread(rig.client);
     const t1 = await startTextTurn(rig.client, threadId, 'q1');
     await turnCompleted(rig.client, t1);
+    // Another subscriber stays subscribed through the reload.
+    const watcher = await rig.connect('watcher');
+    resultOf(await watcher.request('thread/resume', { threadId }));
     const t2 = await startTextTurn(rig.client, threadId, 'q2');
     await rig.fake.waitForRequests(2);
     const answer = resultOf(await rig.client.request('thread/revert', { threadId, beforeTurnId: t2 }));
+    await watcher.notification('thread/reverted');
     assert.equal((answer.thread as { status: { type: string } }).status.type, 'idle');
     const completed = await turnCompleted(rig.client, t2);
     assert.equal((completed.turn as { status: string }).status, 'interrupted');
@@ -202,7 +206,11 @@ describe('thread/revert', () => {
       turns: WireTurn[];
     };
     assert.deepEqual(turnTexts(read.turns), [['q1', 'answer 1']]);
+    rig.fake.enqueue(sseReply(textTurnFrames(['answer 3'])));
+    const t3 = await startTextTurn(rig.client, threadId, 'q3');
+    await turnCompleted(watcher, t3);
   });
+
   it('archives, unarchives and deletes every file of a reverted thread together', async (t) => {
     const rig = await startThreadRig(t, { replies: replies() });
     const { client } = rig;
