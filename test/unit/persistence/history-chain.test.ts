@@ -9,6 +9,7 @@ import {
   readThreadRollout,
   threadRolloutFiles,
 } from '../../../src/persistence/history-chain.js';
+import type { RolloutLine } from '../../../src/persistence/rollout-schema.js';
 import { makeTempHome } from '../../helpers/temp-home.js';
 
 const THREAD = '01a24e78-2690-7da2-a7d8-4fe2b9b03abb';
@@ -48,8 +49,8 @@ async function write(home: string, name: string, text: string): Promise<string> 
   return path;
 }
 
-const userTexts = (lines: readonly { type: string; payload: Record<string, unknown> }[]) =>
-  lines.filter((l) => l.type === 'event_msg' && l.payload.type === 'user_message').map((l) => l.payload.message);
+const userTexts = (lines: readonly RolloutLine[]) =>
+  lines.flatMap((l) => (l.type === 'event_msg' && l.payload.type === 'user_message' ? [l.payload['message']] : []));
 
 describe('history chains', () => {
   it('splices a continuation chain in write order, each file cut at its successor’s ordinal', async (t) => {
