@@ -17,6 +17,7 @@ import type { ServerServices } from './services.js';
 import { terminalUiHandlers } from './terminal-ui-handlers.js';
 import { threadArchiveHandler, threadUnarchiveHandler } from './thread-archive.js';
 import { threadDeleteHandler } from './thread-delete.js';
+import { threadRevertHandler } from './thread-revert.js';
 import { threadForkHandler } from './thread-fork.js';
 import { threadItemsListHandler } from './thread-items-list.js';
 import { threadBackgroundTerminalsHandlers } from './thread-background-terminals.js';
@@ -52,6 +53,7 @@ export function buildHandlerTable(services: ServerServices): HandlerTable {
     threadArchiveHandler(services),
     threadUnarchiveHandler(services),
     threadDeleteHandler(services),
+    threadRevertHandler(services),
     threadShellCommandHandler(services),
     threadSetNameHandler(services),
     threadUnsubscribeHandler(services),

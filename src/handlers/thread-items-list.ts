@@ -1,5 +1,5 @@
 import { InvalidCursorError } from '../persistence/errors.js';
-import { readRollout } from '../persistence/rollout-reader.js';
+import { readThreadRollout } from '../persistence/history-chain.js';
 import { ErrorCode, RpcError, RpcErrors } from '../protocol/errors.js';
 import { ClientRequests } from '../protocol/registry.js';
 import type { Turn } from '../protocol/v2/turn.js';
@@ -44,5 +44,5 @@ async function historyTurns(services: ServerServices, id: string): Promise<Turn[
   }
   const summary = await services.threads.index.get(id);
   if (summary === undefined) throw RpcErrors.notSupportedYet(METHOD);
-  return turnsFromRollout((await readRollout(summary.path, TURN_LINES_ONLY)).lines);
+  return turnsFromRollout((await readThreadRollout(services.threads.codexHome, summary.path, TURN_LINES_ONLY)).lines);
 }

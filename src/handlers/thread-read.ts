@@ -1,4 +1,4 @@
-import { readRollout } from '../persistence/rollout-reader.js';
+import { readThreadRollout } from '../persistence/history-chain.js';
 import { RpcErrors } from '../protocol/errors.js';
 import { ClientRequests, ServerNotifications } from '../protocol/registry.js';
 import type { Turn } from '../protocol/v2/turn.js';
@@ -30,7 +30,7 @@ export function threadReadHandler(services: ServerServices): RequestHandler {
     }
     if (summary === undefined) throw RpcErrors.badRequest(`thread not loaded: ${id}`);
     const turns =
-      params.includeTurns === true ? turnsFromRollout((await readRollout(summary.path, TURN_LINES_ONLY)).lines) : [];
+      params.includeTurns === true ? turnsFromRollout((await readThreadRollout(services.threads.codexHome, summary.path, TURN_LINES_ONLY)).lines) : [];
     return { thread: storedThreadView(summary, services.threads.defaultModelProvider, turns), readState };
   });
 }

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { InvalidCursorError } from '../persistence/errors.js';
-import { readRollout } from '../persistence/rollout-reader.js';
+import { readThreadRollout } from '../persistence/history-chain.js';
 import { RpcErrors } from '../protocol/errors.js';
 import { ClientRequests } from '../protocol/registry.js';
 import type { Turn } from '../protocol/v2/turn.js';
@@ -70,5 +70,5 @@ async function persistedTurns(services: ServerServices, threadId: string): Promi
   if (loaded !== undefined) return loaded.ephemeral || !(await isMaterialized(loaded)) ? null : copyTurns(loaded.turns);
   const summary = await services.threads.index.get(threadId);
   if (summary === undefined) return null;
-  return turnsFromRollout((await readRollout(summary.path, TURN_LINES_ONLY)).lines);
+  return turnsFromRollout((await readThreadRollout(services.threads.codexHome, summary.path, TURN_LINES_ONLY)).lines);
 }

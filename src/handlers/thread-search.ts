@@ -1,3 +1,4 @@
+import { readThreadRollout } from '../persistence/history-chain.js';
 import { InvalidCursorError } from '../persistence/errors.js';
 import type { ThreadListPage } from '../persistence/thread-index.js';
 import { RpcErrors } from '../protocol/errors.js';
@@ -15,7 +16,9 @@ import type { ServerServices } from './services.js';
  * reference [observed]. A blank term is `thread/search requires a non-empty searchTerm` [observed].
  */
 export function threadSearchHandler(services: ServerServices): RequestHandler {
-  const search = new ThreadTextSearch();
+  const search = new ThreadTextSearch(
+    async (path) => (await readThreadRollout(services.threads.codexHome, path)).lines,
+  );
   return bindHandler(ClientRequests.threadSearch, async (params) => {
     const term = params.searchTerm.trim();
     if (term === '') throw RpcErrors.badRequest('thread/search requires a non-empty searchTerm');

@@ -1,6 +1,6 @@
 import { access } from 'node:fs/promises';
 import { InvalidCursorError } from '../persistence/errors.js';
-import { readRollout } from '../persistence/rollout-reader.js';
+import { readThreadRollout } from '../persistence/history-chain.js';
 import { RpcErrors } from '../protocol/errors.js';
 import { ClientRequests } from '../protocol/registry.js';
 import type { Turn } from '../protocol/v2/turn.js';
@@ -37,7 +37,7 @@ export function threadTurnsListHandler(services: ServerServices): RequestHandler
     } else {
       const summary = await services.threads.index.get(id);
       if (summary === undefined) throw RpcErrors.badRequest(`thread not loaded: ${id}`);
-      turns = turnsFromRollout((await readRollout(summary.path)).lines);
+      turns = turnsFromRollout((await readThreadRollout(services.threads.codexHome, summary.path)).lines);
     }
     try {
       return pageTurns(id, turns, params);

@@ -12,6 +12,10 @@ import { basename, dirname, join, relative, sep } from 'node:path';
  * the colons of the time replaced by `-` (the reference formats `[year]-[month]-[day]T[hour]-[minute]-[second]`
  * from `OffsetDateTime::now_local()`). Everything else in a rollout (line timestamps, session_meta.timestamp)
  * is UTC.
+ *
+ * A thread whose history was replaced (thread/revert) continues in a further file of the same thread,
+ * `rollout-<time of the revert>-<thread-uuid>_<file-uuid>.jsonl`, whose `session_meta.history_base` points back
+ * into the thread's earlier file (observed from the reference 0.169.0); the earlier files stay where they are.
  */
 
 /** Directory under CODEX_HOME that holds live rollouts, in `YYYY/MM/DD` sub-directories. */
@@ -21,7 +25,7 @@ export const ARCHIVED_SESSIONS_DIR = 'archived_sessions';
 
 const UUID_PATTERN = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
 const FILE_NAME = new RegExp(
-  `^rollout-(\\d{4})-(\\d{2})-(\\d{2})T(\\d{2})-(\\d{2})-(\\d{2})-(${UUID_PATTERN})\\.jsonl$`,
+  `^rollout-(\\d{4})-(\\d{2})-(\\d{2})T(\\d{2})-(\\d{2})-(\\d{2})-(${UUID_PATTERN})(?:_${UUID_PATTERN})?\\.jsonl$`,
 );
 
 /** What a rollout file name says: its creation time (local, to the second) and its thread id. */
@@ -49,6 +53,17 @@ export function formatRolloutFileTimestamp(date: Date): string {
 /** `rollout-YYYY-MM-DDTHH-MM-SS-<threadId>.jsonl` for a thread created at `createdAt` (local time). */
 export function rolloutFileName(threadId: string, createdAt: Date): string {
   return `rollout-${formatRolloutFileTimestamp(createdAt)}-${threadId}.jsonl`;
+}
+
+/**
+ * The path of a further file of an existing thread (its history replaced at `createdAt`, see above):
+ * `$CODEX_HOME/sessions/YYYY/MM/DD/rollout-…-<threadId>_<fileId>.jsonl`. Pure: nothing is created.
+ */
+export function continuationRolloutPath(codexHome: string, threadId: string, fileId: string, createdAt: Date): string {
+  return join(
+    sessionsDayDir(codexHome, createdAt),
+    `rollout-${formatRolloutFileTimestamp(createdAt)}-${threadId}_${fileId}.jsonl`,
+  );
 }
 
 /** `$CODEX_HOME/sessions`. */
@@ -106,6 +121,17 @@ export function parseRolloutFileName(nameOrPath: string): RolloutFileName | null
   }
   const timestamp = match[0].slice('rollout-'.length, 'rollout-'.length + 'YYYY-MM-DDTHH-MM-SS'.length);
   return { timestamp, createdAt, threadId: match[7] as string };
+}
+
+/**
+ * Sorts a thread's rollout files in the order they were written: by the creation time in the name, then the
+ * thread's first file (no file id) before its continuations, which sort among themselves by their uuid v7 file
+ * ids. The last one is the file the thread appends to now.
+ */
+export function rolloutWriteOrderKey(nameOrPath: string): string {
+  const name = basename(nameOrPath);
+  const fileId = name.includes('_') ? name.slice(name.lastIndexOf('_') + 1) : '';
+  return `${parseRolloutFileName(name)?.timestamp ?? ''}|${fileId}`;
 }
 
 /** Whether `path` lies directly in `$CODEX_HOME/archived_sessions`. */

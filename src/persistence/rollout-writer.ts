@@ -63,9 +63,16 @@ export class RolloutWriter {
    * A writer for a new thread's rollout at `path` (see layout.rolloutPath). `sessionMeta` becomes line 0 when
    * the first item is appended; until then nothing exists on disk. Never throws.
    */
-  static create(options: { path: string; sessionMeta: SessionMeta; now?: () => number }): RolloutWriter {
+  static create(options: {
+    path: string;
+    sessionMeta: SessionMeta;
+    now?: () => number;
+    /** The ordinal of the session_meta line: a continuation's ordinals go on from its history base's cut. */
+    firstOrdinal?: number;
+  }): RolloutWriter {
     const writer = new RolloutWriter(options.path, 'create', options.now ?? Date.now);
     writer.#header = options.sessionMeta;
+    writer.#nextOrdinal = options.firstOrdinal ?? 0;
     return writer;
   }
 

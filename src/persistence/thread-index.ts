@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ThreadSourceKind } from '../protocol/v2/thread-methods.js';
 import { InvalidCursorError } from './errors.js';
-import { archivedSessionsRoot, parseRolloutFileName, sessionsRoot } from './layout.js';
+import { archivedSessionsRoot, parseRolloutFileName, rolloutWriteOrderKey, sessionsRoot } from './layout.js';
 import { readSessionHeader } from './rollout-reader.js';
 import type { SessionHeader } from './rollout-reader.js';
 import { RFC3339_PATTERN, sessionSourceKind, sourceKindMatches } from './rollout-schema.js';
@@ -128,7 +128,7 @@ const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
  * header, and takes thread names from `session_index.jsonl`; afterwards the index is kept current by its users
  * (`upsert`, `update`, `remove`) and never reads a file again, so paging through a thousand threads costs no I/O.
  * Mutations made before the scan completes win over what the scan finds. A thread id found in two files keeps
- * the more recently updated one.
+ * the one written last (a reverted thread's chain), else the more recently updated one.
  */
 export class ThreadIndex {
   readonly codexHome: string;
@@ -327,6 +327,11 @@ async function listRollouts(dir: string, depth: number): Promise<string[]> {
 }
 
 function preferOver(candidate: ThreadSummary, existing: ThreadSummary): boolean {
+  // Files of one thread in the same place (a reverted thread's chain): the one written last is the thread now.
+  if (candidate.archived === existing.archived && candidate.path !== existing.path) {
+    const [a, b] = [rolloutWriteOrderKey(candidate.path), rolloutWriteOrderKey(existing.path)];
+    if (a !== b) return a > b;
+  }
   if (candidate.updatedAtMs !== existing.updatedAtMs) return candidate.updatedAtMs > existing.updatedAtMs;
   return existing.archived && !candidate.archived;
 }

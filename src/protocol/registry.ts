@@ -95,6 +95,7 @@ export const ClientRequests = {
     threads.ThreadUnarchiveResponseSchema,
   ),
   threadDelete: defineRequest('thread/delete', threads.ThreadDeleteParamsSchema, threads.ThreadDeleteResponseSchema),
+  threadRevert: defineRequest('thread/revert', threads.ThreadRevertParamsSchema, threads.ThreadRevertResponseSchema),
   threadShellCommand: defineRequest(
     'thread/shellCommand',
     shellCommand.ThreadShellCommandParamsSchema,
@@ -140,6 +141,7 @@ export const ServerNotifications = {
   threadArchived: defineNotification('thread/archived', notes.ThreadArchivedNotificationSchema),
   threadUnarchived: defineNotification('thread/unarchived', notes.ThreadUnarchivedNotificationSchema),
   threadDeleted: defineNotification('thread/deleted', notes.ThreadDeletedNotificationSchema),
+  threadReverted: defineNotification('thread/reverted', notes.ThreadRevertedNotificationSchema),
   threadClosed: defineNotification('thread/closed', notes.ThreadClosedNotificationSchema),
   threadQueueChanged: defineNotification('thread/queue/changed', threadQueue.ThreadQueueChangedNotificationSchema),
   threadNameUpdated: defineNotification('thread/name/updated', notes.ThreadNameUpdatedNotificationSchema),

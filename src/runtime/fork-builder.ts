@@ -17,7 +17,6 @@ import {
   forkRefusals,
   lastUsageTurnId,
   previewOfLines,
-  resolveHistoryBase,
   rolloutItemOf,
 } from './thread-fork.js';
 import type { ForkedThread, ThreadForkRequest } from './thread-fork.js';
@@ -65,8 +64,7 @@ export async function buildFork(
     throw forkRefusals.ephemeralNeedsExcludeTurns();
   }
   const createdAtMs = Date.now();
-  const sourceLines = await resolveHistoryBase(content, (id) => host.rolloutOf(id));
-  const lines = forkLines(sourceLines, request, source?.activeTurn?.turnId ?? null, createdAtMs);
+  const lines = forkLines(content.lines, request, source?.activeTurn?.turnId ?? null, createdAtMs);
   const settings = settingsFromRollout({ ...content, lines }, host.settingsContext, request);
   host.checkProvider(settings);
 

@@ -1,4 +1,7 @@
 import { rm, utimes } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { threadRolloutFiles } from '../persistence/history-chain.js';
+import { isArchivedRolloutPath } from '../persistence/layout.js';
 import { moveFromArchive, moveToArchive } from '../persistence/rollout-writer.js';
 import { appendThreadName, removeThreadNames } from '../persistence/session-index.js';
 import { summarizeThread } from '../persistence/thread-index.js';
@@ -70,7 +73,14 @@ export class ThreadCatalogue {
       }
       const summary = await this.#host.index().get(id);
       if (summary === undefined || summary.archived) throw new ThreadRequestError(`no rollout found for thread id ${id}`);
-      const path = await moveToArchive(this.#host.codexHome(), summary.path);
+      // A reverted thread has several files (its history chain); they move together.
+      const home = this.#host.codexHome();
+      let path = summary.path;
+      for (const file of await threadRolloutFiles(home, id)) {
+        if (isArchivedRolloutPath(home, file)) continue;
+        const moved = await moveToArchive(home, file);
+        if (basename(file) === basename(summary.path)) path = moved;
+      }
       this.#host.index().update(id, { path, archived: true });
     });
   }
@@ -97,7 +107,10 @@ export class ThreadCatalogue {
       if ((await this.#host.index().forksOf(id)).length > 0) {
         throw new ThreadRequestError(`cannot delete thread ${id}: forked history still references it`);
       }
-      await rm(summary.path, { force: true });
+      // Every file of the thread: a reverted thread's earlier files would otherwise bring it back at the next scan.
+      for (const file of new Set([...(await threadRolloutFiles(this.#host.codexHome(), id)), summary.path])) {
+        await rm(file, { force: true });
+      }
       this.#host.index().remove(id);
       await removeThreadNames(this.#host.codexHome(), id);
       await this.#host.forgetReadState(id);
@@ -115,7 +128,13 @@ export class ThreadCatalogue {
       if (summary === undefined || !summary.archived) {
         throw new ThreadRequestError(`no archived rollout found for thread id ${id}`);
       }
-      const path = await moveFromArchive(this.#host.codexHome(), summary.path);
+      const home = this.#host.codexHome();
+      let path = summary.path;
+      for (const file of await threadRolloutFiles(home, id)) {
+        if (!isArchivedRolloutPath(home, file)) continue;
+        const moved = await moveFromArchive(home, file);
+        if (basename(file) === basename(summary.path)) path = moved;
+      }
       const now = new Date();
       await utimes(path, now, now);
       const patch = { path, archived: false, updatedAtMs: now.getTime() };

@@ -1,5 +1,3 @@
-import * as z from 'zod';
-import type { RolloutContent } from '../persistence/rollout-reader.js';
 import { formatLineTimestamp, userMessageText } from '../persistence/rollout-schema.js';
 import type { RolloutItem, RolloutLine } from '../persistence/rollout-schema.js';
 import type { LoadedThread } from './loaded-thread.js';
@@ -16,7 +14,8 @@ import type { SessionOverrides } from './thread-settings.js';
  * `session_meta` with `history_base: {thread_id, end_ordinal_exclusive, end_byte_offset}` pointing into the
  * source's file (probed), which every reader would have to follow; we copy the source's lines instead, as the
  * reference itself does for `legacy` threads (probed), so our forks are self-contained rollouts that both
- * servers read. Reference forks written with `history_base` are resolved when they are forked again.
+ * servers read. Reference forks written with `history_base` are read with their inherited history
+ * (persistence/history-chain.ts) before they are forked again.
  */
 
 /** What thread/fork asks for beyond the session overrides. */
@@ -64,36 +63,6 @@ export const TURN_ABORTED_MESSAGE =
   '<turn_aborted>\nThe user interrupted the previous turn on purpose. Any running unified exec processes may still ' +
   'be running in the background. If any tools/commands were aborted, they may have partially executed.\n' +
   '</turn_aborted>';
-
-/** A rollout that forks another one by reference (the reference's paginated forks). */
-const HistoryBaseSchema = z.object({
-  thread_id: z.string(),
-  end_ordinal_exclusive: z.number().int().min(0),
-});
-
-/** How deep `history_base` chains are followed: a fork of a fork of …; a cycle would otherwise never end. */
-const MAX_HISTORY_BASE_DEPTH = 64;
-
-/**
- * The lines of `content` with its `history_base` (if any) spliced in after its session_meta, recursively: the
- * whole conversation as a self-contained rollout. `readThread` reads another thread's rollout by id.
- * @throws ThreadRequestError (no rollout) when a base thread cannot be found.
- */
-export async function resolveHistoryBase(
-  content: RolloutContent,
-  readThread: (threadId: string) => Promise<RolloutContent | undefined>,
-  depth = 0,
-): Promise<RolloutLine[]> {
-  const base = HistoryBaseSchema.safeParse(content.meta['history_base']);
-  if (!base.success) return [...content.lines];
-  const { thread_id: baseId, end_ordinal_exclusive: end } = base.data;
-  const baseContent = depth < MAX_HISTORY_BASE_DEPTH ? await readThread(baseId.toLowerCase()) : undefined;
-  if (baseContent === undefined) throw forkRefusals.noRollout(baseId);
-  const baseLines = await resolveHistoryBase(baseContent, readThread, depth + 1);
-  const inherited = baseLines.filter((line, index) => line.type !== 'session_meta' && (line.ordinal ?? index) < end);
-  const [meta, ...own] = content.lines;
-  return [...(meta === undefined ? [] : [meta]), ...inherited, ...own.filter((line) => line.type !== 'session_meta')];
-}
 
 /** One turn's lines: from its `task_started` to just before the next one. */
 interface TurnSegment {

@@ -4,7 +4,7 @@ import { HttpModelClient } from '../model/client.js';
 import { resolveProvider } from '../model/provider.js';
 import type { Environment } from '../model/provider.js';
 import { rolloutPath } from '../persistence/layout.js';
-import { readRollout } from '../persistence/rollout-reader.js';
+import { readThreadHeader, readThreadRollout } from '../persistence/history-chain.js';
 import type { RolloutContent } from '../persistence/rollout-reader.js';
 import { RolloutWriter } from '../persistence/rollout-writer.js';
 import { ThreadIndex } from '../persistence/thread-index.js';
@@ -29,6 +29,7 @@ import { turnsFromRollout } from './rollout-turns.js';
 import { shareAgentMessageText } from './shared-text.js';
 import { historyFromRollout, settingsFromRollout, tokenUsageFromRollout } from './thread-from-rollout.js';
 import { buildFork } from './fork-builder.js';
+import { planRevert, revertRefusals, writeRevertedRollout } from './thread-revert.js';
 import type { ForkedThread, ThreadForkRequest } from './thread-fork.js';
 import { GoalStore } from './goals/goal-store.js';
 import { goalContinuationContext } from './goals/goal-continuation.js';
@@ -132,6 +133,7 @@ export class ThreadManager {
       log: options.log,
     });
     this.index = new ThreadIndex(options.codexHome, {
+      readHeader: (path) => readThreadHeader(options.codexHome, path),
       fallbackModelProvider: this.defaultModelProvider,
       onSkip: (path, error) => options.log.warn({ path, err: error }, 'skipping unreadable rollout'),
     });
@@ -248,7 +250,7 @@ export class ThreadManager {
   }
 
   async #loadFromDisk(summary: ThreadSummary, overrides: SessionOverrides): Promise<LoadedThread> {
-    const content = await readRollout(summary.path);
+    const content = await readThreadRollout(this.codexHome, summary.path);
     const writer = await RolloutWriter.resume(summary.path);
     const settings = settingsFromRollout(content, this.#options, overrides);
     const history = historyFromRollout(content);
@@ -483,6 +485,36 @@ export class ThreadManager {
     return this.#idleUnloader;
   }
 
+  /**
+   * thread/revert: replaces a loaded thread's history with the part before `beforeTurnId` (see thread-revert.ts)
+   * and returns the thread as reloaded from its new file. As the reference does [observed], the thread is unloaded
+   * (a running turn ends `interrupted`; every connection hears `notLoaded`) and loaded again (`idle`), and keeps
+   * its subscribers.
+   * @throws ThreadRequestError `thread not found: <id>` for a thread that is not loaded, `turn not found: <id>`,
+   *   and the reference's refusals of an ephemeral thread and of one with no rollout yet.
+   */
+  async revert(id: string, beforeTurnId: string, caller: ThreadCaller): Promise<LoadedThread> {
+    const thread = this.#loaded.get(id);
+    if (thread === undefined) throw revertRefusals.threadNotFound(id);
+    if (thread.ephemeral || thread.writer === null || thread.rolloutPath === null) throw revertRefusals.ephemeral();
+    // A thread whose first turn has not been written yet has nothing to revert [observed wording].
+    if ((await this.index.get(id)) === undefined) throw revertRefusals.noRollout(id);
+    if (!thread.turns.some((turn) => turn.id === beforeTurnId)) throw revertRefusals.turnNotFound(beforeTurnId);
+    await thread.writer.flush();
+    const plan = await planRevert(this.codexHome, id, thread.rolloutPath, beforeTurnId);
+    const subscribers = thread.subscriberChannels();
+    this.#idleUnloader?.forget(id);
+    await this.unload(thread, { announceClosed: false });
+    const nowMs = Date.now();
+    const path = await writeRevertedRollout(this.codexHome, plan, nowMs);
+    this.index.update(id, { path, updatedAtMs: nowMs, preview: plan.preview });
+    const reloaded = await this.load(id);
+    if (reloaded === undefined) throw new Error(`reverted thread ${id} could not be loaded again`);
+    this.#options.broadcaster.broadcast(ServerNotifications.threadStatusChanged, { threadId: id, status: reloaded.status });
+    for (const channel of [...subscribers, caller.channel]) this.subscribe(reloaded, channel);
+    return reloaded;
+  }
+
   // thread/fork, and what thread/list and thread/turns/list need.
 
   /** The server's working directory: what a relative `cwd` filter of thread/list is resolved against. */
@@ -521,7 +553,7 @@ export class ThreadManager {
     const path = loaded !== undefined ? loaded.rolloutPath : (await this.index.get(id))?.path;
     if (path === null || path === undefined) return undefined;
     try {
-      return await readRollout(path);
+      return await readThreadRollout(this.codexHome, path);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;

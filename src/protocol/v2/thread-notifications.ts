@@ -44,6 +44,10 @@ export type ThreadUnarchivedNotification = z.infer<typeof ThreadUnarchivedNotifi
 export const ThreadDeletedNotificationSchema = z.object({ threadId }).meta({ id: 'ThreadDeletedNotification' });
 export type ThreadDeletedNotification = z.infer<typeof ThreadDeletedNotificationSchema>;
 
+/** The thread's history was replaced by a prefix of itself (thread/revert). */
+export const ThreadRevertedNotificationSchema = z.object({ threadId }).meta({ id: 'ThreadRevertedNotification' });
+export type ThreadRevertedNotification = z.infer<typeof ThreadRevertedNotificationSchema>;
+
 /** The thread was unloaded after its last subscriber left. */
 export const ThreadClosedNotificationSchema = z.object({ threadId }).meta({ id: 'ThreadClosedNotification' });
 export type ThreadClosedNotification = z.infer<typeof ThreadClosedNotificationSchema>;
