@@ -18,7 +18,8 @@ export class RpcSocket {
   private readonly listeners = new Set<(notification: Notification) => void>();
 
   private constructor(private readonly socket: WebSocket) {
-    socket.on('message', (data) => this.receive(String(data)));
+    // Text frames only (the server never sends binary ones), so each message arrives as one Buffer.
+    socket.on('message', (data) => this.receive((data as Buffer).toString('utf8')));
     socket.on('close', () => {
       for (const waiter of this.pending.values()) waiter.reject(new Error('connection closed'));
       this.pending.clear();

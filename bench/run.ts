@@ -11,7 +11,7 @@ import { measureThroughput } from './measures/throughput.js';
 import { measureTurns } from './measures/turns.js';
 import { machineDescription, renderTable, writeIntoDocs } from './report.js';
 import type { Collected } from './report.js';
-import { OURS, REFERENCE } from './server-process.js';
+import { makeBenchHome, OURS, REFERENCE, removeBenchTmpdir, removeHome, startBenchServer } from './server-process.js';
 
 /**
  * `npm run bench`: this server (the built bundle in dist/) side by side with the reference `codex app-server`
@@ -74,6 +74,14 @@ async function main(): Promise<void> {
   const collected: Collected = {};
   const began = new Date();
   try {
+    // One unmeasured start of each: our launcher writes its code cache then, as any installation's first start does.
+    for (const kind of [OURS, REFERENCE]) {
+      const home = makeBenchHome(model.baseUrl);
+      const server = await startBenchServer(kind, home, cwd);
+      await server.ready;
+      await server.stop();
+      removeHome(home);
+    }
     let turn = 0;
     for (const name of selected) {
       const { measure, reps } = MEASURES[name]!;
@@ -92,6 +100,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await model.close();
+    removeBenchTmpdir();
     rmSync(cwd, { recursive: true, force: true });
   }
 

@@ -83,13 +83,30 @@ export interface RunningBenchServer {
   stop(): Promise<number>;
 }
 
+/**
+ * The servers' TMPDIR for the whole run. Our launcher keeps V8's code cache for the bundle there and evicts the
+ * caches of other builds; with the shared /tmp, any other checkout of this project started on the machine (tests,
+ * other worktrees) would evict ours between two starts, and the figures would mix cold and warm starts.
+ */
+let serverTmpdir: string | undefined;
+
+export function benchTmpdir(): string {
+  serverTmpdir ??= mkdtempSync(join(tmpdir(), 'app-server-bench-tmp-'));
+  return serverTmpdir;
+}
+
+export function removeBenchTmpdir(): void {
+  if (serverTmpdir !== undefined) rmSync(serverTmpdir, { recursive: true, force: true, maxRetries: 5 });
+  serverTmpdir = undefined;
+}
+
 export async function startBenchServer(kind: ServerKind, home: string, cwd: string): Promise<RunningBenchServer> {
   const port = await freePort();
   const [file = '', ...args] = kind.argv(port);
   const spawnedAt = performance.now();
   const child = spawn(file, args, {
     cwd,
-    env: { ...process.env, CODEX_HOME: home, RUST_LOG: 'error', LOG_LEVEL: 'error' },
+    env: { ...process.env, CODEX_HOME: home, TMPDIR: benchTmpdir(), RUST_LOG: 'error', LOG_LEVEL: 'error' },
     stdio: ['ignore', 'ignore', 'pipe'],
     // Its own process group: the reference's npm launcher and its native binary are stopped together.
     detached: true,

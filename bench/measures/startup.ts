@@ -1,4 +1,4 @@
-import { makeBenchHome, removeHome, startBenchServer, treeRss } from '../server-process.js';
+import { makeBenchHome, removeHome, startBenchServer, treeCpuSeconds, treeRss } from '../server-process.js';
 import type { ServerKind } from '../server-process.js';
 import { RpcSocket, sleep } from './session.js';
 import type { BenchContext, Samples } from './session.js';
@@ -17,6 +17,8 @@ export async function measureStartup(kind: ServerKind, context: BenchContext): P
       'startup.initializeFresh': fresh.initialize,
       'startup.readyReused': reused.ready,
       'startup.initializeReused': reused.initialize,
+      'startup.cpuFresh': fresh.cpu,
+      'startup.cpuReused': reused.cpu,
       'startup.stop': reused.stop,
     };
   } finally {
@@ -27,11 +29,13 @@ export async function measureStartup(kind: ServerKind, context: BenchContext): P
 async function startOnce(kind: ServerKind, home: string, context: BenchContext) {
   const server = await startBenchServer(kind, home, context.cwd);
   const readyAt = await server.ready;
+  // CPU time is what a loaded machine stretches least: the fairer figure when other work shares the cores.
+  const cpu = treeCpuSeconds(server.pid) * 1000;
   const client = await RpcSocket.open(server.url);
   const initializedAt = performance.now();
   await client.close();
   const stop = await server.stop();
-  return { ready: readyAt - server.spawnedAt, initialize: initializedAt - server.spawnedAt, stop };
+  return { ready: readyAt - server.spawnedAt, initialize: initializedAt - server.spawnedAt, cpu, stop };
 }
 
 /** RSS once idle, and the RSS each idle initialized connection adds. */
