@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -73,6 +73,8 @@ async function main(): Promise<void> {
   const context: BenchContext = { model, cwd, sizes };
   const collected: Collected = {};
   const began = new Date();
+  // Wall-clock figures stretch with the machine's load, so the table says what the load was.
+  const loadAtStart = loadavg()[0] ?? 0;
   try {
     // One unmeasured start of each: our launcher writes its code cache then, as any installation's first start does.
     for (const kind of [OURS, REFERENCE]) {
@@ -105,7 +107,7 @@ async function main(): Promise<void> {
   }
 
   const loads = `${sizes.memoryConnections} connections, ${sizes.streamDeltas} streamed deltas, a ${sizes.historyMiB} MiB history in ${sizes.historyTurns} turns, ${sizes.threads} threads`;
-  const heading = `Measured ${began.toISOString().slice(0, 10)} with \`npm run bench${values.quick ? ' -- --quick' : ''}\` (${loads}) on ${machineDescription()}; reference \`codex app-server\` 0.169.0. Medians; n is the number of runs of each server.`;
+  const heading = `Measured ${began.toISOString().slice(0, 10)} with \`npm run bench${values.quick ? ' -- --quick' : ''}\` (${loads}) on ${machineDescription()}, load average ${loadAtStart.toFixed(1)} at the start; reference \`codex app-server\` 0.169.0. Medians; n is the number of runs of each server.`;
   const table = renderTable(collected, heading);
   process.stdout.write(`${table}`);
   if (!values['no-docs'] && values.only === undefined) {
