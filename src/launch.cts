@@ -83,13 +83,25 @@ function writeCodeCache(script: vm.Script, cacheDir: string, cachePath: string):
     const temporary = `${cachePath}.${process.pid}.tmp`;
     writeFileSync(temporary, script.createCachedData(), { mode: 0o600 });
     renameSync(temporary, cachePath);
-    // Caches of earlier builds can never match again.
-    for (const name of readdirSync(cacheDir)) {
-      if (name.endsWith('.bin') && join(cacheDir, name) !== cachePath) rmSync(join(cacheDir, name), { force: true });
-    }
+    pruneOtherCaches(cacheDir, cachePath);
   } catch {
     // A read-only or full temp dir only costs start-up time; never fail the server for it.
   }
+}
+
+/**
+ * How many caches of other builds are kept beside ours. Several installations may share the directory (an IDE's
+ * bundled server beside a global one, two checkouts): evicting every other build's cache made each of them start
+ * cold whenever the other had started in between. Beyond this many, the least recently written go.
+ */
+const OTHER_CACHES_KEPT = 3;
+
+function pruneOtherCaches(cacheDir: string, cachePath: string): void {
+  const others = readdirSync(cacheDir)
+    .filter((name) => name.endsWith('.bin') && join(cacheDir, name) !== cachePath)
+    .map((name) => ({ path: join(cacheDir, name), written: lstatSync(join(cacheDir, name)).mtimeMs }))
+    .sort((a, b) => b.written - a.written);
+  for (const stale of others.slice(OTHER_CACHES_KEPT)) rmSync(stale.path, { force: true });
 }
 
 async function launch(): Promise<void> {

@@ -92,10 +92,14 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
   const config = await loadConfig({ codexHome, overrides });
   const installationId = await readInstallationId(codexHome);
 
-  // Probed in the background (it runs bwrap once): start-up does not wait, the first command does. Warned once,
-  // here: every instance (each tenant's too) shares this result. The probe never rejects (a failure is an
-  // unavailable sandbox), so the warning below is fire-and-forget.
-  const sandbox = detectBubblewrap({ env, configured: configuredBwrap(env, config.config.bwrap_path) });
+  // Probed in the background (it runs bwrap once): start-up does not wait, the first command does. The probe
+  // begins once the server listens, so spawning bwrap does not delay being ready. Warned once, here: every
+  // instance (each tenant's too) shares this result. The probe never rejects (a failure is an unavailable
+  // sandbox), so the warning below is fire-and-forget.
+  let beginSandboxProbe: () => void = () => {};
+  const sandbox = new Promise<void>((resolve) => {
+    beginSandboxProbe = resolve;
+  }).then(() => detectBubblewrap({ env, configured: configuredBwrap(env, config.config.bwrap_path) }));
   void sandbox.then((support) => {
     if (!support.available) {
       log.warn(
@@ -211,6 +215,7 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
       break;
     }
   }
+  beginSandboxProbe();
   log.debug({ codexHome, listen: options.listen.kind }, 'app-server started');
   return {
     websocket,

@@ -1,9 +1,8 @@
-import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { loadConfig } from '../config/load.js';
 import { RpcError, RpcErrors } from '../protocol/errors.js';
 import { ClientRequests } from '../protocol/registry.js';
 import type { LoadedThread } from '../runtime/loaded-thread.js';
-import { McpCallError, serverErrorMessage } from '../runtime/mcp/mcp-connection.js';
+import { McpCallError } from '../runtime/mcp/mcp-call-error.js';
 import type { McpConnection } from '../runtime/mcp/mcp-connection.js';
 import type { McpServerSet } from '../runtime/mcp/mcp-server-set.js';
 import { serverStatuses } from '../runtime/mcp/server-status.js';
@@ -120,10 +119,8 @@ async function withMcpErrors<T>(run: () => Promise<T>): Promise<T> {
   } catch (error) {
     if (error instanceof RpcError) throw error;
     if (error instanceof McpCallError) {
-      const cause = error.cause;
-      if (cause instanceof McpError && cause.code > -32700 && cause.code <= -32600) {
-        throw new RpcError(cause.code, serverErrorMessage(cause));
-      }
+      const server = error.serverError;
+      if (server !== null && server.code > -32700 && server.code <= -32600) throw new RpcError(server.code, server.message);
       throw RpcErrors.internal(error.notStarted ? `failed to get client: ${error.message}` : error.message);
     }
     throw error;

@@ -8,8 +8,19 @@ import { fetchTrusting } from './https-fetch.js';
  * reference's message (variable, path, fix) and the server falls back to the system roots, as the reference
  * 0.169.0 does [observed: `failed to load custom CA bundle` then `HTTP client fell back to system root
  * certificates`]; requests to a server only that CA vouches for then fail their TLS handshake.
+ *
+ * The bundle is read on the first request, not at start-up: parsing a system bundle (SSL_CERT_FILE often names
+ * one with ~150 roots) took a noticeable share of the time to `/readyz`, and a server may never call out.
  */
 export function outboundFetch(env: Readonly<Record<string, string | undefined>>, log: Logger): typeof fetch {
+  let resolved: typeof fetch | undefined;
+  return (input, init) => {
+    resolved ??= fetchForEnvironment(env, log);
+    return resolved(input, init);
+  };
+}
+
+function fetchForEnvironment(env: Readonly<Record<string, string | undefined>>, log: Logger): typeof fetch {
   try {
     const bundle = loadCustomCa(env);
     if (bundle === null) return fetch;

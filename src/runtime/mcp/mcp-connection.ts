@@ -1,8 +1,5 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ElicitRequestSchema, ErrorCode, McpError, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import type {
   CallToolResult,
   ElicitRequest,
@@ -19,6 +16,10 @@ import type { Logger } from '../../util/logger.js';
 import type { McpServerConfig } from './server-config.js';
 import { storedToken } from './oauth-token-store.js';
 import { toolAllowed } from './server-config.js';
+import { loadMcpSdk } from './load-mcp-sdk.js';
+import type { McpSdk } from './load-mcp-sdk.js';
+import { McpCallError } from './mcp-call-error.js';
+import type { McpServerError } from './mcp-call-error.js';
 
 /**
  * One configured MCP server, through the official SDK's client: started (spawned or connected), initialized, its
@@ -57,21 +58,12 @@ export interface ServerCatalogue {
   readonly capabilities: Record<string, unknown> | null;
 }
 
-/** A request that failed: the server's error (`cause`), a timeout, a closed connection, or a server not running. */
-export class McpCallError extends Error {
-  /** The server could not be started, so the request never reached it. */
-  readonly notStarted: boolean;
-
-  constructor(message: string, options: { cause?: unknown; notStarted?: boolean } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.notStarted = options.notStarted ?? false;
-  }
-}
-
 export class McpConnection {
   readonly config: McpServerConfig;
   readonly #options: ConnectionOptions;
   #client: Client | null = null;
+  /** The SDK, once the first start loaded it (a ready client implies it is set). */
+  #sdk: McpSdk | null = null;
   /** The client of a start in progress (closed at once by `close`, which must not wait out a slow start). */
   #startingClient: Client | null = null;
   #starting: Promise<void> | null = null;
@@ -118,12 +110,13 @@ export class McpConnection {
 
   async #start(): Promise<void> {
     this.#state = { kind: 'starting' };
-    const client = new Client(
+    const sdk = (this.#sdk ??= await loadMcpSdk());
+    const client = new sdk.Client(
       { name: 'codex-app-server-ts', version: '0.1.0' },
       { capabilities: { elicitation: { form: {} } } },
     );
     this.#startingClient = client;
-    client.setRequestHandler(ElicitRequestSchema, (request) =>
+    client.setRequestHandler(sdk.ElicitRequestSchema, (request) =>
       this.#options.elicit(this.config.name, request.params),
     );
     const timeoutMs = this.config.startupTimeoutMs;
@@ -131,7 +124,7 @@ export class McpConnection {
     try {
       await Promise.race([
         (async () => {
-          await client.connect(await this.#transport());
+          await client.connect(await this.#transport(sdk));
           this.#catalogue = await readCatalogue(client);
         })(),
         new Promise<never>((_, reject) => {
@@ -151,7 +144,7 @@ export class McpConnection {
       return;
     }
     // A server whose tools change says so; the next model request offers the new list.
-    client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
+    client.setNotificationHandler(sdk.ToolListChangedNotificationSchema, async () => {
       try {
         this.#catalogue = { ...this.#catalogue, tools: await listAllTools(client) };
       } catch (error) {
@@ -167,7 +160,7 @@ export class McpConnection {
     this.#state = { kind: 'ready' };
   }
 
-  async #transport(): Promise<Transport> {
+  async #transport(sdk: McpSdk): Promise<Transport> {
     const config = this.config;
     const env = this.#options.env;
     if (config.transport === 'stdio') {
@@ -179,7 +172,7 @@ export class McpConnection {
       Object.assign(childEnv, config.env);
       const cwd = config.cwd ?? this.#options.cwd;
       const launch = await this.#launch([config.command, ...config.args], cwd, childEnv);
-      const transport = new StdioClientTransport({
+      const transport = new sdk.StdioClientTransport({
         command: launch.file,
         args: [...launch.args],
         env: childEnv,
@@ -208,7 +201,7 @@ export class McpConnection {
       const stored = storedToken(this.#options.codexHome, config.name, config.url);
       if (stored !== null) headers['Authorization'] = `Bearer ${stored.accessToken}`;
     }
-    return new StreamableHTTPClientTransport(new URL(config.url), { requestInit: { headers } });
+    return new sdk.StreamableHTTPClientTransport(new URL(config.url), { requestInit: { headers } });
   }
 
   /** How to spawn `argv`: as it is, or for a tenant inside its jail (workspace-write, with network). */
@@ -271,7 +264,7 @@ export class McpConnection {
     } catch (error) {
       if (options.signal.aborted) throw options.signal.reason;
       if (error instanceof McpCallError) throw error;
-      throw new McpCallError(callFailure(error, 'tools/call', timeoutMs), { cause: error });
+      throw this.#callError(error, 'tools/call', timeoutMs);
     }
   }
 
@@ -281,8 +274,20 @@ export class McpConnection {
       const result = await client.readResource({ uri }, { ...(signal === undefined ? {} : { signal }), timeout: this.config.toolTimeoutMs });
       return result.contents as Record<string, unknown>[];
     } catch (error) {
-      throw new McpCallError(callFailure(error, 'resources/read', this.config.toolTimeoutMs), { cause: error });
+      throw this.#callError(error, 'resources/read', this.config.toolTimeoutMs);
     }
+  }
+
+  /** A failed request, worded as the reference words it, with the server's own error when it sent one. */
+  #callError(error: unknown, method: string, timeoutMs: number): McpCallError {
+    const sdk = this.#sdk;
+    const serverError = sdk !== null && error instanceof sdk.McpError ? serverErrorOf(error) : null;
+    let message = error instanceof Error ? error.message : String(error);
+    if (sdk !== null && error instanceof sdk.McpError) {
+      if (error.code === (sdk.ErrorCode.RequestTimeout as number)) message = `timed out awaiting ${method} after ${timeoutMs}ms`;
+      if (error.code === (sdk.ErrorCode.ConnectionClosed as number)) message = 'Transport closed';
+    }
+    return new McpCallError(message, { cause: error, serverError });
   }
 
   /** Stops the server (its process ends) and keeps it stopped. */
@@ -350,17 +355,9 @@ function startupError(error: unknown): string {
   return `MCP startup failed: ${message}`;
 }
 
-/** The cause of a failed request, worded as the reference words it. */
-function callFailure(error: unknown, method: string, timeoutMs: number): string {
-  if (error instanceof McpError) {
-    if (error.code === (ErrorCode.RequestTimeout as number)) return `timed out awaiting ${method} after ${timeoutMs}ms`;
-    if (error.code === (ErrorCode.ConnectionClosed as number)) return 'Transport closed';
-  }
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** An MCP error's text as the server sent it (the SDK prefixes `MCP error <code>: ` to it). */
-export function serverErrorMessage(error: McpError): string {
+/** An MCP error's code and text as the server sent it (the SDK prefixes `MCP error <code>: ` to the text). */
+function serverErrorOf(error: { readonly code: number; readonly message: string }): McpServerError {
   const prefix = `MCP error ${error.code}: `;
-  return error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+  const message = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+  return { code: error.code, message };
 }

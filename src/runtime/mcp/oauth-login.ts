@@ -1,13 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  discoverOAuthServerInfo,
-  exchangeAuthorization,
-  registerClient,
-  startAuthorization,
-} from '@modelcontextprotocol/sdk/client/auth.js';
 import type { Logger } from '../../util/logger.js';
+import { loadMcpSdk } from './load-mcp-sdk.js';
 import { storeToken } from './oauth-token-store.js';
 import type { HttpServerConfig } from './server-config.js';
 
@@ -46,6 +41,7 @@ export async function startOauthLogin(options: {
   const fail = (detail: string): never => {
     throw new OauthLoginError(`failed to login to MCP server '${server.name}': ${detail}`);
   };
+  const { discoverOAuthServerInfo, exchangeAuthorization, registerClient, startAuthorization } = await loadMcpSdk();
   const info = await discoverOAuthServerInfo(server.url).catch((error: unknown) =>
     fail(`Metadata error: OAuth metadata discovery failed for ${server.url}\n  Caused by: ${messageOf(error)}`),
   );

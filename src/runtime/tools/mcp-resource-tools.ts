@@ -1,6 +1,5 @@
-import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import * as z from 'zod';
-import { McpCallError, serverErrorMessage } from '../mcp/mcp-connection.js';
+import { McpCallError } from '../mcp/mcp-call-error.js';
 import type { McpServerSet } from '../mcp/mcp-server-set.js';
 import { threadServers } from '../mcp/thread-servers.js';
 import type { LoadedThread } from '../loaded-thread.js';
@@ -111,7 +110,7 @@ export function mcpResourceToolHandlers(thread: LoadedThread): ToolHandler[] {
         } catch (error) {
           if (context.signal.aborted) throw context.signal.reason;
           if (!(error instanceof McpCallError)) throw error;
-          const cause = error.cause instanceof McpError ? `Mcp error: ${error.cause.code}: ${serverErrorMessage(error.cause)}` : error.message;
+          const cause = error.serverError ? `Mcp error: ${error.serverError.code}: ${error.serverError.message}` : error.message;
           const message = `resources/read failed: resources/read failed for \`${server}\` (${uri}): ${cause}`;
           item.complete({ status: 'failed', error: { message } });
           return message;

@@ -1,7 +1,7 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { ServerNotifications } from '../../protocol/registry.js';
 import { approveToolCall } from '../mcp/mcp-approval.js';
-import { McpCallError } from '../mcp/mcp-connection.js';
+import { McpCallError } from '../mcp/mcp-call-error.js';
 import type { McpConnection } from '../mcp/mcp-connection.js';
 import { itemResult, modelOutputOfError, modelOutputOfResult } from '../mcp/mcp-result.js';
 import type { McpServerSet } from '../mcp/mcp-server-set.js';

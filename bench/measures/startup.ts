@@ -1,0 +1,60 @@
+import { makeBenchHome, removeHome, startBenchServer, treeCpuSeconds, treeRss } from '../server-process.js';
+import type { ServerKind } from '../server-process.js';
+import { RpcSocket, sleep } from './session.js';
+import type { BenchContext, Samples } from './session.js';
+
+/**
+ * Spawn → /readyz 200 and spawn → first `initialize` answered, on a fresh home and again on the home that first
+ * start left behind; SIGTERM → exit of the idle server.
+ */
+export async function measureStartup(kind: ServerKind, context: BenchContext): Promise<Samples> {
+  const home = makeBenchHome(context.model.baseUrl);
+  try {
+    const fresh = await startOnce(kind, home, context);
+    const reused = await startOnce(kind, home, context);
+    return {
+      'startup.readyFresh': fresh.ready,
+      'startup.initializeFresh': fresh.initialize,
+      'startup.readyReused': reused.ready,
+      'startup.initializeReused': reused.initialize,
+      'startup.cpuFresh': fresh.cpu,
+      'startup.cpuReused': reused.cpu,
+      'startup.stop': reused.stop,
+    };
+  } finally {
+    removeHome(home);
+  }
+}
+
+async function startOnce(kind: ServerKind, home: string, context: BenchContext) {
+  const server = await startBenchServer(kind, home, context.cwd);
+  const readyAt = await server.ready;
+  // CPU time is what a loaded machine stretches least: the fairer figure when other work shares the cores.
+  const cpu = treeCpuSeconds(server.pid) * 1000;
+  const client = await RpcSocket.open(server.url);
+  const initializedAt = performance.now();
+  await client.close();
+  const stop = await server.stop();
+  return { ready: readyAt - server.spawnedAt, initialize: initializedAt - server.spawnedAt, cpu, stop };
+}
+
+/** RSS once idle, and the RSS each idle initialized connection adds. */
+export async function measureMemory(kind: ServerKind, context: BenchContext): Promise<Samples> {
+  const home = makeBenchHome(context.model.baseUrl);
+  const server = await startBenchServer(kind, home, context.cwd);
+  const clients: RpcSocket[] = [];
+  try {
+    await server.ready;
+    await sleep(context.sizes.settleMs);
+    const idle = treeRss(server.pid);
+    const count = context.sizes.memoryConnections;
+    for (let index = 0; index < count; index++) clients.push(await RpcSocket.open(server.url));
+    await sleep(context.sizes.settleMs);
+    const connected = treeRss(server.pid);
+    return { 'memory.idle': idle, 'memory.perConnection': (connected - idle) / count };
+  } finally {
+    await Promise.all(clients.map((client) => client.close()));
+    await server.stop();
+    removeHome(home);
+  }
+}
