@@ -32,6 +32,9 @@ import { threadLoadedListHandler } from './threads.js';
 import { turnInterruptHandler, turnSteerHandler } from './turn-control.js';
 import { turnStartHandler } from './turn-start.js';
 import { threadCompactStartHandler } from './thread-compact.js';
+import { threadAttachmentHandlers } from './thread-attachments.js';
+import { threadInjectItemsHandler } from './thread-inject-items.js';
+import { threadMetadataHandlers } from './thread-metadata.js';
 
 /** Every implemented method, by name. A method missing here answers -32601 (or -32600 if the reference lacks it). */
 export function buildHandlerTable(services: ServerServices): HandlerTable {
@@ -69,6 +72,9 @@ export function buildHandlerTable(services: ServerServices): HandlerTable {
     ...windowsSandboxHandlers(),
     ...feedbackHandlers(),
     ...threadSectionHandlers(services),
+    threadInjectItemsHandler(services),
+    ...threadMetadataHandlers(services),
+    ...threadAttachmentHandlers(services),
     ...externalAgentImportHandlers(services),
   ];
   return new Map(handlers.map((handler) => [handler.definition.method, handler]));
