@@ -33,6 +33,7 @@ import { turnInterruptHandler, turnSteerHandler } from './turn-control.js';
 import { turnStartHandler } from './turn-start.js';
 import { threadCompactStartHandler } from './thread-compact.js';
 import { threadAttachmentHandlers } from './thread-attachments.js';
+import { threadApproveGuardianDeniedActionHandler } from './thread-guardian-approval.js';
 import { threadInjectItemsHandler } from './thread-inject-items.js';
 import { threadMetadataHandlers } from './thread-metadata.js';
 
@@ -73,6 +74,7 @@ export function buildHandlerTable(services: ServerServices): HandlerTable {
     ...feedbackHandlers(),
     ...threadSectionHandlers(services),
     threadInjectItemsHandler(services),
+    threadApproveGuardianDeniedActionHandler(services),
     ...threadMetadataHandlers(services),
     ...threadAttachmentHandlers(services),
     ...externalAgentImportHandlers(services),

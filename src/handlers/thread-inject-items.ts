@@ -1,10 +1,9 @@
 import { RpcErrors } from '../protocol/errors.js';
 import { ClientRequests } from '../protocol/registry.js';
 import { conversationItems, InjectedItemError, injectItems } from '../runtime/inject-items.js';
-import { threadCaller } from './caller.js';
 import { bindHandler } from './context.js';
 import type { RequestHandler } from './context.js';
-import { configurationError, loadedThread } from './thread-lookup.js';
+import { callerDependencies, loadedThread } from './thread-lookup.js';
 import type { ServerServices } from './services.js';
 
 /**
@@ -23,13 +22,7 @@ export function threadInjectItemsHandler(services: ServerServices): RequestHandl
       if (error instanceof InjectedItemError) throw RpcErrors.badRequest(error.message);
       throw error;
     }
-    let deps;
-    try {
-      deps = services.threads.turnDependencies(thread, threadCaller(context));
-    } catch (error) {
-      configurationError(error);
-    }
-    await injectItems(thread, items, deps);
+    await injectItems(thread, items, callerDependencies(services, thread, context));
     return {};
   });
 }

@@ -1,10 +1,11 @@
 import { defineNotification, defineRequest } from './registry-types.js';
 import type { NotificationDefinition, RequestDefinition } from './registry-types.js';
+import * as guardian from './v2/guardian-approval.js';
 import * as meta from './v2/thread-metadata.js';
 
 /**
  * What a client keeps on a thread besides its turns: Git metadata, its place in a section, items injected into its
- * conversation, and attachments. Merged into ClientRequests / ServerNotifications by registry.ts.
+ * conversation, attachments, and the user's override of an auto-review denial. Merged into ClientRequests / ServerNotifications by registry.ts.
  */
 export const ThreadMetadataRequests = {
   threadMetadataUpdate: defineRequest(
@@ -41,6 +42,11 @@ export const ThreadMetadataRequests = {
     'thread/attachmentOwner/list',
     meta.ThreadAttachmentOwnerListParamsSchema,
     meta.ThreadAttachmentOwnerListResponseSchema,
+  ),
+  threadApproveGuardianDeniedAction: defineRequest(
+    'thread/approveGuardianDeniedAction',
+    guardian.ThreadApproveGuardianDeniedActionParamsSchema,
+    guardian.ThreadApproveGuardianDeniedActionResponseSchema,
   ),
 } as const satisfies Record<string, RequestDefinition>;
 

@@ -185,4 +185,47 @@ describe('thread metadata methods answer as the reference 0.169.0 does', () => {
     await run.same('thread/inject_items', { threadId: 'bad', items: [user] });
     await run.same('thread/inject_items', { threadId: '<fresh>', items: [user, { type: 'something_new' }] });
   });
+
+  it('thread/inject_items announces nothing, whatever the items', async (t) => {
+    const run = script(await startBothSides(t, () => [sseReply(textTurnFrames(['hi']))]));
+    await threadWithTurn(run, 'a');
+    const marks = run.sides.map((side) => side.client.received.length);
+    const assistant = { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'summary' }] };
+    const developer = { type: 'message', role: 'developer', content: [{ type: 'input_text', text: 'context' }] };
+    await run.same('thread/inject_items', { threadId: '<a>', items: [assistant, developer] });
+    // A marker request: everything sent before its answer has arrived.
+    await run.same('thread/loaded/list', {});
+    const after = run.sides.map((side, index) =>
+      side.client.received.slice(marks[index]).filter((m) => typeof m.method === 'string').map((m) => m.method),
+    );
+    assert.deepEqual(after[0], after[1]);
+    assert.deepEqual(after[0], []);
+  });
+
+  it('thread/approveGuardianDeniedAction decodes the event as strictly as the reference does', async (t) => {
+    const run = script(await startBothSides(t, () => [sseReply(textTurnFrames(['hi']))]));
+    await threadWithTurn(run, 'a');
+    const method = 'thread/approveGuardianDeniedAction';
+    const action = { type: 'command', source: 'shell', command: 'rm -rf build', cwd: '/tmp' };
+    const denied = { id: 'review-1', turn_id: 't1', status: 'denied', risk_level: 'high', rationale: 'risky', action };
+    for (const event of [
+      {},
+      null,
+      'text',
+      { id: 'r1' },
+      { id: 'r1', status: 'denied' },
+      { ...denied, status: 'bogus' },
+      { ...denied, action: { type: 'bogus' } },
+      { ...denied, action: { type: 'command' } },
+      { ...denied, risk_level: 'x' },
+      { ...denied, id: 5 },
+    ]) {
+      await run.same(method, { threadId: '<a>', event });
+    }
+    await run.same(method, { threadId: 'bad', event: denied });
+    await run.same(method, { threadId: UNKNOWN, event: denied });
+    await run.same(method, { threadId: UNKNOWN, event: {} });
+    await run.same(method, { threadId: '<a>', event: { ...denied, status: 'approved' } });
+    await run.same(method, { threadId: '<a>', event: denied });
+  });
 });
