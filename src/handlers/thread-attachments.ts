@@ -1,7 +1,7 @@
 import { ErrorCode, RpcError } from '../protocol/errors.js';
 import { ClientRequests, ServerNotifications } from '../protocol/registry.js';
 import type { ThreadAttachment } from '../protocol/v2/thread-metadata.js';
-import { AttachmentCursorError, ThreadAttachmentStore } from '../runtime/thread-metadata/attachment-store.js';
+import { AttachmentCursorError, threadAttachmentStore } from '../runtime/thread-metadata/attachment-store.js';
 import { parseThreadId } from '../runtime/thread-id.js';
 import { bindHandler } from './context.js';
 import type { RequestHandler } from './context.js';
@@ -16,7 +16,7 @@ const DEFAULT_OWNER_PAGE = 100;
  * with `thread/attachment/updated` after the answer.
  */
 export function threadAttachmentHandlers(services: ServerServices): RequestHandler[] {
-  const store = new ThreadAttachmentStore(services.codexHome);
+  const store = threadAttachmentStore(services.codexHome);
   // A thread counts once it is persisted: a new thread before its first turn is not found [observed].
   const exists = async (id: string) => (await services.threads.index.get(id)) !== undefined;
   const announce = (threadId: string, attachment: ThreadAttachment, operation: 'created' | 'deleted') =>

@@ -74,6 +74,9 @@ export function threadMetadataHandlers(services: ServerServices): RequestHandler
       const id = threadIdParam(params.threadId);
       const sectionId = params.sectionId;
       const beforeId = params.beforeThreadId ?? null;
+      if (services.threads.get(id)?.ephemeral === true) {
+        throw RpcErrors.badRequest(`ephemeral thread does not support section moves: ${id}`);
+      }
       if ((await baseView(id)) === undefined) throw RpcErrors.badRequest(`thread not found: ${id}`);
       if (sectionId !== null && (await sections.find(sectionId)) === undefined) {
         throw RpcErrors.badRequest(`section ${sectionId} does not exist`);

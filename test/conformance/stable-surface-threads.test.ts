@@ -139,6 +139,8 @@ describe('thread metadata methods answer as the reference 0.169.0 does', () => {
     await run.same('thread/archive', { threadId: '<a>' });
     await run.same('thread/attachmentOwner/list', { attachmentType: 'pr', identityKey: 'k2' });
     await run.same('thread/attachmentOwner/list', { attachmentType: 'pr', identityKey: 'k2', archived: false });
+    await run.same('thread/delete', { threadId: '<a>' });
+    await run.same('thread/attachmentOwner/list', { attachmentType: 'pr', identityKey: 'k2' });
     const [ours, reference] = notified(run, 'thread/attachment/updated');
     assert.equal(ours!.length, 3);
     assert.deepEqual(ours, reference);
@@ -161,6 +163,10 @@ describe('thread metadata methods answer as the reference 0.169.0 does', () => {
     await run.same('thread/section/move', { threadId: '<a>', sectionId: '<section>', beforeThreadId: UNKNOWN });
     await run.same('thread/section/move', { threadId: '<a>', sectionId: '<section>', beforeThreadId: '<a>' });
     await run.same('thread/section/move', { threadId: UNKNOWN, sectionId: '<section>' });
+    for (const side of run.sides) run.name(side, await startThread(side.client, { cwd: side.cwd, ephemeral: true }), 'ephemeral');
+    await run.same('thread/section/move', { threadId: '<ephemeral>', sectionId: '<section>' });
+    await run.same('thread/metadata/update', { threadId: '<ephemeral>', gitInfo: { sha: 'x' } });
+    await run.same('thread/attachment/add', { threadId: '<ephemeral>', attachmentType: 'a', identityKey: 'b', payload: 1 });
     await run.same('thread/read', { threadId: '<a>' });
     await run.same('thread/section/move', { threadId: '<a>', sectionId: '01984de2-8f74-7c91-a3b2-5c5e937cf318' });
     await run.same('thread/read', { threadId: '<a>' });

@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { JsonListFile } from '../../persistence/json-list-file.js';
 import type { ThreadAttachment } from '../../protocol/v2/thread-metadata.js';
 import { uuidv7 } from '../../util/ids.js';
+import { onePerHome } from './one-per-home.js';
 
 const ATTACHMENTS_FILE = 'thread_attachments.json';
 const DEFAULT_PAGE = 100;
@@ -126,3 +127,6 @@ function wire(stored: StoredAttachment): ThreadAttachment {
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** The one attachment store of a CODEX_HOME, shared so that its writes stay one at a time. */
+export const threadAttachmentStore = onePerHome((codexHome) => new ThreadAttachmentStore(codexHome));

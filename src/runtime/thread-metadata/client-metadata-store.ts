@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import * as z from 'zod';
 import { JsonMapFile } from '../../persistence/json-map-file.js';
+import { onePerHome } from './one-per-home.js';
 
 const METADATA_FILE = 'thread_metadata.json';
 
@@ -91,17 +92,8 @@ export class ClientMetadataStore {
   }
 }
 
-const stores = new Map<string, ClientMetadataStore>();
-
 /**
  * The one store of a CODEX_HOME: the handlers that write it and those that show it on threads share it, so they
  * share its in-memory copy and its one-at-a-time writes.
  */
-export function clientMetadataStore(codexHome: string): ClientMetadataStore {
-  let store = stores.get(codexHome);
-  if (store === undefined) {
-    store = new ClientMetadataStore(codexHome);
-    stores.set(codexHome, store);
-  }
-  return store;
-}
+export const clientMetadataStore = onePerHome((codexHome) => new ClientMetadataStore(codexHome));
