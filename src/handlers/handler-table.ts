@@ -34,6 +34,10 @@ import { threadLoadedListHandler } from './threads.js';
 import { turnInterruptHandler, turnSteerHandler } from './turn-control.js';
 import { turnStartHandler } from './turn-start.js';
 import { threadCompactStartHandler } from './thread-compact.js';
+import { threadAttachmentHandlers } from './thread-attachments.js';
+import { threadApproveGuardianDeniedActionHandler } from './thread-guardian-approval.js';
+import { threadInjectItemsHandler } from './thread-inject-items.js';
+import { threadMetadataHandlers } from './thread-metadata.js';
 
 /** Every implemented method, by name. A method missing here answers -32601 (or -32600 if the reference lacks it). */
 export function buildHandlerTable(services: ServerServices): HandlerTable {
@@ -72,6 +76,10 @@ export function buildHandlerTable(services: ServerServices): HandlerTable {
     ...windowsSandboxHandlers(),
     ...feedbackHandlers(services),
     ...threadSectionHandlers(services),
+    threadInjectItemsHandler(services),
+    threadApproveGuardianDeniedActionHandler(services),
+    ...threadMetadataHandlers(services),
+    ...threadAttachmentHandlers(services),
     ...externalAgentImportHandlers(services),
     ...accountBackendHandlers(services),
   ];

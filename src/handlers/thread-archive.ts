@@ -3,6 +3,7 @@ import { ClientRequests, ServerNotifications } from '../protocol/registry.js';
 import { parseThreadId } from '../runtime/thread-id.js';
 import { ThreadRequestError } from '../runtime/thread-request-error.js';
 import { storedThreadView } from '../runtime/thread-view.js';
+import { withClientMetadata } from '../runtime/thread-metadata/thread-with-metadata.js';
 import { bindHandler } from './context.js';
 import type { RequestHandler } from './context.js';
 import type { ServerServices } from './services.js';
@@ -45,7 +46,7 @@ export function threadUnarchiveHandler(services: ServerServices): RequestHandler
     context.afterResponse(() =>
       services.threads.broadcaster.broadcast(ServerNotifications.threadUnarchived, { threadId }),
     );
-    return { thread: storedThreadView(summary, services.threads.defaultModelProvider) };
+    return { thread: await withClientMetadata(storedThreadView(summary, services.threads.defaultModelProvider), services.codexHome) };
   });
 }
 

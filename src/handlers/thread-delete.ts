@@ -1,5 +1,7 @@
 import { RpcErrors } from '../protocol/errors.js';
 import { ClientRequests, ServerNotifications } from '../protocol/registry.js';
+import { threadAttachmentStore } from '../runtime/thread-metadata/attachment-store.js';
+import { clientMetadataStore } from '../runtime/thread-metadata/client-metadata-store.js';
 import { ThreadRequestError } from '../runtime/thread-request-error.js';
 import { bindHandler } from './context.js';
 import type { RequestHandler } from './context.js';
@@ -21,6 +23,9 @@ export function threadDeleteHandler(services: ServerServices): RequestHandler {
       if (error instanceof ThreadRequestError) throw RpcErrors.badRequest(error.message);
       throw RpcErrors.internal(`failed to delete thread: ${(error as Error).message}`, error);
     }
+    // What clients kept on it goes with it (the reference's attachments and metadata rows do) [observed].
+    await threadAttachmentStore(services.codexHome).forget(threadId);
+    await clientMetadataStore(services.codexHome).forget(threadId);
     context.afterResponse(() => services.threads.broadcaster.broadcast(ServerNotifications.threadDeleted, { threadId }));
     return {};
   });

@@ -11,9 +11,11 @@ import type {
 } from '../persistence/thread-index.js';
 import { ErrorCode, RpcError, RpcErrors } from '../protocol/errors.js';
 import { ClientRequests } from '../protocol/registry.js';
+import { sectionFilter, sectionPositionPage } from './thread-list-sections.js';
 import type { ThreadListParams } from '../protocol/v2/thread-methods.js';
 import { parseThreadId } from '../runtime/thread-id.js';
 import { loadedThreadView, storedThreadView } from '../runtime/thread-view.js';
+import { allWithClientMetadata } from '../runtime/thread-metadata/thread-with-metadata.js';
 import { bindHandler } from './context.js';
 import type { RequestHandler } from './context.js';
 import type { ServerServices } from './services.js';
@@ -21,7 +23,8 @@ import type { ServerServices } from './services.js';
 /**
  * `thread/list`: persisted threads with a first user message, newest first by default, from the in-memory
  * index (no file is read per call). Loaded threads show their live status. `recency_at` sorts like
- * `updated_at`. This server has no sections: a `sectionId` lists nothing, and `section_position` needs one.
+ * `updated_at`. A `sectionId` lists that section's threads (`null`: those in none; see thread-list-sections.ts), and
+ * `section_position` needs one.
  * Refusals in the reference's words [observed]: `invalid cursor: <value>`, `section-position sorting requires a
  * section filter`, and -32602 for `originators` and for a malformed excluded id.
  */
@@ -42,15 +45,26 @@ export function threadListHandler(services: ServerServices): RequestHandler {
         : [params.cwd].flat().map((path) => resolve(services.threads.serverCwd, path));
     let page: ThreadListPage;
     try {
-      page =
-        typeof params.sectionId === 'string'
-          ? await emptyPage(services.threads.index, params.cursor)
-          : await listExcluding(services.threads.index, { ...params, cwd, sortKey }, excluded);
+      const index = services.threads.index;
+      if (params.sortKey === 'section_position' && typeof params.sectionId === 'string') {
+        page = await sectionPositionPage(services.codexHome, index, params.sectionId, params, excluded);
+      } else if (params.sectionId === undefined) {
+        page = await listExcluding(index, { ...params, cwd, sortKey }, excluded);
+      } else {
+        const filter = await sectionFilter(services.codexHome, params.sectionId);
+        page =
+          'only' in filter
+            ? await listExcluding(index, { ...params, cwd, sortKey, threadIds: filter.only }, excluded)
+            : await listExcluding(index, { ...params, cwd, sortKey }, new Set([...excluded, ...filter.except]));
+      }
     } catch (error) {
       if (error instanceof InvalidCursorError) throw RpcErrors.badRequest(error.message);
       throw error;
     }
-    const data = page.data.map((summary) => listedThreadView(services, summary));
+    const data = await allWithClientMetadata(
+      page.data.map((summary) => listedThreadView(services, summary)),
+      services.codexHome,
+    );
     // Every listed thread is persisted, so every row has a receipt.
     const readStates: Record<string, ThreadReadState> = {};
     for (const thread of data) {
@@ -118,10 +132,4 @@ async function listExcluding(
 /** ThreadIndex.list's backwards cursor for a page that starts with `first` (its sort time, ms precision). */
 function backwardsCursorOf(first: ThreadSummary, sortKey: ThreadListSortKey): string {
   return new Date(sortKey === 'updated_at' ? first.updatedAtMs : first.createdAtMs).toISOString();
-}
-
-/** No thread is in a section; the cursor is still checked, so a bad one fails as it would elsewhere. */
-async function emptyPage(index: ThreadIndex, cursor: string | null | undefined): Promise<ThreadListPage> {
-  await index.list({ cursor, limit: 1 });
-  return { data: [], nextCursor: null, backwardsCursor: null };
 }

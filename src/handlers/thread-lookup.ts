@@ -41,12 +41,16 @@ export function callerTurnDependencies(
   thread: LoadedThread,
   context: HandlerContext,
 ): TurnDependencies {
-  let deps: TurnDependencies;
+  const deps = callerDependencies(services, thread, context);
+  services.threads.subscribe(thread, context.channel);
+  return deps;
+}
+
+/** What the thread's next turn would run with for this caller, without subscribing it (settings problems as above). */
+export function callerDependencies(services: ServerServices, thread: LoadedThread, context: HandlerContext): TurnDependencies {
   try {
-    deps = services.threads.turnDependencies(thread, threadCaller(context));
+    return services.threads.turnDependencies(thread, threadCaller(context));
   } catch (error) {
     configurationError(error);
   }
-  services.threads.subscribe(thread, context.channel);
-  return deps;
 }

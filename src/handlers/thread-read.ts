@@ -4,6 +4,7 @@ import { ClientRequests, ServerNotifications } from '../protocol/registry.js';
 import type { Turn } from '../protocol/v2/turn.js';
 import { turnsFromRollout } from '../runtime/rollout-turns.js';
 import { loadedThreadView, storedThreadView } from '../runtime/thread-view.js';
+import { withClientMetadata } from '../runtime/thread-metadata/thread-with-metadata.js';
 import { bindHandler } from './context.js';
 import { FULL_HISTORY_ON_READ } from './deprecation-notices.js';
 import type { RequestHandler } from './context.js';
@@ -26,12 +27,16 @@ export function threadReadHandler(services: ServerServices): RequestHandler {
     const summary = await services.threads.index.get(id);
     const readState = await services.threads.readStates.get(id, summary !== undefined);
     if (loaded !== undefined) {
-      return { thread: loadedThreadView(loaded, params.includeTurns === true ? copyTurns(loaded.turns) : []), readState };
+      const thread = loadedThreadView(loaded, params.includeTurns === true ? copyTurns(loaded.turns) : []);
+      return { thread: await withClientMetadata(thread, services.codexHome), readState };
     }
     if (summary === undefined) throw RpcErrors.badRequest(`thread not loaded: ${id}`);
     const turns =
-      params.includeTurns === true ? turnsFromRollout((await readThreadRollout(services.threads.codexHome, summary.path, TURN_LINES_ONLY)).lines) : [];
-    return { thread: storedThreadView(summary, services.threads.defaultModelProvider, turns), readState };
+      params.includeTurns === true
+        ? turnsFromRollout((await readThreadRollout(services.threads.codexHome, summary.path, TURN_LINES_ONLY)).lines)
+        : [];
+    const thread = storedThreadView(summary, services.threads.defaultModelProvider, turns);
+    return { thread: await withClientMetadata(thread, services.codexHome), readState };
   });
 }
 

@@ -9,6 +9,7 @@ import type { RequestHandler } from './context.js';
 import type { ServerServices } from './services.js';
 import { FULL_HISTORY_ON_RESUME } from './deprecation-notices.js';
 import { sessionResponse } from './session-response.js';
+import { withClientMetadata } from '../runtime/thread-metadata/thread-with-metadata.js';
 import { configurationError, threadIdParam } from './thread-lookup.js';
 import { copyTurns } from './thread-read.js';
 
@@ -64,12 +65,14 @@ export function threadResumeHandler(services: ServerServices): RequestHandler {
     // Input queued while the thread was not loaded (or idle) runs now, after what the resume itself reports [observed].
     context.afterResponse(() => services.threads.queue.startNext(thread));
     const settings = thread.settings;
+    const session = sessionResponse(
+      thread,
+      excludeTurns ? [] : copyTurns(thread.turns),
+      await services.threads.instructionSources(thread),
+    );
     return {
-      ...sessionResponse(
-        thread,
-        excludeTurns ? [] : copyTurns(thread.turns),
-        await services.threads.instructionSources(thread),
-      ),
+      ...session,
+      thread: await withClientMetadata(session.thread, services.codexHome),
       collaborationMode: {
         mode: 'default' as const,
         settings: {

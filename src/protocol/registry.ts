@@ -20,6 +20,7 @@ import { FsNotifications, FsRequests } from './registry-fs.js';
 import { TerminalUiNotifications, TerminalUiRequests } from './registry-terminal-ui.js';
 import { McpNotifications, McpRequests, McpServerRequests } from './registry-mcp.js';
 import { SettingsSurfaceNotifications, SettingsSurfaceRequests } from './registry-settings-surface.js';
+import { ThreadMetadataNotifications, ThreadMetadataRequests } from './registry-thread-metadata.js';
 import * as account from './v2/account.js';
 import * as approvals from './v2/approvals.js';
 import { AttestationGenerateParamsSchema, AttestationGenerateResponseSchema } from './v2/attestation.js';
@@ -122,6 +123,7 @@ export const ClientRequests = {
   ...McpRequests,
   ...SettingsSurfaceRequests,
   ...AccountRequests,
+  ...ThreadMetadataRequests,
 } as const satisfies Record<string, RequestDefinition>;
 
 /** Notifications a client may send. Anything else a client notifies is ignored, as the reference does. */
@@ -188,6 +190,7 @@ export const ServerNotifications = {
   ...TerminalUiNotifications,
   ...McpNotifications,
   ...SettingsSurfaceNotifications,
+  ...ThreadMetadataNotifications,
 } as const satisfies Record<string, NotificationDefinition>;
 
 /** Requests the server sends to clients: approvals, questions, attestation tokens and token refreshes. */

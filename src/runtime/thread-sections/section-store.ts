@@ -48,6 +48,12 @@ export class ThreadSectionStore {
     return { data, nextCursor: after.length > size && last ? last.id : null };
   }
 
+  /** The section with that id (the built-in Pinned one included), if it exists. */
+  async find(id: string): Promise<ThreadSection | undefined> {
+    if (id === PINNED_SECTION.id) return PINNED_SECTION;
+    return (await this.#read()).find((section) => section.id === id);
+  }
+
   create(rawName: string, appearance: ThreadSectionAppearance | null | undefined): Promise<ThreadSection> {
     const name = sectionName(rawName);
     return this.#change((sections) => {
