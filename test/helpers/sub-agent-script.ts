@@ -11,7 +11,7 @@ import type { RpcTestClient, ServerMessage } from './rpc-client.js';
 export const PARENT_PROMPT = 'PARENT GO';
 const NAMESPACE = 'multi_agent_v1';
 
-function namespacedCall(name: string, args: unknown, callId: string): SseReply {
+export function namespacedCall(name: string, args: unknown, callId: string): SseReply {
   const item = { type: 'function_call', id: `fc_${callId}`, call_id: callId, name, namespace: NAMESPACE, arguments: JSON.stringify(args) };
   return sseReply([
     { type: 'response.created', response: { id: `resp_${callId}` } },

@@ -127,14 +127,28 @@ function startCollabItem(
   };
 }
 
-/** Runs `work` inside a collab item; a refusal completes the item `failed` and reaches the model as text. */
-async function withItem<T>(complete: ReturnType<typeof startCollabItem>, work: () => Promise<T>): Promise<T> {
+/**
+ * Runs `work` inside a collab item; a refusal completes the item `failed` (with the agents' states `failedStates`
+ * gives) and reaches the model as text.
+ */
+async function withItem<T>(
+  complete: ReturnType<typeof startCollabItem>,
+  work: () => Promise<T>,
+  failedStates: () => CollabItem['agentsStates'] = () => ({}),
+): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    complete({ status: 'failed' });
+    complete({ status: 'failed', agentsStates: failedStates() });
     throw error;
   }
+}
+
+const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+
+/** Refuses an agent id that is not a thread id at all, before any item is shown (observed). */
+function checkAgentId(id: string): void {
+  if (!UUID.test(id)) throw new AgentToolError(`invalid agent id ${id}: not a UUID`);
 }
 
 async function spawnAgent(agents: SubAgents, callId: string, payload: string, context: ToolContext): Promise<ToolOutput> {
@@ -168,6 +182,7 @@ async function sendInput(agents: SubAgents, callId: string, payload: string, con
   const parsed = parseArguments(payload, SendArgumentsSchema);
   if (!parsed.ok) return argumentsError(parsed.error);
   const { target, message, items, interrupt } = parsed.value;
+  checkAgentId(target);
   const input = inputOf(message, items);
   const complete = startCollabItem(context, callId, 'sendInput', {
     receiverThreadIds: [target],
@@ -181,7 +196,7 @@ async function sendInput(agents: SubAgents, callId: string, payload: string, con
     const submissionId = await agents.send(target, input, interrupt === true);
     complete({ status: 'completed', agentsStates: { [target]: collabState(before) } });
     return JSON.stringify({ submission_id: submissionId });
-  });
+  }, () => ({ [target]: collabState(agents.status(target)) }));
 }
 
 async function waitAgent(agents: SubAgents, callId: string, payload: string, context: ToolContext): Promise<ToolOutput> {
@@ -189,6 +204,7 @@ async function waitAgent(agents: SubAgents, callId: string, payload: string, con
   if (!parsed.ok) return argumentsError(parsed.error);
   const { targets, timeout_ms: requested } = parsed.value;
   if (targets.length === 0) return 'agent ids must be non-empty';
+  targets.forEach(checkAgentId);
   const timeoutMs = Math.min(Math.max(requested ?? WAIT_TIMEOUT_DEFAULT_MS, WAIT_TIMEOUT_MIN_MS), WAIT_TIMEOUT_MAX_MS);
   const complete = startCollabItem(context, callId, 'wait', {
     receiverThreadIds: [...targets],
@@ -199,9 +215,10 @@ async function waitAgent(agents: SubAgents, callId: string, payload: string, con
   });
   const finals = await agents.wait(targets, timeoutMs, context.signal);
   const statuses: [string, AgentStatus][] = [...(finals ?? new Map<string, AgentStatus>())];
-  // Observed: the completed item names the agents the wait reports (all targets when it timed out).
+  // Observed: the completed item names the agents the wait reports (all targets when it timed out), and is
+  // `failed` when one of them does not exist (or was closed).
   complete({
-    status: 'completed',
+    status: statuses.some(([, status]) => status.kind === 'notFound') ? 'failed' : 'completed',
     ...(finals === null ? {} : { receiverThreadIds: statuses.map(([id]) => id) }),
     agentsStates: Object.fromEntries(statuses.map(([id, status]) => [id, collabState(status)])),
   });
@@ -219,6 +236,7 @@ async function actOnAgent(
   id: string,
   act: () => Promise<{ readonly state: AgentStatus; readonly output: Record<string, unknown> }>,
 ): Promise<ToolOutput> {
+  checkAgentId(id);
   const complete = startCollabItem(context, callId, tool, {
     receiverThreadIds: [id],
     prompt: null,
@@ -230,7 +248,7 @@ async function actOnAgent(
     const { state, output } = await act();
     complete({ status: 'completed', agentsStates: { [id]: collabState(state) } });
     return JSON.stringify(output);
-  });
+  }, () => ({ [id]: { status: 'notFound', message: null } }));
 }
 
 async function closeAgent(agents: SubAgents, callId: string, payload: string, context: ToolContext): Promise<ToolOutput> {

@@ -61,9 +61,10 @@ export class SubAgents {
     return (thread.subAgent?.depth ?? 0) < MAX_AGENT_DEPTH;
   }
 
-  /** The status of an agent; notFound for an id this server never spawned or resumed. */
+  /** The status of an agent; notFound for a closed agent or an id this server never spawned or resumed (observed). */
   status(id: string): AgentStatus {
-    return this.#agents.get(id)?.status ?? { kind: 'notFound' };
+    const agent = this.#agents.get(id);
+    return agent === undefined || agent.closed ? { kind: 'notFound' } : agent.status;
   }
 
   /**
@@ -155,14 +156,14 @@ export class SubAgents {
     return previous;
   }
 
-  /** Reopens a closed agent of `parent` from its rollout; returns its status. */
+  /** Reopens a closed agent of `parent` from its rollout; it is `pendingInit` again until it gets input (observed). */
   async resume(parent: LoadedThread, id: string): Promise<AgentStatus> {
     const child = await this.#host.load(id);
     if (child === undefined || child.subAgent?.parentThreadId !== parent.id) {
       throw new AgentToolError(`agent with id ${id} not found`);
     }
     const known = this.#agents.get(id);
-    const status = statusAfterTurn(child);
+    const status: AgentStatus = { kind: 'pendingInit' };
     if (known !== undefined) {
       known.closed = false;
       this.#setStatus(known, status);
@@ -181,8 +182,7 @@ export class SubAgents {
 
   #open(id: string): Agent {
     const agent = this.#agents.get(id);
-    if (agent === undefined) throw new AgentToolError(`agent with id ${id} not found`);
-    if (agent.closed) throw new AgentToolError(`agent with id ${id} is closed`);
+    if (agent === undefined || agent.closed) throw new AgentToolError(`agent with id ${id} not found`);
     return agent;
   }
 
