@@ -337,9 +337,10 @@ export class ThreadManager {
         goals: this.goals,
         agents: this.subAgents,
       }),
-      // Ephemeral threads have no durable read receipt [observed: `thread read state unavailable`].
+      // Ephemeral threads have no durable read receipt [observed: `thread read state unavailable`]; nor do
+      // sub-agents, which the user reads through their parent [observed: no thread/readState/changed for them].
       onTurnEnded: async (ended, turnId) => {
-        if (!ended.ephemeral) await this.readStates.turnEnded(ended.id, turnId);
+        if (!ended.ephemeral && ended.subAgent === null) await this.readStates.turnEnded(ended.id, turnId);
       },
       onTurnFinished: (finished) => {
         if (this.queue.startNext(finished) !== null) return;

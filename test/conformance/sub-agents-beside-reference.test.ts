@@ -7,7 +7,7 @@ import { startFakeModelServer } from '../helpers/fake-model-server.js';
 import { startReferenceServer } from '../helpers/reference-server.js';
 import { RpcTestClient } from '../helpers/rpc-client.js';
 import { startTestServer } from '../helpers/server.js';
-import { collabLines, type DelegationScript, delegationScript, normalizedOutputs, runDelegation } from '../helpers/sub-agent-script.js';
+import { childLines, collabLines, type DelegationScript, delegationScript, normalizedOutputs, runDelegation } from '../helpers/sub-agent-script.js';
 import { leftBehind } from '../helpers/temp-home.js';
 import { mockProviderConfig, resultOf } from '../helpers/thread-server.js';
 
@@ -23,6 +23,8 @@ interface Observed {
   readonly outputs: string[];
   readonly children: unknown[];
   readonly childRollout: Record<string, unknown>;
+  /** What the parent's client saw of child B, live. */
+  readonly childB: string[];
 }
 
 const MODEL = 'sub-agent-custom-model';
@@ -53,7 +55,13 @@ async function observe(client: RpcTestClient, script: DelegationScript, cwd: str
     threadSource: meta.thread_source,
     nickname: meta.agent_nickname === (meta.source as { subagent: { thread_spawn: { agent_nickname: string } } }).subagent.thread_spawn.agent_nickname,
   };
-  return { lines: collabLines(client.received, parentId), outputs: normalizedOutputs(script.toolOutputs), children, childRollout };
+  return {
+    lines: collabLines(client.received, parentId),
+    outputs: normalizedOutputs(script.toolOutputs),
+    children,
+    childRollout,
+    childB: childLines(client.received, child.id),
+  };
 }
 
 describe('sub-agents beside the reference', () => {
@@ -81,5 +89,6 @@ describe('sub-agents beside the reference', () => {
     assert.deepEqual(ours.outputs, reference.outputs, 'the parent tool outputs');
     assert.deepEqual(ours.children, reference.children, 'the children as thread/list shows them');
     assert.deepEqual(ours.childRollout, reference.childRollout, 'the child rollout session_meta');
+    assert.deepEqual(ours.childB, reference.childB, "child B's notifications, as the parent's client sees them");
   });
 });

@@ -135,3 +135,21 @@ export function normalizedOutputs(outputs: readonly string[]): string[] {
       .replace(/\{"status":\{("<B>":[^}]*\}),("<A>":[^}]*\})\}/, '{"status":{$2,$1}');
   });
 }
+
+/**
+ * The notifications about one child thread as lines (method, item type, status), without ids, timing or deltas:
+ * how a parent's subscriber sees the child live. `warning` is left out: the reference warns of every thread of a
+ * model it has no metadata for, which this server does for no thread (not a sub-agent matter).
+ */
+export function childLines(messages: readonly ServerMessage[], childId: string): string[] {
+  return messages.flatMap((message) => {
+    const params = message.params as { threadId?: string; item?: { type: string }; status?: { type: string }; turn?: { status: string } } | undefined;
+    const method = message.method;
+    if (typeof method !== 'string' || params?.threadId !== childId) return [];
+    if (method.endsWith('/delta') || method === 'warning') return [];
+    if (params.item !== undefined) return [`${method}:${params.item.type}`];
+    if (method === 'thread/status/changed') return [`status:${params.status?.type}`];
+    if (method === 'turn/completed') return [`turn/completed:${params.turn?.status}`];
+    return [method];
+  });
+}
