@@ -25,12 +25,32 @@ interface Observed {
   readonly childRollout: Record<string, unknown>;
   /** What the parent's client saw of child B, live. */
   readonly childB: string[];
+  /** The collab items the parent's rollout keeps (`item_completed`), ids replaced, nicknames left out. */
+  readonly persisted: string[];
+}
+
+/** The parent rollout's persisted collab items, with the children's ids written <A> and <B> (spawn order). */
+async function persistedCollabItems(path: string, parentId: string): Promise<string[]> {
+  const items = (await readFile(path, 'utf8'))
+    .split('\n')
+    .filter((line) => line.includes('"CollabAgentToolCall"'))
+    .map((line) => (JSON.parse(line) as { payload: { item: Record<string, unknown> } }).payload.item);
+  const ids = items.flatMap((item) => (item.tool === 'spawn_agent' ? (item.receiver_thread_ids as string[]) : []));
+  return items.map((item) => {
+    const { receiver_agents: _nicknames, ...rest } = item;
+    let text = JSON.stringify(rest, Object.keys(rest).sort()).replace(parentId, '<parent>');
+    ids.forEach((id, index) => {
+      text = text.replaceAll(id, index === 0 ? '<A>' : '<B>');
+    });
+    return text;
+  });
 }
 
 const MODEL = 'sub-agent-custom-model';
 
 async function observe(client: RpcTestClient, script: DelegationScript, cwd: string): Promise<Observed> {
   const parentId = await runDelegation(client, cwd, script);
+  const parent = resultOf(await client.request('thread/read', { threadId: parentId })).thread as { path: string };
   const listed = resultOf(await client.request('thread/list', { sourceKinds: ['subAgent'] })).data as Array<Record<string, unknown>>;
   const interactive = resultOf(await client.request('thread/list', {})).data as Array<{ id: string }>;
   assert.deepEqual(interactive.map((thread) => thread.id), [parentId], 'the default listing leaves sub-agents out');
@@ -61,6 +81,7 @@ async function observe(client: RpcTestClient, script: DelegationScript, cwd: str
     children,
     childRollout,
     childB: childLines(client.received, child.id),
+    persisted: await persistedCollabItems(parent.path, parentId),
   };
 }
 
@@ -90,5 +111,6 @@ describe('sub-agents beside the reference', () => {
     assert.deepEqual(ours.children, reference.children, 'the children as thread/list shows them');
     assert.deepEqual(ours.childRollout, reference.childRollout, 'the child rollout session_meta');
     assert.deepEqual(ours.childB, reference.childB, "child B's notifications, as the parent's client sees them");
+    assert.deepEqual(ours.persisted, reference.persisted, "the collab items in the parent's rollout");
   });
 });
