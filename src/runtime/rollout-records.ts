@@ -46,13 +46,19 @@ export function sessionMeta(input: SessionMetaInput): SessionMeta {
   };
 }
 
-export function taskStarted(turnId: string, startedAtMs: number, modelContextWindow: number | null): RolloutItem {
+/** `rootTurnId`: the turn of the root thread this one works for (a sub-agent's parent turn), else the turn itself. */
+export function taskStarted(
+  turnId: string,
+  startedAtMs: number,
+  modelContextWindow: number | null,
+  rootTurnId: string = turnId,
+): RolloutItem {
   return {
     type: 'event_msg',
     payload: {
       type: 'task_started',
       turn_id: turnId,
-      root_turn_id: turnId,
+      root_turn_id: rootTurnId,
       started_at: Math.floor(startedAtMs / 1000),
       model_context_window: modelContextWindow,
       collaboration_mode_kind: 'default',

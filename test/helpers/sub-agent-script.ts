@@ -143,13 +143,17 @@ export function normalizedOutputs(outputs: readonly string[]): string[] {
  */
 export function childLines(messages: readonly ServerMessage[], childId: string): string[] {
   return messages.flatMap((message) => {
-    const params = message.params as { threadId?: string; item?: { type: string }; status?: { type: string }; turn?: { status: string } } | undefined;
+    const params = message.params as
+      | { threadId?: string; item?: { type: string }; status?: { type: string }; turn?: { id: string; status: string; rootTurnId: string } }
+      | undefined;
     const method = message.method;
     if (typeof method !== 'string' || params?.threadId !== childId) return [];
     if (method.endsWith('/delta') || method === 'warning') return [];
     if (params.item !== undefined) return [`${method}:${params.item.type}`];
     if (method === 'thread/status/changed') return [`status:${params.status?.type}`];
-    if (method === 'turn/completed') return [`turn/completed:${params.turn?.status}`];
-    return [method];
+    // A child's turns work for a turn of its parent: their root is another thread's turn.
+    const root = params.turn === undefined ? '' : ` root:${params.turn.rootTurnId === params.turn.id ? 'own' : 'other'}`;
+    if (method === 'turn/completed') return [`turn/completed:${params.turn?.status}${root}`];
+    return [`${method}${root}`];
   });
 }

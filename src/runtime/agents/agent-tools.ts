@@ -166,7 +166,7 @@ async function spawnAgent(agents: SubAgents, callId: string, payload: string, co
   });
   return withItem(complete, async () => {
     const overrides = { model: args.model ?? undefined, reasoningEffort: args.reasoning_effort ?? undefined };
-    const child = agents.spawn(parent, input, overrides, context.signal);
+    const child = agents.spawn(parent, input, overrides, context);
     complete({
       status: 'completed',
       receiverThreadIds: [child.id],
@@ -193,7 +193,7 @@ async function sendInput(agents: SubAgents, callId: string, payload: string, con
   });
   return withItem(complete, async () => {
     const before = agents.status(target);
-    const submissionId = await agents.send(target, input, interrupt === true);
+    const submissionId = await agents.send(target, input, interrupt === true, context.turnId);
     complete({ status: 'completed', agentsStates: { [target]: collabState(before) } });
     return JSON.stringify({ submission_id: submissionId });
   }, () => ({ [target]: collabState(agents.status(target)) }));

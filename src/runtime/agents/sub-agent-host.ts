@@ -30,13 +30,13 @@ export function subAgentHost(manager: ThreadManager): SubAgentHost {
       child.setStatus({ type: 'idle' });
       return child;
     },
-    startTurn(child, input, finished) {
+    startTurn(child, input, rootTurnId, finished) {
       const parentId = child.subAgent?.parentThreadId;
       const caller = manager.lastCaller(child.id) ?? (parentId === undefined ? undefined : manager.lastCaller(parentId));
       const deps = manager.turnDependencies(child, caller ?? FALLBACK_CALLER);
       const turn = startTurn(
         child,
-        { input, clientUserMessageId: null },
+        { input, clientUserMessageId: null, rootTurnId },
         {
           ...deps,
           onTurnFinished: (ended) => {

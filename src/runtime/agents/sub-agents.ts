@@ -19,8 +19,16 @@ export interface SpawnOverrides {
 export interface SubAgentHost {
   /** A new thread for a sub-agent of `parent`, with its settings and the overrides, heard by the parent's subscribers. */
   createChild(parent: LoadedThread, link: SubAgentLink, overrides: SpawnOverrides): LoadedThread;
-  /** Starts a turn of `child` on `input`; `finished` is told once it is over. Returns the turn id. */
-  startTurn(child: LoadedThread, input: readonly UserInput[], finished: (child: LoadedThread) => void): string;
+  /**
+   * Starts a turn of `child` on `input`, working for the parent's turn `rootTurnId`; `finished` is told once it is
+   * over. Returns the turn id.
+   */
+  startTurn(
+    child: LoadedThread,
+    input: readonly UserInput[],
+    rootTurnId: string,
+    finished: (child: LoadedThread) => void,
+  ): string;
   /** The loaded thread with this id, if it is loaded. */
   loaded(id: string): LoadedThread | undefined;
   /** The loaded thread with this id, loading it from its rollout when needed. */
@@ -71,7 +79,12 @@ export class SubAgents {
    * Spawns a child of `parent` on `input` and returns it (status `pendingInit`; its turn starts right after).
    * Interrupting the parent's turn (`signal`) interrupts the child's.
    */
-  spawn(parent: LoadedThread, input: readonly UserInput[], overrides: SpawnOverrides, signal: AbortSignal): LoadedThread {
+  spawn(
+    parent: LoadedThread,
+    input: readonly UserInput[],
+    overrides: SpawnOverrides,
+    turn: { readonly turnId: string; readonly signal: AbortSignal },
+  ): LoadedThread {
     const open = [...this.#agents.values()].filter((agent) => agent.parentId === parent.id && !agent.closed);
     if (open.length >= MAX_OPEN_AGENTS) {
       throw new AgentToolError(`collab spawn failed: agent thread limit reached (max ${MAX_OPEN_AGENTS})`);
@@ -92,8 +105,15 @@ export class SubAgents {
       listeners: new Set(),
     };
     this.#agents.set(child.id, agent);
-    this.#run(agent, child, input);
-    signal.addEventListener('abort', () => child.activeTurn?.abort.abort(new Error('parent interrupted')), { once: true });
+    try {
+      this.#run(agent, child, input, turn.turnId);
+    } catch (error) {
+      // The child exists but cannot run (its model settings are unusable): it is reported, not left pending.
+      const message = error instanceof Error ? error.message : String(error);
+      this.#setStatus(agent, { kind: 'errored', message });
+      throw new AgentToolError(`collab spawn failed: ${message}`);
+    }
+    turn.signal.addEventListener('abort', () => child.activeTurn?.abort.abort(new Error('parent interrupted')), { once: true });
     return child;
   }
 
@@ -101,7 +121,7 @@ export class SubAgents {
    * Gives an agent more input: a new turn when it is idle, else joins its running turn (after stopping it when
    * `interrupt`). Returns the id of the turn that takes the input.
    */
-  async send(id: string, input: readonly UserInput[], interrupt: boolean): Promise<string> {
+  async send(id: string, input: readonly UserInput[], interrupt: boolean, parentTurnId: string): Promise<string> {
     const agent = this.#open(id);
     const child = await this.#host.load(id);
     if (child === undefined) throw new AgentToolError(`agent with id ${id} not found`);
@@ -115,7 +135,7 @@ export class SubAgents {
       active.pendingSteers.push({ input, clientUserMessageId: null });
       return active.turnId;
     }
-    return this.#run(agent, child, input);
+    return this.#run(agent, child, input, parentTurnId);
   }
 
   /**
@@ -186,8 +206,8 @@ export class SubAgents {
     return agent;
   }
 
-  #run(agent: Agent, child: LoadedThread, input: readonly UserInput[]): string {
-    const turnId = this.#host.startTurn(child, input, (ended) => this.#turnEnded(agent, ended));
+  #run(agent: Agent, child: LoadedThread, input: readonly UserInput[], rootTurnId: string): string {
+    const turnId = this.#host.startTurn(child, input, rootTurnId, (ended) => this.#turnEnded(agent, ended));
     this.#setStatus(agent, { kind: 'running' });
     return turnId;
   }

@@ -99,7 +99,16 @@ describe('sub-agents', () => {
       'wait failed notFound',
       'closeAgent completed pendingInit',
     ]);
-    // The child's own notifications reach the parent's client, though it never subscribed to the child.
+    // The child's own notifications reach the parent's client, though it never subscribed to the child, and its
+    // turn works for the parent's (its rootTurnId).
+    const childStarted = rig.client.received.find(
+      (message) => message.method === 'turn/started' && (message.params as { threadId: string }).threadId === agent,
+    );
+    const parentStarted = rig.client.received.find(
+      (message) => message.method === 'turn/started' && (message.params as { threadId: string }).threadId === threadId,
+    );
+    const turnOf = (message: ServerMessage | undefined) => (message?.params as { turn: { id: string; rootTurnId: string } }).turn;
+    assert.equal(turnOf(childStarted).rootTurnId, turnOf(parentStarted).id);
     assert.ok(
       rig.client.received.some(
         (message) => message.method === 'turn/completed' && (message.params as { threadId: string }).threadId === agent,
