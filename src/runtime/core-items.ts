@@ -18,6 +18,7 @@ import {
 } from './core-tool-items.js';
 import type { TextElement, UserInput } from '../protocol/v2/user-input.js';
 import { CoreCommandExecutionSchema, commandItemFromCore } from './core-command-items.js';
+import { CoreCollabAgentToolCallSchema, collabAgentToolCallFromCore, coreCollabAgentToolCall } from './core-agent-items.js';
 import {
   CoreEnteredReviewModeSchema,
   CoreExitedReviewModeSchema,
@@ -126,6 +127,7 @@ export const CoreTurnItemSchema = z.discriminatedUnion('type', [
   }),
   CoreMcpToolCallSchema,
   CoreDynamicToolCallSchema,
+  CoreCollabAgentToolCallSchema,
 ]);
 /** A core item as written (optional fields may be left out). */
 export type CoreTurnItem = z.input<typeof CoreTurnItemSchema>;
@@ -180,6 +182,8 @@ export function coreItemFromThreadItem(item: ThreadItem): CoreTurnItem | null {
       return coreMcpToolCall(item);
     case 'dynamicToolCall':
       return coreDynamicToolCall(item);
+    case 'collabAgentToolCall':
+      return coreCollabAgentToolCall(item);
     default:
       return null;
   }
@@ -262,6 +266,8 @@ export function threadItemFromCoreItem(core: unknown, times: ItemTimes): ThreadI
       return mcpToolCallFromCore(item, times);
     case 'DynamicToolCall':
       return dynamicToolCallFromCore(item, times);
+    case 'CollabAgentToolCall':
+      return collabAgentToolCallFromCore(item, times);
   }
 }
 

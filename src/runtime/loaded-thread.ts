@@ -11,6 +11,7 @@ import type { ClientChannel } from './client-channel.js';
 import { ThreadEventLog } from './thread-event-log.js';
 import type { ReplayLookup } from './thread-event-log.js';
 import type { ThreadSettings } from './thread-settings.js';
+import type { SubAgentLink } from './agents/sub-agent-link.js';
 
 /** A turn that is running: what turn/interrupt and turn/steer act on. */
 export interface ActiveTurn {
@@ -84,6 +85,8 @@ export interface LoadedThreadInit {
    * terminal UI marks its helper threads (title generation) this way; null when the client gave none.
    */
   readonly threadSource?: string | null;
+  /** Set when the thread is a sub-agent another thread spawned. */
+  readonly subAgent?: SubAgentLink | null;
 }
 
 /**
@@ -101,6 +104,7 @@ export class LoadedThread {
   readonly forkedFromId: string | null;
   readonly baseInstructions: string;
   readonly threadSource: string | null;
+  readonly subAgent: SubAgentLink | null;
   rolloutPath: string | null;
   writer: RolloutWriter | null;
   settings: ThreadSettings;
@@ -135,6 +139,7 @@ export class LoadedThread {
     this.forkedFromId = init.forkedFromId;
     this.baseInstructions = init.baseInstructions;
     this.threadSource = init.threadSource ?? null;
+    this.subAgent = init.subAgent ?? null;
     this.settings = init.settings;
     this.rolloutPath = init.rolloutPath;
     this.writer = init.writer;

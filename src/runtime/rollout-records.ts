@@ -6,6 +6,7 @@ import type { TurnError } from '../protocol/v2/turn.js';
 import { COMPATIBLE_CODEX_VERSION } from '../util/version.js';
 import { coreItemFromThreadItem, coreTurnError } from './core-items.js';
 import type { ThreadSettings } from './thread-settings.js';
+import { subAgentMetaFields, type SubAgentLink } from './agents/sub-agent-link.js';
 
 /**
  * The rollout lines a thread writes, shaped as the reference 0.169.0 writes them (test/fixtures/rollouts),
@@ -22,6 +23,8 @@ export interface SessionMetaInput {
   readonly forkedFromId: string | null;
   /** The client's tools from thread/start (`dynamic_tools`, so a resumed thread offers them again). */
   readonly dynamicTools?: readonly DynamicToolSpec[] | null | undefined;
+  /** Set for a sub-agent's rollout: its parent link replaces the `vscode` source. */
+  readonly subAgent?: SubAgentLink | null | undefined;
 }
 
 export function sessionMeta(input: SessionMetaInput): SessionMeta {
@@ -39,16 +42,23 @@ export function sessionMeta(input: SessionMetaInput): SessionMeta {
     base_instructions: { text: input.baseInstructions },
     history_mode: 'paginated',
     ...(input.dynamicTools == null || input.dynamicTools.length === 0 ? {} : { dynamic_tools: [...input.dynamicTools] }),
+    ...(input.subAgent == null ? {} : subAgentMetaFields(input.subAgent)),
   };
 }
 
-export function taskStarted(turnId: string, startedAtMs: number, modelContextWindow: number | null): RolloutItem {
+/** `rootTurnId`: the turn of the root thread this one works for (a sub-agent's parent turn), else the turn itself. */
+export function taskStarted(
+  turnId: string,
+  startedAtMs: number,
+  modelContextWindow: number | null,
+  rootTurnId: string = turnId,
+): RolloutItem {
   return {
     type: 'event_msg',
     payload: {
       type: 'task_started',
       turn_id: turnId,
-      root_turn_id: turnId,
+      root_turn_id: rootTurnId,
       started_at: Math.floor(startedAtMs / 1000),
       model_context_window: modelContextWindow,
       collaboration_mode_kind: 'default',

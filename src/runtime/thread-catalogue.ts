@@ -161,6 +161,7 @@ export function loadedThreadSummary(thread: LoadedThread, path: string): ThreadS
       originator: thread.originator,
       baseInstructions: thread.baseInstructions,
       forkedFromId: thread.forkedFromId,
+      subAgent: thread.subAgent,
     }),
     archived: false,
     preview: thread.preview,

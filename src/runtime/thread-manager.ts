@@ -48,6 +48,9 @@ import { finishRunningTurns } from './turn-drain.js';
 import { TurnQueue } from './turn-queue.js';
 import type { TurnDependencies } from './turn-dependencies.js';
 import { startTurn } from './turn-runner.js';
+import { subAgentHost } from './agents/sub-agent-host.js';
+import { subAgentLinkOf, type SubAgentLink } from './agents/sub-agent-link.js';
+import { SubAgents } from './agents/sub-agents.js';
 
 export interface ThreadManagerOptions {
   readonly codexHome: string;
@@ -110,6 +113,10 @@ export class ThreadManager {
   readonly #loaded = new Map<string, LoadedThread>();
   /** In-flight loads, so two resumes of one thread load it once. */
   readonly #loading = new Map<string, Promise<LoadedThread>>();
+  /** Whose identity a thread's turns carried last (a sub-agent's turns carry its parent's). */
+  readonly #lastCallers = new Map<string, Omit<ThreadCaller, 'channel'>>();
+  /** Threads spawned by the agents of this server's threads (the multi-agent tools). */
+  readonly subAgents: SubAgents = new SubAgents(subAgentHost(this));
 
   constructor(options: ThreadManagerOptions) {
     this.#options = options;
@@ -182,10 +189,13 @@ export class ThreadManager {
       ephemeral?: boolean | null | undefined;
       threadSource?: string | null | undefined;
       dynamicTools?: readonly DynamicToolSpec[] | null | undefined;
+      subAgent?: SubAgentLink | null | undefined;
+      /** Settings taken as they are (a sub-agent's, from its parent) instead of resolved from config and params. */
+      settings?: ThreadSettings;
     },
-    caller: ThreadCaller,
+    caller: Omit<ThreadCaller, 'channel'> & { readonly channel: ClientChannel | null },
   ): LoadedThread {
-    const settings = resolveThreadSettings(this.#options.config.table, params, this.#options.serverCwd);
+    const settings = params.settings ?? resolveThreadSettings(this.#options.config.table, params, this.#options.serverCwd);
     this.modelClientFor(settings);
     const id = uuidv7();
     const createdAtMs = Date.now();
@@ -205,6 +215,7 @@ export class ThreadManager {
               baseInstructions,
               forkedFromId: null,
               dynamicTools: params.dynamicTools,
+              subAgent: params.subAgent,
             }),
           });
     const thread = this.#register({
@@ -225,9 +236,10 @@ export class ThreadManager {
       turns: [],
       tokenUsage: null,
       threadSource: params.threadSource ?? null,
+      subAgent: params.subAgent ?? null,
     });
     setDynamicTools(thread, params.dynamicTools);
-    this.subscribe(thread, caller.channel);
+    if (caller.channel !== null) this.subscribe(thread, caller.channel);
     return thread;
   }
 
@@ -271,6 +283,7 @@ export class ThreadManager {
       history,
       turns: shareAgentMessageText(history, turnsFromRollout(content.lines)),
       tokenUsage: tokenUsageFromRollout(content),
+      subAgent: subAgentLinkOf(content.meta.source),
     });
     setDynamicTools(thread, persistedDynamicTools(content.meta));
     return thread;
@@ -300,8 +313,14 @@ export class ThreadManager {
     channel.onClose(() => this.unsubscribe(thread, channel.connectionId));
   }
 
+  /** The identity of whoever ran a turn of `threadId` last, if any did. */
+  lastCaller(threadId: string): Omit<ThreadCaller, 'channel'> | undefined {
+    return this.#lastCallers.get(threadId);
+  }
+
   /** What a turn of `thread` started by `caller` runs with. */
   turnDependencies(thread: LoadedThread, caller: Omit<ThreadCaller, 'channel'>): TurnDependencies {
+    this.#lastCallers.set(thread.id, { originator: caller.originator, userAgent: caller.userAgent });
     const modelClient = this.modelClientFor(thread.settings);
     const log = this.#options.log.child({ threadId: thread.id });
     return {
@@ -315,14 +334,20 @@ export class ThreadManager {
       ...contextLimits(thread.settings.model, thread.settings.config),
       remoteCompaction: supportsRemoteCompaction(modelClient.provider),
       startResponse: (sampling, turnId) => goalCharger(this.goals, sampling, turnId),
-      tools: threadTools(thread, { sandbox: this.sandboxSupport, jail: this.commandJail, goals: this.goals }),
+      tools: threadTools(thread, {
+        sandbox: this.sandboxSupport,
+        jail: this.commandJail,
+        goals: this.goals,
+        agents: this.subAgents,
+      }),
       hooks: {
         load: async () => (await configuredHooks(this.codexHome, this.#options.config)).hooks,
         ...(this.commandJail === undefined ? {} : { jail: { jail: this.commandJail, support: this.sandboxSupport } }),
       },
-      // Ephemeral threads have no durable read receipt [observed: `thread read state unavailable`].
+      // Ephemeral threads have no durable read receipt [observed: `thread read state unavailable`]; nor do
+      // sub-agents, which the user reads through their parent [observed: no thread/readState/changed for them].
       onTurnEnded: async (ended, turnId) => {
-        if (!ended.ephemeral) await this.readStates.turnEnded(ended.id, turnId);
+        if (!ended.ephemeral && ended.subAgent === null) await this.readStates.turnEnded(ended.id, turnId);
       },
       onTurnFinished: (finished) => {
         if (this.queue.startNext(finished) !== null) return;

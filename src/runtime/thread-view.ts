@@ -3,6 +3,7 @@ import type { SessionSource, Thread } from '../protocol/v2/thread.js';
 import type { ThreadSettings as WireThreadSettings } from '../protocol/v2/thread-notifications.js';
 import type { Turn } from '../protocol/v2/turn.js';
 import type { LoadedThread } from './loaded-thread.js';
+import { subAgentLinkOf, subAgentThreadFields } from './agents/sub-agent-link.js';
 
 /**
  * The wire `Thread` object, from a loaded thread or from a stored thread's summary. Every field is always
@@ -50,6 +51,7 @@ export function loadedThreadView(thread: LoadedThread, turns: Turn[] = []): Thre
     name: thread.name,
     daybreakEnabled: null,
     turns,
+    ...(thread.subAgent === null ? {} : subAgentThreadFields(thread.subAgent)),
   };
 }
 
@@ -96,6 +98,7 @@ export function storedThreadView(summary: ThreadSummary, fallbackProvider: strin
     name: summary.name,
     daybreakEnabled: null,
     turns,
+    ...subAgentFieldsOf(summary.source),
   };
 }
 
@@ -145,4 +148,10 @@ export function threadSettingsView(thread: LoadedThread): WireThreadSettings {
     multiAgentMode: 'explicitRequestOnly',
     personality: settings.personality,
   };
+}
+
+/** A stored sub-agent's parent link and nickname, from its session source; nothing for other threads. */
+function subAgentFieldsOf(source: ThreadSummary['source']): Partial<Thread> {
+  const link = subAgentLinkOf(source);
+  return link === null ? {} : subAgentThreadFields(link);
 }

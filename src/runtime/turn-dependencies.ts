@@ -59,6 +59,8 @@ export interface StartTurnInput {
   readonly clientUserMessageId: string | null;
   /** A compaction turn (thread/compact/start): it compacts the conversation instead of taking input. */
   readonly compaction?: boolean;
+  /** The root thread's turn this one works for: a sub-agent's turns carry their parent's (observed). */
+  readonly rootTurnId?: string;
   /** Items the model reads before the user's message (a goal continuation's context). */
   readonly context?: readonly ResponseItem[];
 }

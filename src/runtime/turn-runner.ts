@@ -109,7 +109,7 @@ class TurnRun {
     this.#deps = deps;
     this.#record = {
       id: active.turnId,
-      rootTurnId: active.turnId,
+      rootTurnId: input.rootTurnId ?? active.turnId,
       items: [],
       itemsView: 'full',
       status: 'inProgress',
@@ -129,7 +129,9 @@ class TurnRun {
     thread.turns.push(this.#record);
     thread.setStatus({ type: 'active', activeFlags: [] });
     thread.emit(ServerNotifications.turnStarted, { threadId: thread.id, turn: this.#wireTurn('notLoaded', []) });
-    this.#persist(records.taskStarted(this.#turnId, this.#startedAtMs, this.#deps.modelContextWindow));
+    this.#persist(
+      records.taskStarted(this.#turnId, this.#startedAtMs, this.#deps.modelContextWindow, this.#record.rootTurnId ?? this.#turnId),
+    );
     this.#turnIdentification = await identifyTurn(thread, this.#turnId, this.#startedAtMs, this.#deps.codexHome);
     this.#hooks = await TurnHooks.load(
       {

@@ -7,6 +7,7 @@ import { startMcpItem } from './mcp-item.js';
 import { parseArguments } from './parse-arguments.js';
 import { argumentsError } from './tool-call.js';
 import type { ToolContext, ToolHandler } from './tool-context.js';
+import { functionToolSpec } from '../../tools/function-tool-spec.js';
 
 /*
  * `list_mcp_resources`, `list_mcp_resource_templates` and `read_mcp_resource`: offered whenever the thread has
@@ -21,20 +22,11 @@ const ListArgumentsSchema = z.object({ server: z.string().optional(), cursor: z.
 const ReadArgumentsSchema = z.object({ server: z.string(), uri: z.string() });
 
 function listSpec(name: string, what: string, description: string): Record<string, unknown> {
-  return {
-    type: 'function',
-    name,
-    description,
-    strict: false,
-    parameters: {
-      type: 'object',
-      properties: {
-        cursor: { type: 'string', description: `Opaque cursor from an earlier ${name} call; leave it out for the first page.` },
-        server: { type: 'string', description: `Name of the MCP server to ask; leave it out to list ${what} from every server.` },
-      },
-      additionalProperties: false,
-    },
+  const properties = {
+    cursor: { type: 'string', description: `Opaque cursor from an earlier ${name} call; leave it out for the first page.` },
+    server: { type: 'string', description: `Name of the MCP server to ask; leave it out to list ${what} from every server.` },
   };
+  return functionToolSpec(name, description, properties, null);
 }
 
 /** The three resource tools, when the thread has MCP servers. */

@@ -26,10 +26,20 @@ export interface ModelToolFacts {
    * `web_search_tool_type` "text_and_image" (vs "text").
    */
   readonly webSearchImages: boolean;
+  /**
+   * Whether the model is offered the sub-agent tools (`multi_agent_v1`): the reference 0.169.0 offers them to a
+   * model it does not know, and not to its catalogue's models (observed with gpt-5.5).
+   */
+  readonly multiAgent: boolean;
 }
 
 /** A model nothing is known about: the reference's fallback metadata. */
-export const UNKNOWN_MODEL_TOOL_FACTS: ModelToolFacts = { applyPatch: null, imageDetail: 'high', webSearchImages: false };
+export const UNKNOWN_MODEL_TOOL_FACTS: ModelToolFacts = {
+  applyPatch: null,
+  imageDetail: 'high',
+  webSearchImages: false,
+  multiAgent: true,
+};
 
 /**
  * The tool facts of the model with this slug, from the built-in catalogue (models/model-facts.ts), or the
@@ -44,5 +54,6 @@ export function modelToolFacts(slug: string): ModelToolFacts {
     applyPatch: facts.applyPatchToolType,
     imageDetail: 'original',
     webSearchImages: facts.webSearchToolType === 'text_and_image',
+    multiAgent: false,
   };
 }

@@ -1,6 +1,8 @@
 import type { CommandJail } from '../../tools/sandbox/command-jail.js';
 import type { SandboxSupport } from '../../tools/sandbox/detect-bubblewrap.js';
 import { WEB_SEARCH_TOOL_NAME, webSearchMode, webSearchToolSpec } from '../../tools/web-search/web-search-tool.js';
+import { agentTools } from '../agents/agent-tools.js';
+import type { SubAgents } from '../agents/sub-agents.js';
 import type { GoalStore } from '../goals/goal-store.js';
 import type { LoadedThread } from '../loaded-thread.js';
 import { configuredTools } from './configured-tools.js';
@@ -18,6 +20,8 @@ export interface ToolServices {
   readonly sandbox: Promise<SandboxSupport>;
   readonly jail?: CommandJail | undefined;
   readonly goals: GoalStore;
+  /** The server's sub-agents, for the multi-agent tools. */
+  readonly agents?: SubAgents | undefined;
 }
 
 /**
@@ -50,7 +54,10 @@ export function threadTools(thread: LoadedThread, services: ToolServices): ToolH
   const webSearchSpec = webSearchToolSpec(webSearch, facts.webSearchImages);
   // Hosted by the Responses API: a spec and no implementation.
   if (webSearchSpec !== null) available.push({ name: WEB_SEARCH_TOOL_NAME, spec: () => webSearchSpec });
-  const offered = offeredToolNames(facts, webSearch).flatMap((name) => available.filter((tool) => tool.name === name));
+  const agents = services.agents;
+  const multiAgent = agents !== undefined && agents.maySpawn(thread) && multiAgentFeature(settings.config);
+  if (agents !== undefined && multiAgent) available.push(agentTools(agents));
+  const offered = offeredToolNames(facts, webSearch, multiAgent).flatMap((name) => available.filter((tool) => tool.name === name));
   // MCP servers' tools and the client's dynamic tools follow the built-in ones.
   return [...offered, ...configuredTools(thread)];
 }
@@ -58,4 +65,9 @@ export function threadTools(thread: LoadedThread, services: ToolServices): ToolH
 /** The exec tools of `thread`, when one of its turns has offered them (its terminal sessions live there). */
 export function threadExecTools(thread: LoadedThread): ExecTools | undefined {
   return perThread.get(thread)?.exec;
+}
+
+/** The `multi_agent` feature (on unless the configuration turns it off). */
+function multiAgentFeature(config: { readonly features?: Readonly<Record<string, unknown>> | undefined }): boolean {
+  return config.features?.['multi_agent'] !== false;
 }

@@ -1,3 +1,4 @@
+import { AGENT_NAMESPACE } from '../../tools/agents/agent-tool-specs.js';
 import { APPLY_PATCH_TOOL_NAME } from '../../tools/apply-patch/tool-spec.js';
 import { EXEC_COMMAND_TOOL_NAME, WRITE_STDIN_TOOL_NAME } from '../../tools/exec/tool-specs.js';
 import { CREATE_GOAL_TOOL_NAME, GET_GOAL_TOOL_NAME, UPDATE_GOAL_TOOL_NAME } from '../../tools/goals/goal-tool-specs.js';
@@ -9,20 +10,21 @@ import type { ModelToolFacts } from './model-tool-facts.js';
 /**
  * Which tools a model is offered, in the order the reference 0.169.0 lists them (observed for `gpt-5.5` and for a
  * model it does not know):
- *   exec_command, write_stdin, request_user_input, [apply_patch], view_image, get_goal, create_goal, update_goal,
- *   [web_search].
- * apply_patch only for models known to handle it; web_search unless the configuration disables it. Not offered by
- * anyone: update_plan (the reference answers a call `unsupported call: update_plan`).
- * Not here yet: the reference also gives an unknown model a `multi_agent_v1` namespace (sub-agents) and gpt-5.5 a
- * client-side `tool_search`; MCP tools join through thread-tools.ts.
+ *   exec_command, write_stdin, request_user_input, [apply_patch], view_image, [multi_agent_v1], get_goal,
+ *   create_goal, update_goal, [web_search].
+ * apply_patch only for models known to handle it; the sub-agent namespace for models that get it, when the
+ * `multi_agent` feature is on and the thread may still spawn (`multiAgent`); web_search unless the configuration
+ * disables it. Not offered by anyone: update_plan (the reference answers a call `unsupported call: update_plan`).
+ * Not here yet: the reference also gives gpt-5.5 a client-side `tool_search`; MCP tools join through thread-tools.ts.
  */
-export function offeredToolNames(facts: ModelToolFacts, webSearch: WebSearchMode): string[] {
+export function offeredToolNames(facts: ModelToolFacts, webSearch: WebSearchMode, multiAgent: boolean): string[] {
   return [
     EXEC_COMMAND_TOOL_NAME,
     WRITE_STDIN_TOOL_NAME,
     REQUEST_USER_INPUT_TOOL_NAME,
     ...(facts.applyPatch === null ? [] : [APPLY_PATCH_TOOL_NAME]),
     VIEW_IMAGE_TOOL_NAME,
+    ...(facts.multiAgent && multiAgent ? [AGENT_NAMESPACE] : []),
     GET_GOAL_TOOL_NAME,
     CREATE_GOAL_TOOL_NAME,
     UPDATE_GOAL_TOOL_NAME,

@@ -3,27 +3,14 @@
  * parameter schemas as the reference 0.169.0 offers them; the descriptions are ours.
  */
 
+import { functionToolSpec } from '../function-tool-spec.js';
+
 export const GET_GOAL_TOOL_NAME = 'get_goal';
 export const CREATE_GOAL_TOOL_NAME = 'create_goal';
 export const UPDATE_GOAL_TOOL_NAME = 'update_goal';
 
-function functionTool(
-  name: string,
-  description: string,
-  properties: Record<string, unknown>,
-  required: string[],
-): Record<string, unknown> {
-  return {
-    type: 'function',
-    name,
-    description,
-    strict: false,
-    parameters: { type: 'object', properties, required, additionalProperties: false },
-  };
-}
-
 export function getGoalToolSpec(): Record<string, unknown> {
-  return functionTool(
+  return functionToolSpec(
     GET_GOAL_TOOL_NAME,
     "Read this thread's goal: its objective, status, token budget, the tokens and time used so far, and how many " +
       'budgeted tokens remain. Answers with no goal when none is set.',
@@ -33,7 +20,7 @@ export function getGoalToolSpec(): Record<string, unknown> {
 }
 
 export function createGoalToolSpec(): Record<string, unknown> {
-  return functionTool(
+  return functionToolSpec(
     CREATE_GOAL_TOOL_NAME,
     'Start a goal for this thread, but only when the user (or a system or developer instruction) explicitly asks ' +
       'for one; an ordinary request is not a goal. Give a token budget only when one was asked for. This fails ' +
@@ -55,7 +42,7 @@ export function createGoalToolSpec(): Record<string, unknown> {
 }
 
 export function updateGoalToolSpec(): Record<string, unknown> {
-  return functionTool(
+  return functionToolSpec(
     UPDATE_GOAL_TOOL_NAME,
     [
       "Change the status of this thread's goal.",

@@ -25,8 +25,8 @@ function withoutProse(value: unknown): unknown {
   );
 }
 
-/** Observed tools this server does not offer yet: the client-side tool_search and the sub-agent namespace. */
-const notYetOffered = (tool: Json) => tool.type !== 'tool_search' && tool.type !== 'namespace';
+/** Observed tools this server does not offer yet: the client-side tool_search. */
+const notYetOffered = (tool: Json) => tool.type !== 'tool_search';
 
 async function toolsSent(t: import('node:test').TestContext, model: string, configExtra = '', thread: Json = {}) {
   const rig = await startThreadRig(t, { replies: [sseReply(textTurnFrames(['ok']))], configExtra });
@@ -45,7 +45,7 @@ describe('the tools each model is offered', () => {
     for (const tool of tools) if (tool.type === 'function') assert.ok(String(tool.description).length > 20);
   });
 
-  it('a model the reference does not know gets no apply_patch', async (t) => {
+  it('a model the reference does not know gets no apply_patch, and the sub-agent namespace with its schemas', async (t) => {
     const tools = await toolsSent(t, 'mock-model');
     assert.deepEqual(withoutProse(tools), observedTools('unknown-model').filter(notYetOffered));
   });

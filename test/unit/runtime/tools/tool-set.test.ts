@@ -7,7 +7,7 @@ import type { ConfigToml } from '../../../../src/config/schema.js';
 
 /**
  * The tools the reference 0.169.0 offered in the first request of a turn (observed with a fake Responses model).
- * `tool_search` (gpt-5.5) and the `multi_agent_v1` namespace (unknown models) are not offered by this server yet.
+ * `tool_search` (gpt-5.5) is not offered by this server yet.
  */
 const OBSERVED: Readonly<Record<string, readonly string[]>> = {
   'gpt-5.5': [
@@ -34,22 +34,27 @@ const OBSERVED: Readonly<Record<string, readonly string[]>> = {
     'web_search',
   ],
 };
-const NOT_YET_OFFERED = new Set(['tool_search', 'multi_agent_v1']);
+const NOT_YET_OFFERED = new Set(['tool_search']);
 
 describe('the tools offered to a model', () => {
   for (const [model, observed] of Object.entries(OBSERVED)) {
     it(`${model}: the reference's tools, in its order`, () => {
       const expected = observed.filter((name) => !NOT_YET_OFFERED.has(name));
-      assert.deepEqual(offeredToolNames(modelToolFacts(model), 'cached'), expected);
+      assert.deepEqual(offeredToolNames(modelToolFacts(model), 'cached', true), expected);
     });
   }
 
   it('never offers update_plan, and drops web_search when it is disabled', () => {
     for (const model of Object.keys(OBSERVED)) {
-      const names = offeredToolNames(modelToolFacts(model), 'disabled');
+      const names = offeredToolNames(modelToolFacts(model), 'disabled', true);
       assert.ok(!names.includes('update_plan'));
       assert.ok(!names.includes('web_search'));
     }
+  });
+
+  it('the sub-agent namespace only where the thread may spawn (not a sub-agent at the depth limit)', () => {
+    assert.ok(!offeredToolNames(modelToolFacts('mock-model'), 'cached', false).includes('multi_agent_v1'));
+    assert.ok(!offeredToolNames(modelToolFacts('gpt-5.5'), 'cached', true).includes('multi_agent_v1'));
   });
 
   it('apply_patch is freeform for gpt-5.5 and absent for a model nothing is known about', () => {

@@ -1,0 +1,272 @@
+import * as z from 'zod';
+import { ServerNotifications } from '../../protocol/registry.js';
+import type { ThreadItem } from '../../protocol/v2/items.js';
+import type { CollabAgentTool } from '../../protocol/v2/items-agents.js';
+import type { UserInput } from '../../protocol/v2/user-input.js';
+import {
+  AGENT_NAMESPACE,
+  CLOSE_AGENT_TOOL_NAME,
+  RESUME_AGENT_TOOL_NAME,
+  SEND_INPUT_TOOL_NAME,
+  SPAWN_AGENT_TOOL_NAME,
+  WAIT_AGENT_TOOL_NAME,
+  WAIT_TIMEOUT_DEFAULT_MS,
+  WAIT_TIMEOUT_MAX_MS,
+  WAIT_TIMEOUT_MIN_MS,
+  agentNamespaceSpec,
+} from '../../tools/agents/agent-tool-specs.js';
+import type { LoadedThread } from '../loaded-thread.js';
+import { modelFacts } from '../models/model-facts.js';
+import { parseArguments } from '../tools/parse-arguments.js';
+import { argumentsError } from '../tools/tool-call.js';
+import type { ToolContext, ToolHandler, ToolOutput } from '../tools/tool-context.js';
+import { type AgentStatus, collabState, statusForModel } from './agent-status.js';
+import { AgentToolError, type SubAgents } from './sub-agents.js';
+
+const InputItemSchema = z.looseObject({ type: z.string().optional(), text: z.string().optional() });
+const SpawnArgumentsSchema = z.object({
+  message: z.string().nullish(),
+  items: z.array(InputItemSchema).nullish(),
+  model: z.string().nullish(),
+  reasoning_effort: z.string().nullish(),
+  fork_context: z.boolean().nullish(),
+});
+const SendArgumentsSchema = z.object({
+  target: z.string(),
+  message: z.string().nullish(),
+  items: z.array(InputItemSchema).nullish(),
+  interrupt: z.boolean().nullish(),
+});
+const WaitArgumentsSchema = z.object({ targets: z.array(z.string()), timeout_ms: z.number().nullish() });
+const CloseArgumentsSchema = z.object({ target: z.string() });
+const ResumeArgumentsSchema = z.object({ id: z.string() });
+
+type CollabItem = Extract<ThreadItem, { type: 'collabAgentToolCall' }>;
+type CollabFields = Pick<CollabItem, 'receiverThreadIds' | 'prompt' | 'model' | 'reasoningEffort' | 'agentsStates'>;
+
+/**
+ * The `multi_agent_v1` namespace: one handler for its five tools. Each call is shown to clients as a
+ * `collabAgentToolCall` item (started, then completed with the state of the agents it touched) and answers the model
+ * with the facts the reference 0.169.0 reports, as JSON (observed): spawn → `{agent_id, nickname}`, send_input →
+ * `{submission_id}`, wait_agent → `{status: {<id>: <status>}, timed_out}`, close_agent → `{previous_status}`.
+ */
+export function agentTools(agents: SubAgents): ToolHandler {
+  return {
+    name: AGENT_NAMESPACE,
+    spec: agentNamespaceSpec,
+    async handle(call, context) {
+      try {
+        switch (call.name) {
+          case SPAWN_AGENT_TOOL_NAME:
+            return await spawnAgent(agents, call.callId, call.payload, context);
+          case SEND_INPUT_TOOL_NAME:
+            return await sendInput(agents, call.callId, call.payload, context);
+          case WAIT_AGENT_TOOL_NAME:
+            return await waitAgent(agents, call.callId, call.payload, context);
+          case CLOSE_AGENT_TOOL_NAME:
+            return await closeAgent(agents, call.callId, call.payload, context);
+          case RESUME_AGENT_TOOL_NAME:
+            return await resumeAgent(agents, call.callId, call.payload, context);
+          default:
+            return `unsupported call: ${AGENT_NAMESPACE}${call.name}`;
+        }
+      } catch (error) {
+        if (error instanceof AgentToolError) return error.message;
+        throw error;
+      }
+    },
+  };
+}
+
+/** The user input a `message` or `items` argument stands for (text parts; other kinds are not carried yet). */
+function inputOf(message: string | null | undefined, items: readonly z.infer<typeof InputItemSchema>[] | null | undefined): UserInput[] {
+  if (message != null && message !== '') return [{ type: 'text', text: message, text_elements: [] }];
+  const texts = (items ?? []).flatMap((item) =>
+    (item.type ?? 'text') === 'text' && item.text !== undefined ? [{ type: 'text' as const, text: item.text, text_elements: [] }] : [],
+  );
+  if (texts.length === 0) throw new AgentToolError('Provide one of: message or items');
+  return texts;
+}
+
+function promptOf(input: readonly UserInput[]): string {
+  return input.map((part) => (part.type === 'text' ? part.text : '')).join('\n');
+}
+
+function effortOf(thread: LoadedThread): string | null {
+  return thread.settings.reasoningEffort ?? modelFacts(thread.settings.model).defaultReasoningEffort ?? 'medium';
+}
+
+/**
+ * Sends `item/started` for a collab call now and returns what completes it: `item/completed` with the final fields,
+ * recorded in the turn and the rollout.
+ */
+function startCollabItem(
+  context: ToolContext,
+  id: string,
+  tool: CollabAgentTool,
+  fields: CollabFields,
+): (ending: Partial<CollabFields> & Pick<CollabItem, 'status'>) => void {
+  const { thread, turnId } = context;
+  const startedAtMs = Date.now();
+  const item: CollabItem = {
+    type: 'collabAgentToolCall',
+    id,
+    tool,
+    status: 'inProgress',
+    senderThreadId: thread.id,
+    ...fields,
+    startedAtMs,
+    completedAtMs: null,
+  };
+  thread.emit(ServerNotifications.itemStarted, { item, threadId: thread.id, turnId, startedAtMs });
+  return (ending) => {
+    const completedAtMs = Date.now();
+    const done: CollabItem = { ...item, ...ending, completedAtMs };
+    thread.emit(ServerNotifications.itemCompleted, { item: done, threadId: thread.id, turnId, completedAtMs });
+    context.recordItem(done);
+  };
+}
+
+/**
+ * Runs `work` inside a collab item; a refusal completes the item `failed` (with the agents' states `failedStates`
+ * gives) and reaches the model as text.
+ */
+async function withItem<T>(
+  complete: ReturnType<typeof startCollabItem>,
+  work: () => Promise<T>,
+  failedStates: () => CollabItem['agentsStates'] = () => ({}),
+): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    complete({ status: 'failed', agentsStates: failedStates() });
+    throw error;
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+
+/** Refuses an agent id that is not a thread id at all, before any item is shown (observed). */
+function checkAgentId(id: string): void {
+  if (!UUID.test(id)) throw new AgentToolError(`invalid agent id ${id}: not a UUID`);
+}
+
+async function spawnAgent(agents: SubAgents, callId: string, payload: string, context: ToolContext): Promise<ToolOutput> {
+  const parsed = parseArguments(payload, SpawnArgumentsSchema);
+  if (!parsed.ok) return argumentsError(parsed.error);
+  const args = parsed.value;
+  const input = inputOf(args.message, args.items);
+  const parent = context.thread;
+  const complete = startCollabItem(context, callId, 'spawnAgent', {
+    receiverThreadIds: [],
+    prompt: promptOf(input),
+    model: args.model ?? '',
+    reasoningEffort: args.reasoning_effort ?? effortOf(parent),
+    agentsStates: {},
+  });
+  return withItem(complete, async () => {
+    const overrides = { model: args.model ?? undefined, reasoningEffort: args.reasoning_effort ?? undefined };
+    const child = agents.spawn(parent, input, overrides, context);
+    complete({
+      status: 'completed',
+      receiverThreadIds: [child.id],
+      model: child.settings.model,
+      reasoningEffort: effortOf(child),
+      agentsStates: { [child.id]: { status: 'pendingInit', message: null } },
+    });
+    return JSON.stringify({ agent_id: child.id, nickname: child.subAgent?.nickname ?? null });
+  });
+}
+
+async function sendInput(agents: SubAgents, callId: string, payload: string, context: ToolContext): Promise<ToolOutput> {
+  const parsed = parseArguments(payload, SendArgumentsSchema);
+  if (!parsed.ok) return argumentsError(parsed.error);
+  const { target, message, items, interrupt } = parsed.value;
+  checkAgentId(target);
+  const input = inputOf(message, items);
+  const complete = startCollabItem(context, callId, 'sendInput', {
+    receiverThreadIds: [target],
+    prompt: promptOf(input),
+    model: null,
+    reasoningEffort: null,
+    agentsStates: {},
+  });
+  return withItem(complete, async () => {
+    const before = agents.status(target);
+    const submissionId = await agents.send(target, input, interrupt === true, context.turnId);
+    complete({ status: 'completed', agentsStates: { [target]: collabState(before) } });
+    return JSON.stringify({ submission_id: submissionId });
+  }, () => ({ [target]: collabState(agents.status(target)) }));
+}
+
+async function waitAgent(agents: SubAgents, callId: string, payload: string, context: ToolContext): Promise<ToolOutput> {
+  const parsed = parseArguments(payload, WaitArgumentsSchema);
+  if (!parsed.ok) return argumentsError(parsed.error);
+  const { targets, timeout_ms: requested } = parsed.value;
+  if (targets.length === 0) return 'agent ids must be non-empty';
+  targets.forEach(checkAgentId);
+  const timeoutMs = Math.min(Math.max(requested ?? WAIT_TIMEOUT_DEFAULT_MS, WAIT_TIMEOUT_MIN_MS), WAIT_TIMEOUT_MAX_MS);
+  const complete = startCollabItem(context, callId, 'wait', {
+    receiverThreadIds: [...targets],
+    prompt: null,
+    model: null,
+    reasoningEffort: null,
+    agentsStates: {},
+  });
+  const finals = await agents.wait(targets, timeoutMs, context.signal);
+  const statuses: [string, AgentStatus][] = [...(finals ?? new Map<string, AgentStatus>())];
+  // Observed: the completed item names the agents the wait reports (all targets when it timed out), and is
+  // `failed` when one of them does not exist (or was closed).
+  complete({
+    status: statuses.some(([, status]) => status.kind === 'notFound') ? 'failed' : 'completed',
+    ...(finals === null ? {} : { receiverThreadIds: statuses.map(([id]) => id) }),
+    agentsStates: Object.fromEntries(statuses.map(([id, status]) => [id, collabState(status)])),
+  });
+  return JSON.stringify({
+    status: Object.fromEntries(statuses.map(([id, status]) => [id, statusForModel(status)])),
+    timed_out: finals === null,
+  });
+}
+
+/** close_agent and resume_agent: one agent acted on, its resulting state shown, a status fact for the model. */
+async function actOnAgent(
+  context: ToolContext,
+  callId: string,
+  tool: CollabAgentTool,
+  id: string,
+  act: () => Promise<{ readonly state: AgentStatus; readonly output: Record<string, unknown> }>,
+): Promise<ToolOutput> {
+  checkAgentId(id);
+  const complete = startCollabItem(context, callId, tool, {
+    receiverThreadIds: [id],
+    prompt: null,
+    model: null,
+    reasoningEffort: null,
+    agentsStates: {},
+  });
+  return withItem(complete, async () => {
+    const { state, output } = await act();
+    complete({ status: 'completed', agentsStates: { [id]: collabState(state) } });
+    return JSON.stringify(output);
+  }, () => ({ [id]: { status: 'notFound', message: null } }));
+}
+
+async function closeAgent(agents: SubAgents, callId: string, payload: string, context: ToolContext): Promise<ToolOutput> {
+  const parsed = parseArguments(payload, CloseArgumentsSchema);
+  if (!parsed.ok) return argumentsError(parsed.error);
+  const { target } = parsed.value;
+  return actOnAgent(context, callId, 'closeAgent', target, async () => {
+    const previous = await agents.close(target);
+    return { state: previous, output: { previous_status: statusForModel(previous) } };
+  });
+}
+
+async function resumeAgent(agents: SubAgents, callId: string, payload: string, context: ToolContext): Promise<ToolOutput> {
+  const parsed = parseArguments(payload, ResumeArgumentsSchema);
+  if (!parsed.ok) return argumentsError(parsed.error);
+  const { id } = parsed.value;
+  return actOnAgent(context, callId, 'resumeAgent', id, async () => {
+    const status = await agents.resume(context.thread, id);
+    return { state: status, output: { status: statusForModel(status) } };
+  });
+}

@@ -1,0 +1,61 @@
+import type { LoadedThread } from '../loaded-thread.js';
+import type { ThreadManager } from '../thread-manager.js';
+import { startTurn } from '../turn-runner.js';
+import type { SubAgentHost } from './sub-agents.js';
+
+/** Identity for a sub-agent's model requests when its parent never ran a turn here (it always has, in practice). */
+const FALLBACK_CALLER = { originator: 'codex_app_server', userAgent: 'codex_app_server' };
+
+/**
+ * Sub-agents as threads of `manager`. A child starts with its parent's settings (the spawn's model and effort
+ * overrides applied), is heard by its parent's subscribers (the reference routes a child's notifications to the
+ * connections of its parent; observed), and its turns carry the identity of the client that ran its parent's turn.
+ */
+export function subAgentHost(manager: ThreadManager): SubAgentHost {
+  const subscribeLikeParent = (child: LoadedThread) => {
+    const parent = child.subAgent === null ? undefined : manager.get(child.subAgent.parentThreadId);
+    for (const channel of parent?.subscriberChannels() ?? []) manager.subscribe(child, channel);
+  };
+  return {
+    createChild(parent, link, overrides) {
+      const caller = manager.lastCaller(parent.id) ?? FALLBACK_CALLER;
+      const settings = {
+        ...parent.settings,
+        ...(overrides.model === undefined ? {} : { model: overrides.model }),
+        ...(overrides.reasoningEffort === undefined ? {} : { reasoningEffort: overrides.reasoningEffort }),
+      } as typeof parent.settings;
+      const child = manager.createThread({ settings, subAgent: link }, { ...caller, channel: null });
+      subscribeLikeParent(child);
+      // Observed: the new child is announced `idle` (no thread/started) before the spawn call completes.
+      child.setStatus({ type: 'idle' });
+      return child;
+    },
+    startTurn(child, input, rootTurnId, finished) {
+      const parentId = child.subAgent?.parentThreadId;
+      const caller = manager.lastCaller(child.id) ?? (parentId === undefined ? undefined : manager.lastCaller(parentId));
+      const deps = manager.turnDependencies(child, caller ?? FALLBACK_CALLER);
+      const turn = startTurn(
+        child,
+        { input, clientUserMessageId: null, rootTurnId },
+        {
+          ...deps,
+          onTurnFinished: (ended) => {
+            deps.onTurnFinished(ended);
+            finished(ended);
+          },
+        },
+        // After the tool call that started it has answered, as the reference orders it.
+        (task) => setImmediate(task),
+      );
+      return turn.id;
+    },
+    loaded: (id) => manager.get(id),
+    async load(id) {
+      const loadedBefore = manager.get(id) !== undefined;
+      const child = await manager.load(id);
+      if (child !== undefined && !loadedBefore) subscribeLikeParent(child);
+      return child;
+    },
+    unload: (thread) => manager.unload(thread, { announceClosed: false }),
+  };
+}

@@ -1,0 +1,70 @@
+import type { SessionSource as StoredSource } from '../../persistence/rollout-schema.js';
+import type { SessionSource } from '../../protocol/v2/thread.js';
+
+/**
+ * What makes a thread a sub-agent: the thread that spawned it, how deep it is under the root thread, and the
+ * nickname it goes by. Written into its rollout's session_meta as the reference 0.169.0 writes it (observed):
+ * `source: {"subagent": {"thread_spawn": {parent_thread_id, depth, agent_path: null, agent_nickname, agent_role}}}`
+ * beside `parent_thread_id`, `thread_source: "subagent"` and `agent_nickname`.
+ */
+export interface SubAgentLink {
+  readonly parentThreadId: string;
+  /** 1 for a child of a root thread. */
+  readonly depth: number;
+  readonly nickname: string;
+  readonly role: string | null;
+}
+
+/** The session_meta fields of a sub-agent's rollout. */
+export function subAgentMetaFields(link: SubAgentLink): Record<string, unknown> {
+  return {
+    parent_thread_id: link.parentThreadId,
+    source: { subagent: { thread_spawn: threadSpawn(link) } },
+    thread_source: 'subagent',
+    agent_nickname: link.nickname,
+  };
+}
+
+function threadSpawn(link: SubAgentLink) {
+  return {
+    parent_thread_id: link.parentThreadId,
+    depth: link.depth,
+    agent_path: null,
+    agent_nickname: link.nickname,
+    agent_role: link.role,
+  };
+}
+
+/** The sub-agent link a stored session source describes, or null for any other source. */
+export function subAgentLinkOf(source: StoredSource | null | undefined): SubAgentLink | null {
+  if (typeof source !== 'object' || source === null) return null;
+  const sub = (source as Record<string, unknown>)['subagent'];
+  if (typeof sub !== 'object' || sub === null) return null;
+  const spawn = (sub as Record<string, unknown>)['thread_spawn'];
+  if (typeof spawn !== 'object' || spawn === null) return null;
+  const fields = spawn as Record<string, unknown>;
+  if (typeof fields['parent_thread_id'] !== 'string') return null;
+  return {
+    parentThreadId: fields['parent_thread_id'],
+    depth: typeof fields['depth'] === 'number' ? fields['depth'] : 1,
+    nickname: typeof fields['agent_nickname'] === 'string' ? fields['agent_nickname'] : '',
+    role: typeof fields['agent_role'] === 'string' ? fields['agent_role'] : null,
+  };
+}
+
+/** The wire fields of a sub-agent thread (`source`, `parentThreadId`, `threadSource`, nickname and role). */
+export function subAgentThreadFields(link: SubAgentLink): {
+  source: SessionSource;
+  parentThreadId: string;
+  threadSource: string;
+  agentNickname: string;
+  agentRole: string | null;
+} {
+  return {
+    source: { subAgent: { thread_spawn: threadSpawn(link) } },
+    parentThreadId: link.parentThreadId,
+    threadSource: 'subagent',
+    agentNickname: link.nickname,
+    agentRole: link.role,
+  };
+}

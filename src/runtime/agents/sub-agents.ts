@@ -1,0 +1,246 @@
+import type { ResponseItem } from '../../model/events.js';
+import type { UserInput } from '../../protocol/v2/user-input.js';
+import type { LoadedThread } from '../loaded-thread.js';
+import { type AgentStatus, isFinal, statusAfterTurn, statusForModel } from './agent-status.js';
+import { pickNickname } from './nicknames.js';
+import type { SubAgentLink } from './sub-agent-link.js';
+
+/** The reference 0.169.0's defaults: children of a root thread only, at most six open at once. */
+export const MAX_AGENT_DEPTH = 1;
+export const MAX_OPEN_AGENTS = 6;
+
+/** A spawn request's overrides of the parent's settings. */
+export interface SpawnOverrides {
+  readonly model?: string | undefined;
+  readonly reasoningEffort?: string | undefined;
+}
+
+/** What sub-agents need from the server that holds the threads (the thread manager implements it). */
+export interface SubAgentHost {
+  /** A new thread for a sub-agent of `parent`, with its settings and the overrides, heard by the parent's subscribers. */
+  createChild(parent: LoadedThread, link: SubAgentLink, overrides: SpawnOverrides): LoadedThread;
+  /**
+   * Starts a turn of `child` on `input`, working for the parent's turn `rootTurnId`; `finished` is told once it is
+   * over. Returns the turn id.
+   */
+  startTurn(
+    child: LoadedThread,
+    input: readonly UserInput[],
+    rootTurnId: string,
+    finished: (child: LoadedThread) => void,
+  ): string;
+  /** The loaded thread with this id, if it is loaded. */
+  loaded(id: string): LoadedThread | undefined;
+  /** The loaded thread with this id, loading it from its rollout when needed. */
+  load(id: string): Promise<LoadedThread | undefined>;
+  /** Drops a thread from memory (its rollout stays). */
+  unload(thread: LoadedThread): Promise<void>;
+}
+
+/** One sub-agent the server knows of in this run. */
+interface Agent {
+  readonly id: string;
+  readonly parentId: string;
+  readonly nickname: string;
+  status: AgentStatus;
+  closed: boolean;
+  /** Woken whenever the status changes (wait_agent). */
+  readonly listeners: Set<() => void>;
+}
+
+/** A refusal the model reads as the tool's output. */
+export class AgentToolError extends Error {}
+
+/**
+ * The sub-agents of every thread: spawning them as threads of their own, following their status from their turns,
+ * and the operations the multi-agent tools perform on them. A finished child tells its parent's running turn with a
+ * `<subagent_notification>` message unless a wait_agent call is already waiting for it (observed on the reference).
+ */
+export class SubAgents {
+  readonly #host: SubAgentHost;
+  readonly #agents = new Map<string, Agent>();
+
+  constructor(host: SubAgentHost) {
+    this.#host = host;
+  }
+
+  /** Whether `thread` may spawn sub-agents (the reference's default depth limit). */
+  maySpawn(thread: LoadedThread): boolean {
+    return (thread.subAgent?.depth ?? 0) < MAX_AGENT_DEPTH;
+  }
+
+  /** The status of an agent; notFound for a closed agent or an id this server never spawned or resumed (observed). */
+  status(id: string): AgentStatus {
+    const agent = this.#agents.get(id);
+    return agent === undefined || agent.closed ? { kind: 'notFound' } : agent.status;
+  }
+
+  /**
+   * Spawns a child of `parent` on `input` and returns it (status `pendingInit`; its turn starts right after).
+   * Interrupting the parent's turn (`signal`) interrupts the child's.
+   */
+  spawn(
+    parent: LoadedThread,
+    input: readonly UserInput[],
+    overrides: SpawnOverrides,
+    turn: { readonly turnId: string; readonly signal: AbortSignal },
+  ): LoadedThread {
+    const open = [...this.#agents.values()].filter((agent) => agent.parentId === parent.id && !agent.closed);
+    if (open.length >= MAX_OPEN_AGENTS) {
+      throw new AgentToolError(`collab spawn failed: agent thread limit reached (max ${MAX_OPEN_AGENTS})`);
+    }
+    const link: SubAgentLink = {
+      parentThreadId: parent.id,
+      depth: (parent.subAgent?.depth ?? 0) + 1,
+      nickname: pickNickname(new Set(open.map((agent) => agent.nickname))),
+      role: null,
+    };
+    const child = this.#host.createChild(parent, link, overrides);
+    const agent: Agent = {
+      id: child.id,
+      parentId: parent.id,
+      nickname: link.nickname,
+      status: { kind: 'pendingInit' },
+      closed: false,
+      listeners: new Set(),
+    };
+    this.#agents.set(child.id, agent);
+    try {
+      this.#run(agent, child, input, turn.turnId);
+    } catch (error) {
+      // The child exists but cannot run (its model settings are unusable): it is reported, not left pending.
+      const message = error instanceof Error ? error.message : String(error);
+      this.#setStatus(agent, { kind: 'errored', message });
+      throw new AgentToolError(`collab spawn failed: ${message}`);
+    }
+    turn.signal.addEventListener('abort', () => child.activeTurn?.abort.abort(new Error('parent interrupted')), { once: true });
+    return child;
+  }
+
+  /**
+   * Gives an agent more input: a new turn when it is idle, else joins its running turn (after stopping it when
+   * `interrupt`). Returns the id of the turn that takes the input.
+   */
+  async send(id: string, input: readonly UserInput[], interrupt: boolean, parentTurnId: string): Promise<string> {
+    const agent = this.#open(id);
+    const child = await this.#host.load(id);
+    if (child === undefined) throw new AgentToolError(`agent with id ${id} not found`);
+    let active = child.activeTurn;
+    if (active !== null && interrupt) {
+      active.abort.abort(new Error('interrupted by send_input'));
+      await active.done;
+      active = child.activeTurn;
+    }
+    if (active !== null) {
+      active.pendingSteers.push({ input, clientUserMessageId: null });
+      return active.turnId;
+    }
+    return this.#run(agent, child, input, parentTurnId);
+  }
+
+  /**
+   * Waits until one of `ids` is final or `timeoutMs` passes. Returns the final statuses at that moment (every
+   * target that is final, in the order given), or null on timeout.
+   */
+  async wait(ids: readonly string[], timeoutMs: number, signal: AbortSignal): Promise<Map<string, AgentStatus> | null> {
+    const finals = () => new Map(ids.map((id) => [id, this.status(id)] as const).filter(([, status]) => isFinal(status)));
+    const now = finals();
+    if (now.size > 0) return now;
+    const agents = ids.flatMap((id) => this.#agents.get(id) ?? []);
+    return new Promise((resolve) => {
+      const done = (result: Map<string, AgentStatus> | null) => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', aborted);
+        for (const agent of agents) agent.listeners.delete(check);
+        resolve(result);
+      };
+      const check = () => {
+        const found = finals();
+        if (found.size > 0) done(found);
+      };
+      const aborted = () => done(null);
+      const timer = setTimeout(() => done(null), timeoutMs);
+      signal.addEventListener('abort', aborted, { once: true });
+      for (const agent of agents) agent.listeners.add(check);
+    });
+  }
+
+  /** Shuts an agent down (its running turn is interrupted, its thread unloaded); returns its status before. */
+  async close(id: string): Promise<AgentStatus> {
+    const agent = this.#open(id);
+    const previous = agent.status;
+    agent.closed = true;
+    const child = await this.#host.load(id);
+    if (child !== undefined) await this.#host.unload(child);
+    this.#setStatus(agent, { kind: 'shutdown' });
+    return previous;
+  }
+
+  /** Reopens a closed agent of `parent` from its rollout; it is `pendingInit` again until it gets input (observed). */
+  async resume(parent: LoadedThread, id: string): Promise<AgentStatus> {
+    const child = await this.#host.load(id);
+    if (child === undefined || child.subAgent?.parentThreadId !== parent.id) {
+      throw new AgentToolError(`agent with id ${id} not found`);
+    }
+    const known = this.#agents.get(id);
+    const status: AgentStatus = { kind: 'pendingInit' };
+    if (known !== undefined) {
+      known.closed = false;
+      this.#setStatus(known, status);
+    } else {
+      this.#agents.set(id, {
+        id,
+        parentId: parent.id,
+        nickname: child.subAgent.nickname,
+        status,
+        closed: false,
+        listeners: new Set(),
+      });
+    }
+    return status;
+  }
+
+  #open(id: string): Agent {
+    const agent = this.#agents.get(id);
+    if (agent === undefined || agent.closed) throw new AgentToolError(`agent with id ${id} not found`);
+    return agent;
+  }
+
+  #run(agent: Agent, child: LoadedThread, input: readonly UserInput[], rootTurnId: string): string {
+    const turnId = this.#host.startTurn(child, input, rootTurnId, (ended) => this.#turnEnded(agent, ended));
+    this.#setStatus(agent, { kind: 'running' });
+    return turnId;
+  }
+
+  #turnEnded(agent: Agent, child: LoadedThread): void {
+    if (agent.closed) return;
+    const waited = agent.listeners.size > 0;
+    const status = statusAfterTurn(child);
+    this.#setStatus(agent, status);
+    // A wait_agent call that reports the result makes the notification redundant.
+    if (!waited) this.#notifyParent(agent, status);
+  }
+
+  #setStatus(agent: Agent, status: AgentStatus): void {
+    agent.status = status;
+    for (const listener of [...agent.listeners]) listener();
+  }
+
+  /** Tells the parent's running turn that a child finished; an idle parent is not woken. */
+  #notifyParent(agent: Agent, status: AgentStatus): void {
+    const parent = this.#host.loaded(agent.parentId);
+    const active = parent?.activeTurn;
+    if (active == null) return;
+    active.pendingHistory.push(subAgentNotification(agent.id, status));
+  }
+}
+
+/** The user message that tells a parent a child finished (its wording observed from the reference 0.169.0). */
+function subAgentNotification(id: string, status: AgentStatus): ResponseItem {
+  const body = JSON.stringify({ agent_path: id, status: statusForModel(status) });
+  return {
+    type: 'message',
+    role: 'user',
+    content: [{ type: 'input_text', text: `<subagent_notification>\n${body}\n</subagent_notification>` }],
+  };
+}

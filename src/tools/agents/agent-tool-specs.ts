@@ -1,0 +1,146 @@
+/**
+ * The multi-agent tools, offered as one `namespace` tool: start a sub-agent, message it, wait for it, close it and
+ * bring it back. Namespace, tool names, order and parameter schemas as the reference 0.169.0 sends them (captured
+ * from its model request); the descriptions are ours.
+ */
+
+import { functionToolSpec } from '../function-tool-spec.js';
+
+export const AGENT_NAMESPACE = 'multi_agent_v1';
+export const SPAWN_AGENT_TOOL_NAME = 'spawn_agent';
+export const SEND_INPUT_TOOL_NAME = 'send_input';
+export const WAIT_AGENT_TOOL_NAME = 'wait_agent';
+export const RESUME_AGENT_TOOL_NAME = 'resume_agent';
+export const CLOSE_AGENT_TOOL_NAME = 'close_agent';
+
+/** wait_agent's timeout when none is given, and the bounds a given one is clamped to (milliseconds). */
+export const WAIT_TIMEOUT_DEFAULT_MS = 30_000;
+export const WAIT_TIMEOUT_MIN_MS = 10_000;
+export const WAIT_TIMEOUT_MAX_MS = 3_600_000;
+
+/** Structured input parts, for spawn_agent and send_input (the alternative to a plain `message`). */
+function inputItemsProperty(): Record<string, unknown> {
+  const text = (description: string) => ({ type: 'string', description });
+  return {
+    type: 'array',
+    description: 'Input parts for the agent, for anything a plain message cannot carry (images, skills, mentions of app:// connectors).',
+    items: {
+      type: 'object',
+      properties: {
+        audio_url: text('For an audio part: its data URL.'),
+        image_url: text('For an image part: its URL.'),
+        name: text('For a skill or mention part: the name shown for it.'),
+        path: text(
+          'For local_image, local_audio and skill parts: the file path. For a mention: the target, such as ' +
+            'app://<connector-id> or plugin://<plugin-name>@<marketplace-name>.',
+        ),
+        text: text('For a text part: the text.'),
+        type: text('The kind of part: text, image, local_image, audio, local_audio, skill or mention.'),
+      },
+      additionalProperties: false,
+    },
+  };
+}
+
+function closeAgentSpec(): Record<string, unknown> {
+  return functionToolSpec(
+    CLOSE_AGENT_TOOL_NAME,
+    'Shut down a sub-agent (and any agents it started) once you no longer need it, and get back the status it had ' +
+      'before it was closed. A finished agent stays open, and counts against the limit on concurrent agents, until ' +
+      'you close it, so close agents promptly.',
+    { target: { type: 'string', description: 'The id of the agent to close, as spawn_agent returned it.' } },
+    ['target'],
+  );
+}
+
+function resumeAgentSpec(): Record<string, unknown> {
+  return functionToolSpec(
+    RESUME_AGENT_TOOL_NAME,
+    'Reopen an agent you closed earlier, with its conversation intact, so that send_input and wait_agent work on it again.',
+    { id: { type: 'string', description: 'The id of the agent to reopen.' } },
+    ['id'],
+  );
+}
+
+function sendInputSpec(): Record<string, unknown> {
+  return functionToolSpec(
+    SEND_INPUT_TOOL_NAME,
+    'Send a follow-up message to an agent you started. By default the message waits until the agent finishes what ' +
+      'it is doing; with interrupt=true it stops the current work and takes the message at once. When a new task ' +
+      'builds on what an agent already learned, message that agent rather than starting a new one.',
+    {
+      interrupt: {
+        type: 'boolean',
+        description: 'true: stop the agent’s current work and handle this message now. false or absent: queue it.',
+      },
+      items: inputItemsProperty(),
+      message: { type: 'string', description: 'The message as plain text. Give either message or items.' },
+      target: { type: 'string', description: 'The id of the agent to message, as spawn_agent returned it.' },
+    },
+    ['target'],
+  );
+}
+
+const SPAWN_GUIDANCE = `Start a sub-agent on a well-scoped task. It runs on its own thread, in parallel with you, and you get back its id (and a nickname to mention it by). It uses your model and reasoning effort unless you override them; override only when the user asks for a particular model.
+
+Only delegate when the user, an AGENTS.md file or a skill explicitly asks for sub-agents, delegation or parallel agent work. A request for depth, thoroughness or research is not, by itself, permission to spawn.
+
+How to delegate well:
+- Plan first. Work out which step is on your critical path and do that one yourself; hand out side tasks that can progress in parallel without blocking your next step.
+- Give each agent a concrete, self-contained task with a clear deliverable. Do not give two agents the same work, and do not redo an agent's work yourself.
+- For code changes, give each agent its own set of files to edit, tell it to edit them directly, and ask it to list the files it changed in its final answer.
+- Keep working while agents run. Call wait_agent only when your next step truly needs an agent's result, not out of habit; you are notified when an agent finishes.
+- Independent questions can go to several agents at once, in the same round.
+- When an agent reports back, review its result before building on it.`;
+
+function spawnAgentSpec(): Record<string, unknown> {
+  return functionToolSpec(
+    SPAWN_AGENT_TOOL_NAME,
+    SPAWN_GUIDANCE,
+    {
+      fork_context: {
+        type: 'boolean',
+        description: 'true: the agent starts with a copy of this conversation. false or absent: it starts with only its task.',
+      },
+      items: inputItemsProperty(),
+      message: { type: 'string', description: 'The task for the new agent, as plain text. Give either message or items.' },
+      model: { type: 'string', description: 'A different model for the agent. Leave it out unless one was asked for.' },
+      reasoning_effort: {
+        type: 'string',
+        description: 'A different reasoning effort for the agent. Leave it out to use yours.',
+      },
+    },
+    null,
+  );
+}
+
+function waitAgentSpec(): Record<string, unknown> {
+  return functionToolSpec(
+    WAIT_AGENT_TOOL_NAME,
+    'Block until one of the given agents has finished (completed, failed, interrupted or shut down), and get their ' +
+      'statuses, with the final message of those that completed. On timeout the status map is empty and timed_out ' +
+      'is true. You are also sent a notification when an agent finishes, so there is no need to poll.',
+    {
+      targets: {
+        type: 'array',
+        description: 'The ids of the agents to wait for; the wait ends as soon as any one of them has finished.',
+        items: { type: 'string' },
+      },
+      timeout_ms: {
+        type: 'number',
+        description: `How long to wait, in milliseconds: ${WAIT_TIMEOUT_DEFAULT_MS} when absent, at least ${WAIT_TIMEOUT_MIN_MS}, at most ${WAIT_TIMEOUT_MAX_MS}. Prefer waits of minutes over frequent short ones.`,
+      },
+    },
+    ['targets'],
+  );
+}
+
+/** The `multi_agent_v1` namespace tool, its tools in the reference's (alphabetical) order. */
+export function agentNamespaceSpec(): Record<string, unknown> {
+  return {
+    type: 'namespace',
+    name: AGENT_NAMESPACE,
+    description: 'Start sub-agents that work in parallel with you, and manage them.',
+    tools: [closeAgentSpec(), resumeAgentSpec(), sendInputSpec(), spawnAgentSpec(), waitAgentSpec()],
+  };
+}

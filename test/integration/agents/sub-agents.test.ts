@@ -1,0 +1,162 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { httpReply, sseReply, textTurnFrames, type RecordedRequest, type SseReply } from '../../helpers/fake-model-server.js';
+import type { ServerMessage } from '../../helpers/rpc-client.js';
+import { namespacedCall } from '../../helpers/sub-agent-script.js';
+import { resultOf, startThread, startThreadRig } from '../../helpers/thread-server.js';
+
+/*
+ * The multi-agent tools on their own (the rig's `mock-model` is a model this server does not know, so it is offered
+ * them): the answers the reference 0.169.0 gives for closed, resumed and unknown agents (observed with the same
+ * script), a child whose model fails, and an interrupted parent.
+ */
+
+const PARENT = 'PARENT GO';
+
+type Step = (agent: string) => SseReply;
+
+/** A parent that runs `steps` in turn (each given the first spawned agent's id) and children that answer `child`. */
+function script(steps: readonly Step[], child: (request: RecordedRequest) => SseReply | ReturnType<typeof httpReply>) {
+  const outputs: string[] = [];
+  const decide = (request: RecordedRequest) => {
+    const input = (request.body as { input: Array<Record<string, unknown>> }).input;
+    if (!JSON.stringify(input).includes(PARENT)) return child(request);
+    const seen = input.filter((item) => item.type === 'function_call_output').map((item) => String(item.output));
+    if (seen.length > outputs.length) outputs.push(seen.at(-1) as string);
+    const agent = seen[0] === undefined ? '' : (JSON.parse(seen[0]) as { agent_id: string }).agent_id;
+    const step = steps[seen.length];
+    return step === undefined ? sseReply(textTurnFrames(['parent done'], { responseId: 'resp_p', itemId: 'msg_p' })) : step(agent);
+  };
+  return { replies: Array.from({ length: 30 }, () => ({ kind: 'dynamic' as const, reply: decide })), outputs };
+}
+
+const answer = (text: string) => sseReply(textTurnFrames([text], { responseId: `resp_${text.length}`, itemId: 'msg_child' }));
+
+function collabItems(messages: readonly ServerMessage[], method: string) {
+  return messages
+    .filter((message) => message.method === method)
+    .map((message) => (message.params as { item: Record<string, unknown> }).item)
+    .filter((item) => item.type === 'collabAgentToolCall') as Array<{ tool: string; status: string; agentsStates: Record<string, { status: string }> }>;
+}
+
+async function runParent(rig: Awaited<ReturnType<typeof startThreadRig>>): Promise<string> {
+  const threadId = await startThread(rig.client);
+  await rig.client.request('turn/start', { threadId, input: [{ type: 'text', text: PARENT }] });
+  return threadId;
+}
+
+function parentCompleted(threadId: string) {
+  return (message: ServerMessage) =>
+    message.method === 'turn/completed' && (message.params as { threadId: string }).threadId === threadId;
+}
+
+describe('sub-agents', () => {
+  it('answers for closed, resumed and unknown agents as the reference does', { timeout: 60_000 }, async (t) => {
+    const unknown = '01a24e78-0000-7000-8000-000000000000';
+    const { replies, outputs } = script(
+      [
+        () => namespacedCall('spawn_agent', { message: 'CHILD A task' }, 'c1'),
+        (a) => namespacedCall('wait_agent', { targets: [a] }, 'c2'),
+        (a) => namespacedCall('close_agent', { target: a }, 'c3'),
+        (a) => namespacedCall('send_input', { target: a, message: 'to closed' }, 'c4'),
+        (a) => namespacedCall('wait_agent', { targets: [a] }, 'c5'),
+        (a) => namespacedCall('resume_agent', { id: a }, 'c6'),
+        () => namespacedCall('wait_agent', { targets: [unknown] }, 'c7'),
+        () => namespacedCall('spawn_agent', {}, 'c8'),
+        () => namespacedCall('wait_agent', { targets: [] }, 'c9'),
+        (a) => namespacedCall('close_agent', { target: a }, 'c10'),
+      ],
+      () => answer('A result'),
+    );
+    const rig = await startThreadRig(t, { replies });
+    const threadId = await runParent(rig);
+    await rig.client.waitFor(parentCompleted(threadId), 'the parent turn', 30_000);
+    const agent = (JSON.parse(outputs[0] as string) as { agent_id: string; nickname: string }).agent_id;
+    assert.deepEqual(
+      outputs.slice(1).map((output) => output.replaceAll(agent, '<A>')),
+      [
+        '{"status":{"<A>":{"completed":"A result"}},"timed_out":false}',
+        '{"previous_status":{"completed":"A result"}}',
+        'agent with id <A> not found',
+        '{"status":{"<A>":"not_found"},"timed_out":false}',
+        '{"status":"pending_init"}',
+        `{"status":{"${unknown}":"not_found"},"timed_out":false}`,
+        'Provide one of: message or items',
+        'agent ids must be non-empty',
+        '{"previous_status":"pending_init"}',
+      ],
+    );
+    const completed = collabItems(rig.client.received, 'item/completed').map(
+      (item) => `${item.tool} ${item.status} ${Object.values(item.agentsStates).map((state) => state.status).join(',')}`,
+    );
+    assert.deepEqual(completed, [
+      'spawnAgent completed pendingInit',
+      'wait completed completed',
+      'closeAgent completed completed',
+      'sendInput failed notFound',
+      'wait failed notFound',
+      'resumeAgent completed pendingInit',
+      'wait failed notFound',
+      'closeAgent completed pendingInit',
+    ]);
+    // The child's own notifications reach the parent's client, though it never subscribed to the child, and its
+    // turn works for the parent's (its rootTurnId).
+    const childStarted = rig.client.received.find(
+      (message) => message.method === 'turn/started' && (message.params as { threadId: string }).threadId === agent,
+    );
+    const parentStarted = rig.client.received.find(
+      (message) => message.method === 'turn/started' && (message.params as { threadId: string }).threadId === threadId,
+    );
+    const turnOf = (message: ServerMessage | undefined) => (message?.params as { turn: { id: string; rootTurnId: string } }).turn;
+    assert.equal(turnOf(childStarted).rootTurnId, turnOf(parentStarted).id);
+    assert.ok(
+      rig.client.received.some(
+        (message) => message.method === 'turn/completed' && (message.params as { threadId: string }).threadId === agent,
+      ),
+    );
+  });
+
+  it('a child whose model fails is reported errored, and the parent goes on', { timeout: 60_000 }, async (t) => {
+    const { replies, outputs } = script(
+      [
+        () => namespacedCall('spawn_agent', { message: 'CHILD A task' }, 'c1'),
+        (a) => namespacedCall('wait_agent', { targets: [a] }, 'c2'),
+      ],
+      () => httpReply(400, { error: { message: 'the child cannot run', type: 'invalid_request_error' } }),
+    );
+    const rig = await startThreadRig(t, { replies });
+    const threadId = await runParent(rig);
+    const done = await rig.client.waitFor(parentCompleted(threadId), 'the parent turn', 30_000);
+    assert.equal((done.params as { turn: { status: string } }).turn.status, 'completed');
+    const waited = JSON.parse(outputs[1] as string) as { status: Record<string, unknown>; timed_out: boolean };
+    assert.equal(waited.timed_out, false);
+    const [status] = Object.values(waited.status) as [{ errored?: string }];
+    assert.equal(typeof status.errored, 'string', `an errored status: ${outputs[1]}`);
+  });
+
+  it('interrupting the parent interrupts its running child', { timeout: 60_000 }, async (t) => {
+    const { replies } = script(
+      [
+        () => namespacedCall('spawn_agent', { message: 'CHILD A task' }, 'c1'),
+        (a) => namespacedCall('wait_agent', { targets: [a], timeout_ms: 600_000 }, 'c2'),
+      ],
+      // The child's model never answers: only an interruption ends its turn.
+      () => sseReply([{ type: 'response.created', response: { id: 'resp_hang' } }], { then: 'hang' }),
+    );
+    const rig = await startThreadRig(t, { replies });
+    const threadId = await runParent(rig);
+    const waiting = await rig.client.waitFor(
+      (message) => message.method === 'item/started' && (message.params as { item: { tool?: string } }).item.tool === 'wait',
+      'the wait to start',
+    );
+    const turnId = (waiting.params as { turnId: string }).turnId;
+    resultOf(await rig.client.request('turn/interrupt', { threadId, turnId }));
+    const parentDone = await rig.client.waitFor(parentCompleted(threadId), 'the parent turn');
+    assert.equal((parentDone.params as { turn: { status: string } }).turn.status, 'interrupted');
+    const childDone = await rig.client.waitFor(
+      (message) => message.method === 'turn/completed' && (message.params as { threadId: string }).threadId !== threadId,
+      'the child turn',
+    );
+    assert.equal((childDone.params as { turn: { status: string } }).turn.status, 'interrupted');
+  });
+});
