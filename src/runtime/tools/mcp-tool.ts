@@ -9,7 +9,7 @@ import { mcpNamespace, mcpNamespaceSpec, toolByModelName } from '../mcp/mcp-tool
 import { threadServers } from '../mcp/thread-servers.js';
 import type { LoadedThread } from '../loaded-thread.js';
 import { startMcpItem } from './mcp-item.js';
-import { defersMcpTools, toolSearchHandler } from './mcp-tool-search.js';
+import { searchesTools } from './deferred-tools.js';
 import type { ToolOutput } from './tool-call.js';
 import type { ToolContext, ToolHandler } from './tool-context.js';
 
@@ -17,10 +17,9 @@ import type { ToolContext, ToolHandler } from './tool-context.js';
 export function mcpToolHandlers(thread: LoadedThread): ToolHandler[] {
   const servers = threadServers(thread);
   if (servers === undefined || servers.connections.size === 0) return [];
-  // For a model that searches its tools, the namespaces are not listed but stay callable.
-  const deferred = defersMcpTools(thread.settings.model);
-  const namespaces = [...servers.connections.values()].map((connection) => namespaceHandler(servers, connection, deferred));
-  return deferred ? [...namespaces, toolSearchHandler(servers)] : namespaces;
+  // For a model that searches its tools (tool_search), the namespaces are not listed but stay callable.
+  const deferred = searchesTools(thread.settings.model);
+  return [...servers.connections.values()].map((connection) => namespaceHandler(servers, connection, deferred));
 }
 
 function namespaceHandler(servers: McpServerSet, connection: McpConnection, deferred: boolean): ToolHandler {

@@ -6,6 +6,8 @@ import type { LoadedThread } from '../loaded-thread.js';
 import { configuredTools } from './configured-tools.js';
 import { ExecTools } from './exec-tool.js';
 import { goalTools } from './goal-tools.js';
+import { searchesTools } from './deferred-tools.js';
+import { toolSearchHandler } from './mcp-tool-search.js';
 import { modelToolFacts } from './model-tool-facts.js';
 import { PatchTools } from './patch-tool.js';
 import type { ToolHandler } from './tool-context.js';
@@ -46,11 +48,12 @@ export function threadTools(thread: LoadedThread, services: ToolServices): ToolH
     state.patch.handler(facts.applyPatch ?? 'freeform'),
     viewImageTool(facts.imageDetail, services.jail),
     ...goalTools(services.goals),
+    toolSearchHandler(thread),
   ];
   const webSearchSpec = webSearchToolSpec(webSearch, facts.webSearchImages);
   // Hosted by the Responses API: a spec and no implementation.
   if (webSearchSpec !== null) available.push({ name: WEB_SEARCH_TOOL_NAME, spec: () => webSearchSpec });
-  const offered = offeredToolNames(facts, webSearch).flatMap((name) => available.filter((tool) => tool.name === name));
+  const offered = offeredToolNames(facts, webSearch, searchesTools(settings.model)).flatMap((name) => available.filter((tool) => tool.name === name));
   // MCP servers' tools and the client's dynamic tools follow the built-in ones.
   return [...offered, ...configuredTools(thread)];
 }

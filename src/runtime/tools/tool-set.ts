@@ -4,19 +4,21 @@ import { CREATE_GOAL_TOOL_NAME, GET_GOAL_TOOL_NAME, UPDATE_GOAL_TOOL_NAME } from
 import { REQUEST_USER_INPUT_TOOL_NAME } from '../../tools/user-input/request-user-input.js';
 import { VIEW_IMAGE_TOOL_NAME } from '../../tools/view-image/local-image.js';
 import { WEB_SEARCH_TOOL_NAME, type WebSearchMode } from '../../tools/web-search/web-search-tool.js';
+import { TOOL_SEARCH_TOOL_NAME } from './mcp-tool-search.js';
 import type { ModelToolFacts } from './model-tool-facts.js';
 
 /**
  * Which tools a model is offered, in the order the reference 0.169.0 lists them (observed for `gpt-5.5` and for a
  * model it does not know):
  *   exec_command, write_stdin, request_user_input, [apply_patch], view_image, get_goal, create_goal, update_goal,
- *   [web_search].
- * apply_patch only for models known to handle it; web_search unless the configuration disables it. Not offered by
- * anyone: update_plan (the reference answers a call `unsupported call: update_plan`).
- * Not here yet: the reference also gives an unknown model a `multi_agent_v1` namespace (sub-agents) and gpt-5.5 a
- * client-side `tool_search`; MCP tools join through thread-tools.ts.
+ *   [tool_search], [web_search].
+ * apply_patch only for models known to handle it; tool_search for a model that searches its tools (gpt-5.5, even
+ * with nothing deferred); web_search unless the configuration disables it. Not offered by anyone: update_plan (the
+ * reference answers a call `unsupported call: update_plan`).
+ * Not here yet: the reference also gives an unknown model a `multi_agent_v1` namespace (sub-agents); MCP tools join
+ * through thread-tools.ts.
  */
-export function offeredToolNames(facts: ModelToolFacts, webSearch: WebSearchMode): string[] {
+export function offeredToolNames(facts: ModelToolFacts, webSearch: WebSearchMode, toolSearch: boolean): string[] {
   return [
     EXEC_COMMAND_TOOL_NAME,
     WRITE_STDIN_TOOL_NAME,
@@ -26,6 +28,7 @@ export function offeredToolNames(facts: ModelToolFacts, webSearch: WebSearchMode
     GET_GOAL_TOOL_NAME,
     CREATE_GOAL_TOOL_NAME,
     UPDATE_GOAL_TOOL_NAME,
+    ...(toolSearch ? [TOOL_SEARCH_TOOL_NAME] : []),
     ...(webSearch === 'disabled' ? [] : [WEB_SEARCH_TOOL_NAME]),
   ];
 }

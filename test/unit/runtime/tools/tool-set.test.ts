@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { searchesTools } from '../../../../src/runtime/tools/deferred-tools.js';
 import { modelToolFacts } from '../../../../src/runtime/tools/model-tool-facts.js';
 import { offeredToolNames } from '../../../../src/runtime/tools/tool-set.js';
 import { webSearchMode, webSearchToolSpec } from '../../../../src/tools/web-search/web-search-tool.js';
@@ -7,7 +8,7 @@ import type { ConfigToml } from '../../../../src/config/schema.js';
 
 /**
  * The tools the reference 0.169.0 offered in the first request of a turn (observed with a fake Responses model).
- * `tool_search` (gpt-5.5) and the `multi_agent_v1` namespace (unknown models) are not offered by this server yet.
+ * The `multi_agent_v1` namespace (unknown models) is not offered by this server yet.
  */
 const OBSERVED: Readonly<Record<string, readonly string[]>> = {
   'gpt-5.5': [
@@ -34,19 +35,19 @@ const OBSERVED: Readonly<Record<string, readonly string[]>> = {
     'web_search',
   ],
 };
-const NOT_YET_OFFERED = new Set(['tool_search', 'multi_agent_v1']);
+const NOT_YET_OFFERED = new Set(['multi_agent_v1']);
 
 describe('the tools offered to a model', () => {
   for (const [model, observed] of Object.entries(OBSERVED)) {
     it(`${model}: the reference's tools, in its order`, () => {
       const expected = observed.filter((name) => !NOT_YET_OFFERED.has(name));
-      assert.deepEqual(offeredToolNames(modelToolFacts(model), 'cached'), expected);
+      assert.deepEqual(offeredToolNames(modelToolFacts(model), 'cached', searchesTools(model)), expected);
     });
   }
 
   it('never offers update_plan, and drops web_search when it is disabled', () => {
     for (const model of Object.keys(OBSERVED)) {
-      const names = offeredToolNames(modelToolFacts(model), 'disabled');
+      const names = offeredToolNames(modelToolFacts(model), 'disabled', searchesTools(model));
       assert.ok(!names.includes('update_plan'));
       assert.ok(!names.includes('web_search'));
     }
