@@ -1,10 +1,8 @@
-import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import * as z from 'zod';
 import { rankBm25 } from '../mcp/bm25.js';
-import { mcpNamespaceSpec } from '../mcp/mcp-tool-spec.js';
 import { threadServers } from '../mcp/thread-servers.js';
 import type { LoadedThread } from '../loaded-thread.js';
-import { deferredNamespaces } from './deferred-tools.js';
+import { deferredNamespaces, type DeferredNamespace } from './deferred-tools.js';
 import { parseArguments } from './parse-arguments.js';
 import { argumentsError } from './tool-call.js';
 import type { ToolHandler } from './tool-context.js';
@@ -48,27 +46,26 @@ export function toolSearchHandler(thread: LoadedThread): ToolHandler {
     async handle(call) {
       const parsed = parseArguments(call.payload, SearchArgumentsSchema);
       if (!parsed.ok) return argumentsError(parsed.error);
-      const candidates: { server: string; tool: Tool }[] = [];
-      for (const { server, tools } of deferredNamespaces(thread)) {
-        for (const tool of tools) candidates.push({ server, tool });
-      }
+      const namespaces = deferredNamespaces(thread);
+      const candidates = namespaces.flatMap((group) => group.tools.map((tool) => ({ group, tool })));
       const ranked = rankBm25(
-        candidates.map(({ server, tool }) => `${server} ${tool.name} ${tool.title ?? ''} ${tool.description ?? ''}`),
+        candidates.map(({ tool }) => tool.searchText),
         parsed.value.query,
       ).slice(0, Math.floor(parsed.value.limit ?? DEFAULT_LIMIT));
-      // One namespace per server, in the order of each server's best match.
-      const byServer = new Map<string, Tool[]>();
+      // One namespace per group, in the order of each group's best match.
+      const found = new Map<DeferredNamespace, Readonly<Record<string, unknown>>[]>();
       for (const index of ranked) {
         const candidate = candidates[index];
         if (candidate === undefined) continue;
-        byServer.set(candidate.server, [...(byServer.get(candidate.server) ?? []), candidate.tool]);
+        found.set(candidate.group, [...(found.get(candidate.group) ?? []), candidate.tool.spec]);
       }
-      return [...byServer].flatMap(([server, tools]) => {
-        const spec = mcpNamespaceSpec(server, tools);
-        if (spec === null) return [];
-        const functions = (spec['tools'] as Record<string, unknown>[]).map((fn) => ({ ...fn, defer_loading: true }));
-        return [{ ...spec, tools: functions }];
-      });
+      return [...found].map(([group, tools]) => ({
+        type: 'namespace',
+        name: group.namespace,
+        description: group.searchResultDescription,
+        // Within a namespace, by name (as the namespaces are listed).
+        tools: [...tools].sort((a, b) => (String(a['name']) < String(b['name']) ? -1 : 1)),
+      }));
     },
   };
 }

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sseReply, textTurnFrames } from '../../helpers/fake-model-server.js';
-import type { SseReply } from '../../helpers/fake-model-server.js';
-import { stdioServerToml } from '../../helpers/mcp-fixture.js';
+import { stdioServerToml, toolSearchCallReply } from '../../helpers/mcp-fixture.js';
 import type { RpcTestClient } from '../../helpers/rpc-client.js';
 import { startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
 
@@ -11,15 +10,6 @@ import { startTextTurn, startThread, startThreadRig, turnCompleted } from '../..
  * (between update_goal and web_search), and a search with nothing deferred answers an empty list; the namespaces
  * of started MCP servers are named in a `<tools>` part closing the opening developer message.
  */
-
-function searchReply(query: string): SseReply {
-  const search = { type: 'tool_search_call', id: 'ts_1', call_id: 'call_ts', status: 'completed', execution: 'client', arguments: { query } };
-  return sseReply([
-    { type: 'response.created', response: { id: 'resp_ts' } },
-    { type: 'response.output_item.done', output_index: 0, item: search },
-    { type: 'response.completed', response: { id: 'resp_ts', usage: { input_tokens: 1, output_tokens: 1, total_tokens: 2 } } },
-  ]);
-}
 
 const done = () => sseReply(textTurnFrames(['done'], { itemId: 'msg_end', responseId: 'resp_end' }));
 
@@ -42,7 +32,7 @@ async function fxReady(client: RpcTestClient): Promise<void> {
 
 describe('deferred tools and tool_search', () => {
   it('offers gpt-5.5 tool_search without MCP servers, and a search finds nothing', async (t) => {
-    const rig = await startThreadRig(t, { replies: [searchReply('anything'), done()] });
+    const rig = await startThreadRig(t, { replies: [toolSearchCallReply('anything'), done()] });
     const threadId = await startThread(rig.client, { model: 'gpt-5.5' });
     await turnCompleted(rig.client, await startTextTurn(rig.client, threadId, 'go'));
     const [first, second] = await rig.fake.waitForRequests(2);
