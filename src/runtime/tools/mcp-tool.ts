@@ -8,6 +8,7 @@ import type { McpServerSet } from '../mcp/mcp-server-set.js';
 import { mcpNamespace, mcpNamespaceSpec, toolByModelName } from '../mcp/mcp-tool-spec.js';
 import { threadServers } from '../mcp/thread-servers.js';
 import type { LoadedThread } from '../loaded-thread.js';
+import { modelFacts } from '../models/model-facts.js';
 import { startMcpItem } from './mcp-item.js';
 import { searchesTools } from './deferred-tools.js';
 import type { ToolOutput } from './tool-call.js';
@@ -81,7 +82,7 @@ async function runMcpCall(
         thread.emit(ServerNotifications.mcpToolCallProgress, { threadId: thread.id, turnId, itemId: call.callId, message }),
     });
     complete({ status: result.isError === true ? 'failed' : 'completed', result: itemResult(result) });
-    return modelOutputOfResult(result, Date.now() - item.startedAtMs);
+    return modelOutputOfResult(result, Date.now() - item.startedAtMs, modelFacts(thread.settings.model).truncationPolicy);
   } catch (error) {
     if (context.signal.aborted) throw context.signal.reason;
     if (!(error instanceof McpCallError)) throw error;
