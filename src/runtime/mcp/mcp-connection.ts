@@ -1,3 +1,4 @@
+import { discoverOAuthServerInfo } from '@modelcontextprotocol/sdk/client/auth.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -78,6 +79,7 @@ export class McpConnection {
   #state: ConnectionState = { kind: 'starting' };
   #catalogue: ServerCatalogue = { tools: [], resources: [], resourceTemplates: [], serverInfo: null, capabilities: null };
   #closed = false;
+  #oauthAdvertised: boolean | null = null;
 
   constructor(config: McpServerConfig, options: ConnectionOptions) {
     this.config = config;
@@ -96,6 +98,14 @@ export class McpConnection {
       config.bearerTokenEnvVar === null &&
       storedToken(this.#options.codexHome, config.name, config.url) !== null
     );
+  }
+
+  /**
+   * For a streamable HTTP server signed in neither way: whether it advertises OAuth (authorization server
+   * metadata was found from its URL); null until its start has looked, and for every other server.
+   */
+  get oauthAdvertised(): boolean | null {
+    return this.#oauthAdvertised;
   }
 
   get catalogue(): ServerCatalogue {
@@ -127,6 +137,14 @@ export class McpConnection {
       this.#options.elicit(this.config.name, request.params),
     );
     const timeoutMs = this.config.startupTimeoutMs;
+    // Looked up beside the start (it only tells mcpServerStatus/list what to report), within the same time.
+    const config = this.config;
+    const discovery =
+      config.transport === 'http' && config.bearerTokenEnvVar === null && !this.hasOauthToken
+        ? advertisesOauth(config.url, timeoutMs).then((advertised) => {
+            this.#oauthAdvertised = advertised;
+          })
+        : Promise.resolve();
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
@@ -140,6 +158,7 @@ export class McpConnection {
       ]);
     } catch (error) {
       await client.close().catch(() => {});
+      await discovery;
       this.#state = { kind: 'failed', error: startupError(error), timedOut: error instanceof StartupTimeout };
       return;
     } finally {
@@ -163,6 +182,7 @@ export class McpConnection {
       if (this.#client === client) this.#client = null;
       this.#options.log.warn({ server: this.config.name }, 'MCP server connection closed');
     };
+    await discovery;
     this.#client = client;
     this.#state = { kind: 'ready' };
   }
@@ -363,4 +383,15 @@ function callFailure(error: unknown, method: string, timeoutMs: number): string 
 export function serverErrorMessage(error: McpError): string {
   const prefix = `MCP error ${error.code}: `;
   return error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+}
+
+/** Whether OAuth authorization server metadata can be discovered from an MCP server's URL (RFC 9728 / RFC 8414). */
+async function advertisesOauth(url: string, timeoutMs: number): Promise<boolean | null> {
+  try {
+    const info = await discoverOAuthServerInfo(url, { fetchFn: (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) }) });
+    return info.authorizationServerMetadata !== undefined;
+  } catch (error) {
+    // Out of time: not known either way.
+    return error instanceof Error && error.name === 'TimeoutError' ? null : false;
+  }
 }
