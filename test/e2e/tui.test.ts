@@ -511,10 +511,10 @@ describe('the Codex terminal UI 0.169.0 against our server', () => {
     const ui = await openUi(t, () => server);
     await ui.waitFor(COMPOSER_READY, 'the composer after start-up');
     await submitPrompt(ui, '/mcp');
-    await ui.waitFor(/e2efx: connected \(9 tools\)/, 'the MCP server and its tool count in /mcp');
+    await ui.waitFor(/e2efx: connected \(11 tools\)/, 'the MCP server and its tool count in /mcp');
     await submitPrompt(ui, '/mcp verbose');
     const screen = await ui.waitFor(
-      '• Tools: ask, crash, echo, fail, grow, picture, read_echo, read_file, slow',
+      '• Tools: ask, ask_url, client_capabilities, crash, echo, fail, grow, picture, read_echo, read_file, slow',
       'the MCP server\'s tools in /mcp verbose',
     );
     assert.ok(screen.includes('• Resources: readme (fixture://readme)'), await ui.describe('the resources are not listed'));

@@ -130,7 +130,8 @@ export class McpConnection {
     this.#state = { kind: 'starting' };
     const client = new Client(
       { name: 'codex-app-server-ts', version: '0.1.0' },
-      { capabilities: { elicitation: { form: {} } } },
+      // Both elicitation modes, as the reference 0.169.0 declares them.
+      { capabilities: { elicitation: { form: {}, url: {} } } },
     );
     this.#startingClient = client;
     client.setRequestHandler(ElicitRequestSchema, (request) =>
