@@ -11,6 +11,7 @@ import { threadSectionHandlers } from './thread-sections.js';
 import { windowsSandboxHandlers } from './windows-sandbox.js';
 import { initializeHandler } from './initialize.js';
 import { reviewStartHandler } from './review-start.js';
+import { mcpEventStreamHandlers } from './mcp-event-streams.js';
 import { mcpOauthLoginHandler } from './mcp-oauth-login.js';
 import { mcpServerHandlers } from './mcp-servers.js';
 import type { ServerServices } from './services.js';
@@ -71,6 +72,7 @@ export function buildHandlerTable(services: ServerServices): HandlerTable {
     ...terminalUiHandlers(services),
     ...mcpServerHandlers(services),
     mcpOauthLoginHandler(services),
+    ...mcpEventStreamHandlers(),
     ...skillsHandlers(services),
     ...modelProviderHandlers(services),
     ...windowsSandboxHandlers(),

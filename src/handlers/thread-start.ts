@@ -2,6 +2,7 @@ import { RpcErrors } from '../protocol/errors.js';
 import { ClientRequests } from '../protocol/registry.js';
 import type { LoadedThread } from '../runtime/loaded-thread.js';
 import { threadServers } from '../runtime/mcp/thread-servers.js';
+import { dynamicToolsProblem } from '../runtime/tools/dynamic-tool.js';
 import { loadedThreadView } from '../runtime/thread-view.js';
 import { bindHandler } from './context.js';
 import type { RequestHandler } from './context.js';
@@ -20,6 +21,8 @@ export function threadStartHandler(services: ServerServices): RequestHandler {
     if (params.sandbox != null && params.permissions != null) {
       throw RpcErrors.badRequest('`permissions` cannot be combined with `sandbox`');
     }
+    const toolsProblem = dynamicToolsProblem(params.dynamicTools);
+    if (toolsProblem !== null) throw RpcErrors.badRequest(toolsProblem);
     const caller = threadCaller(context);
     let thread;
     try {

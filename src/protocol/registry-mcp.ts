@@ -29,6 +29,18 @@ export const McpRequests = {
     mcp.McpServerOauthLoginParamsSchema,
     mcp.McpServerOauthLoginResponseSchema,
   ),
+  mcpServerEventStreamStart: defineRequest(
+    'mcpServer/event/stream/start',
+    mcp.McpServerEventStreamStartParamsSchema,
+    mcp.McpServerEventStreamStartResponseSchema,
+    { experimental: true },
+  ),
+  mcpServerEventStreamStop: defineRequest(
+    'mcpServer/event/stream/stop',
+    mcp.McpServerEventStreamStopParamsSchema,
+    mcp.McpServerEventStreamStopResponseSchema,
+    { experimental: true },
+  ),
 } as const satisfies Record<string, RequestDefinition>;
 
 export const McpNotifications = {

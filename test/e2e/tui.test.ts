@@ -18,6 +18,7 @@ import {
 import { RecordingWsProxy } from '../helpers/recording-ws-proxy.js';
 import { loadReferenceSchema } from '../helpers/reference-schema.js';
 import { exitCodeOf, PROJECT_ROOT, spawnCli, waitForListening, waitForStderr, type SpawnedCli } from '../helpers/server.js';
+import { stdioServerToml } from '../helpers/mcp-fixture.js';
 import { makeTempFile, makeTempHome } from '../helpers/temp-home.js';
 import { TmuxTerminal } from '../helpers/tmux-terminal.js';
 import { SUMMARIZATION_PROMPT } from '../../src/runtime/compaction/summary-prompt.js';
@@ -119,7 +120,7 @@ async function startScriptedModel(t: TestContext): Promise<FakeModelServer> {
 }
 
 /** config.toml of our server: the fake model, and approvals on request (what makes the UI show its dialog). */
-function serverConfig(fake: FakeModelServer): string {
+function serverConfig(fake: FakeModelServer, extra = ''): string {
   return [
     'model = "mock-model"',
     'model_provider = "mock"',
@@ -130,6 +131,8 @@ function serverConfig(fake: FakeModelServer): string {
     'wire_api = "responses"',
     'request_max_retries = 0',
     'stream_max_retries = 0',
+    // Tables of their own (an MCP server), after the provider's.
+    extra,
     '',
   ].join('\n');
 }
@@ -153,10 +156,10 @@ interface Scenario {
   readonly server: OurServer;
 }
 
-/** A scripted model, our server's CODEX_HOME and working directory, and the server on them. */
-async function startScenario(t: TestContext, serverArgs: string[] = []): Promise<Scenario> {
+/** A scripted model, our server's CODEX_HOME (with `configExtra` on top) and working directory, and the server on them. */
+async function startScenario(t: TestContext, serverArgs: string[] = [], configExtra = ''): Promise<Scenario> {
   const fake = await startScriptedModel(t);
-  const codexHome = await makeTempHome(t, serverConfig(fake));
+  const codexHome = await makeTempHome(t, serverConfig(fake, configExtra));
   const workDir = await makeWorkDir(t, 'e2e-server-cwd-');
   return { codexHome, workDir, server: await startOurServer(t, codexHome, workDir, serverArgs) };
 }
@@ -501,6 +504,21 @@ describe('the Codex terminal UI 0.169.0 against our server', () => {
     const review = server.proxy.messages('client→server').find((message) => message.method === 'review/start');
     assert.deepEqual((review?.params as { target?: unknown } | undefined)?.target, { type: 'uncommittedChanges' }, server.proxy.transcript());
     await quitUi(ui);
+    await assertServerFramesValid(server.proxy);
+  });
+  it('lists the configured MCP server and its tools with /mcp', SCENARIO_TIMEOUT, async (t) => {
+    const { server } = await startScenario(t, [], stdioServerToml('e2efx'));
+    const ui = await openUi(t, () => server);
+    await ui.waitFor(COMPOSER_READY, 'the composer after start-up');
+    await submitPrompt(ui, '/mcp');
+    await ui.waitFor(/e2efx: connected \(11 tools\)/, 'the MCP server and its tool count in /mcp');
+    await submitPrompt(ui, '/mcp verbose');
+    const screen = await ui.waitFor(
+      '• Tools: ask, ask_url, client_capabilities, crash, echo, fail, grow, picture, read_echo, read_file, slow',
+      'the MCP server\'s tools in /mcp verbose',
+    );
+    assert.ok(screen.includes('• Resources: readme (fixture://readme)'), await ui.describe('the resources are not listed'));
+    assert.ok(server.proxy.clientMethods().includes('mcpServerStatus/list'), server.proxy.transcript());
     await assertServerFramesValid(server.proxy);
   });
 });

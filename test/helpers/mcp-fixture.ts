@@ -95,3 +95,16 @@ export async function startHttpFixture(t: TestContext, env: NodeJS.ProcessEnv = 
     'the HTTP MCP fixture to listen',
   );
 }
+
+/** A model reply that searches its deferred tools (`tool_search`, client-executed) for `query`. */
+export function toolSearchCallReply(query: string, callId = 'call_ts'): SseReply {
+  const search = { type: 'tool_search_call', id: `ts_${callId}`, call_id: callId, status: 'completed', execution: 'client', arguments: { query } };
+  return sseReply([
+    { type: 'response.created', response: { id: `resp_${callId}` } },
+    { type: 'response.output_item.done', output_index: 0, item: search },
+    {
+      type: 'response.completed',
+      response: { id: `resp_${callId}`, usage: { input_tokens: 1, output_tokens: 1, total_tokens: 2 } },
+    },
+  ]);
+}

@@ -190,3 +190,24 @@ export const McpServerOauthLoginCompletedNotificationSchema = z
     threadId: z.string().nullable().optional(),
   })
   .meta({ id: 'McpServerOauthLoginCompletedNotification' });
+
+/** `mcpServer/event/stream/start` (experimental): subscribes to an MCP server's event stream. */
+export const McpServerEventStreamStartParamsSchema = z
+  .object({
+    threadId: z.string(),
+    server: z.string(),
+    name: z.string(),
+    arguments: z.unknown(),
+    subscriptionId: z.string(),
+    _meta: z.unknown().optional(),
+  })
+  .meta({ id: 'McpServerEventStreamStartParams' });
+
+export const McpServerEventStreamStartResponseSchema = z.object({}).meta({ id: 'McpServerEventStreamStartResponse' });
+
+/** `mcpServer/event/stream/stop` (experimental): ends a subscription. */
+export const McpServerEventStreamStopParamsSchema = z
+  .object({ subscriptionId: z.string() })
+  .meta({ id: 'McpServerEventStreamStopParams' });
+
+export const McpServerEventStreamStopResponseSchema = z.object({}).meta({ id: 'McpServerEventStreamStopResponse' });

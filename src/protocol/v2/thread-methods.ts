@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { AbsolutePathSchema, Int64Schema, Uint32Schema } from '../common.js';
 import { DynamicToolSpecSchema, LegacyAppPathStringSchema } from './items-tools.js';
 import { ResponseItemSchema } from './items-response-item.js';
+import { canonicalDynamicTools } from './legacy-dynamic-tools.js';
 import {
   ActivePermissionProfileSchema,
   ApprovalsReviewerSchema,
@@ -115,7 +116,8 @@ export const ThreadStartParamsSchema = z
       .nullable()
       .optional()
       .describe('Optional sticky environments for this thread; [] disables environment access.'),
-    dynamicTools: z.array(DynamicToolSpecSchema).nullable().optional(),
+    // The legacy untyped shape is accepted too, as its typed equivalent.
+    dynamicTools: z.preprocess(canonicalDynamicTools, z.array(DynamicToolSpecSchema).nullable().optional()),
     selectedCapabilityRoots: z
       .array(SelectedCapabilityRootSchema)
       .nullable()

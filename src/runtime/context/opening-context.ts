@@ -18,7 +18,7 @@ export interface ContextSources {
 
 /**
  * The messages that open a thread's conversation, placed as the reference 0.169.0 places them [observed]: one
- * developer message (developer instructions, the skills list, the permissions) and one user message (the
+ * developer message (developer instructions, the skills list, the permissions, the deferred tool namespaces) and one user message (the
  * AGENTS.md instructions, then the environment context). The base instructions are not here: they go first in
  * every request, apart from the recorded history.
  */
@@ -26,6 +26,7 @@ export async function openingContext(
   settings: ThreadSettings,
   facts: ModelFacts,
   sources: ContextSources,
+  deferredTools: string | null = null,
 ): Promise<ResponseItem[]> {
   const developer: string[] = [];
   if (settings.developerInstructions !== null) developer.push(settings.developerInstructions);
@@ -36,6 +37,8 @@ export async function openingContext(
   );
   if (listed !== null) developer.push(listed);
   developer.push(permissionsText(settings.sandboxPolicy, settings.approvalPolicy));
+  // The namespaces a model that searches its tools can find with tool_search, last [observed].
+  if (deferredTools !== null) developer.push(deferredTools);
   return [message('developer', developer), await workspaceMessage(settings, sources, false)];
 }
 

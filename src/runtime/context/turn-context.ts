@@ -3,6 +3,7 @@ import type { RolloutItem } from '../../persistence/rollout-schema.js';
 import type { Logger } from '../../util/logger.js';
 import type { LoadedThread } from '../loaded-thread.js';
 import { modelFacts } from '../models/model-facts.js';
+import { deferredNamespaces, deferredToolsText } from '../tools/deferred-tools.js';
 import { samplingControls } from '../models/sampling-controls.js';
 import * as records from '../rollout-records.js';
 import { installationId } from './installation-id.js';
@@ -34,7 +35,10 @@ export async function recordTurnContext(
   };
   const described = describedCwd.get(thread) ?? (thread.contextRecorded ? settings.cwd : null);
   let items: ResponseItem[] = [];
-  if (!thread.contextRecorded) items = await openingContext(settings, modelFacts(settings.model), sources);
+  if (!thread.contextRecorded) {
+    const deferred = deferredToolsText(deferredNamespaces(thread));
+    items = await openingContext(settings, modelFacts(settings.model), sources, deferred);
+  }
   else if (described !== settings.cwd) items = [await changedCwdContext(settings, sources)];
   for (const item of items.map(withMessageId)) {
     thread.history.push(item);

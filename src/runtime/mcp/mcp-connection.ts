@@ -70,6 +70,7 @@ export class McpConnection {
   #state: ConnectionState = { kind: 'starting' };
   #catalogue: ServerCatalogue = { tools: [], resources: [], resourceTemplates: [], serverInfo: null, capabilities: null };
   #closed = false;
+  #oauthAdvertised: boolean | null = null;
 
   constructor(config: McpServerConfig, options: ConnectionOptions) {
     this.config = config;
@@ -88,6 +89,14 @@ export class McpConnection {
       config.bearerTokenEnvVar === null &&
       storedToken(this.#options.codexHome, config.name, config.url) !== null
     );
+  }
+
+  /**
+   * For a streamable HTTP server signed in neither way: whether it advertises OAuth (authorization server
+   * metadata was found from its URL); null until its start has looked, and for every other server.
+   */
+  get oauthAdvertised(): boolean | null {
+    return this.#oauthAdvertised;
   }
 
   get catalogue(): ServerCatalogue {
@@ -113,13 +122,22 @@ export class McpConnection {
     const sdk = (this.#sdk ??= await loadMcpSdk());
     const client = new sdk.Client(
       { name: 'codex-app-server-ts', version: '0.1.0' },
-      { capabilities: { elicitation: { form: {} } } },
+      // Both elicitation modes, as the reference 0.169.0 declares them.
+      { capabilities: { elicitation: { form: {}, url: {} } } },
     );
     this.#startingClient = client;
     client.setRequestHandler(sdk.ElicitRequestSchema, (request) =>
       this.#options.elicit(this.config.name, request.params),
     );
     const timeoutMs = this.config.startupTimeoutMs;
+    // Looked up beside the start (it only tells mcpServerStatus/list what to report), within the same time.
+    const config = this.config;
+    const discovery =
+      config.transport === 'http' && config.bearerTokenEnvVar === null && !this.hasOauthToken
+        ? advertisesOauth(sdk, config.url, timeoutMs).then((advertised) => {
+            this.#oauthAdvertised = advertised;
+          })
+        : Promise.resolve();
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
@@ -133,6 +151,7 @@ export class McpConnection {
       ]);
     } catch (error) {
       await client.close().catch(() => {});
+      await discovery;
       this.#state = { kind: 'failed', error: startupError(error), timedOut: error instanceof StartupTimeout };
       return;
     } finally {
@@ -156,6 +175,7 @@ export class McpConnection {
       if (this.#client === client) this.#client = null;
       this.#options.log.warn({ server: this.config.name }, 'MCP server connection closed');
     };
+    await discovery;
     this.#client = client;
     this.#state = { kind: 'ready' };
   }
@@ -360,4 +380,15 @@ function serverErrorOf(error: { readonly code: number; readonly message: string 
   const prefix = `MCP error ${error.code}: `;
   const message = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
   return { code: error.code, message };
+}
+
+/** Whether OAuth authorization server metadata can be discovered from an MCP server's URL (RFC 9728 / RFC 8414). */
+async function advertisesOauth(sdk: McpSdk, url: string, timeoutMs: number): Promise<boolean | null> {
+  try {
+    const info = await sdk.discoverOAuthServerInfo(url, { fetchFn: (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) }) });
+    return info.authorizationServerMetadata !== undefined;
+  } catch (error) {
+    // Out of time: not known either way.
+    return error instanceof Error && error.name === 'TimeoutError' ? null : false;
+  }
 }

@@ -1,6 +1,7 @@
 import type { ElicitRequest, ElicitResult } from '@modelcontextprotocol/sdk/types.js';
 import { ServerRequests, ServerNotifications } from '../../protocol/registry.js';
 import type { Logger } from '../../util/logger.js';
+import { granularSettings, policyKind } from '../../tools/policy/approval-policy.js';
 import type { LoadedThread } from '../loaded-thread.js';
 import { askSubscribers } from '../user-requests.js';
 import type { ConnectionOptions } from './mcp-connection.js';
@@ -118,12 +119,19 @@ export class McpHub {
   }
 }
 
-/** A server's `elicitation/create` put to the thread's subscribers; no usable answer counts as `cancel`. */
+/**
+ * A server's `elicitation/create` put to the thread's subscribers; no usable answer counts as `cancel`. Observed
+ * from the reference 0.169.0: under `approval_policy = "never"` (or a granular policy without MCP elicitations)
+ * nobody is asked and the server is declined; an accept without content reaches the server as empty content.
+ */
 async function elicitFromClient(
   thread: LoadedThread,
   server: string,
   request: ElicitRequest['params'],
 ): Promise<ElicitResult> {
+  const policy = thread.settings.approvalPolicy;
+  const granular = granularSettings(policy);
+  if (policyKind(policy) === 'never' || (granular !== null && !granular.mcp_elicitations)) return { action: 'decline' };
   const turn = thread.activeTurn;
   const params =
     request.mode === 'url'
@@ -137,7 +145,6 @@ async function elicitFromClient(
   );
   if (outcome.kind !== 'answered') return { action: 'cancel' };
   const { action, content } = outcome.result;
-  return action === 'accept' && typeof content === 'object' && content !== null
-    ? { action, content: content as ElicitResult['content'] & object }
-    : { action };
+  if (action !== 'accept') return { action };
+  return { action, content: typeof content === 'object' && content !== null ? (content as ElicitResult['content'] & object) : {} };
 }

@@ -1,5 +1,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { TruncationPolicy } from '../../tools/exec/truncation.js';
 import type { ToolOutput } from '../tools/tool-call.js';
+import { withinOutputBudget } from './mcp-output-budget.js';
 
 /*
  * An MCP tool call's outcome as the model reads it (observed from the reference 0.169.0): a header line with the
@@ -12,12 +14,12 @@ function header(wallTimeMs: number): string {
   return `Wall time: ${(wallTimeMs / 1000).toFixed(4)} seconds\nOutput:`;
 }
 
-/** A successful (or `isError`) result for the model. */
-export function modelOutputOfResult(result: CallToolResult, wallTimeMs: number): ToolOutput {
+/** A successful (or `isError`) result for the model, its content within the model's budget (`policy`). */
+export function modelOutputOfResult(result: CallToolResult, wallTimeMs: number, policy: TruncationPolicy): ToolOutput {
   if (result.structuredContent !== undefined && result.structuredContent !== null && result.isError !== true) {
     return `${header(wallTimeMs)}\n${JSON.stringify(result.structuredContent)}`;
   }
-  return [{ type: 'input_text', text: header(wallTimeMs) }, ...result.content.map(contentItem)];
+  return withinOutputBudget([{ type: 'input_text', text: header(wallTimeMs) }, ...result.content.map(contentItem)], policy);
 }
 
 /** A call that failed before or without a result (approval refused, timeout, crash) for the model. */

@@ -27,14 +27,7 @@ export function serverStatuses(set: McpServerSet, options: StatusOptions): McpSe
 function connectionStatus(connection: McpConnection, options: StatusOptions): McpServerStatus {
   const config = connection.config;
   const state = connection.state;
-  const authStatus =
-    config.transport === 'stdio'
-      ? 'unsupported'
-      : config.bearerTokenEnvVar !== null
-        ? 'bearerToken'
-        : connection.hasOauthToken
-          ? 'oAuth'
-          : 'unknown';
+  const authStatus = authStatusOf(connection);
   const httpOrigin = config.transport === 'http' ? new URL(config.url).origin : null;
   const runtime: McpServerConnectionStatus =
     state.kind === 'ready' ? 'connected' : state.kind === 'failed' ? 'failed' : 'starting';
@@ -70,6 +63,19 @@ function connectionStatus(connection: McpConnection, options: StatusOptions): Mc
     resourceTemplates: options.toolsAndAuthOnly ? [] : catalogue.resourceTemplates.map((template) => ({ ...template })),
     authStatus,
   };
+}
+
+/**
+ * Observed from the reference 0.169.0: a stdio server `unsupported`; `bearer_token_env_var` `bearerToken`; a stored
+ * login `oAuth`; otherwise `unknown` for a server that advertises OAuth (whether or not it lets us in) and
+ * `unsupported` for one that does not.
+ */
+function authStatusOf(connection: McpConnection): McpServerStatus['authStatus'] {
+  const config = connection.config;
+  if (config.transport === 'stdio') return 'unsupported';
+  if (config.bearerTokenEnvVar !== null) return 'bearerToken';
+  if (connection.hasOauthToken) return 'oAuth';
+  return connection.oauthAdvertised === false ? 'unsupported' : 'unknown';
 }
 
 function emptyStatus(

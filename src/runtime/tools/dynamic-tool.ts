@@ -32,7 +32,47 @@ export function persistedDynamicTools(meta: Readonly<Record<string, unknown>>): 
   return parsed.success ? parsed.data : null;
 }
 
-/** One handler per offered function or namespace. */
+/**
+ * Why the reference refuses these tools at thread/start (-32600, worded as it words them), or null when they are
+ * fine: a name the Responses API would reject, a name given twice, a deferred tool outside a namespace (only a
+ * namespace can be found with tool_search).
+ */
+export function dynamicToolsProblem(tools: readonly DynamicToolSpec[] | null | undefined): string | null {
+  const seen = new Set<string>();
+  for (const spec of tools ?? []) {
+    const functions = spec.type === 'function' ? [spec] : spec.tools;
+    for (const tool of functions) {
+      if (!MODEL_NAME.test(tool.name)) return `dynamic tool name must match ${MODEL_NAME.source} to match Responses API: ${tool.name}`;
+      if (spec.type === 'function' && tool.deferLoading === true) return `deferred dynamic tool must include a namespace: ${tool.name}`;
+      const key = spec.type === 'function' ? tool.name : `${spec.name}/${tool.name}`;
+      if (seen.has(key)) return `duplicate dynamic tool name: ${tool.name}`;
+      seen.add(key);
+    }
+  }
+  return null;
+}
+
+const MODEL_NAME = /^[a-zA-Z0-9_-]+$/;
+
+/** The client's namespaces holding tools it deferred (`deferLoading`), with those tools as the model gets them. */
+export function deferredDynamicNamespaces(
+  thread: LoadedThread,
+): { namespace: string; description: string; tools: { name: string; description: string; spec: Record<string, unknown> }[] }[] {
+  return (byThread.get(thread) ?? []).flatMap((spec) => {
+    if (spec.type !== 'namespace') return [];
+    const deferred = spec.tools.filter((tool) => tool.deferLoading === true);
+    if (deferred.length === 0) return [];
+    return [
+      {
+        namespace: spec.name,
+        description: spec.description,
+        tools: deferred.map((tool) => ({ name: tool.name, description: tool.description, spec: functionSpec(tool) })),
+      },
+    ];
+  });
+}
+
+/** One handler per offered function or namespace; a namespace's deferred tools are not listed but stay callable. */
 export function dynamicToolHandlers(thread: LoadedThread): ToolHandler[] {
   return (byThread.get(thread) ?? []).map((spec) => {
     if (spec.type === 'function') {
@@ -42,14 +82,13 @@ export function dynamicToolHandlers(thread: LoadedThread): ToolHandler[] {
         handle: (call, context) => runDynamicCall(null, spec.name, call, context),
       };
     }
+    const listed = spec.tools.filter((tool) => tool.deferLoading !== true);
     return {
       name: spec.name,
-      spec: () => ({
-        type: 'namespace',
-        name: spec.name,
-        description: spec.description,
-        tools: spec.tools.map(functionSpec),
-      }),
+      spec: () =>
+        listed.length === 0
+          ? null
+          : { type: 'namespace', name: spec.name, description: spec.description, tools: listed.map(functionSpec) },
       async handle(call, context) {
         if (!spec.tools.some((tool) => tool.name === call.name)) return `unsupported call: ${spec.name}${call.name}`;
         return runDynamicCall(spec.name, call.name, call, context);

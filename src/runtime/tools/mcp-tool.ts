@@ -8,8 +8,9 @@ import type { McpServerSet } from '../mcp/mcp-server-set.js';
 import { mcpNamespace, mcpNamespaceSpec, toolByModelName } from '../mcp/mcp-tool-spec.js';
 import { threadServers } from '../mcp/thread-servers.js';
 import type { LoadedThread } from '../loaded-thread.js';
+import { modelFacts } from '../models/model-facts.js';
 import { startMcpItem } from './mcp-item.js';
-import { defersMcpTools, toolSearchHandler } from './mcp-tool-search.js';
+import { searchesTools } from './deferred-tools.js';
 import type { ToolOutput } from './tool-call.js';
 import type { ToolContext, ToolHandler } from './tool-context.js';
 
@@ -17,10 +18,9 @@ import type { ToolContext, ToolHandler } from './tool-context.js';
 export function mcpToolHandlers(thread: LoadedThread): ToolHandler[] {
   const servers = threadServers(thread);
   if (servers === undefined || servers.connections.size === 0) return [];
-  // For a model that searches its tools, the namespaces are not listed but stay callable.
-  const deferred = defersMcpTools(thread.settings.model);
-  const namespaces = [...servers.connections.values()].map((connection) => namespaceHandler(servers, connection, deferred));
-  return deferred ? [...namespaces, toolSearchHandler(servers)] : namespaces;
+  // For a model that searches its tools (tool_search), the namespaces are not listed but stay callable.
+  const deferred = searchesTools(thread.settings.model);
+  return [...servers.connections.values()].map((connection) => namespaceHandler(servers, connection, deferred));
 }
 
 function namespaceHandler(servers: McpServerSet, connection: McpConnection, deferred: boolean): ToolHandler {
@@ -82,7 +82,7 @@ async function runMcpCall(
         thread.emit(ServerNotifications.mcpToolCallProgress, { threadId: thread.id, turnId, itemId: call.callId, message }),
     });
     complete({ status: result.isError === true ? 'failed' : 'completed', result: itemResult(result) });
-    return modelOutputOfResult(result, Date.now() - item.startedAtMs);
+    return modelOutputOfResult(result, Date.now() - item.startedAtMs, modelFacts(thread.settings.model).truncationPolicy);
   } catch (error) {
     if (context.signal.aborted) throw context.signal.reason;
     if (!(error instanceof McpCallError)) throw error;

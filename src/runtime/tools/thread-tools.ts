@@ -8,6 +8,8 @@ import type { LoadedThread } from '../loaded-thread.js';
 import { configuredTools } from './configured-tools.js';
 import { ExecTools } from './exec-tool.js';
 import { goalTools } from './goal-tools.js';
+import { searchesTools } from './deferred-tools.js';
+import { toolSearchHandler } from './mcp-tool-search.js';
 import { modelToolFacts } from './model-tool-facts.js';
 import { PatchTools } from './patch-tool.js';
 import type { ToolHandler } from './tool-context.js';
@@ -50,6 +52,7 @@ export function threadTools(thread: LoadedThread, services: ToolServices): ToolH
     state.patch.handler(facts.applyPatch ?? 'freeform'),
     viewImageTool(facts.imageDetail, services.jail),
     ...goalTools(services.goals),
+    toolSearchHandler(thread),
   ];
   const webSearchSpec = webSearchToolSpec(webSearch, facts.webSearchImages);
   // Hosted by the Responses API: a spec and no implementation.
@@ -57,7 +60,10 @@ export function threadTools(thread: LoadedThread, services: ToolServices): ToolH
   const agents = services.agents;
   const multiAgent = agents !== undefined && agents.maySpawn(thread) && multiAgentFeature(settings.config);
   if (agents !== undefined && multiAgent) available.push(agentTools(agents));
-  const offered = offeredToolNames(facts, webSearch, multiAgent).flatMap((name) => available.filter((tool) => tool.name === name));
+  const toolSearch = searchesTools(settings.model);
+  const offered = offeredToolNames(facts, webSearch, { multiAgent, toolSearch }).flatMap((name) =>
+    available.filter((tool) => tool.name === name),
+  );
   // MCP servers' tools and the client's dynamic tools follow the built-in ones.
   return [...offered, ...configuredTools(thread)];
 }

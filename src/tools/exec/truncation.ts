@@ -89,6 +89,11 @@ export function truncateMiddleWithTokenBudget(
     : { text: truncated, originalTokens: approxTokenCount(text) };
 }
 
+/** Keeps at most `maxBytes` bytes of `text` (head and tail halves); the marker counts removed tokens. */
+export function truncateMiddleToBytesCountingTokens(text: string, maxBytes: number): string {
+  return truncateWithByteEstimate(text, maxBytes, true);
+}
+
 /** Rust's `str::lines().count()`: a final line break does not start another line. */
 export function countLines(text: string): number {
   if (text === '') return 0;

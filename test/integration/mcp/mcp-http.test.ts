@@ -31,8 +31,9 @@ describe('streamable HTTP MCP servers', () => {
     assert.equal(web?.httpOrigin, new URL(url).origin);
     assert.equal(web?.toolsError, null);
     assert.ok('echo' in (web?.tools as Record<string, unknown>));
-    // Without the token the server refuses: reported, never fatal.
-    assert.equal(locked?.authStatus, 'unknown');
+    // Without the token the server refuses: reported, never fatal. It advertises no OAuth (its metadata is refused
+    // too), which the reference reports as `unsupported` (mcp-auth-status.test.ts pins that beside it).
+    assert.equal(locked?.authStatus, 'unsupported');
     assert.match(String(locked?.toolsError), /^MCP startup failed: /);
 
     const threadId = await startThread(rig.client);

@@ -23,7 +23,7 @@ describe('MCP server methods', () => {
     assert.equal(first.nextCursor, '2');
     assert.equal(page[0]?.runtimeStatus, null);
     assert.equal(page[0]?.toolsError, null);
-    assert.deepEqual(Object.keys(page[0]?.tools ?? {}).sort(), ['ask', 'crash', 'echo', 'fail', 'grow', 'picture', 'read_echo', 'read_file', 'slow']);
+    assert.deepEqual(Object.keys(page[0]?.tools ?? {}).sort(), ['ask', 'ask_url', 'client_capabilities', 'crash', 'echo', 'fail', 'grow', 'picture', 'read_echo', 'read_file', 'slow']);
     assert.deepEqual((page[0] as unknown as { resources: { uri: string }[] }).resources.map((r) => r.uri), ['fixture://readme']);
     assert.equal(page[1]?.toolsError, 'MCP startup failed: No such file or directory (os error 2)');
     const second = resultOf(await rig.client.request('mcpServerStatus/list', { cursor: '2' }));

@@ -36,7 +36,7 @@ describe('MCP tools in a turn', () => {
     assert.equal(namespace.type, 'namespace');
     assert.deepEqual(
       namespace.tools.map((tool) => tool.name),
-      ['ask', 'crash', 'echo', 'fail', 'grow', 'picture', 'read_echo', 'read_file', 'slow'],
+      ['ask', 'ask_url', 'client_capabilities', 'crash', 'echo', 'fail', 'grow', 'picture', 'read_echo', 'read_file', 'slow'],
     );
     assert.deepEqual(namespace.tools.find((tool) => tool.name === 'echo')?.parameters, {
       type: 'object',

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { searchesTools } from '../../../../src/runtime/tools/deferred-tools.js';
 import { modelToolFacts } from '../../../../src/runtime/tools/model-tool-facts.js';
 import { offeredToolNames } from '../../../../src/runtime/tools/tool-set.js';
 import { webSearchMode, webSearchToolSpec } from '../../../../src/tools/web-search/web-search-tool.js';
@@ -7,7 +8,7 @@ import type { ConfigToml } from '../../../../src/config/schema.js';
 
 /**
  * The tools the reference 0.169.0 offered in the first request of a turn (observed with a fake Responses model).
- * `tool_search` (gpt-5.5) is not offered by this server yet.
+ * Every one is offered by this server too.
  */
 const OBSERVED: Readonly<Record<string, readonly string[]>> = {
   'gpt-5.5': [
@@ -34,27 +35,25 @@ const OBSERVED: Readonly<Record<string, readonly string[]>> = {
     'web_search',
   ],
 };
-const NOT_YET_OFFERED = new Set(['tool_search']);
 
 describe('the tools offered to a model', () => {
   for (const [model, observed] of Object.entries(OBSERVED)) {
     it(`${model}: the reference's tools, in its order`, () => {
-      const expected = observed.filter((name) => !NOT_YET_OFFERED.has(name));
-      assert.deepEqual(offeredToolNames(modelToolFacts(model), 'cached', true), expected);
+      assert.deepEqual(offeredToolNames(modelToolFacts(model), 'cached', { multiAgent: true, toolSearch: searchesTools(model) }), observed);
     });
   }
 
   it('never offers update_plan, and drops web_search when it is disabled', () => {
     for (const model of Object.keys(OBSERVED)) {
-      const names = offeredToolNames(modelToolFacts(model), 'disabled', true);
+      const names = offeredToolNames(modelToolFacts(model), 'disabled', { multiAgent: true, toolSearch: searchesTools(model) });
       assert.ok(!names.includes('update_plan'));
       assert.ok(!names.includes('web_search'));
     }
   });
 
   it('the sub-agent namespace only where the thread may spawn (not a sub-agent at the depth limit)', () => {
-    assert.ok(!offeredToolNames(modelToolFacts('mock-model'), 'cached', false).includes('multi_agent_v1'));
-    assert.ok(!offeredToolNames(modelToolFacts('gpt-5.5'), 'cached', true).includes('multi_agent_v1'));
+    assert.ok(!offeredToolNames(modelToolFacts('mock-model'), 'cached', { multiAgent: false, toolSearch: false }).includes('multi_agent_v1'));
+    assert.ok(!offeredToolNames(modelToolFacts('gpt-5.5'), 'cached', { multiAgent: true, toolSearch: true }).includes('multi_agent_v1'));
   });
 
   it('apply_patch is freeform for gpt-5.5 and absent for a model nothing is known about', () => {
