@@ -19,6 +19,7 @@ import { FsNotifications, FsRequests } from './registry-fs.js';
 import { TerminalUiNotifications, TerminalUiRequests } from './registry-terminal-ui.js';
 import { McpNotifications, McpRequests, McpServerRequests } from './registry-mcp.js';
 import { SettingsSurfaceNotifications, SettingsSurfaceRequests } from './registry-settings-surface.js';
+import { PluginRequests } from './registry-plugins.js';
 import * as account from './v2/account.js';
 import * as approvals from './v2/approvals.js';
 import { AttestationGenerateParamsSchema, AttestationGenerateResponseSchema } from './v2/attestation.js';
@@ -119,6 +120,7 @@ export const ClientRequests = {
   ...TerminalUiRequests,
   ...McpRequests,
   ...SettingsSurfaceRequests,
+  ...PluginRequests,
 } as const satisfies Record<string, RequestDefinition>;
 
 /** Notifications a client may send. Anything else a client notifies is ignored, as the reference does. */
