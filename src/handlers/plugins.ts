@@ -20,35 +20,49 @@ export function pluginHandlers(services: ServerServices): RequestHandler[] {
   const catalogue = new PluginCatalogue({ config: services.config, env: services.env });
   const sources = new MarketplaceSources(services.config, services.env);
   const signedInWithChatgpt = async (): Promise<boolean> => (await services.auth.current())?.mode === 'chatgpt';
-  const remoteRefusal = async (method: string, action: string): Promise<Error> =>
-    (await signedInWithChatgpt())
-      ? RpcErrors.notSupportedYet(method)
-      : RpcErrors.badRequest(`${action}: ${REMOTE_CATALOGUE_NEEDS_CHATGPT}`);
-  /** The marketplace file a request names; remote catalogue names are not served here. */
-  const localMarketplace = (method: string, params: { marketplacePath?: string | null | undefined; remoteMarketplaceName?: string | null | undefined }): string => {
+  /** The refusal of a request that needs the remote catalogue, worded for the login there is [observed]. */
+  const remoteRefusal = async (method: string, action: string): Promise<Error> => {
+    const auth = await services.auth.current();
+    if (auth?.mode === 'chatgpt') return RpcErrors.notSupportedYet(method);
+    const apiKey = auth === null ? '' : '; api key auth is not supported';
+    return RpcErrors.badRequest(`${action}: ${REMOTE_CATALOGUE_NEEDS_CHATGPT}${apiKey}`);
+  };
+  /** The marketplace file a request names; a remote catalogue name needs ChatGPT (`action` words the refusal). */
+  const localMarketplace = async (
+    method: string,
+    action: string,
+    params: { marketplacePath?: string | null | undefined; remoteMarketplaceName?: string | null | undefined },
+  ): Promise<string> => {
     const marketplacePath = params.marketplacePath ?? null;
-    const hasPath = marketplacePath !== null;
     const hasRemote = params.remoteMarketplaceName !== undefined && params.remoteMarketplaceName !== null;
-    if (hasPath === hasRemote) {
+    if ((marketplacePath !== null) === hasRemote) {
       throw RpcErrors.badRequest(`${method} requires exactly one of marketplacePath or remoteMarketplaceName`);
     }
-    if (!hasPath) throw RpcErrors.notSupportedYet(method);
-    return marketplacePath as string;
+    if (marketplacePath === null) throw await remoteRefusal(method, action);
+    return marketplacePath;
   };
 
   return [
-    bindHandler(ClientRequests.pluginList, (params) =>
-      refusals(async () => ({ ...(await catalogue.list(params.cwds ?? [])), featuredPluginIds: [] })),
-    ),
+    bindHandler(ClientRequests.pluginList, async (params) => {
+      // Every kind but `local` is a remote catalogue.
+      if ((params.marketplaceKinds ?? []).some((kind) => kind !== 'local')) {
+        throw await remoteRefusal('plugin/list', 'list remote plugin catalog');
+      }
+      return refusals(async () => ({ ...(await catalogue.list(params.cwds ?? [])), featuredPluginIds: [] }));
+    }),
     bindHandler(ClientRequests.pluginInstalled, (params) =>
       refusals(() => catalogue.list(params.cwds ?? [], 'installed', params.installSuggestionPluginNames ?? [])),
     ),
     bindHandler(ClientRequests.pluginRead, (params) =>
-      refusals(async () => ({ plugin: await catalogue.read(localMarketplace('plugin/read', params), params.pluginName) })),
+      refusals(async () => {
+        const marketplacePath = await localMarketplace('plugin/read', 'read remote plugin details', params);
+        return { plugin: await catalogue.read(marketplacePath, params.pluginName) };
+      }),
     ),
     bindHandler(ClientRequests.pluginInstall, (params) =>
       refusals(async () => {
-        const plugin = await catalogue.install(localMarketplace('plugin/install', params), params.pluginName);
+        const marketplacePath = await localMarketplace('plugin/install', 'read remote plugin details before install', params);
+        const plugin = await catalogue.install(marketplacePath, params.pluginName);
         return { authPolicy: plugin.authPolicy, appsNeedingAuth: [] };
       }),
     ),

@@ -8,6 +8,7 @@ import type { TestContext } from 'node:test';
 import { sameAnswer, startPair } from '../helpers/reference-pair.js';
 import type { Pair } from '../helpers/reference-pair.js';
 import type { RpcTestClient } from '../helpers/rpc-client.js';
+import { MCP_FIXTURE } from '../helpers/mcp-fixture.js';
 import { leftBehind } from '../helpers/temp-home.js';
 
 /** The git URL marketplaces are added from; git rewrites it to a local bare repository (no network). */
@@ -136,7 +137,6 @@ describe('plugins and marketplaces answer as the reference 0.169.0 does', () => 
 
     await sameAnswer(pair, 'plugin/uninstall', () => ({ pluginId: 'alpha@local-mk' }));
     await sameAnswer(pair, 'plugin/uninstall', () => ({ pluginId: 'alpha@local-mk' }));
-    await sameAnswer(pair, 'plugin/uninstall', () => ({ pluginId: 'no-marketplace' }));
     assert.equal(await pluginConfig(pair.oursHome), await pluginConfig(pair.referenceHome));
     await sameAnswer(pair, 'plugin/installed', repoCwds);
     await sameAnswer(pair, 'plugin/reconcile', () => ({}));
@@ -176,23 +176,49 @@ describe('plugins and marketplaces answer as the reference 0.169.0 does', () => 
     await sameAnswer(pair, 'plugin/list', () => ({}));
   });
 
-  it('plugin sharing, remote plugin skills and apps without a ChatGPT login', async (t) => {
+  it("an enabled plugin's MCP servers are started beside the configured ones", async (t) => {
     const pair = await startPluginPair(t);
-    await sameAnswer(pair, 'plugin/share/list', () => ({}));
-    await sameAnswer(pair, 'plugin/share/save', (home) => ({ pluginPath: join(home, 'repo/plugins/alpha') }));
-    await sameAnswer(pair, 'plugin/share/save', () => ({}));
-    await sameAnswer(pair, 'plugin/share/updateTargets', () => ({
-      remotePluginId: 'r',
-      discoverability: 'PRIVATE',
-      shareTargets: [{ principalType: 'user', principalId: 'u', role: 'reader' }],
-    }));
-    await sameAnswer(pair, 'plugin/share/checkout', () => ({ remotePluginId: 'r' }));
-    await sameAnswer(pair, 'plugin/share/delete', () => ({ remotePluginId: 'r' }));
-    await sameAnswer(pair, 'plugin/skill/read', () => ({ remoteMarketplaceName: 'm', remotePluginId: 'p', skillName: 's' }));
-    await sameAnswer(pair, 'app/list', () => ({}));
-    await sameAnswer(pair, 'app/list', () => ({ limit: 5, forceRefetch: true }));
-    await sameAnswer(pair, 'app/read', () => ({ appIds: ['a', 'b', 'a'] }));
-    await sameAnswer(pair, 'app/read', () => ({}));
-    await sameAnswer(pair, 'app/installed', () => ({}));
+    const fixture = { command: 'node', args: [MCP_FIXTURE] };
+    for (const home of [pair.oursHome, pair.referenceHome]) {
+      await writeFile(join(home, 'repo/plugins/alpha/.mcp.json'), JSON.stringify({ mcpServers: { 'plugin-fixture': fixture } }));
+    }
+    await sameAnswer(pair, 'plugin/install', (home) => ({ marketplacePath: marketplacePath(home), pluginName: 'alpha' }));
+    const servers = async (client: RpcTestClient) => {
+      const listed = (await client.request('mcpServerStatus/list', {}))['result'] as {
+        data: Array<{ name: string; tools: Record<string, unknown>; toolsError: string | null }>;
+      };
+      return listed.data.map((server) => [server.name, Object.keys(server.tools).sort(), server.toolsError]);
+    };
+    const ours = await servers(pair.ours);
+    assert.deepEqual(ours, await servers(pair.reference));
+    assert.deepEqual(ours.map(([name]) => name), ['plugin-fixture']);
   });
+
+  for (const login of ['none', 'apiKey'] as const) {
+    it(`plugin sharing, remote catalogues and apps without a ChatGPT login (${login})`, async (t) => {
+      const pair = await startPluginPair(t);
+      if (login === 'apiKey') await sameAnswer(pair, 'account/login/start', () => ({ type: 'apiKey', apiKey: 'sk-test' }));
+      await sameAnswer(pair, 'plugin/share/list', () => ({}));
+      await sameAnswer(pair, 'plugin/share/save', (home) => ({ pluginPath: join(home, 'repo/plugins/alpha') }));
+      await sameAnswer(pair, 'plugin/share/save', () => ({}));
+      await sameAnswer(pair, 'plugin/share/updateTargets', () => ({
+        remotePluginId: 'r',
+        discoverability: 'PRIVATE',
+        shareTargets: [{ principalType: 'user', principalId: 'u', role: 'reader' }],
+      }));
+      await sameAnswer(pair, 'plugin/share/checkout', () => ({ remotePluginId: 'r' }));
+      await sameAnswer(pair, 'plugin/share/delete', () => ({ remotePluginId: 'r' }));
+      await sameAnswer(pair, 'plugin/skill/read', () => ({ remoteMarketplaceName: 'm', remotePluginId: 'p', skillName: 's' }));
+      await sameAnswer(pair, 'plugin/read', () => ({ remoteMarketplaceName: 'm', pluginName: 'p' }));
+      await sameAnswer(pair, 'plugin/install', () => ({ remoteMarketplaceName: 'm', pluginName: 'p' }));
+      await sameAnswer(pair, 'plugin/uninstall', () => ({ pluginId: 'remote-id' }));
+      await sameAnswer(pair, 'plugin/list', () => ({ marketplaceKinds: ['shared-with-me'] }));
+      await sameAnswer(pair, 'plugin/list', (home) => ({ marketplaceKinds: ['local'], cwds: [join(home, 'repo')] }));
+      await sameAnswer(pair, 'app/list', () => ({}));
+      await sameAnswer(pair, 'app/list', () => ({ limit: 5, forceRefetch: true }));
+      await sameAnswer(pair, 'app/read', () => ({ appIds: ['a', 'b', 'a'] }));
+      await sameAnswer(pair, 'app/read', () => ({}));
+      await sameAnswer(pair, 'app/installed', () => ({}));
+    });
+  }
 });
