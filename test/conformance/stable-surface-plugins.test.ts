@@ -43,6 +43,17 @@ async function writeLocalMarketplace(root: string): Promise<void> {
   );
   await writeFile(join(root, 'plugins/alpha/skills/greet/SKILL.md'), '---\nname: greet\ndescription: Greets people\n---\nSay hi.\n');
   await writeFile(join(root, 'plugins/alpha/.mcp.json'), JSON.stringify({ mcpServers: { echo: { command: 'true' } } }));
+  await mkdir(join(root, 'plugins/alpha/hooks'), { recursive: true });
+  const command = (text: string) => ({ type: 'command', command: text });
+  await writeFile(
+    join(root, 'plugins/alpha/hooks/hooks.json'),
+    JSON.stringify({
+      hooks: {
+        PreToolUse: [{ matcher: 'Bash', hooks: [command('echo pre'), { type: 'prompt' }, command('echo again')] }],
+        Stop: [{ hooks: [command('')] }, { hooks: [command('echo stop')] }],
+      },
+    }),
+  );
 }
 
 /** Both servers, each on its own CODEX_HOME holding a git repository `repo` with the local marketplace. */

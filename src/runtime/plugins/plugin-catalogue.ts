@@ -1,13 +1,16 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { writeUserConfig } from '../../config/config-write.js';
 import type { LoadedConfig } from '../../config/load.js';
+import { isPlainTable } from '../../config/schema.js';
+import { HOOK_EVENT_NAMES } from '../../protocol/v2/hooks.js';
 import type {
   PluginDetail,
   PluginInterface,
   PluginMarketplaceEntry,
   PluginSummary,
 } from '../../protocol/v2/plugins.js';
+import { snakeEvent, tomlEventKey } from '../hooks/hook-discovery.js';
 import { directoriesUpToProjectRoot } from '../project-root.js';
 import { pluginSkills } from '../skills/plugin-skills.js';
 import {
@@ -25,6 +28,7 @@ import type { PluginId } from './plugin-cache.js';
 import { PluginRequestError } from './plugin-errors.js';
 import { pluginMcpServers } from './plugin-mcp-servers.js';
 import { readPluginManifest } from './plugin-manifest.js';
+import type { PluginManifest } from './plugin-manifest.js';
 
 export interface MarketplaceListing {
   readonly marketplaces: PluginMarketplaceEntry[];
@@ -93,7 +97,7 @@ export class PluginCatalogue {
       description: manifest?.description ?? null,
       skills: skills.map((skill) => ({ ...skill, interface: null, enabled: true })),
       onboardingSkill: null,
-      hooks: [],
+      hooks: manifest === null || root === null ? [] : await pluginHooks(summary.id, root, manifest),
       apps: [],
       appTemplates: [],
       mcpServers: manifest === null ? [] : Object.keys(pluginMcpServers(manifest)),
@@ -195,6 +199,39 @@ export class PluginCatalogue {
     }
     return paths;
   }
+}
+
+/**
+ * Every hook handler a plugin's hook files declare (`hooks.json` format), keyed
+ * `<plugin id>:<file relative to the plugin>:<event>:<group>:<handler>` as the reference keys them [observed on
+ * 0.169.0]: this is the declaration, so handlers the hooks engine would skip (prompt hooks, empty commands) are
+ * listed too. Inline hook tables in plugin.json are not summarised.
+ */
+async function pluginHooks(pluginId: string, root: string, manifest: PluginManifest): Promise<PluginDetail['hooks']> {
+  if (!('files' in manifest.hooks)) return [];
+  const found: PluginDetail['hooks'] = [];
+  for (const file of manifest.hooks.files) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(await readFile(file, 'utf8'));
+    } catch {
+      continue;
+    }
+    const events = isPlainTable(parsed) ? parsed['hooks'] : undefined;
+    if (!isPlainTable(events)) continue;
+    for (const eventName of HOOK_EVENT_NAMES) {
+      const groups = events[tomlEventKey(eventName)];
+      if (!Array.isArray(groups)) continue;
+      const snake = snakeEvent(eventName);
+      groups.forEach((group, groupIndex) => {
+        const handlers = isPlainTable(group) && Array.isArray(group['hooks']) ? group['hooks'] : [];
+        handlers.forEach((_handler, handlerIndex) => {
+          found.push({ key: `${pluginId}:${relative(root, file)}:${snake}:${groupIndex}:${handlerIndex}`, eventName });
+        });
+      });
+    }
+  }
+  return found;
 }
 
 async function findPlugin(
