@@ -28,6 +28,7 @@ async function writeLocalMarketplace(root: string): Promise<void> {
         { name: 'alpha', source: { source: 'local', path: './plugins/alpha' }, category: 'Developer tools' },
         { name: 'beta', source: './plugins/beta', policy: { installation: 'NOT_AVAILABLE' } },
         { name: 'escapes', source: '../outside' },
+        { name: 'gamma', source: { source: 'git-subdir', url: GIT_MARKETPLACE_URL, path: './plugins/gamma', ref: 'main' } },
       ],
     }),
   );
@@ -133,6 +134,9 @@ describe('plugins and marketplaces answer as the reference 0.169.0 does', () => 
     }
     await sameAnswer(pair, 'plugin/installed', () => ({}));
     await sameAnswer(pair, 'plugin/installed', repoCwds);
+    await sameAnswer(pair, 'plugin/read', (home) => ({ marketplacePath: marketplacePath(home), pluginName: 'gamma' }));
+    await sameAnswer(pair, 'plugin/install', (home) => ({ marketplacePath: marketplacePath(home), pluginName: 'gamma' }));
+    await sameAnswer(pair, 'plugin/read', (home) => ({ marketplacePath: marketplacePath(home), pluginName: 'gamma' }));
     await sameAnswer(pair, 'plugin/list', repoCwds);
     await sameAnswer(pair, 'plugin/read', (home) => ({ marketplacePath: marketplacePath(home), pluginName: 'alpha' }));
 

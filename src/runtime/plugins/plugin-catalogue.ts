@@ -8,6 +8,7 @@ import type {
   PluginDetail,
   PluginInterface,
   PluginMarketplaceEntry,
+  PluginSource,
   PluginSummary,
 } from '../../protocol/v2/plugins.js';
 import { snakeEvent, tomlEventKey } from '../hooks/hook-discovery.js';
@@ -94,7 +95,7 @@ export class PluginCatalogue {
       marketplacePath: marketplace.path,
       summary,
       shareUrl: null,
-      description: manifest?.description ?? null,
+      description: manifest === null && plugin.source.type === 'git' ? notFetchedDescription(plugin.source) : (manifest?.description ?? null),
       skills: skills.map((skill) => ({ ...skill, interface: null, enabled: true })),
       onboardingSkill: null,
       hooks: manifest === null || root === null ? [] : await pluginHooks(summary.id, root, manifest),
@@ -232,6 +233,19 @@ async function pluginHooks(pluginId: string, root: string, manifest: PluginManif
     }
   }
   return found;
+}
+
+/** What `plugin/read` says of a git plugin that is not installed (so not fetched), in the reference's words. */
+function notFetchedDescription(source: Extract<PluginSource, { type: 'git' }>): string {
+  const details = [
+    source.path === null ? '' : `, path \`${source.path}\``,
+    source.refName === null ? '' : `, ref \`${source.refName}\``,
+    source.sha === null ? '' : `, sha \`${source.sha}\``,
+  ].join('');
+  return (
+    'This is a cross-repo plugin. Install it to view more detailed information. ' +
+    `The source of the plugin is ${source.url}${details}.`
+  );
 }
 
 async function findPlugin(
