@@ -172,6 +172,14 @@ describe('plugins and marketplaces answer as the reference 0.169.0 does', () => 
     await sameAnswer(pair, 'plugin/list', () => ({}));
     await sameAnswer(pair, 'marketplace/upgrade', () => ({}));
     await sameAnswer(pair, 'marketplace/upgrade', () => ({ marketplaceName: 'local-mk' }));
+    // A clone that fails is an internal error naming the command (its staging directory is random on both).
+    const missing = 'https://git.example.invalid/team/missing.git';
+    for (const [client, home] of [[pair.ours, pair.oursHome], [pair.reference, pair.referenceHome]] as const) {
+      const failed = (await client.request('marketplace/add', { source: missing }))['error'] as { code: number; message: string };
+      assert.equal(failed.code, -32603);
+      assert.ok(failed.message.startsWith(`git clone ${missing} ${home}/.tmp/marketplaces/.staging/`), failed.message);
+      assert.match(failed.message, /failed with status exit status: 128\nstdout:\n/);
+    }
 
     await sameAnswer(pair, 'marketplace/add', () => ({ source: GIT_MARKETPLACE_URL, refName: 'main' }));
     await sameAnswer(pair, 'marketplace/add', () => ({ source: GIT_MARKETPLACE_URL, refName: 'main' }));

@@ -11,8 +11,11 @@ export class GitCommandError extends Error {
 /** The server's environment, which git runs in (its config, credentials helpers, proxies). */
 export type GitEnv = Readonly<Record<string, string | undefined>>;
 
-/** Runs git with prompts off (a server has nobody to ask for credentials); resolves with its stdout. */
-export function runGit(env: GitEnv, args: readonly string[], cwd?: string): Promise<string> {
+/**
+ * Runs git with prompts off (a server has nobody to ask for credentials); resolves with its stdout. A failure names
+ * the command as `shown` (default: all of `args`).
+ */
+export function runGit(env: GitEnv, args: readonly string[], cwd?: string, shown: readonly string[] = args): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(
       'git',
@@ -24,7 +27,6 @@ export function runGit(env: GitEnv, args: readonly string[], cwd?: string): Prom
           return;
         }
         const status = typeof error.code === 'number' ? `exit status: ${error.code}` : String(error.code ?? error.message);
-        const shown = args[0] === 'clone' ? ['clone', ...args.slice(1).filter((arg) => !arg.startsWith('-'))] : args;
         reject(
           new GitCommandError(`git ${shown.join(' ')} failed with status ${status}\nstdout:\n${stdout}\nstderr:\n${stderr}`),
         );
@@ -47,7 +49,8 @@ export async function cloneRepository(
   const args = ['clone', '--depth', '1'];
   if (ref !== null) args.push('--branch', ref);
   if (sparsePaths.length > 0) args.push('--filter=blob:none', '--sparse');
-  await runGit(env, [...args, url, destination]);
+  // Named as the reference names it (`git clone <url> <destination>`), without the options.
+  await runGit(env, [...args, url, destination], undefined, ['clone', url, destination]);
   if (sparsePaths.length > 0) await runGit(env, ['sparse-checkout', 'set', ...sparsePaths], destination);
   return (await runGit(env, ['rev-parse', 'HEAD'], destination)).trim();
 }
