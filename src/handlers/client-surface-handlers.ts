@@ -8,7 +8,7 @@ import { configWriteHandlers } from './config-write.js';
 import type { RequestHandler } from './context.js';
 import { hooksListHandler } from './hooks-list.js';
 import { modelListHandler } from './model-list.js';
-import { pluginInstalledHandler } from './plugin-installed.js';
+import { pluginHandlers } from './plugins.js';
 import type { ServerServices } from './services.js';
 import { threadGoalClearHandler, threadGoalGetHandler, threadGoalSetHandler } from './thread-goal.js';
 import { threadReadStateUpdateHandler } from './thread-read-state.js';
@@ -30,7 +30,7 @@ export function clientSurfaceHandlers(services: ServerServices): RequestHandler[
     bedrockGovCloudHandler(),
     collaborationModeListHandler(),
     hooksListHandler(services),
-    pluginInstalledHandler(),
+    ...pluginHandlers(services),
     threadReadStateUpdateHandler(services),
     threadGoalGetHandler(services),
     threadGoalSetHandler(services),

@@ -21,6 +21,7 @@ import { TerminalUiNotifications, TerminalUiRequests } from './registry-terminal
 import { McpNotifications, McpRequests, McpServerRequests } from './registry-mcp.js';
 import { SettingsSurfaceNotifications, SettingsSurfaceRequests } from './registry-settings-surface.js';
 import { ThreadMetadataNotifications, ThreadMetadataRequests } from './registry-thread-metadata.js';
+import { PluginRequests } from './registry-plugins.js';
 import * as account from './v2/account.js';
 import * as approvals from './v2/approvals.js';
 import { AttestationGenerateParamsSchema, AttestationGenerateResponseSchema } from './v2/attestation.js';
@@ -124,6 +125,7 @@ export const ClientRequests = {
   ...SettingsSurfaceRequests,
   ...AccountRequests,
   ...ThreadMetadataRequests,
+  ...PluginRequests,
 } as const satisfies Record<string, RequestDefinition>;
 
 /** Notifications a client may send. Anything else a client notifies is ignored, as the reference does. */

@@ -5,10 +5,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { TestContext } from 'node:test';
 import { strFromU8, unzipSync } from 'fflate';
-import { startReferenceServer } from '../helpers/reference-server.js';
-import { RpcTestClient } from '../helpers/rpc-client.js';
-import type { ServerMessage } from '../helpers/rpc-client.js';
-import { startTestServer } from '../helpers/server.js';
+import { sameAnswer, startPair } from '../helpers/reference-pair.js';
+import type { RpcTestClient, ServerMessage } from '../helpers/rpc-client.js';
 import { leftBehind } from '../helpers/temp-home.js';
 
 /** Providers of every kind the list distinguishes (auth modes, hidden URLs, Bedrock); valid for both servers. */
@@ -39,42 +37,6 @@ name = "No URL"
 profile = "dev"
 region = "us-east-1"
 `;
-
-interface Pair {
-  readonly ours: RpcTestClient;
-  readonly reference: RpcTestClient;
-  readonly oursHome: string;
-  readonly referenceHome: string;
-}
-
-/** Our server and the pinned reference, each on its own CODEX_HOME holding `configToml`. */
-async function startPair(t: TestContext, configToml: string): Promise<Pair> {
-  const server = await startTestServer(t, {}, configToml);
-  const ours = await RpcTestClient.connect(server.url);
-  t.after(() => ours.close());
-  await ours.initialize({ experimentalApi: true });
-  const referenceHome = await realpath(await mkdtemp(join(tmpdir(), 'reference-home-')));
-  // Retried: the reference may still be writing its state files while it stops.
-  t.after(() => rm(referenceHome, { recursive: true, force: true, maxRetries: 5 }).catch(leftBehind));
-  await writeFile(join(referenceHome, 'config.toml'), configToml);
-  const reference = await startReferenceServer(t, referenceHome, referenceHome);
-  t.after(() => reference.close());
-  return { ours, reference, oursHome: await realpath(server.codexHome), referenceHome };
-}
-
-/** A response without its id, with each server's CODEX_HOME written as `<home>`. */
-function answer(response: ServerMessage, home: string): unknown {
-  const { id: _id, ...rest } = response;
-  return JSON.parse(JSON.stringify(rest).replaceAll(home, '<home>'));
-}
-
-/** Sends `params` (a function of the server's home) to both and asserts the same answer. */
-async function sameAnswer(pair: Pair, method: string, params: (home: string) => unknown): Promise<unknown> {
-  const ours = answer(await pair.ours.request(method, params(pair.oursHome)), pair.oursHome);
-  const reference = answer(await pair.reference.request(method, params(pair.referenceHome)), pair.referenceHome);
-  assert.deepEqual(ours, reference, `${method} ${JSON.stringify(params('<home>'))}`);
-  return ours;
-}
 
 describe('stable methods answer as the reference 0.169.0 does', () => {
   it('modelProvider/list and modelProvider/capabilities/read', async (t) => {

@@ -1,13 +1,16 @@
 import * as z from 'zod';
 import { AbsolutePathSchema } from '../common.js';
+import { HookEventNameSchema } from './hooks.js';
+
+const cwdsField = z
+  .array(AbsolutePathSchema)
+  .nullable()
+  .optional()
+  .describe('Optional working directories used to discover repo marketplaces.');
 
 export const PluginInstalledParamsSchema = z
   .object({
-    cwds: z
-      .array(AbsolutePathSchema)
-      .nullable()
-      .optional()
-      .describe('Optional working directories used to discover repo marketplaces.'),
+    cwds: cwdsField,
     installSuggestionPluginNames: z
       .array(z.string())
       .nullable()
@@ -23,14 +26,195 @@ export const MarketplaceLoadErrorInfoSchema = z
   .object({ marketplacePath: AbsolutePathSchema, message: z.string() })
   .meta({ id: 'MarketplaceLoadErrorInfo' });
 
+export const MarketplaceInterfaceSchema = z
+  .object({ displayName: z.string().nullable() })
+  .meta({ id: 'MarketplaceInterface' });
+
+export const PluginInstallPolicySchema = z
+  .enum(['NOT_AVAILABLE', 'AVAILABLE', 'INSTALLED_BY_DEFAULT'])
+  .meta({ id: 'PluginInstallPolicy' });
+export type PluginInstallPolicy = z.infer<typeof PluginInstallPolicySchema>;
+export const PluginAuthPolicySchema = z.enum(['ON_INSTALL', 'ON_USE']).meta({ id: 'PluginAuthPolicy' });
+export type PluginAuthPolicy = z.infer<typeof PluginAuthPolicySchema>;
+
+export const PluginSourceSchema = z
+  .discriminatedUnion('type', [
+    z.object({ type: z.literal('local'), path: AbsolutePathSchema }),
+    z.object({
+      type: z.literal('git'),
+      url: z.string(),
+      path: z.string().nullable(),
+      refName: z.string().nullable(),
+      sha: z.string().nullable(),
+    }),
+  ])
+  .meta({ id: 'PluginSource' });
+export type PluginSource = z.infer<typeof PluginSourceSchema>;
+
+export const PluginInterfaceSchema = z
+  .object({
+    displayName: z.string().nullable(),
+    shortDescription: z.string().nullable(),
+    longDescription: z.string().nullable(),
+    developerName: z.string().nullable(),
+    category: z.string().nullable(),
+    capabilities: z.array(z.string()),
+    websiteUrl: z.string().nullable(),
+    privacyPolicyUrl: z.string().nullable(),
+    termsOfServiceUrl: z.string().nullable(),
+    defaultPrompt: z.array(z.string()).nullable().describe('Starter prompts: at most 3, each at most 128 characters.'),
+    brandColor: z.string().nullable(),
+    composerIcon: AbsolutePathSchema.nullable(),
+    composerIconUrl: z.string().nullable(),
+    logo: AbsolutePathSchema.nullable(),
+    logoDark: AbsolutePathSchema.nullable(),
+    logoUrl: z.string().nullable(),
+    logoUrlDark: z.string().nullable(),
+    screenshots: z.array(AbsolutePathSchema),
+    screenshotUrls: z.array(z.string()),
+  })
+  .meta({ id: 'PluginInterface' });
+export type PluginInterface = z.infer<typeof PluginInterfaceSchema>;
+
 /**
- * This server has no plugin system: no marketplace is ever loaded, so `marketplaces` is always empty (typed as
- * an empty list rather than a marketplace shape we never produce).
+ * One plugin of a marketplace. The remote-catalogue fields (remotePluginId, version, shareContext, installedAt,
+ * disabledReason, eligiblePlanTypes, …) are always null here: this server lists local and git marketplaces only.
  */
+export const PluginSummarySchema = z
+  .object({
+    id: z.string(),
+    remotePluginId: z.null(),
+    version: z.null(),
+    localVersion: z.string().nullable().describe('Version of the locally materialized plugin package when available.'),
+    name: z.string(),
+    shareContext: z.null(),
+    source: PluginSourceSchema,
+    installed: z.boolean(),
+    installedAt: z.null(),
+    enabled: z.boolean(),
+    installPolicy: PluginInstallPolicySchema,
+    installPolicySource: z.null(),
+    mustShowInstallationInterstitial: z.null(),
+    authPolicy: PluginAuthPolicySchema,
+    availability: z.enum(['AVAILABLE', 'DISABLED_BY_ADMIN']),
+    disabledReason: z.null(),
+    eligiblePlanTypes: z.null(),
+    interface: PluginInterfaceSchema.nullable(),
+    keywords: z.array(z.string()),
+  })
+  .meta({ id: 'PluginSummary' });
+export type PluginSummary = z.infer<typeof PluginSummarySchema>;
+
+export const PluginMarketplaceEntrySchema = z
+  .object({
+    name: z.string(),
+    path: AbsolutePathSchema.nullable(),
+    interface: MarketplaceInterfaceSchema.nullable(),
+    plugins: z.array(PluginSummarySchema),
+  })
+  .meta({ id: 'PluginMarketplaceEntry' });
+export type PluginMarketplaceEntry = z.infer<typeof PluginMarketplaceEntrySchema>;
+
 export const PluginInstalledResponseSchema = z
   .object({
-    marketplaces: z.array(z.never()),
+    marketplaces: z.array(PluginMarketplaceEntrySchema),
     marketplaceLoadErrors: z.array(MarketplaceLoadErrorInfoSchema),
   })
   .meta({ id: 'PluginInstalledResponse' });
 export type PluginInstalledResponse = z.infer<typeof PluginInstalledResponseSchema>;
+
+export const PluginListParamsSchema = z
+  .object({
+    cwds: cwdsField,
+    marketplaceKinds: z
+      .array(z.enum(['local', 'vertical', 'workspace-directory', 'shared-with-me', 'created-by-me-remote']))
+      .nullable()
+      .optional()
+      .describe('Optional marketplace kind filter; only `local` marketplaces are served here.'),
+    forceRefetch: z.boolean().optional(),
+  })
+  .meta({ id: 'PluginListParams' });
+
+export const PluginListResponseSchema = z
+  .object({
+    marketplaces: z.array(PluginMarketplaceEntrySchema),
+    marketplaceLoadErrors: z.array(MarketplaceLoadErrorInfoSchema),
+    featuredPluginIds: z.array(z.string()),
+  })
+  .meta({ id: 'PluginListResponse' });
+
+const pluginLocator = {
+  marketplacePath: AbsolutePathSchema.nullable().optional(),
+  remoteMarketplaceName: z.string().nullable().optional(),
+  pluginName: z.string(),
+};
+
+export const PluginReadParamsSchema = z.object(pluginLocator).meta({ id: 'PluginReadParams' });
+
+export const PluginSkillSummarySchema = z
+  .object({
+    name: z.string(),
+    description: z.string(),
+    shortDescription: z.string().nullable(),
+    interface: z.null(),
+    path: AbsolutePathSchema.nullable(),
+    enabled: z.boolean(),
+  })
+  .meta({ id: 'SkillSummary' });
+
+export const PluginHookSummarySchema = z
+  .object({ key: z.string(), eventName: HookEventNameSchema })
+  .meta({ id: 'PluginHookSummary' });
+
+export const PluginDetailSchema = z
+  .object({
+    marketplaceName: z.string(),
+    marketplacePath: AbsolutePathSchema.nullable(),
+    summary: PluginSummarySchema,
+    shareUrl: z.null(),
+    description: z.string().nullable(),
+    skills: z.array(PluginSkillSummarySchema),
+    onboardingSkill: z.null(),
+    hooks: z.array(PluginHookSummarySchema),
+    apps: z.array(z.never()),
+    appTemplates: z.array(z.never()),
+    mcpServers: z.array(z.string()),
+    scheduledTasks: z.null(),
+  })
+  .meta({ id: 'PluginDetail' });
+export type PluginDetail = z.infer<typeof PluginDetailSchema>;
+
+export const PluginReadResponseSchema = z.object({ plugin: PluginDetailSchema }).meta({ id: 'PluginReadResponse' });
+
+export const PluginInstallParamsSchema = z
+  .object({
+    ...pluginLocator,
+    installAttemptId: z
+      .string()
+      .nullable()
+      .optional()
+      .describe('Client-generated identifier used to correlate one installation attempt.'),
+  })
+  .meta({ id: 'PluginInstallParams' });
+
+export const PluginInstallResponseSchema = z
+  .object({ authPolicy: PluginAuthPolicySchema, appsNeedingAuth: z.array(z.never()) })
+  .meta({ id: 'PluginInstallResponse' });
+
+export const PluginUninstallParamsSchema = z.object({ pluginId: z.string() }).meta({ id: 'PluginUninstallParams' });
+export const PluginUninstallResponseSchema = z.object({}).meta({ id: 'PluginUninstallResponse' });
+
+export const PluginReconcileParamsSchema = z
+  .object({
+    reason: z.string().nullable().optional().describe('Optional client-provided reason recorded with the reconciliation attempt.'),
+  })
+  .meta({ id: 'PluginReconcileParams' });
+export const PluginReconcileResponseSchema = z
+  .object({
+    changedPlugins: z.array(
+      z.object({ id: z.string(), hasMcps: z.boolean(), hasApps: z.boolean(), hasHooks: z.boolean(), hasSkills: z.boolean() }),
+    ),
+    failedRemotePluginIds: z.array(z.string()),
+    failedMaterializationRemotePluginIds: z.array(z.string()),
+  })
+  .meta({ id: 'PluginReconcileResponse' });

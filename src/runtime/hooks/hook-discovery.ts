@@ -202,12 +202,12 @@ function invalidMatcher(matcher: string): string | null {
 }
 
 /** `preToolUse` → `PreToolUse`, the event's key in config.toml and hooks.json. */
-function tomlEventKey(event: HookEventName): string {
+export function tomlEventKey(event: HookEventName): string {
   return event.charAt(0).toUpperCase() + event.slice(1);
 }
 
 /** `preToolUse` → `pre_tool_use`, the event's label in hook keys and hashes. */
-function snakeEvent(event: HookEventName): string {
+export function snakeEvent(event: HookEventName): string {
   return event.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 }
 

@@ -3,6 +3,7 @@ import { ServerRequests, ServerNotifications } from '../../protocol/registry.js'
 import type { Logger } from '../../util/logger.js';
 import { granularSettings, policyKind } from '../../tools/policy/approval-policy.js';
 import type { LoadedThread } from '../loaded-thread.js';
+import { withPluginMcpServers } from '../plugins/plugin-mcp-servers.js';
 import { askSubscribers } from '../user-requests.js';
 import type { ConnectionOptions } from './mcp-connection.js';
 import { McpServerSet } from './mcp-server-set.js';
@@ -61,7 +62,7 @@ export class McpHub {
    * stopped by the caller with `closeAll`.
    */
   transientSet(config: Readonly<Record<string, unknown>>, cwd: string): McpServerSet {
-    return new McpServerSet(this.#withReloaded(config), {
+    return new McpServerSet(withPluginMcpServers(this.#codexHome, this.#withReloaded(config)), {
       env: this.#env,
       cwd,
       codexHome: this.#codexHome,
@@ -99,8 +100,9 @@ export class McpHub {
     return this.#reloaded === undefined ? config : { ...config, mcp_servers: this.#reloaded };
   }
 
+  /** A thread's servers: its configuration's, plus those of the plugins it has enabled. */
   #setFor(thread: LoadedThread, config: Readonly<Record<string, unknown>>): McpServerSet {
-    return new McpServerSet(config, {
+    return new McpServerSet(withPluginMcpServers(this.#codexHome, config), {
       env: this.#env,
       cwd: thread.settings.cwd,
       codexHome: this.#codexHome,

@@ -3,6 +3,7 @@ import { readdir, realpath } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { SkillErrorInfo, SkillMetadata, SkillScope, SkillsListEntry } from '../../protocol/v2/skills.js';
 import { directoriesUpToProjectRoot } from '../project-root.js';
+import { installedPluginSkills } from './plugin-skills.js';
 import { readSkillFile, SkillParseError } from './skill-file.js';
 
 /** Where skills are looked for besides the project. */
@@ -16,6 +17,8 @@ export interface SkillRoots {
   readonly disabled: { readonly paths: ReadonlySet<string>; readonly names: ReadonlySet<string> };
   /** Directories `skills/extraRoots/set` added; their skills have scope `user`. */
   readonly extra?: readonly string[] | undefined;
+  /** Ids (`name@marketplace`) of the plugins config.toml turns on; their installed skills have scope `user`. */
+  readonly enabledPlugins?: readonly string[] | undefined;
 }
 
 const SKILL_FILE = 'SKILL.md';
@@ -26,7 +29,8 @@ const SCOPE_ORDER: readonly SkillScope[] = ['repo', 'user', 'system', 'admin'];
 /**
  * The skills visible from `cwd`, found as the reference finds them [observed on 0.169.0]: `.codex/skills` and
  * `.agents/skills` in every directory from `cwd` up to the project root (scope `repo`), `$CODEX_HOME/skills` and
- * `~/.agents/skills` and any extra roots (`user`), `$CODEX_HOME/skills/.system` (`system`) and `/etc/codex/skills` (`admin`). Each
+ * `~/.agents/skills` and any extra roots (`user`), `$CODEX_HOME/skills/.system` (`system`) and `/etc/codex/skills` (`admin`), plus the skills of enabled, installed
+ * plugins (`user`, named `<plugin>:<skill>`, with their `pluginId`). Each
  * root is searched recursively for SKILL.md files, skipping hidden entries and symlinks. Skills are sorted by
  * scope, then name, then path; files that fail to parse are reported in `errors`, sorted by path.
  */
@@ -70,6 +74,19 @@ export async function discoverSkills(cwd: string, displayCwd: string, roots: Ski
       }
     }
   }
+  for (const skill of await installedPluginSkills(roots.codexHome, roots.enabledPlugins ?? [])) {
+    if (seenFiles.has(skill.path)) continue;
+    seenFiles.add(skill.path);
+    skills.push({
+      name: skill.name,
+      description: skill.description,
+      ...(skill.shortDescription === null ? {} : { shortDescription: skill.shortDescription }),
+      path: skill.path,
+      scope: 'user',
+      enabled: !roots.disabled.paths.has(skill.path) && !roots.disabled.names.has(skill.name),
+      pluginId: skill.pluginId,
+    });
+  }
   skills.sort(
     (a, b) =>
       SCOPE_ORDER.indexOf(a.scope) - SCOPE_ORDER.indexOf(b.scope) || compare(a.name, b.name) || compare(a.path, b.path),
@@ -91,7 +108,7 @@ async function canonicalDir(path: string): Promise<string | null> {
 }
 
 /** Every SKILL.md under `root`, breadth first, hidden entries and symlinks skipped. */
-async function skillFiles(root: string): Promise<string[]> {
+export async function skillFiles(root: string): Promise<string[]> {
   const found: string[] = [];
   let level = [root];
   for (let depth = 0; depth <= MAX_SCAN_DEPTH && level.length > 0; depth++) {

@@ -1,4 +1,5 @@
 import { isPlainTable } from '../../config/schema.js';
+import { enabledPluginIds } from '../plugins/configured-marketplaces.js';
 import type { SkillRoots } from './skill-discovery.js';
 
 /** Where skills are looked for, from CODEX_HOME, `$HOME` and config.toml (`project_root_markers`, `[[skills.config]]`). */
@@ -13,6 +14,7 @@ export function skillRootsFrom(
     home: env['HOME'] ?? null,
     projectRootMarkers: Array.isArray(markers) && markers.every((m) => typeof m === 'string') ? markers : undefined,
     disabled: disabledSkills(table['skills']),
+    enabledPlugins: enabledPluginIds(table),
   };
 }
 

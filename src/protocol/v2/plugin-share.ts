@@ -1,0 +1,35 @@
+import * as z from 'zod';
+import { AbsolutePathSchema } from '../common.js';
+
+/**
+ * Plugin sharing and remote plugin skills live in ChatGPT's plugin catalogue. This server answers them only as
+ * the reference does without a ChatGPT login (a refusal), so the results are typed as never produced.
+ */
+const PrincipalTypeSchema = z.enum(['user', 'group', 'workspace']).meta({ id: 'PluginSharePrincipalType' });
+const ShareTargetSchema = z
+  .object({ principalType: PrincipalTypeSchema, principalId: z.string(), role: z.enum(['reader', 'editor']) })
+  .meta({ id: 'PluginShareTarget' });
+
+export const PluginShareSaveParamsSchema = z
+  .object({
+    pluginPath: AbsolutePathSchema,
+    remotePluginId: z.string().nullable().optional(),
+    discoverability: z.enum(['LISTED', 'UNLISTED', 'PRIVATE']).nullable().optional(),
+    shareTargets: z.array(ShareTargetSchema).nullable().optional(),
+  })
+  .meta({ id: 'PluginShareSaveParams' });
+export const PluginShareUpdateTargetsParamsSchema = z
+  .object({
+    remotePluginId: z.string(),
+    discoverability: z.enum(['UNLISTED', 'PRIVATE', 'LISTED']),
+    shareTargets: z.array(ShareTargetSchema),
+  })
+  .meta({ id: 'PluginShareUpdateTargetsParams' });
+export const PluginShareListParamsSchema = z.object({}).meta({ id: 'PluginShareListParams' });
+export const PluginShareCheckoutParamsSchema = z.object({ remotePluginId: z.string() }).meta({ id: 'PluginShareCheckoutParams' });
+export const PluginShareDeleteParamsSchema = z.object({ remotePluginId: z.string() }).meta({ id: 'PluginShareDeleteParams' });
+export const PluginSkillReadParamsSchema = z
+  .object({ remoteMarketplaceName: z.string(), remotePluginId: z.string(), skillName: z.string() })
+  .meta({ id: 'PluginSkillReadParams' });
+
+export const NeverProducedSchema = z.never();
