@@ -12,10 +12,15 @@ const REFERENCE_STOP_GRACE_MS = 5_000;
  * The reference `codex app-server` 0.169.0 (the pinned devDependency) over stdio on `codexHome`, initialized,
  * for tests that check the reference reads what we write. Killed in `t.after`.
  */
-export async function startReferenceServer(t: TestContext, codexHome: string, cwd: string): Promise<RpcTestClient> {
+export async function startReferenceServer(
+  t: TestContext,
+  codexHome: string,
+  cwd: string,
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<RpcTestClient> {
   const child = spawn(join(PROJECT_ROOT, 'node_modules', '.bin', 'codex'), ['app-server'], {
     cwd,
-    env: { ...process.env, CODEX_HOME: codexHome, RUST_LOG: 'error' },
+    env: { ...process.env, ...extraEnv, CODEX_HOME: codexHome, RUST_LOG: 'error' },
     stdio: ['pipe', 'pipe', 'pipe'],
     // Its own process group: the npm launcher and the native binary it starts can be ended together.
     detached: true,

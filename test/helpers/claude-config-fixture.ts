@@ -1,0 +1,40 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+
+/**
+ * A home and a repository holding Claude Code configuration of every kind the import reads, under `root`:
+ * `root/home` (the HOME), `root/codex` (CODEX_HOME, with a commented config.toml) and `root/repo`.
+ */
+export async function writeClaudeFixture(root: string): Promise<{ home: string; codexHome: string; repo: string }> {
+  const home = join(root, 'home');
+  const codexHome = join(root, 'codex');
+  const repo = join(root, 'repo');
+  const files: Record<string, string> = {
+    'home/.claude/settings.json': JSON.stringify({
+      env: { FOO: 'bar', N: 1 },
+      permissions: { allow: ['Bash(ls)'] },
+      hooks: { PreToolUse: [{ matcher: 'Bash', hooks: [{ type: 'command', command: 'echo hi' }] }] },
+    }),
+    'home/.claude.json': JSON.stringify({
+      mcpServers: {
+        web: { type: 'http', url: 'https://example.com/mcp' },
+        docs: { command: 'npx', args: ['-y', 'docs-mcp'], env: { K: 'v' } },
+      },
+    }),
+    'home/.claude/skills/my-skill/SKILL.md': '---\nname: my-skill\ndescription: Does things\n---\nBody of skill\n',
+    'home/.claude/skills/not-a-skill/notes.txt': 'no SKILL.md here\n',
+    'home/.claude/commands/hello.md': '---\ndescription: Say hello\n---\nSay hello to the user.\n',
+    'home/.claude/commands/review.md': '---\ndescription: Review code\n---\nReview $ARGUMENTS carefully\n',
+    'home/.claude/agents/tester.md': '---\nname: tester\ndescription: Runs tests\ntools: Bash\n---\nYou run tests.\n',
+    'home/.claude/CLAUDE.md': 'Claude must follow the Claude Code style.\n',
+    'codex/config.toml': '# my settings\nmodel = "m" # kept\n',
+    'repo/CLAUDE.md': 'Repo rules for Claude.\n',
+    'repo/.mcp.json': JSON.stringify({ mcpServers: { 'repo-srv': { command: 'node', args: ['s.js'] } } }),
+    'repo/.claude/settings.json': JSON.stringify({ permissions: {} }),
+  };
+  for (const [path, content] of Object.entries(files)) {
+    await mkdir(dirname(join(root, path)), { recursive: true });
+    await writeFile(join(root, path), content);
+  }
+  return { home, codexHome, repo };
+}
