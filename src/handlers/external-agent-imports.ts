@@ -6,10 +6,11 @@ import type {
   ExternalAgentConfigImportTypeResult,
 } from '../protocol/v2/external-agent-config.js';
 import { detectScope } from '../runtime/external-agent/claude-detect.js';
-import { importItem } from '../runtime/external-agent/claude-import.js';
+import { ImportFailure, importItem } from '../runtime/external-agent/claude-import.js';
 import { homeScope, repoScope } from '../runtime/external-agent/claude-layout.js';
 import { ImportHistoryStore } from '../runtime/external-agent/import-history.js';
 import type { ClientChannel } from '../runtime/client-channel.js';
+import { ErrorCode, RpcError } from '../protocol/errors.js';
 import { bindHandler } from './context.js';
 import type { RequestHandler } from './context.js';
 import type { ServerServices } from './services.js';
@@ -33,6 +34,9 @@ export function externalAgentImportHandlers(services: ServerServices): RequestHa
       return { items, connectors: [] };
     }),
     bindHandler(ClientRequests.externalAgentImport, (params, context) => {
+      if (params.migrationItems.some((item) => item.itemType === 'MEMORY')) {
+        return Promise.reject(new RpcError(ErrorCode.InvalidRequest, 'external agent memory import is disabled'));
+      }
       const importId = randomUUID();
       // The answer goes out first; progress and completion follow it, as the reference sends them.
       setImmediate(() => {
@@ -54,7 +58,8 @@ export function externalAgentImportHandlers(services: ServerServices): RequestHa
   /** Imports the items one at a time (a progress notification each), then reports and records them by type. */
   async function runImport(importId: string, params: ExternalAgentConfigImportParams, channel: ClientChannel) {
     const results: ExternalAgentConfigImportTypeResult[] = [];
-    for (const item of params.migrationItems) {
+    // Sessions are not imported by this request: the reference skips them without a progress notification.
+    for (const item of params.migrationItems.filter((entry) => entry.itemType !== 'SESSIONS')) {
       const scope = scopeOf(item.cwd);
       const result = await importItem(item, scope, services.config).catch(
         (error: unknown): ExternalAgentConfigImportTypeResult => ({
@@ -65,7 +70,7 @@ export function externalAgentImportHandlers(services: ServerServices): RequestHa
               itemType: item.itemType,
               errorType: null,
               subErrorType: null,
-              failureStage: 'import',
+              failureStage: error instanceof ImportFailure ? error.stage : 'import',
               message: error instanceof Error ? error.message : String(error),
               cwd: scope.cwd,
               source: null,

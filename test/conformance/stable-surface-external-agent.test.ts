@@ -14,10 +14,14 @@ import { RpcTestClient } from '../helpers/rpc-client.js';
 import type { ServerMessage } from '../helpers/rpc-client.js';
 import { leftBehind } from '../helpers/temp-home.js';
 
+let oursClient: RpcTestClient | undefined;
+
 interface Side {
   readonly client: RpcTestClient;
   readonly root: string;
   readonly repo: string;
+  readonly repo2: string;
+  readonly home: string;
   readonly codexHome: string;
 }
 
@@ -37,6 +41,7 @@ async function startPair(t: TestContext): Promise<{ ours: Side; reference: Side 
   });
   t.after(() => server.close());
   const ours = await RpcTestClient.connect(server.websocket!.url);
+  oursClient = ours;
   t.after(() => ours.close());
   await ours.initialize({ experimentalApi: true });
 
@@ -79,6 +84,7 @@ function sortedSuccesses(message: unknown): unknown {
 /** Imports what detection found and returns the progress and completion notifications, the import id as `<id>`. */
 async function runImport(side: Side, items: unknown) {
   const answer = await side.client.request('externalAgentConfig/import', { migrationItems: items, providerId: 'claude' });
+  assert.equal(answer.error, undefined, JSON.stringify(answer.error));
   const importId = (answer.result as { importId: string }).importId;
   assert.match(importId, /^[0-9a-f-]{36}$/);
   await side.client.waitFor(
@@ -87,9 +93,14 @@ async function runImport(side: Side, items: unknown) {
   );
   const answerIndex = side.client.received.indexOf(answer);
   const notifications = side.client.received
-    .filter((m) => String(m.method ?? '').startsWith('externalAgentConfig/import/'))
+    .filter(
+      (m) =>
+        String(m.method ?? '').startsWith('externalAgentConfig/import/') &&
+        (m.params as { importId: string }).importId === importId,
+    )
     .map((m) => {
-      assert.ok(side.client.received.indexOf(m) > answerIndex, 'notifications follow the answer');
+      // The reference sometimes sends progress before its answer (observed); ours always answers first.
+      if (side.client === oursClient) assert.ok(side.client.received.indexOf(m) > answerIndex, 'notifications follow the answer');
       return sortedSuccesses(JSON.parse(JSON.stringify(normalized(m, side)).replaceAll(importId, '<id>')));
     });
   return [notifications, importId] as const;
@@ -155,5 +166,49 @@ describe('externalAgentConfig answers as the reference 0.169.0 does', () => {
       return sortedSuccesses({ params: { itemTypeResults: [{ ...record, importId: '<id>', completedAtMs: 0 }] } });
     };
     assert.deepEqual(await history(pair.ours, oursId), await history(pair.reference, referenceId));
+  });
+
+  it("a repository's settings, hooks, skills, commands and subagents go into its .codex and .agents", async (t) => {
+    const pair = await startPair(t);
+    const detected = await sameAnswer(pair, 'externalAgentConfig/detect', (side) => ({ cwds: [side.repo2] }));
+    assert.deepEqual(
+      detected.result.items.map((item) => item['itemType']),
+      ['CONFIG', 'HOOKS', 'SKILLS', 'COMMANDS', 'AGENTS_MD'],
+    );
+    const itemsFor = async (side: Side) =>
+      ((await side.client.request('externalAgentConfig/detect', { cwds: [side.repo2] })).result as { items: unknown[] }).items;
+    const [ours] = await runImport(pair.ours, await itemsFor(pair.ours));
+    const [reference] = await runImport(pair.reference, await itemsFor(pair.reference));
+    assert.deepEqual(ours, reference);
+    const files = async (side: Side) => {
+      const read = (path: string) => readFile(join(side.repo2, path), 'utf8');
+      return {
+        config: parseToml(await read('.codex/config.toml')),
+        hooks: JSON.parse(await read('.codex/hooks.json')) as unknown,
+        skill: await read('.agents/skills/rs/SKILL.md'),
+        agentsMd: await read('AGENTS.md'),
+        command: (await read('.agents/skills/source-command-c1/SKILL.md')).includes('Summarise the open issues.'),
+      };
+    };
+    assert.deepEqual(await files(pair.ours), await files(pair.reference));
+    assert.match(await readFile(join(pair.ours.repo2, '.codex/config.toml'), 'utf8'), /# repo settings/);
+  });
+
+  it('plugins without details fail, sessions are skipped, memory is refused', async (t) => {
+    const pair = await startPair(t);
+    const items = [
+      { itemType: 'PLUGINS', description: 'plugins', cwd: null },
+      { itemType: 'SESSIONS', description: 'sessions' },
+      { itemType: 'AGENTS_MD', description: 'nothing to import', cwd: null },
+    ];
+    await sameAnswer(pair, 'externalAgentConfig/import', () => ({
+      migrationItems: [{ itemType: 'MEMORY', description: 'memory' }],
+    }));
+    // Without a CLAUDE.md the instructions item imports nothing and fails nothing.
+    await rm(join(pair.ours.home, '.claude', 'CLAUDE.md'));
+    await rm(join(pair.reference.home, '.claude', 'CLAUDE.md'));
+    const [ours] = await runImport(pair.ours, items);
+    const [reference] = await runImport(pair.reference, items);
+    assert.deepEqual(ours, reference);
   });
 });

@@ -3,9 +3,10 @@ import { dirname, join } from 'node:path';
 
 /**
  * A home and a repository holding Claude Code configuration of every kind the import reads, under `root`:
- * `root/home` (the HOME), `root/codex` (CODEX_HOME, with a commented config.toml) and `root/repo`.
+ * `root/home` (the HOME), `root/codex` (CODEX_HOME, with a commented config.toml), `root/repo` (MCP servers and
+ * CLAUDE.md) and `root/repo2` (settings, hooks, skills, commands, subagents and `.claude/CLAUDE.md`).
  */
-export async function writeClaudeFixture(root: string): Promise<{ home: string; codexHome: string; repo: string }> {
+export async function writeClaudeFixture(root: string): Promise<{ home: string; codexHome: string; repo: string; repo2: string }> {
   const home = join(root, 'home');
   const codexHome = join(root, 'codex');
   const repo = join(root, 'repo');
@@ -31,10 +32,19 @@ export async function writeClaudeFixture(root: string): Promise<{ home: string; 
     'repo/CLAUDE.md': 'Repo rules for Claude.\n',
     'repo/.mcp.json': JSON.stringify({ mcpServers: { 'repo-srv': { command: 'node', args: ['s.js'] } } }),
     'repo/.claude/settings.json': JSON.stringify({ permissions: {} }),
+    'repo2/.claude/settings.json': JSON.stringify({
+      env: { A: 'b' },
+      hooks: { Stop: [{ hooks: [{ type: 'command', command: 'x' }] }] },
+    }),
+    'repo2/.claude/skills/rs/SKILL.md': '---\nname: rs\ndescription: Repo skill\n---\nUse it.\n',
+    'repo2/.claude/commands/c1.md': 'Summarise the open issues.\n',
+    'repo2/.claude/agents/ag.md': '---\ndescription: A helper without a name, which is not imported\n---\nHelp out.\n',
+    'repo2/.claude/CLAUDE.md': 'Use CLAUDE.md conventions.\n',
+    'repo2/.codex/config.toml': '# repo settings\nmodel = "m"\n',
   };
   for (const [path, content] of Object.entries(files)) {
     await mkdir(dirname(join(root, path)), { recursive: true });
     await writeFile(join(root, path), content);
   }
-  return { home, codexHome, repo };
+  return { home, codexHome, repo, repo2: join(root, 'repo2') };
 }

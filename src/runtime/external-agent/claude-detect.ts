@@ -154,12 +154,13 @@ export interface ClaudeSubagent {
   readonly instructions: string;
 }
 
-/** The scope's subagents, named by their front matter's `name` or else their file. */
+/** The scope's subagents: files whose front matter names them (the reference skips unnamed ones [observed]). */
 export async function readSubagents(scope: ClaudeScope): Promise<ClaudeSubagent[]> {
   const agents: ClaudeSubagent[] = [];
-  for (const [stem, path] of await markdownFiles(join(scope.claudeDir, 'agents'))) {
+  for (const [, path] of await markdownFiles(join(scope.claudeDir, 'agents'))) {
     const { meta, body } = splitFrontMatter((await readText(path)) ?? '');
-    const name = typeof meta['name'] === 'string' && meta['name'].trim() ? meta['name'].trim() : stem;
+    if (typeof meta['name'] !== 'string' || !meta['name'].trim()) continue;
+    const name = meta['name'].trim();
     const description = typeof meta['description'] === 'string' ? meta['description'] : null;
     agents.push({ name, description, instructions: body.trim() });
   }

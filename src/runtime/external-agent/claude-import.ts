@@ -20,6 +20,17 @@ import {
   type JsonObject,
 } from './claude-layout.js';
 
+/** An item that could not be imported, with the stage the failure reports (`failureStage`). */
+export class ImportFailure extends Error {
+  constructor(
+    readonly stage: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ImportFailure';
+  }
+}
+
 type Success = ExternalAgentConfigImportTypeResult['successes'][number];
 
 /**
@@ -124,8 +135,11 @@ export async function importItem(
       }
       break;
     }
+    case 'PLUGINS':
+      if (!item.details) throw new ImportFailure('plugin_import', 'plugins migration item is missing details');
+      throw new ImportFailure('plugin_import', 'importing Claude Code plugins is not supported by this server');
     default:
-      throw new Error(`importing ${item.itemType} from Claude Code is not supported`);
+      throw new ImportFailure('import', `importing ${item.itemType} from Claude Code is not supported`);
   }
   return { itemType: item.itemType, successes, failures: [] };
 }
