@@ -5,10 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { TestContext } from 'node:test';
 import { parse as parseToml } from 'smol-toml';
-import { startServer } from '../../src/main.js';
-import type { ServeOptions } from '../../src/cli.js';
-import { createSilentLogger } from '../../src/util/logger.js';
-import { writeClaudeFixture } from '../helpers/claude-config-fixture.js';
+import { startServerWithHome, writeClaudeFixture } from '../helpers/claude-config-fixture.js';
 import { startReferenceServer } from '../helpers/reference-server.js';
 import { RpcTestClient } from '../helpers/rpc-client.js';
 import type { ServerMessage } from '../helpers/rpc-client.js';
@@ -34,16 +31,8 @@ async function fixtureRoot(t: TestContext, prefix: string) {
 /** Our server and the reference, each with its own copy of the Claude Code fixture as HOME. */
 async function startPair(t: TestContext): Promise<{ ours: Side; reference: Side }> {
   const oursFixture = await fixtureRoot(t, 'claude-ours-');
-  const options = { config: [], enable: [], disable: [], listen: { kind: 'websocket', host: '127.0.0.1', port: 0 } } as ServeOptions;
-  const server = await startServer(options, {
-    env: { ...process.env, HOME: oursFixture.home, CODEX_HOME: oursFixture.codexHome },
-    log: createSilentLogger(),
-  });
-  t.after(() => server.close());
-  const ours = await RpcTestClient.connect(server.websocket!.url);
+  const ours = await startServerWithHome(t, oursFixture.home, oursFixture.codexHome);
   oursClient = ours;
-  t.after(() => ours.close());
-  await ours.initialize({ experimentalApi: true });
 
   const referenceFixture = await fixtureRoot(t, 'claude-reference-');
   const reference = await startReferenceServer(t, referenceFixture.codexHome, referenceFixture.root, {

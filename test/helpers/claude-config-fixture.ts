@@ -1,5 +1,26 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import type { TestContext } from 'node:test';
+import type { ServeOptions } from '../../src/cli.js';
+import { startServer } from '../../src/main.js';
+import { createSilentLogger } from '../../src/util/logger.js';
+import { RpcTestClient } from './rpc-client.js';
+
+/**
+ * Our server on a websocket with `home` as HOME and `codexHome` as CODEX_HOME (nested in a fixture, so the skills
+ * an import writes beside CODEX_HOME stay inside it), initialized; stopped in `t.after`.
+ */
+export async function startServerWithHome(t: TestContext, home: string, codexHome: string): Promise<RpcTestClient> {
+  const options = { config: [], enable: [], disable: [], listen: { kind: 'websocket', host: '127.0.0.1', port: 0 } } as ServeOptions;
+  const server = await startServer(options, { env: { ...process.env, HOME: home, CODEX_HOME: codexHome }, log: createSilentLogger() });
+  t.after(() => server.close());
+  const listener = server.websocket;
+  if (!listener) throw new Error('server did not start a websocket listener');
+  const client = await RpcTestClient.connect(listener.url);
+  t.after(() => client.close());
+  await client.initialize({ experimentalApi: true });
+  return client;
+}
 
 /**
  * A home and a repository holding Claude Code configuration of every kind the import reads, under `root`:

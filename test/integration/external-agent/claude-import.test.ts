@@ -4,11 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { TestContext } from 'node:test';
-import type { ServeOptions } from '../../../src/cli.js';
-import { startServer } from '../../../src/main.js';
-import { createSilentLogger } from '../../../src/util/logger.js';
-import { writeClaudeFixture } from '../../helpers/claude-config-fixture.js';
-import { RpcTestClient } from '../../helpers/rpc-client.js';
+import { startServerWithHome, writeClaudeFixture } from '../../helpers/claude-config-fixture.js';
+import type { RpcTestClient } from '../../helpers/rpc-client.js';
 import { leftBehind } from '../../helpers/temp-home.js';
 
 /** Our server with the Claude Code fixture as HOME (CODEX_HOME nested in it, so skills land inside the fixture). */
@@ -16,15 +13,7 @@ async function start(t: TestContext) {
   const root = await realpath(await mkdtemp(join(tmpdir(), 'claude-import-')));
   t.after(() => rm(root, { recursive: true, force: true, maxRetries: 5 }).catch(leftBehind));
   const fixture = await writeClaudeFixture(root);
-  const options = { config: [], enable: [], disable: [], listen: { kind: 'websocket', host: '127.0.0.1', port: 0 } } as ServeOptions;
-  const server = await startServer(options, {
-    env: { ...process.env, HOME: fixture.home, CODEX_HOME: fixture.codexHome },
-    log: createSilentLogger(),
-  });
-  t.after(() => server.close());
-  const client = await RpcTestClient.connect(server.websocket!.url);
-  t.after(() => client.close());
-  await client.initialize();
+  const client = await startServerWithHome(t, fixture.home, fixture.codexHome);
   return { client, root, ...fixture };
 }
 
