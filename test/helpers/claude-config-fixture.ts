@@ -34,6 +34,7 @@ export async function writeClaudeFixture(root: string): Promise<{ home: string; 
   const files: Record<string, string> = {
     'home/.claude/settings.json': JSON.stringify({
       env: { FOO: 'bar', N: 1 },
+      sandbox: { enabled: true },
       permissions: { allow: ['Bash(ls)'] },
       hooks: { PreToolUse: [{ matcher: 'Bash', hooks: [{ type: 'command', command: 'echo hi' }] }] },
     }),

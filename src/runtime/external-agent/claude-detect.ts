@@ -10,6 +10,7 @@ import {
   readJsonObject,
   readText,
   settingsEnv,
+  settingsSandboxMode,
   sortedEntries,
   splitFrontMatter,
   takesArguments,
@@ -20,7 +21,7 @@ import { pathExists } from '../../util/path-exists.js';
 
 /**
  * What one scope (the home or a repository) holds of Claude Code's configuration that Codex does not have yet, in
- * the reference's order [observed on 0.169.0]: settings (`env`), MCP servers, hooks, skills, commands, subagents,
+ * the reference's order [observed on 0.169.0]: settings (`env`, `sandbox`), MCP servers, hooks, skills, commands, subagents,
  * instructions. Each kind is offered only while something of it is left to import, so a second detection after
  * an import finds nothing.
  */
@@ -34,7 +35,10 @@ export async function detectScope(scope: ClaudeScope): Promise<ExternalAgentConf
     items.push({ itemType, description, cwd: scope.cwd, details: details === null ? null : withAllLists(details) });
 
   const env = settingsEnv(settings);
-  if (env !== null && !envAlreadySet(config, env)) add('CONFIG', `Migrate ${settingsPath} into ${configPath}`, null);
+  const envPending = env !== null && !envAlreadySet(config, env);
+  // A sandbox already chosen in config.toml, whichever, is not overridden.
+  const sandboxPending = settingsSandboxMode(settings) !== null && config['sandbox_mode'] === undefined;
+  if (envPending || sandboxPending) add('CONFIG', `Migrate ${settingsPath} into ${configPath}`, null);
 
   const existingServers = isObject(config['mcp_servers']) ? config['mcp_servers'] : {};
   const servers = Object.keys(mcpServers(await readJsonObject(scope.mcpFile)))
@@ -102,7 +106,8 @@ function withAllLists(details: Partial<MigrationDetails>): MigrationDetails {
   };
 }
 
-async function readToml(path: string): Promise<JsonObject> {
+/** A TOML file's table; a missing or unparsable file reads as empty. */
+export async function readToml(path: string): Promise<JsonObject> {
   const text = await readText(path);
   if (text === null) return {};
   try {

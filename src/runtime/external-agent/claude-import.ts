@@ -1,6 +1,6 @@
 import { cp, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { parse as parseToml, stringify as stringifyToml } from 'smol-toml';
+import { stringify as stringifyToml } from 'smol-toml';
 import { writeUserConfig } from '../../config/config-write.js';
 import type { LoadedConfig } from '../../config/load.js';
 import { editTomlDocument, type LeafEdit } from '../../config/toml-edit.js';
@@ -8,7 +8,7 @@ import type {
   ExternalAgentConfigImportTypeResult,
   ExternalAgentConfigMigrationItem,
 } from '../../protocol/v2/external-agent-config.js';
-import { importableCommands, instructionSource, pendingSkills, readSubagents } from './claude-detect.js';
+import { importableCommands, instructionSource, pendingSkills, readSubagents, readToml } from './claude-detect.js';
 import {
   hookEvents,
   isObject,
@@ -16,6 +16,7 @@ import {
   readJsonObject,
   readText,
   settingsEnv,
+  settingsSandboxMode,
   type ClaudeScope,
   type JsonObject,
 } from './claude-layout.js';
@@ -64,9 +65,14 @@ export async function importItem(
 
   switch (item.itemType) {
     case 'CONFIG': {
-      const env = settingsEnv(await readJsonObject(settingsPath));
-      if (env !== null) {
-        await writeTables(scope, config, { shell_environment_policy: { inherit: 'core', set: env } });
+      const settings = await readJsonObject(settingsPath);
+      const env = settingsEnv(settings);
+      const sandboxMode = settingsSandboxMode(settings);
+      const tables: JsonObject = {};
+      if (sandboxMode !== null && (await readToml(configPath))['sandbox_mode'] === undefined) tables['sandbox_mode'] = sandboxMode;
+      if (env !== null) tables['shell_environment_policy'] = { inherit: 'core', set: env };
+      if (Object.keys(tables).length > 0) {
+        await writeTables(scope, config, tables);
         successes = [success(settingsPath, configPath)];
       }
       break;
@@ -195,14 +201,14 @@ async function writeTables(scope: ClaudeScope, config: LoadedConfig, tables: Jso
       edits: Object.entries(tables).map(([key, value]) => ({
         keyPath: key,
         value: value as never,
-        mergeStrategy: 'upsert' as const,
+        mergeStrategy: isObject(value) ? ('upsert' as const) : ('replace' as const),
       })),
     });
     return;
   }
   const path = join(scope.codexDir, 'config.toml');
   const source = (await readText(path)) ?? '';
-  const current: JsonObject = source.trim() ? parseToml(source) : {};
+  const current = await readToml(path);
   const next = mergeTables(structuredClone(current), tables);
   const edits: LeafEdit[] = [];
   collectLeaves(tables, [], edits);

@@ -88,6 +88,12 @@ export function settingsEnv(settings: JsonObject | null): Record<string, string>
   return entries.length === 0 ? null : Object.fromEntries(entries.map(([k, v]) => [k, String(v)]));
 }
 
+/** `sandbox.enabled: true` asks for Codex's workspace-write sandbox [observed]; anything else maps to nothing. */
+export function settingsSandboxMode(settings: JsonObject | null): 'workspace-write' | null {
+  const sandbox = settings?.['sandbox'];
+  return isObject(sandbox) && sandbox['enabled'] === true ? 'workspace-write' : null;
+}
+
 export function mcpServers(file: JsonObject | null): JsonObject {
   const servers = file?.['mcpServers'];
   return isObject(servers) ? servers : {};
