@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { homedir } from 'node:os';
+import { resolve } from 'node:path';
 import { ClientRequests, ServerNotifications } from '../protocol/registry.js';
 import type {
   ExternalAgentConfigImportParams,
@@ -9,6 +10,7 @@ import { detectScope } from '../runtime/external-agent/claude-detect.js';
 import { ImportFailure, importItem } from '../runtime/external-agent/claude-import.js';
 import { homeScope, repoScope } from '../runtime/external-agent/claude-layout.js';
 import { ImportHistoryStore } from '../runtime/external-agent/import-history.js';
+import { directoriesUpToProjectRoot } from '../runtime/project-root.js';
 import type { ClientChannel } from '../runtime/client-channel.js';
 import { ErrorCode, RpcError } from '../protocol/errors.js';
 import { bindHandler } from './context.js';
@@ -29,7 +31,10 @@ export function externalAgentImportHandlers(services: ServerServices): RequestHa
   const scopeOf = (cwd: string | null | undefined) => (cwd ? repoScope(cwd) : homeScope(home, services.codexHome));
   return [
     bindHandler(ClientRequests.externalAgentDetect, async (params) => {
-      const scopes = [...(params.includeHome === true ? [scopeOf(null)] : []), ...(params.cwds ?? []).map(scopeOf)];
+      // A cwd inside a git repository stands for the repository's root, and each root is looked at once [observed].
+      const roots = new Set<string>();
+      for (const cwd of params.cwds ?? []) roots.add((await directoriesUpToProjectRoot(resolve(cwd), ['.git'])).at(-1) ?? cwd);
+      const scopes = [...(params.includeHome === true ? [scopeOf(null)] : []), ...[...roots].map(scopeOf)];
       const items = (await Promise.all(scopes.map(detectScope))).flat();
       return { items, connectors: [] };
     }),

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, realpath, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -55,5 +55,22 @@ describe('importing Claude Code configuration', () => {
       (item) => item.itemType === 'MCP_SERVER_CONFIG',
     );
     assert.deepEqual(mcp?.details?.mcpServers, [{ name: 'web' }]);
+  });
+
+  it('a cwd inside a git repository is detected at the repository root, once', async (t) => {
+    const { client, repo } = await start(t);
+    await mkdir(join(repo, '.git'));
+    await mkdir(join(repo, 'src', 'deep'), { recursive: true });
+    const detected = await client.request('externalAgentConfig/detect', {
+      cwds: [join(repo, 'src', 'deep'), join(repo, 'src'), repo],
+    });
+    const items = (detected.result as { items: Array<{ itemType: string; cwd: string }> }).items;
+    assert.deepEqual(
+      items.map((item) => [item.itemType, item.cwd]),
+      [
+        ['MCP_SERVER_CONFIG', repo],
+        ['AGENTS_MD', repo],
+      ],
+    );
   });
 });
