@@ -1,5 +1,6 @@
 import { defineNotification, defineRequest } from './registry-types.js';
 import type { NotificationDefinition, RequestDefinition } from './registry-types.js';
+import * as externalAgent from './v2/external-agent-config.js';
 import * as imports from './v2/external-agent-imports.js';
 import * as feedback from './v2/feedback.js';
 import * as providers from './v2/model-providers.js';
@@ -59,6 +60,16 @@ export const SettingsSurfaceRequests = {
     sections.ThreadSectionDeleteParamsSchema,
     sections.ThreadSectionDeleteResponseSchema,
   ),
+  externalAgentDetect: defineRequest(
+    'externalAgentConfig/detect',
+    externalAgent.ExternalAgentConfigDetectParamsSchema,
+    externalAgent.ExternalAgentConfigDetectResponseSchema,
+  ),
+  externalAgentImport: defineRequest(
+    'externalAgentConfig/import',
+    externalAgent.ExternalAgentConfigImportParamsSchema,
+    externalAgent.ExternalAgentConfigImportResponseSchema,
+  ),
   externalAgentImportRecordHistory: defineRequest(
     'externalAgentConfig/import/recordHistory',
     imports.ExternalAgentConfigImportHistoryRecordParamsSchema,
@@ -89,6 +100,14 @@ export const SettingsSurfaceRequests = {
 
 export const SettingsSurfaceNotifications = {
   skillsChanged: defineNotification('skills/changed', skills.SkillsChangedNotificationSchema),
+  externalAgentImportProgress: defineNotification(
+    'externalAgentConfig/import/progress',
+    externalAgent.ExternalAgentConfigImportProgressNotificationSchema,
+  ),
+  externalAgentImportCompleted: defineNotification(
+    'externalAgentConfig/import/completed',
+    externalAgent.ExternalAgentConfigImportCompletedNotificationSchema,
+  ),
   windowsSandboxSetupCompleted: defineNotification(
     'windowsSandbox/setupCompleted',
     windowsSandbox.WindowsSandboxSetupCompletedNotificationSchema,

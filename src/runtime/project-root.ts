@@ -1,5 +1,5 @@
-import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { pathExists } from '../util/path-exists.js';
 
 /** The reference's default `project_root_markers`. */
 export const DEFAULT_PROJECT_ROOT_MARKERS: readonly string[] = ['.git'];
@@ -16,17 +16,8 @@ export async function directoriesUpToProjectRoot(
   for (let dir = cwd; ; dir = dirname(dir)) {
     chain.push(dir);
     for (const marker of markers) {
-      if (await exists(join(dir, marker))) return chain;
+      if (await pathExists(join(dir, marker))) return chain;
     }
     if (dirname(dir) === dir) return [cwd];
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -25,9 +25,18 @@ export class ImportHistoryStore {
   }
 
   record(params: ExternalAgentConfigImportHistoryRecordParams): Promise<string> {
+    return this.recordAs(randomUUID(), params.providerId, params);
+  }
+
+  /** Records an import this server ran itself, under the id its answer gave. */
+  recordAs(
+    importId: string,
+    providerId: string | null,
+    params: Pick<ExternalAgentConfigImportHistoryRecordParams, 'itemTypeResults'>,
+  ): Promise<string> {
     const history: ExternalAgentConfigImportHistory = {
-      importId: randomUUID(),
-      providerId: params.providerId,
+      importId,
+      providerId,
       completedAtMs: Date.now(),
       successes: params.itemTypeResults.flatMap((group) =>
         group.successes.map((success) => ({

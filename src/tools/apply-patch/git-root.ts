@@ -1,5 +1,5 @@
-import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { pathExists } from '../../util/path-exists.js';
 
 /**
  * The root of the git work tree containing `directory`: the nearest ancestor (or itself) that has a `.git` entry
@@ -9,18 +9,9 @@ import { dirname, join, resolve } from 'node:path';
 export async function gitRepoRoot(directory: string): Promise<string | null> {
   let current = resolve(directory);
   for (;;) {
-    if (await exists(join(current, '.git'))) return current;
+    if (await pathExists(join(current, '.git'))) return current;
     const parent = dirname(current);
     if (parent === current) return null;
     current = parent;
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
   }
 }
