@@ -25,8 +25,6 @@ function withoutProse(value: unknown): unknown {
   );
 }
 
-/** Observed tools this server does not offer yet: the client-side tool_search. */
-const notYetOffered = (tool: Json) => tool.type !== 'tool_search';
 
 async function toolsSent(t: import('node:test').TestContext, model: string, configExtra = '', thread: Json = {}) {
   const rig = await startThreadRig(t, { replies: [sseReply(textTurnFrames(['ok']))], configExtra });
@@ -39,7 +37,7 @@ async function toolsSent(t: import('node:test').TestContext, model: string, conf
 describe('the tools each model is offered', () => {
   it('gpt-5.5 gets the reference’s tools with its schemas, apply_patch freeform', async (t) => {
     const tools = await toolsSent(t, 'gpt-5.5');
-    assert.deepEqual(withoutProse(tools), observedTools('gpt-5.5').filter(notYetOffered));
+    assert.deepEqual(withoutProse(tools), observedTools('gpt-5.5'));
     const patch = tools.find((tool) => tool.name === 'apply_patch') as { format: Json };
     assert.equal(patch.format.syntax, 'lark');
     for (const tool of tools) if (tool.type === 'function') assert.ok(String(tool.description).length > 20);
@@ -47,7 +45,7 @@ describe('the tools each model is offered', () => {
 
   it('a model the reference does not know gets no apply_patch, and the sub-agent namespace with its schemas', async (t) => {
     const tools = await toolsSent(t, 'mock-model');
-    assert.deepEqual(withoutProse(tools), observedTools('unknown-model').filter(notYetOffered));
+    assert.deepEqual(withoutProse(tools), observedTools('unknown-model'));
   });
 
   it('web_search follows the configuration: live, disabled, and live without a sandbox', async (t) => {
