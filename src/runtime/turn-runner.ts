@@ -166,8 +166,8 @@ class TurnRun {
       this.#persist(records.responseItem(item));
     }
     // Hooks run before the user's message is reported; what they add follows it in the history [observed].
-    await this.#hooks.sessionStart();
-    const prompt = await this.#hooks.userPromptSubmit(promptText(this.#input.input));
+    const sessionStopped = await this.#hooks.sessionStart();
+    const prompt = sessionStopped ? { blocked: true, contexts: [] } : await this.#hooks.userPromptSubmit(promptText(this.#input.input));
     if (prompt.blocked) {
       // The context a blocking hook gave stays for later turns, as the reference keeps it.
       this.#hooks.recordContexts(prompt.contexts);

@@ -66,15 +66,20 @@ export class TurnHooks {
     return new TurnHooks(context, hooks, deps?.jail);
   }
 
-  /** sessionStart, at the first turn of a loaded thread: `startup` for a new thread, `resume` otherwise. */
-  async sessionStart(): Promise<void> {
+  /**
+   * sessionStart, at the first turn of a loaded thread: `startup` for a new thread, `resume` otherwise. True when a
+   * hook answered `continue: false`: the turn then ends at once, before the userPromptSubmit hooks, the user's
+   * message and any model request [observed].
+   */
+  async sessionStart(): Promise<boolean> {
     const thread = this.#context.thread;
-    if (sessionsStarted.has(thread)) return;
+    if (sessionsStarted.has(thread)) return false;
     sessionsStarted.add(thread);
     const source = thread.turns.length <= 1 ? 'startup' : 'resume';
     const { turn_id: _turnId, ...input } = this.#input('sessionStart');
     const results = await this.#dispatch({ event: 'sessionStart', input: { ...input, source }, matcherInputs: [source] });
     this.recordContexts(contextsOf(results));
+    return results.some((result) => result.verdict.stopped);
   }
 
   /**
