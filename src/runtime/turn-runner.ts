@@ -331,8 +331,7 @@ class TurnRun {
     if ('blocked' in hooked) return hooked.blocked;
     let response: unknown;
     const output = await this.#runTool(hooked.call, (value) => (response = value));
-    await this.#hooks?.postToolUse(hooked.call, output, hookName, response);
-    return output;
+    return (await this.#hooks?.postToolUse(hooked.call, output, hookName, response)) ?? output;
   }
 
   /** The handler a call goes to: a namespaced call to its namespace's handler, which knows its tools. */

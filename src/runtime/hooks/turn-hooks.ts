@@ -160,10 +160,14 @@ export class TurnHooks {
     return results.some((result) => result.verdict.allowed) ? { allow: true } : null;
   }
 
-  /** postToolUse, once the tool answered: `response` is what the tool reported for hooks, if not its output. */
-  async postToolUse(call: ToolCall, output: ToolOutput, hookName: string | null = null, response?: unknown): Promise<void> {
+  /**
+   * postToolUse, once the tool answered: `response` is what the tool reported for hooks, if not its output. Returns
+   * what the model reads instead of the tool's output: the `stopReason` of a hook that answered `continue: false`
+   * [observed; the turn goes on], else the output itself.
+   */
+  async postToolUse(call: ToolCall, output: ToolOutput, hookName: string | null = null, response?: unknown): Promise<ToolOutput> {
     const tool = hookedTool(call, hookName);
-    if (tool === null || this.#denied.has(call.callId)) return;
+    if (tool === null || this.#denied.has(call.callId)) return output;
     const results = await this.#dispatch({
       event: 'postToolUse',
       input: {
@@ -177,6 +181,10 @@ export class TurnHooks {
       toolUseId: call.callId,
     });
     this.recordContexts(contextsOf(results));
+    const stop = results
+      .filter((result) => result.verdict.stopped)
+      .flatMap((result) => result.verdict.entries.filter((entry) => entry.kind === 'stop'))[0];
+    return stop === undefined ? output : stop.text;
   }
 
   /**

@@ -229,8 +229,10 @@ class ReviewRun {
       if (calls.length === 0) return answer;
       for (const call of calls) {
         const hooked = await hooks.preToolUse(call);
-        const output = 'blocked' in hooked ? hooked.blocked : await this.#runTool(tools, hooked.call);
-        if (!('blocked' in hooked)) await hooks.postToolUse(hooked.call, output);
+        const output =
+          'blocked' in hooked
+            ? hooked.blocked
+            : await hooks.postToolUse(hooked.call, await this.#runTool(tools, hooked.call));
         conversation.push(toolOutputItem(call, output));
         this.#signal.throwIfAborted();
       }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { TestContext } from 'node:test';
-import { sseReply, textTurnFrames } from '../../helpers/fake-model-server.js';
+import { sseReply, textTurnFrames, toolCallFrames } from '../../helpers/fake-model-server.js';
 import { startBothSides } from '../../helpers/side-by-side.js';
 import type { Side } from '../../helpers/side-by-side.js';
 import { startTextTurn, startThread, turnCompleted } from '../../helpers/thread-server.js';
@@ -37,7 +37,7 @@ async function stoppedSession(t: TestContext, side: Side) {
   };
 }
 
-describe('a session-start hook that answers continue: false', () => {
+describe('hooks that answer continue: false', () => {
   it('ends the first turn before the prompt hooks, the message and the model, keeping its context, as the reference does', async (t) => {
     const sides = await startBothSides(t, replies, 'sandbox_mode = "danger-full-access"');
     const [ours, reference] = await Promise.all([stoppedSession(t, sides[0]), stoppedSession(t, sides[1])]);
@@ -50,6 +50,38 @@ describe('a session-start hook that answers continue: false', () => {
       ['user-prompt-submit:1:<home>/hooks.json', 'completed'],
     ]);
     assert.deepEqual(reference.secondRequest, ['developer: ctx', 'user: second']);
+    assert.deepEqual(ours, reference);
+  });
+
+  it('fails a preToolUse hook and replaces the tool output with the stopReason of a postToolUse hook, as the reference does', async (t) => {
+    const tools = () => [
+      sseReply(toolCallFrames({ name: 'exec_command', arguments: { cmd: 'echo hi', login: false }, callId: 'call_1' })),
+      sseReply(textTurnFrames(['done'], { responseId: 'resp_2', itemId: 'msg_2' })),
+    ];
+    const sides = await startBothSides(t, tools, 'sandbox_mode = "danger-full-access"');
+    const run = async (side: Side) => {
+      const dir = await hookScriptDir(t);
+      await writeHooksJson(side.codexHome, dir, { PreToolUse: {}, PostToolUse: {} });
+      await answer(dir, 'PreToolUse', 0, { stdout: JSON.stringify({ continue: false, stopReason: 'pre stop' }) });
+      await answer(dir, 'PostToolUse', 0, { stdout: JSON.stringify({ continue: false, stopReason: 'post stop' }) });
+      await trustAllHooks(side.client);
+      const threadId = await startThread(side.client, { cwd: side.cwd });
+      const from = side.client.received.length;
+      const turn = (await turnCompleted(side.client, await startTextTurn(side.client, threadId, 'go'))) as { turn: { status: string } };
+      return {
+        status: turn.turn.status,
+        runs: hookRuns(side.client.received.slice(from), side.codexHome)
+          .filter((r) => r.method === 'hook/completed')
+          .map((r) => [r.id, r.status, r.entries]),
+        lastRequest: conversationLines(side.fake.requests.at(-1), side.cwd, side.codexHome),
+      };
+    };
+    const [ours, reference] = await Promise.all([run(sides[0]), run(sides[1])]);
+    assert.deepEqual(reference.runs.map(([, status, entries]) => [status, entries]), [
+      ['failed', [{ kind: 'error', text: 'PreToolUse hook returned unsupported continue:false' }]],
+      ['stopped', [{ kind: 'stop', text: 'post stop' }]],
+    ]);
+    assert.deepEqual(reference.lastRequest, ['user: go', 'function_call', 'function_call_output: post stop']);
     assert.deepEqual(ours, reference);
   });
 });
