@@ -27,7 +27,7 @@ import * as records from './rollout-records.js';
 import { addUsage, breakdown } from './token-usage.js';
 import { toolCallOf, toolOutputItem } from './tools/tool-call.js';
 import type { ToolCall } from './tools/tool-call.js';
-import type { ToolContext, ToolOutput } from './tools/tool-context.js';
+import type { ToolContext, ToolHandler, ToolOutput } from './tools/tool-context.js';
 import type { StartTurnInput, TurnDependencies } from './turn-dependencies.js';
 import { announceTurnEnd, recordTurnEnd, type TurnOutcome } from './turn-ending.js';
 
@@ -168,8 +168,8 @@ class TurnRun {
       this.#persist(records.responseItem(item));
     }
     // Hooks run before the user's message is reported; what they add follows it in the history [observed].
-    await this.#hooks.sessionStart();
-    const prompt = await this.#hooks.userPromptSubmit(promptText(this.#input.input));
+    const sessionStopped = await this.#hooks.sessionStart();
+    const prompt = sessionStopped ? { blocked: true, contexts: [] } : await this.#hooks.userPromptSubmit(promptText(this.#input.input));
     if (prompt.blocked) {
       // The context a blocking hook gave stays for later turns, as the reference keeps it.
       this.#hooks.recordContexts(prompt.contexts);
@@ -328,11 +328,17 @@ class TurnRun {
 
   /** #runTool between the preToolUse hooks (which may answer for the tool) and the postToolUse hooks. */
   async #runHookedTool(call: ToolCall): Promise<ToolOutput> {
-    const hooked = (await this.#hooks?.preToolUse(call)) ?? { call };
+    const hookName = this.#handlerOf(call)?.hookToolName?.(call) ?? null;
+    const hooked = (await this.#hooks?.preToolUse(call, hookName)) ?? { call };
     if ('blocked' in hooked) return hooked.blocked;
-    const output = await this.#runTool(hooked.call);
-    await this.#hooks?.postToolUse(hooked.call, output);
-    return output;
+    let response: unknown;
+    const output = await this.#runTool(hooked.call, (value) => (response = value));
+    return (await this.#hooks?.postToolUse(hooked.call, output, hookName, response)) ?? output;
+  }
+
+  /** The handler a call goes to: a namespaced call to its namespace's handler, which knows its tools. */
+  #handlerOf(call: ToolCall): ToolHandler | undefined {
+    return this.#deps.tools.find((tool) => tool.name === (call.namespace ?? call.name));
   }
 
   /** The text of the turn's last answer, as a stop hook reads it. */
@@ -349,9 +355,8 @@ class TurnRun {
   }
 
   /** The text a tool call answers the model with. Tool failures are answers too; only aborts end the turn. */
-  async #runTool(call: ToolCall): Promise<ToolOutput> {
-    // A namespaced call goes to the namespace's handler, which knows its tools.
-    const handler = this.#deps.tools.find((tool) => tool.name === (call.namespace ?? call.name));
+  async #runTool(call: ToolCall, hookResponse?: (response: unknown) => void): Promise<ToolOutput> {
+    const handler = this.#handlerOf(call);
     // The reference's answer to a call of a tool it does not offer (or a hosted one only the API runs).
     if (handler?.handle === undefined) return `unsupported call: ${call.namespace ?? ''}${call.name}`;
     const context: ToolContext = {
@@ -363,6 +368,7 @@ class TurnRun {
       interruptTurn: () => this.#active.abort.abort(new Error('cancelled by the user')),
       log: this.#deps.log,
       ...(this.#hooks === null ? {} : { permissionHooks: this.#hooks.permissionRequest.bind(this.#hooks) }),
+      ...(hookResponse === undefined ? {} : { hookResponse }),
     };
     try {
       return await handler.handle(call, context);

@@ -119,6 +119,8 @@ export function readHookOutput(event: HookEventName, result: HookCommandResult):
     verdict.contexts.push(context);
   }
   if (json['continue'] === false) {
+    // A tool call cannot be stopped before it runs: the reference reports the answer as a failure [observed].
+    if (event === 'preToolUse') return fail(`${rule.label} hook returned unsupported continue:false`);
     const stopReason = stringField(json, 'stopReason');
     if (stopReason !== null) verdict.entries.push({ kind: 'stop', text: stopReason });
     return done({ status: 'stopped', stopped: true });

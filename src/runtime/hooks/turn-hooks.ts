@@ -66,15 +66,20 @@ export class TurnHooks {
     return new TurnHooks(context, hooks, deps?.jail);
   }
 
-  /** sessionStart, at the first turn of a loaded thread: `startup` for a new thread, `resume` otherwise. */
-  async sessionStart(): Promise<void> {
+  /**
+   * sessionStart, at the first turn of a loaded thread: `startup` for a new thread, `resume` otherwise. True when a
+   * hook answered `continue: false`: the turn then ends at once, before the userPromptSubmit hooks, the user's
+   * message and any model request [observed].
+   */
+  async sessionStart(): Promise<boolean> {
     const thread = this.#context.thread;
-    if (sessionsStarted.has(thread)) return;
+    if (sessionsStarted.has(thread)) return false;
     sessionsStarted.add(thread);
     const source = thread.turns.length <= 1 ? 'startup' : 'resume';
     const { turn_id: _turnId, ...input } = this.#input('sessionStart');
     const results = await this.#dispatch({ event: 'sessionStart', input: { ...input, source }, matcherInputs: [source] });
     this.recordContexts(contextsOf(results));
+    return results.some((result) => result.verdict.stopped);
   }
 
   /**
@@ -107,8 +112,8 @@ export class TurnHooks {
    * preToolUse: the tool's answer when a hook blocks the call; otherwise the call to run, its input rewritten when
    * a hook answered with `updatedInput` (the model's own call stays as it was in the history [observed]).
    */
-  async preToolUse(call: ToolCall): Promise<{ blocked: string } | { call: ToolCall }> {
-    const tool = hookedTool(call);
+  async preToolUse(call: ToolCall, hookName: string | null = null): Promise<{ blocked: string } | { call: ToolCall }> {
+    const tool = hookedTool(call, hookName);
     if (tool === null) return { call };
     const results = await this.#dispatch({
       event: 'preToolUse',
@@ -118,7 +123,15 @@ export class TurnHooks {
     });
     this.recordContexts(contextsOf(results));
     const reason = results.find((result) => result.verdict.blockReason !== null)?.verdict.blockReason;
-    if (typeof reason === 'string') return { blocked: `Command blocked by PreToolUse hook: ${reason}. Command: ${tool.command}` };
+    if (typeof reason === 'string') {
+      return {
+        blocked:
+          tool.command === null
+            ? `Tool call blocked by PreToolUse hook: ${reason}. Tool: ${tool.name}`
+            : `Command blocked by PreToolUse hook: ${reason}. Command: ${tool.command}`,
+      };
+    }
+    if (tool.command === null) return { call };
     const updated = results.findLast((result) => result.verdict.updatedInput !== null)?.verdict.updatedInput;
     return { call: updated === undefined || updated === null ? call : rewrittenCall(call, updated) };
   }
@@ -147,23 +160,31 @@ export class TurnHooks {
     return results.some((result) => result.verdict.allowed) ? { allow: true } : null;
   }
 
-  /** postToolUse, once the tool answered. */
-  async postToolUse(call: ToolCall, output: ToolOutput): Promise<void> {
-    const tool = hookedTool(call);
-    if (tool === null || this.#denied.has(call.callId)) return;
+  /**
+   * postToolUse, once the tool answered: `response` is what the tool reported for hooks, if not its output. Returns
+   * what the model reads instead of the tool's output: the `stopReason` of a hook that answered `continue: false`
+   * [observed; the turn goes on], else the output itself.
+   */
+  async postToolUse(call: ToolCall, output: ToolOutput, hookName: string | null = null, response?: unknown): Promise<ToolOutput> {
+    const tool = hookedTool(call, hookName);
+    if (tool === null || this.#denied.has(call.callId)) return output;
     const results = await this.#dispatch({
       event: 'postToolUse',
       input: {
         ...this.#input('postToolUse'),
         tool_name: tool.name,
         tool_input: tool.input,
-        tool_response: toolResponse(output),
+        tool_response: response === undefined ? toolResponse(output) : response,
         tool_use_id: call.callId,
       },
       matcherInputs: tool.matcherInputs,
       toolUseId: call.callId,
     });
     this.recordContexts(contextsOf(results));
+    const stop = results
+      .filter((result) => result.verdict.stopped)
+      .flatMap((result) => result.verdict.entries.filter((entry) => entry.kind === 'stop'))[0];
+    return stop === undefined ? output : stop.text;
   }
 
   /**
@@ -258,10 +279,16 @@ export class TurnHooks {
   }
 }
 
-/** The tools hooks see, by the names the reference gives them (Claude Code's `Bash` for the shell). */
+/**
+ * The tools hooks see, by the names the reference gives them: Claude Code's `Bash` for the shell, `apply_patch`, and
+ * the tools whose handler names them for hooks (`hookName`: MCP tools, a client's tools). `command` is the shell
+ * command or patch a hook may rewrite, null for the other tools, whose input hooks see as the call's arguments.
+ */
 function hookedTool(
   call: ToolCall,
-): { name: string; matcherInputs: string[]; input: Record<string, unknown>; command: string } | null {
+  hookName: string | null,
+): { name: string; matcherInputs: string[]; input: unknown; command: string | null } | null {
+  if (hookName !== null) return { name: hookName, matcherInputs: [hookName], input: argumentsOf(call.payload), command: null };
   if (call.namespace !== null) return null;
   if (call.name === 'exec_command' && call.kind === 'function') {
     const command = stringArgument(call.payload, 'cmd');
@@ -273,6 +300,15 @@ function hookedTool(
     return { name: 'apply_patch', matcherInputs: ['apply_patch', 'Write', 'Edit'], input: { command: patch }, command: patch };
   }
   return null;
+}
+
+/** A call's JSON arguments as hooks see them (`{}` when they do not parse). */
+function argumentsOf(payload: string): unknown {
+  try {
+    return JSON.parse(payload) as unknown;
+  } catch {
+    return {};
+  }
 }
 
 /** `call` with the command (or patch) a preToolUse hook gave in `updatedInput.command`. */
@@ -292,13 +328,9 @@ function rewrittenCall(call: ToolCall, updated: Record<string, unknown>): ToolCa
 
 /** A string field of a function call's JSON arguments, or null. */
 function stringArgument(payload: string, key: string): string | null {
-  try {
-    const args: unknown = JSON.parse(payload);
-    const value = typeof args === 'object' && args !== null ? (args as Record<string, unknown>)[key] : undefined;
-    return typeof value === 'string' ? value : null;
-  } catch {
-    return null;
-  }
+  const args = argumentsOf(payload);
+  const value = typeof args === 'object' && args !== null ? (args as Record<string, unknown>)[key] : undefined;
+  return typeof value === 'string' ? value : null;
 }
 
 /** What a hook sees of a tool's answer: a command's own output, without the header the model reads. */

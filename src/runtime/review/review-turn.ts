@@ -12,7 +12,9 @@ import { newActiveTurn } from '../loaded-thread.js';
 import type { LoadedThread } from '../loaded-thread.js';
 import * as records from '../rollout-records.js';
 import { toolCallOf, toolOutputItem } from '../tools/tool-call.js';
-import type { ToolContext } from '../tools/tool-context.js';
+import type { ToolContext, ToolHandler, ToolOutput } from '../tools/tool-context.js';
+import type { ToolCall } from '../tools/tool-call.js';
+import { TurnHooks } from '../hooks/turn-hooks.js';
 import type { TurnDependencies } from '../turn-dependencies.js';
 import { appendToRollout, flushRollout } from '../rollout-append.js';
 import { developerMessage, startedTurnView, toTurnError } from '../turn-runner.js';
@@ -146,7 +148,7 @@ class ReviewRun {
     let exitedText = INTERRUPTED_REVIEW_TEXT;
     let json: ReviewOutputJson | null = null;
     try {
-      const output = parseReviewOutput(await this.#askReviewer(requestText));
+      const output = parseReviewOutput(await this.#askReviewer(requestText, reviewerTurn.id));
       review = renderReview(output);
       json = output?.json ?? null;
       exitedText = output === null ? EMPTY_REVIEW_TEXT : review;
@@ -168,8 +170,12 @@ class ReviewRun {
     await this.#finish(outcome, review);
   }
 
-  /** Runs the reviewer's conversation to its final message and returns that message's text. */
-  async #askReviewer(requestText: string): Promise<string> {
+  /**
+   * Runs the reviewer's conversation to its final message and returns that message's text. The userPromptSubmit,
+   * preToolUse and postToolUse hooks run in it, reported under the reviewer's turn, their context going into the
+   * reviewer's conversation; sessionStart and stop hooks do not run in a review [observed].
+   */
+  async #askReviewer(requestText: string, reviewerTurnId: string): Promise<string> {
     const thread = this.#thread;
     const settings = thread.settings;
     const tools = this.#deps.tools.filter((tool) => REVIEW_TOOLS.has(tool.name));
@@ -178,6 +184,19 @@ class ReviewRun {
       userMessage(environmentContext(localEnvironmentFacts(settings, this.#deps.env))),
       userMessage(requestText),
     ];
+    const hooks = await TurnHooks.load(
+      {
+        thread,
+        turnId: reviewerTurnId,
+        signal: this.#signal,
+        env: this.#deps.env,
+        log: this.#deps.log,
+        recordHistory: (item) => conversation.push(item),
+        keepItem: () => {},
+      },
+      this.#deps.hooks,
+    );
+    hooks.recordContexts((await hooks.userPromptSubmit(requestText)).contexts);
     let answer = '';
     let announced = false;
     for (let round = 0; round < MAX_REVIEW_REQUESTS; round++) {
@@ -209,14 +228,21 @@ class ReviewRun {
       }
       if (calls.length === 0) return answer;
       for (const call of calls) {
-        const handler = tools.find((tool) => tool.name === call.name);
+        const hooked = await hooks.preToolUse(call);
         const output =
-          handler?.handle === undefined ? `unsupported call: ${call.name}` : await handler.handle(call, this.#toolContext());
+          'blocked' in hooked
+            ? hooked.blocked
+            : await hooks.postToolUse(hooked.call, await this.#runTool(tools, hooked.call));
         conversation.push(toolOutputItem(call, output));
         this.#signal.throwIfAborted();
       }
     }
     throw new Error(`the reviewer kept calling tools after ${MAX_REVIEW_REQUESTS} requests`);
+  }
+
+  async #runTool(tools: readonly ToolHandler[], call: ToolCall): Promise<ToolOutput> {
+    const handler = tools.find((tool) => tool.name === call.name);
+    return handler?.handle === undefined ? `unsupported call: ${call.name}` : handler.handle(call, this.#toolContext());
   }
 
   #toolContext(): ToolContext {

@@ -80,6 +80,8 @@ export function dynamicToolHandlers(thread: LoadedThread): ToolHandler[] {
         name: spec.name,
         spec: () => functionSpec(spec),
         handle: (call, context) => runDynamicCall(null, spec.name, call, context),
+        // Hooks know a client's top-level tool by its own name [observed].
+        hookToolName: () => spec.name,
       };
     }
     const listed = spec.tools.filter((tool) => tool.deferLoading !== true);

@@ -29,6 +29,9 @@ function namespaceHandler(servers: McpServerSet, connection: McpConnection, defe
     name: mcpNamespace(server),
     spec: () => (deferred ? null : mcpNamespaceSpec(server, connection.offeredTools)),
     ready: () => servers.startAll(),
+    // Hooks know an MCP tool as `mcp__<server>__<tool>`, and only the tools the server offers [observed].
+    hookToolName: (call) =>
+      toolByModelName(connection.offeredTools, call.name) === undefined ? null : `${mcpNamespace(server)}__${call.name}`,
     async handle(call, context) {
       const tool = toolByModelName(connection.offeredTools, call.name);
       if (tool === undefined) return `unsupported call: ${mcpNamespace(server)}${call.name}`;
@@ -82,6 +85,7 @@ async function runMcpCall(
         thread.emit(ServerNotifications.mcpToolCallProgress, { threadId: thread.id, turnId, itemId: call.callId, message }),
     });
     complete({ status: result.isError === true ? 'failed' : 'completed', result: itemResult(result) });
+    context.hookResponse?.(result);
     return modelOutputOfResult(result, Date.now() - item.startedAtMs, modelFacts(thread.settings.model).truncationPolicy);
   } catch (error) {
     if (context.signal.aborted) throw context.signal.reason;

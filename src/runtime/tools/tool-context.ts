@@ -22,6 +22,11 @@ export interface ToolContext {
    * (with a reason for the model), or leave the question to the client (null).
    */
   readonly permissionHooks?: (request: PermissionHookRequest) => Promise<PermissionHookDecision | null>;
+  /**
+   * Tells the postToolUse hooks what the tool answered when they see more than the model does (an MCP tool's whole
+   * result, where the model reads its rendering).
+   */
+  readonly hookResponse?: (response: unknown) => void;
 }
 
 /** A command about to need the user's approval, as permissionRequest hooks see it. */
@@ -57,4 +62,9 @@ export interface ToolHandler {
   /** Awaited before a turn's first request (an MCP server's start-up). */
   ready?(): Promise<void>;
   handle?(call: Pick<ToolCall, 'callId' | 'payload' | 'name' | 'namespace'>, context: ToolContext): Promise<ToolOutput>;
+  /**
+   * The name preToolUse and postToolUse hooks know `call` by (and match against), for the tools hooks see beyond
+   * the shell and apply_patch; null (or absent) when hooks do not see the call.
+   */
+  hookToolName?(call: Pick<ToolCall, 'name' | 'namespace'>): string | null;
 }
