@@ -28,9 +28,9 @@ RUN apt-get update && apt-get install -y --no-install-recommends python3 make g+
  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 # Everything the build needs, without what only the tests use: @openai/codex (the reference binary the tests
-# compare against, ~400 MB with its platform package), tsx, ajv, yaml and dockerfile-utils. The lockfile still
+# compare against, ~400 MB with its platform package), tsx, ajv and dockerfile-utils. The lockfile still
 # fixes every version that stays.
-RUN npm pkg delete devDependencies.@openai/codex devDependencies.tsx devDependencies.ajv devDependencies.yaml devDependencies.dockerfile-utils \
+RUN npm pkg delete devDependencies.@openai/codex devDependencies.tsx devDependencies.ajv devDependencies.dockerfile-utils \
  && npm install --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src
