@@ -122,6 +122,26 @@ export const BEDROCK_PROVIDER_IDS: ReadonlySet<string> = new Set(['amazon-bedroc
 /** The built-in Google Cloud Vertex AI provider, configured the same way. */
 export const GCP_PROVIDER_ID = 'gcp';
 
+/**
+ * `[model_providers.<id>.gateway_oauth]`: the provider's gateway wants a token from its own OAuth server (browser
+ * sign-in with PKCE on `redirect_port`, or device authorization when `device_authorization_url` is set), sent on
+ * model requests as `delivery` says (a header, by default `Authorization: Bearer`, or a cookie).
+ */
+export const GatewayOAuthTomlSchema = tomlStruct('GatewayOAuthConfig', {
+  authorization_url: tomlString().optional(),
+  device_authorization_url: tomlString().optional(),
+  token_url: tomlString().optional(),
+  client_id: tomlString().optional(),
+  scopes: tomlStringArray().optional(),
+  redirect_port: tomlU64().optional(),
+  delivery: tomlStruct('GatewayOAuthDelivery', {
+    kind: tomlString().optional(),
+    name: tomlString().optional(),
+    scheme: tomlString().optional(),
+  }).optional(),
+});
+export type GatewayOAuthToml = z.infer<typeof GatewayOAuthTomlSchema>;
+
 /** `[model_providers.<id>]`. `request_attestation` is this server's extension (not in the reference). */
 export const ModelProviderTomlSchema = tomlStruct('ModelProviderInfo', {
   name: tomlString().optional(),
@@ -140,6 +160,7 @@ export const ModelProviderTomlSchema = tomlStruct('ModelProviderInfo', {
   supports_websockets: tomlBoolean().optional(),
   websocket_connect_timeout_ms: tomlU64().optional(),
   request_attestation: tomlBoolean().optional(),
+  gateway_oauth: GatewayOAuthTomlSchema.optional(),
 });
 export type ModelProviderToml = z.infer<typeof ModelProviderTomlSchema>;
 
