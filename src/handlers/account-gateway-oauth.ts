@@ -1,3 +1,4 @@
+import { INVALID_CONFIG_SUMMARY } from '../config/load.js';
 import { RpcErrors } from '../protocol/errors.js';
 import { ClientRequests } from '../protocol/registry.js';
 import { gatewayProvider } from '../runtime/gateway-oauth/gateway-providers.js';
@@ -18,6 +19,10 @@ import type { ServerServices } from './services.js';
  */
 export function gatewayOAuthHandlers(services: ServerServices): RequestHandler[] {
   const provider = (requested: string | null | undefined): GatewayProvider => {
+    // The reference loads the configuration afresh for these methods, so an unusable config.toml is an error
+    // here rather than the defaults the server started with.
+    const unusable = services.config.warnings.find((warning) => warning.summary === INVALID_CONFIG_SUMMARY);
+    if (unusable !== undefined) throw RpcErrors.badRequest(`failed to load configuration: ${unusable.details ?? ''}`);
     try {
       return gatewayProvider(services.config.config, requested);
     } catch (error) {
@@ -36,9 +41,16 @@ export function gatewayOAuthHandlers(services: ServerServices): RequestHandler[]
         error: null,
       };
     }),
-    bindHandler(ClientRequests.accountGatewayOAuthLogin, (params) => {
-      const { gatewayOAuth } = provider(params.modelProvider);
+    bindHandler(ClientRequests.accountGatewayOAuthLogin, async (params) => {
+      const { id, gatewayOAuth } = provider(params.modelProvider);
       if (gatewayOAuth === null) throw RpcErrors.badRequest('The selected provider does not use gateway OAuth');
+      // A provider that also authenticates with the Codex login (its token then in a cookie or another header)
+      // wants that login first.
+      const table = services.config.config.model_providers?.[id];
+      const ownCredential = table?.env_key !== undefined || table?.experimental_bearer_token !== undefined;
+      if (table?.requires_openai_auth === true && !ownCredential && (await services.auth.current()) === null) {
+        throw RpcErrors.badRequest('Sign in to your primary account before signing in to the gateway');
+      }
       if (params.deviceAuth === true && gatewayOAuth.device_authorization_url === undefined) {
         throw RpcErrors.badRequest('The gateway does not support device authorization');
       }

@@ -73,6 +73,25 @@ describe('account/gatewayOAuth/* answer as the reference 0.169.0 does', () => {
     });
   }
 
+  // The reference checks a gateway_oauth table when it loads the configuration for these methods.
+  it('refuses a gateway_oauth table the reference refuses', async (t) => {
+    const broken = (extra: string) =>
+      `model = "m"\nmodel_provider = "bad"\n[model_providers.bad]\nname = "Bad"\n${extra}` +
+      '[model_providers.bad.gateway_oauth]\nauthorization_url = "http://127.0.0.1:9/a"\ntoken_url = "http://127.0.0.1:9/t"\n' +
+      'client_id = "c"\nredirect_port = 1456\n';
+    for (const extra of [
+      '',
+      'base_url = "http://127.0.0.1:9/v1"\nrequires_openai_auth = true\n',
+      'base_url = "http://127.0.0.1:9/v1"\nenv_key = "GATEWAY_KEY"\n',
+      'base_url = "http://127.0.0.1:9/v1"\nexperimental_bearer_token = "tok"\n',
+      'base_url = "http://127.0.0.1:9/v1"\nrequires_openai_auth = true\n[model_providers.bad.gateway_oauth.delivery]\nkind = "cookie"\nname = "gw"\n',
+    ]) {
+      const pair = await startPair(t, broken(extra));
+      await sameAnswer(pair, 'account/gatewayOAuth/read', () => undefined);
+      await sameAnswer(pair, 'account/gatewayOAuth/login', () => undefined);
+    }
+  });
+
   // Where the reference would start the sign-in (browser or device), this server says it cannot, not that it did.
   it('login for a provider with gateway OAuth is not supported yet here', async (t) => {
     const pair = await startPair(t, `model = "m"\nmodel_provider = "gate"\n${GATEWAY_PROVIDER}${DEVICE_GATEWAY_PROVIDER}`);
