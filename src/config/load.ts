@@ -193,8 +193,14 @@ function valueProblem(configPath: string, source: string, issue: ConfigIssue): C
   if (span === null) {
     return { summary: INVALID_CONFIG_SUMMARY, details: `${configPath}: ${message}`, path: configPath, range: null };
   }
-  const start = position(source, span.start);
-  const end = position(source, Math.max(span.start, span.end - 1));
+  // A problem with a whole `[table]` is placed at the table's name, after the bracket, as the toml crate places it
+  // (observed from the reference 0.169.0 for a provider table's gateway_oauth problems).
+  const lineStart = source.lastIndexOf('\n', span.start - 1) + 1;
+  const isHeader =
+    source[span.start] === '[' && source[span.start + 1] !== '[' && source.slice(lineStart, span.start).trim() === '';
+  const from = isHeader ? span.start + 1 : span.start;
+  const start = position(source, from);
+  const end = position(source, Math.max(from, span.end - 1));
   return {
     summary: INVALID_CONFIG_SUMMARY,
     details: `${configPath}:${start.line}:${start.column}: ${message}`,

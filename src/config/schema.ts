@@ -122,6 +122,26 @@ export const BEDROCK_PROVIDER_IDS: ReadonlySet<string> = new Set(['amazon-bedroc
 /** The built-in Google Cloud Vertex AI provider, configured the same way. */
 export const GCP_PROVIDER_ID = 'gcp';
 
+/**
+ * `[model_providers.<id>.gateway_oauth]`: the provider's gateway wants a token from its own OAuth server (browser
+ * sign-in with PKCE on `redirect_port`, or device authorization when `device_authorization_url` is set), sent on
+ * model requests as `delivery` says (a header, by default `Authorization: Bearer`, or a cookie).
+ */
+export const GatewayOAuthTomlSchema = tomlStruct('GatewayOAuthConfig', {
+  authorization_url: tomlString().optional(),
+  device_authorization_url: tomlString().optional(),
+  token_url: tomlString().optional(),
+  client_id: tomlString().optional(),
+  scopes: tomlStringArray().optional(),
+  redirect_port: tomlU64().optional(),
+  delivery: tomlStruct('GatewayOAuthDelivery', {
+    kind: tomlString().optional(),
+    name: tomlString().optional(),
+    scheme: tomlString().optional(),
+  }).optional(),
+});
+export type GatewayOAuthToml = z.infer<typeof GatewayOAuthTomlSchema>;
+
 /** `[model_providers.<id>]`. `request_attestation` is this server's extension (not in the reference). */
 export const ModelProviderTomlSchema = tomlStruct('ModelProviderInfo', {
   name: tomlString().optional(),
@@ -140,6 +160,7 @@ export const ModelProviderTomlSchema = tomlStruct('ModelProviderInfo', {
   supports_websockets: tomlBoolean().optional(),
   websocket_connect_timeout_ms: tomlU64().optional(),
   request_attestation: tomlBoolean().optional(),
+  gateway_oauth: GatewayOAuthTomlSchema.optional(),
 });
 export type ModelProviderToml = z.infer<typeof ModelProviderTomlSchema>;
 
@@ -243,8 +264,41 @@ export const ConfigTomlSchema = tomlStruct('ConfigToml', {
         message: `model_providers.${id}: provider name must not be empty`,
       });
     }
+    const gatewayProblem = gatewayOAuthProblem(provider);
+    if (gatewayProblem !== null) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['model_providers', id],
+        params: { displayPath: ['model_providers'] },
+        message: `model_providers.${id}: ${gatewayProblem}`,
+      });
+    }
   }
 });
+
+/**
+ * What the reference 0.169.0 refuses in a provider's `gateway_oauth` table [observed]: a gateway needs the
+ * provider's own `base_url`, and its token cannot share the `Authorization` header with the provider's credential.
+ */
+function gatewayOAuthProblem(provider: ModelProviderToml): string | null {
+  const gateway = provider.gateway_oauth;
+  if (gateway === undefined) return null;
+  if (provider.base_url === undefined) return 'gateway_oauth requires base_url';
+  const delivery = gateway.delivery ?? {};
+  const header = delivery.kind === undefined || delivery.kind === 'header' ? (delivery.name ?? 'Authorization') : null;
+  const providerCredential =
+    provider.requires_openai_auth === true ||
+    provider.env_key !== undefined ||
+    provider.experimental_bearer_token !== undefined;
+  if (header?.toLowerCase() === 'authorization' && providerCredential) {
+    return (
+      'Header conflict. Codex is configured to send both the model provider credential and the gateway token in ' +
+      'the Authorization header. Set gateway_oauth.delivery to a different header or cookie that your gateway ' +
+      'accepts for its token.'
+    );
+  }
+  return null;
+}
 export type ConfigToml = z.infer<typeof ConfigTomlSchema>;
 
 /** The reference's provider defaults (`-c`/config.toml values win); retries are capped at 100 like the reference. */

@@ -1,4 +1,5 @@
 import { accountBackendHandlers } from './account-backend.js';
+import { gatewayOAuthHandlers } from './account-gateway-oauth.js';
 import { clientSurfaceHandlers } from './client-surface-handlers.js';
 import { commandExecHandlers } from './command-exec-handlers.js';
 import type { HandlerTable, RequestHandler } from './context.js';
@@ -77,6 +78,7 @@ export function buildHandlerTable(services: ServerServices): HandlerTable {
     ...modelProviderHandlers(services),
     ...windowsSandboxHandlers(),
     ...feedbackHandlers(services),
+    ...gatewayOAuthHandlers(services),
     ...threadSectionHandlers(services),
     threadInjectItemsHandler(services),
     threadApproveGuardianDeniedActionHandler(services),

@@ -15,13 +15,7 @@ export function modelListHandler(catalogue: ModelCatalogue): RequestHandler {
     try {
       models = await catalogue.list(params.modelProvider, context.signal);
     } catch (error) {
-      if (error instanceof UnknownModelProviderError) {
-        throw new RpcError(ErrorCode.InvalidRequest, error.message, {
-          type: 'modelProviderNotConfigured',
-          modelProvider: error.modelProvider,
-        });
-      }
-      throw error;
+      throw asProviderNotConfigured(error);
     }
     const visible = params.includeHidden === true ? models : models.filter((model) => !model.hidden);
     const start = parseCursor(params.cursor ?? null);
@@ -37,4 +31,13 @@ function parseCursor(cursor: string | null): number {
   if (cursor === null) return 0;
   if (!/^\d+$/.test(cursor)) throw RpcErrors.badRequest(`invalid cursor: ${cursor}`);
   return Number(cursor);
+}
+
+/** The reference's `modelProviderNotConfigured` refusal for a provider that is not configured; other errors as they are. */
+export function asProviderNotConfigured(error: unknown): unknown {
+  if (!(error instanceof UnknownModelProviderError)) return error;
+  return new RpcError(ErrorCode.InvalidRequest, error.message, {
+    type: 'modelProviderNotConfigured',
+    modelProvider: error.modelProvider,
+  });
 }

@@ -17,3 +17,9 @@ export const Int64Schema = z.number().int().meta({ format: 'int64' });
 
 /** Unix milliseconds. */
 export const UnixMsSchema = z.number().int().meta({ format: 'int64' });
+
+/**
+ * Params of a method that takes none (the reference's `()`): absent, null or `{}`; anything else is refused as
+ * serde refuses a unit (`invalid type: map, expected unit`).
+ */
+export const UnitParamsSchema = z.strictObject({}).optional();

@@ -296,7 +296,8 @@ function isEmptyObjectSchema(schema: JsonObject): boolean {
   const properties = schema.properties;
   return (
     schema.type === 'object' &&
-    keys.every((key) => key === 'type' || key === 'properties') &&
+    // A strict empty object is how unit params (`UnitParamsSchema`) are declared.
+    keys.every((key) => key === 'type' || key === 'properties' || (key === 'additionalProperties' && schema[key] === false)) &&
     (properties === undefined || (isObject(properties) && Object.keys(properties).length === 0))
   );
 }

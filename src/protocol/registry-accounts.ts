@@ -1,10 +1,12 @@
 import { defineRequest } from './registry-types.js';
 import type { RequestDefinition } from './registry-types.js';
+import { UnitParamsSchema } from './common.js';
 import * as backend from './v2/account-backend.js';
+import * as gateway from './v2/gateway-oauth.js';
 
 /**
  * Account reads and actions answered from the ChatGPT backend (token usage, the security-setup reminder, workspace
- * messages, reset credits, the add-credits nudge). Merged into ClientRequests by registry.ts.
+ * messages, reset credits, the add-credits nudge) and sign-in to a model gateway's OAuth. Merged into ClientRequests by registry.ts.
  */
 export const AccountRequests = {
   accountUsageRead: defineRequest(
@@ -31,5 +33,20 @@ export const AccountRequests = {
     'account/sendAddCreditsNudgeEmail',
     backend.SendAddCreditsNudgeEmailParamsSchema,
     backend.SendAddCreditsNudgeEmailResponseSchema,
+  ),
+  accountGatewayOAuthRead: defineRequest(
+    'account/gatewayOAuth/read',
+    gateway.GatewayOAuthReadParamsSchema,
+    gateway.GatewayOAuthReadResponseSchema,
+  ),
+  accountGatewayOAuthLogin: defineRequest(
+    'account/gatewayOAuth/login',
+    gateway.GatewayOAuthLoginParamsSchema,
+    gateway.GatewayOAuthLoginResponseSchema,
+  ),
+  accountGatewayOAuthCancel: defineRequest(
+    'account/gatewayOAuth/cancel',
+    UnitParamsSchema,
+    gateway.GatewayOAuthCancelResponseSchema,
   ),
 } as const satisfies Record<string, RequestDefinition>;

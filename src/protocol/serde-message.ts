@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { core } from 'zod';
+import { UnitParamsSchema } from './common.js';
 
 /**
  * Words zod validation failures the way the reference's serde deserializer does, because clients see these
@@ -11,6 +12,7 @@ export function serdeMessage(root: z.ZodType, input: unknown, issues: readonly c
   const ordered = [...issues].sort((a, b) => Number(isMissing(a)) - Number(isMissing(b)));
   const issue = ordered[0];
   if (!issue) return 'invalid value';
+  if (root === UnitParamsSchema) return `invalid type: ${describeValue(input)}, expected unit`;
   const target = schemaAt(root, issue.path);
   const last = issue.path[issue.path.length - 1];
   if (isMissing(issue) && typeof last === 'string') return `missing field \`${last}\``;

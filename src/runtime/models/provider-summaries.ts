@@ -73,7 +73,8 @@ export function readProviderCapabilities(config: ConfigToml): ModelProviderCapab
   return { imageGeneration: !BEDROCK_PROVIDER_IDS.has(defaultProviderId(config)), webSearch: true };
 }
 
-function defaultProviderId(config: ConfigToml): string {
+/** The provider new threads use: the active profile's `model_provider`, else the top-level one, else `openai`. */
+export function defaultProviderId(config: ConfigToml): string {
   const profiles = config.profiles ?? {};
   const profile =
     config.profile !== undefined && Object.hasOwn(profiles, config.profile) ? profiles[config.profile] : undefined;
