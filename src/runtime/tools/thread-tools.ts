@@ -5,7 +5,7 @@ import { agentTools } from '../agents/agent-tools.js';
 import type { SubAgents } from '../agents/sub-agents.js';
 import type { GoalStore } from '../goals/goal-store.js';
 import type { LoadedThread } from '../loaded-thread.js';
-import { configuredTools } from './configured-tools.js';
+import { withConfiguredTools } from './configured-tools.js';
 import { ExecTools } from './exec-tool.js';
 import { goalTools } from './goal-tools.js';
 import { searchesTools } from './deferred-tools.js';
@@ -64,8 +64,7 @@ export function threadTools(thread: LoadedThread, services: ToolServices): ToolH
   const offered = offeredToolNames(facts, webSearch, { multiAgent, toolSearch }).flatMap((name) =>
     available.filter((tool) => tool.name === name),
   );
-  // MCP servers' tools and the client's dynamic tools follow the built-in ones.
-  return [...offered, ...configuredTools(thread)];
+  return withConfiguredTools(offered, thread);
 }
 
 /** The exec tools of `thread`, when one of its turns has offered them (its terminal sessions live there). */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sseReply, textTurnFrames } from '../../helpers/fake-model-server.js';
-import { callOutput, namespacedCallReply } from '../../helpers/mcp-fixture.js';
+import { callOutput, namespacedCallReply, stdioServerToml } from '../../helpers/mcp-fixture.js';
 import { resultOf, startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
 
 const DYNAMIC_TOOLS = [
@@ -121,5 +121,39 @@ describe('client-provided (dynamic) tools', () => {
     const names = (requests[1]?.body as { tools: { name?: string }[] }).tools.map((tool) => tool.name);
     assert.ok(names.includes('lookup') && names.includes('ns1'));
     assert.equal(callOutput(requests[2]?.body, 'call_again'), 'still here');
+  });
+
+  it('places them, and an MCP server\'s tools, among the built-in tools where the reference does', async (t) => {
+    const rig = await startThreadRig(t, { replies: [done(), done()], configExtra: stdioServerToml('fx') });
+    const threadId = await startThread(rig.client, { dynamicTools: DYNAMIC_TOOLS });
+    await turnCompleted(rig.client, await startTextTurn(rig.client, threadId, 'go'));
+    const gpt55 = await startThread(rig.client, { dynamicTools: DYNAMIC_TOOLS, model: 'gpt-5.5' });
+    await turnCompleted(rig.client, await startTextTurn(rig.client, gpt55, 'go'));
+    const [plain, deferring] = (await rig.fake.waitForRequests(2)).map((request) =>
+      (request.body as { tools: { type: string; name?: string }[] }).tools.map((tool) => tool.name ?? tool.type),
+    );
+    // Observed from the reference 0.169.0 with the same configuration: MCP resource tools after the exec tools,
+    // the server's namespace before the goal tools, the client's tools after them.
+    const execAndResources = ['exec_command', 'write_stdin', 'list_mcp_resources', 'list_mcp_resource_templates', 'read_mcp_resource'];
+    const goalsThenClientTools = ['get_goal', 'create_goal', 'update_goal', 'lookup', 'ns1'];
+    assert.deepEqual(plain, [
+      ...execAndResources,
+      'request_user_input',
+      'view_image',
+      'multi_agent_v1',
+      'mcp__fx',
+      ...goalsThenClientTools,
+      'web_search',
+    ]);
+    // gpt-5.5 defers the MCP server's tools behind tool_search; the client's tools stay in the list.
+    assert.deepEqual(deferring, [
+      ...execAndResources,
+      'request_user_input',
+      'apply_patch',
+      'view_image',
+      ...goalsThenClientTools,
+      'tool_search',
+      'web_search',
+    ]);
   });
 });
