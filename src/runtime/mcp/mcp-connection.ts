@@ -14,7 +14,8 @@ import type { SandboxSupport } from '../../tools/sandbox/detect-bubblewrap.js';
 import { sandboxCommand } from '../../tools/sandbox/sandbox-command.js';
 import type { Logger } from '../../util/logger.js';
 import type { McpServerConfig } from './server-config.js';
-import { storedToken } from './oauth-token-store.js';
+import { usableAccessToken } from './oauth-token-refresh.js';
+import { storedLoginStatus } from './oauth-token-store.js';
 import { toolAllowed } from './server-config.js';
 import { loadMcpSdk } from './load-mcp-sdk.js';
 import type { McpSdk } from './load-mcp-sdk.js';
@@ -81,14 +82,16 @@ export class McpConnection {
     return this.#state;
   }
 
-  /** Whether requests carry a token from `mcpServer/oauth/login`. */
+  /** Whether requests carry a token from `mcpServer/oauth/login` (a fresh one, or one that can be refreshed). */
   get hasOauthToken(): boolean {
+    return this.oauthLoginStatus === 'usable';
+  }
+
+  /** The state of this server's `mcpServer/oauth/login` token; `missing` for servers signed in otherwise. */
+  get oauthLoginStatus(): 'missing' | 'usable' | 'authorizationRequired' {
     const config = this.config;
-    return (
-      config.transport === 'http' &&
-      config.bearerTokenEnvVar === null &&
-      storedToken(this.#options.codexHome, config.name, config.url) !== null
-    );
+    if (config.transport !== 'http' || config.bearerTokenEnvVar !== null) return 'missing';
+    return storedLoginStatus(this.#options.codexHome, config.name, config.url);
   }
 
   /**
@@ -142,7 +145,14 @@ export class McpConnection {
     try {
       await Promise.race([
         (async () => {
-          await client.connect(await this.#transport(sdk));
+          try {
+            await client.connect(await this.#transport(sdk));
+          } catch (error) {
+            if (!this.#refusedOauthToken(error)) throw error;
+            // The server refused a stored token it should have taken: refreshed once, then tried again.
+            await client.close().catch(() => {});
+            await client.connect(await this.#transport(sdk, { forceRefresh: true }));
+          }
           this.#catalogue = await readCatalogue(client);
         })(),
         new Promise<never>((_, reject) => {
@@ -180,7 +190,12 @@ export class McpConnection {
     this.#state = { kind: 'ready' };
   }
 
-  async #transport(sdk: McpSdk): Promise<Transport> {
+  /** Whether `error` is an HTTP 401 to a request that carried this server's `mcpServer/oauth/login` token. */
+  #refusedOauthToken(error: unknown): boolean {
+    return (error as { code?: unknown } | null)?.code === 401 && this.hasOauthToken;
+  }
+
+  async #transport(sdk: McpSdk, options: { readonly forceRefresh: boolean } = { forceRefresh: false }): Promise<Transport> {
     const config = this.config;
     const env = this.#options.env;
     if (config.transport === 'stdio') {
@@ -218,8 +233,8 @@ export class McpConnection {
       }
       headers['Authorization'] = `Bearer ${token}`;
     } else {
-      const stored = storedToken(this.#options.codexHome, config.name, config.url);
-      if (stored !== null) headers['Authorization'] = `Bearer ${stored.accessToken}`;
+      const accessToken = await usableAccessToken(this.#options.codexHome, config, { force: options.forceRefresh });
+      if (accessToken !== null) headers['Authorization'] = `Bearer ${accessToken}`;
     }
     return new sdk.StreamableHTTPClientTransport(new URL(config.url), { requestInit: { headers } });
   }

@@ -9,7 +9,9 @@ export { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 export {
   discoverOAuthServerInfo,
   exchangeAuthorization,
+  refreshAuthorization,
   registerClient,
   startAuthorization,
 } from '@modelcontextprotocol/sdk/client/auth.js';
+export { OAuthError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
 export { ElicitRequestSchema, ErrorCode, McpError, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';

@@ -123,6 +123,9 @@ export async function startOauthLogin(options: {
             accessToken: tokens.access_token,
             refreshToken: tokens.refresh_token ?? null,
             expiresAtMs: tokens.expires_in === undefined ? null : Date.now() + tokens.expires_in * 1000,
+            // What a refresh needs later: the client registered above and the server that issued the token.
+            client: { clientId: clientInformation.client_id, clientSecret: clientInformation.client_secret ?? null },
+            authorizationServerUrl: String(info.authorizationServerUrl),
           });
           response.writeHead(200, { 'content-type': 'text/plain' }).end('Signed in. You can close this tab.');
           finish({ success: true, error: null });

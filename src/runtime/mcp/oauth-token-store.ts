@@ -15,6 +15,26 @@ export interface StoredToken {
   readonly refreshToken: string | null;
   /** Milliseconds since the epoch, when the server said. */
   readonly expiresAtMs: number | null;
+  /**
+   * Who the token was issued to and by whom: what refreshing it needs. The client is the one dynamic registration
+   * created at login; the authorization server is the one discovered then (a refresh goes nowhere else).
+   * Absent from logins stored before refreshing existed.
+   */
+  readonly client?: { readonly clientId: string; readonly clientSecret: string | null };
+  readonly authorizationServerUrl?: string;
+}
+
+/** A token this close to its expiry is refreshed first, as the reference 0.169.0 does (30 seconds' margin). */
+const REFRESH_MARGIN_MS = 30_000;
+
+/** Whether `token` must be refreshed before it is sent. */
+export function needsRefresh(token: StoredToken): boolean {
+  return token.expiresAtMs !== null && Date.now() + REFRESH_MARGIN_MS >= token.expiresAtMs;
+}
+
+/** Whether `token` can be refreshed: a refresh token and the login's client and authorization server. */
+export function refreshable(token: StoredToken): boolean {
+  return token.refreshToken !== null && token.client !== undefined && token.authorizationServerUrl !== undefined;
 }
 
 function keyOf(server: string, url: string): string {
@@ -34,12 +54,21 @@ function readAll(codexHome: string): Record<string, StoredToken> {
   }
 }
 
-/** The stored token of a server, unless there is none or it has expired. */
+/** The stored login of a server, expired or not; null when there is none. */
 export function storedToken(codexHome: string, server: string, url: string): StoredToken | null {
   const token = readAll(codexHome)[keyOf(server, url)];
   if (token === undefined || typeof token.accessToken !== 'string') return null;
-  if (token.expiresAtMs !== null && token.expiresAtMs <= Date.now()) return null;
   return token;
+}
+
+/**
+ * Whether the stored login lets requests in: `usable` when its token is fresh or can be refreshed,
+ * `authorizationRequired` when it has expired for good (the user must sign in again), `missing` without one.
+ */
+export function storedLoginStatus(codexHome: string, server: string, url: string): 'missing' | 'usable' | 'authorizationRequired' {
+  const token = storedToken(codexHome, server, url);
+  if (token === null) return 'missing';
+  return !needsRefresh(token) || refreshable(token) ? 'usable' : 'authorizationRequired';
 }
 
 export async function storeToken(codexHome: string, server: string, url: string, token: StoredToken): Promise<void> {

@@ -67,14 +67,17 @@ function connectionStatus(connection: McpConnection, options: StatusOptions): Mc
 
 /**
  * Observed from the reference 0.169.0: a stdio server `unsupported`; `bearer_token_env_var` `bearerToken`; a stored
- * login `oAuth`; otherwise `unknown` for a server that advertises OAuth (whether or not it lets us in) and
+ * login `oAuth` (`notLoggedIn` once it has expired for good); otherwise `unknown` for a server that advertises OAuth (whether or not it lets us in) and
  * `unsupported` for one that does not.
  */
 function authStatusOf(connection: McpConnection): McpServerStatus['authStatus'] {
   const config = connection.config;
   if (config.transport === 'stdio') return 'unsupported';
   if (config.bearerTokenEnvVar !== null) return 'bearerToken';
-  if (connection.hasOauthToken) return 'oAuth';
+  const login = connection.oauthLoginStatus;
+  if (login === 'usable') return 'oAuth';
+  // A login whose token expired for good (its refresh was refused).
+  if (login === 'authorizationRequired') return 'notLoggedIn';
   return connection.oauthAdvertised === false ? 'unsupported' : 'unknown';
 }
 

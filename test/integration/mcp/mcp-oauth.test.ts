@@ -1,7 +1,41 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, it, type TestContext } from 'node:test';
 import { startHttpFixture, stdioServerToml } from '../../helpers/mcp-fixture.js';
-import { resultOf, startThreadRig } from '../../helpers/thread-server.js';
+import { resultOf, startThreadRig, type ThreadTestRig } from '../../helpers/thread-server.js';
+
+const CREDENTIALS_FILE = 'mcp-oauth-credentials.json';
+
+/** A server signed in to the HTTP fixture `web` (whose refresh token is `good-refresh`) through mcpServer/oauth/login. */
+async function signedIn(t: TestContext): Promise<{ rig: ThreadTestRig; key: string }> {
+  const url = await startHttpFixture(t, { FIXTURE_OAUTH: '1', FIXTURE_REQUIRE_BEARER: 'oauth-token', FIXTURE_REFRESH_TOKEN: 'good-refresh' });
+  const rig = await startThreadRig(t, { configExtra: [`[mcp_servers.web]`, `url = ${JSON.stringify(url)}`].join('\n') });
+  const login = resultOf(await rig.client.request('mcpServer/oauth/login', { name: 'web' }));
+  const authorization = new URL(String(login.authorizationUrl));
+  const redirect = new URL(String(authorization.searchParams.get('redirect_uri')));
+  redirect.searchParams.set('code', 'fixture-code');
+  redirect.searchParams.set('state', String(authorization.searchParams.get('state')));
+  assert.equal((await fetch(redirect)).status, 200);
+  await rig.client.notification('mcpServer/oauthLogin/completed');
+  return { rig, key: `web|${url}` };
+}
+
+type StoredLogin = Record<string, unknown>;
+
+async function storedLogin(rig: ThreadTestRig, key: string): Promise<StoredLogin> {
+  return (JSON.parse(await readFile(join(rig.server.codexHome, CREDENTIALS_FILE), 'utf8')) as Record<string, StoredLogin>)[key] ?? {};
+}
+
+/** Rewrites the stored login (e.g. to expire it), then restarts the servers so the next start reads it. */
+async function alterLoginAndReload(rig: ThreadTestRig, key: string, change: StoredLogin): Promise<Record<string, unknown>> {
+  const path = join(rig.server.codexHome, CREDENTIALS_FILE);
+  const all = JSON.parse(await readFile(path, 'utf8')) as Record<string, StoredLogin>;
+  await writeFile(path, JSON.stringify({ ...all, [key]: { ...all[key], ...change } }));
+  resultOf(await rig.client.request('config/mcpServer/reload', {}));
+  const data = resultOf(await rig.client.request('mcpServerStatus/list', { serverName: 'web' })).data as Record<string, unknown>[];
+  return data[0] ?? {};
+}
 
 describe('mcpServer/oauth/login', () => {
   it('signs in to a streamable HTTP server through its authorization server and uses the token', async (t) => {
@@ -46,5 +80,40 @@ describe('mcpServer/oauth/login', () => {
       code: -32600,
       message: 'OAuth login is only supported for streamable HTTP servers.',
     });
+  });
+
+  it('stores the registered client with the token, and refreshes an expired token before connecting', async (t) => {
+    const { rig, key } = await signedIn(t);
+    const login = await storedLogin(rig, key);
+    assert.deepEqual(login.client, { clientId: 'fixture-client', clientSecret: null });
+    assert.equal(login.refreshToken, 'good-refresh');
+
+    const status = await alterLoginAndReload(rig, key, { accessToken: 'stale', expiresAtMs: Date.now() - 1000 });
+    assert.equal(status.toolsError, null);
+    assert.equal(status.authStatus, 'oAuth');
+    assert.ok('echo' in (status.tools as Record<string, unknown>));
+    const refreshed = await storedLogin(rig, key);
+    assert.equal(refreshed.accessToken, 'oauth-token');
+    assert.equal(refreshed.refreshToken, 'good-refresh-next');
+    assert.ok(Number(refreshed.expiresAtMs) > Date.now() + 60_000);
+  });
+
+  it('refreshes once when the server refuses a token that has not expired', async (t) => {
+    const { rig, key } = await signedIn(t);
+    const status = await alterLoginAndReload(rig, key, { accessToken: 'revoked' });
+    assert.equal(status.toolsError, null);
+    assert.equal((await storedLogin(rig, key)).accessToken, 'oauth-token');
+  });
+
+  it('reports a refused refresh as the reference does and forgets the refresh token', async (t) => {
+    const { rig, key } = await signedIn(t);
+    // Observed from the reference 0.169.0 with the same refused refresh.
+    const status = await alterLoginAndReload(rig, key, { accessToken: 'stale', expiresAtMs: Date.now() - 1000, refreshToken: 'bad-refresh' });
+    assert.equal(status.toolsError, 'MCP startup failed: OAuth authorization required');
+    assert.equal(status.authStatus, 'notLoggedIn');
+    assert.deepEqual(status.tools, {});
+    const login = await storedLogin(rig, key);
+    assert.equal(login.refreshToken, null);
+    assert.equal(login.accessToken, 'stale');
   });
 });
