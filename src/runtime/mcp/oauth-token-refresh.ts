@@ -27,7 +27,23 @@ export async function usableAccessToken(
     if (needsRefresh(token)) throw new Error(AUTHORIZATION_REQUIRED);
     return token.accessToken;
   }
-  return (await refresh(codexHome, server, token)).accessToken;
+  return (await refreshOnce(codexHome, server, token)).accessToken;
+}
+
+/**
+ * Refreshes in flight, by login: a refresh token may be good for one use only (rotated), so connections starting
+ * together (a thread's and mcpServerStatus/list's) share one refresh instead of spending it twice.
+ */
+const inFlight = new Map<string, Promise<StoredToken>>();
+
+function refreshOnce(codexHome: string, server: HttpServerConfig, token: StoredToken): Promise<StoredToken> {
+  const key = JSON.stringify([codexHome, server.name, server.url]);
+  let pending = inFlight.get(key);
+  if (pending === undefined) {
+    pending = refresh(codexHome, server, token).finally(() => inFlight.delete(key));
+    inFlight.set(key, pending);
+  }
+  return pending;
 }
 
 async function refresh(codexHome: string, server: HttpServerConfig, token: StoredToken): Promise<StoredToken> {
