@@ -19,14 +19,10 @@ import { leftBehind } from '../helpers/temp-home.js';
  * A listed difference that no longer occurs fails too, so the list only ever shrinks.
  */
 
-/** gpt-5.5: sub-agents deferred behind tool_search, not built for catalogue models. */
-const NO_DEFERRED_MULTI_AGENT =
-  'for gpt-5.5 the reference defers the multi_agent_v1 namespace behind tool_search; ours offers sub-agents only to models outside the catalogue';
 const NO_SYSTEM_SKILLS = 'the reference installs its bundled system skills under CODEX_HOME/skills/.system; this server ships none';
 
 /** Known differences: `<model> <request> <what>` → why. */
 const ALLOWED: Readonly<Record<string, string>> = {
-  'gpt-5.5 developer-parts': `${NO_DEFERRED_MULTI_AGENT} (the reference names it in a <tools> part)`,
   'gpt-5.5 skills': NO_SYSTEM_SKILLS,
   'custom skills': NO_SYSTEM_SKILLS,
   'gpt-5.5 skill-roots': NO_SYSTEM_SKILLS,

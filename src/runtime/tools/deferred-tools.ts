@@ -1,3 +1,5 @@
+import { agentNamespaceSpec } from '../../tools/agents/agent-tool-specs.js';
+import { MAX_AGENT_DEPTH } from '../agents/sub-agents.js';
 import { mcpNamespace, mcpNamespaceSpec } from '../mcp/mcp-tool-spec.js';
 import { threadServers } from '../mcp/thread-servers.js';
 import type { LoadedThread } from '../loaded-thread.js';
@@ -8,7 +10,8 @@ import { deferredDynamicNamespaces } from './dynamic-tool.js';
  * is not sent the MCP servers' tools up front. It is told which namespaces it can search in, by a `<tools>` part
  * at the end of the opening developer message (one line per namespace, sorted by name, with the first line of
  * the namespace's description when it has one), and finds their tools with `tool_search`. A client's dynamic tools
- * marked `deferLoading` are deferred the same way, for any model.
+ * marked `deferLoading` are deferred the same way, for any model. So is the sub-agent namespace (`multi_agent_v1`)
+ * for such a model: named in the `<tools>` part, found with `tool_search`, then called as usual.
  */
 
 /** Models whose MCP tools wait behind `tool_search` (the reference's catalogue models that do). */
@@ -38,11 +41,24 @@ export interface DeferredNamespace {
 }
 
 /**
- * The thread's deferred namespaces: the tools of every started MCP server (for a model that searches), then the
- * client's deferred dynamic tools.
+ * Whether `thread` has the sub-agent tools deferred behind `tool_search`: its model searches its tools, the
+ * `multi_agent` feature is on (the default) and the thread may still spawn (a sub-agent may not).
+ */
+export function defersAgentTools(thread: LoadedThread): boolean {
+  const settings = thread.settings;
+  return (
+    searchesTools(settings.model) &&
+    settings.config.features?.['multi_agent'] !== false &&
+    (thread.subAgent?.depth ?? 0) < MAX_AGENT_DEPTH
+  );
+}
+
+/**
+ * The thread's deferred namespaces: the sub-agent tools and the tools of every started MCP server (for a model
+ * that searches), then the client's deferred dynamic tools.
  */
 export function deferredNamespaces(thread: LoadedThread): DeferredNamespace[] {
-  return [...deferredMcpNamespaces(thread), ...deferredDynamicNamespaces(thread).map((group) => ({
+  return [...deferredAgentNamespace(thread), ...deferredMcpNamespaces(thread), ...deferredDynamicNamespaces(thread).map((group) => ({
     namespace: group.namespace,
     description: group.description,
     searchResultDescription: group.description,
@@ -51,6 +67,25 @@ export function deferredNamespaces(thread: LoadedThread): DeferredNamespace[] {
       spec: { ...tool.spec, defer_loading: true },
     })),
   }))];
+}
+
+function deferredAgentNamespace(thread: LoadedThread): DeferredNamespace[] {
+  if (!defersAgentTools(thread)) return [];
+  const spec = agentNamespaceSpec();
+  const namespace = String(spec['name']);
+  const description = String(spec['description']);
+  const functions = spec['tools'] as Record<string, unknown>[];
+  return [
+    {
+      namespace,
+      description,
+      searchResultDescription: description,
+      tools: functions.map((fn) => ({
+        searchText: `${namespace} ${String(fn['name'])} ${String(fn['description'])}`,
+        spec: { ...fn, defer_loading: true },
+      })),
+    },
+  ];
 }
 
 function deferredMcpNamespaces(thread: LoadedThread): DeferredNamespace[] {

@@ -8,7 +8,7 @@ import type { LoadedThread } from '../loaded-thread.js';
 import { withConfiguredTools } from './configured-tools.js';
 import { ExecTools } from './exec-tool.js';
 import { goalTools } from './goal-tools.js';
-import { searchesTools } from './deferred-tools.js';
+import { defersAgentTools, searchesTools } from './deferred-tools.js';
 import { toolSearchHandler } from './mcp-tool-search.js';
 import { modelToolFacts } from './model-tool-facts.js';
 import { PatchTools } from './patch-tool.js';
@@ -64,6 +64,10 @@ export function threadTools(thread: LoadedThread, services: ToolServices): ToolH
   const offered = offeredToolNames(facts, webSearch, { multiAgent, toolSearch }).flatMap((name) =>
     available.filter((tool) => tool.name === name),
   );
+  // A model that searches its tools finds the sub-agent tools with tool_search: not listed, still callable.
+  if (agents !== undefined && !facts.multiAgent && defersAgentTools(thread)) {
+    offered.push({ ...agentTools(agents), spec: () => null });
+  }
   return withConfiguredTools(offered, thread);
 }
 

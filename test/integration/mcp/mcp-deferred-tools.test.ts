@@ -7,8 +7,9 @@ import { startTextTurn, startThread, startThreadRig, turnCompleted } from '../..
 
 /*
  * Observed from the reference 0.169.0 with gpt-5.5: `tool_search` is offered even with no MCP server configured
- * (between update_goal and web_search), and a search with nothing deferred answers an empty list; the namespaces
- * of started MCP servers are named in a `<tools>` part closing the opening developer message.
+ * (between update_goal and web_search), and a search matching nothing answers an empty list; the namespaces of
+ * started MCP servers are named in a `<tools>` part closing the opening developer message, beside the sub-agent
+ * namespace (deferred for gpt-5.5 too).
  */
 
 const done = () => sseReply(textTurnFrames(['done'], { itemId: 'msg_end', responseId: 'resp_end' }));
@@ -31,15 +32,16 @@ async function fxReady(client: RpcTestClient): Promise<void> {
 }
 
 describe('deferred tools and tool_search', () => {
-  it('offers gpt-5.5 tool_search without MCP servers, and a search finds nothing', async (t) => {
-    const rig = await startThreadRig(t, { replies: [toolSearchCallReply('anything'), done()] });
+  it('offers gpt-5.5 tool_search without MCP servers, and a search matching nothing finds nothing', async (t) => {
+    const rig = await startThreadRig(t, { replies: [toolSearchCallReply('xylophone'), done()] });
     const threadId = await startThread(rig.client, { model: 'gpt-5.5' });
     await turnCompleted(rig.client, await startTextTurn(rig.client, threadId, 'go'));
     const [first, second] = await rig.fake.waitForRequests(2);
     const body = first?.body as RequestBody;
     const names = body.tools.map((tool) => tool.name ?? tool.type);
     assert.deepEqual(names.slice(-3), ['update_goal', 'tool_search', 'web_search']);
-    assert.ok(!developerParts(body).some((part) => part.startsWith('<tools>')), 'nothing deferred, no <tools> part');
+    const toolsPart = developerParts(body).find((part) => part.startsWith('<tools>'));
+    assert.match(toolsPart ?? '', /^<tools>\nDeferred tool namespaces:\n- multi_agent_v1: [^\n]+\n<\/tools>$/, 'only the sub-agents');
     const output = (second?.body as RequestBody).input.at(-1);
     assert.deepEqual(
       { ...output, id: undefined },
@@ -55,7 +57,7 @@ describe('deferred tools and tool_search', () => {
     const [first] = await rig.fake.waitForRequests(1);
     const parts = developerParts(first?.body as RequestBody);
     assert.match(parts[0] ?? '', /^<skills_instructions>|^<permissions instructions>/);
-    assert.equal(parts.at(-1), '<tools>\nDeferred tool namespaces:\n- mcp__fx\n</tools>');
+    assert.match(parts.at(-1) ?? '', /^<tools>\nDeferred tool namespaces:\n- mcp__fx\n- multi_agent_v1: [^\n]+\n<\/tools>$/);
 
     const direct = await startThread(rig.client, { model: 'mock-model' });
     await rig.client.waitFor(
