@@ -52,7 +52,7 @@ describe('legacy dynamic tools', () => {
     assert.equal(vault.type, 'namespace');
     assert.deepEqual(vault.tools.map((tool) => tool.name), ['open_tool']);
     const developer = body.input.filter((item) => item.role === 'developer')[1] as { content: { text: string }[] };
-    assert.match(developer.content.at(-1)?.text ?? '', /^<tools>\nDeferred tool namespaces:\n- vault: .+\n<\/tools>$/);
+    assert.match(developer.content.at(-1)?.text ?? '', /^<tools>\nDeferred tool namespaces:\n- multi_agent_v1: .+\n- vault: .+\n<\/tools>$/);
 
     const found = (second?.body as Body).input.at(-1) as { type: string; tools: { name: string; tools: Record<string, unknown>[] }[] };
     assert.equal(found.type, 'tool_search_output');

@@ -21,13 +21,25 @@ function userTexts(request: RecordedRequest | undefined, cwd: string): string[] 
     .filter((item) => item.role === 'user')
     .map((item) => item.content?.[0]?.text ?? '')
     .filter((text) => !text.startsWith('<environment_context>'))
-    .map((text) => text.split(cwd).join('<cwd>').replace(/Duration: \d+\.\d{4} seconds/, 'Duration: <d> seconds'));
+    .map((text) =>
+      text
+        .split(cwd)
+        .join('<cwd>')
+        .replace(/Duration: \d+\.\d{4} seconds/, 'Duration: <d> seconds')
+        // The idle command's two streams, in whichever order they arrived (see linesInAnyOrder).
+        .replace('err\nout\n', 'out\nerr\n'),
+    );
 }
 
 /** A command item without what differs between runs (ids, times, the side's directory). */
 function stable(item: Item, cwd: string): Record<string, unknown> {
   const { id: _id, startedAtMs: _s, completedAtMs: _c, durationMs, ...rest } = item;
   return { ...rest, cwd: String(rest.cwd).split(cwd).join('<cwd>'), durationMs: durationMs === null ? null : 'set' };
+}
+
+/** The lines of `text`, sorted. */
+function linesInAnyOrder(text: string): string[] {
+  return text.split('\n').sort();
 }
 
 function commandItems(messages: readonly ServerMessage[], method: string): Item[] {
@@ -49,11 +61,18 @@ async function shellScript(side: Side, release: () => void): Promise<Record<stri
   seen.idleSequence = sequenceOf(idle).filter(
     (line) => line !== 'item/commandExecution/outputDelta' && line !== 'thread/started',
   );
-  seen.idleOutput = idle
-    .filter((m) => m.method === 'item/commandExecution/outputDelta')
-    .map((m) => (m.params as { delta: string }).delta)
-    .join('');
-  seen.idleItems = [...commandItems(idle, 'item/started'), ...commandItems(idle, 'item/completed')].map((item) => stable(item, cwd));
+  // stdout and stderr are two pipes: which line arrives first is up to the scheduler, on either server (a loaded
+  // machine showed both orders), so the lines are compared as a set.
+  seen.idleOutput = linesInAnyOrder(
+    idle
+      .filter((m) => m.method === 'item/commandExecution/outputDelta')
+      .map((m) => (m.params as { delta: string }).delta)
+      .join(''),
+  );
+  seen.idleItems = [...commandItems(idle, 'item/started'), ...commandItems(idle, 'item/completed')].map((item) => {
+    const view = stable(item, cwd);
+    return typeof view.aggregatedOutput === 'string' ? { ...view, aggregatedOutput: linesInAnyOrder(view.aggregatedOutput) } : view;
+  });
 
   // A long output reaches the model cut in the middle; the client still gets all of it.
   mark = client.received.length;
@@ -121,7 +140,7 @@ describe('thread/shellCommand', () => {
       shellScript(reference, releases[1] as () => void),
     ]);
     assert.deepEqual(mine, theirs);
-    assert.equal(mine.idleOutput, 'out\nerr\n');
+    assert.deepEqual(mine.idleOutput, linesInAnyOrder('out\nerr\n'));
   });
 
   it('runs outside the sandbox and without asking, even under a read-only policy that asks for everything', async (t) => {
