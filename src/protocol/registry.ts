@@ -7,6 +7,7 @@ import {
 } from './v2/server-status.js';
 import { ThreadLoadedListParamsSchema, ThreadLoadedListResponseSchema } from './v2/thread-loaded-list.js';
 import * as threads from './v2/thread-methods.js';
+import { ThreadRevertParamsSchema, ThreadRevertResponseSchema } from './v2/thread-revert.js';
 import * as threadItems from './v2/thread-items.js';
 import * as threadQueue from './v2/thread-queue.js';
 import * as threadCompact from './v2/thread-compact.js';
@@ -97,7 +98,7 @@ export const ClientRequests = {
     threads.ThreadUnarchiveResponseSchema,
   ),
   threadDelete: defineRequest('thread/delete', threads.ThreadDeleteParamsSchema, threads.ThreadDeleteResponseSchema),
-  threadRevert: defineRequest('thread/revert', threads.ThreadRevertParamsSchema, threads.ThreadRevertResponseSchema),
+  threadRevert: defineRequest('thread/revert', ThreadRevertParamsSchema, ThreadRevertResponseSchema),
   threadShellCommand: defineRequest(
     'thread/shellCommand',
     shellCommand.ThreadShellCommandParamsSchema,
