@@ -1,6 +1,6 @@
 import type { ParamsOf, RequestDefinition, ResultOf } from '../protocol/registry-types.js';
 import type { ClientInfo } from '../protocol/v2/initialize.js';
-import type { ClientChannel } from '../runtime/client-channel.js';
+import type { ClientChannel } from '../runtime/clients/client-channel.js';
 import type { Logger } from '../util/logger.js';
 
 /** What a handler may know about the connection that called it. */

@@ -1,6 +1,6 @@
 import { ErrorCode, RpcError, RpcErrors } from '../protocol/errors.js';
 import { ClientRequests, ServerNotifications } from '../protocol/registry.js';
-import type { ClientChannel } from '../runtime/client-channel.js';
+import type { ClientChannel } from '../runtime/clients/client-channel.js';
 import { FileSearchSession, searchFiles } from '../runtime/file-search/fuzzy-file-search.js';
 import { DeferredResult, bindHandler } from './context.js';
 import type { RequestHandler } from './context.js';

@@ -32,7 +32,7 @@ import { threadResumeHandler } from './thread-resume.js';
 import { threadStartHandler } from './thread-start.js';
 import { threadTurnsListHandler } from './thread-turns-list.js';
 import { threadUnsubscribeHandler } from './thread-unsubscribe.js';
-import { threadLoadedListHandler } from './threads.js';
+import { threadLoadedListHandler } from './thread-loaded-list.js';
 import { turnInterruptHandler, turnSteerHandler } from './turn-control.js';
 import { turnStartHandler } from './turn-start.js';
 import { threadCompactStartHandler } from './thread-compact.js';

@@ -1,7 +1,7 @@
 import { loadConfig } from '../config/load.js';
 import { RpcError, RpcErrors } from '../protocol/errors.js';
 import { ClientRequests } from '../protocol/registry.js';
-import type { LoadedThread } from '../runtime/loaded-thread.js';
+import type { LoadedThread } from '../runtime/threads/loaded-thread.js';
 import { McpCallError } from '../runtime/mcp/mcp-call-error.js';
 import type { McpConnection } from '../runtime/mcp/mcp-connection.js';
 import type { McpServerSet } from '../runtime/mcp/mcp-server-set.js';

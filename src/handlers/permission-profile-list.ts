@@ -1,5 +1,5 @@
 import { ClientRequests } from '../protocol/registry.js';
-import { listPermissionProfiles } from '../runtime/permission-profiles.js';
+import { listPermissionProfiles } from '../runtime/threads/permission-profiles.js';
 import { bindHandler } from './context.js';
 import type { RequestHandler } from './context.js';
 import { indexPage } from './index-page.js';

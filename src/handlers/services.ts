@@ -1,8 +1,8 @@
 import type { AuthManager } from '../auth/auth-manager.js';
 import type { LoadedConfig } from '../config/load.js';
-import type { Broadcaster } from '../runtime/broadcast.js';
+import type { Broadcaster } from '../runtime/clients/broadcast.js';
 import type { ConfigWarningNotification } from '../protocol/v2/server-status.js';
-import type { ThreadManager } from '../runtime/thread-manager.js';
+import type { ThreadManager } from '../runtime/threads/thread-manager.js';
 
 /** The server-wide facts and services handlers use; built once by main.ts. */
 export interface ServerServices {

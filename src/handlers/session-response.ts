@@ -1,7 +1,7 @@
 import type { ThreadStartResponse } from '../protocol/v2/thread-methods.js';
 import type { Turn } from '../protocol/v2/turn.js';
-import type { LoadedThread } from '../runtime/loaded-thread.js';
-import { loadedThreadView } from '../runtime/thread-view.js';
+import type { LoadedThread } from '../runtime/threads/loaded-thread.js';
+import { loadedThreadView } from '../runtime/threads/thread-view.js';
 
 /**
  * The effective settings thread/start, thread/resume and thread/fork answer with; `instructionSources` are the

@@ -1,8 +1,8 @@
 import { RpcErrors } from '../protocol/errors.js';
 import { ClientRequests, ServerNotifications } from '../protocol/registry.js';
-import { parseThreadId } from '../runtime/thread-id.js';
-import { ThreadRequestError } from '../runtime/thread-request-error.js';
-import { storedThreadView } from '../runtime/thread-view.js';
+import { parseThreadId } from '../runtime/threads/thread-id.js';
+import { ThreadRequestError } from '../runtime/threads/thread-request-error.js';
+import { storedThreadView } from '../runtime/threads/thread-view.js';
 import { withClientMetadata } from '../runtime/thread-metadata/thread-with-metadata.js';
 import { bindHandler } from './context.js';
 import type { RequestHandler } from './context.js';

@@ -2,7 +2,7 @@ import { ErrorCode, RpcError } from '../protocol/errors.js';
 import { ClientRequests, ServerNotifications } from '../protocol/registry.js';
 import type { ThreadAttachment } from '../protocol/v2/thread-metadata.js';
 import { AttachmentCursorError, threadAttachmentStore } from '../runtime/thread-metadata/attachment-store.js';
-import { parseThreadId } from '../runtime/thread-id.js';
+import { parseThreadId } from '../runtime/threads/thread-id.js';
 import { bindHandler } from './context.js';
 import type { RequestHandler } from './context.js';
 import type { ServerServices } from './services.js';

@@ -1,9 +1,9 @@
 import { RpcErrors } from '../protocol/errors.js';
 import { ClientRequests } from '../protocol/registry.js';
 import type { ThreadBackgroundTerminal } from '../protocol/v2/background-terminals.js';
-import type { LoadedThread } from '../runtime/loaded-thread.js';
-import type { ExecTools } from '../runtime/tools/exec-tool.js';
-import { threadExecTools } from '../runtime/tools/thread-tools.js';
+import type { LoadedThread } from '../runtime/threads/loaded-thread.js';
+import type { ExecTools } from '../runtime/turn-tools/exec-tool.js';
+import { threadExecTools } from '../runtime/turn-tools/thread-tools.js';
 import { bindHandler } from './context.js';
 import type { RequestHandler } from './context.js';
 import type { ServerServices } from './services.js';

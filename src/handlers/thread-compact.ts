@@ -1,5 +1,5 @@
 import { ClientRequests } from '../protocol/registry.js';
-import { startTurn } from '../runtime/turn-runner.js';
+import { startTurn } from '../runtime/turns/turn-runner.js';
 import { threadCaller } from './caller.js';
 import { bindHandler } from './context.js';
 import type { RequestHandler } from './context.js';

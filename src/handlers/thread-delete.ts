@@ -2,7 +2,7 @@ import { RpcErrors } from '../protocol/errors.js';
 import { ClientRequests, ServerNotifications } from '../protocol/registry.js';
 import { threadAttachmentStore } from '../runtime/thread-metadata/attachment-store.js';
 import { clientMetadataStore } from '../runtime/thread-metadata/client-metadata-store.js';
-import { ThreadRequestError } from '../runtime/thread-request-error.js';
+import { ThreadRequestError } from '../runtime/threads/thread-request-error.js';
 import { bindHandler } from './context.js';
 import type { RequestHandler } from './context.js';
 import type { ServerServices } from './services.js';

@@ -1,8 +1,8 @@
 import { RpcErrors } from '../protocol/errors.js';
 import { ClientRequests, ServerNotifications } from '../protocol/registry.js';
-import { parseThreadId } from '../runtime/thread-id.js';
-import { ThreadRequestError } from '../runtime/thread-request-error.js';
-import { loadedThreadView } from '../runtime/thread-view.js';
+import { parseThreadId } from '../runtime/threads/thread-id.js';
+import { ThreadRequestError } from '../runtime/threads/thread-request-error.js';
+import { loadedThreadView } from '../runtime/threads/thread-view.js';
 import { threadCaller } from './caller.js';
 import { bindHandler } from './context.js';
 import type { RequestHandler } from './context.js';

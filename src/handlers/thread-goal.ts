@@ -1,6 +1,6 @@
 import { RpcErrors } from '../protocol/errors.js';
 import { ClientRequests, ServerNotifications } from '../protocol/registry.js';
-import { announceGoal } from '../runtime/tools/goal-tools.js';
+import { announceGoal } from '../runtime/turn-tools/goal-tools.js';
 import { GoalError } from '../tools/goals/goal-rules.js';
 import { threadCaller } from './caller.js';
 import { bindHandler } from './context.js';

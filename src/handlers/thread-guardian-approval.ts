@@ -1,7 +1,7 @@
 import { RpcErrors } from '../protocol/errors.js';
 import { ClientRequests } from '../protocol/registry.js';
-import { approvalMessage, decodeGuardianEvent, GuardianEventError } from '../runtime/guardian-denial.js';
-import { injectItems } from '../runtime/inject-items.js';
+import { approvalMessage, decodeGuardianEvent, GuardianEventError } from '../runtime/threads/guardian-denial.js';
+import { injectItems } from '../runtime/threads/inject-items.js';
 import { withMessageId } from '../runtime/context/item-ids.js';
 import { bindHandler } from './context.js';
 import type { RequestHandler } from './context.js';

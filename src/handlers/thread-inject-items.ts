@@ -1,6 +1,6 @@
 import { RpcErrors } from '../protocol/errors.js';
 import { ClientRequests } from '../protocol/registry.js';
-import { conversationItems, InjectedItemError, injectItems } from '../runtime/inject-items.js';
+import { conversationItems, InjectedItemError, injectItems } from '../runtime/threads/inject-items.js';
 import { bindHandler } from './context.js';
 import type { RequestHandler } from './context.js';
 import { callerDependencies, loadedThread } from './thread-lookup.js';

@@ -3,8 +3,8 @@ import { readThreadRollout } from '../persistence/history-chain.js';
 import { ErrorCode, RpcError, RpcErrors } from '../protocol/errors.js';
 import { ClientRequests } from '../protocol/registry.js';
 import type { Turn } from '../protocol/v2/turn.js';
-import { ItemPageParamsError, pageItems } from '../runtime/item-pages.js';
-import { turnsFromRollout } from '../runtime/rollout-turns.js';
+import { ItemPageParamsError, pageItems } from '../runtime/paging/item-pages.js';
+import { turnsFromRollout } from '../runtime/rollout/rollout-turns.js';
 import { bindHandler } from './context.js';
 import type { RequestHandler } from './context.js';
 import type { ServerServices } from './services.js';
@@ -16,7 +16,7 @@ const METHOD = 'thread/items/list';
 
 /**
  * `thread/items/list`: one page of a thread's items across its turns, oldest first by default, optionally of one
- * turn (see runtime/item-pages.ts). Loaded threads page their live turns; stored ones, archived included, are
+ * turn (see runtime/paging/item-pages.ts). Loaded threads page their live turns; stored ones, archived included, are
  * read from their rollout without being loaded. The reference serves item history only for threads whose
  * paginated history it holds, and answers every other thread (unknown, ephemeral, or loaded with nothing on
  * disk yet) `-32601 thread/items/list is not supported yet` [observed]; so do we. An unknown `turnId` is an

@@ -2,7 +2,7 @@ import { InvalidCursorError } from '../persistence/errors.js';
 import { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from '../persistence/thread-index.js';
 import type { ThreadIndex, ThreadListPage, ThreadSummary } from '../persistence/thread-index.js';
 import { clientMetadataStore } from '../runtime/thread-metadata/client-metadata-store.js';
-import { ThreadSectionStore } from '../runtime/thread-sections/section-store.js';
+import { ThreadSectionStore } from '../runtime/thread-metadata/section-store.js';
 
 /*
  * thread/list's `sectionId` filter over the sections threads were moved into (thread/section/move), as observed

@@ -1,10 +1,10 @@
 import { RpcErrors } from '../protocol/errors.js';
-import type { LoadedThread } from '../runtime/loaded-thread.js';
-import { parseThreadId } from '../runtime/thread-id.js';
-import type { ThreadManager } from '../runtime/thread-manager.js';
-import { ThreadSettingsError } from '../runtime/thread-settings.js';
+import type { LoadedThread } from '../runtime/threads/loaded-thread.js';
+import { parseThreadId } from '../runtime/threads/thread-id.js';
+import type { ThreadManager } from '../runtime/threads/thread-manager.js';
+import { ThreadSettingsError } from '../runtime/threads/thread-settings.js';
 import { ProviderConfigError } from '../model/provider.js';
-import type { TurnDependencies } from '../runtime/turn-dependencies.js';
+import type { TurnDependencies } from '../runtime/turns/turn-dependencies.js';
 import { threadCaller } from './caller.js';
 import type { HandlerContext } from './context.js';
 import type { ServerServices } from './services.js';

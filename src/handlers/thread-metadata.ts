@@ -6,8 +6,8 @@ import { clientMetadataStore } from '../runtime/thread-metadata/client-metadata-
 import type { ClientMetadata, StoredGitInfo } from '../runtime/thread-metadata/client-metadata-store.js';
 import { withClientMetadata } from '../runtime/thread-metadata/thread-with-metadata.js';
 import { NotInSectionError, placeInSection } from '../runtime/thread-metadata/section-order.js';
-import { ThreadSectionStore } from '../runtime/thread-sections/section-store.js';
-import { loadedThreadView, storedThreadView } from '../runtime/thread-view.js';
+import { ThreadSectionStore } from '../runtime/thread-metadata/section-store.js';
+import { loadedThreadView, storedThreadView } from '../runtime/threads/thread-view.js';
 import { bindHandler } from './context.js';
 import type { RequestHandler } from './context.js';
 import type { ServerServices } from './services.js';

@@ -1,7 +1,7 @@
 import { RpcErrors } from '../protocol/errors.js';
 import { ClientRequests, ServerNotifications } from '../protocol/registry.js';
-import { normalizeThreadName } from '../runtime/thread-names.js';
-import { ThreadRequestError } from '../runtime/thread-request-error.js';
+import { normalizeThreadName } from '../runtime/threads/thread-names.js';
+import { ThreadRequestError } from '../runtime/threads/thread-request-error.js';
 import { bindHandler } from './context.js';
 import type { RequestHandler } from './context.js';
 import type { ServerServices } from './services.js';

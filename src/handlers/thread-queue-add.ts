@@ -10,7 +10,7 @@ import { threadIdParam } from './thread-lookup.js';
 
 /**
  * `thread/queue/add` (`codex queue --remote URL --thread T --message TEXT`): queues user input as the thread's
- * next turn (see runtime/turn-queue.ts). On a loaded idle thread it starts at once, in the reference's order
+ * next turn (see runtime/turns/turn-queue.ts). On a loaded idle thread it starts at once, in the reference's order
  * [observed]: `thread/queue/changed` (added), `thread/queue/changed` (taken), the response, then the turn's
  * notifications as after turn/start, its user message carrying `clientUserMessageId` as `clientId`. On a busy
  * thread the response comes first, then `thread/queue/changed`, and the turn starts after the running one's

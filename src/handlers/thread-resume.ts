@@ -1,9 +1,9 @@
 import { RpcErrors } from '../protocol/errors.js';
-import { itemsBackwardsCursor } from '../runtime/item-pages.js';
-import { pageTurns, turnsBackwardsCursor } from '../runtime/turn-pages.js';
+import { itemsBackwardsCursor } from '../runtime/paging/item-pages.js';
+import { pageTurns, turnsBackwardsCursor } from '../runtime/paging/turn-pages.js';
 import { ClientRequests, ServerNotifications } from '../protocol/registry.js';
 import type { ThreadResumeResponse } from '../protocol/v2/thread-methods.js';
-import type { ReplayLookup } from '../runtime/thread-event-log.js';
+import type { ReplayLookup } from '../runtime/threads/thread-event-log.js';
 import { bindHandler } from './context.js';
 import type { RequestHandler } from './context.js';
 import type { ServerServices } from './services.js';

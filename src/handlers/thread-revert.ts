@@ -1,9 +1,9 @@
 import { RpcErrors } from '../protocol/errors.js';
 import { ClientRequests, ServerNotifications } from '../protocol/registry.js';
-import { itemsBackwardsCursor } from '../runtime/item-pages.js';
-import { ThreadRequestError } from '../runtime/thread-request-error.js';
-import { loadedThreadView } from '../runtime/thread-view.js';
-import { turnsBackwardsCursor } from '../runtime/turn-pages.js';
+import { itemsBackwardsCursor } from '../runtime/paging/item-pages.js';
+import { ThreadRequestError } from '../runtime/threads/thread-request-error.js';
+import { loadedThreadView } from '../runtime/threads/thread-view.js';
+import { turnsBackwardsCursor } from '../runtime/paging/turn-pages.js';
 import { threadCaller } from './caller.js';
 import { bindHandler } from './context.js';
 import type { RequestHandler } from './context.js';

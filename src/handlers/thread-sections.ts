@@ -1,6 +1,6 @@
 import { ErrorCode, RpcError } from '../protocol/errors.js';
 import { ClientRequests } from '../protocol/registry.js';
-import { ThreadSectionError, ThreadSectionStore } from '../runtime/thread-sections/section-store.js';
+import { ThreadSectionError, ThreadSectionStore } from '../runtime/thread-metadata/section-store.js';
 import { bindHandler } from './context.js';
 import type { RequestHandler } from './context.js';
 import type { ServerServices } from './services.js';

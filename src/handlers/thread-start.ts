@@ -1,9 +1,9 @@
 import { RpcErrors } from '../protocol/errors.js';
 import { ClientRequests } from '../protocol/registry.js';
-import type { LoadedThread } from '../runtime/loaded-thread.js';
+import type { LoadedThread } from '../runtime/threads/loaded-thread.js';
 import { threadServers } from '../runtime/mcp/thread-servers.js';
-import { dynamicToolsProblem } from '../runtime/tools/dynamic-tool.js';
-import { loadedThreadView } from '../runtime/thread-view.js';
+import { dynamicToolsProblem } from '../runtime/turn-tools/dynamic-tool.js';
+import { loadedThreadView } from '../runtime/threads/thread-view.js';
 import { bindHandler } from './context.js';
 import type { RequestHandler } from './context.js';
 import { threadCaller } from './caller.js';

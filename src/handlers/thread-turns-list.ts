@@ -4,9 +4,9 @@ import { readThreadRollout } from '../persistence/history-chain.js';
 import { RpcErrors } from '../protocol/errors.js';
 import { ClientRequests } from '../protocol/registry.js';
 import type { Turn } from '../protocol/v2/turn.js';
-import type { LoadedThread } from '../runtime/loaded-thread.js';
-import { turnsFromRollout } from '../runtime/rollout-turns.js';
-import { pageTurns } from '../runtime/turn-pages.js';
+import type { LoadedThread } from '../runtime/threads/loaded-thread.js';
+import { turnsFromRollout } from '../runtime/rollout/rollout-turns.js';
+import { pageTurns } from '../runtime/paging/turn-pages.js';
 import { bindHandler } from './context.js';
 import type { RequestHandler } from './context.js';
 import type { ServerServices } from './services.js';
@@ -15,7 +15,7 @@ import { copyTurns } from './thread-read.js';
 
 /**
  * `thread/turns/list`: one page of a thread's turns, newest first by default, with `summary` items by default
- * (see runtime/turn-pages.ts). Loaded threads page their live turns (a running one shows the items completed so
+ * (see runtime/paging/turn-pages.ts). Loaded threads page their live turns (a running one shows the items completed so
  * far); stored ones, archived included, are read from their rollout without being loaded. Refusals, in the
  * reference's words [observed]: `thread not loaded: <id>` (unknown), `ephemeral threads do not support
  * thread/turns/list`, `thread <id> is not materialized yet; …` (a loaded thread with nothing on disk yet),

@@ -1,7 +1,7 @@
 import { RpcErrors } from '../protocol/errors.js';
 import { ClientRequests, ServerNotifications } from '../protocol/registry.js';
-import { threadSettingsView } from '../runtime/thread-view.js';
-import { startTurn, startedTurnView } from '../runtime/turn-runner.js';
+import { threadSettingsView } from '../runtime/threads/thread-view.js';
+import { startTurn, startedTurnView } from '../runtime/turns/turn-runner.js';
 import { threadCaller } from './caller.js';
 import { bindHandler } from './context.js';
 import type { RequestHandler } from './context.js';

@@ -3,7 +3,7 @@ import { classifyMessage } from '../protocol/envelope.js';
 import type { InboundMessage, OutboundMessage } from '../protocol/envelope.js';
 import { RpcError, RpcErrors } from '../protocol/errors.js';
 import { MAX_MESSAGE_NESTING_DEPTH, nestsDeeperThan } from '../protocol/nesting-depth.js';
-import { ClientRequestError, ConnectionClosedError } from '../runtime/client-channel.js';
+import { ClientRequestError, ConnectionClosedError } from '../runtime/clients/client-channel.js';
 import type { MessageTransport } from './message-transport.js';
 import { DEFAULT_OUTBOUND_LIMITS, OutboundQueue } from './outbound-queue.js';
 import type { OutboundLimits, OutboundObserver } from './outbound-queue.js';

@@ -7,9 +7,9 @@ import type {
   ParamsOf,
   RequestDefinition,
 } from '../protocol/registry-types.js';
-import { ConnectionClosedError } from '../runtime/client-channel.js';
-import type { Broadcaster } from '../runtime/broadcast.js';
-import type { NotificationExtras } from '../runtime/client-channel.js';
+import { ConnectionClosedError } from '../runtime/clients/client-channel.js';
+import type { Broadcaster } from '../runtime/clients/broadcast.js';
+import type { NotificationExtras } from '../runtime/clients/client-channel.js';
 import type { MessageTransport } from './message-transport.js';
 import type { Logger } from '../util/logger.js';
 import { RpcConnection } from './connection.js';

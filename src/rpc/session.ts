@@ -1,6 +1,6 @@
 import type { NotificationDefinition, NotificationParamsOf } from '../protocol/registry-types.js';
 import type { ClientInfo, InitializeCapabilities, InitializeParams } from '../protocol/v2/initialize.js';
-import type { ClientChannel, NotificationExtras } from '../runtime/client-channel.js';
+import type { ClientChannel, NotificationExtras } from '../runtime/clients/client-channel.js';
 import type { RpcConnection } from './connection.js';
 
 /** The capabilities of a connection after `initialize`, with defaults applied. */

@@ -30,7 +30,7 @@ export interface WebsocketListenerOptions {
   readonly metrics?: MetricsRoute;
 }
 
-/** Who takes the accepted websocket connections (rpc/server-instances.ts). */
+/** Who takes the accepted websocket connections (server/server-instances.ts). */
 export interface ConnectionAcceptor {
   /** True once shutdown began: `/readyz` answers 503 and upgrades are refused. */
   readonly isDraining: boolean;

@@ -10,8 +10,10 @@ import { describe, it } from 'node:test';
  * the order config → protocol → util. `model` and `tools` share a rank but must not import each other.
  */
 const RANKED_LAYERS: Readonly<Record<string, number>> = {
-  main: 7,
-  transport: 6,
+  main: 8,
+  transport: 7,
+  // Assembly: a server instance wires config, auth, runtime and the handler table to the JSON-RPC host.
+  server: 6,
   rpc: 5,
   handlers: 4,
   runtime: 3,
@@ -147,6 +149,12 @@ describe('src layering', () => {
     assert.deepEqual(report, []);
   });
 
+  it('keeps the runtime in folders by concern (threads, turns, rollout, paging, …), no file loose in src/runtime/', async () => {
+    const runtimeDir = fileURLToPath(new URL('../../src/runtime', import.meta.url));
+    const loose = (await readdir(runtimeDir, { withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => entry.name);
+    assert.deepEqual(loose, []);
+  });
+
   it('flags upward, shared-layer, sibling and unplaced imports in a synthetic tree', () => {
     const files = new Map([
       ['runtime/thread.ts', "import type { Session } from '../rpc/session.js';\nimport { x } from '../protocol/common.js';"],
@@ -156,7 +164,7 @@ describe('src layering', () => {
       ['config/load.ts', "import { parse } from 'smol-toml';\nimport { RpcError } from '../protocol/errors.js';"],
       ['model/client.ts', "import '../tools/registry.js';"],
       ['tools/shell.ts', "// import { c } from '../model/client.js';\n/* import '../rpc/x.js' */ import { a } from './paths.js';"],
-      ['handlers/threads.ts', "import { m } from '../runtime/thread-manager.js';\nimport { p } from '../persistence/store.js';"],
+      ['handlers/thread-loaded-list.ts', "import { m } from '../runtime/thread-manager.js';\nimport { p } from '../persistence/store.js';"],
       ['main.ts', "import { s } from './transport/stdio.js';\nimport { c } from './cli.js';"],
       ['helpers.ts', ''],
       ['misc/x.ts', "import { q } from '../../package.js';"],

@@ -8,7 +8,7 @@ import type { CommandProcesses } from '../../runtime/command-exec/connection-com
 import { DEFAULT_OUTPUT_BYTES_CAP } from '../../runtime/command-exec/output-cap.js';
 import { DEFAULT_TERMINAL_SIZE } from '../../runtime/command-exec/pty-command-child.js';
 import { spawnCommand, type CommandStdio } from '../../runtime/command-exec/spawn-command.js';
-import { resolveThreadSettings } from '../../runtime/thread-settings.js';
+import { resolveThreadSettings } from '../../runtime/threads/thread-settings.js';
 import { SandboxSetupError, SandboxUnavailableError } from '../../tools/sandbox/errors.js';
 import { sandboxCommand, type SandboxedCommand } from '../../tools/sandbox/sandbox-command.js';
 import { bindHandler, DeferredResult, type RequestHandler } from '../context.js';

@@ -1,5 +1,5 @@
 import type { CollabAgentState } from '../../protocol/v2/items-agents.js';
-import type { LoadedThread } from '../loaded-thread.js';
+import type { LoadedThread } from '../threads/loaded-thread.js';
 
 /**
  * Where a sub-agent stands, as the parent's tools report it. The model reads the reference 0.169.0's serde form

@@ -15,11 +15,11 @@ import {
   WAIT_TIMEOUT_MIN_MS,
   agentNamespaceSpec,
 } from '../../tools/agents/agent-tool-specs.js';
-import type { LoadedThread } from '../loaded-thread.js';
+import type { LoadedThread } from '../threads/loaded-thread.js';
 import { modelFacts } from '../models/model-facts.js';
-import { parseArguments } from '../tools/parse-arguments.js';
-import { argumentsError } from '../tools/tool-call.js';
-import type { ToolContext, ToolHandler, ToolOutput } from '../tools/tool-context.js';
+import { parseArguments } from '../turn-tools/parse-arguments.js';
+import { argumentsError } from '../turn-tools/tool-call.js';
+import type { ToolContext, ToolHandler, ToolOutput } from '../turn-tools/tool-context.js';
 import { type AgentStatus, collabState, statusForModel } from './agent-status.js';
 import { AgentToolError, type SubAgents } from './sub-agents.js';
 

@@ -1,6 +1,6 @@
-import type { LoadedThread } from '../loaded-thread.js';
-import type { ThreadManager } from '../thread-manager.js';
-import { startTurn } from '../turn-runner.js';
+import type { LoadedThread } from '../threads/loaded-thread.js';
+import type { ThreadManager } from '../threads/thread-manager.js';
+import { startTurn } from '../turns/turn-runner.js';
 import type { SubAgentHost } from './sub-agents.js';
 
 /** Identity for a sub-agent's model requests when its parent never ran a turn here (it always has, in practice). */

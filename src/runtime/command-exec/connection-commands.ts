@@ -1,5 +1,5 @@
 import type { CommandExecResponse } from '../../protocol/v2/command-exec.js';
-import type { ClientChannel } from '../client-channel.js';
+import type { ClientChannel } from '../clients/client-channel.js';
 import type { CommandChild } from './command-child.js';
 import { CommandRun, type CommandRunOptions } from './command-run.js';
 import { CommandExecRequestError, processIdRepr } from './errors.js';

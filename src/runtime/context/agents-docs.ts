@@ -1,6 +1,6 @@
 import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DEFAULT_PROJECT_ROOT_MARKERS, directoriesUpToProjectRoot } from '../project-root.js';
+import { DEFAULT_PROJECT_ROOT_MARKERS, directoriesUpToProjectRoot } from './project-root.js';
 
 /** The reference's default `project_doc_max_bytes`: 32 KiB of project docs in all. */
 export const DEFAULT_PROJECT_DOC_MAX_BYTES = 32 * 1024;

@@ -1,11 +1,11 @@
 import type { ResponseItem } from '../../model/events.js';
-import { environmentContext, localEnvironmentFacts } from '../instructions.js';
+import { environmentContext, localEnvironmentFacts } from './environment-context.js';
 import type { ModelFacts } from '../models/model-facts.js';
 import { permissionsText } from '../prompts/permissions-text.js';
 import { skillsText } from '../prompts/skills-text.js';
 import { discoverSkills } from '../skills/skill-discovery.js';
 import { skillRootsFrom } from '../skills/skill-roots.js';
-import type { ThreadSettings } from '../thread-settings.js';
+import type { ThreadSettings } from '../threads/thread-settings.js';
 import { agentsInstructions, agentsMessageText, agentsSources, type AgentsDocsOptions } from './agents-docs.js';
 
 /** What the context messages are built from besides the thread's settings. */

@@ -1,11 +1,11 @@
 import type { ResponseItem } from '../../model/events.js';
 import type { RolloutItem } from '../../persistence/rollout-schema.js';
 import type { Logger } from '../../util/logger.js';
-import type { LoadedThread } from '../loaded-thread.js';
+import type { LoadedThread } from '../threads/loaded-thread.js';
 import { modelFacts } from '../models/model-facts.js';
-import { deferredNamespaces, deferredToolsText } from '../tools/deferred-tools.js';
+import { deferredNamespaces, deferredToolsText } from '../turn-tools/deferred-tools.js';
 import { samplingControls } from '../models/sampling-controls.js';
-import * as records from '../rollout-records.js';
+import * as records from '../rollout/rollout-records.js';
 import { installationId } from './installation-id.js';
 import { withMessageId } from './item-ids.js';
 import { changedCwdContext, openingContext, type ContextSources } from './opening-context.js';

@@ -1,5 +1,5 @@
 import { ServerNotifications } from '../../protocol/registry.js';
-import type { ClientChannel } from '../client-channel.js';
+import type { ClientChannel } from '../clients/client-channel.js';
 import { FsRequestError } from './fs-request-error.js';
 import { PathWatcher } from './path-watcher.js';
 

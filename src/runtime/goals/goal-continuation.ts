@@ -2,7 +2,7 @@ import type { ResponseItem } from '../../model/events.js';
 import type { ThreadGoal } from '../../protocol/v2/goals.js';
 import { goalContinuationPrompt } from '../../tools/goals/goal-continuation-prompt.js';
 import { uuidv7 } from '../../util/ids.js';
-import type { LoadedThread } from '../loaded-thread.js';
+import type { LoadedThread } from '../threads/loaded-thread.js';
 
 /** The objective each loaded thread's model was last given, so it is given again only when it changed. */
 const objectiveGiven = new WeakMap<LoadedThread, string>();

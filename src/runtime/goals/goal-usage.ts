@@ -1,6 +1,6 @@
 import type { TokenUsage } from '../../model/events.js';
-import type { LoadedThread } from '../loaded-thread.js';
-import { announceGoal } from '../tools/goal-tools.js';
+import type { LoadedThread } from '../threads/loaded-thread.js';
+import { announceGoal } from '../turn-tools/goal-tools.js';
 import type { GoalStore } from './goal-store.js';
 
 /**

@@ -1,8 +1,8 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { ServerRequests } from '../../protocol/registry.js';
 import { granularSettings, policyKind } from '../../tools/policy/approval-policy.js';
-import type { LoadedThread } from '../loaded-thread.js';
-import { askSubscribers } from '../user-requests.js';
+import type { LoadedThread } from '../threads/loaded-thread.js';
+import { askSubscribers } from '../clients/user-requests.js';
 import type { McpServerSet } from './mcp-server-set.js';
 
 /*

@@ -2,9 +2,9 @@ import type { ElicitRequest, ElicitResult } from '@modelcontextprotocol/sdk/type
 import { ServerRequests, ServerNotifications } from '../../protocol/registry.js';
 import type { Logger } from '../../util/logger.js';
 import { granularSettings, policyKind } from '../../tools/policy/approval-policy.js';
-import type { LoadedThread } from '../loaded-thread.js';
+import type { LoadedThread } from '../threads/loaded-thread.js';
 import { withPluginMcpServers } from '../plugins/plugin-mcp-servers.js';
-import { askSubscribers } from '../user-requests.js';
+import { askSubscribers } from '../clients/user-requests.js';
 import type { ConnectionOptions } from './mcp-connection.js';
 import { McpServerSet } from './mcp-server-set.js';
 import { mcpServerConfigs } from './server-config.js';

@@ -1,6 +1,6 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { TruncationPolicy } from '../../tools/exec/truncation.js';
-import type { ToolOutput } from '../tools/tool-call.js';
+import type { ToolOutput } from '../turn-tools/tool-call.js';
 import { withinOutputBudget } from './mcp-output-budget.js';
 
 /*

@@ -1,4 +1,4 @@
-import type { LoadedThread } from '../loaded-thread.js';
+import type { LoadedThread } from '../threads/loaded-thread.js';
 import type { McpServerSet } from './mcp-server-set.js';
 
 /** Which MCP servers each loaded thread has (set by the hub; read when a turn assembles its tools). */

@@ -1,7 +1,7 @@
 import type { ConfigToml } from '../../config/schema.js';
 import { ProviderConfigError, resolveProvider, type Environment, type ResolvedProvider } from '../../model/provider.js';
 import type { Model, ReasoningEffortOption } from '../../protocol/v2/models.js';
-import { DEFAULT_MODEL, DEFAULT_MODEL_PROVIDER } from '../thread-settings.js';
+import { DEFAULT_MODEL, DEFAULT_MODEL_PROVIDER } from '../threads/thread-settings.js';
 import { untilAborted } from '../../util/abortable.js';
 import { BUILT_IN_MODELS } from './catalogue-data.js';
 import type { CatalogueModel } from './model-facts.js';

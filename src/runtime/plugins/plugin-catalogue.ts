@@ -12,7 +12,7 @@ import type {
   PluginSummary,
 } from '../../protocol/v2/plugins.js';
 import { snakeEvent, tomlEventKey } from '../hooks/hook-discovery.js';
-import { directoriesUpToProjectRoot } from '../project-root.js';
+import { directoriesUpToProjectRoot } from '../context/project-root.js';
 import { pluginSkills } from '../skills/plugin-skills.js';
 import {
   configuredMarketplaceRoot,

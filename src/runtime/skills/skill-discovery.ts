@@ -2,7 +2,7 @@ import type { Dirent } from 'node:fs';
 import { readdir, realpath } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { SkillErrorInfo, SkillMetadata, SkillScope, SkillsListEntry } from '../../protocol/v2/skills.js';
-import { directoriesUpToProjectRoot } from '../project-root.js';
+import { directoriesUpToProjectRoot } from '../context/project-root.js';
 import { installedPluginSkills } from './plugin-skills.js';
 import { readSkillFile, SkillParseError } from './skill-file.js';
 

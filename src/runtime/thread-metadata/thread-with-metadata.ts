@@ -1,5 +1,5 @@
 import type { Thread } from '../../protocol/v2/thread.js';
-import { ThreadSectionStore } from '../thread-sections/section-store.js';
+import { ThreadSectionStore } from './section-store.js';
 import { clientMetadataStore } from './client-metadata-store.js';
 
 /**

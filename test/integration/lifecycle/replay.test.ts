@@ -4,7 +4,7 @@ import { sseReply, textTurnFrames } from '../../helpers/fake-model-server.js';
 import { RpcTestClient } from '../../helpers/rpc-client.js';
 import type { ServerMessage } from '../../helpers/rpc-client.js';
 import { resultOf, startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
-import { THREAD_REPLAY_CAPACITY } from '../../../src/runtime/thread-event-log.js';
+import { THREAD_REPLAY_CAPACITY } from '../../../src/runtime/threads/thread-event-log.js';
 import { latch } from './latch.js';
 
 /**

@@ -8,7 +8,7 @@ import {
   type FakeModelServer,
   type ScriptedReply,
 } from '../../helpers/fake-model-server.js';
-import { ATTESTATION_TIMEOUT_MS } from '../../../src/runtime/attestation.js';
+import { ATTESTATION_TIMEOUT_MS } from '../../../src/runtime/turns/attestation.js';
 import { RpcTestClient, type ServerMessage } from '../../helpers/rpc-client.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 import { mockProviderConfig, resultOf, startTextTurn, startThread, turnCompleted } from '../../helpers/thread-server.js';

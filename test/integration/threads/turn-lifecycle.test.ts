@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import type { TestContext } from 'node:test';
 import { httpReply, reasoningTurnFrames, sseReply, textTurnFrames, within } from '../../helpers/fake-model-server.js';
 import { readRollout } from '../../../src/persistence/rollout-reader.js';
-import { turnsFromRollout } from '../../../src/runtime/rollout-turns.js';
+import { turnsFromRollout } from '../../../src/runtime/rollout/rollout-turns.js';
 import type { RpcTestClient, ServerMessage } from '../../helpers/rpc-client.js';
 import {
   resultOf,

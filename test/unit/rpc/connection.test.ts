@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { RpcError, RpcErrors } from '../../../src/protocol/errors.js';
 import { RpcConnection } from '../../../src/rpc/connection.js';
 import type { InboundRequest, RequestOutcome } from '../../../src/rpc/connection.js';
-import { ClientRequestError, ConnectionClosedError } from '../../../src/runtime/client-channel.js';
+import { ClientRequestError, ConnectionClosedError } from '../../../src/runtime/clients/client-channel.js';
 import { createSilentLogger } from '../../../src/util/logger.js';
 import type { Logger } from '../../../src/util/logger.js';
 import { capturedLog } from '../../helpers/captured-log.js';

@@ -8,8 +8,8 @@ import {
   attestationHeaderValue,
   attestationHook,
   attestingChannel,
-} from '../../../src/runtime/attestation.js';
-import { ConnectionClosedError, type ClientChannel } from '../../../src/runtime/client-channel.js';
+} from '../../../src/runtime/turns/attestation.js';
+import { ConnectionClosedError, type ClientChannel } from '../../../src/runtime/clients/client-channel.js';
 import { createSilentLogger } from '../../../src/util/logger.js';
 
 /** A channel whose `request` is scripted; records the methods it was asked. */

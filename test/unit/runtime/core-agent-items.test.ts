@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { coreItemFromThreadItem, threadItemFromCoreItem } from '../../../src/runtime/core-items.js';
+import { coreItemFromThreadItem, threadItemFromCoreItem } from '../../../src/runtime/rollout/core-dialect/core-items.js';
 import type { ThreadItem } from '../../../src/protocol/v2/items.js';
 
 const PARENT = '01a24e78-646b-7d61-b33c-7111c1489895';

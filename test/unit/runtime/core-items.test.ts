@@ -13,7 +13,7 @@ import {
   coreTurnError,
   threadItemFromCoreItem,
   turnErrorFromCore,
-} from '../../../src/runtime/core-items.js';
+} from '../../../src/runtime/rollout/core-dialect/core-items.js';
 
 const DIR = fileURLToPath(new URL('../../fixtures/rollouts/reference-0.169.0/', import.meta.url));
 const TURNS_DIR = fileURLToPath(new URL('../../fixtures/rollouts/reference-0.169.0-turns/', import.meta.url));

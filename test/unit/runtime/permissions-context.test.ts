@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SandboxPolicy } from '../../../src/protocol/v2/policies.js';
-import { environmentContext } from '../../../src/runtime/instructions.js';
+import { environmentContext } from '../../../src/runtime/context/environment-context.js';
 import { permissionsText } from '../../../src/runtime/prompts/permissions-text.js';
 
 const FACTS = { cwd: '/w', shell: 'bash', currentDate: '2026-12-07', timezone: 'Etc/UTC', runtimeWorkspaceRoots: ['/w'] };

@@ -8,7 +8,7 @@ import { readRollout } from '../../../src/persistence/rollout-reader.js';
 import type { RolloutLine } from '../../../src/persistence/rollout-schema.js';
 import { TurnSchema } from '../../../src/protocol/v2/turn.js';
 import type { Turn } from '../../../src/protocol/v2/turn.js';
-import { turnsFromRollout } from '../../../src/runtime/rollout-turns.js';
+import { turnsFromRollout } from '../../../src/runtime/rollout/rollout-turns.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/rollouts/', import.meta.url));
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ServerNotifications } from '../../../src/protocol/registry.js';
-import { ThreadEventLog } from '../../../src/runtime/thread-event-log.js';
-import type { ReplayLookup } from '../../../src/runtime/thread-event-log.js';
+import { ThreadEventLog } from '../../../src/runtime/threads/thread-event-log.js';
+import type { ReplayLookup } from '../../../src/runtime/threads/thread-event-log.js';
 
 /** A log of capacity 4 with `count` notifications recorded, numbered from 101. */
 function logWith(count: number): ThreadEventLog {

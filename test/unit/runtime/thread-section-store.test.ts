@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { PINNED_SECTION, ThreadSectionStore } from '../../../src/runtime/thread-sections/section-store.js';
+import { PINNED_SECTION, ThreadSectionStore } from '../../../src/runtime/thread-metadata/section-store.js';
 
 describe('ThreadSectionStore', () => {
   it('keeps sections in CODEX_HOME, so a new store (a restarted server) lists what the last one wrote', async (t) => {

@@ -1,0 +1,526 @@
+import type { RetryInfo } from '../../model/client.js';
+import { ModelError } from '../../model/errors.js';
+import type { ModelEvent, ResponseItem, TokenUsage } from '../../model/events.js';
+import type { ModelRequest } from '../../model/request.js';
+import type { RolloutItem } from '../../persistence/rollout-schema.js';
+import { ServerNotifications } from '../../protocol/registry.js';
+import type { ThreadItem } from '../../protocol/v2/items.js';
+import { UNREPORTED_RATE_LIMITS } from '../../protocol/v2/rate-limits.js';
+import type { Turn, TurnError } from '../../protocol/v2/turn.js';
+import type { UserInput } from '../../protocol/v2/user-input.js';
+import { webSearchCallForHistory } from '../../tools/web-search/web-search-call.js';
+import { uuidv7 } from '../../util/ids.js';
+import { contextIsFull } from '../compaction/auto-compact-limit.js';
+import { compactConversation } from '../compaction/compaction-run.js';
+import type { CompactionPhase, CompactionTrigger } from '../compaction/compaction-run.js';
+import { stableMessageId, withOutputId } from '../context/item-ids.js';
+import { identifyTurn, recordTurnContext, type TurnIdentification } from '../context/turn-context.js';
+import { TurnHooks } from '../hooks/turn-hooks.js';
+import { LiveItems } from './live-items.js';
+import { newActiveTurn } from '../threads/loaded-thread.js';
+import type { ActiveTurn, LoadedThread } from '../threads/loaded-thread.js';
+import { modelFacts } from '../models/model-facts.js';
+import { samplingControls } from '../models/sampling-controls.js';
+import { appendToRollout, flushRollout } from '../rollout/rollout-append.js';
+import { recordUserMessage } from './user-message-record.js';
+import * as records from '../rollout/rollout-records.js';
+import { addUsage, breakdown } from './token-usage.js';
+import { toolCallOf, toolOutputItem } from '../turn-tools/tool-call.js';
+import type { ToolCall } from '../turn-tools/tool-call.js';
+import type { ToolContext, ToolHandler, ToolOutput } from '../turn-tools/tool-context.js';
+import type { StartTurnInput, TurnDependencies } from './turn-dependencies.js';
+import { announceTurnEnd, recordTurnEnd, type TurnOutcome } from './turn-ending.js';
+
+/**
+ * A model that keeps asking for tools it was not offered would loop forever; the reference has no such cap
+ * because its tools always answer. Beyond this many requests in one turn, the turn fails.
+ */
+const MAX_SAMPLING_REQUESTS_PER_TURN = 64;
+
+/** A running turn as turn/start answers it: `inProgress`, no items, `startedAt: null`. */
+export function startedTurnView(turnId: string): Turn {
+  return {
+    id: turnId,
+    rootTurnId: turnId,
+    items: [],
+    itemsView: 'notLoaded',
+    status: 'inProgress',
+    error: null,
+    startedAt: null,
+    completedAt: null,
+    durationMs: null,
+  };
+}
+
+/**
+ * Starts a turn on an idle thread and returns it as turn/start answers it (`inProgress`, no items,
+ * `startedAt: null`). The turn itself runs after `afterResponse` lets the response go out first, in the
+ * reference's order: thread/status/changed active → turn/started → the user message item → model output
+ * items and their tool calls → token usage → thread/status/changed idle → turn/completed.
+ */
+export function startTurn(
+  thread: LoadedThread,
+  input: StartTurnInput,
+  deps: TurnDependencies,
+  afterResponse: (task: () => void) => void,
+): Turn {
+  const turnId = uuidv7();
+  const { active, finished } = newActiveTurn(turnId, input.compaction === true ? 'compact' : undefined);
+  thread.activeTurn = active;
+  const turn = startedTurnView(turnId);
+  afterResponse(() => {
+    void new TurnRun(thread, active, input, deps)
+      .run()
+      .catch((error: unknown) => deps.log.error({ err: error, threadId: thread.id }, 'turn crashed'))
+      .finally(() => {
+        if (thread.activeTurn === active) thread.activeTurn = null;
+        finished();
+        deps.onTurnFinished(thread);
+      });
+  });
+  return turn;
+}
+
+/** How a turn ended. */
+/** One turn's execution: the agent loop and everything it reports. */
+class TurnRun {
+  readonly #thread: LoadedThread;
+  readonly #active: ActiveTurn;
+  readonly #input: StartTurnInput;
+  readonly #deps: TurnDependencies;
+  readonly #startedAtMs = Date.now();
+  /** The turn as thread/read shows it; items are added as they complete. */
+  readonly #record: Turn;
+  /** Final agent messages of the turn: what turn/completed carries. */
+  #lastAgentMessages: ThreadItem[] = [];
+  /** The usage of the response being handled, held until its tool calls have run; undefined before it completes. */
+  #responseUsage: TokenUsage | null | undefined;
+  /** The turn's identification headers and `client_metadata`, worked out once when the turn starts. */
+  #turnIdentification: TurnIdentification | null = null;
+  /** The configured hooks, run at the turn's events (hooks/turn-hooks.ts). */
+  #hooks: TurnHooks | null = null;
+  /** A turn that ended before its work (a hook blocked the prompt): it completes without items or a read receipt. */
+  #quiet = false;
+
+  constructor(thread: LoadedThread, active: ActiveTurn, input: StartTurnInput, deps: TurnDependencies) {
+    this.#thread = thread;
+    this.#active = active;
+    this.#input = input;
+    this.#deps = deps;
+    this.#record = {
+      id: active.turnId,
+      rootTurnId: input.rootTurnId ?? active.turnId,
+      items: [],
+      itemsView: 'full',
+      status: 'inProgress',
+      error: null,
+      startedAt: Math.floor(this.#startedAtMs / 1000),
+      completedAt: null,
+      durationMs: null,
+    };
+  }
+
+  get #turnId(): string {
+    return this.#active.turnId;
+  }
+
+  async run(): Promise<void> {
+    const thread = this.#thread;
+    thread.turns.push(this.#record);
+    thread.setStatus({ type: 'active', activeFlags: [] });
+    thread.emit(ServerNotifications.turnStarted, { threadId: thread.id, turn: this.#wireTurn('notLoaded', []) });
+    this.#persist(
+      records.taskStarted(this.#turnId, this.#startedAtMs, this.#deps.modelContextWindow, this.#record.rootTurnId ?? this.#turnId),
+    );
+    this.#turnIdentification = await identifyTurn(thread, this.#turnId, this.#startedAtMs, this.#deps.codexHome);
+    this.#hooks = await TurnHooks.load(
+      {
+        thread,
+        turnId: this.#turnId,
+        signal: this.#active.abort.signal,
+        env: this.#deps.env,
+        log: this.#deps.log,
+        recordHistory: (item) => {
+          thread.history.push(item);
+          this.#persist(records.responseItem(item));
+        },
+        keepItem: (item) => this.#keepItem(item),
+      },
+      this.#deps.hooks,
+    );
+    // Compaction: a turn of its own (thread/compact/start), or first thing in a turn whose conversation the
+    // previous response left full [observed: before the turn's settings and user message].
+    if (this.#input.compaction === true) {
+      await this.#finish(await this.#attempt(() => this.#compact('manual', 'standalone_turn')));
+      return;
+    }
+    if (thread.contextRecorded && this.#contextFull()) {
+      const outcome = await this.#attempt(() => this.#compact('auto', 'pre_turn'));
+      if (outcome.status !== 'completed') {
+        await this.#finish(outcome);
+        return;
+      }
+    }
+    await recordTurnContext(thread, this.#deps, (item) => this.#persist(item));
+    this.#persist(records.turnContext(this.#turnId, thread.settings));
+    for (const item of this.#input.context ?? []) {
+      thread.history.push(item);
+      this.#persist(records.responseItem(item));
+    }
+    // Hooks run before the user's message is reported; what they add follows it in the history [observed].
+    const sessionStopped = await this.#hooks.sessionStart();
+    const prompt = sessionStopped ? { blocked: true, contexts: [] } : await this.#hooks.userPromptSubmit(promptText(this.#input.input));
+    if (prompt.blocked) {
+      // The context a blocking hook gave stays for later turns, as the reference keeps it.
+      this.#hooks.recordContexts(prompt.contexts);
+      this.#quiet = true;
+      await this.#finish({ status: 'completed' });
+      return;
+    }
+    // A turn the server starts by itself (a goal's continuation) has no user message.
+    if (this.#input.input.length > 0) await this.#recordUserInput(this.#input.input, this.#input.clientUserMessageId);
+    this.#hooks.recordContexts(prompt.contexts);
+    // thread/list shows a thread from its first user message on, while that turn still runs [observed].
+    void this.#flush();
+
+    await this.#finish(await this.#attempt(() => this.#agentLoop()));
+  }
+
+  /** Runs `work` and says how the turn ends if it ends there: completed, interrupted, or failed with the error. */
+  async #attempt(work: () => Promise<void>): Promise<TurnOutcome> {
+    try {
+      await work();
+      return { status: 'completed' };
+    } catch (error) {
+      if (this.#active.abort.signal.aborted) return { status: 'interrupted' };
+      if (!(error instanceof ModelError)) this.#deps.log.error({ err: error, threadId: this.#thread.id }, 'turn failed');
+      return { status: 'failed', error: toTurnError(error) };
+    }
+  }
+
+  /** Whether the conversation, as the last response measured it, is too full to go on without compacting. */
+  #contextFull(): boolean {
+    return contextIsFull(this.#thread.tokenUsage?.last.totalTokens, this.#deps.autoCompactTokenLimit);
+  }
+
+  /** Compacts the conversation within this turn (see compaction/compaction-run.ts). */
+  async #compact(trigger: CompactionTrigger, phase: CompactionPhase): Promise<void> {
+    const hooks = this.#hooks;
+    if (hooks === null) return this.#compactNow(trigger, phase);
+    await hooks.aroundCompaction(trigger, () => this.#compactNow(trigger, phase));
+  }
+
+  async #compactNow(trigger: CompactionTrigger, phase: CompactionPhase): Promise<void> {
+    await compactConversation(
+      {
+        thread: this.#thread,
+        turnId: this.#turnId,
+        modelContextWindow: this.#deps.modelContextWindow,
+        remote: this.#deps.remoteCompaction,
+        modelRequest: () => this.#modelRequest(),
+        turnMetadata: () => this.#turnIdentification?.headers['x-codex-turn-metadata'] ?? null,
+        stream: (request, headers) => this.#stream(request, null, headers),
+        recordUsage: (usage) => this.#recordUsage(usage),
+        persist: (item) => this.#persist(item),
+        addItem: (item) => this.#record.items.push(item),
+      },
+      trigger,
+      phase,
+    );
+  }
+
+  /** Samples the model until it answers without asking for a tool. */
+  async #agentLoop(): Promise<void> {
+    // Tools that start before the first request (MCP servers, bounded by their start-up timeouts); an interrupt
+    // does not wait for them.
+    const signal = this.#active.abort.signal;
+    // An interrupt may have come before this point: an abort listener added after the abort never fires.
+    signal.throwIfAborted();
+    await Promise.race([
+      Promise.all(this.#deps.tools.map((tool) => tool.ready?.() ?? Promise.resolve())),
+      new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true })),
+    ]);
+    signal.throwIfAborted();
+    for (let request = 0; ; request++) {
+      if (request >= MAX_SAMPLING_REQUESTS_PER_TURN) {
+        throw new Error(`the model kept calling tools after ${MAX_SAMPLING_REQUESTS_PER_TURN} requests`);
+      }
+      for (const steer of this.#active.pendingSteers.splice(0)) {
+        await this.#recordUserInput(steer.input, steer.clientUserMessageId);
+      }
+      for (const item of this.#active.pendingHistory.splice(0)) {
+        this.#thread.history.push(item);
+        this.#persist(records.responseItem(item));
+      }
+      const needsFollowUp = await this.#sample();
+      const pending = this.#active.pendingSteers.length + this.#active.pendingHistory.length;
+      // A stop hook may send the model back to work with its reason as the next user message.
+      if (!needsFollowUp && pending === 0 && !(await this.#hooks?.stop(this.#lastAgentText()))) return;
+      // A tool loop that fills the context compacts before its next request [as the reference does mid-turn].
+      if (this.#contextFull()) await this.#compact('auto', 'mid_turn');
+    }
+  }
+
+  /** One model request; true when the model called tools and must be asked again with their outputs. */
+  async #sample(): Promise<boolean> {
+    const thread = this.#thread;
+    const request = this.#modelRequest();
+    const live = new LiveItems(thread, this.#turnId);
+    const calls: ToolCall[] = [];
+    const chargeUsage = await this.#deps.startResponse?.(thread, this.#turnId);
+    const stream = this.#stream(request, live);
+    let usage: TokenUsage | null = null;
+    for await (const event of stream) {
+      if (event.type === 'completed') usage = event.usage;
+      const done = this.#onEvent(event, live);
+      const call = done === null ? null : toolCallOf(done);
+      if (call !== null) calls.push(call);
+    }
+    // One at a time, in the order the model asked: approvals are asked and answered in that order too.
+    for (const call of calls) {
+      const output = withOutputId(toolOutputItem(call, await this.#runHookedTool(call)));
+      thread.history.push(output);
+      this.#persist(records.responseItem(output));
+      this.#active.abort.signal.throwIfAborted();
+    }
+    // A response's usage is reported once its tool calls have run, as the reference orders it [observed on 0.169.0:
+    // item/completed commandExecution, then thread/tokenUsage/updated and account/rateLimits/updated].
+    if (this.#responseUsage !== undefined) this.#recordUsage(this.#responseUsage);
+    this.#responseUsage = undefined;
+    // The response's usage counts toward an active goal once its tool calls are answered.
+    await chargeUsage?.(usage);
+    return calls.length > 0;
+  }
+
+  /** A sampling request of this turn, from the thread as it stands. */
+  #modelRequest(): ModelRequest {
+    const thread = this.#thread;
+    const settings = thread.settings;
+    const controls = samplingControls(modelFacts(settings.model), settings);
+    return {
+      model: settings.model,
+      ...(settings.serviceTier === null ? {} : { serviceTier: settings.serviceTier }),
+      input: [baseInstructionsMessage(thread.baseInstructions), ...thread.history],
+      tools: this.#deps.tools.flatMap((tool) => tool.spec() ?? []),
+      ...(controls.reasoning === null ? {} : { reasoning: controls.reasoning }),
+      ...(controls.text === null ? {} : { text: controls.text }),
+      promptCacheKey: thread.id,
+      ...(this.#turnIdentification === null ? {} : { clientMetadata: this.#turnIdentification.clientMetadata }),
+      identity: { ...this.#deps.identity, threadId: thread.id },
+    };
+  }
+
+  /** Streams `request` with the turn's signal and headers; retries are announced (and drop `live`'s attempt). */
+  #stream(request: ModelRequest, live: LiveItems | null, headers?: Readonly<Record<string, string>>): AsyncIterable<ModelEvent> {
+    const identification = this.#turnIdentification?.headers ?? {};
+    const attestation = this.#deps.requestHeaders;
+    const requestHeaders = async (signal: AbortSignal) => ({
+      ...identification,
+      ...(attestation === undefined ? {} : await attestation(signal)),
+    });
+    return this.#deps.modelClient.stream(request, {
+      signal: this.#active.abort.signal,
+      requestHeaders,
+      ...(headers === undefined ? {} : { headers }),
+      onRetry: (info) => this.#reportRetry(info, live),
+    });
+  }
+
+  /** #runTool between the preToolUse hooks (which may answer for the tool) and the postToolUse hooks. */
+  async #runHookedTool(call: ToolCall): Promise<ToolOutput> {
+    const hookName = this.#handlerOf(call)?.hookToolName?.(call) ?? null;
+    const hooked = (await this.#hooks?.preToolUse(call, hookName)) ?? { call };
+    if ('blocked' in hooked) return hooked.blocked;
+    let response: unknown;
+    const output = await this.#runTool(hooked.call, (value) => (response = value));
+    return (await this.#hooks?.postToolUse(hooked.call, output, hookName, response)) ?? output;
+  }
+
+  /** The handler a call goes to: a namespaced call to its namespace's handler, which knows its tools. */
+  #handlerOf(call: ToolCall): ToolHandler | undefined {
+    return this.#deps.tools.find((tool) => tool.name === (call.namespace ?? call.name));
+  }
+
+  /** The text of the turn's last answer, as a stop hook reads it. */
+  #lastAgentText(): string | null {
+    const last = this.#lastAgentMessages.at(-1);
+    return last?.type === 'agentMessage' ? last.text : null;
+  }
+
+  /** A completed item of the turn (already reported): kept for thread/read and persisted. */
+  #keepItem(item: ThreadItem): void {
+    this.#record.items.push(item);
+    const line = records.itemCompleted(this.#thread.id, this.#turnId, item);
+    if (line !== null) this.#persist(line);
+  }
+
+  /** The text a tool call answers the model with. Tool failures are answers too; only aborts end the turn. */
+  async #runTool(call: ToolCall, hookResponse?: (response: unknown) => void): Promise<ToolOutput> {
+    const handler = this.#handlerOf(call);
+    // The reference's answer to a call of a tool it does not offer (or a hosted one only the API runs).
+    if (handler?.handle === undefined) return `unsupported call: ${call.namespace ?? ''}${call.name}`;
+    const context: ToolContext = {
+      thread: this.#thread,
+      turnId: this.#turnId,
+      signal: this.#active.abort.signal,
+      persist: (item) => this.#persist(item),
+      recordItem: (item) => this.#keepItem(item),
+      interruptTurn: () => this.#active.abort.abort(new Error('cancelled by the user')),
+      log: this.#deps.log,
+      ...(this.#hooks === null ? {} : { permissionHooks: this.#hooks.permissionRequest.bind(this.#hooks) }),
+      ...(hookResponse === undefined ? {} : { hookResponse }),
+    };
+    try {
+      return await handler.handle(call, context);
+    } catch (error) {
+      if (this.#active.abort.signal.aborted) throw this.#active.abort.signal.reason;
+      this.#deps.log.error({ err: error, tool: call.name }, 'tool failed');
+      return `${call.name} failed: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
+
+  /** Applies one model event; returns an output item once it is complete. */
+  #onEvent(event: ModelEvent, live: LiveItems): ResponseItem | null {
+    const thread = this.#thread;
+    switch (event.type) {
+      case 'created':
+        return null;
+      case 'outputItemAdded':
+        live.started(event.item);
+        return null;
+      case 'outputTextDelta':
+        live.textDelta(event.itemId, event.delta);
+        return null;
+      case 'reasoningSummaryPartAdded':
+        live.summaryPartAdded(event.itemId, event.summaryIndex);
+        return null;
+      case 'reasoningSummaryDelta':
+        live.summaryDelta(event.itemId, event.summaryIndex, event.delta);
+        return null;
+      case 'reasoningContentDelta':
+        live.contentDelta(event.itemId, event.contentIndex, event.delta);
+        return null;
+      case 'outputItemDone': {
+        const item = live.completed(event.item);
+        // A hosted web search is replayed cut down to its defined fields, as the reference does.
+        const kept = event.item.type === 'web_search_call' ? webSearchCallForHistory(event.item) : event.item;
+        thread.history.push(kept);
+        if (item !== null) {
+          this.#record.items.push(item);
+          // turn/completed shows the last answer; commentary (progress narration) never counts [observed].
+          if (item.type === 'agentMessage' && item.phase !== 'commentary') this.#lastAgentMessages = [item];
+          const completed = records.itemCompleted(thread.id, this.#turnId, item);
+          if (completed !== null) this.#persist(completed);
+        }
+        this.#persist(records.responseItem(withTurnMetadata(kept, this.#turnId)));
+        return event.item;
+      }
+      case 'completed':
+        this.#responseUsage = event.usage;
+        return null;
+    }
+  }
+
+  #recordUsage(usage: TokenUsage | null): void {
+    const thread = this.#thread;
+    const last = breakdown(usage);
+    const total = addUsage(thread.tokenUsage?.total ?? null, last);
+    thread.tokenUsage = { total, last, modelContextWindow: this.#deps.modelContextWindow };
+    thread.emit(ServerNotifications.threadTokenUsageUpdated, {
+      threadId: thread.id,
+      turnId: this.#turnId,
+      tokenUsage: thread.tokenUsage,
+    });
+    thread.emit(ServerNotifications.accountRateLimitsUpdated, { rateLimits: UNREPORTED_RATE_LIMITS });
+    this.#persist(records.tokenCount(total, last, this.#deps.modelContextWindow));
+  }
+
+  /** A retry is coming: tell subscribers (`error` with `willRetry: true`) and drop the abandoned attempt. */
+  #reportRetry(info: RetryInfo, live: LiveItems | null): void {
+    if (info.phase === 'stream') live?.reset();
+    this.#thread.emit(ServerNotifications.error, {
+      error: {
+        message: `Reconnecting... ${info.attempt}/${info.maxRetries}`,
+        codexErrorInfo: info.error.toCodexErrorInfo(),
+        additionalDetails: info.error.message,
+        misalignment: null,
+      },
+      willRetry: true,
+      threadId: this.#thread.id,
+      turnId: this.#turnId,
+    });
+  }
+
+  /** The user's message: into history and the rollout, and reported as a userMessage item. */
+  async #recordUserInput(input: readonly UserInput[], clientId: string | null): Promise<void> {
+    await recordUserMessage(this.#thread, this.#record, input, clientId, (line) => this.#persist(line));
+  }
+
+  async #finish(outcome: TurnOutcome): Promise<void> {
+    const thread = this.#thread;
+    if (outcome.status === 'interrupted') {
+      const marker: ResponseItem = {
+        type: 'message',
+        role: 'user',
+        content: [{ type: 'input_text', text: records.TURN_ABORTED_MESSAGE }],
+      };
+      thread.history.push(marker);
+      this.#persist(records.responseItem(marker));
+    }
+    await recordTurnEnd(thread, this.#record, this.#startedAtMs, outcome, {
+      persist: (item) => this.#persist(item),
+      flush: () => this.#flush(),
+    });
+    // A compaction turn moves no read receipt and completes without items [observed on 0.169.0]; interrupted and
+    // failed turns complete without items (`notLoaded`) too.
+    const summary = outcome.status === 'completed' && this.#input.compaction !== true && !this.#quiet;
+    if (summary) await this.#deps.onTurnEnded(thread, this.#turnId);
+    if (outcome.status === 'interrupted') {
+      thread.emit(ServerNotifications.accountRateLimitsUpdated, { rateLimits: UNREPORTED_RATE_LIMITS });
+    }
+    announceTurnEnd(thread, outcome, summary ? this.#wireTurn('summary', this.#lastAgentMessages) : this.#wireTurn('notLoaded', []));
+  }
+
+  #wireTurn(itemsView: Turn['itemsView'], items: ThreadItem[]): Turn {
+    return { ...this.#record, items, itemsView };
+  }
+
+  /** Appends to the rollout without waiting: the writer keeps order and group-commits; #flush waits. */
+  #persist(item: RolloutItem): void {
+    appendToRollout(this.#thread, this.#deps.log, item);
+  }
+
+  #flush(): Promise<void> {
+    return flushRollout(this.#thread, this.#deps.log, this.#deps.onPersisted);
+  }
+}
+
+/** The text parts of the user's message, as a userPromptSubmit hook reads it. */
+function promptText(input: readonly UserInput[]): string {
+  return input.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('\n');
+}
+
+/** The base instructions as the first input item. */
+function baseInstructionsMessage(text: string): ResponseItem {
+  return { type: 'message', id: stableMessageId(text), role: 'developer', content: [{ type: 'input_text', text }] };
+}
+
+/** A developer message carrying `text` (e.g. a review turn's instructions). */
+export function developerMessage(text: string): ResponseItem {
+  return { type: 'message', role: 'developer', content: [{ type: 'input_text', text }] };
+}
+
+/** The rollout copy of a model output message carries its turn, as the reference's does. */
+function withTurnMetadata(item: ResponseItem, turnId: string): ResponseItem {
+  if (item.type !== 'message') return item;
+  return { ...item, internal_chat_message_metadata_passthrough: { turn_id: turnId } };
+}
+
+/** A turn failure as the protocol reports it. */
+export function toTurnError(error: unknown): TurnError {
+  if (error instanceof ModelError) {
+    return { message: error.message, codexErrorInfo: error.toCodexErrorInfo(), additionalDetails: null, misalignment: null };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { message, codexErrorInfo: 'other', additionalDetails: null, misalignment: null };
+}
