@@ -4,10 +4,11 @@ import type {
   CommandExecResponse,
   CommandExecTerminalSize,
 } from '../../protocol/v2/command-exec.js';
-import type { CommandChild } from './command-child.js';
+import type { Subprocess } from '../../tools/process/subprocess.js';
 import { decodeOutput } from './decode-output.js';
 import { CommandExecRequestError, processIdRepr } from './errors.js';
 import { OutputByteCap } from './output-cap.js';
+import { commandExitCode } from './spawn-command.js';
 
 /**
  * One running `command/exec` process, from spawn to its response (the reference's `run_command`): output is capped
@@ -33,7 +34,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export interface CommandRunOptions {
   /** The client's id, or a generated number for a buffered command without one (never sent to the client). */
   readonly processId: string | number;
-  readonly child: CommandChild;
+  readonly child: Subprocess;
   /** `streamStdin` (or `tty`): `command/exec/write` may write to the process. */
   readonly streamStdin: boolean;
   /** `streamStdoutStderr` (or `tty`): output goes out as deltas and the response's texts stay empty. */
@@ -143,7 +144,7 @@ export class CommandRun {
             this.#timedOut = true;
             child.killGroup();
           }, Math.min(timeoutMs, MAX_TIMER_MS));
-    const status = await child.exited;
+    const status = commandExitCode(child, await child.exited);
     clearTimeout(timer);
     this.#running = false;
     const exitCode = this.#timedOut ? TIMEOUT_EXIT_CODE : status;

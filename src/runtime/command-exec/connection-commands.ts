@@ -1,6 +1,6 @@
 import type { CommandExecResponse } from '../../protocol/v2/command-exec.js';
 import type { ClientChannel } from '../clients/client-channel.js';
-import type { CommandChild } from './command-child.js';
+import type { Subprocess } from '../../tools/process/subprocess.js';
 import { CommandRun, type CommandRunOptions } from './command-run.js';
 import { CommandExecRequestError, processIdRepr } from './errors.js';
 
@@ -26,7 +26,7 @@ export class ConnectionCommands {
    */
   async start(
     processId: string | null,
-    spawn: () => Promise<CommandChild>,
+    spawn: () => Promise<Subprocess>,
     options: Omit<CommandRunOptions, 'processId' | 'child'>,
   ): Promise<{ readonly response: Promise<CommandExecResponse> }> {
     if (this.#closed) throw new CommandExecRequestError('connection is closed');
@@ -35,7 +35,7 @@ export class ConnectionCommands {
       throw new CommandExecRequestError(`duplicate active command/exec process id: ${processIdRepr(key)}`);
     }
     this.#starting.add(key);
-    let child: CommandChild;
+    let child: Subprocess;
     try {
       child = await spawn();
     } finally {

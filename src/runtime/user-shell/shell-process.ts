@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { spawnPipeChild } from '../../tools/exec/pipe-child.js';
+import { spawnPipeProcess } from '../../tools/process/pipe-process.js';
+import { shellExitStatus } from '../../tools/process/subprocess.js';
 import { rustDebugString } from '../../tools/exec/rust-format.js';
 import { shellArgv } from '../../tools/exec/shell-argv.js';
 
@@ -7,7 +8,7 @@ import { shellArgv } from '../../tools/exec/shell-argv.js';
  * One `!` command of the user (thread/shellCommand), run the way the reference 0.169.0 runs it [observed]: through
  * the user's shell as a login shell (`/bin/bash -lc '<command>'`), in the thread's working directory, with no
  * sandbox and no approval (the user typed it), stdin on /dev/null, stdout and stderr merged as they arrive. It
- * reuses the exec tool's machinery: the shell detection of `exec_command` and its process-group child.
+ * reuses the exec tool's machinery: the shell detection of `exec_command` and the process layer's process-group child.
  */
 
 /** The reference's default: one hour. */
@@ -61,7 +62,7 @@ export async function runShellCommand(argv: readonly string[], options: ShellRun
   try {
     const prepared = options.prepare ? await options.prepare(argv, options.cwd) : { file, args, release };
     release = () => prepared.release();
-    child = await spawnPipeChild({ file: prepared.file, args: prepared.args, cwd: options.cwd, env });
+    child = await spawnPipeProcess({ file: prepared.file, args: prepared.args, cwd: options.cwd, env }, { stdin: false });
   } catch (error) {
     release();
     return {
@@ -72,14 +73,14 @@ export async function runShellCommand(argv: readonly string[], options: ShellRun
   }
   const decoder = new TextDecoder('utf-8');
   let output = '';
-  child.onData((bytes) => {
+  child.onOutput((_stream, bytes) => {
     const text = decoder.decode(bytes, { stream: true });
     if (text === '') return;
     output += text;
     options.onOutput(text);
   });
-  const exited = new Promise<number>((resolve) => child.onExit(resolve));
-  const closed = new Promise<void>((resolve) => child.onOutputClosed(resolve));
+  const exited = child.exited.then(shellExitStatus);
+  const closed = child.outputClosed;
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), Math.max(0, options.timeoutMs));

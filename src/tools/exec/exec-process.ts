@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { StringDecoder } from 'node:string_decoder';
-import type { ExecChild } from './child.js';
+import { shellExitStatus, type Subprocess } from '../process/subprocess.js';
 import { HeadTailBuffer } from './head-tail-buffer.js';
 import { POST_EXIT_CLOSE_WAIT_MS } from './limits.js';
 
@@ -10,7 +10,7 @@ import { POST_EXIT_CLOSE_WAIT_MS } from './limits.js';
  * `commandExecution` item. Output is also streamed, decoded, to the `onOutput` listener as it arrives.
  */
 export class ExecProcess {
-  readonly child: ExecChild;
+  readonly child: Subprocess;
   /** performance.now() when the child was started. */
   readonly spawnedAt: number;
   #unread = new HeadTailBuffer();
@@ -26,15 +26,16 @@ export class ExecProcess {
   readonly #finishedPromise: Promise<void>;
   #onOutput: ((chunk: string) => void) | undefined;
 
-  constructor(child: ExecChild, onOutput?: (chunk: string) => void) {
+  constructor(child: Subprocess, onOutput?: (chunk: string) => void) {
     this.child = child;
     this.spawnedAt = performance.now();
     this.#onOutput = onOutput;
     let markFinished!: () => void;
     this.#finishedPromise = new Promise((resolve) => (markFinished = resolve));
-    child.onData((chunk) => this.#push(chunk));
-    child.onExit((exitCode) => {
-      this.#exitCode = exitCode;
+    // Unified exec merges stdout and stderr in arrival order, as a terminal would show them.
+    child.onOutput((_stream, chunk) => this.#push(chunk));
+    void child.exited.then((exit) => {
+      this.#exitCode = shellExitStatus(exit);
       this.#exitedAt = performance.now();
       this.#wake();
       // Output still in flight after the exit (a background job holding the pipe) is not waited for long.
@@ -44,13 +45,13 @@ export class ExecProcess {
         clearTimeout(grace);
         this.#finish(markFinished);
       } else {
-        child.onOutputClosed(() => {
+        void child.outputClosed.then(() => {
           clearTimeout(grace);
           this.#finish(markFinished);
         });
       }
     });
-    child.onOutputClosed(() => {
+    void child.outputClosed.then(() => {
       this.#outputClosed = true;
       this.#wake();
     });

@@ -1,7 +1,9 @@
 import { stat } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { ExecChild } from './child.js';
+import { spawnPipeProcess } from '../process/pipe-process.js';
+import { spawnPtyProcess } from '../process/pty-process.js';
+import type { Subprocess } from '../process/subprocess.js';
 import { collectOutputUntilDeadline } from './collect-output.js';
 import { UnifiedExecError, spawnFailure } from './errors.js';
 import { unifiedExecEnv } from './exec-env.js';
@@ -9,13 +11,13 @@ import { ExecProcess } from './exec-process.js';
 import {
   EARLY_EXIT_GRACE_MS,
   POST_WRITE_SETTLE_MS,
+  TTY_COLS,
+  TTY_ROWS,
   WARNING_PROCESSES,
   clampExecYieldTime,
   clampWriteStdinYieldTime,
 } from './limits.js';
-import { spawnPipeChild } from './pipe-child.js';
 import { ProcessStore, type StoredProcess } from './process-store.js';
-import { spawnPtyChild } from './pty-child.js';
 import { formatExecResponse, generateChunkId } from './response-text.js';
 import { FALLBACK_TRUNCATION_POLICY, approxTokenCount, type TruncationPolicy } from './truncation.js';
 
@@ -251,7 +253,7 @@ export class UnifiedExecManager {
     if (chars !== '') {
       if (!session.process.child.hasStdin) throw new UnifiedExecError({ type: 'stdinClosed' });
       try {
-        await session.process.child.write(chars);
+        await session.process.child.writeStdin(chars);
         // Let the program react so its answer lands in this read rather than the next.
         await delay(POST_WRITE_SETTLE_MS, undefined, request.signal === undefined ? {} : { signal: request.signal });
       } catch (error) {
@@ -321,9 +323,11 @@ export class UnifiedExecManager {
         : await prepare(request.argv, request.cwd);
     const spec = { file: prepared.file, args: prepared.args, cwd: request.cwd, env: prepared.env ?? env };
     const tty = request.tty ?? false;
-    let child: ExecChild;
+    let child: Subprocess;
     try {
-      child = tty ? await spawnPtyChild(spec) : await spawnPipeChild(spec);
+      child = tty
+        ? await spawnPtyProcess(spec, { size: { rows: TTY_ROWS, cols: TTY_COLS }, defaultTerm: 'dumb' })
+        : await spawnPipeProcess(spec, { stdin: false });
     } catch (error) {
       throw spawnFailure(error);
     }

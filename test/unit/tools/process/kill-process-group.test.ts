@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { killProcessGroup } from '../../../../src/tools/exec/child.js';
+import { killProcessGroup } from '../../../../src/tools/process/kill-process-group.js';
 
 describe('killProcessGroup', () => {
   it('kills a whole session started as its own group, grandchildren included', async (t) => {
