@@ -1,4 +1,5 @@
 import type { TestContext } from 'node:test';
+import type { Broadcaster } from '../../src/runtime/clients/broadcast.js';
 import type { UserInput } from '../../src/protocol/v2/user-input.js';
 import { LoadedThread, type ActiveTurn } from '../../src/runtime/threads/loaded-thread.js';
 import { resolveThreadSettings, type SessionOverrides } from '../../src/runtime/threads/thread-settings.js';
@@ -50,27 +51,7 @@ export async function inProcessThread(t: TestContext, options: InProcessThreadOp
   const home = await makeTempHome(t);
   const client = new RecordingChannel();
   const model = new ScriptedModel(options.replies);
-  const settings = resolveThreadSettings({}, { cwd: home, ...options.settings }, home);
-  const now = Date.now();
-  const thread = new LoadedThread({
-    id: uuidv7(),
-    createdAtMs: now,
-    updatedAtMs: now,
-    ephemeral: true,
-    originator: 'codex_unit_test',
-    cliVersion: '0.0.0',
-    forkedFromId: null,
-    baseInstructions: 'You are a scripted test agent.',
-    settings,
-    rolloutPath: null,
-    writer: null,
-    name: null,
-    preview: '',
-    history: [],
-    turns: [],
-    tokenUsage: null,
-    everyone: client,
-  });
+  const thread = ephemeralThread(home, client, options.settings);
   thread.subscribe(client);
   // Whatever a test leaves running (a paused model, a tool waiting) ends with the test.
   t.after(() => thread.activeTurn?.abort.abort(new Error('test over')));
@@ -113,6 +94,33 @@ export async function inProcessThread(t: TestContext, options: InProcessThreadOp
     },
   };
   return harness;
+}
+
+/**
+ * A loaded thread held only in memory (no rollout), working in `cwd`, whose status changes go to `everyone`. It has
+ * no subscriber yet.
+ */
+export function ephemeralThread(cwd: string, everyone: Broadcaster, settings: SessionOverrides = {}): LoadedThread {
+  const now = Date.now();
+  return new LoadedThread({
+    id: uuidv7(),
+    createdAtMs: now,
+    updatedAtMs: now,
+    ephemeral: true,
+    originator: 'codex_unit_test',
+    cliVersion: '0.0.0',
+    forkedFromId: null,
+    baseInstructions: 'You are a scripted test agent.',
+    settings: resolveThreadSettings({}, { cwd, ...settings }, cwd),
+    rolloutPath: null,
+    writer: null,
+    name: null,
+    preview: '',
+    history: [],
+    turns: [],
+    tokenUsage: null,
+    everyone,
+  });
 }
 
 /** The thread's running turn; throws when there is none. */
