@@ -53,13 +53,18 @@ function leave({ thread, client, unloader }: Rig): void {
   unloader.watch(thread);
 }
 
+/** Nothing happens until the delay has passed from now, and the unload comes right then. */
+function unloadsExactlyAfterTheDelay(t: TestContext, r: Rig): void {
+  t.mock.timers.tick(DELAY_MS - 1);
+  assert.deepEqual(r.unloaded, [], 'not a moment before the delay');
+  t.mock.timers.tick(1);
+  assert.deepEqual(r.unloaded, [r.thread]);
+}
+
 test('unloads a thread the delay after its last subscriber left, and not a moment before', (t) => {
   const r = rig(t);
   leave(r);
-  t.mock.timers.tick(DELAY_MS - 1);
-  assert.deepEqual(r.unloaded, []);
-  t.mock.timers.tick(1);
-  assert.deepEqual(r.unloaded, [r.thread]);
+  unloadsExactlyAfterTheDelay(t, r);
 });
 
 test('keeps a thread whose subscriber came back, however long after', (t) => {
@@ -77,10 +82,7 @@ test('a subscriber that comes and goes again restarts the clock', (t) => {
   t.mock.timers.tick(DELAY_MS / 2);
   r.thread.subscribe(r.client);
   leave(r);
-  t.mock.timers.tick(DELAY_MS - 1);
-  assert.deepEqual(r.unloaded, []);
-  t.mock.timers.tick(1);
-  assert.deepEqual(r.unloaded, [r.thread]);
+  unloadsExactlyAfterTheDelay(t, r);
 });
 
 test('keeps a thread while its turn runs, and counts the delay from the end of the turn', async (t) => {
@@ -97,10 +99,7 @@ test('keeps a thread while its turn runs, and counts the delay from the end of t
   finished();
   // The unloader hears of the end first: it waited on `done` before this test did.
   await active.done;
-  t.mock.timers.tick(DELAY_MS - 1);
-  assert.deepEqual(r.unloaded, []);
-  t.mock.timers.tick(1);
-  assert.deepEqual(r.unloaded, [r.thread]);
+  unloadsExactlyAfterTheDelay(t, r);
 });
 
 test('does nothing once closed', (t) => {
