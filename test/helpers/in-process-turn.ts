@@ -26,7 +26,10 @@ export interface InProcessThread {
   readonly home: string;
   /** What every turn runs with; a test may replace members (tools, hooks) before starting one. */
   dependencies: TurnDependencies;
-  /** Starts a turn with a text message; `ended` resolves once it has fully ended (turn/completed sent). */
+  /**
+   * Starts a turn with a text message; `ended` resolves once it has fully ended (turn/completed sent) and what the
+   * client received matches the reference schema.
+   */
   start(text: string): { readonly turnId: string; readonly ended: Promise<void> };
   /** Starts a turn and waits for it to end; resolves with its turn/completed params. */
   run(text: string): Promise<Record<string, unknown>>;
@@ -79,7 +82,9 @@ export async function inProcessThread(t: TestContext, options: InProcessThreadOp
       if (thread.activeTurn !== null) throw new Error('a turn is already running');
       const turn = startTurn(thread, { input: textInput(text), clientUserMessageId: null }, harness.dependencies, (task) => task());
       const active = runningTurn(thread);
-      return { turnId: turn.id, ended: within(active.done, `the end of turn ${turn.id}`) };
+      // Once the turn is over, everything the client got is checked against the reference schema.
+      const ended = within(active.done, `the end of turn ${turn.id}`).then(() => client.assertMatchesReference());
+      return { turnId: turn.id, ended };
     },
     async run(text) {
       const { turnId, ended } = harness.start(text);

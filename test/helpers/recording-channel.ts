@@ -1,12 +1,18 @@
 import type { Broadcaster } from '../../src/runtime/clients/broadcast.js';
-import { ClientRequestError, type ClientChannel } from '../../src/runtime/clients/client-channel.js';
+import {
+  ClientRequestError,
+  type ClientChannel,
+  type NotificationExtras,
+} from '../../src/runtime/clients/client-channel.js';
 import type { NotificationDefinition, NotificationParamsOf } from '../../src/protocol/registry-types.js';
 import { within } from './fake-model-server.js';
+import { loadReferenceSchema } from './reference-schema.js';
 
 /*
  * One client as the runtime sees it, in process: it records every notification (thread events and the broadcasts
  * every connection gets, in one ordered list, as a single connected client receives them) and answers the server's
- * requests with a function the test gives. Params are checked against their notification's schema as they are sent.
+ * requests with a function the test gives. What it received is checked against the reference's JSON Schema, as
+ * RpcTestClient checks what comes over the wire.
  */
 
 export interface RecordedNotification {
@@ -32,13 +38,13 @@ export class RecordingChannel implements ClientChannel, Broadcaster {
   readonly requestAttestation = false;
   readonly notifications: RecordedNotification[] = [];
   readonly serverRequests: RecordedServerRequest[] = [];
-  /** Notifications whose params did not match their schema: a test asserts there are none. */
-  readonly malformed: { readonly method: string; readonly issues: string }[] = [];
   answer: RequestAnswerer;
   #nextRequestId = 0;
   #open = true;
   readonly #closeListeners: (() => void)[] = [];
   readonly #listeners = new Set<() => void>();
+  /** Messages as they would go on the wire, not yet checked against the reference schema. */
+  readonly #unchecked: unknown[] = [];
 
   constructor(options: { readonly connectionId?: number; readonly answer?: RequestAnswerer } = {}) {
     this.connectionId = options.connectionId ?? 1;
@@ -49,20 +55,21 @@ export class RecordingChannel implements ClientChannel, Broadcaster {
     return this.#open;
   }
 
-  notify<D extends NotificationDefinition>(definition: D, params: NotificationParamsOf<D>): void {
-    const checked = definition.params.safeParse(params);
-    if (!checked.success) this.malformed.push({ method: definition.method, issues: checked.error.message });
+  notify<D extends NotificationDefinition>(definition: D, params: NotificationParamsOf<D>, extras: NotificationExtras = {}): void {
+    const emittedAtMs = extras.emittedAtMs ?? Date.now();
+    this.#unchecked.push(onTheWire({ method: definition.method, params, emittedAtMs }));
     this.notifications.push({ method: definition.method, params: params as Record<string, unknown> });
     this.#changed();
   }
 
-  broadcast<D extends NotificationDefinition>(definition: D, params: NotificationParamsOf<D>): void {
-    this.notify(definition, params);
+  broadcast<D extends NotificationDefinition>(definition: D, params: NotificationParamsOf<D>, extras?: NotificationExtras): void {
+    this.notify(definition, params, extras);
   }
 
   request(method: string, params: unknown, options: { signal?: AbortSignal; onSent?: (requestId: number) => void } = {}): Promise<unknown> {
     const request = { id: this.#nextRequestId++, method, params: params as Record<string, unknown> };
     this.serverRequests.push(request);
+    this.#unchecked.push(onTheWire(request));
     options.onSent?.(request.id);
     this.#changed();
     const { signal } = options;
@@ -86,6 +93,15 @@ export class RecordingChannel implements ClientChannel, Broadcaster {
   close(): void {
     this.#open = false;
     for (const listener of this.#closeListeners.splice(0)) listener();
+  }
+
+  /**
+   * Checks what was received since the last check against the reference's JSON Schema.
+   * @throws AssertionError naming the first message that does not match
+   */
+  async assertMatchesReference(): Promise<void> {
+    const schema = await loadReferenceSchema();
+    for (const message of this.#unchecked.splice(0)) schema.validateServerMessage(message, () => undefined);
   }
 
   /** The methods of the notifications received so far, in order. */
@@ -129,4 +145,9 @@ export class RecordingChannel implements ClientChannel, Broadcaster {
   #changed(): void {
     for (const listener of [...this.#listeners]) listener();
   }
+}
+
+/** A message as a client parses it: what JSON cannot carry (undefined members) is gone. */
+function onTheWire(message: unknown): unknown {
+  return JSON.parse(JSON.stringify(message));
 }

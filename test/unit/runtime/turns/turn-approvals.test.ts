@@ -60,7 +60,6 @@ test('a command declined by the user is not run, its item completes declined, an
   const output = model.requests[1]?.input.at(-1);
   assert.equal(output?.type, 'function_call_output');
   assert.match(String(output?.['output']), /rejected by user/);
-  assert.deepEqual(client.malformed, []);
 });
 
 test('a command the user cancels interrupts the turn without asking the model again', async (t) => {
