@@ -170,6 +170,30 @@ test('input steered into a running turn joins it after the response in flight, a
   assert.equal(turn.status, 'completed');
 });
 
+test('input steered while a tool runs follows the tool output in the next request', async (t) => {
+  const harness = await inProcessThread(t, {
+    replies: [toolCallReply('echo', { text: 'slow' }, { callId: 'call_1' }), textReply('Both handled.')],
+  });
+  const steeringTool: ToolHandler = {
+    ...echoTool([]),
+    handle: async () => {
+      harness.steer('Meanwhile, this');
+      return 'echo: slow';
+    },
+  };
+  harness.dependencies = { ...harness.dependencies, tools: [steeringTool] };
+
+  await harness.run('Use the tool');
+
+  const second = harness.model.requests[1]?.input ?? [];
+  assert.deepEqual(
+    second.slice(-3).map((item) => item.type),
+    ['function_call', 'function_call_output', 'message'],
+  );
+  assert.equal(lastUserText(second), 'Meanwhile, this');
+  assert.equal(harness.model.requests.length, 2);
+});
+
 test('a model that keeps calling tools is stopped after 64 requests and the turn fails', async (t) => {
   const calls: string[] = [];
   const replies = Array.from({ length: 65 }, (_, round) => toolCallReply('echo', { text: `round ${round}` }, { callId: `call_${round}` }));

@@ -77,3 +77,26 @@ test('a command the user cancels interrupts the turn without asking the model ag
   const item = harness.client.paramsOf('item/completed').at(-1)?.['item'] as { type: string; status: string };
   assert.deepEqual([item.type, item.status], ['commandExecution', 'declined']);
 });
+
+test('an interrupt while the user is asked withdraws the question and ends the turn interrupted', async (t) => {
+  const harness = await inProcessThread(t, {
+    settings: { approvalPolicy: 'untrusted', sandbox: 'read-only' },
+    replies: [toolCallReply('exec_command', { cmd: 'touch created-by-the-command' }, { callId: 'call_1' })],
+  });
+  const { thread, client, model } = harness;
+  harness.dependencies = { ...harness.dependencies, tools: execToolsOf(thread).handlers };
+  client.answer = () => new Promise(() => {});
+
+  const { ended } = harness.start('Create a file');
+  const approval = await client.nextServerRequest('item/commandExecution/requestApproval');
+  harness.interrupt();
+  await ended;
+
+  const turn = (await client.nextNotification('turn/completed'))['turn'] as { status: string };
+  assert.equal(turn.status, 'interrupted');
+  assert.equal(model.requests.length, 1);
+  assert.deepEqual(client.paramsOf('serverRequest/resolved'), [{ threadId: thread.id, requestId: approval.id }]);
+  const item = client.paramsOf('item/completed').at(-1)?.['item'] as { type: string; status: string };
+  assert.deepEqual([item.type, item.status], ['commandExecution', 'declined']);
+  assert.deepEqual(client.paramsOf('thread/status/changed').at(-1)?.['status'], { type: 'idle' });
+});
