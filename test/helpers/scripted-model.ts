@@ -1,7 +1,8 @@
 import type { ModelClient, StreamOptions } from '../../src/model/client.js';
-import type { ModelError } from '../../src/model/errors.js';
-import type { ModelEvent, ResponseItem, TokenUsage } from '../../src/model/events.js';
+import { ModelError } from '../../src/model/errors.js';
+import { CLOSED_BEFORE_COMPLETED_REASON, type ModelEvent, type ResponseItem, type TokenUsage } from '../../src/model/events.js';
 import type { ModelRequest } from '../../src/model/request.js';
+import { untilAborted } from '../../src/util/abortable.js';
 
 /*
  * An in-process ModelClient fed a script: each model request the turn loop makes takes the next scripted reply and
@@ -51,7 +52,8 @@ export const SCRIPTED_USAGE: TokenUsage = {
 
 /**
  * A ModelClient playing `replies` in order, one per request. A request beyond the script fails the stream (the
- * turn then fails saying so), so a test never hangs on a model that was asked more than it expected.
+ * turn then fails saying so), so a test never hangs on a model that was asked more than it expected. As with
+ * `HttpModelClient`, a reply ends at its `completed` event, and one without it fails as a stream closed too early.
  */
 export class ScriptedModel implements ModelClient {
   readonly #replies: ScriptedReply[];
@@ -111,13 +113,16 @@ export class ScriptedModel implements ModelClient {
         case 'fail':
           throw step.error;
         case 'pause':
-          await untilOrAborted(step.until, signal);
+          await untilAborted(step.until, signal);
           break;
         default:
           yield step;
+          // As with the real client, `completed` ends the stream: whatever the script has after it is not played.
+          if (step.type === 'completed') return;
       }
     }
-    signal.throwIfAborted();
+    // A reply that ran out before `completed` fails as a stream cut short does.
+    throw ModelError.streamDisconnected(CLOSED_BEFORE_COMPLETED_REASON);
   }
 
   #record(entry: ScriptedRequest): void {
@@ -127,25 +132,6 @@ export class ScriptedModel implements ModelClient {
       waiter.resolve();
     }
   }
-}
-
-/** Waits for `until`, or rejects with the signal's reason once it aborts. */
-function untilOrAborted(until: Promise<void>, signal: AbortSignal): Promise<void> {
-  signal.throwIfAborted();
-  return new Promise<void>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    until.then(
-      () => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }
 
 /* Builders for the common replies. Item ids are what the Responses API would send; tests may name their own. */
