@@ -59,11 +59,13 @@ describe('thread/unsubscribe', () => {
   });
 });
 
+// When the unload comes (the delay, its clock restarting) is pinned on a mocked clock in
+// test/unit/runtime/threads/idle-unloader.test.ts; here a delay of 0 shows what the whole server does then.
 describe('idle unload', () => {
   it('unloads a thread without subscribers after the delay, telling every connection', async (t) => {
     const rig = await startThreadRig(t, {
       replies: [sseReply(textTurnFrames(['kept']))],
-      configExtra: 'thread_unload_delay_secs = 1',
+      configExtra: 'thread_unload_delay_secs = 0',
     });
     const owner = rig.client;
     const bystander = await rig.connect('bystander');
@@ -71,16 +73,14 @@ describe('idle unload', () => {
     const written = await startThread(owner);
     await turnCompleted(owner, await startTextTurn(owner, written, 'keep me'));
 
-    const unsubscribedAtMs = Date.now();
     for (const threadId of [unwritten, written]) {
       assert.deepEqual(resultOf(await owner.request('thread/unsubscribe', { threadId })), { status: 'unsubscribed' });
     }
     for (const threadId of [unwritten, written]) {
-      const closed = await bystander.waitFor(
+      await bystander.waitFor(
         (m) => m.method === 'thread/closed' && (m.params as { threadId: string }).threadId === threadId,
         `thread/closed of ${threadId}`,
       );
-      assert.ok((closed.emittedAtMs as number) >= unsubscribedAtMs + 1000, 'unloaded before the delay');
       // Everyone hears it, subscribed or not, in the reference's order.
       for (const client of [owner, bystander]) {
         assert.deepEqual(threadMethods(client.received, threadId).slice(-2), ['thread/status/changed', 'thread/closed']);
@@ -112,10 +112,10 @@ describe('idle unload', () => {
     assert.deepEqual(resultOf(await rig.client.request('thread/loaded/list', {})).data, []);
   });
 
-  it('keeps a thread loaded while its turn runs, and counts the delay from the end of the turn', async (t) => {
-    // A turn of about 1.5 s, longer than the 1 s delay.
-    const slow = sseReply(textTurnFrames(['s', 'l', 'o', 'w']), { delayMs: 200 });
-    const rig = await startThreadRig(t, { replies: [slow], configExtra: 'thread_unload_delay_secs = 1' });
+  it('keeps a thread loaded while its turn runs, and unloads it once the turn has ended', async (t) => {
+    // The delay runs out while the model still streams.
+    const slow = sseReply(textTurnFrames(['s', 'l', 'o', 'w']), { delayMs: 50 });
+    const rig = await startThreadRig(t, { replies: [slow], configExtra: 'thread_unload_delay_secs = 0' });
     const owner = rig.client;
     const threadId = await startThread(owner);
     await startTextTurn(owner, threadId, 'take your time');
@@ -132,6 +132,6 @@ describe('idle unload', () => {
     const turn = read.turns[0];
     assert.equal(turn?.status, 'completed', 'the unload must not interrupt the turn');
     const answeredAtMs = turn?.items.find((item) => item.type === 'agentMessage')?.completedAtMs ?? Infinity;
-    assert.ok((closed.emittedAtMs as number) >= answeredAtMs + 1000, 'unloaded less than the delay after the turn');
+    assert.ok((closed.emittedAtMs as number) >= answeredAtMs, 'unloaded before the turn ended');
   });
 });

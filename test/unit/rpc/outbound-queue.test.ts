@@ -173,43 +173,41 @@ describe('OutboundQueue', () => {
     );
   });
 
-  it('cuts off a disconnectable peer that stays over the hard budget for the grace period', async () => {
+  // The grace period is a timer: these tests move a mocked clock instead of waiting for it.
+  it('cuts off a disconnectable peer that stays over the hard budget for the grace period', (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
     const { transport, queue } = setup();
     transport.bufferedBytes = 1000;
     queue.push({ id: 1, result: { pad: 'x'.repeat(6000) } });
+    t.mock.timers.tick(LIMITS.hardGraceMs - 1);
     assert.equal(transport.disconnectedWith, undefined, 'not before the grace period');
-    await waitUntil(() => transport.disconnectedWith !== undefined);
+    t.mock.timers.tick(1);
     assert.match(String(transport.disconnectedWith), /^slow client: \d+ bytes waiting$/);
     assert.equal(queue.queuedBytes, 0, 'the backlog is released');
     queue.push({ id: 2, result: {} });
     assert.equal(queue.queuedMessages, 0, 'a cut-off queue takes nothing more');
   });
 
-  it('keeps a peer that gets back under the budget within the grace period', async () => {
-    const { transport, queue } = setup(true, { ...LIMITS, hardGraceMs: 50 });
+  it('keeps a peer that gets back under the budget within the grace period', (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const { transport, queue } = setup();
     transport.bufferedBytes = 1000;
     queue.push({ id: 1, result: { pad: 'x'.repeat(6000) } });
+    t.mock.timers.tick(LIMITS.hardGraceMs - 1);
     transport.drain();
-    await new Promise((resolve) => setTimeout(resolve, 80));
+    t.mock.timers.tick(LIMITS.hardGraceMs * 10);
     assert.equal(transport.disconnectedWith, undefined);
     assert.equal(transport.sent.length, 1);
   });
 
-  it('never cuts off a transport that cannot be replaced (stdio), however far behind', async () => {
+  it('never cuts off a transport that cannot be replaced (stdio), however far behind', (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
     const { transport, queue } = setup(false);
     transport.bufferedBytes = 1000;
     queue.push({ id: 1, result: { pad: 'x'.repeat(6000) } });
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    t.mock.timers.tick(LIMITS.hardGraceMs * 10);
     assert.equal(queue.queuedMessages, 1);
     transport.drain();
     assert.equal(transport.sent.length, 1);
   });
 });
-
-async function waitUntil(condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
