@@ -124,5 +124,14 @@ describe('hooks/list includes the hooks of enabled plugins as the reference 0.16
         ['zeta@tools:hooks/hooks.json:stop:0:0', 'modified', true],
       ],
     );
+
+    // A file added to the installed package changes the package part of its hooks' hashes: the trusted one now
+    // reads as modified, on both servers.
+    for (const home of [pair.oursHome, pair.referenceHome]) {
+      await writeFile(join(home, 'plugins/cache/tools/zeta/2.1.0/NOTES.md'), 'changed\n');
+    }
+    const changed = (await bothListed(pair)) as typeof trusted;
+    const once = changed.result.data[0]?.hooks.find((hook) => hook.key === 'zeta@tools:hooks/hooks.json:pre_tool_use:0:0');
+    assert.equal(once?.trustStatus, 'modified');
   });
 });

@@ -94,21 +94,22 @@ function placeholders(codexHome: string, id: PluginId, root: string): Record<str
 }
 
 /**
- * `sha256:` + a digest of every file in the installed package (relative path and content, in path order), so a
- * plugin update asks for its hooks to be trusted again. The reference appends a package digest of the same form,
- * computed its own way: the two servers' digests differ, so a trust recorded by one reads as modified in the other.
+ * `sha256:` + a digest of the installed package's tree (each directory's and file's relative path, and each file's
+ * content, in path order), so a plugin update asks for its hooks to be trusted again. The reference appends a
+ * package digest of the same form that depends on the same things (every file's content and every directory, not
+ * where the package sits or its marketplace's name) [observed], but it is computed its own way: the two servers'
+ * digests differ, so a trust recorded by one reads as modified in the other.
  */
 async function packageHash(root: string): Promise<string> {
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
-  const files = entries
-    .filter((entry) => entry.isFile())
-    .map((entry) => relative(root, join(entry.parentPath, entry.name)))
-    .sort();
+  const paths = entries
+    .filter((entry) => entry.isFile() || entry.isDirectory())
+    .map((entry) => ({ path: relative(root, join(entry.parentPath, entry.name)), file: entry.isFile() }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const digest = createHash('sha256');
-  for (const file of files) {
-    digest.update(`${file}\0`);
-    digest.update(await readFile(join(root, file)));
-    digest.update('\0');
+  for (const { path, file } of paths) {
+    digest.update(file ? `file\0${path}\0` : `dir\0${path}\0`);
+    if (file) digest.update(await readFile(join(root, path)));
   }
   return `sha256:${digest.digest('hex')}`;
 }
