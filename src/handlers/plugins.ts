@@ -1,3 +1,4 @@
+import { isChatgptAuth } from '../auth/codex-auth.js';
 import { RpcErrors } from '../protocol/errors.js';
 import { ClientRequests } from '../protocol/registry.js';
 import { MarketplaceSources } from '../runtime/plugins/marketplace-sources.js';
@@ -19,11 +20,12 @@ const REMOTE_CATALOGUE_NEEDS_CHATGPT = 'chatgpt authentication required for remo
 export function pluginHandlers(services: ServerServices): RequestHandler[] {
   const catalogue = new PluginCatalogue({ config: services.config, env: services.env });
   const sources = new MarketplaceSources(services.config, services.env);
-  const signedInWithChatgpt = async (): Promise<boolean> => (await services.auth.current())?.mode === 'chatgpt';
+  const signedInWithChatgpt = async (): Promise<boolean> => isChatgptAuth(await services.auth.current());
   /** The refusal of a request that needs the remote catalogue, worded for the login there is [observed]. */
   const remoteRefusal = async (method: string, action: string): Promise<Error> => {
     const auth = await services.auth.current();
-    if (auth?.mode === 'chatgpt') return RpcErrors.notSupportedYet(method);
+    // Both ChatGPT logins (the stored one and a client's tokens) reach the remote catalogue in the reference.
+    if (isChatgptAuth(auth)) return RpcErrors.notSupportedYet(method);
     const apiKey = auth === null ? '' : '; api key auth is not supported';
     return RpcErrors.badRequest(`${action}: ${REMOTE_CATALOGUE_NEEDS_CHATGPT}${apiKey}`);
   };

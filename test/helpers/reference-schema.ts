@@ -134,11 +134,27 @@ async function readGeneratedFiles(): Promise<Map<string, JsonObject>> {
   }
 }
 
-async function generateInto(root: string, outDir: string): Promise<void> {
+/**
+ * The client methods of the reference's stable surface, in its schema's order: `generate-json-schema` without
+ * `--experimental` (under a second, so not cached) into a temp dir, its `ClientRequest.json` read.
+ */
+export async function stableClientRequestMethods(): Promise<string[]> {
+  const outDir = await mkdtemp(join(tmpdir(), 'codex-ref-stable-schema-'));
+  try {
+    await generateInto(projectRoot(), outDir, { experimental: false });
+    const union = JSON.parse(await readFile(join(outDir, 'ClientRequest.json'), 'utf8')) as JsonObject;
+    return [...branchesByMethod(union, 'ClientRequest.json').keys()];
+  } finally {
+    await rm(outDir, { recursive: true, force: true });
+  }
+}
+
+async function generateInto(root: string, outDir: string, surface = { experimental: true }): Promise<void> {
   const launcher = await realpath(join(root, 'node_modules', '.bin', 'codex'));
   const home = await mkdtemp(join(tmpdir(), 'codex-ref-schema-home-'));
   try {
-    const args = [launcher, 'app-server', 'generate-json-schema', '--experimental', '--out', outDir];
+    const experimental = surface.experimental ? ['--experimental'] : [];
+    const args = [launcher, 'app-server', 'generate-json-schema', ...experimental, '--out', outDir];
     await promisify(execFile)(process.execPath, args, {
       env: { ...process.env, CODEX_HOME: home },
       timeout: 120_000,

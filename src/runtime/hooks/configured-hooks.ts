@@ -1,6 +1,7 @@
 import type { LoadedConfig } from '../../config/load.js';
 import { applyOverrides } from '../../config/overrides.js';
 import { isPlainTable } from '../../config/schema.js';
+import { enabledPluginHookSources } from '../plugins/plugin-hook-sources.js';
 import { discoverHooks, type DiscoveredHooks, type HookLayer } from './hook-discovery.js';
 
 /** Where the reference attributes hooks set with `-c` [from its source]: a synthetic config path. */
@@ -15,6 +16,20 @@ export type HookConfig = Pick<LoadedConfig, 'configPath' | 'fileTable' | 'overri
  * event runs it.
  */
 export async function configuredHooks(codexHome: string, config: HookConfig): Promise<DiscoveredHooks> {
+  return discoverHooks(configLayers(codexHome, config), hookStates(config));
+}
+
+/**
+ * What `hooks/list` shows: the configured hooks, then those of enabled plugins (`source: "plugin"`). Plugin hooks
+ * are listed with their trust, but not run yet.
+ */
+export async function listedHooks(codexHome: string, config: HookConfig): Promise<DiscoveredHooks> {
+  const plugins = await enabledPluginHookSources(codexHome, config.table);
+  const discovered = await discoverHooks(configLayers(codexHome, config), hookStates(config), plugins.sources);
+  return { hooks: discovered.hooks, warnings: [...plugins.warnings, ...discovered.warnings] };
+}
+
+function configLayers(codexHome: string, config: HookConfig): HookLayer[] {
   const layers: HookLayer[] = [
     { source: 'user', configPath: config.configPath, table: config.fileTable, hooksJsonDir: codexHome },
   ];
@@ -22,7 +37,11 @@ export async function configuredHooks(codexHome: string, config: HookConfig): Pr
     const table = applyOverrides({}, config.overrides.map((o) => ({ path: [...o.path], value: o.value })));
     layers.push({ source: 'sessionFlags', configPath: SESSION_FLAGS_PATH, table, hooksJsonDir: null });
   }
+  return layers;
+}
+
+/** `hooks.state`: per hook key, whether it is enabled and the hash the user trusted. */
+function hookStates(config: HookConfig): Readonly<Record<string, unknown>> {
   const hooksTable = config.table['hooks'];
-  const states = isPlainTable(hooksTable) && isPlainTable(hooksTable['state']) ? hooksTable['state'] : {};
-  return discoverHooks(layers, states);
+  return isPlainTable(hooksTable) && isPlainTable(hooksTable['state']) ? hooksTable['state'] : {};
 }

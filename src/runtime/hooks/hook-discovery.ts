@@ -17,6 +17,36 @@ export interface HookLayer {
   readonly hooksJsonDir: string | null;
 }
 
+/**
+ * Hooks a plugin package declares: one of its hook files, or one inline table of its manifest. Plugin hooks come
+ * after every configuration layer's.
+ */
+export interface PluginHookSource {
+  readonly pluginId: string;
+  /** `<plugin id>:<file relative to the package>` or `<plugin id>:plugin.json#hooks[<i>]`: each hook key's start. */
+  readonly keySource: string;
+  /** The file the hooks are attributed to (the manifest, for inline tables). */
+  readonly path: string;
+  readonly events: HookEvents;
+  /** Appended to each hook's trust hash after a `/`: a change anywhere in the package asks for trust again. */
+  readonly packageHash: string;
+  /** `${NAME}` placeholders the listed command has replaced (the package's root and data directories). */
+  readonly variables: Readonly<Record<string, string>>;
+}
+
+/** A hooks table's matcher groups by event, in declaration order. */
+export type HookEvents = ReadonlyMap<HookEventName, ReadonlyArray<z.infer<typeof MatcherGroupSchema>>>;
+
+/** Where a run of hooks comes from, as their metadata reports it. */
+interface HookOrigin {
+  readonly path: string;
+  readonly keySource: string;
+  readonly source: HookSource;
+  readonly pluginId: string | null;
+  readonly hashSuffix: string;
+  readonly variables: Readonly<Record<string, string>>;
+}
+
 export interface DiscoveredHooks {
   readonly hooks: HookMetadata[];
   readonly warnings: string[];
@@ -67,18 +97,18 @@ const HooksFileSchema = z.strictObject({ description: z.string().optional(), hoo
 /**
  * The hooks the configuration declares, listed as the reference lists them [observed on 0.169.0]: per layer
  * (lowest precedence first) `hooks.json` beside its config.toml, then config.toml's `[hooks]` tables; events in
- * declaration order; each command handler keyed `<file>:<event>:<group>:<handler>`, with a hash of its
- * normalised definition that `hooks.state."<key>".trusted_hash` is compared with. Prompt and agent handlers,
- * empty commands and invalid matchers are skipped with the reference's warnings. hook-dispatch.ts runs them.
+ * declaration order; each command handler keyed `<file>:<event>:<group>:<handler>`; then the hooks of enabled
+ * plugins, keyed from their package (see appendHooks). hook-dispatch.ts runs the configured ones.
  */
 export async function discoverHooks(
   layers: readonly HookLayer[],
   states: Readonly<Record<string, unknown>>,
+  plugins: readonly PluginHookSource[] = [],
 ): Promise<DiscoveredHooks> {
   const hooks: HookMetadata[] = [];
   const warnings: string[] = [];
   for (const layer of layers) {
-    const sources: Array<{ path: string; events: Map<HookEventName, z.infer<typeof MatcherGroupSchema>[]> }> = [];
+    const sources: Array<{ path: string; events: HookEvents }> = [];
     const json = layer.hooksJsonDir === null ? null : await readHooksJson(join(layer.hooksJsonDir, 'hooks.json'), warnings);
     if (json !== null) sources.push(json);
     const toml = tomlHooks(layer, warnings);
@@ -89,68 +119,114 @@ export async function discoverHooks(
       );
     }
     for (const { path, events } of sources) {
-      for (const [event, groups] of events) {
-        groups.forEach((group, groupIndex) => {
-          const matcher = MATCHERLESS_EVENTS.has(event) ? null : (group.matcher ?? null);
-          const matcherProblem = matcher === null ? null : invalidMatcher(matcher);
-          if (matcherProblem !== null) {
-            warnings.push(`invalid matcher ${JSON.stringify(matcher)} in ${path}: regex parse error: ${matcherProblem}`);
-            return;
-          }
-          group.hooks.forEach((handler, handlerIndex) => {
-            if (handler.type !== 'command') {
-              warnings.push(`skipping ${handler.type} hook in ${path}: ${handler.type} hooks are not supported yet`);
-              return;
-            }
-            if (handler.command.trim() === '') {
-              warnings.push(`skipping empty hook command in ${path}`);
-              return;
-            }
-            const defaultTimeout = SHUTDOWN_EVENTS.has(event) ? SHUTDOWN_EVENT_TIMEOUT_SEC : DEFAULT_TIMEOUT_SEC;
-            const timeoutSec = Math.max(1, handler.timeout ?? defaultTimeout);
-            const statusMessage = handler.statusMessage ?? null;
-            const key = `${path}:${snakeEvent(event)}:${groupIndex}:${handlerIndex}`;
-            const state = states[key];
-            const currentHash = hookHash(event, matcher, {
-              type: 'command',
-              command: handler.command,
-              timeout: timeoutSec,
-              async: handler.async,
-              ...(statusMessage === null ? {} : { statusMessage }),
-            });
-            const trustedHash = isPlainTable(state) && typeof state['trusted_hash'] === 'string' ? state['trusted_hash'] : null;
-            hooks.push({
-              key,
-              eventName: event,
-              handlerType: 'command',
-              command: handler.command,
-              async: handler.async,
-              matcher,
-              timeoutSec,
-              statusMessage,
-              additionalContextLimit: null,
-              sourcePath: path,
-              source: layer.source,
-              pluginId: null,
-              environmentId: null,
-              displayOrder: hooks.length,
-              enabled: !(isPlainTable(state) && state['enabled'] === false),
-              isManaged: false,
-              currentHash,
-              trustStatus: trustedHash === null ? 'untrusted' : trustedHash === currentHash ? 'trusted' : 'modified',
-            });
-          });
-        });
-      }
+      const origin = { path, keySource: path, source: layer.source, pluginId: null, hashSuffix: '', variables: {} };
+      appendHooks(hooks, warnings, origin, events, states);
     }
   }
+  for (const plugin of plugins) {
+    const origin = {
+      path: plugin.path,
+      keySource: plugin.keySource,
+      source: 'plugin' as const,
+      pluginId: plugin.pluginId,
+      hashSuffix: `/${plugin.packageHash}`,
+      variables: plugin.variables,
+    };
+    appendHooks(hooks, warnings, origin, plugin.events, states);
+  }
   return { hooks, warnings };
+}
+
+/**
+ * One entry per command handler of `events`, keyed `<key source>:<event>:<group>:<handler>`, with a hash of its
+ * normalised definition that `hooks.state."<key>".trusted_hash` is compared with. Prompt and agent handlers, empty
+ * commands and invalid matchers are skipped with the reference's warnings.
+ */
+function appendHooks(
+  hooks: HookMetadata[],
+  warnings: string[],
+  origin: HookOrigin,
+  events: HookEvents,
+  states: Readonly<Record<string, unknown>>,
+): void {
+  const { path } = origin;
+  for (const [event, groups] of events) {
+    groups.forEach((group, groupIndex) => {
+      const matcher = MATCHERLESS_EVENTS.has(event) ? null : (group.matcher ?? null);
+      const matcherProblem = matcher === null ? null : invalidMatcher(matcher);
+      if (matcherProblem !== null) {
+        warnings.push(`invalid matcher ${JSON.stringify(matcher)} in ${path}: regex parse error: ${matcherProblem}`);
+        return;
+      }
+      group.hooks.forEach((handler, handlerIndex) => {
+        if (handler.type !== 'command') {
+          warnings.push(`skipping ${handler.type} hook in ${path}: ${handler.type} hooks are not supported yet`);
+          return;
+        }
+        if (handler.command.trim() === '') {
+          warnings.push(`skipping empty hook command in ${path}`);
+          return;
+        }
+        const defaultTimeout = SHUTDOWN_EVENTS.has(event) ? SHUTDOWN_EVENT_TIMEOUT_SEC : DEFAULT_TIMEOUT_SEC;
+        const timeoutSec = Math.max(1, handler.timeout ?? defaultTimeout);
+        const statusMessage = handler.statusMessage ?? null;
+        const key = `${origin.keySource}:${snakeEvent(event)}:${groupIndex}:${handlerIndex}`;
+        const state = states[key];
+        // The hash covers the command as written, before the package's placeholders are filled in.
+        const currentHash =
+          hookHash(event, matcher, {
+            type: 'command',
+            command: handler.command,
+            timeout: timeoutSec,
+            async: handler.async,
+            ...(statusMessage === null ? {} : { statusMessage }),
+          }) + origin.hashSuffix;
+        const trustedHash = isPlainTable(state) && typeof state['trusted_hash'] === 'string' ? state['trusted_hash'] : null;
+        hooks.push({
+          key,
+          eventName: event,
+          handlerType: 'command',
+          command: fillPlaceholders(handler.command, origin.variables),
+          async: handler.async,
+          matcher,
+          timeoutSec,
+          statusMessage,
+          additionalContextLimit: null,
+          sourcePath: path,
+          source: origin.source,
+          pluginId: origin.pluginId,
+          environmentId: null,
+          displayOrder: hooks.length,
+          enabled: !(isPlainTable(state) && state['enabled'] === false),
+          isManaged: false,
+          currentHash,
+          trustStatus: trustedHash === null ? 'untrusted' : trustedHash === currentHash ? 'trusted' : 'modified',
+        });
+      });
+    });
+  }
+}
+
+/** `${NAME}` → its value, for each variable; `$NAME` without braces is left alone [observed]. */
+function fillPlaceholders(command: string, variables: Readonly<Record<string, string>>): string {
+  return Object.entries(variables).reduce((text, [name, value]) => text.replaceAll(`\${${name}}`, value), command);
+}
+
+/**
+ * A hooks file's content (`{"description"?, "hooks": {<Event>: [groups]}}`) as events, or the reason it is not
+ * one.
+ */
+export function parseHooksFile(value: unknown): { events: HookEvents } | { problem: string } {
+  const file = HooksFileSchema.safeParse(value);
+  const events = file.success ? EventsSchema.safeParse(file.data.hooks) : null;
+  if (file.success && events?.success) return { events: events.data };
+  return { problem: (file.success ? events?.error : file.error)?.issues[0]?.message ?? 'invalid hooks file' };
 }
 
 async function readHooksJson(
   path: string,
   warnings: string[],
-): Promise<{ path: string; events: Map<HookEventName, z.infer<typeof MatcherGroupSchema>[]> } | null> {
+): Promise<{ path: string; events: HookEvents } | null> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -166,20 +242,18 @@ async function readHooksJson(
     warnings.push(`failed to parse hooks config ${path}: ${error instanceof Error ? error.message : String(error)}`);
     return null;
   }
-  const file = HooksFileSchema.safeParse(parsed);
-  const events = file.success ? EventsSchema.safeParse(file.data.hooks) : null;
-  if (!file.success || !events?.success) {
-    const issue = (file.success ? events?.error : file.error)?.issues[0]?.message ?? 'invalid hooks file';
-    warnings.push(`failed to parse hooks config ${path}: ${issue}`);
+  const file = parseHooksFile(parsed);
+  if ('problem' in file) {
+    warnings.push(`failed to parse hooks config ${path}: ${file.problem}`);
     return null;
   }
-  return events.data.size === 0 ? null : { path, events: events.data };
+  return file.events.size === 0 ? null : { path, events: file.events };
 }
 
 function tomlHooks(
   layer: HookLayer,
   warnings: string[],
-): { path: string; events: Map<HookEventName, z.infer<typeof MatcherGroupSchema>[]> } | null {
+): { path: string; events: HookEvents } | null {
   const table = layer.table['hooks'];
   if (table === undefined) return null;
   const events = EventsSchema.safeParse(table);

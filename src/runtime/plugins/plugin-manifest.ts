@@ -13,6 +13,8 @@ const MAX_DEFAULT_PROMPT_CHARS = 128;
 
 /** A plugin package's `plugin.json`, its relative paths resolved under the package root. */
 export interface PluginManifest {
+  /** The manifest file itself (inline hooks are attributed to it). */
+  readonly path: string;
   readonly name: string;
   readonly version: string | null;
   readonly description: string | null;
@@ -40,12 +42,12 @@ export function readPluginManifest(root: string): PluginManifest | null {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
       return null;
     }
-    return isObject(raw) ? manifestFrom(root, raw) : null;
+    return isObject(raw) ? manifestFrom(root, join(root, relative), raw) : null;
   }
   return null;
 }
 
-function manifestFrom(root: string, raw: Record<string, unknown>): PluginManifest {
+function manifestFrom(root: string, path: string, raw: Record<string, unknown>): PluginManifest {
   const name = typeof raw['name'] === 'string' && raw['name'].trim() !== '' ? raw['name'] : basename(root);
   const version = typeof raw['version'] === 'string' && raw['version'].trim() !== '' ? raw['version'].trim() : null;
   const skills = raw['skills'];
@@ -55,6 +57,7 @@ function manifestFrom(root: string, raw: Record<string, unknown>): PluginManifes
   const mcpFile = typeof mcp === 'string' ? resolved(root, mcp)[0] : undefined;
   const hooks = raw['hooks'];
   return {
+    path,
     name,
     version,
     description: typeof raw['description'] === 'string' ? raw['description'] : null,
