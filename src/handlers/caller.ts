@@ -1,4 +1,4 @@
-import type { ThreadCaller } from '../runtime/threads/thread-manager.js';
+import type { ThreadCaller } from '../runtime/threads/thread-caller.js';
 import { userAgentFor } from '../util/platform.js';
 import { COMPATIBLE_CODEX_VERSION } from '../util/version.js';
 import type { HandlerContext } from './context.js';

@@ -6,7 +6,6 @@ import { McpCallError } from '../runtime/mcp/mcp-call-error.js';
 import type { McpConnection } from '../runtime/mcp/mcp-connection.js';
 import type { McpServerSet } from '../runtime/mcp/mcp-server-set.js';
 import { serverStatuses } from '../runtime/mcp/server-status.js';
-import { threadServers } from '../runtime/mcp/thread-servers.js';
 import { bindHandler } from './context.js';
 import type { RequestHandler } from './context.js';
 import type { ServerServices } from './services.js';
@@ -27,7 +26,7 @@ export function mcpServerHandlers(services: ServerServices): RequestHandler[] {
   const serversFor = (threadId: string | null | undefined): { set: McpServerSet; transient: boolean } => {
     if (threadId != null) {
       const thread = loadedThread(services.threads, threadId, threadNotFound);
-      return { set: setOf(thread), transient: false };
+      return { set: setOf(services, thread), transient: false };
     }
     return { set: services.threads.mcp.transientSet(services.config.table, services.threads.serverCwd), transient: true };
   };
@@ -68,7 +67,7 @@ export function mcpServerHandlers(services: ServerServices): RequestHandler[] {
 
     bindHandler(ClientRequests.mcpServerToolCall, async (params) => {
       const thread = loadedThread(services.threads, params.threadId, threadNotFound);
-      const connection = connectionOf(setOf(thread), params.server);
+      const connection = connectionOf(setOf(services, thread), params.server);
       const args =
         typeof params.arguments === 'object' && params.arguments !== null && !Array.isArray(params.arguments)
           ? (params.arguments as Record<string, unknown>)
@@ -97,8 +96,8 @@ export function mcpServerHandlers(services: ServerServices): RequestHandler[] {
   ];
 }
 
-function setOf(thread: LoadedThread): McpServerSet {
-  const set = threadServers(thread);
+function setOf(services: ServerServices, thread: LoadedThread): McpServerSet {
+  const set = services.threads.mcp.serversOf(thread);
   if (set === undefined) throw RpcErrors.internal('thread has no MCP servers');
   return set;
 }

@@ -3,7 +3,6 @@ import { ClientRequests } from '../protocol/registry.js';
 import type { ThreadBackgroundTerminal } from '../protocol/v2/background-terminals.js';
 import type { LoadedThread } from '../runtime/threads/loaded-thread.js';
 import type { ExecTools } from '../runtime/turn-tools/exec-tool.js';
-import { threadExecTools } from '../runtime/turn-tools/thread-tools.js';
 import { bindHandler } from './context.js';
 import type { RequestHandler } from './context.js';
 import type { ServerServices } from './services.js';
@@ -56,7 +55,7 @@ export function threadBackgroundTerminalsHandlers(services: ServerServices): Req
 async function execToolsOf(services: ServerServices, raw: string): Promise<ExecTools | undefined> {
   const id = threadIdParam(raw);
   const loaded: LoadedThread | undefined = services.threads.get(id);
-  if (loaded !== undefined) return threadExecTools(loaded);
+  if (loaded !== undefined) return services.threads.tools.execTools(loaded);
   if ((await services.threads.index.get(id)) === undefined) throw RpcErrors.badRequest(`thread not found: ${id}`);
   return undefined;
 }

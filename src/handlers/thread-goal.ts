@@ -41,7 +41,7 @@ export function threadGoalSetHandler(services: ServerServices): RequestHandler {
         announceGoal(thread, goal, null);
         // An active goal on an idle thread gets to work at once [observed].
         const caller = threadCaller(context);
-        context.afterResponse(() => void services.threads.continueGoal(thread, caller));
+        context.afterResponse(() => void services.threads.control.continueGoal(thread, caller));
       }
       return { goal };
     } catch (error) {

@@ -2,6 +2,7 @@ import { RpcErrors } from '../protocol/errors.js';
 import type { LoadedThread } from '../runtime/threads/loaded-thread.js';
 import { parseThreadId } from '../runtime/threads/thread-id.js';
 import type { ThreadManager } from '../runtime/threads/thread-manager.js';
+import { PermissionProfileError } from '../runtime/threads/permission-profiles.js';
 import { ThreadSettingsError } from '../runtime/threads/thread-settings.js';
 import { ProviderConfigError } from '../model/provider.js';
 import type { TurnDependencies } from '../runtime/turns/turn-dependencies.js';
@@ -24,9 +25,12 @@ export function loadedThread(threads: ThreadManager, raw: string, message: (id: 
   return thread;
 }
 
-/** Settings problems as the reference reports them at thread/start: `failed to load configuration: …`. */
+/**
+ * Settings problems as the reference reports them at thread/start (and turn/start, thread/settings/update,
+ * thread/compact/start): `failed to load configuration: …`.
+ */
 export function configurationError(error: unknown): never {
-  if (error instanceof ThreadSettingsError || error instanceof ProviderConfigError) {
+  if (error instanceof ThreadSettingsError || error instanceof ProviderConfigError || error instanceof PermissionProfileError) {
     throw RpcErrors.badRequest(`failed to load configuration: ${error.message}`);
   }
   throw error;

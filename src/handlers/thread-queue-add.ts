@@ -10,11 +10,9 @@ import { threadIdParam } from './thread-lookup.js';
 
 /**
  * `thread/queue/add` (`codex queue --remote URL --thread T --message TEXT`): queues user input as the thread's
- * next turn (see runtime/turns/turn-queue.ts). On a loaded idle thread it starts at once, in the reference's order
- * [observed]: `thread/queue/changed` (added), `thread/queue/changed` (taken), the response, then the turn's
- * notifications as after turn/start, its user message carrying `clientUserMessageId` as `clientId`. On a busy
- * thread the response comes first, then `thread/queue/changed`, and the turn starts after the running one's
- * turn/completed. A stored thread that is not loaded keeps it until it is resumed. Refusals [observed]:
+ * next turn (see TurnQueue.submit in runtime/turns/turn-queue.ts): at once on a loaded idle thread, its user message
+ * carrying `clientUserMessageId` as `clientId`; after the running turn's turn/completed on a busy one; when it is
+ * resumed for a stored thread that is not loaded. Refusals [observed]:
  * `-32603 failed to read thread: …` for an unknown thread, `only user input can be added to the user-message
  * queue` for empty input.
  */
@@ -36,14 +34,7 @@ export function threadQueueAddHandler(services: ServerServices): RequestHandler 
       clientUserMessageId: params.clientUserMessageId,
       responsesapiClientMetadata: params.responsesapiClientMetadata ?? null,
     };
-    const { queue } = services.threads;
-    queue.add(id, queuedSubmission, threadCaller(context));
-    if (loaded !== undefined && loaded.activeTurn === null) {
-      queue.announceChanged(id);
-      queue.startNext(loaded, (task) => context.afterResponse(task));
-    } else {
-      context.afterResponse(() => queue.announceChanged(id));
-    }
+    services.threads.queue.submit(id, loaded, queuedSubmission, threadCaller(context), (task) => context.afterResponse(task));
     return { queuedSubmission };
   });
 }

@@ -1,7 +1,6 @@
 import { RpcErrors } from '../protocol/errors.js';
 import { ClientRequests } from '../protocol/registry.js';
 import type { LoadedThread } from '../runtime/threads/loaded-thread.js';
-import { threadServers } from '../runtime/mcp/thread-servers.js';
 import { dynamicToolsProblem } from '../runtime/turn-tools/dynamic-tool.js';
 import { loadedThreadView } from '../runtime/threads/thread-view.js';
 import { bindHandler } from './context.js';
@@ -43,7 +42,7 @@ export function threadStartHandler(services: ServerServices): RequestHandler {
  * <name>: <cause>`).
  */
 async function refuseWithoutRequiredMcpServers(services: ServerServices, thread: LoadedThread): Promise<void> {
-  const failures = (await threadServers(thread)?.requiredFailures()) ?? [];
+  const failures = await services.threads.mcp.requiredFailures(thread);
   if (failures.length === 0) return;
   await services.threads.unload(thread, { announceClosed: false });
   throw RpcErrors.internal(

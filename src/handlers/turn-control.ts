@@ -1,9 +1,9 @@
-import { RpcErrors } from '../protocol/errors.js';
 import { ClientRequests } from '../protocol/registry.js';
 import { bindHandler } from './context.js';
 import type { RequestHandler } from './context.js';
 import type { ServerServices } from './services.js';
 import { loadedThread } from './thread-lookup.js';
+import { turnRequestError } from './turn-errors.js';
 
 /**
  * `turn/interrupt`: cancels the running turn (the model stream is aborted) and answers `{}` once cancellation
@@ -12,12 +12,11 @@ import { loadedThread } from './thread-lookup.js';
 export function turnInterruptHandler(services: ServerServices): RequestHandler {
   return bindHandler(ClientRequests.turnInterrupt, (params) => {
     const thread = loadedThread(services.threads, params.threadId, (id) => `thread not found: ${id}`);
-    const active = thread.activeTurn;
-    if (active === null) throw RpcErrors.badRequest('no active turn to interrupt');
-    if (active.turnId !== params.turnId) {
-      throw RpcErrors.badRequest(`expected active turn id ${params.turnId} but found ${active.turnId}`);
+    try {
+      services.threads.control.interrupt(thread, params.turnId);
+    } catch (error) {
+      turnRequestError(error);
     }
-    active.abort.abort(new Error('turn interrupted'));
     return {};
   });
 }
@@ -29,13 +28,11 @@ export function turnInterruptHandler(services: ServerServices): RequestHandler {
 export function turnSteerHandler(services: ServerServices): RequestHandler {
   return bindHandler(ClientRequests.turnSteer, (params) => {
     const thread = loadedThread(services.threads, params.threadId, (id) => `thread not found: ${id}`);
-    const active = thread.activeTurn;
-    if (active === null) throw RpcErrors.badRequest('no active turn to steer');
-    if (active.turnId !== params.expectedTurnId) {
-      throw RpcErrors.badRequest(`expected active turn id ${params.expectedTurnId} but found ${active.turnId}`);
+    try {
+      const turnId = services.threads.control.steer(thread, params.expectedTurnId, params.input, params.clientUserMessageId ?? null);
+      return { turnId };
+    } catch (error) {
+      turnRequestError(error);
     }
-    if (active.notSteerable !== undefined) throw RpcErrors.notSteerable(active.notSteerable);
-    active.pendingSteers.push({ input: params.input, clientUserMessageId: params.clientUserMessageId ?? null });
-    return { turnId: active.turnId };
   });
 }

@@ -9,7 +9,6 @@ import type { ConnectionOptions } from './mcp-connection.js';
 import { McpServerSet } from './mcp-server-set.js';
 import { mcpServerConfigs } from './server-config.js';
 import type { McpServerConfig } from './server-config.js';
-import { setThreadServers, threadServers } from './thread-servers.js';
 
 /**
  * The server-wide owner of MCP servers. Every loaded thread gets its own set, started when the thread is loaded
@@ -45,7 +44,7 @@ export class McpHub {
         ? thread.settings.config
         : { ...thread.settings.config, mcp_servers: this.#reloaded };
     const set = this.#setFor(thread, config);
-    setThreadServers(thread, set);
+    thread.mcpServers = set;
     thread.onUnload(() => set.closeAll());
     if (set.isEmpty) return;
     // After the response that loaded the thread has gone out (its caller is a subscriber by then).
@@ -54,7 +53,12 @@ export class McpHub {
 
   /** The servers of a loaded thread. */
   serversOf(thread: LoadedThread): McpServerSet | undefined {
-    return threadServers(thread);
+    return thread.mcpServers;
+  }
+
+  /** Waits for the thread's `required` servers to start; each one that did not, as `<name>: <cause>`. */
+  async requiredFailures(thread: LoadedThread): Promise<string[]> {
+    return (await thread.mcpServers?.requiredFailures()) ?? [];
   }
 
   /**
@@ -81,9 +85,9 @@ export class McpHub {
     this.#reloaded = config['mcp_servers'] ?? {};
     await Promise.all(
       loaded.map(async (thread) => {
-        const old = threadServers(thread);
+        const old = thread.mcpServers;
         const set = this.#setFor(thread, { ...thread.settings.config, mcp_servers: this.#reloaded });
-        setThreadServers(thread, set);
+        thread.mcpServers = set;
         thread.onUnload(() => set.closeAll());
         await old?.closeAll();
         if (!set.isEmpty) void set.startAll();

@@ -17,7 +17,7 @@ import type { ToolCall } from '../turn-tools/tool-call.js';
 import { TurnHooks } from '../hooks/turn-hooks.js';
 import type { TurnDependencies } from '../turns/turn-dependencies.js';
 import { appendToRollout, flushRollout } from '../rollout/rollout-append.js';
-import { developerMessage, startedTurnView, toTurnError } from '../turns/turn-runner.js';
+import { developerMessage, startedTurnView, toTurnError } from '../turns/turn-views.js';
 import { announceTurnEnd, recordTurnEnd, type TurnOutcome } from '../turns/turn-ending.js';
 import { mergeBase } from './merge-base.js';
 import { coreEnteredReviewMode, coreExitedReviewMode } from '../rollout/core-dialect/core-review-items.js';

@@ -6,12 +6,14 @@ import type { ThreadTokenUsage } from '../../protocol/v2/thread-notifications.js
 import type { NonSteerableTurnKind, Turn } from '../../protocol/v2/turn.js';
 import type { UserInput } from '../../protocol/v2/user-input.js';
 import type { ResponseItem } from '../../model/events.js';
+import type { DynamicToolSpec } from '../../protocol/v2/items-tools.js';
 import type { Broadcaster } from '../clients/broadcast.js';
 import type { ClientChannel } from '../clients/client-channel.js';
 import { ThreadEventLog } from './thread-event-log.js';
 import type { ReplayLookup } from './thread-event-log.js';
 import type { ThreadSettings } from './thread-settings.js';
 import type { SubAgentLink } from '../agents/sub-agent-link.js';
+import type { McpServerSet } from '../mcp/mcp-server-set.js';
 
 /** A turn that is running: what turn/interrupt and turn/steer act on. */
 export interface ActiveTurn {
@@ -87,6 +89,8 @@ export interface LoadedThreadInit {
   readonly threadSource?: string | null;
   /** Set when the thread is a sub-agent another thread spawned. */
   readonly subAgent?: SubAgentLink | null;
+  /** The tools the client offered at thread/start (`dynamicTools`, experimental), run by the client. */
+  readonly dynamicTools?: readonly DynamicToolSpec[] | null;
 }
 
 /**
@@ -105,6 +109,8 @@ export class LoadedThread {
   readonly baseInstructions: string;
   readonly threadSource: string | null;
   readonly subAgent: SubAgentLink | null;
+  /** The client's own tools (see turn-tools/dynamic-tool.ts); empty when it offered none. */
+  readonly dynamicTools: readonly DynamicToolSpec[];
   rolloutPath: string | null;
   writer: RolloutWriter | null;
   settings: ThreadSettings;
@@ -118,6 +124,11 @@ export class LoadedThread {
   tokenUsage: ThreadTokenUsage | null;
   status: ThreadStatus = { type: 'idle' };
   activeTurn: ActiveTurn | null = null;
+  /**
+   * The thread's MCP servers, given by the MCP hub when the thread is loaded and replaced on
+   * `config/mcpServer/reload` (mcp/mcp-hub.ts owns their lifetime); undefined only before the hub attaches them.
+   */
+  mcpServers: McpServerSet | undefined = undefined;
   /** Whether the context that opens a conversation (environment) has been recorded yet. */
   contextRecorded: boolean;
   /** The numbers (`threadSeq`) and replay buffer of this thread's notifications, for this load. */
@@ -140,6 +151,7 @@ export class LoadedThread {
     this.baseInstructions = init.baseInstructions;
     this.threadSource = init.threadSource ?? null;
     this.subAgent = init.subAgent ?? null;
+    this.dynamicTools = init.dynamicTools ?? [];
     this.settings = init.settings;
     this.rolloutPath = init.rolloutPath;
     this.writer = init.writer;

@@ -1,56 +1,40 @@
-import { supportsRemoteCompaction } from '../compaction/remote-compaction.js';
 import { AuthManager } from '../../auth/auth-manager.js';
-import { HttpModelClient } from '../../model/client.js';
-import { resolveProvider } from '../../model/provider.js';
+import type { HttpModelClient } from '../../model/client.js';
 import type { Environment } from '../../model/provider.js';
-import { rolloutPath } from '../../persistence/layout.js';
 import { readThreadHeader, readThreadRollout } from '../../persistence/history-chain.js';
 import type { RolloutContent } from '../../persistence/rollout-reader.js';
-import { RolloutWriter } from '../../persistence/rollout-writer.js';
 import { ThreadIndex } from '../../persistence/thread-index.js';
 import type { ThreadSummary } from '../../persistence/thread-index.js';
 import { ServerNotifications } from '../../protocol/registry.js';
 import type { CommandJail } from '../../tools/sandbox/command-jail.js';
-import { uuidv7 } from '../../util/ids.js';
-import type { Logger } from '../../util/logger.js';
-import { COMPATIBLE_CODEX_VERSION } from '../../util/version.js';
-import { attestationHook } from '../turns/attestation.js';
-import type { Broadcaster } from '../clients/broadcast.js';
-import type { ClientChannel } from '../clients/client-channel.js';
-import { IdleUnloader, unloadDelayFromConfig } from './idle-unloader.js';
-import { ThreadCatalogue, loadedThreadSummary } from './thread-catalogue.js';
-import { instructionSources } from '../context/opening-context.js';
-import { contextLimits } from '../models/context-limits.js';
-import { defaultBaseInstructions } from '../prompts/base-instructions.js';
-import { LoadedThread } from './loaded-thread.js';
-import type { LoadedThreadInit } from './loaded-thread.js';
-import { sessionMeta } from '../rollout/rollout-records.js';
-import { turnsFromRollout } from '../rollout/rollout-turns.js';
-import { shareAgentMessageText } from '../rollout/shared-text.js';
-import { historyFromRollout, settingsFromRollout, tokenUsageFromRollout } from '../rollout/thread-from-rollout.js';
-import { buildFork } from './fork-thread.js';
-import { planRevert, revertRefusals, writeRevertedRollout } from './revert-rollout.js';
-import type { ForkedThread, ThreadForkRequest } from './fork-rollout.js';
-import { GoalStore } from '../goals/goal-store.js';
-import { goalContinuationContext } from '../goals/goal-continuation.js';
-import { goalCharger } from '../goals/goal-usage.js';
-import { ReadStateStore } from './read-state.js';
-import { resolveThreadSettings } from './thread-settings.js';
-import type { SessionOverrides, ThreadSettings } from './thread-settings.js';
 import { detectBubblewrap } from '../../tools/sandbox/detect-bubblewrap.js';
 import type { SandboxSupport } from '../../tools/sandbox/detect-bubblewrap.js';
-import { configuredHooks, type HookConfig } from '../hooks/configured-hooks.js';
-import { McpHub } from '../mcp/mcp-hub.js';
-import { persistedDynamicTools, setDynamicTools } from '../turn-tools/dynamic-tool.js';
-import type { DynamicToolSpec } from '../../protocol/v2/items-tools.js';
-import { threadTools } from '../turn-tools/thread-tools.js';
-import { finishRunningTurns } from '../turns/turn-drain.js';
-import { TurnQueue } from '../turns/turn-queue.js';
-import type { TurnDependencies } from '../turns/turn-dependencies.js';
-import { startTurn } from '../turns/turn-runner.js';
+import type { Logger } from '../../util/logger.js';
 import { subAgentHost } from '../agents/sub-agent-host.js';
-import { subAgentLinkOf, type SubAgentLink } from '../agents/sub-agent-link.js';
 import { SubAgents } from '../agents/sub-agents.js';
+import type { Broadcaster } from '../clients/broadcast.js';
+import type { ClientChannel } from '../clients/client-channel.js';
+import { instructionSources } from '../context/opening-context.js';
+import { GoalStore } from '../goals/goal-store.js';
+import type { HookConfig } from '../hooks/configured-hooks.js';
+import { McpHub } from '../mcp/mcp-hub.js';
+import { ThreadTools } from '../turn-tools/thread-tools.js';
+import type { TurnDependencies } from '../turns/turn-dependencies.js';
+import { TurnDependencyBuilder } from '../turns/turn-dependency-builder.js';
+import { TurnQueue } from '../turns/turn-queue.js';
+import type { ForkedThread, ThreadForkRequest } from './fork-rollout.js';
+import { buildFork } from './fork-thread.js';
+import { unloadDelayFromConfig } from './idle-unloader.js';
+import type { LoadedThread } from './loaded-thread.js';
+import { LoadedThreads } from './loaded-threads.js';
+import { ReadStateStore } from './read-state.js';
+import { revertThread } from './revert-thread.js';
+import type { CallerIdentity, ThreadCaller } from './thread-caller.js';
+import { ThreadCatalogue, loadedThreadSummary } from './thread-catalogue.js';
+import { ThreadControl } from './thread-control.js';
+import { newThreadInit, storedThreadInit, type NewThreadParams } from './thread-creation.js';
+import { resolveThreadSettings } from './thread-settings.js';
+import type { SessionOverrides, ThreadSettings } from './thread-settings.js';
 
 export interface ThreadManagerOptions {
   readonly codexHome: string;
@@ -85,17 +69,13 @@ export interface ThreadManagerOptions {
   readonly commandJail?: CommandJail;
 }
 
-/** Who is creating or resuming a thread. */
-export interface ThreadCaller {
-  readonly channel: ClientChannel;
-  /** `clientInfo.name` of the connection: the thread's originator. */
-  readonly originator: string;
-  readonly userAgent: string;
-}
-
 /**
  * The threads of this server: the ones loaded in memory (with their subscribers and running turns) and the
- * index of everything persisted under CODEX_HOME (for thread/list and loading on demand).
+ * index of everything persisted under CODEX_HOME (for thread/list and loading on demand). It puts the concerns
+ * together and is what handlers hold: which threads are loaded and their unloading (loaded-threads.ts), how a thread
+ * is created or read back (thread-creation.ts), what clients do to a thread's turns and settings (`control`,
+ * thread-control.ts), what a turn runs with (turns/turn-dependency-builder.ts), the catalogue of stored threads
+ * (thread-catalogue.ts), forks (fork-thread.ts) and reverts (revert-thread.ts).
  */
 export class ThreadManager {
   readonly index: ThreadIndex;
@@ -109,17 +89,24 @@ export class ThreadManager {
   readonly queue: TurnQueue;
   /** The MCP servers of the loaded threads. */
   readonly mcp: McpHub;
-  readonly #options: ThreadManagerOptions;
-  readonly #loaded = new Map<string, LoadedThread>();
-  /** In-flight loads, so two resumes of one thread load it once. */
-  readonly #loading = new Map<string, Promise<LoadedThread>>();
-  /** Whose identity a thread's turns carried last (a sub-agent's turns carry its parent's). */
-  readonly #lastCallers = new Map<string, Omit<ThreadCaller, 'channel'>>();
   /** Threads spawned by the agents of this server's threads (the multi-agent tools). */
   readonly subAgents: SubAgents = new SubAgents(subAgentHost(this));
+  /** The tools of the loaded threads, and each one's tool state (its terminal sessions, …). */
+  readonly tools: ThreadTools;
+  /** Starting, steering and interrupting turns, compacting, changing settings: what clients do to a loaded thread. */
+  readonly control: ThreadControl;
+  readonly #turnDependencies: TurnDependencyBuilder;
+  readonly #options: ThreadManagerOptions;
+  readonly #loaded: LoadedThreads;
 
   constructor(options: ThreadManagerOptions) {
     this.#options = options;
+    this.#loaded = new LoadedThreads({
+      broadcaster: options.broadcaster,
+      log: options.log,
+      unloadDelayMs: () => options.unloadDelayMs ?? unloadDelayFromConfig(options.config.table),
+      onRegister: (thread) => this.mcp.attach(thread),
+    });
     this.auth = options.auth ?? new AuthManager({ codexHome: options.codexHome, log: options.log });
     this.readStates = new ReadStateStore(options.codexHome, (threadId, readState) =>
       this.#loaded.get(threadId)?.emitToExperimental(ServerNotifications.threadReadStateChanged, { threadId, readState }),
@@ -135,7 +122,7 @@ export class ThreadManager {
     });
     this.queue = new TurnQueue({
       broadcaster: options.broadcaster,
-      isLoaded: (thread) => this.#loaded.get(thread.id) === thread,
+      isLoaded: (thread) => this.#loaded.isLoaded(thread),
       dependencies: (thread, caller) => this.turnDependencies(thread, caller),
       log: options.log,
     });
@@ -143,6 +130,36 @@ export class ThreadManager {
       readHeader: (path) => readThreadHeader(options.codexHome, path),
       fallbackModelProvider: this.defaultModelProvider,
       onSkip: (path, error) => options.log.warn({ path, err: error }, 'skipping unreadable rollout'),
+    });
+    const sandbox = () => this.sandboxSupport;
+    this.tools = new ThreadTools({ sandbox, jail: options.commandJail, goals: this.goals, agents: this.subAgents });
+    this.#turnDependencies = new TurnDependencyBuilder({
+      codexHome: options.codexHome,
+      config: options.config,
+      env: options.env,
+      log: options.log,
+      fetch: options.fetch,
+      attestationTimeoutMs: options.attestationTimeoutMs,
+      auth: this.auth,
+      sandbox,
+      jail: options.commandJail,
+      goals: this.goals,
+      readStates: this.readStates,
+      tools: this.tools,
+      onPersisted: (persisted) => this.#indexThread(persisted),
+      onTurnFinished: (finished, caller) => {
+        if (this.queue.startNext(finished) !== null) return;
+        // An active goal keeps the thread working after a turn that completed [observed on the reference].
+        if (finished.turns.at(-1)?.status === 'completed') void this.control.continueGoal(finished, caller);
+      },
+    });
+    this.control = new ThreadControl({
+      dependencies: (thread, caller) => this.turnDependencies(thread, caller),
+      checkProvider: (settings) => void this.modelClientFor(settings),
+      subscribe: (thread, channel) => this.subscribe(thread, channel),
+      isLoaded: (thread) => this.#loaded.isLoaded(thread),
+      goals: this.goals,
+      log: options.log,
     });
   }
 
@@ -170,7 +187,7 @@ export class ThreadManager {
 
   /** Ids of loaded threads, in load order. */
   loadedThreadIds(): string[] {
-    return [...this.#loaded.keys()];
+    return this.#loaded.ids();
   }
 
   /** A loaded thread, or undefined. `id` must be canonical (see parseThreadId). */
@@ -185,60 +202,16 @@ export class ThreadManager {
    *   (checked now, so a bad one fails thread/start as in the reference rather than the first turn).
    */
   createThread(
-    params: SessionOverrides & {
-      ephemeral?: boolean | null | undefined;
-      threadSource?: string | null | undefined;
-      dynamicTools?: readonly DynamicToolSpec[] | null | undefined;
-      subAgent?: SubAgentLink | null | undefined;
-      /** Settings taken as they are (a sub-agent's, from its parent) instead of resolved from config and params. */
-      settings?: ThreadSettings;
-    },
-    caller: Omit<ThreadCaller, 'channel'> & { readonly channel: ClientChannel | null },
+    params: SessionOverrides &
+      NewThreadParams & {
+        /** Settings taken as they are (a sub-agent's, from its parent) instead of resolved from config and params. */
+        settings?: ThreadSettings;
+      },
+    caller: CallerIdentity & { readonly channel: ClientChannel | null },
   ): LoadedThread {
     const settings = params.settings ?? resolveThreadSettings(this.#options.config.table, params, this.#options.serverCwd);
     this.modelClientFor(settings);
-    const id = uuidv7();
-    const createdAtMs = Date.now();
-    const ephemeral = params.ephemeral === true;
-    const baseInstructions = settings.baseInstructions ?? defaultBaseInstructions(settings.model);
-    const path = ephemeral ? null : rolloutPath(this.codexHome, id, new Date(createdAtMs));
-    const writer =
-      path === null
-        ? null
-        : RolloutWriter.create({
-            path,
-            sessionMeta: sessionMeta({
-              threadId: id,
-              createdAtMs,
-              settings,
-              originator: caller.originator,
-              baseInstructions,
-              forkedFromId: null,
-              dynamicTools: params.dynamicTools,
-              subAgent: params.subAgent,
-            }),
-          });
-    const thread = this.#register({
-      id,
-      createdAtMs,
-      updatedAtMs: createdAtMs,
-      ephemeral,
-      originator: caller.originator,
-      cliVersion: COMPATIBLE_CODEX_VERSION,
-      forkedFromId: null,
-      baseInstructions,
-      settings,
-      rolloutPath: path,
-      writer,
-      name: null,
-      preview: '',
-      history: [],
-      turns: [],
-      tokenUsage: null,
-      threadSource: params.threadSource ?? null,
-      subAgent: params.subAgent ?? null,
-    });
-    setDynamicTools(thread, params.dynamicTools);
+    const thread = this.#loaded.register(newThreadInit(this.codexHome, params, settings, caller.originator));
     if (caller.channel !== null) this.subscribe(thread, caller.channel);
     return thread;
   }
@@ -253,48 +226,9 @@ export class ThreadManager {
     if (loaded !== undefined) return loaded;
     const summary = await this.index.get(id);
     if (summary === undefined || summary.archived) return undefined;
-    let loading = this.#loading.get(id);
-    if (loading === undefined) {
-      loading = this.#loadFromDisk(summary, overrides).finally(() => this.#loading.delete(id));
-      this.#loading.set(id, loading);
-    }
-    return loading;
-  }
-
-  async #loadFromDisk(summary: ThreadSummary, overrides: SessionOverrides): Promise<LoadedThread> {
-    const content = await readThreadRollout(this.codexHome, summary.path);
-    const writer = await RolloutWriter.resume(summary.path);
-    const settings = settingsFromRollout(content, this.#options, overrides);
-    const history = historyFromRollout(content);
-    const thread = this.#register({
-      id: summary.threadId,
-      createdAtMs: summary.createdAtMs,
-      updatedAtMs: summary.updatedAtMs,
-      ephemeral: false,
-      originator: summary.originator,
-      cliVersion: summary.cliVersion,
-      forkedFromId: summary.forkedFromId,
-      baseInstructions: content.meta.base_instructions?.text ?? content.meta.instructions ?? defaultBaseInstructions(settings.model),
-      settings,
-      rolloutPath: summary.path,
-      writer,
-      name: summary.name,
-      preview: summary.preview,
-      history,
-      turns: shareAgentMessageText(history, turnsFromRollout(content.lines)),
-      tokenUsage: tokenUsageFromRollout(content),
-      subAgent: subAgentLinkOf(content.meta.source),
-    });
-    setDynamicTools(thread, persistedDynamicTools(content.meta));
-    return thread;
-  }
-
-  /** A new loaded thread, kept in memory from now on; its status reaches every connection. */
-  #register(init: Omit<LoadedThreadInit, 'everyone'>): LoadedThread {
-    const thread = new LoadedThread({ ...init, everyone: this.#options.broadcaster });
-    this.#loaded.set(thread.id, thread);
-    this.mcp.attach(thread);
-    return thread;
+    return this.#loaded.loadOnce(id, async () =>
+      this.#loaded.register(await storedThreadInit(this.codexHome, summary, this.#options, overrides)),
+    );
   }
 
   /** The AGENTS.md files the thread's instructions come from, for the session responses. */
@@ -309,87 +243,28 @@ export class ThreadManager {
 
   /** Makes `channel` a subscriber of `thread` until it unsubscribes or disconnects. */
   subscribe(thread: LoadedThread, channel: ClientChannel): void {
-    if (!thread.subscribe(channel)) return;
-    channel.onClose(() => this.unsubscribe(thread, channel.connectionId));
+    this.#loaded.subscribe(thread, channel);
   }
 
   /** The identity of whoever ran a turn of `threadId` last, if any did. */
-  lastCaller(threadId: string): Omit<ThreadCaller, 'channel'> | undefined {
-    return this.#lastCallers.get(threadId);
-  }
-
-  /** What a turn of `thread` started by `caller` runs with. */
-  turnDependencies(thread: LoadedThread, caller: Omit<ThreadCaller, 'channel'>): TurnDependencies {
-    this.#lastCallers.set(thread.id, { originator: caller.originator, userAgent: caller.userAgent });
-    const modelClient = this.modelClientFor(thread.settings);
-    const log = this.#options.log.child({ threadId: thread.id });
-    return {
-      modelClient,
-      requestHeaders: attestationHook(thread, modelClient.provider, this.auth, log, this.#options.attestationTimeoutMs),
-      identity: { originator: caller.originator, userAgent: caller.userAgent },
-      env: this.#options.env,
-      codexHome: this.codexHome,
-      log,
-      onPersisted: (persisted) => this.#indexThread(persisted),
-      ...contextLimits(thread.settings.model, thread.settings.config),
-      remoteCompaction: supportsRemoteCompaction(modelClient.provider),
-      startResponse: (sampling, turnId) => goalCharger(this.goals, sampling, turnId),
-      tools: threadTools(thread, {
-        sandbox: this.sandboxSupport,
-        jail: this.commandJail,
-        goals: this.goals,
-        agents: this.subAgents,
-      }),
-      hooks: {
-        load: async () => (await configuredHooks(this.codexHome, this.#options.config)).hooks,
-        ...(this.commandJail === undefined ? {} : { jail: { jail: this.commandJail, support: this.sandboxSupport } }),
-      },
-      // Ephemeral threads have no durable read receipt [observed: `thread read state unavailable`]; nor do
-      // sub-agents, which the user reads through their parent [observed: no thread/readState/changed for them].
-      onTurnEnded: async (ended, turnId) => {
-        if (!ended.ephemeral && ended.subAgent === null) await this.readStates.turnEnded(ended.id, turnId);
-      },
-      onTurnFinished: (finished) => {
-        if (this.queue.startNext(finished) !== null) return;
-        // An active goal keeps the thread working after a turn that completed [observed on the reference].
-        if (finished.turns.at(-1)?.status === 'completed') void this.continueGoal(finished, caller);
-      },
-    };
+  lastCaller(threadId: string): CallerIdentity | undefined {
+    return this.#turnDependencies.lastCaller(threadId);
   }
 
   /**
-   * Starts a turn of its own on an idle loaded thread whose goal is active, as the reference does after a completed
-   * turn and when a goal is set or resumed [observed]: no user message, the goal's continuation context instead.
-   * `caller` is whose identity its model requests carry (the client that set the goal or ran the last turn).
+   * What a turn of `thread` started by `caller` runs with (see turns/turn-dependency-builder.ts).
+   * @throws ProviderConfigError when the thread's settings cannot make a model client.
    */
-  async continueGoal(thread: LoadedThread, caller: Omit<ThreadCaller, 'channel'>): Promise<void> {
-    const goal = await this.goals.get(thread.id);
-    if (goal?.status !== 'active' || thread.activeTurn !== null || this.#loaded.get(thread.id) !== thread) return;
-    let deps: TurnDependencies;
-    try {
-      deps = this.turnDependencies(thread, caller);
-    } catch (error) {
-      this.#options.log.error({ err: error, threadId: thread.id }, 'cannot continue the goal');
-      return;
-    }
-    const context = goalContinuationContext(thread, goal);
-    startTurn(thread, { input: [], clientUserMessageId: null, context }, deps, (task) => task());
+  turnDependencies(thread: LoadedThread, caller: CallerIdentity): TurnDependencies {
+    return this.#turnDependencies.build(thread, caller);
   }
 
   /**
-   * The model client for a thread's settings. Resolved per turn, so provider changes (turn/start
-   * `modelProvider` is not a turn override, but config reloads will be) take effect on the next turn.
+   * The model client for a thread's settings, resolved per turn.
    * @throws ProviderConfigError when the provider is unknown or its key's variable is missing.
    */
   modelClientFor(settings: ThreadSettings): HttpModelClient {
-    const config = { ...settings.config, model_provider: settings.modelProvider, model: settings.model };
-    return new HttpModelClient({
-      provider: resolveProvider(config, this.#options.env),
-      openaiAuth: this.auth,
-      log: this.#options.log,
-      env: this.#options.env,
-      ...(this.#options.fetch ? { fetch: this.#options.fetch } : {}),
-    });
+    return this.#turnDependencies.modelClientFor(settings);
   }
 
   /** Keeps thread/list's index in step with a thread whose rollout just grew. */
@@ -405,49 +280,28 @@ export class ThreadManager {
     this.index.upsert(loadedThreadSummary(thread, thread.rolloutPath));
   }
 
-  /**
-   * Drops a thread from memory (after archive, or when idle without subscribers): closes its rollout and tells
-   * every connection it is `notLoaded` (the reference broadcasts both notifications; probed).
-   */
-  async unload(thread: LoadedThread, options: { announceClosed: boolean }): Promise<void> {
-    if (this.#loaded.get(thread.id) !== thread) return;
-    this.#loaded.delete(thread.id);
-    thread.activeTurn?.abort.abort(new Error('thread unloaded'));
-    await thread.activeTurn?.done;
-    await thread.runUnloadTasks();
-    await thread.writer?.close().catch((error: unknown) => {
-      this.#options.log.error({ err: error, threadId: thread.id }, 'closing rollout failed');
-    });
-    thread.status = { type: 'notLoaded' };
-    const broadcaster = this.#options.broadcaster;
-    broadcaster.broadcast(ServerNotifications.threadStatusChanged, { threadId: thread.id, status: thread.status });
-    if (options.announceClosed) broadcaster.broadcast(ServerNotifications.threadClosed, { threadId: thread.id });
+  /** Drops a thread from memory, closing its rollout (see LoadedThreads.unload). */
+  unload(thread: LoadedThread, options: { announceClosed: boolean }): Promise<void> {
+    return this.#loaded.unload(thread, options);
   }
 
   /** Ids of the loaded threads with a turn running now. */
   runningTurnThreadIds(): string[] {
-    return [...this.#loaded.values()].filter((thread) => thread.activeTurn !== null).map((thread) => thread.id);
+    return this.#loaded.runningTurnThreadIds();
   }
 
-  /** Lets running turns finish until `deadline`, then interrupts them (see turn-drain.ts); idle unloads stop. */
-  async finishTurns(deadline: Promise<void>): Promise<{ interrupted: number }> {
-    this.#idleUnloader?.close();
-    return finishRunningTurns(this.#loaded.values(), deadline);
+  /** Lets running turns finish until `deadline`, then interrupts them; idle unloads stop. */
+  finishTurns(deadline: Promise<void>): Promise<{ interrupted: number }> {
+    return this.#loaded.finishTurns(deadline);
   }
 
   /** Ends every running turn at once and closes every rollout (the last step of shutdown). */
-  async closeAll(): Promise<void> {
-    this.#idleUnloader?.close();
-    const threads = [...this.#loaded.values()];
-    for (const thread of threads) thread.activeTurn?.abort.abort(new Error('server shutting down'));
-    await Promise.all(threads.flatMap((thread) => (thread.activeTurn ? [thread.activeTurn.done] : [])));
-    await Promise.all(threads.map((thread) => thread.runUnloadTasks()));
-    await Promise.all(threads.flatMap((thread) => (thread.writer ? [thread.writer.close().catch(() => {})] : [])));
+  closeAll(): Promise<void> {
+    return this.#loaded.closeAll();
   }
 
-  // thread/unsubscribe, thread/name/set, thread/archive, thread/unarchive, and the idle unload.
+  // thread/unsubscribe, thread/name/set, thread/archive, thread/unarchive, thread/delete.
 
-  #idleUnloader: IdleUnloader | undefined;
   readonly #catalogue = new ThreadCatalogue({
     codexHome: () => this.codexHome,
     index: () => this.index,
@@ -458,7 +312,7 @@ export class ThreadManager {
       this.#indexThread(thread);
     },
     unload: async (thread) => {
-      this.#idleUnloader?.forget(thread.id);
+      this.#loaded.forgetIdle(thread.id);
       await this.unload(thread, { announceClosed: false });
     },
     forgetReadState: (id) => this.readStates.forget(id),
@@ -474,9 +328,7 @@ export class ThreadManager {
    * the unload delay without subscribers and turns (`thread/status/changed notLoaded`, then `thread/closed`).
    */
   unsubscribe(thread: LoadedThread, connectionId: number): boolean {
-    if (!thread.unsubscribe(connectionId)) return false;
-    if (this.#loaded.get(thread.id) === thread) this.#idle().watch(thread);
-    return true;
+    return this.#loaded.unsubscribe(thread, connectionId);
   }
 
   /** thread/name/set (see ThreadCatalogue.setThreadName). */
@@ -499,45 +351,10 @@ export class ThreadManager {
     return this.#catalogue.delete(id);
   }
 
-  #idle(): IdleUnloader {
-    this.#idleUnloader ??= new IdleUnloader({
-      delayMs: this.#options.unloadDelayMs ?? unloadDelayFromConfig(this.#options.config.table),
-      isLoaded: (thread) => this.#loaded.get(thread.id) === thread,
-      unload: (thread) => this.unload(thread, { announceClosed: true }),
-      onError: (error, thread) =>
-        this.#options.log.error({ err: error, threadId: thread.id }, 'unloading an idle thread failed'),
-    });
-    return this.#idleUnloader;
-  }
-
-  /**
-   * thread/revert: replaces a loaded thread's history with the part before `beforeTurnId` (see thread-revert.ts)
-   * and returns the thread as reloaded from its new file. As the reference does [observed], the thread is unloaded
-   * (a running turn ends `interrupted`; every connection hears `notLoaded`) and loaded again (`idle`), and keeps
-   * its subscribers.
-   * @throws ThreadRequestError `thread not found: <id>` for a thread that is not loaded, `turn not found: <id>`,
-   *   and the reference's refusals of an ephemeral thread and of one with no rollout yet.
-   */
-  async revert(id: string, beforeTurnId: string, caller: ThreadCaller): Promise<LoadedThread> {
-    const thread = this.#loaded.get(id);
-    if (thread === undefined) throw revertRefusals.threadNotFound(id);
-    if (thread.ephemeral || thread.writer === null || thread.rolloutPath === null) throw revertRefusals.ephemeral();
-    // A thread whose first turn has not been written yet has nothing to revert [observed wording].
-    if ((await this.index.get(id)) === undefined) throw revertRefusals.noRollout(id);
-    if (!thread.turns.some((turn) => turn.id === beforeTurnId)) throw revertRefusals.turnNotFound(beforeTurnId);
-    await thread.writer.flush();
-    const plan = await planRevert(this.codexHome, id, thread.rolloutPath, beforeTurnId);
-    const subscribers = thread.subscriberChannels();
-    this.#idleUnloader?.forget(id);
-    await this.unload(thread, { announceClosed: false });
-    const nowMs = Date.now();
-    const path = await writeRevertedRollout(this.codexHome, plan, nowMs);
-    this.index.update(id, { path, updatedAtMs: nowMs, preview: plan.preview });
-    const reloaded = await this.load(id);
-    if (reloaded === undefined) throw new Error(`reverted thread ${id} could not be loaded again`);
-    this.#options.broadcaster.broadcast(ServerNotifications.threadStatusChanged, { threadId: id, status: reloaded.status });
-    for (const channel of [...subscribers, caller.channel]) this.subscribe(reloaded, channel);
-    return reloaded;
+  /** thread/revert (see revert-thread.ts). */
+  revert(id: string, beforeTurnId: string, caller: ThreadCaller): Promise<LoadedThread> {
+    const host = { codexHome: this.codexHome, index: this.index, loaded: this.#loaded, broadcaster: this.broadcaster };
+    return revertThread({ ...host, load: (threadId) => this.load(threadId) }, id, beforeTurnId, caller.channel);
   }
 
   // thread/fork, and what thread/list and thread/turns/list need.
@@ -547,7 +364,7 @@ export class ThreadManager {
     return this.#options.serverCwd;
   }
 
-  /** thread/fork (see fork-builder.ts), the fork loaded, indexed and subscribed by `caller`. */
+  /** thread/fork (see fork-thread.ts), the fork loaded, indexed and subscribed by `caller`. */
   async forkThread(sourceId: string, request: ThreadForkRequest, caller: ThreadCaller): Promise<ForkedThread> {
     const forked = await buildFork(
       {
@@ -557,7 +374,7 @@ export class ThreadManager {
         summary: (id) => this.index.get(id),
         rolloutOf: (id) => this.#rolloutOf(id),
         checkProvider: (settings) => void this.modelClientFor(settings),
-        register: (init) => this.#register(init),
+        register: (init) => this.#loaded.register(init),
       },
       sourceId,
       request,

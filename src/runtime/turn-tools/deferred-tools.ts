@@ -1,7 +1,6 @@
 import { agentNamespaceSpec } from '../../tools/agents/agent-tool-specs.js';
 import { MAX_AGENT_DEPTH } from '../agents/sub-agents.js';
 import { mcpNamespace, mcpNamespaceSpec } from '../mcp/mcp-tool-spec.js';
-import { threadServers } from '../mcp/thread-servers.js';
 import type { LoadedThread } from '../threads/loaded-thread.js';
 import { deferredDynamicNamespaces } from './dynamic-tool.js';
 
@@ -90,7 +89,7 @@ function deferredAgentNamespace(thread: LoadedThread): DeferredNamespace[] {
 
 function deferredMcpNamespaces(thread: LoadedThread): DeferredNamespace[] {
   if (!searchesTools(thread.settings.model)) return [];
-  const servers = threadServers(thread);
+  const servers = thread.mcpServers;
   if (servers === undefined) return [];
   return [...servers.connections.values()].flatMap((connection) => {
     const server = connection.config.name;

@@ -19,13 +19,6 @@ type DynamicItem = Extract<ThreadItem, { type: 'dynamicToolCall' }>;
 /** The reference's answer to the model when the client's answer is not a tool result. */
 const INVALID_RESPONSE = 'dynamic tool response was invalid';
 
-const byThread = new WeakMap<LoadedThread, readonly DynamicToolSpec[]>();
-
-/** Records the tools a client offered when it started the thread. */
-export function setDynamicTools(thread: LoadedThread, tools: readonly DynamicToolSpec[] | null | undefined): void {
-  if (tools != null && tools.length > 0) byThread.set(thread, tools);
-}
-
 /** The tools a rollout's `session_meta` recorded (`dynamic_tools`), when they are well-formed. */
 export function persistedDynamicTools(meta: Readonly<Record<string, unknown>>): DynamicToolSpec[] | null {
   const parsed = z.array(DynamicToolSpecSchema).safeParse(meta['dynamic_tools']);
@@ -58,7 +51,7 @@ const MODEL_NAME = /^[a-zA-Z0-9_-]+$/;
 export function deferredDynamicNamespaces(
   thread: LoadedThread,
 ): { namespace: string; description: string; tools: { name: string; description: string; spec: Record<string, unknown> }[] }[] {
-  return (byThread.get(thread) ?? []).flatMap((spec) => {
+  return thread.dynamicTools.flatMap((spec) => {
     if (spec.type !== 'namespace') return [];
     const deferred = spec.tools.filter((tool) => tool.deferLoading === true);
     if (deferred.length === 0) return [];
@@ -74,7 +67,7 @@ export function deferredDynamicNamespaces(
 
 /** One handler per offered function or namespace; a namespace's deferred tools are not listed but stay callable. */
 export function dynamicToolHandlers(thread: LoadedThread): ToolHandler[] {
-  return (byThread.get(thread) ?? []).map((spec) => {
+  return thread.dynamicTools.map((spec) => {
     if (spec.type === 'function') {
       return {
         name: spec.name,

@@ -1,7 +1,6 @@
 import * as z from 'zod';
 import { McpCallError } from '../mcp/mcp-call-error.js';
 import type { McpServerSet } from '../mcp/mcp-server-set.js';
-import { threadServers } from '../mcp/thread-servers.js';
 import type { LoadedThread } from '../threads/loaded-thread.js';
 import { startMcpItem } from './mcp-item.js';
 import { parseArguments } from './parse-arguments.js';
@@ -31,7 +30,7 @@ function listSpec(name: string, what: string, description: string): Record<strin
 
 /** The three resource tools, when the thread has MCP servers. */
 export function mcpResourceToolHandlers(thread: LoadedThread): ToolHandler[] {
-  const servers = threadServers(thread);
+  const servers = thread.mcpServers;
   if (servers === undefined || servers.connections.size === 0) return [];
   return [
     {

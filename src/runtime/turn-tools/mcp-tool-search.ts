@@ -1,6 +1,5 @@
 import * as z from 'zod';
 import { rankBm25 } from '../mcp/bm25.js';
-import { threadServers } from '../mcp/thread-servers.js';
 import type { LoadedThread } from '../threads/loaded-thread.js';
 import { deferredNamespaces, type DeferredNamespace } from './deferred-tools.js';
 import { parseArguments } from './parse-arguments.js';
@@ -42,7 +41,7 @@ export function toolSearchHandler(thread: LoadedThread): ToolHandler {
         additionalProperties: false,
       },
     }),
-    ready: () => threadServers(thread)?.startAll() ?? Promise.resolve(),
+    ready: () => thread.mcpServers?.startAll() ?? Promise.resolve(),
     async handle(call) {
       const parsed = parseArguments(call.payload, SearchArgumentsSchema);
       if (!parsed.ok) return argumentsError(parsed.error);

@@ -6,7 +6,6 @@ import type { McpConnection } from '../mcp/mcp-connection.js';
 import { itemResult, modelOutputOfError, modelOutputOfResult } from '../mcp/mcp-result.js';
 import type { McpServerSet } from '../mcp/mcp-server-set.js';
 import { mcpNamespace, mcpNamespaceSpec, toolByModelName } from '../mcp/mcp-tool-spec.js';
-import { threadServers } from '../mcp/thread-servers.js';
 import type { LoadedThread } from '../threads/loaded-thread.js';
 import { modelFacts } from '../models/model-facts.js';
 import { startMcpItem } from './mcp-item.js';
@@ -16,7 +15,7 @@ import type { ToolContext, ToolHandler } from './tool-context.js';
 
 /** One namespace tool per MCP server of the thread (none when it has no servers). */
 export function mcpToolHandlers(thread: LoadedThread): ToolHandler[] {
-  const servers = threadServers(thread);
+  const servers = thread.mcpServers;
   if (servers === undefined || servers.connections.size === 0) return [];
   // For a model that searches its tools (tool_search), the namespaces are not listed but stay callable.
   const deferred = searchesTools(thread.settings.model);

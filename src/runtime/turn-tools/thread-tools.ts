@@ -19,7 +19,8 @@ import { viewImageTool } from './view-image-tool.js';
 
 /** What the tools of every thread share: the server's sandbox support, a tenant's jail, the goal store. */
 export interface ToolServices {
-  readonly sandbox: Promise<SandboxSupport>;
+  /** Whether commands can be sandboxed here; asked when a thread first offers its exec tools. */
+  readonly sandbox: () => Promise<SandboxSupport>;
   readonly jail?: CommandJail | undefined;
   readonly goals: GoalStore;
   /** The server's sub-agents, for the multi-agent tools. */
@@ -27,53 +28,62 @@ export interface ToolServices {
 }
 
 /**
- * Per-thread tool state (running terminal sessions, what the user approved for the session, the turn's diff)
- * lives as long as the loaded thread.
+ * The tools of the server's loaded threads. Per-thread tool state (running terminal sessions, what the user approved
+ * for the session, the turn's diff) lives here as long as the loaded thread does; thread/backgroundTerminals/* reads
+ * a thread's terminal sessions through `execTools`.
  */
-const perThread = new WeakMap<LoadedThread, { exec: ExecTools; patch: PatchTools }>();
+export class ThreadTools {
+  readonly #services: ToolServices;
+  readonly #perThread = new WeakMap<LoadedThread, { exec: ExecTools; patch: PatchTools }>();
 
-/**
- * The tools a turn of `thread` offers the model, in the order they are listed in each request. Decided per turn
- * from the thread's current model and configuration (tool-set.ts says which); a call to a tool not in this list
- * answers `unsupported call: <name>`.
- */
-export function threadTools(thread: LoadedThread, services: ToolServices): ToolHandler[] {
-  let state = perThread.get(thread);
-  if (state === undefined) {
-    state = { exec: new ExecTools(thread, services.sandbox, services.jail), patch: new PatchTools(thread, services.jail) };
-    perThread.set(thread, state);
+  constructor(services: ToolServices) {
+    this.#services = services;
   }
-  const settings = thread.settings;
-  const facts = modelToolFacts(settings.model);
-  const webSearch = webSearchMode(settings.config, settings.sandboxPolicy.type === 'dangerFullAccess');
-  const available: ToolHandler[] = [
-    ...state.exec.handlers,
-    userInputTool,
-    state.patch.handler(facts.applyPatch ?? 'freeform'),
-    viewImageTool(facts.imageDetail, services.jail),
-    ...goalTools(services.goals),
-    toolSearchHandler(thread),
-  ];
-  const webSearchSpec = webSearchToolSpec(webSearch, facts.webSearchImages);
-  // Hosted by the Responses API: a spec and no implementation.
-  if (webSearchSpec !== null) available.push({ name: WEB_SEARCH_TOOL_NAME, spec: () => webSearchSpec });
-  const agents = services.agents;
-  const multiAgent = agents !== undefined && agents.maySpawn(thread) && multiAgentFeature(settings.config);
-  if (agents !== undefined && multiAgent) available.push(agentTools(agents));
-  const toolSearch = searchesTools(settings.model);
-  const offered = offeredToolNames(facts, webSearch, { multiAgent, toolSearch }).flatMap((name) =>
-    available.filter((tool) => tool.name === name),
-  );
-  // A model that searches its tools finds the sub-agent tools with tool_search: not listed, still callable.
-  if (agents !== undefined && !facts.multiAgent && defersAgentTools(thread)) {
-    offered.push({ ...agentTools(agents), spec: () => null });
-  }
-  return withConfiguredTools(offered, thread);
-}
 
-/** The exec tools of `thread`, when one of its turns has offered them (its terminal sessions live there). */
-export function threadExecTools(thread: LoadedThread): ExecTools | undefined {
-  return perThread.get(thread)?.exec;
+  /**
+   * The tools a turn of `thread` offers the model, in the order they are listed in each request. Decided per turn
+   * from the thread's current model and configuration (tool-set.ts says which); a call to a tool not in this list
+   * answers `unsupported call: <name>`.
+   */
+  forTurn(thread: LoadedThread): ToolHandler[] {
+    const services = this.#services;
+    let state = this.#perThread.get(thread);
+    if (state === undefined) {
+      state = { exec: new ExecTools(thread, services.sandbox(), services.jail), patch: new PatchTools(thread, services.jail) };
+      this.#perThread.set(thread, state);
+    }
+    const settings = thread.settings;
+    const facts = modelToolFacts(settings.model);
+    const webSearch = webSearchMode(settings.config, settings.sandboxPolicy.type === 'dangerFullAccess');
+    const available: ToolHandler[] = [
+      ...state.exec.handlers,
+      userInputTool,
+      state.patch.handler(facts.applyPatch ?? 'freeform'),
+      viewImageTool(facts.imageDetail, services.jail),
+      ...goalTools(services.goals),
+      toolSearchHandler(thread),
+    ];
+    const webSearchSpec = webSearchToolSpec(webSearch, facts.webSearchImages);
+    // Hosted by the Responses API: a spec and no implementation.
+    if (webSearchSpec !== null) available.push({ name: WEB_SEARCH_TOOL_NAME, spec: () => webSearchSpec });
+    const agents = services.agents;
+    const multiAgent = agents !== undefined && agents.maySpawn(thread) && multiAgentFeature(settings.config);
+    if (agents !== undefined && multiAgent) available.push(agentTools(agents));
+    const toolSearch = searchesTools(settings.model);
+    const offered = offeredToolNames(facts, webSearch, { multiAgent, toolSearch }).flatMap((name) =>
+      available.filter((tool) => tool.name === name),
+    );
+    // A model that searches its tools finds the sub-agent tools with tool_search: not listed, still callable.
+    if (agents !== undefined && !facts.multiAgent && defersAgentTools(thread)) {
+      offered.push({ ...agentTools(agents), spec: () => null });
+    }
+    return withConfiguredTools(offered, thread);
+  }
+
+  /** The exec tools of `thread`, when one of its turns has offered them (its terminal sessions live there). */
+  execTools(thread: LoadedThread): ExecTools | undefined {
+    return this.#perThread.get(thread)?.exec;
+  }
 }
 
 /** The `multi_agent` feature (on unless the configuration turns it off). */

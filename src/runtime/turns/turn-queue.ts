@@ -4,12 +4,12 @@ import type { Turn } from '../../protocol/v2/turn.js';
 import type { Logger } from '../../util/logger.js';
 import type { Broadcaster } from '../clients/broadcast.js';
 import type { LoadedThread } from '../threads/loaded-thread.js';
-import type { ThreadCaller } from '../threads/thread-manager.js';
+import type { CallerIdentity } from '../threads/thread-caller.js';
 import { startTurn } from './turn-runner.js';
 import type { TurnDependencies } from './turn-dependencies.js';
 
 /** Who queued a submission: its turn's model requests identify that client, as turn/start's do. */
-export type QueueCaller = Omit<ThreadCaller, 'channel'>;
+export type QueueCaller = CallerIdentity;
 
 export interface TurnQueueOptions {
   /** `thread/queue/changed` goes to every initialized connection (the reference sends it to clients that are
@@ -46,6 +46,28 @@ export class TurnQueue {
     const queue = this.#byThread.get(threadId) ?? [];
     queue.push({ submission, caller });
     this.#byThread.set(threadId, queue);
+  }
+
+  /**
+   * thread/queue/add: queues a submission for thread `threadId` (`loaded` when it is loaded now). On a loaded idle
+   * thread it starts at once, in the reference's order (observed from the reference 0.169.0): `thread/queue/changed`
+   * (added), `thread/queue/changed` (taken), the response, then the turn's notifications. Otherwise the response
+   * comes first, then `thread/queue/changed`; the submission waits for the running turn to end or for a resume.
+   */
+  submit(
+    threadId: string,
+    loaded: LoadedThread | undefined,
+    submission: QueuedSubmission,
+    caller: QueueCaller,
+    afterResponse: (task: () => void) => void,
+  ): void {
+    this.add(threadId, submission, caller);
+    if (loaded !== undefined && loaded.activeTurn === null) {
+      this.announceChanged(threadId);
+      this.startNext(loaded, afterResponse);
+    } else {
+      afterResponse(() => this.announceChanged(threadId));
+    }
   }
 
   /** The submissions waiting on thread `threadId`, oldest first. */

@@ -1,4 +1,3 @@
-import type { RetryInfo } from '../../model/client.js';
 import { ModelError } from '../../model/errors.js';
 import type { ModelEvent, ResponseItem, TokenUsage } from '../../model/events.js';
 import type { ModelRequest } from '../../model/request.js';
@@ -6,14 +5,13 @@ import type { RolloutItem } from '../../persistence/rollout-schema.js';
 import { ServerNotifications } from '../../protocol/registry.js';
 import type { ThreadItem } from '../../protocol/v2/items.js';
 import { UNREPORTED_RATE_LIMITS } from '../../protocol/v2/rate-limits.js';
-import type { Turn, TurnError } from '../../protocol/v2/turn.js';
+import type { Turn } from '../../protocol/v2/turn.js';
 import type { UserInput } from '../../protocol/v2/user-input.js';
-import { webSearchCallForHistory } from '../../tools/web-search/web-search-call.js';
 import { uuidv7 } from '../../util/ids.js';
 import { contextIsFull } from '../compaction/auto-compact-limit.js';
 import { compactConversation } from '../compaction/compaction-run.js';
 import type { CompactionPhase, CompactionTrigger } from '../compaction/compaction-run.js';
-import { stableMessageId, withOutputId } from '../context/item-ids.js';
+import { withOutputId } from '../context/item-ids.js';
 import { identifyTurn, recordTurnContext, type TurnIdentification } from '../context/turn-context.js';
 import { TurnHooks } from '../hooks/turn-hooks.js';
 import { LiveItems } from './live-items.js';
@@ -24,33 +22,28 @@ import { samplingControls } from '../models/sampling-controls.js';
 import { appendToRollout, flushRollout } from '../rollout/rollout-append.js';
 import { recordUserMessage } from './user-message-record.js';
 import * as records from '../rollout/rollout-records.js';
-import { addUsage, breakdown } from './token-usage.js';
+import { recordTokenUsage } from './token-usage.js';
 import { toolCallOf, toolOutputItem } from '../turn-tools/tool-call.js';
 import type { ToolCall } from '../turn-tools/tool-call.js';
-import type { ToolContext, ToolHandler, ToolOutput } from '../turn-tools/tool-context.js';
+import { announceRetry, applyModelEvent, type ModelOutputSink } from './model-output.js';
+import { ToolDispatch } from './tool-dispatch.js';
 import type { StartTurnInput, TurnDependencies } from './turn-dependencies.js';
 import { announceTurnEnd, recordTurnEnd, type TurnOutcome } from './turn-ending.js';
+import { baseInstructionsMessage, promptText, startedTurnView, toTurnError } from './turn-views.js';
+
+/*
+ * The agent loop of one turn: record the turn's context and the user's message, sample the model, run the tools it
+ * calls and sample again until it answers, compacting when the conversation is full, then end the turn. The parts it
+ * leans on live beside it: model-output.ts turns streamed events into items, tool-dispatch.ts runs a tool call
+ * between its hooks, turn-ending.ts records and announces the end, turn-views.ts holds the shapes a turn is seen
+ * through. Starting, steering and interrupting a turn on a client's behalf is threads/thread-control.ts's.
+ */
 
 /**
  * A model that keeps asking for tools it was not offered would loop forever; the reference has no such cap
  * because its tools always answer. Beyond this many requests in one turn, the turn fails.
  */
 const MAX_SAMPLING_REQUESTS_PER_TURN = 64;
-
-/** A running turn as turn/start answers it: `inProgress`, no items, `startedAt: null`. */
-export function startedTurnView(turnId: string): Turn {
-  return {
-    id: turnId,
-    rootTurnId: turnId,
-    items: [],
-    itemsView: 'notLoaded',
-    status: 'inProgress',
-    error: null,
-    startedAt: null,
-    completedAt: null,
-    durationMs: null,
-  };
-}
 
 /**
  * Starts a turn on an idle thread and returns it as turn/start answers it (`inProgress`, no items,
@@ -81,7 +74,6 @@ export function startTurn(
   return turn;
 }
 
-/** How a turn ended. */
 /** One turn's execution: the agent loop and everything it reports. */
 class TurnRun {
   readonly #thread: LoadedThread;
@@ -269,16 +261,32 @@ class TurnRun {
     const calls: ToolCall[] = [];
     const chargeUsage = await this.#deps.startResponse?.(thread, this.#turnId);
     const stream = this.#stream(request, live);
+    const sink: ModelOutputSink = {
+      thread,
+      record: this.#record,
+      persist: (item) => this.#persist(item),
+      onAnswer: (item) => (this.#lastAgentMessages = [item]),
+      onUsage: (completed) => (this.#responseUsage = completed),
+    };
     let usage: TokenUsage | null = null;
     for await (const event of stream) {
       if (event.type === 'completed') usage = event.usage;
-      const done = this.#onEvent(event, live);
+      const done = applyModelEvent(event, live, sink);
       const call = done === null ? null : toolCallOf(done);
       if (call !== null) calls.push(call);
     }
+    const dispatch = new ToolDispatch({
+      thread,
+      active: this.#active,
+      tools: this.#deps.tools,
+      hooks: this.#hooks,
+      log: this.#deps.log,
+      persist: (item) => this.#persist(item),
+      keepItem: (item) => this.#keepItem(item),
+    });
     // One at a time, in the order the model asked: approvals are asked and answered in that order too.
     for (const call of calls) {
-      const output = withOutputId(toolOutputItem(call, await this.#runHookedTool(call)));
+      const output = withOutputId(toolOutputItem(call, await dispatch.run(call)));
       thread.history.push(output);
       this.#persist(records.responseItem(output));
       this.#active.abort.signal.throwIfAborted();
@@ -322,23 +330,8 @@ class TurnRun {
       signal: this.#active.abort.signal,
       requestHeaders,
       ...(headers === undefined ? {} : { headers }),
-      onRetry: (info) => this.#reportRetry(info, live),
+      onRetry: (info) => announceRetry(this.#thread, this.#turnId, info, live),
     });
-  }
-
-  /** #runTool between the preToolUse hooks (which may answer for the tool) and the postToolUse hooks. */
-  async #runHookedTool(call: ToolCall): Promise<ToolOutput> {
-    const hookName = this.#handlerOf(call)?.hookToolName?.(call) ?? null;
-    const hooked = (await this.#hooks?.preToolUse(call, hookName)) ?? { call };
-    if ('blocked' in hooked) return hooked.blocked;
-    let response: unknown;
-    const output = await this.#runTool(hooked.call, (value) => (response = value));
-    return (await this.#hooks?.postToolUse(hooked.call, output, hookName, response)) ?? output;
-  }
-
-  /** The handler a call goes to: a namespaced call to its namespace's handler, which knows its tools. */
-  #handlerOf(call: ToolCall): ToolHandler | undefined {
-    return this.#deps.tools.find((tool) => tool.name === (call.namespace ?? call.name));
   }
 
   /** The text of the turn's last answer, as a stop hook reads it. */
@@ -354,101 +347,8 @@ class TurnRun {
     if (line !== null) this.#persist(line);
   }
 
-  /** The text a tool call answers the model with. Tool failures are answers too; only aborts end the turn. */
-  async #runTool(call: ToolCall, hookResponse?: (response: unknown) => void): Promise<ToolOutput> {
-    const handler = this.#handlerOf(call);
-    // The reference's answer to a call of a tool it does not offer (or a hosted one only the API runs).
-    if (handler?.handle === undefined) return `unsupported call: ${call.namespace ?? ''}${call.name}`;
-    const context: ToolContext = {
-      thread: this.#thread,
-      turnId: this.#turnId,
-      signal: this.#active.abort.signal,
-      persist: (item) => this.#persist(item),
-      recordItem: (item) => this.#keepItem(item),
-      interruptTurn: () => this.#active.abort.abort(new Error('cancelled by the user')),
-      log: this.#deps.log,
-      ...(this.#hooks === null ? {} : { permissionHooks: this.#hooks.permissionRequest.bind(this.#hooks) }),
-      ...(hookResponse === undefined ? {} : { hookResponse }),
-    };
-    try {
-      return await handler.handle(call, context);
-    } catch (error) {
-      if (this.#active.abort.signal.aborted) throw this.#active.abort.signal.reason;
-      this.#deps.log.error({ err: error, tool: call.name }, 'tool failed');
-      return `${call.name} failed: ${error instanceof Error ? error.message : String(error)}`;
-    }
-  }
-
-  /** Applies one model event; returns an output item once it is complete. */
-  #onEvent(event: ModelEvent, live: LiveItems): ResponseItem | null {
-    const thread = this.#thread;
-    switch (event.type) {
-      case 'created':
-        return null;
-      case 'outputItemAdded':
-        live.started(event.item);
-        return null;
-      case 'outputTextDelta':
-        live.textDelta(event.itemId, event.delta);
-        return null;
-      case 'reasoningSummaryPartAdded':
-        live.summaryPartAdded(event.itemId, event.summaryIndex);
-        return null;
-      case 'reasoningSummaryDelta':
-        live.summaryDelta(event.itemId, event.summaryIndex, event.delta);
-        return null;
-      case 'reasoningContentDelta':
-        live.contentDelta(event.itemId, event.contentIndex, event.delta);
-        return null;
-      case 'outputItemDone': {
-        const item = live.completed(event.item);
-        // A hosted web search is replayed cut down to its defined fields, as the reference does.
-        const kept = event.item.type === 'web_search_call' ? webSearchCallForHistory(event.item) : event.item;
-        thread.history.push(kept);
-        if (item !== null) {
-          this.#record.items.push(item);
-          // turn/completed shows the last answer; commentary (progress narration) never counts [observed].
-          if (item.type === 'agentMessage' && item.phase !== 'commentary') this.#lastAgentMessages = [item];
-          const completed = records.itemCompleted(thread.id, this.#turnId, item);
-          if (completed !== null) this.#persist(completed);
-        }
-        this.#persist(records.responseItem(withTurnMetadata(kept, this.#turnId)));
-        return event.item;
-      }
-      case 'completed':
-        this.#responseUsage = event.usage;
-        return null;
-    }
-  }
-
   #recordUsage(usage: TokenUsage | null): void {
-    const thread = this.#thread;
-    const last = breakdown(usage);
-    const total = addUsage(thread.tokenUsage?.total ?? null, last);
-    thread.tokenUsage = { total, last, modelContextWindow: this.#deps.modelContextWindow };
-    thread.emit(ServerNotifications.threadTokenUsageUpdated, {
-      threadId: thread.id,
-      turnId: this.#turnId,
-      tokenUsage: thread.tokenUsage,
-    });
-    thread.emit(ServerNotifications.accountRateLimitsUpdated, { rateLimits: UNREPORTED_RATE_LIMITS });
-    this.#persist(records.tokenCount(total, last, this.#deps.modelContextWindow));
-  }
-
-  /** A retry is coming: tell subscribers (`error` with `willRetry: true`) and drop the abandoned attempt. */
-  #reportRetry(info: RetryInfo, live: LiveItems | null): void {
-    if (info.phase === 'stream') live?.reset();
-    this.#thread.emit(ServerNotifications.error, {
-      error: {
-        message: `Reconnecting... ${info.attempt}/${info.maxRetries}`,
-        codexErrorInfo: info.error.toCodexErrorInfo(),
-        additionalDetails: info.error.message,
-        misalignment: null,
-      },
-      willRetry: true,
-      threadId: this.#thread.id,
-      turnId: this.#turnId,
-    });
+    recordTokenUsage(this.#thread, this.#turnId, usage, this.#deps.modelContextWindow, (item) => this.#persist(item));
   }
 
   /** The user's message: into history and the rollout, and reported as a userMessage item. */
@@ -493,34 +393,4 @@ class TurnRun {
   #flush(): Promise<void> {
     return flushRollout(this.#thread, this.#deps.log, this.#deps.onPersisted);
   }
-}
-
-/** The text parts of the user's message, as a userPromptSubmit hook reads it. */
-function promptText(input: readonly UserInput[]): string {
-  return input.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('\n');
-}
-
-/** The base instructions as the first input item. */
-function baseInstructionsMessage(text: string): ResponseItem {
-  return { type: 'message', id: stableMessageId(text), role: 'developer', content: [{ type: 'input_text', text }] };
-}
-
-/** A developer message carrying `text` (e.g. a review turn's instructions). */
-export function developerMessage(text: string): ResponseItem {
-  return { type: 'message', role: 'developer', content: [{ type: 'input_text', text }] };
-}
-
-/** The rollout copy of a model output message carries its turn, as the reference's does. */
-function withTurnMetadata(item: ResponseItem, turnId: string): ResponseItem {
-  if (item.type !== 'message') return item;
-  return { ...item, internal_chat_message_metadata_passthrough: { turn_id: turnId } };
-}
-
-/** A turn failure as the protocol reports it. */
-export function toTurnError(error: unknown): TurnError {
-  if (error instanceof ModelError) {
-    return { message: error.message, codexErrorInfo: error.toCodexErrorInfo(), additionalDetails: null, misalignment: null };
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  return { message, codexErrorInfo: 'other', additionalDetails: null, misalignment: null };
 }

@@ -15,7 +15,7 @@ import type { ActiveTurn, LoadedThread } from '../threads/loaded-thread.js';
 import { appendToRollout, flushRollout } from '../rollout/rollout-append.js';
 import * as records from '../rollout/rollout-records.js';
 import type { TurnDependencies } from '../turns/turn-dependencies.js';
-import { startedTurnView } from '../turns/turn-runner.js';
+import { startedTurnView } from '../turns/turn-views.js';
 import { recordUserMessage } from '../turns/user-message-record.js';
 import { runShellCommand, userShellArgv } from './shell-process.js';
 import type { ShellOutcome } from './shell-process.js';
