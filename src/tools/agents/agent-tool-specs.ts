@@ -117,7 +117,7 @@ function spawnAgentSpec(): Record<string, unknown> {
 function waitAgentSpec(): Record<string, unknown> {
   return functionToolSpec(
     WAIT_AGENT_TOOL_NAME,
-    'Block until one of the given agents has finished (completed, failed, interrupted or shut down), and get their ' +
+    'Wait until one of the given agents has finished (completed, failed, interrupted or shut down), and get their ' +
       'statuses, with the final message of those that completed. On timeout the status map is empty and timed_out ' +
       'is true. You are also sent a notification when an agent finishes, so there is no need to poll.',
     {
