@@ -24,7 +24,9 @@ import { contextLimits } from './models/context-limits.js';
 import { defaultBaseInstructions } from './prompts/base-instructions.js';
 import { LoadedThread } from './loaded-thread.js';
 import type { LoadedThreadInit } from './loaded-thread.js';
-import { sessionMeta } from './rollout-records.js';
+import type { ResponseItem } from '../model/events.js';
+import { responseItem, sessionMeta } from './rollout-records.js';
+import { appendToRollout } from './rollout-append.js';
 import { turnsFromRollout } from './rollout-turns.js';
 import { shareAgentMessageText } from './shared-text.js';
 import { historyFromRollout, settingsFromRollout, tokenUsageFromRollout } from './thread-from-rollout.js';
@@ -190,6 +192,8 @@ export class ThreadManager {
       threadSource?: string | null | undefined;
       dynamicTools?: readonly DynamicToolSpec[] | null | undefined;
       subAgent?: SubAgentLink | null | undefined;
+      /** A sub-agent that starts with part of its parent's conversation (forkedHistory), recorded first. */
+      forkedFrom?: { readonly threadId: string; readonly history: readonly ResponseItem[] } | undefined;
       /** Settings taken as they are (a sub-agent's, from its parent) instead of resolved from config and params. */
       settings?: ThreadSettings;
     },
@@ -213,7 +217,7 @@ export class ThreadManager {
               settings,
               originator: caller.originator,
               baseInstructions,
-              forkedFromId: null,
+              forkedFromId: params.forkedFrom?.threadId ?? null,
               dynamicTools: params.dynamicTools,
               subAgent: params.subAgent,
             }),
@@ -225,20 +229,21 @@ export class ThreadManager {
       ephemeral,
       originator: caller.originator,
       cliVersion: COMPATIBLE_CODEX_VERSION,
-      forkedFromId: null,
+      forkedFromId: params.forkedFrom?.threadId ?? null,
       baseInstructions,
       settings,
       rolloutPath: path,
       writer,
       name: null,
       preview: '',
-      history: [],
+      history: [...(params.forkedFrom?.history ?? [])],
       turns: [],
       tokenUsage: null,
       threadSource: params.threadSource ?? null,
       subAgent: params.subAgent ?? null,
     });
     setDynamicTools(thread, params.dynamicTools);
+    for (const item of params.forkedFrom?.history ?? []) appendToRollout(thread, this.#options.log, responseItem(item));
     if (caller.channel !== null) this.subscribe(thread, caller.channel);
     return thread;
   }

@@ -165,7 +165,11 @@ async function spawnAgent(agents: SubAgents, callId: string, payload: string, co
     agentsStates: {},
   });
   return withItem(complete, async () => {
-    const overrides = { model: args.model ?? undefined, reasoningEffort: args.reasoning_effort ?? undefined };
+    const overrides = {
+      model: args.model ?? undefined,
+      reasoningEffort: args.reasoning_effort ?? undefined,
+      forkContext: args.fork_context ?? undefined,
+    };
     const child = agents.spawn(parent, input, overrides, context);
     complete({
       status: 'completed',

@@ -17,14 +17,15 @@ export function subAgentHost(manager: ThreadManager): SubAgentHost {
     for (const channel of parent?.subscriberChannels() ?? []) manager.subscribe(child, channel);
   };
   return {
-    createChild(parent, link, overrides) {
+    createChild(parent, link, overrides, forkedHistory) {
       const caller = manager.lastCaller(parent.id) ?? FALLBACK_CALLER;
       const settings = {
         ...parent.settings,
         ...(overrides.model === undefined ? {} : { model: overrides.model }),
         ...(overrides.reasoningEffort === undefined ? {} : { reasoningEffort: overrides.reasoningEffort }),
       } as typeof parent.settings;
-      const child = manager.createThread({ settings, subAgent: link }, { ...caller, channel: null });
+      const forkedFrom = forkedHistory === null ? undefined : { threadId: parent.id, history: forkedHistory };
+      const child = manager.createThread({ settings, subAgent: link, forkedFrom }, { ...caller, channel: null });
       subscribeLikeParent(child);
       // Observed: the new child is announced `idle` (no thread/started) before the spawn call completes.
       child.setStatus({ type: 'idle' });

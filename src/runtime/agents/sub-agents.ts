@@ -2,6 +2,7 @@ import type { ResponseItem } from '../../model/events.js';
 import type { UserInput } from '../../protocol/v2/user-input.js';
 import type { LoadedThread } from '../loaded-thread.js';
 import { type AgentStatus, isFinal, statusAfterTurn, statusForModel } from './agent-status.js';
+import { forkedHistory } from './forked-history.js';
 import { pickNickname } from './nicknames.js';
 import type { SubAgentLink } from './sub-agent-link.js';
 
@@ -13,12 +14,22 @@ export const MAX_OPEN_AGENTS = 6;
 export interface SpawnOverrides {
   readonly model?: string | undefined;
   readonly reasoningEffort?: string | undefined;
+  /** `fork_context: true`: the child starts with the parent's conversation (forked-history.ts). */
+  readonly forkContext?: boolean | undefined;
 }
 
 /** What sub-agents need from the server that holds the threads (the thread manager implements it). */
 export interface SubAgentHost {
-  /** A new thread for a sub-agent of `parent`, with its settings and the overrides, heard by the parent's subscribers. */
-  createChild(parent: LoadedThread, link: SubAgentLink, overrides: SpawnOverrides): LoadedThread;
+  /**
+   * A new thread for a sub-agent of `parent`, with its settings and the overrides, heard by the parent's
+   * subscribers; started with `forkedHistory` of the parent's conversation when given.
+   */
+  createChild(
+    parent: LoadedThread,
+    link: SubAgentLink,
+    overrides: SpawnOverrides,
+    forkedHistory: readonly ResponseItem[] | null,
+  ): LoadedThread;
   /**
    * Starts a turn of `child` on `input`, working for the parent's turn `rootTurnId`; `finished` is told once it is
    * over. Returns the turn id.
@@ -95,7 +106,7 @@ export class SubAgents {
       nickname: pickNickname(new Set(open.map((agent) => agent.nickname))),
       role: null,
     };
-    const child = this.#host.createChild(parent, link, overrides);
+    const child = this.#host.createChild(parent, link, overrides, overrides.forkContext === true ? forkedHistory(parent.history) : null);
     const agent: Agent = {
       id: child.id,
       parentId: parent.id,
