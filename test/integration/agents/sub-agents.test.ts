@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { httpReply, sseReply, textTurnFrames, type RecordedRequest, type SseReply } from '../../helpers/fake-model-server.js';
 import type { ServerMessage } from '../../helpers/rpc-client.js';
@@ -12,6 +15,8 @@ import { resultOf, startThread, startThreadRig } from '../../helpers/thread-serv
  */
 
 const PARENT = 'PARENT GO';
+/** A 1×1 PNG. */
+const ONE_PIXEL_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC';
 
 type Step = (agent: string) => SseReply;
 
@@ -158,5 +163,59 @@ describe('sub-agents', () => {
       'the child turn',
     );
     assert.equal((childDone.params as { turn: { status: string } }).turn.status, 'interrupted');
+  });
+
+  it('carries non-text items and refuses bad input as the reference does', { timeout: 60_000 }, async (t) => {
+    const image = join(await mkdtemp(join(tmpdir(), 'agent-items-')), 'dot.png');
+    t.after(() => rm(dirname(image), { recursive: true, force: true }));
+    await writeFile(image, Buffer.from(ONE_PIXEL_PNG, 'base64'));
+    const { replies, outputs } = script(
+      [
+        () => namespacedCall('spawn_agent', { items: [{ type: 'text', text: 'CHILD I task' }, { type: 'local_image', path: image }, { type: 'image', image_url: 'https://example.com/x.png' }] }, 'i1'),
+        (a) => namespacedCall('wait_agent', { targets: [a] }, 'i2'),
+        () => namespacedCall('spawn_agent', { items: [] }, 'i3'),
+        () => namespacedCall('spawn_agent', { message: 'x', items: [{ type: 'text', text: 'y' }] }, 'i4'),
+        () => namespacedCall('spawn_agent', { message: '   ' }, 'i5'),
+        (a) => namespacedCall('send_input', { target: a, items: [{ type: 'text', text: 'MORE' }, { type: 'mention', name: 'foo', path: 'app://foo' }, { type: 'skill', name: 'sk', path: '/nowhere/SKILL.md' }] }, 'i6'),
+        (a) => namespacedCall('wait_agent', { targets: [a] }, 'i7'),
+      ],
+      () => answer('child result'),
+    );
+    const rig = await startThreadRig(t, { replies });
+    const threadId = await runParent(rig);
+    await rig.client.waitFor(parentCompleted(threadId), 'the parent turn', 30_000);
+    assert.deepEqual(outputs.slice(2, 5), [
+      "Items can't be empty",
+      'Provide either message or items, but not both',
+      "Empty message can't be sent to an agent",
+    ]);
+    // The collab items show the input one part a line (refused calls show none), observed from the reference.
+    const prompts = collabItems(rig.client.received, 'item/completed')
+      .filter((item) => item.tool !== 'wait')
+      .map((item) => (item as unknown as { prompt: string }).prompt);
+    assert.deepEqual(prompts, [
+      `CHILD I task\n[local_image:${image}]\n[image]`,
+      'MORE\n[mention:$foo](app://foo)\n[skill:$sk](/nowhere/SKILL.md)',
+    ]);
+    const agent = (JSON.parse(outputs[0] as string) as { agent_id: string }).agent_id;
+    const childMessages = rig.client.received
+      .filter((message) => message.method === 'item/completed' && (message.params as { threadId: string }).threadId === agent)
+      .map((message) => (message.params as { item: { type: string; content?: unknown } }).item)
+      .filter((item) => item.type === 'userMessage')
+      .map((item) => item.content);
+    assert.deepEqual(childMessages, [
+      [
+        { type: 'text', text: 'CHILD I task', text_elements: [] },
+        { type: 'localImage', path: image, detail: null },
+        { type: 'image', url: 'https://example.com/x.png', detail: null },
+      ],
+      [
+        { type: 'text', text: 'MORE', text_elements: [] },
+        { type: 'mention', name: 'foo', path: 'app://foo' },
+        { type: 'skill', name: 'sk', path: '/nowhere/SKILL.md' },
+      ],
+    ]);
+    const first = rig.fake.requests.find((request) => request.headers['thread-id'] === agent);
+    assert.ok(JSON.stringify(first?.body).includes(`data:image/png;base64,${ONE_PIXEL_PNG}`), 'the local image reaches the child model');
   });
 });
