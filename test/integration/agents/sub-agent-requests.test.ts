@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { tmpdir } from 'node:os';
 import { describe, it } from 'node:test';
 import { sseReply, textTurnFrames, type RecordedRequest, type SseReply } from '../../helpers/fake-model-server.js';
+import { startReferenceServer } from '../../helpers/reference-server.js';
 import type { ServerMessage } from '../../helpers/rpc-client.js';
 import { namespacedCall } from '../../helpers/sub-agent-script.js';
 import { resultOf, startThread, startThreadRig } from '../../helpers/thread-server.js';
@@ -189,6 +191,17 @@ describe('sub-agent model requests', () => {
       read.turns.map((turn) => turn.items.map((item) => item.text ?? item.content?.[0]?.text)),
       [['CHILD F task', 'child result'], ['CHILD F more', 'child result']],
       'only its own turns',
+    );
+
+    // The reference reads the forked child's rollout the same way: its own two turns, forked from the parent (its
+    // thread/turns/list answered [] before it loaded the thread, hence the resume).
+    const reference = await startReferenceServer(t, rig.server.codexHome, tmpdir());
+    const stored = resultOf(await reference.request('thread/resume', { threadId: child })).thread as { forkedFromId: string };
+    assert.equal(stored.forkedFromId, parent);
+    const listed = resultOf(await reference.request('thread/turns/list', { threadId: child })).data as { items: { type: string }[] }[];
+    assert.deepEqual(
+      listed.map((turn) => turn.items.map((item) => item.type)),
+      [['userMessage', 'agentMessage'], ['userMessage', 'agentMessage']],
     );
   });
 });
