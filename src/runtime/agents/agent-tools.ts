@@ -21,6 +21,7 @@ import { parseArguments } from '../tools/parse-arguments.js';
 import { argumentsError } from '../tools/tool-call.js';
 import type { ToolContext, ToolHandler, ToolOutput } from '../tools/tool-context.js';
 import { type AgentStatus, collabState, statusForModel } from './agent-status.js';
+import { spawnOverrideRefusal } from './spawn-overrides.js';
 import { AgentToolError, type SubAgents } from './sub-agents.js';
 
 const InputItemSchema = z.looseObject({
@@ -223,12 +224,15 @@ async function spawnAgent(agents: SubAgents, callId: string, payload: string, co
     reasoningEffort: args.reasoning_effort ?? effortOf(parent),
     agentsStates: {},
   });
+  const overrides = {
+    model: args.model ?? undefined,
+    reasoningEffort: args.reasoning_effort ?? undefined,
+    forkContext: args.fork_context ?? undefined,
+  };
+  // Observed: an override refused here leaves the started item without a completion.
+  const refusal = spawnOverrideRefusal(parent.settings.model, overrides);
+  if (refusal !== null) return refusal;
   return withItem(complete, async () => {
-    const overrides = {
-      model: args.model ?? undefined,
-      reasoningEffort: args.reasoning_effort ?? undefined,
-      forkContext: args.fork_context ?? undefined,
-    };
     const child = agents.spawn(parent, input, overrides, context);
     complete({
       status: 'completed',

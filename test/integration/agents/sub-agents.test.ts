@@ -218,4 +218,36 @@ describe('sub-agents', () => {
     const first = rig.fake.requests.find((request) => request.headers['thread-id'] === agent);
     assert.ok(JSON.stringify(first?.body).includes(`data:image/png;base64,${ONE_PIXEL_PNG}`), 'the local image reaches the child model');
   });
+
+  it('takes model and effort overrides the child can have, and refuses others as the reference does', { timeout: 60_000 }, async (t) => {
+    const { replies, outputs } = script(
+      [
+        () => namespacedCall('spawn_agent', { message: 'CHILD 1', model: 'gpt-5.5' }, 'm1'),
+        () => namespacedCall('spawn_agent', { message: 'CHILD 2', model: 'codex-auto-review' }, 'm2'),
+        () => namespacedCall('spawn_agent', { message: 'CHILD 3', model: 'mock-model' }, 'm3'),
+        () => namespacedCall('spawn_agent', { message: 'CHILD 4', model: 'gpt-6-sol', fork_context: true }, 'm4'),
+        () => namespacedCall('spawn_agent', { message: 'CHILD 5', reasoning_effort: 'high' }, 'm5'),
+        () => namespacedCall('spawn_agent', { message: 'CHILD 6', model: 'gpt-5.5', reasoning_effort: 'ultra' }, 'm6'),
+      ],
+      () => answer('child result'),
+    );
+    const rig = await startThreadRig(t, { replies });
+    const threadId = await runParent(rig);
+    await rig.client.waitFor(parentCompleted(threadId), 'the parent turn', 30_000);
+    const refusals = outputs.filter((output) => !output.startsWith('{'));
+    assert.deepEqual(refusals, [
+      'Unknown model `mock-model` for spawn_agent. Available models: gpt-6.1-sol, gpt-6-astra, gpt-6-sol, gpt-6-luna, gpt-5.6-sol',
+      'Reasoning effort `high` is not supported for model `mock-model`. Supported reasoning efforts: ',
+      'Reasoning effort `ultra` is not supported for model `gpt-5.5`. Supported reasoning efforts: low, medium, high, xhigh',
+    ]);
+    // A refused override leaves its started item without a completion (observed).
+    const started = rig.client.received.filter(
+      (message) => message.method === 'item/started' && (message.params as { item: { type: string } }).item.type === 'collabAgentToolCall',
+    );
+    assert.equal(started.length, 6);
+    assert.deepEqual(
+      collabItems(rig.client.received, 'item/completed').map((item) => (item as unknown as { model: string }).model),
+      ['gpt-5.5', 'codex-auto-review', 'gpt-6-sol'],
+    );
+  });
 });
