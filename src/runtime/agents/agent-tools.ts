@@ -21,7 +21,7 @@ import { parseArguments } from '../tools/parse-arguments.js';
 import { argumentsError } from '../tools/tool-call.js';
 import type { ToolContext, ToolHandler, ToolOutput } from '../tools/tool-context.js';
 import { type AgentStatus, collabState, statusForModel } from './agent-status.js';
-import { spawnOverrideRefusal } from './spawn-overrides.js';
+import { overrideModels, spawnOverrideRefusal } from './spawn-overrides.js';
 import { AgentToolError, type SubAgents } from './sub-agents.js';
 
 const InputItemSchema = z.looseObject({
@@ -61,7 +61,7 @@ type CollabFields = Pick<CollabItem, 'receiverThreadIds' | 'prompt' | 'model' | 
 export function agentTools(agents: SubAgents): ToolHandler {
   return {
     name: AGENT_NAMESPACE,
-    spec: agentNamespaceSpec,
+    spec: () => agentNamespaceSpec(overrideModels()),
     async handle(call, context) {
       try {
         switch (call.name) {

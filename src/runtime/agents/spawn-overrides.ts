@@ -1,3 +1,4 @@
+import type { OverrideModel } from '../../tools/agents/agent-tool-specs.js';
 import { BUILT_IN_MODELS } from '../models/catalogue-data.js';
 import { modelFacts } from '../models/model-facts.js';
 import type { SpawnOverrides } from './sub-agents.js';
@@ -27,8 +28,22 @@ export function spawnOverrideRefusal(parentModel: string, overrides: SpawnOverri
 
 /** The models a client's picker lists, best first, as many as the refusal names. */
 function suggestedModels(): string[] {
+  return pickerModels().map((known) => known.slug);
+}
+
+/** The models spawn_agent's description offers: the same ones the refusal names (observed from 0.169.0). */
+export function overrideModels(): OverrideModel[] {
+  return pickerModels().map((known) => ({
+    slug: known.slug,
+    description: known.description ?? '',
+    reasoningEfforts: known.supportedReasoningEfforts,
+    defaultReasoningEffort: known.defaultReasoningEffort,
+    serviceTiers: known.serviceTiers.map((tier) => tier.id),
+  }));
+}
+
+function pickerModels() {
   return BUILT_IN_MODELS.filter((known) => known.visibility === 'list')
     .sort((a, b) => a.priority - b.priority)
-    .slice(0, SUGGESTED_MODELS)
-    .map((known) => known.slug);
+    .slice(0, SUGGESTED_MODELS);
 }

@@ -249,5 +249,14 @@ describe('sub-agents', () => {
       collabItems(rig.client.received, 'item/completed').map((item) => (item as unknown as { model: string }).model),
       ['gpt-5.5', 'codex-auto-review', 'gpt-6-sol'],
     );
+    // spawn_agent's description offers the same five models, one a line with their efforts (observed).
+    const tools = (rig.fake.requests[0]?.body as { tools: { name?: string; tools?: { name: string; description: string }[] }[] }).tools;
+    const spawn = tools.find((tool) => tool.name === 'multi_agent_v1')?.tools?.find((tool) => tool.name === 'spawn_agent');
+    const offered = (spawn?.description ?? '').split('\n').filter((line) => line.startsWith('- `'));
+    assert.deepEqual(
+      offered.map((line) => line.slice(3, line.indexOf('`', 3))),
+      ['gpt-6.1-sol', 'gpt-6-astra', 'gpt-6-sol', 'gpt-6-luna', 'gpt-5.6-sol'],
+    );
+    assert.match(offered[0] ?? '', /Reasoning efforts: low \(default\), medium, high, xhigh, max, ultra\. Service tiers: priority\.$/);
   });
 });
