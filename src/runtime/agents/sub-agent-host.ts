@@ -1,4 +1,5 @@
 import type { LoadedThread } from '../loaded-thread.js';
+import { injectItems } from '../inject-items.js';
 import type { ThreadManager } from '../thread-manager.js';
 import { startTurn } from '../turn-runner.js';
 import type { SubAgentHost } from './sub-agents.js';
@@ -58,5 +59,11 @@ export function subAgentHost(manager: ThreadManager): SubAgentHost {
       return child;
     },
     unload: (thread) => manager.unload(thread, { announceClosed: false }),
+    addToConversation(thread, item) {
+      const deps = manager.turnDependencies(thread, manager.lastCaller(thread.id) ?? FALLBACK_CALLER);
+      injectItems(thread, [item], deps).catch((error: unknown) => {
+        deps.log.error({ err: error, threadId: thread.id }, 'cannot record the sub-agent notification');
+      });
+    },
   };
 }

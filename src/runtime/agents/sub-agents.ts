@@ -1,5 +1,6 @@
 import type { ResponseItem } from '../../model/events.js';
 import type { UserInput } from '../../protocol/v2/user-input.js';
+import { withMessageId } from '../context/item-ids.js';
 import type { LoadedThread } from '../loaded-thread.js';
 import { type AgentStatus, isFinal, statusAfterTurn, statusForModel } from './agent-status.js';
 import { forkedHistory } from './forked-history.js';
@@ -46,6 +47,11 @@ export interface SubAgentHost {
   load(id: string): Promise<LoadedThread | undefined>;
   /** Drops a thread from memory (its rollout stays). */
   unload(thread: LoadedThread): Promise<void>;
+  /**
+   * Adds `item` to `thread`'s conversation and rollout: its running turn takes it at its next model request, an idle
+   * thread's next turn finds it in the history.
+   */
+  addToConversation(thread: LoadedThread, item: ResponseItem): void;
 }
 
 /** One sub-agent the server knows of in this run. */
@@ -237,21 +243,22 @@ export class SubAgents {
     for (const listener of [...agent.listeners]) listener();
   }
 
-  /** Tells the parent's running turn that a child finished; an idle parent is not woken. */
+  /**
+   * Tells the parent that a child finished: its running turn reads it at its next request; an idle parent is not
+   * woken but its next turn reads it (observed from the reference 0.169.0).
+   */
   #notifyParent(agent: Agent, status: AgentStatus): void {
     const parent = this.#host.loaded(agent.parentId);
-    const active = parent?.activeTurn;
-    if (active == null) return;
-    active.pendingHistory.push(subAgentNotification(agent.id, status));
+    if (parent !== undefined) this.#host.addToConversation(parent, subAgentNotification(agent.id, status));
   }
 }
 
 /** The user message that tells a parent a child finished (its wording observed from the reference 0.169.0). */
 function subAgentNotification(id: string, status: AgentStatus): ResponseItem {
   const body = JSON.stringify({ agent_path: id, status: statusForModel(status) });
-  return {
+  return withMessageId({
     type: 'message',
     role: 'user',
     content: [{ type: 'input_text', text: `<subagent_notification>\n${body}\n</subagent_notification>` }],
-  };
+  });
 }

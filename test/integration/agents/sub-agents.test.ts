@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { httpReply, sseReply, textTurnFrames, type RecordedRequest, type SseReply } from '../../helpers/fake-model-server.js';
 import type { ServerMessage } from '../../helpers/rpc-client.js';
 import { namespacedCall } from '../../helpers/sub-agent-script.js';
-import { resultOf, startThread, startThreadRig } from '../../helpers/thread-server.js';
+import { resultOf, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
 
 /*
  * The multi-agent tools on their own (the rig's `mock-model` is a model this server does not know, so it is offered
@@ -258,5 +258,39 @@ describe('sub-agents', () => {
       ['gpt-6.1-sol', 'gpt-6-astra', 'gpt-6-sol', 'gpt-6-luna', 'gpt-5.6-sol'],
     );
     assert.match(offered[0] ?? '', /Reasoning efforts: low \(default\), medium, high, xhigh, max, ultra\. Service tiers: priority\.$/);
+  });
+
+  it("a child finishing after its parent's turn is read by the parent's next turn, without waking it", { timeout: 60_000 }, async (t) => {
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const { replies } = script(
+      [() => namespacedCall('spawn_agent', { message: 'CHILD A task' }, 'c1')],
+      () => sseReply(textTurnFrames(['A result'], { responseId: 'resp_a', itemId: 'msg_a' }), { hold: { count: 0, until: released } }),
+    );
+    const rig = await startThreadRig(t, { replies });
+    const threadId = await runParent(rig);
+    await rig.client.waitFor(parentCompleted(threadId), 'the parent turn', 30_000);
+    const parentRequests = () => rig.fake.requests.filter((request) => request.headers['thread-id'] === threadId).length;
+    release();
+    const childDone = await rig.client.waitFor(
+      (message) => message.method === 'turn/completed' && (message.params as { threadId: string }).threadId !== threadId,
+      'the child turn',
+    );
+    const agent = (childDone.params as { threadId: string }).threadId;
+    // Nothing woke the parent: it asked the model twice (spawn, then its answer), and no more.
+    assert.equal(parentRequests(), 2);
+    rig.fake.enqueue(answer('next done'));
+    const next = resultOf(await rig.client.request('turn/start', { threadId, input: [{ type: 'text', text: 'NEXT' }] }));
+    await turnCompleted(rig.client, (next.turn as { id: string }).id);
+    assert.equal(parentRequests(), 3, 'the next turn asked once, and no turn of its own came before it');
+    const input = (rig.fake.requests.at(-1)?.body as { input: { type: string; role?: string; content?: { text?: string }[] }[] }).input;
+    const texts = input.slice(-3).map((item) => `${item.role}:${item.content?.[0]?.text ?? ''}`);
+    assert.deepEqual(texts, [
+      'assistant:parent done',
+      `user:<subagent_notification>\n{"agent_path":"${agent}","status":{"completed":"A result"}}\n</subagent_notification>`,
+      'user:NEXT',
+    ]);
   });
 });
