@@ -246,8 +246,11 @@ describe('sub-agents', () => {
     );
     assert.equal(started.length, 6);
     assert.deepEqual(
-      collabItems(rig.client.received, 'item/completed').map((item) => (item as unknown as { model: string }).model),
-      ['gpt-5.5', 'codex-auto-review', 'gpt-6-sol'],
+      collabItems(rig.client.received, 'item/completed').map((item) => {
+        const { model, reasoningEffort } = item as unknown as { model: string; reasoningEffort: string };
+        return `${model} ${reasoningEffort}`;
+      }),
+      ['gpt-5.5 medium', 'codex-auto-review medium', 'gpt-6-sol medium'],
     );
     // spawn_agent's description offers the same five models, one a line with their efforts (observed).
     const tools = (rig.fake.requests[0]?.body as { tools: { name?: string; tools?: { name: string; description: string }[] }[] }).tools;
