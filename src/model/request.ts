@@ -35,8 +35,10 @@ export interface ModelRequest {
 
 /** The identity headers of a request. */
 export interface RequestIdentity {
-  /** Sent as `session-id`, `thread-id` and `x-client-request-id`. */
+  /** Sent as `thread-id` and `x-client-request-id` (and `session-id` when there is no `sessionId`). */
   readonly threadId: string;
+  /** Sent as `session-id`: the root thread's id, which a sub-agent's requests carry instead of their own. */
+  readonly sessionId?: string;
   /** `originator`: the initializing client's `clientInfo.name` (the reference's default is `codex_cli_rs`). */
   readonly originator: string;
   /** `user-agent`: the same string `initialize` returns as `userAgent`. */
@@ -104,7 +106,7 @@ export function buildRequestHeaders(
   if (bearerToken !== null) headers.authorization = `Bearer ${bearerToken}`;
   headers.originator = identity.originator;
   headers['user-agent'] = identity.userAgent;
-  headers['session-id'] = identity.threadId;
+  headers['session-id'] = identity.sessionId ?? identity.threadId;
   headers['thread-id'] = identity.threadId;
   headers['x-client-request-id'] = identity.threadId;
   for (const source of [provider.httpHeaders, extra]) {

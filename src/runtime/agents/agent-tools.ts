@@ -21,9 +21,17 @@ import { parseArguments } from '../turn-tools/parse-arguments.js';
 import { argumentsError } from '../turn-tools/tool-call.js';
 import type { ToolContext, ToolHandler, ToolOutput } from '../turn-tools/tool-context.js';
 import { type AgentStatus, collabState, statusForModel } from './agent-status.js';
+import { overrideModels, spawnOverrideRefusal } from './spawn-overrides.js';
 import { AgentToolError, type SubAgents } from './sub-agents.js';
 
-const InputItemSchema = z.looseObject({ type: z.string().optional(), text: z.string().optional() });
+const InputItemSchema = z.looseObject({
+  type: z.string().optional(),
+  text: z.string().optional(),
+  image_url: z.string().optional(),
+  audio_url: z.string().optional(),
+  path: z.string().optional(),
+  name: z.string().optional(),
+});
 const SpawnArgumentsSchema = z.object({
   message: z.string().nullish(),
   items: z.array(InputItemSchema).nullish(),
@@ -53,7 +61,7 @@ type CollabFields = Pick<CollabItem, 'receiverThreadIds' | 'prompt' | 'model' | 
 export function agentTools(agents: SubAgents): ToolHandler {
   return {
     name: AGENT_NAMESPACE,
-    spec: agentNamespaceSpec,
+    spec: () => agentNamespaceSpec(overrideModels()),
     async handle(call, context) {
       try {
         switch (call.name) {
@@ -78,18 +86,70 @@ export function agentTools(agents: SubAgents): ToolHandler {
   };
 }
 
-/** The user input a `message` or `items` argument stands for (text parts; other kinds are not carried yet). */
+/**
+ * The user input a `message` or `items` argument stands for, refused as the reference 0.169.0 refuses it (one of the
+ * two, a message that is not blank, items that are not empty); items of kinds the tools do not know are left out.
+ */
 function inputOf(message: string | null | undefined, items: readonly z.infer<typeof InputItemSchema>[] | null | undefined): UserInput[] {
-  if (message != null && message !== '') return [{ type: 'text', text: message, text_elements: [] }];
-  const texts = (items ?? []).flatMap((item) =>
-    (item.type ?? 'text') === 'text' && item.text !== undefined ? [{ type: 'text' as const, text: item.text, text_elements: [] }] : [],
-  );
-  if (texts.length === 0) throw new AgentToolError('Provide one of: message or items');
-  return texts;
+  if (message != null && items != null) throw new AgentToolError('Provide either message or items, but not both');
+  if (message != null) {
+    if (message.trim() === '') throw new AgentToolError("Empty message can't be sent to an agent");
+    return [{ type: 'text', text: message, text_elements: [] }];
+  }
+  if (items == null) throw new AgentToolError('Provide one of: message or items');
+  const input = items.flatMap((item) => {
+    const part = userInputOf(item);
+    return part === null ? [] : [part];
+  });
+  if (input.length === 0) throw new AgentToolError("Items can't be empty");
+  return input;
 }
 
+/** One input part of the tools' `items` (snake_case kinds, as the reference's schema names them) as user input. */
+function userInputOf(item: z.infer<typeof InputItemSchema>): UserInput | null {
+  const { text, image_url: imageUrl, audio_url: audioUrl, path, name } = item;
+  switch (item.type ?? 'text') {
+    case 'text':
+      return text === undefined ? null : { type: 'text', text, text_elements: [] };
+    case 'image':
+      return imageUrl === undefined ? null : { type: 'image', url: imageUrl, detail: null };
+    case 'local_image':
+      return path === undefined ? null : { type: 'localImage', path, detail: null };
+    case 'audio':
+      return audioUrl === undefined ? null : { type: 'audio', url: audioUrl };
+    case 'local_audio':
+      return path === undefined ? null : { type: 'localAudio', path };
+    case 'skill':
+      return path === undefined || name === undefined ? null : { type: 'skill', name, path };
+    case 'mention':
+      return path === undefined || name === undefined ? null : { type: 'mention', name, path };
+    default:
+      return null;
+  }
+}
+
+/** The input as a collab item's `prompt` shows it, one line per part (the reference 0.169.0's rendering). */
 function promptOf(input: readonly UserInput[]): string {
-  return input.map((part) => (part.type === 'text' ? part.text : '')).join('\n');
+  return input
+    .map((part) => {
+      switch (part.type) {
+        case 'text':
+          return part.text;
+        case 'image':
+          return '[image]';
+        case 'localImage':
+          return `[local_image:${part.path}]`;
+        case 'audio':
+          return '[audio]';
+        case 'localAudio':
+          return `[local_audio:${part.path}]`;
+        case 'skill':
+          return `[skill:$${part.name}](${part.path})`;
+        case 'mention':
+          return `[mention:$${part.name}](${part.path})`;
+      }
+    })
+    .join('\n');
 }
 
 function effortOf(thread: LoadedThread): string | null {
@@ -164,8 +224,15 @@ async function spawnAgent(agents: SubAgents, callId: string, payload: string, co
     reasoningEffort: args.reasoning_effort ?? effortOf(parent),
     agentsStates: {},
   });
+  const overrides = {
+    model: args.model ?? undefined,
+    reasoningEffort: args.reasoning_effort ?? undefined,
+    forkContext: args.fork_context ?? undefined,
+  };
+  // Observed: an override refused here leaves the started item without a completion.
+  const refusal = spawnOverrideRefusal(parent.settings.model, overrides);
+  if (refusal !== null) return refusal;
   return withItem(complete, async () => {
-    const overrides = { model: args.model ?? undefined, reasoningEffort: args.reasoning_effort ?? undefined };
     const child = agents.spawn(parent, input, overrides, context);
     complete({
       status: 'completed',

@@ -1,4 +1,5 @@
 import type { LoadedThread } from '../threads/loaded-thread.js';
+import { injectItems } from '../threads/inject-items.js';
 import type { ThreadManager } from '../threads/thread-manager.js';
 import { startTurn } from '../turns/turn-runner.js';
 import type { SubAgentHost } from './sub-agents.js';
@@ -17,14 +18,15 @@ export function subAgentHost(manager: ThreadManager): SubAgentHost {
     for (const channel of parent?.subscriberChannels() ?? []) manager.subscribe(child, channel);
   };
   return {
-    createChild(parent, link, overrides) {
+    createChild(parent, link, overrides, forkedHistory) {
       const caller = manager.lastCaller(parent.id) ?? FALLBACK_CALLER;
       const settings = {
         ...parent.settings,
         ...(overrides.model === undefined ? {} : { model: overrides.model }),
         ...(overrides.reasoningEffort === undefined ? {} : { reasoningEffort: overrides.reasoningEffort }),
       } as typeof parent.settings;
-      const child = manager.createThread({ settings, subAgent: link }, { ...caller, channel: null });
+      const forkedFrom = forkedHistory === null ? undefined : { threadId: parent.id, history: forkedHistory };
+      const child = manager.createThread({ settings, subAgent: link, forkedFrom }, { ...caller, channel: null });
       subscribeLikeParent(child);
       // Observed: the new child is announced `idle` (no thread/started) before the spawn call completes.
       child.setStatus({ type: 'idle' });
@@ -57,5 +59,11 @@ export function subAgentHost(manager: ThreadManager): SubAgentHost {
       return child;
     },
     unload: (thread) => manager.unload(thread, { announceClosed: false }),
+    addToConversation(thread, item) {
+      const deps = manager.turnDependencies(thread, manager.lastCaller(thread.id) ?? FALLBACK_CALLER);
+      injectItems(thread, [item], deps).catch((error: unknown) => {
+        deps.log.error({ err: error, threadId: thread.id }, 'cannot record the sub-agent notification');
+      });
+    },
   };
 }

@@ -15,6 +15,15 @@ export interface SubAgentLink {
   readonly role: string | null;
 }
 
+/**
+ * The session a thread belongs to: its own id, or for a sub-agent its root thread's. A sub-agent's model requests
+ * carry it as `session-id`, `prompt_cache_key` and the metadata's `session_id`, and its rollout as `session_id`
+ * (observed from the reference 0.169.0). Sub-agents are one level deep (MAX_AGENT_DEPTH), so the root is the parent.
+ */
+export function sessionIdOf(thread: { readonly id: string; readonly subAgent: SubAgentLink | null }): string {
+  return thread.subAgent?.parentThreadId ?? thread.id;
+}
+
 /** The session_meta fields of a sub-agent's rollout. */
 export function subAgentMetaFields(link: SubAgentLink): Record<string, unknown> {
   return {

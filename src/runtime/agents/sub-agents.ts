@@ -1,7 +1,9 @@
 import type { ResponseItem } from '../../model/events.js';
 import type { UserInput } from '../../protocol/v2/user-input.js';
+import { withMessageId } from '../context/item-ids.js';
 import type { LoadedThread } from '../threads/loaded-thread.js';
 import { type AgentStatus, isFinal, statusAfterTurn, statusForModel } from './agent-status.js';
+import { forkedHistory } from './forked-history.js';
 import { pickNickname } from './nicknames.js';
 import type { SubAgentLink } from './sub-agent-link.js';
 
@@ -13,12 +15,22 @@ export const MAX_OPEN_AGENTS = 6;
 export interface SpawnOverrides {
   readonly model?: string | undefined;
   readonly reasoningEffort?: string | undefined;
+  /** `fork_context: true`: the child starts with the parent's conversation (forked-history.ts). */
+  readonly forkContext?: boolean | undefined;
 }
 
 /** What sub-agents need from the server that holds the threads (the thread manager implements it). */
 export interface SubAgentHost {
-  /** A new thread for a sub-agent of `parent`, with its settings and the overrides, heard by the parent's subscribers. */
-  createChild(parent: LoadedThread, link: SubAgentLink, overrides: SpawnOverrides): LoadedThread;
+  /**
+   * A new thread for a sub-agent of `parent`, with its settings and the overrides, heard by the parent's
+   * subscribers; started with `forkedHistory` of the parent's conversation when given.
+   */
+  createChild(
+    parent: LoadedThread,
+    link: SubAgentLink,
+    overrides: SpawnOverrides,
+    forkedHistory: readonly ResponseItem[] | null,
+  ): LoadedThread;
   /**
    * Starts a turn of `child` on `input`, working for the parent's turn `rootTurnId`; `finished` is told once it is
    * over. Returns the turn id.
@@ -35,6 +47,11 @@ export interface SubAgentHost {
   load(id: string): Promise<LoadedThread | undefined>;
   /** Drops a thread from memory (its rollout stays). */
   unload(thread: LoadedThread): Promise<void>;
+  /**
+   * Adds `item` to `thread`'s conversation and rollout: its running turn takes it at its next model request, an idle
+   * thread's next turn finds it in the history.
+   */
+  addToConversation(thread: LoadedThread, item: ResponseItem): void;
 }
 
 /** One sub-agent the server knows of in this run. */
@@ -95,7 +112,7 @@ export class SubAgents {
       nickname: pickNickname(new Set(open.map((agent) => agent.nickname))),
       role: null,
     };
-    const child = this.#host.createChild(parent, link, overrides);
+    const child = this.#host.createChild(parent, link, overrides, overrides.forkContext === true ? forkedHistory(parent.history) : null);
     const agent: Agent = {
       id: child.id,
       parentId: parent.id,
@@ -226,21 +243,22 @@ export class SubAgents {
     for (const listener of [...agent.listeners]) listener();
   }
 
-  /** Tells the parent's running turn that a child finished; an idle parent is not woken. */
+  /**
+   * Tells the parent that a child finished: its running turn reads it at its next request; an idle parent is not
+   * woken but its next turn reads it (observed from the reference 0.169.0).
+   */
   #notifyParent(agent: Agent, status: AgentStatus): void {
     const parent = this.#host.loaded(agent.parentId);
-    const active = parent?.activeTurn;
-    if (active == null) return;
-    active.pendingHistory.push(subAgentNotification(agent.id, status));
+    if (parent !== undefined) this.#host.addToConversation(parent, subAgentNotification(agent.id, status));
   }
 }
 
 /** The user message that tells a parent a child finished (its wording observed from the reference 0.169.0). */
 function subAgentNotification(id: string, status: AgentStatus): ResponseItem {
   const body = JSON.stringify({ agent_path: id, status: statusForModel(status) });
-  return {
+  return withMessageId({
     type: 'message',
     role: 'user',
     content: [{ type: 'input_text', text: `<subagent_notification>\n${body}\n</subagent_notification>` }],
-  };
+  });
 }

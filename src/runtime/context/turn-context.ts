@@ -6,6 +6,8 @@ import { modelFacts } from '../models/model-facts.js';
 import { deferredNamespaces, deferredToolsText } from '../turn-tools/deferred-tools.js';
 import { samplingControls } from '../models/sampling-controls.js';
 import * as records from '../rollout/rollout-records.js';
+import { historyInitializationOf } from '../agents/forked-history.js';
+import { sessionIdOf } from '../agents/sub-agent-link.js';
 import { installationId } from './installation-id.js';
 import { withMessageId } from './item-ids.js';
 import { changedCwdContext, openingContext, type ContextSources } from './opening-context.js';
@@ -54,15 +56,23 @@ export async function recordTurnContext(
  */
 export async function identifyTurn(
   thread: LoadedThread,
-  turnId: string,
+  turn: { readonly id: string; readonly rootTurnId: string },
   startedAtMs: number,
   codexHome: string,
 ): Promise<TurnIdentification> {
   const settings = thread.settings;
   const effort = samplingControls(modelFacts(settings.model), settings).effort;
-  const ids = { installationId: await installationId(codexHome), threadId: thread.id, turnId };
+  const ids = {
+    installationId: await installationId(codexHome),
+    threadId: thread.id,
+    turnId: turn.id,
+    rootTurnId: turn.rootTurnId,
+    sessionId: sessionIdOf(thread),
+    parentThreadId: thread.subAgent?.parentThreadId ?? null,
+  };
   const metadata = turnMetadata({
     ...ids,
+    historyInitialization: historyInitializationOf(thread),
     contextWindowId: contextWindowIdOf(thread),
     sandboxPolicy: settings.sandboxPolicy,
     approvalsReviewer: settings.approvalsReviewer,

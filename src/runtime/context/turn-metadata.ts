@@ -5,6 +5,8 @@ import { uuidv7 } from '../../util/ids.js';
 
 /** `x-codex-beta-features`, as the reference 0.169.0 sends it on every model request. */
 export const BETA_FEATURES = 'remote_compaction_v2';
+/** `x-openai-subagent` of a spawned sub-agent's requests. */
+const SUB_AGENT_KIND = 'collab_spawn';
 /** How long the `git status` behind `has_changes` may take before the workspace is left out. */
 const GIT_STATUS_TIMEOUT_MS = 2_000;
 
@@ -13,6 +15,14 @@ export interface TurnMetadataInput {
   readonly installationId: string;
   readonly threadId: string;
   readonly turnId: string;
+  /** The turn the work is done for: the turn itself, or for a sub-agent the parent's turn it works for. */
+  readonly rootTurnId: string;
+  /** The session: the thread itself, or the root thread of a sub-agent. */
+  readonly sessionId: string;
+  /** For a sub-agent: the thread that spawned it (the parent turn is `rootTurnId`). */
+  readonly parentThreadId: string | null;
+  /** `new`, or `warm_fork` for a sub-agent that started with a copy of its parent's conversation. */
+  readonly historyInitialization: 'new' | 'warm_fork';
   /** One per thread for this process (the reference's context window id). */
   readonly contextWindowId: string;
   readonly sandboxPolicy: SandboxPolicy;
@@ -34,7 +44,7 @@ export function turnMetadata(input: TurnMetadataInput): string {
   const windowId = `${input.threadId}:0`;
   return JSON.stringify({
     installation_id: input.installationId,
-    session_id: input.threadId,
+    session_id: input.sessionId,
     thread_id: input.threadId,
     agent_name: '/root',
     turn_id: input.turnId,
@@ -42,8 +52,10 @@ export function turnMetadata(input: TurnMetadataInput): string {
     window_number: 0,
     context_window_id: input.contextWindowId,
     request_kind: 'turn',
-    history_initialization: 'new',
-    root_turn_id: input.turnId,
+    history_initialization: input.historyInitialization,
+    ...(input.parentThreadId === null ? {} : { parent_thread_id: input.parentThreadId, parent_turn_id: input.rootTurnId }),
+    root_turn_id: input.rootTurnId,
+    ...(input.parentThreadId === null ? {} : { subagent_kind: 'thread_spawn', thread_source: 'subagent' }),
     sandbox: input.sandboxPolicy.type === 'dangerFullAccess' || input.sandboxPolicy.type === 'externalSandbox' ? 'none' : 'seccomp',
     sandbox_mode: sandboxMode(input.sandboxPolicy),
     auto_review_enabled: input.approvalsReviewer !== 'user',
@@ -57,26 +69,35 @@ export function turnMetadata(input: TurnMetadataInput): string {
   });
 }
 
-/** The headers and `client_metadata` of a turn's requests, from its metadata JSON. */
+/**
+ * The headers and `client_metadata` of a turn's requests, from its metadata JSON. A sub-agent's also name its
+ * parent thread and mark it a spawned agent (`x-openai-subagent: collab_spawn`), and its `client_metadata` names the
+ * parent turn [observed on 0.169.0].
+ */
 export function turnIdentification(
-  input: Pick<TurnMetadataInput, 'installationId' | 'threadId' | 'turnId'>,
+  input: Pick<TurnMetadataInput, 'installationId' | 'threadId' | 'turnId' | 'rootTurnId' | 'sessionId' | 'parentThreadId'>,
   metadata: string,
 ): { headers: Record<string, string>; clientMetadata: Record<string, string> } {
   const windowId = `${input.threadId}:0`;
+  const subAgent: Record<string, string> =
+    input.parentThreadId === null ? {} : { 'x-codex-parent-thread-id': input.parentThreadId, 'x-openai-subagent': SUB_AGENT_KIND };
   return {
     headers: {
       'x-codex-beta-features': BETA_FEATURES,
       'x-codex-window-id': windowId,
       'x-codex-turn-metadata': metadata,
+      ...subAgent,
     },
     clientMetadata: {
       turn_id: input.turnId,
-      root_turn_id: input.turnId,
+      ...(input.parentThreadId === null ? {} : { parent_turn_id: input.rootTurnId }),
+      root_turn_id: input.rootTurnId,
       'x-codex-turn-metadata': metadata,
-      session_id: input.threadId,
+      session_id: input.sessionId,
       thread_id: input.threadId,
       'x-codex-installation-id': input.installationId,
       'x-codex-window-id': windowId,
+      ...subAgent,
     },
   };
 }

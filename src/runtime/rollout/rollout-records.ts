@@ -6,7 +6,7 @@ import type { TurnError } from '../../protocol/v2/turn.js';
 import { COMPATIBLE_CODEX_VERSION } from '../../util/version.js';
 import { coreItemFromThreadItem, coreTurnError } from './core-dialect/core-items.js';
 import type { ThreadSettings } from '../threads/thread-settings.js';
-import { subAgentMetaFields, type SubAgentLink } from '../agents/sub-agent-link.js';
+import { sessionIdOf, subAgentMetaFields, type SubAgentLink } from '../agents/sub-agent-link.js';
 
 /**
  * The rollout lines a thread writes, shaped as the reference 0.169.0 writes them (test/fixtures/rollouts),
@@ -29,7 +29,7 @@ export interface SessionMetaInput {
 
 export function sessionMeta(input: SessionMetaInput): SessionMeta {
   return {
-    session_id: input.threadId,
+    session_id: sessionIdOf({ id: input.threadId, subAgent: input.subAgent ?? null }),
     id: input.threadId,
     ...(input.forkedFromId === null ? {} : { forked_from_id: input.forkedFromId }),
     timestamp: new Date(input.createdAtMs).toISOString(),

@@ -2,6 +2,7 @@ import { rolloutPath } from '../../persistence/layout.js';
 import { readThreadRollout } from '../../persistence/history-chain.js';
 import { RolloutWriter } from '../../persistence/rollout-writer.js';
 import type { ThreadSummary } from '../../persistence/thread-index.js';
+import type { ResponseItem } from '../../model/events.js';
 import type { DynamicToolSpec } from '../../protocol/v2/items-tools.js';
 import { uuidv7 } from '../../util/ids.js';
 import { COMPATIBLE_CODEX_VERSION } from '../../util/version.js';
@@ -30,6 +31,8 @@ export interface NewThreadParams {
   readonly threadSource?: string | null | undefined;
   readonly dynamicTools?: readonly DynamicToolSpec[] | null | undefined;
   readonly subAgent?: SubAgentLink | null | undefined;
+  /** A sub-agent that starts with part of its parent's conversation (forkedHistory); the manager records it first. */
+  readonly forkedFrom?: { readonly threadId: string; readonly history: readonly ResponseItem[] } | undefined;
 }
 
 /**
@@ -58,7 +61,7 @@ export function newThreadInit(
             settings,
             originator,
             baseInstructions,
-            forkedFromId: null,
+            forkedFromId: params.forkedFrom?.threadId ?? null,
             dynamicTools: params.dynamicTools,
             subAgent: params.subAgent,
           }),
@@ -70,14 +73,14 @@ export function newThreadInit(
     ephemeral,
     originator,
     cliVersion: COMPATIBLE_CODEX_VERSION,
-    forkedFromId: null,
+    forkedFromId: params.forkedFrom?.threadId ?? null,
     baseInstructions,
     settings,
     rolloutPath: path,
     writer,
     name: null,
     preview: '',
-    history: [],
+    history: [...(params.forkedFrom?.history ?? [])],
     turns: [],
     tokenUsage: null,
     threadSource: params.threadSource ?? null,

@@ -23,6 +23,8 @@ import type { TurnDependencies } from '../turns/turn-dependencies.js';
 import { TurnDependencyBuilder } from '../turns/turn-dependency-builder.js';
 import { TurnQueue } from '../turns/turn-queue.js';
 import type { ForkedThread, ThreadForkRequest } from './fork-rollout.js';
+import { appendToRollout } from '../rollout/rollout-append.js';
+import { responseItem } from '../rollout/rollout-records.js';
 import { buildFork } from './fork-thread.js';
 import { unloadDelayFromConfig } from './idle-unloader.js';
 import type { LoadedThread } from './loaded-thread.js';
@@ -212,6 +214,7 @@ export class ThreadManager {
     const settings = params.settings ?? resolveThreadSettings(this.#options.config.table, params, this.#options.serverCwd);
     this.modelClientFor(settings);
     const thread = this.#loaded.register(newThreadInit(this.codexHome, params, settings, caller.originator));
+    for (const item of params.forkedFrom?.history ?? []) appendToRollout(thread, this.#options.log, responseItem(item));
     if (caller.channel !== null) this.subscribe(thread, caller.channel);
     return thread;
   }

@@ -3,7 +3,7 @@ import type { SessionSource, Thread } from '../../protocol/v2/thread.js';
 import type { ThreadSettings as WireThreadSettings } from '../../protocol/v2/thread-notifications.js';
 import type { Turn } from '../../protocol/v2/turn.js';
 import type { LoadedThread } from './loaded-thread.js';
-import { subAgentLinkOf, subAgentThreadFields } from '../agents/sub-agent-link.js';
+import { sessionIdOf, subAgentLinkOf, subAgentThreadFields } from '../agents/sub-agent-link.js';
 
 /**
  * The wire `Thread` object, from a loaded thread or from a stored thread's summary. Every field is always
@@ -21,7 +21,8 @@ export function loadedThreadView(thread: LoadedThread, turns: Turn[] = []): Thre
       { environmentId: 'local', cwd: settings.cwd, runtimeWorkspaceRoots: [...settings.runtimeWorkspaceRoots] },
     ],
     extra: null,
-    sessionId: thread.id,
+    // A loaded sub-agent shows its root thread's session; a stored one its own id (observed from 0.169.0).
+    sessionId: sessionIdOf(thread),
     forkedFromId: thread.forkedFromId,
     attachedToThreadId: null,
     parentThreadId: null,

@@ -1,4 +1,5 @@
 import { agentNamespaceSpec } from '../../tools/agents/agent-tool-specs.js';
+import { overrideModels } from '../agents/spawn-overrides.js';
 import { MAX_AGENT_DEPTH } from '../agents/sub-agents.js';
 import { mcpNamespace, mcpNamespaceSpec } from '../mcp/mcp-tool-spec.js';
 import type { LoadedThread } from '../threads/loaded-thread.js';
@@ -70,7 +71,7 @@ export function deferredNamespaces(thread: LoadedThread): DeferredNamespace[] {
 
 function deferredAgentNamespace(thread: LoadedThread): DeferredNamespace[] {
   if (!defersAgentTools(thread)) return [];
-  const spec = agentNamespaceSpec();
+  const spec = agentNamespaceSpec(overrideModels());
   const namespace = String(spec['name']);
   const description = String(spec['description']);
   const functions = spec['tools'] as Record<string, unknown>[];

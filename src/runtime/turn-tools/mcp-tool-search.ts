@@ -51,7 +51,8 @@ export function toolSearchHandler(thread: LoadedThread): ToolHandler {
         candidates.map(({ tool }) => tool.searchText),
         parsed.value.query,
       ).slice(0, Math.floor(parsed.value.limit ?? DEFAULT_LIMIT));
-      // One namespace per group, in the order of each group's best match.
+      // One namespace per group, in the order of each group's best match; within a namespace, its tools in the
+      // order they matched (observed from the reference 0.169.0: `wait agent` finds wait_agent first).
       const found = new Map<DeferredNamespace, Readonly<Record<string, unknown>>[]>();
       for (const index of ranked) {
         const candidate = candidates[index];
@@ -62,8 +63,7 @@ export function toolSearchHandler(thread: LoadedThread): ToolHandler {
         type: 'namespace',
         name: group.namespace,
         description: group.searchResultDescription,
-        // Within a namespace, by name (as the namespaces are listed).
-        tools: [...tools].sort((a, b) => (String(a['name']) < String(b['name']) ? -1 : 1)),
+        tools,
       }));
     },
   };

@@ -12,6 +12,7 @@ import { contextIsFull } from '../compaction/auto-compact-limit.js';
 import { compactConversation } from '../compaction/compaction-run.js';
 import type { CompactionPhase, CompactionTrigger } from '../compaction/compaction-run.js';
 import { withOutputId } from '../context/item-ids.js';
+import { sessionIdOf } from '../agents/sub-agent-link.js';
 import { identifyTurn, recordTurnContext, type TurnIdentification } from '../context/turn-context.js';
 import { TurnHooks } from '../hooks/turn-hooks.js';
 import { LiveItems } from './live-items.js';
@@ -124,7 +125,12 @@ class TurnRun {
     this.#persist(
       records.taskStarted(this.#turnId, this.#startedAtMs, this.#deps.modelContextWindow, this.#record.rootTurnId ?? this.#turnId),
     );
-    this.#turnIdentification = await identifyTurn(thread, this.#turnId, this.#startedAtMs, this.#deps.codexHome);
+    this.#turnIdentification = await identifyTurn(
+      thread,
+      { id: this.#turnId, rootTurnId: this.#record.rootTurnId ?? this.#turnId },
+      this.#startedAtMs,
+      this.#deps.codexHome,
+    );
     this.#hooks = await TurnHooks.load(
       {
         thread,
@@ -312,9 +318,9 @@ class TurnRun {
       tools: this.#deps.tools.flatMap((tool) => tool.spec() ?? []),
       ...(controls.reasoning === null ? {} : { reasoning: controls.reasoning }),
       ...(controls.text === null ? {} : { text: controls.text }),
-      promptCacheKey: thread.id,
+      promptCacheKey: sessionIdOf(thread),
       ...(this.#turnIdentification === null ? {} : { clientMetadata: this.#turnIdentification.clientMetadata }),
-      identity: { ...this.#deps.identity, threadId: thread.id },
+      identity: { ...this.#deps.identity, threadId: thread.id, sessionId: sessionIdOf(thread) },
     };
   }
 

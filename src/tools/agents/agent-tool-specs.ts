@@ -93,10 +93,30 @@ How to delegate well:
 - Independent questions can go to several agents at once, in the same round.
 - When an agent reports back, review its result before building on it.`;
 
-function spawnAgentSpec(): Record<string, unknown> {
+/** A model spawn_agent may name in `model`, with what it offers (from the server's model catalogue). */
+export interface OverrideModel {
+  readonly slug: string;
+  readonly description: string;
+  readonly reasoningEfforts: readonly string[];
+  readonly defaultReasoningEffort: string | null;
+  readonly serviceTiers: readonly string[];
+}
+
+/** The guidance, then the models the agent may ask for, one a line. */
+function spawnDescription(models: readonly OverrideModel[]): string {
+  if (models.length === 0) return SPAWN_GUIDANCE;
+  const lines = models.map((model) => {
+    const efforts = model.reasoningEfforts.map((effort) => (effort === model.defaultReasoningEffort ? `${effort} (default)` : effort));
+    const tiers = model.serviceTiers.length === 0 ? '' : ` Service tiers: ${model.serviceTiers.join(', ')}.`;
+    return `- \`${model.slug}\`: ${model.description} Reasoning efforts: ${efforts.join(', ')}.${tiers}`;
+  });
+  return `${SPAWN_GUIDANCE}\n\nModels you may name in \`model\` (only when asked for; by default the agent runs on yours):\n${lines.join('\n')}`;
+}
+
+function spawnAgentSpec(models: readonly OverrideModel[]): Record<string, unknown> {
   return functionToolSpec(
     SPAWN_AGENT_TOOL_NAME,
-    SPAWN_GUIDANCE,
+    spawnDescription(models),
     {
       fork_context: {
         type: 'boolean',
@@ -117,7 +137,7 @@ function spawnAgentSpec(): Record<string, unknown> {
 function waitAgentSpec(): Record<string, unknown> {
   return functionToolSpec(
     WAIT_AGENT_TOOL_NAME,
-    'Block until one of the given agents has finished (completed, failed, interrupted or shut down), and get their ' +
+    'Wait until one of the given agents has finished (completed, failed, interrupted or shut down), and get their ' +
       'statuses, with the final message of those that completed. On timeout the status map is empty and timed_out ' +
       'is true. You are also sent a notification when an agent finishes, so there is no need to poll.',
     {
@@ -135,12 +155,15 @@ function waitAgentSpec(): Record<string, unknown> {
   );
 }
 
-/** The `multi_agent_v1` namespace tool, its tools in the reference's (alphabetical) order. */
-export function agentNamespaceSpec(): Record<string, unknown> {
+/**
+ * The `multi_agent_v1` namespace tool, its tools in the reference's (alphabetical) order; spawn_agent's description
+ * lists `overrideModels`, as the reference lists the models a spawn may ask for.
+ */
+export function agentNamespaceSpec(overrideModels: readonly OverrideModel[] = []): Record<string, unknown> {
   return {
     type: 'namespace',
     name: AGENT_NAMESPACE,
     description: 'Start sub-agents that work in parallel with you, and manage them.',
-    tools: [closeAgentSpec(), resumeAgentSpec(), sendInputSpec(), spawnAgentSpec(), waitAgentSpec()],
+    tools: [closeAgentSpec(), resumeAgentSpec(), sendInputSpec(), spawnAgentSpec(overrideModels), waitAgentSpec()],
   };
 }

@@ -71,4 +71,31 @@ describe('sub-agents deferred behind tool_search (gpt-5.5)', () => {
       { tool: 'spawnAgent', status: 'completed', receivers: [spawned.agent_id] },
     );
   });
+
+  it('answers a search with the namespace\'s tools in the order they matched, not by name', { timeout: 60_000 }, async (t) => {
+    // Observed from the reference 0.169.0: `wait agent` finds wait_agent first and `send input message agent`
+    // send_input first (by name, close_agent would lead both).
+    const queries = ['wait agent', 'send input message agent'];
+    const found: string[][] = [];
+    const decide = (request: RecordedRequest) => {
+      const last = (request.body as Body).input.at(-1) as { type: string; tools?: { name: string; tools: { name: string }[] }[] };
+      if (last.type === 'tool_search_output') {
+        found.push((last.tools ?? []).flatMap((namespace) => namespace.tools.map((tool) => `${namespace.name}.${tool.name}`)));
+      }
+      const query = queries[found.length];
+      return query === undefined
+        ? sseReply(textTurnFrames(['done'], { responseId: 'resp_done', itemId: 'msg_done' }))
+        : toolSearchCallReply(query, `call_ts${found.length}`);
+    };
+    const rig = await startThreadRig(t, { replies: Array.from({ length: 5 }, () => ({ kind: 'dynamic' as const, reply: decide })) });
+    const threadId = await startThread(rig.client, { model: 'gpt-5.5' });
+    await rig.client.request('turn/start', { threadId, input: [{ type: 'text', text: PARENT }] });
+    await rig.client.waitFor(
+      (m: ServerMessage) => m.method === 'turn/completed' && (m.params as { threadId: string }).threadId === threadId,
+      'the turn',
+      30_000,
+    );
+    assert.deepEqual(found.map((tools) => tools[0]), ['multi_agent_v1.wait_agent', 'multi_agent_v1.send_input']);
+    assert.deepEqual(found.map((tools) => tools.length), [5, 5], 'every agent tool mentions agents');
+  });
 });

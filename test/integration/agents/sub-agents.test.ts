@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { httpReply, sseReply, textTurnFrames, type RecordedRequest, type SseReply } from '../../helpers/fake-model-server.js';
 import type { ServerMessage } from '../../helpers/rpc-client.js';
 import { namespacedCall } from '../../helpers/sub-agent-script.js';
-import { resultOf, startThread, startThreadRig } from '../../helpers/thread-server.js';
+import { resultOf, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
 
 /*
  * The multi-agent tools on their own (the rig's `mock-model` is a model this server does not know, so it is offered
@@ -12,6 +15,8 @@ import { resultOf, startThread, startThreadRig } from '../../helpers/thread-serv
  */
 
 const PARENT = 'PARENT GO';
+/** A 1×1 PNG. */
+const ONE_PIXEL_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC';
 
 type Step = (agent: string) => SseReply;
 
@@ -158,5 +163,137 @@ describe('sub-agents', () => {
       'the child turn',
     );
     assert.equal((childDone.params as { turn: { status: string } }).turn.status, 'interrupted');
+  });
+
+  it('carries non-text items and refuses bad input as the reference does', { timeout: 60_000 }, async (t) => {
+    const image = join(await mkdtemp(join(tmpdir(), 'agent-items-')), 'dot.png');
+    t.after(() => rm(dirname(image), { recursive: true, force: true }));
+    await writeFile(image, Buffer.from(ONE_PIXEL_PNG, 'base64'));
+    const { replies, outputs } = script(
+      [
+        () => namespacedCall('spawn_agent', { items: [{ type: 'text', text: 'CHILD I task' }, { type: 'local_image', path: image }, { type: 'image', image_url: 'https://example.com/x.png' }] }, 'i1'),
+        (a) => namespacedCall('wait_agent', { targets: [a] }, 'i2'),
+        () => namespacedCall('spawn_agent', { items: [] }, 'i3'),
+        () => namespacedCall('spawn_agent', { message: 'x', items: [{ type: 'text', text: 'y' }] }, 'i4'),
+        () => namespacedCall('spawn_agent', { message: '   ' }, 'i5'),
+        (a) => namespacedCall('send_input', { target: a, items: [{ type: 'text', text: 'MORE' }, { type: 'mention', name: 'foo', path: 'app://foo' }, { type: 'skill', name: 'sk', path: '/nowhere/SKILL.md' }] }, 'i6'),
+        (a) => namespacedCall('wait_agent', { targets: [a] }, 'i7'),
+      ],
+      () => answer('child result'),
+    );
+    const rig = await startThreadRig(t, { replies });
+    const threadId = await runParent(rig);
+    await rig.client.waitFor(parentCompleted(threadId), 'the parent turn', 30_000);
+    assert.deepEqual(outputs.slice(2, 5), [
+      "Items can't be empty",
+      'Provide either message or items, but not both',
+      "Empty message can't be sent to an agent",
+    ]);
+    // The collab items show the input one part a line (refused calls show none), observed from the reference.
+    const prompts = collabItems(rig.client.received, 'item/completed')
+      .filter((item) => item.tool !== 'wait')
+      .map((item) => (item as unknown as { prompt: string }).prompt);
+    assert.deepEqual(prompts, [
+      `CHILD I task\n[local_image:${image}]\n[image]`,
+      'MORE\n[mention:$foo](app://foo)\n[skill:$sk](/nowhere/SKILL.md)',
+    ]);
+    const agent = (JSON.parse(outputs[0] as string) as { agent_id: string }).agent_id;
+    const childMessages = rig.client.received
+      .filter((message) => message.method === 'item/completed' && (message.params as { threadId: string }).threadId === agent)
+      .map((message) => (message.params as { item: { type: string; content?: unknown } }).item)
+      .filter((item) => item.type === 'userMessage')
+      .map((item) => item.content);
+    assert.deepEqual(childMessages, [
+      [
+        { type: 'text', text: 'CHILD I task', text_elements: [] },
+        { type: 'localImage', path: image, detail: null },
+        { type: 'image', url: 'https://example.com/x.png', detail: null },
+      ],
+      [
+        { type: 'text', text: 'MORE', text_elements: [] },
+        { type: 'mention', name: 'foo', path: 'app://foo' },
+        { type: 'skill', name: 'sk', path: '/nowhere/SKILL.md' },
+      ],
+    ]);
+    const first = rig.fake.requests.find((request) => request.headers['thread-id'] === agent);
+    assert.ok(JSON.stringify(first?.body).includes(`data:image/png;base64,${ONE_PIXEL_PNG}`), 'the local image reaches the child model');
+  });
+
+  it('takes model and effort overrides the child can have, and refuses others as the reference does', { timeout: 60_000 }, async (t) => {
+    const { replies, outputs } = script(
+      [
+        () => namespacedCall('spawn_agent', { message: 'CHILD 1', model: 'gpt-5.5' }, 'm1'),
+        () => namespacedCall('spawn_agent', { message: 'CHILD 2', model: 'codex-auto-review' }, 'm2'),
+        () => namespacedCall('spawn_agent', { message: 'CHILD 3', model: 'mock-model' }, 'm3'),
+        () => namespacedCall('spawn_agent', { message: 'CHILD 4', model: 'gpt-6-sol', fork_context: true }, 'm4'),
+        () => namespacedCall('spawn_agent', { message: 'CHILD 5', reasoning_effort: 'high' }, 'm5'),
+        () => namespacedCall('spawn_agent', { message: 'CHILD 6', model: 'gpt-5.5', reasoning_effort: 'ultra' }, 'm6'),
+      ],
+      () => answer('child result'),
+    );
+    const rig = await startThreadRig(t, { replies });
+    const threadId = await runParent(rig);
+    await rig.client.waitFor(parentCompleted(threadId), 'the parent turn', 30_000);
+    const refusals = outputs.filter((output) => !output.startsWith('{'));
+    assert.deepEqual(refusals, [
+      'Unknown model `mock-model` for spawn_agent. Available models: gpt-6.1-sol, gpt-6-astra, gpt-6-sol, gpt-6-luna, gpt-5.6-sol',
+      'Reasoning effort `high` is not supported for model `mock-model`. Supported reasoning efforts: ',
+      'Reasoning effort `ultra` is not supported for model `gpt-5.5`. Supported reasoning efforts: low, medium, high, xhigh',
+    ]);
+    // A refused override leaves its started item without a completion (observed).
+    const started = rig.client.received.filter(
+      (message) => message.method === 'item/started' && (message.params as { item: { type: string } }).item.type === 'collabAgentToolCall',
+    );
+    assert.equal(started.length, 6);
+    assert.deepEqual(
+      collabItems(rig.client.received, 'item/completed').map((item) => {
+        const { model, reasoningEffort } = item as unknown as { model: string; reasoningEffort: string };
+        return `${model} ${reasoningEffort}`;
+      }),
+      ['gpt-5.5 medium', 'codex-auto-review medium', 'gpt-6-sol medium'],
+    );
+    // spawn_agent's description offers the same five models, one a line with their efforts (observed).
+    const tools = (rig.fake.requests[0]?.body as { tools: { name?: string; tools?: { name: string; description: string }[] }[] }).tools;
+    const spawn = tools.find((tool) => tool.name === 'multi_agent_v1')?.tools?.find((tool) => tool.name === 'spawn_agent');
+    const offered = (spawn?.description ?? '').split('\n').filter((line) => line.startsWith('- `'));
+    assert.deepEqual(
+      offered.map((line) => line.slice(3, line.indexOf('`', 3))),
+      ['gpt-6.1-sol', 'gpt-6-astra', 'gpt-6-sol', 'gpt-6-luna', 'gpt-5.6-sol'],
+    );
+    assert.match(offered[0] ?? '', /Reasoning efforts: low \(default\), medium, high, xhigh, max, ultra\. Service tiers: priority\.$/);
+  });
+
+  it("a child finishing after its parent's turn is read by the parent's next turn, without waking it", { timeout: 60_000 }, async (t) => {
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const { replies } = script(
+      [() => namespacedCall('spawn_agent', { message: 'CHILD A task' }, 'c1')],
+      () => sseReply(textTurnFrames(['A result'], { responseId: 'resp_a', itemId: 'msg_a' }), { hold: { count: 0, until: released } }),
+    );
+    const rig = await startThreadRig(t, { replies });
+    const threadId = await runParent(rig);
+    await rig.client.waitFor(parentCompleted(threadId), 'the parent turn', 30_000);
+    const parentRequests = () => rig.fake.requests.filter((request) => request.headers['thread-id'] === threadId).length;
+    release();
+    const childDone = await rig.client.waitFor(
+      (message) => message.method === 'turn/completed' && (message.params as { threadId: string }).threadId !== threadId,
+      'the child turn',
+    );
+    const agent = (childDone.params as { threadId: string }).threadId;
+    // Nothing woke the parent: it asked the model twice (spawn, then its answer), and no more.
+    assert.equal(parentRequests(), 2);
+    rig.fake.enqueue(answer('next done'));
+    const next = resultOf(await rig.client.request('turn/start', { threadId, input: [{ type: 'text', text: 'NEXT' }] }));
+    await turnCompleted(rig.client, (next.turn as { id: string }).id);
+    assert.equal(parentRequests(), 3, 'the next turn asked once, and no turn of its own came before it');
+    const input = (rig.fake.requests.at(-1)?.body as { input: { type: string; role?: string; content?: { text?: string }[] }[] }).input;
+    const texts = input.slice(-3).map((item) => `${item.role}:${item.content?.[0]?.text ?? ''}`);
+    assert.deepEqual(texts, [
+      'assistant:parent done',
+      `user:<subagent_notification>\n{"agent_path":"${agent}","status":{"completed":"A result"}}\n</subagent_notification>`,
+      'user:NEXT',
+    ]);
   });
 });
