@@ -1,7 +1,8 @@
 import { supportsRemoteCompaction } from './compaction/remote-compaction.js';
 import { AuthManager } from '../auth/auth-manager.js';
+import { GatewayCredentials } from '../auth/gateway/gateway-credentials.js';
 import { HttpModelClient } from '../model/client.js';
-import { resolveProvider } from '../model/provider.js';
+import { isBuiltInProvider, resolveProvider } from '../model/provider.js';
 import type { Environment } from '../model/provider.js';
 import { rolloutPath } from '../persistence/layout.js';
 import { readThreadHeader, readThreadRollout } from '../persistence/history-chain.js';
@@ -83,6 +84,11 @@ export interface ThreadManagerOptions {
   readonly fetch?: typeof fetch;
   /** A tenant's jail for every command its threads run (tools/sandbox/command-jail.ts); none by default. */
   readonly commandJail?: CommandJail;
+  /**
+   * The gateway sign-ins of this CODEX_HOME, shared with `account/gatewayOAuth/*`. Default: a store of its own in
+   * `codexHome`.
+   */
+  readonly gatewayCredentials?: GatewayCredentials;
 }
 
 /** Who is creating or resuming a thread. */
@@ -101,6 +107,8 @@ export class ThreadManager {
   readonly index: ThreadIndex;
   /** The server's Codex login (shared with the account handlers). */
   readonly auth: AuthManager;
+  /** The gateway tokens model requests to a provider with `gateway_oauth` carry (shared with the account handlers). */
+  readonly gatewayCredentials: GatewayCredentials;
   /** Read receipts of persisted threads (thread/read, thread/list, thread/readState/update). */
   readonly readStates: ReadStateStore;
   /** Each thread's goal (thread/goal/* and the goal tools). */
@@ -121,6 +129,8 @@ export class ThreadManager {
   constructor(options: ThreadManagerOptions) {
     this.#options = options;
     this.auth = options.auth ?? new AuthManager({ codexHome: options.codexHome, log: options.log });
+    this.gatewayCredentials =
+      options.gatewayCredentials ?? new GatewayCredentials({ codexHome: options.codexHome, log: options.log });
     this.readStates = new ReadStateStore(options.codexHome, (threadId, readState) =>
       this.#loaded.get(threadId)?.emitToExperimental(ServerNotifications.threadReadStateChanged, { threadId, readState }),
     );
@@ -383,9 +393,12 @@ export class ThreadManager {
    */
   modelClientFor(settings: ThreadSettings): HttpModelClient {
     const config = { ...settings.config, model_provider: settings.modelProvider, model: settings.model };
+    const provider = resolveProvider(config, this.#options.env);
+    const gatewayOAuth = isBuiltInProvider(provider.id) ? undefined : config.model_providers?.[provider.id]?.gateway_oauth;
     return new HttpModelClient({
-      provider: resolveProvider(config, this.#options.env),
+      provider,
       openaiAuth: this.auth,
+      ...(gatewayOAuth === undefined ? {} : { gatewayToken: this.gatewayCredentials.tokenSource(provider.id, gatewayOAuth) }),
       log: this.#options.log,
       env: this.#options.env,
       ...(this.#options.fetch ? { fetch: this.#options.fetch } : {}),
