@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { GatewayAuth, GATEWAY_SIGN_IN_FAILED, GatewaySignInFailed } from '../auth/gateway/gateway-auth.js';
-import { GatewayOAuthSettingsError } from '../auth/gateway/gateway-oauth-settings.js';
+import { GatewayOAuthSettingsError, signInSettingsProblem } from '../auth/gateway/gateway-oauth-settings.js';
 import { INVALID_CONFIG_SUMMARY } from '../config/load.js';
 import { RpcErrors } from '../protocol/errors.js';
 import { ClientRequests, ServerNotifications } from '../protocol/registry.js';
@@ -101,6 +101,8 @@ export function gatewayOAuthHandlers(services: ServerServices): RequestHandler[]
         throw RpcErrors.badRequest('The gateway does not support device authorization');
       }
       const auth = credentials(id, gatewayOAuth);
+      const problem = signInSettingsProblem(auth.settings);
+      if (problem !== null) throw RpcErrors.internal(problem);
       const slot = claim(context);
       try {
         return params.deviceAuth === true

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import { sameAnswer, startPair } from '../helpers/reference-pair.js';
 import type { Pair } from '../helpers/reference-pair.js';
 import { freePort, gatewayOAuthToml, startFakeGatewayOAuth } from '../helpers/fake-gateway-oauth.js';
@@ -87,10 +87,30 @@ describe('account/gatewayOAuth/* answer as the reference 0.169.0 does', () => {
       'base_url = "http://127.0.0.1:9/v1"\nenv_key = "GATEWAY_KEY"\n',
       'base_url = "http://127.0.0.1:9/v1"\nexperimental_bearer_token = "tok"\n',
       'base_url = "http://127.0.0.1:9/v1"\nrequires_openai_auth = true\n[model_providers.bad.gateway_oauth.delivery]\nkind = "cookie"\nname = "gw"\n',
+      // The gateway's token header cannot also be one the provider sends itself (any case, either table).
+      'base_url = "http://127.0.0.1:9/v1"\nhttp_headers = { "x-gateway-token" = "x" }\n[model_providers.bad.gateway_oauth.delivery]\nkind = "header"\nname = "X-Gateway-Token"\n',
+      'base_url = "http://127.0.0.1:9/v1"\nenv_http_headers = { "Authorization" = "SOME_VARIABLE" }\n',
+      'base_url = "http://127.0.0.1:9/v1"\nhttp_headers = { "Cookie" = "a=b" }\n[model_providers.bad.gateway_oauth.delivery]\nkind = "cookie"\nname = "gw"\n',
     ]) {
-      const pair = await startPair(t, broken(extra));
-      await sameAnswer(pair, 'account/gatewayOAuth/read', () => undefined);
-      await sameAnswer(pair, 'account/gatewayOAuth/login', () => undefined);
+      await readAndLoginAlike(t, broken(extra));
+    }
+  });
+
+  // Endpoints, client id and callback port: refused when the configuration loads, or (an authorization URL that
+  // already carries the sign-in's parameters) when the sign-in starts.
+  it('refuses gateway endpoints and clients the reference refuses', async (t) => {
+    const gateway = (oauth: string) =>
+      'model = "m"\nmodel_provider = "bad"\n[model_providers.bad]\nname = "Bad"\nbase_url = "http://127.0.0.1:9/v1"\n' +
+      `[model_providers.bad.gateway_oauth]\n${oauth}`;
+    const endpoints = 'authorization_url = "http://127.0.0.1:9/a"\ntoken_url = "http://127.0.0.1:9/t"\n';
+    for (const oauth of [
+      `${endpoints}client_id = ""\nredirect_port = 1456\n`,
+      `${endpoints}client_id = "c"\nredirect_port = 0\n`,
+      'authorization_url = "http://gateway.example/a"\ntoken_url = "https://gateway.example/t"\nclient_id = "c"\nredirect_port = 1456\n',
+      'authorization_url = "https://gateway.example/a"\ntoken_url = "https://user@gateway.example/t"\nclient_id = "c"\nredirect_port = 1456\n',
+      'authorization_url = "http://127.0.0.1:9/a?client_id=x"\ntoken_url = "http://127.0.0.1:9/t"\nclient_id = "c"\nredirect_port = 1456\n',
+    ]) {
+      await readAndLoginAlike(t, gateway(oauth));
     }
   });
 
@@ -119,15 +139,23 @@ describe('account/gatewayOAuth/* answer as the reference 0.169.0 does', () => {
     await sameAnswer(pair, 'account/gatewayOAuth/login', () => ({ deviceAuth: true }));
     gateway.behaviour.device = () => ({ status: 200, body: { ...deviceAnswer, expires_in: 600 } });
     gateway.requests.splice(0);
-    const ours = await deviceSignInAndCancel(pair.ours);
+    const polled = () => gateway.waitFor((r) => r.form.grant_type?.endsWith(':device_code') === true, 'a poll');
+    const ours = await deviceSignInAndCancel(pair.ours, polled);
     const oursRequests = gateway.requests.splice(0).map(({ path, accept, fields }) => ({ path, accept, fields }));
-    const reference = await deviceSignInAndCancel(pair.reference);
+    const reference = await deviceSignInAndCancel(pair.reference, polled);
     const referenceRequests = gateway.requests.splice(0).map(({ path, accept, fields }) => ({ path, accept, fields }));
     assert.deepEqual(ours, reference);
     // Both asked for a code and polled with it, in the same words.
     assert.deepEqual(oursRequests.slice(0, 2), referenceRequests.slice(0, 2));
   });
 });
+
+/** Both servers on `config` answer `read` and `login` (no params) alike. */
+async function readAndLoginAlike(t: TestContext, config: string): Promise<void> {
+  const pair = await startPair(t, config);
+  await sameAnswer(pair, 'account/gatewayOAuth/read', () => undefined);
+  await sameAnswer(pair, 'account/gatewayOAuth/login', () => undefined);
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -177,11 +205,13 @@ async function browserSignInAndCancel(client: RpcTestClient, port: number): Prom
 }
 
 /** Starts the device sign-in, cancels it while the gateway still waits for approval; what the client saw. */
-async function deviceSignInAndCancel(client: RpcTestClient): Promise<unknown> {
+async function deviceSignInAndCancel(client: RpcTestClient, polled: () => Promise<unknown>): Promise<unknown> {
   const before = client.received.length;
   const login = await client.request('account/gatewayOAuth/login', { deviceAuth: true });
   const prompt = (login.result as { prompt: { loginId: string } }).prompt;
   assert.match(prompt.loginId, UUID);
+  // Canceled while waiting for approval, once the gateway has been asked at least once.
+  await polled();
   const cancel = await client.request('account/gatewayOAuth/cancel');
   await client.waitFor(
     (m) => m.method === 'account/gatewayOAuth/changed' && (m.params as { status: string; loginId: unknown }).status === 'failed' && (m.params as { loginId: unknown }).loginId === null,

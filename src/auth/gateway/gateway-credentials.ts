@@ -3,7 +3,12 @@ import { ModelError } from '../../model/errors.js';
 import type { GatewayTokenSource } from '../../model/provider.js';
 import type { Logger } from '../../util/logger.js';
 import { GatewayAuth, GatewaySignInRequired, type GatewayStatusSnapshot } from './gateway-auth.js';
-import { gatewayCredentialId, gatewayOAuthSettings, gatewayTokenHeader } from './gateway-oauth-settings.js';
+import {
+  gatewayCredentialId,
+  gatewayOAuthSettings,
+  GatewayOAuthSettingsError,
+  gatewayTokenHeader,
+} from './gateway-oauth-settings.js';
 import type { GatewayFetch } from './gateway-token-requests.js';
 import { GatewayTokenStore } from './gateway-token-store.js';
 
@@ -55,14 +60,17 @@ export class GatewayCredentials {
    * a sign-in the request fails with the reference's "Gateway sign-in required…" message (not retried).
    */
   tokenSource(providerId: string, table: GatewayOAuthToml): GatewayTokenSource {
-    const auth = this.forProvider(providerId, table);
     return {
       header: async (signal) => {
         try {
+          // Made here rather than with the client, so an incomplete table fails the request, not the turn's setup.
+          const auth = this.forProvider(providerId, table);
           return gatewayTokenHeader(auth.settings.delivery, await auth.accessToken(signal));
         } catch (error) {
           if (signal.aborted) throw signal.reason;
-          if (error instanceof GatewaySignInRequired) throw new ModelError('other', error.message, { cause: error });
+          if (error instanceof GatewaySignInRequired || error instanceof GatewayOAuthSettingsError) {
+            throw new ModelError('other', error.message, { cause: error });
+          }
           const reason = error instanceof Error ? error.message : String(error);
           throw new ModelError('other', `Gateway token refresh failed: ${reason}`, { cause: error });
         }

@@ -66,3 +66,27 @@ export function gatewayTokenHeader(delivery: GatewayTokenDelivery, accessToken: 
   if (delivery.kind === 'cookie') return ['cookie', `${delivery.name}=${accessToken}`];
   return [delivery.name.toLowerCase(), delivery.scheme === '' ? accessToken : `${delivery.scheme} ${accessToken}`];
 }
+
+/** The parameters a sign-in adds to the authorization URL itself. */
+const SIGN_IN_PARAMETERS = new Set([
+  'response_type',
+  'client_id',
+  'redirect_uri',
+  'state',
+  'scope',
+  'resource',
+  'code_challenge',
+  'code_challenge_method',
+]);
+
+/**
+ * Why these settings cannot start a sign-in, in the reference 0.169.0's words [observed], or null: an
+ * `authorization_url` that already carries one of the sign-in's own parameters would be ambiguous.
+ */
+export function signInSettingsProblem(settings: GatewayOAuthSettings): string | null {
+  const url = new URL(settings.authorizationUrl);
+  if ([...url.searchParams.keys()].some((name) => SIGN_IN_PARAMETERS.has(name))) {
+    return 'provider OAuth authorization endpoint cannot include OAuth request parameters';
+  }
+  return null;
+}
