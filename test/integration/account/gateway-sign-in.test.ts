@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, realpath, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
+import { gatewayCredentialId, gatewayOAuthSettings } from '../../../src/auth/gateway/gateway-oauth-settings.js';
 import { sseReply, textTurnFrames } from '../../helpers/fake-model-server.js';
 import {
   freePort,
@@ -180,6 +181,27 @@ describe('account/gatewayOAuth/login signs in to a model gateway', () => {
     assert.equal(request?.headers.authorization, 'Bearer gw_at_2');
     const stored = Object.values(JSON.parse(await readFile(join(server.codexHome, 'gateway_oauth.json'), 'utf8')) as Record<string, { access_token: string }>);
     assert.deepEqual(stored.map((token) => token.access_token), ['gw_at_2']);
+  });
+
+  it('tokens another server stored are read: the status is succeeded and model requests carry them', async (t) => {
+    const { client, gateway, port, fake, server } = await gatewayRig(t);
+    const settings = gatewayOAuthSettings({
+      authorization_url: `${gateway.base}/authorize`,
+      token_url: `${gateway.base}/token`,
+      device_authorization_url: `${gateway.base}/device`,
+      client_id: 'codex-desktop',
+      scopes: ['model:invoke', 'offline'],
+      redirect_port: port,
+    });
+    const id = gatewayCredentialId(await realpath(server.codexHome), settings);
+    const token = { access_token: 'gw_at_elsewhere', refresh_token: 'gw_rt_elsewhere', expires_at: Math.floor(Date.now() / 1000) + 3600 };
+    await writeFile(join(server.codexHome, 'gateway_oauth.json'), JSON.stringify({ [id]: token }), { mode: 0o600 });
+    const read = resultOf(await client.request('account/gatewayOAuth/read'));
+    assert.deepEqual([read.status, read.error], ['succeeded', null]);
+    const threadId = await startThread(client);
+    await turnCompleted(client, await startTextTurn(client, threadId, 'hi'));
+    const [request] = await fake.waitForRequests(1);
+    assert.equal(request?.headers.authorization, 'Bearer gw_at_elsewhere');
   });
 
   it('without a sign-in, a turn fails with the reference sentence and no model request is sent', async (t) => {
