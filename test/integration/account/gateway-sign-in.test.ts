@@ -240,4 +240,21 @@ describe('account/gatewayOAuth/login signs in to a model gateway', () => {
     // Only the connection that started the sign-in got the URL.
     assert.ok(changed(other).every((params) => params.authUrl === null));
   });
+
+  it('closing the connection that started a sign-in ends it, so another may start', async (t) => {
+    const rig = await gatewayRig(t);
+    const starter = await rig.connect('starter');
+    void starter.request('account/gatewayOAuth/login', {}).catch(() => {});
+    await waitForStatus(rig.client, 'started');
+    await starter.close();
+    await waitForStatus(rig.client, 'failed');
+    assert.equal(changed(rig.client).at(-1)?.error, 'Gateway sign-in was canceled');
+    const again = rig.client.request('account/gatewayOAuth/login', {});
+    await rig.client.waitFor(
+      (m) => m.method === 'account/gatewayOAuth/changed' && typeof (m.params as { authUrl?: unknown }).authUrl === 'string',
+      'the new sign-in',
+    );
+    assert.deepEqual(resultOf(await rig.client.request('account/gatewayOAuth/cancel')), {});
+    assert.equal(((await again).error as { message: string }).message, 'Gateway sign-in was canceled');
+  });
 });
