@@ -278,26 +278,58 @@ export const ConfigTomlSchema = tomlStruct('ConfigToml', {
 
 /**
  * What the reference 0.169.0 refuses in a provider's `gateway_oauth` table [observed]: a gateway needs the
- * provider's own `base_url`, and its token cannot share the `Authorization` header with the provider's credential.
+ * provider's own `base_url`, a client id and a callback port, HTTPS endpoints (plain HTTP only on loopback), and a
+ * token header of its own: not the `Authorization` header the provider's credential uses, nor one of the provider's
+ * `http_headers` / `env_http_headers`.
  */
 function gatewayOAuthProblem(provider: ModelProviderToml): string | null {
   const gateway = provider.gateway_oauth;
   if (gateway === undefined) return null;
   if (provider.base_url === undefined) return 'gateway_oauth requires base_url';
+  if ((gateway.client_id !== undefined && gateway.client_id.trim() === '') || gateway.redirect_port === 0) {
+    return 'gateway_oauth requires a nonempty client_id and a nonzero redirect_port';
+  }
+  for (const key of ['authorization_url', 'device_authorization_url', 'token_url'] as const) {
+    const url = gateway[key];
+    if (url !== undefined && !isGatewayEndpoint(url)) {
+      return `gateway_oauth.${key} must use HTTPS (or loopback HTTP), without userinfo or a fragment`;
+    }
+  }
   const delivery = gateway.delivery ?? {};
-  const header = delivery.kind === undefined || delivery.kind === 'header' ? (delivery.name ?? 'Authorization') : null;
+  const header = delivery.kind === 'cookie' ? 'cookie' : (delivery.name ?? 'Authorization').toLowerCase();
   const providerCredential =
     provider.requires_openai_auth === true ||
     provider.env_key !== undefined ||
     provider.experimental_bearer_token !== undefined;
-  if (header?.toLowerCase() === 'authorization' && providerCredential) {
+  if (header === 'authorization' && providerCredential) {
     return (
       'Header conflict. Codex is configured to send both the model provider credential and the gateway token in ' +
       'the Authorization header. Set gateway_oauth.delivery to a different header or cookie that your gateway ' +
       'accepts for its token.'
     );
   }
+  const providerHeaders = [...Object.keys(provider.http_headers ?? {}), ...Object.keys(provider.env_http_headers ?? {})];
+  if (providerHeaders.some((name) => name.toLowerCase() === header)) {
+    return (
+      `The ${header} header is set in both gateway_oauth.delivery and the provider's http_headers or ` +
+      'env_http_headers. Remove the duplicate header from the provider or choose a different gateway delivery.'
+    );
+  }
   return null;
+}
+
+/** An endpoint a gateway sign-in may talk to: HTTPS, or HTTP on loopback; no userinfo or fragment. */
+function isGatewayEndpoint(value: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  if (url.username !== '' || url.password !== '' || url.hash !== '' || value.includes('#')) return false;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const loopback = host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  return url.protocol === 'https:' || (url.protocol === 'http:' && loopback);
 }
 export type ConfigToml = z.infer<typeof ConfigTomlSchema>;
 

@@ -1,4 +1,5 @@
 import type { AuthManager } from '../auth/auth-manager.js';
+import type { GatewayCredentials } from '../auth/gateway/gateway-credentials.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { Broadcaster } from '../runtime/clients/broadcast.js';
 import type { ConfigWarningNotification } from '../protocol/v2/server-status.js';
@@ -19,6 +20,8 @@ export interface ServerServices {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The Codex login (auth.json, client-supplied ChatGPT tokens); the same one the model requests use. */
   readonly auth: AuthManager;
+  /** Gateway sign-ins (`account/gatewayOAuth/*`); the same ones model requests to such providers use. */
+  readonly gatewayCredentials: GatewayCredentials;
   /** Outbound HTTPS (ChatGPT backend), trusting the custom CA bundle when one is configured. */
   readonly fetch: typeof fetch;
   /** Every initialized connection (`account/updated`, `account/login/completed`). */

@@ -2,7 +2,7 @@ import type { ReadableStream } from 'node:stream/web';
 import { describeConnectionFailure } from '../net/connection-failure.js';
 import { MODEL_ERROR_MESSAGES, ModelError, STREAM_DISCONNECTED_PREFIX, statusLine } from './errors.js';
 import { readModelEvents, type ModelEvent } from './events.js';
-import type { OpenaiAuthSource, OpenaiLogin, ResolvedProvider } from './provider.js';
+import type { GatewayTokenSource, OpenaiAuthSource, OpenaiLogin, ResolvedProvider } from './provider.js';
 import { buildRequestBody, buildRequestHeaders, responsesUrl, type ModelRequest } from './request.js';
 import { readSseEvents } from './sse.js';
 
@@ -66,6 +66,8 @@ export interface HttpModelClientOptions {
   readonly provider: ResolvedProvider;
   /** The Codex login, for providers that use it (see {@link OpenaiAuthSource}). */
   readonly openaiAuth?: OpenaiAuthSource;
+  /** The gateway token, for a provider that declares `gateway_oauth` (see {@link GatewayTokenSource}). */
+  readonly gatewayToken?: GatewayTokenSource;
   /** Default: the global fetch. */
   readonly fetch?: typeof fetch;
   /** First backoff delay (doubling per retry, ±10 % jitter). Default 200 ms, the reference's. */
@@ -219,6 +221,7 @@ export function httpStatusError(status: number, headers: Headers, body: string, 
 export class HttpModelClient implements ModelClient {
   readonly provider: ResolvedProvider;
   readonly #openaiAuth: OpenaiAuthSource | undefined;
+  readonly #gatewayToken: GatewayTokenSource | undefined;
   readonly #fetch: typeof fetch;
   readonly #backoffBaseMs: number;
   readonly #sleep: Sleep;
@@ -229,6 +232,7 @@ export class HttpModelClient implements ModelClient {
   constructor(options: HttpModelClientOptions) {
     this.provider = options.provider;
     this.#openaiAuth = options.openaiAuth;
+    this.#gatewayToken = options.gatewayToken;
     this.#fetch = options.fetch ?? fetch;
     this.#backoffBaseMs = options.backoffBaseMs ?? DEFAULT_BACKOFF_BASE_MS;
     this.#sleep = options.sleep ?? sleep;
@@ -368,9 +372,11 @@ export class HttpModelClient implements ModelClient {
     const target = login?.chatgpt && chatgptBaseUrl !== null ? { ...this.provider, baseUrl: chatgptBaseUrl } : this.provider;
     const url = responsesUrl(target);
     const bearerToken = login === null ? this.provider.bearerToken : null;
+    const gateway = this.#gatewayToken === undefined ? null : await this.#gatewayToken.header(signal);
     const headers = buildRequestHeaders(this.provider, request.identity, bearerToken, {
       ...login?.headers,
       ...extraHeaders,
+      ...(gateway === null ? {} : { [gateway[0]]: gateway[1] }),
     });
     let response: Response;
     // A server that accepts the connection but never answers counts as idle, like a stream that stops sending.

@@ -85,6 +85,16 @@ export interface OpenaiAuthSource {
   refreshAfterUnauthorized(failed: OpenaiLogin, signal: AbortSignal): Promise<boolean>;
 }
 
+/**
+ * The token of a model gateway that wants its own OAuth sign-in (a provider with `gateway_oauth`): asked before
+ * every request, it gives the header that carries the token (e.g. `authorization: Bearer …` or
+ * `cookie: name=…`), refreshing it first when it is about to expire.
+ */
+export interface GatewayTokenSource {
+  /** The header's lower-cased name and value; rejects with a ModelError when no token can be had. */
+  header(signal: AbortSignal): Promise<readonly [string, string]>;
+}
+
 /** Why {@link resolveProvider} could not produce a provider. */
 export type ProviderConfigErrorCode = 'unknownProvider' | 'unknownProfile' | 'unsupportedProvider' | 'missingEnvVar';
 
@@ -149,6 +159,11 @@ const BUILT_IN_PROVIDERS: Readonly<Record<string, ((env: Environment) => ModelPr
   'amazon-bedrock-runtime': null,
   gcp: null,
 };
+
+/** Whether `id` names a built-in provider (whose `[model_providers.<id>]` table, if any, is ignored). */
+export function isBuiltInProvider(id: string): boolean {
+  return Object.hasOwn(BUILT_IN_PROVIDERS, id);
+}
 
 /** The table for `id`: a built-in, else the config's own. */
 function providerTable(config: ConfigToml, id: string, env: Environment): ModelProviderToml {

@@ -1,5 +1,5 @@
-import { defineRequest } from './registry-types.js';
-import type { RequestDefinition } from './registry-types.js';
+import { defineNotification, defineRequest } from './registry-types.js';
+import type { NotificationDefinition, RequestDefinition } from './registry-types.js';
 import { UnitParamsSchema } from './common.js';
 import * as backend from './v2/account-backend.js';
 import * as gateway from './v2/gateway-oauth.js';
@@ -50,3 +50,8 @@ export const AccountRequests = {
     gateway.GatewayOAuthCancelResponseSchema,
   ),
 } as const satisfies Record<string, RequestDefinition>;
+
+/** Notifications of the account family: a gateway sign-in's status. Merged into ServerNotifications by registry.ts. */
+export const AccountNotifications = {
+  accountGatewayOAuthChanged: defineNotification('account/gatewayOAuth/changed', gateway.GatewayOAuthChangedNotificationSchema),
+} as const satisfies Record<string, NotificationDefinition>;

@@ -14,7 +14,7 @@ import * as threadCompact from './v2/thread-compact.js';
 import * as shellCommand from './v2/thread-shell-command.js';
 import * as review from './v2/review.js';
 import * as terminals from './v2/background-terminals.js';
-import { AccountRequests } from './registry-accounts.js';
+import { AccountNotifications, AccountRequests } from './registry-accounts.js';
 import { ClientSurfaceNotifications, ClientSurfaceRequests } from './registry-client-surface.js';
 import { CommandExecNotifications, CommandExecRequests } from './registry-command-exec.js';
 import { FsNotifications, FsRequests } from './registry-fs.js';
@@ -194,6 +194,7 @@ export const ServerNotifications = {
   ...McpNotifications,
   ...SettingsSurfaceNotifications,
   ...ThreadMetadataNotifications,
+  ...AccountNotifications,
 } as const satisfies Record<string, NotificationDefinition>;
 
 /** Requests the server sends to clients: approvals, questions, attestation tokens and token refreshes. */

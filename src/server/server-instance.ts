@@ -1,9 +1,10 @@
 import { AuthManager } from '../auth/auth-manager.js';
+import { GatewayCredentials } from '../auth/gateway/gateway-credentials.js';
 import type { LoadedConfig } from '../config/load.js';
 import { buildHandlerTable } from '../handlers/handler-table.js';
 import { confineToTenant } from '../handlers/tenant-confinement.js';
 import type { ServerMetrics } from '../metrics/server-metrics.js';
-import { ServerRequests } from '../protocol/registry.js';
+import { ServerNotifications, ServerRequests } from '../protocol/registry.js';
 import { BroadcastRelay } from '../runtime/clients/broadcast.js';
 import { ThreadManager } from '../runtime/threads/thread-manager.js';
 import type { CommandJail } from '../tools/sandbox/command-jail.js';
@@ -52,6 +53,20 @@ export class ServerInstance {
     // Thread-list notifications go to every initialized connection of this instance, so the host that knows
     // them is the audience; it is attached once built (it needs the handler table, which needs the threads).
     const everyone = new BroadcastRelay();
+    // Every connection hears of a gateway sign-in's status (the one that started it also gets its URL or code).
+    const gatewayCredentials = new GatewayCredentials({
+      codexHome,
+      log,
+      fetch: options.fetch,
+      onChange: (providerId, { status, error }) =>
+        everyone.broadcast(ServerNotifications.accountGatewayOAuthChanged, {
+          loginId: null,
+          authUrl: null,
+          providerId,
+          status,
+          error,
+        }),
+    });
     this.threads = new ThreadManager({
       codexHome,
       config,
@@ -61,6 +76,7 @@ export class ServerInstance {
       broadcaster: everyone,
       sandbox: options.sandbox,
       auth,
+      gatewayCredentials,
       fetch: metrics ? metrics.observeModelFetch(options.fetch) : options.fetch,
       ...(options.attestationTimeoutMs === undefined ? {} : { attestationTimeoutMs: options.attestationTimeoutMs }),
       ...(options.tenant ? { commandJail: options.tenant.jail } : {}),
@@ -68,6 +84,7 @@ export class ServerInstance {
     const services = {
       codexHome,
       auth,
+      gatewayCredentials,
       fetch: options.fetch,
       broadcaster: everyone,
       installationId: options.installationId,

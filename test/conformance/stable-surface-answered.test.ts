@@ -175,7 +175,6 @@ const KNOWN_GAPS: readonly (readonly [reason: string, call: Call])[] = [
     'Amazon Bedrock sign-in is not built',
     ['account/login/start', () => ({ type: 'amazonBedrockAccessKeys', accessKeyId: 'a', secretAccessKey: 's', region: 'us-east-1' })],
   ],
-  ["the gateway's own OAuth sign-in is not built", ['account/gatewayOAuth/login', () => ({ modelProvider: 'oauth-gateway' })]],
 ];
 
 /**
@@ -194,16 +193,6 @@ const CHATGPT_ONLY_GAPS: readonly Call[] = [
 const SIGNED_IN_CALLS: readonly Call[] = STABLE_CALLS.filter(
   ([method]) => method.startsWith('account/') && !method.startsWith('account/login/') && method !== 'account/logout',
 );
-
-/** A provider whose gateway wants a token from its own OAuth server (the subject of a known gap). */
-const GATEWAY_PROVIDER_TOML = `[model_providers.oauth-gateway]
-name = "OAuth gateway"
-base_url = "http://127.0.0.1:9/v1"
-[model_providers.oauth-gateway.gateway_oauth]
-authorization_url = "http://127.0.0.1:9/oauth/authorize"
-token_url = "http://127.0.0.1:9/oauth/token"
-client_id = "codex"
-`;
 
 const marketplaceFile = (f: Fixture): string => join(f.marketplace, '.agents/plugins/marketplace.json');
 
@@ -226,7 +215,7 @@ async function startSurfaceServer(t: TestContext): Promise<{ client: RpcTestClie
   t.after(() => rm(dir, { recursive: true, force: true, maxRetries: 5 }).catch(leftBehind));
   const turns = Array.from({ length: 3 }, () => sseReply(textTurnFrames(['done'])));
   const fake = await startFakeModelServer(t, turns, { routes: { '/api/42/envelope/': { kind: 'http', status: 200, body: {} } } });
-  const config = mockProviderConfig(fake.baseUrl, `chatgpt_base_url = "${fake.origin}/backend-api/"`) + GATEWAY_PROVIDER_TOML;
+  const config = mockProviderConfig(fake.baseUrl, `chatgpt_base_url = "${fake.origin}/backend-api/"`);
   await mkdir(join(dir, 'home'));
   const server = await startTestServer(t, {}, config, {}, {
     HOME: join(dir, 'home'),

@@ -1,9 +1,7 @@
-import { once } from 'node:events';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { TestContext } from 'node:test';
 import { fakeJwt } from './chatgpt-auth.js';
-import { within } from './fake-model-server.js';
+import { listenUntilTestEnds, RequestLog, type RecordedRequests } from './request-log.js';
 
 /** One request the fake issuer received; `form` is the body parsed as a form or JSON. */
 export interface IssuerRequest {
@@ -28,13 +26,10 @@ export interface IssuerBehaviour {
   deviceToken: (pollNumber: number) => IssuerAnswer;
 }
 
-export interface FakeIssuer {
+export interface FakeIssuer extends RecordedRequests<IssuerRequest> {
   /** `http://127.0.0.1:<port>`, for CODEX_APP_SERVER_LOGIN_ISSUER. */
   readonly origin: string;
-  readonly requests: IssuerRequest[];
   readonly behaviour: IssuerBehaviour;
-  /** Resolves with the first request matching `predicate`, once it arrived. */
-  waitFor(predicate: (request: IssuerRequest) => boolean, what: string): Promise<IssuerRequest>;
 }
 
 export const ISSUED_ID_TOKEN = fakeJwt({
@@ -58,8 +53,7 @@ export function issuedAccessToken(plan = 'pro', exp = 4_102_444_800): string {
  * `t.after`.
  */
 export async function startFakeIssuer(t: TestContext): Promise<FakeIssuer> {
-  const requests: IssuerRequest[] = [];
-  const waiters = new Set<() => void>();
+  const log = new RequestLog<IssuerRequest>();
   let polls = 0;
   const behaviour: IssuerBehaviour = {
     authorizationCode: () => ({
@@ -83,8 +77,7 @@ export async function startFakeIssuer(t: TestContext): Promise<FakeIssuer> {
       if (contentType.includes('json')) form = JSON.parse(raw || '{}') as Record<string, string>;
       else form = Object.fromEntries(new URLSearchParams(raw));
       const path = req.url ?? '/';
-      requests.push({ method: req.method ?? 'GET', path, contentType, form });
-      for (const wake of waiters) wake();
+      log.record({ method: req.method ?? 'GET', path, contentType, form });
       let answer: IssuerAnswer = { status: 404, body: { error: 'not found' } };
       if (path === '/oauth/token' && form.grant_type === 'authorization_code') answer = behaviour.authorizationCode(form);
       else if (path === '/oauth/token' && form.grant_type === 'refresh_token') answer = behaviour.refresh(form);
@@ -94,32 +87,11 @@ export async function startFakeIssuer(t: TestContext): Promise<FakeIssuer> {
       res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
     });
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  t.after(async () => {
-    server.closeAllConnections();
-    server.close();
-    await once(server, 'close').catch(() => {});
-  });
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const origin = await listenUntilTestEnds(t, server);
   return {
     origin,
-    requests,
+    requests: log.entries,
     behaviour,
-    waitFor(predicate, what) {
-      return within(
-        new Promise<IssuerRequest>((resolve) => {
-          const check = () => {
-            const found = requests.find(predicate);
-            if (found === undefined) return;
-            waiters.delete(check);
-            resolve(found);
-          };
-          waiters.add(check);
-          check();
-        }),
-        what,
-      );
-    },
+    waitFor: (predicate, what) => log.waitFor(predicate, what),
   };
 }

@@ -52,5 +52,21 @@ export const GatewayOAuthPromptSchema = z
 export const GatewayOAuthLoginResponseSchema = z
   .object({ prompt: GatewayOAuthPromptSchema.nullable().optional() })
   .meta({ id: 'GatewayOAuthLoginResponse' });
+export type GatewayOAuthLoginResponse = z.infer<typeof GatewayOAuthLoginResponseSchema>;
 
 export const GatewayOAuthCancelResponseSchema = z.object({}).meta({ id: 'GatewayOAuthCancelResponse' });
+
+export const GatewayOAuthChangedNotificationSchema = z
+  .object({
+    loginId: z.string().nullable().optional().describe('Identifies the completed device login attempt.'),
+    authUrl: z
+      .string()
+      .nullable()
+      .optional()
+      .describe('Authorization handoff, sent only to the connection that started login.'),
+    providerId: z.string(),
+    status: GatewayOAuthStatusSchema,
+    error: z.string().nullable().optional(),
+  })
+  .meta({ id: 'GatewayOAuthChangedNotification' });
+export type GatewayOAuthChangedNotification = z.infer<typeof GatewayOAuthChangedNotificationSchema>;

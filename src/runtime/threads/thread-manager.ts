@@ -1,4 +1,5 @@
 import { AuthManager } from '../../auth/auth-manager.js';
+import { GatewayCredentials } from '../../auth/gateway/gateway-credentials.js';
 import type { HttpModelClient } from '../../model/client.js';
 import type { Environment } from '../../model/provider.js';
 import { readThreadHeader, readThreadRollout } from '../../persistence/history-chain.js';
@@ -69,6 +70,11 @@ export interface ThreadManagerOptions {
   readonly fetch?: typeof fetch;
   /** A tenant's jail for every command its threads run (tools/sandbox/command-jail.ts); none by default. */
   readonly commandJail?: CommandJail;
+  /**
+   * The gateway sign-ins of this CODEX_HOME, shared with `account/gatewayOAuth/*`. Default: a store of its own in
+   * `codexHome`.
+   */
+  readonly gatewayCredentials?: GatewayCredentials;
 }
 
 /**
@@ -83,6 +89,8 @@ export class ThreadManager {
   readonly index: ThreadIndex;
   /** The server's Codex login (shared with the account handlers). */
   readonly auth: AuthManager;
+  /** The gateway tokens model requests to a provider with `gateway_oauth` carry (shared with the account handlers). */
+  readonly gatewayCredentials: GatewayCredentials;
   /** Read receipts of persisted threads (thread/read, thread/list, thread/readState/update). */
   readonly readStates: ReadStateStore;
   /** Each thread's goal (thread/goal/* and the goal tools). */
@@ -110,6 +118,8 @@ export class ThreadManager {
       onRegister: (thread) => this.mcp.attach(thread),
     });
     this.auth = options.auth ?? new AuthManager({ codexHome: options.codexHome, log: options.log });
+    this.gatewayCredentials =
+      options.gatewayCredentials ?? new GatewayCredentials({ codexHome: options.codexHome, log: options.log });
     this.readStates = new ReadStateStore(options.codexHome, (threadId, readState) =>
       this.#loaded.get(threadId)?.emitToExperimental(ServerNotifications.threadReadStateChanged, { threadId, readState }),
     );
@@ -143,6 +153,7 @@ export class ThreadManager {
       fetch: options.fetch,
       attestationTimeoutMs: options.attestationTimeoutMs,
       auth: this.auth,
+      gatewayCredentials: this.gatewayCredentials,
       sandbox,
       jail: options.commandJail,
       goals: this.goals,

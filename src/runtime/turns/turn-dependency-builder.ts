@@ -1,6 +1,7 @@
 import type { AuthManager } from '../../auth/auth-manager.js';
+import type { GatewayCredentials } from '../../auth/gateway/gateway-credentials.js';
 import { HttpModelClient } from '../../model/client.js';
-import { resolveProvider } from '../../model/provider.js';
+import { isBuiltInProvider, resolveProvider } from '../../model/provider.js';
 import type { Environment } from '../../model/provider.js';
 import type { CommandJail } from '../../tools/sandbox/command-jail.js';
 import type { SandboxSupport } from '../../tools/sandbox/detect-bubblewrap.js';
@@ -25,6 +26,8 @@ export interface TurnDependencyOptions {
   readonly env: Environment;
   readonly log: Logger;
   readonly auth: AuthManager;
+  /** The gateway tokens model requests to a provider with `gateway_oauth` carry. */
+  readonly gatewayCredentials: GatewayCredentials;
   /** The fetch model requests go through; global fetch when absent. */
   readonly fetch?: typeof fetch | undefined;
   /** The budget of `attestation/generate` (default: attestation.ts's). */
@@ -104,9 +107,12 @@ export class TurnDependencyBuilder {
   modelClientFor(settings: ThreadSettings): HttpModelClient {
     const options = this.#options;
     const config = { ...settings.config, model_provider: settings.modelProvider, model: settings.model };
+    const provider = resolveProvider(config, options.env);
+    const gatewayOAuth = isBuiltInProvider(provider.id) ? undefined : config.model_providers?.[provider.id]?.gateway_oauth;
     return new HttpModelClient({
-      provider: resolveProvider(config, options.env),
+      provider,
       openaiAuth: options.auth,
+      ...(gatewayOAuth === undefined ? {} : { gatewayToken: options.gatewayCredentials.tokenSource(provider.id, gatewayOAuth) }),
       log: options.log,
       env: options.env,
       ...(options.fetch ? { fetch: options.fetch } : {}),
