@@ -4,8 +4,20 @@ import { MarketplaceSources } from '../runtime/plugins/marketplace-sources.js';
 import { parsePluginId } from '../runtime/plugins/plugin-cache.js';
 import { PluginCatalogue } from '../runtime/plugins/plugin-catalogue.js';
 import { PluginRequestError } from '../runtime/plugins/plugin-errors.js';
+import { isChatgptAuth } from '../auth/codex-auth.js';
+import type { PluginMarketplaceEntry } from '../protocol/v2/plugins.js';
+import { RemoteCatalogueClient, RemoteCatalogueError } from '../runtime/plugins/remote-catalogue-client.js';
+import {
+  isValidRemotePluginId,
+  remoteMarketplaces,
+  remotePluginDetail,
+  remoteSkillContents,
+  type RemoteSource,
+} from '../runtime/plugins/remote-catalogue.js';
+import { threadCaller } from './caller.js';
+import { chatgptBackendFor } from './chatgpt-backend-for.js';
 import { bindHandler } from './context.js';
-import type { RequestHandler } from './context.js';
+import type { HandlerContext, RequestHandler } from './context.js';
 import type { ServerServices } from './services.js';
 
 /** What the reference says when a request needs ChatGPT's remote plugin catalogue and there is no ChatGPT login. */
@@ -27,38 +39,71 @@ export function pluginHandlers(services: ServerServices): RequestHandler[] {
     const apiKey = auth === null ? '' : '; api key auth is not supported';
     return RpcErrors.badRequest(`${action}: ${REMOTE_CATALOGUE_NEEDS_CHATGPT}${apiKey}`);
   };
+  /** The remote catalogue for this caller; without a ChatGPT login, the refusal `action` words [observed]. */
+  const remoteCatalogue = async (context: HandlerContext, action: string): Promise<RemoteCatalogueClient> => {
+    const auth = await services.auth.current();
+    if (!isChatgptAuth(auth)) {
+      const apiKey = auth === null ? '' : '; api key auth is not supported';
+      throw RpcErrors.badRequest(`${action}: ${REMOTE_CATALOGUE_NEEDS_CHATGPT}${apiKey}`);
+    }
+    return new RemoteCatalogueClient(chatgptBackendFor(services, auth, context), threadCaller(context).originator);
+  };
   /** The marketplace file a request names; a remote catalogue name needs ChatGPT (`action` words the refusal). */
   const localMarketplace = async (
     method: string,
     action: string,
     params: { marketplacePath?: string | null | undefined; remoteMarketplaceName?: string | null | undefined },
   ): Promise<string> => {
-    const marketplacePath = params.marketplacePath ?? null;
-    const hasRemote = params.remoteMarketplaceName !== undefined && params.remoteMarketplaceName !== null;
-    if ((marketplacePath !== null) === hasRemote) {
-      throw RpcErrors.badRequest(`${method} requires exactly one of marketplacePath or remoteMarketplaceName`);
-    }
+    const marketplacePath = marketplaceChoice(method, params);
     if (marketplacePath === null) throw await remoteRefusal(method, action);
     return marketplacePath;
   };
 
   return [
-    bindHandler(ClientRequests.pluginList, async (params) => {
-      // Every kind but `local` is a remote catalogue.
-      if ((params.marketplaceKinds ?? []).some((kind) => kind !== 'local')) {
-        throw await remoteRefusal('plugin/list', 'list remote plugin catalog');
+    bindHandler(ClientRequests.pluginList, async (params, context) => {
+      const kinds = params.marketplaceKinds ?? null;
+      const local =
+        kinds === null || kinds.includes('local')
+          ? await refusals(() => catalogue.list(params.cwds ?? []))
+          : { marketplaces: [], marketplaceLoadErrors: [] };
+      const remote = remoteSources(kinds);
+      let marketplaces = local.marketplaces;
+      // Asked for by kind, a remote catalogue must answer; OpenAI's catalogue, listed by default, is best effort and
+      // only tried with a ChatGPT login.
+      const tryRemote = kinds !== null || isChatgptAuth(await services.auth.current());
+      if (remote.length > 0 && tryRemote) {
+        const action = 'list remote plugin catalog';
+        try {
+          const client = await remoteCatalogue(context, action);
+          marketplaces = mergedMarketplaces(marketplaces, await remoteFailures(action, () => remoteMarketplaces(client, remote)));
+        } catch (error) {
+          if (kinds !== null) throw error;
+          context.log.warn({ err: error }, 'plugin/list: the remote plugin catalogue failed; listing local marketplaces only');
+        }
       }
-      return refusals(async () => ({ ...(await catalogue.list(params.cwds ?? [])), featuredPluginIds: [] }));
+      return { marketplaces, marketplaceLoadErrors: local.marketplaceLoadErrors, featuredPluginIds: [] };
     }),
     bindHandler(ClientRequests.pluginInstalled, (params) =>
       refusals(() => catalogue.list(params.cwds ?? [], 'installed', params.installSuggestionPluginNames ?? [])),
     ),
-    bindHandler(ClientRequests.pluginRead, (params) =>
-      refusals(async () => {
-        const marketplacePath = await localMarketplace('plugin/read', 'read remote plugin details', params);
-        return { plugin: await catalogue.read(marketplacePath, params.pluginName) };
-      }),
-    ),
+    bindHandler(ClientRequests.pluginRead, async (params, context) => {
+      const marketplacePath = marketplaceChoice('plugin/read', params);
+      if (marketplacePath !== null) return refusals(async () => ({ plugin: await catalogue.read(marketplacePath, params.pluginName) }));
+      validRemotePluginId(params.pluginName);
+      const action = 'read remote plugin details';
+      const client = await remoteCatalogue(context, action);
+      return { plugin: await remoteFailures(action, () => remotePluginDetail(client, params.pluginName)) };
+    }),
+    bindHandler(ClientRequests.pluginSkillRead, async (params, context) => {
+      validRemotePluginId(params.remotePluginId);
+      if (params.skillName === '') throw RpcErrors.badRequest('invalid remote plugin skill name: cannot be empty');
+      const action = 'read remote plugin skill details';
+      const client = await remoteCatalogue(context, action);
+      const contents = await remoteFailures(action, () =>
+        remoteSkillContents(client, params.remoteMarketplaceName, params.remotePluginId, params.skillName),
+      );
+      return { contents };
+    }),
     bindHandler(ClientRequests.pluginInstall, (params) =>
       refusals(async () => {
         const marketplacePath = await localMarketplace('plugin/install', 'read remote plugin details before install', params);
@@ -82,7 +127,6 @@ export function pluginHandlers(services: ServerServices): RequestHandler[] {
     // What needs ChatGPT's remote catalogue, each with the action its refusal names.
     ...(
       [
-        [ClientRequests.pluginSkillRead, 'read remote plugin skill details'],
         [ClientRequests.pluginShareSave, 'save remote plugin share'],
         [ClientRequests.pluginShareUpdateTargets, 'update remote plugin share targets'],
         [ClientRequests.pluginShareList, 'list remote plugin shares'],
@@ -115,6 +159,61 @@ export function pluginHandlers(services: ServerServices): RequestHandler[] {
       return { apps: [] };
     }),
   ];
+}
+
+/** The `marketplacePath` of a request that names a local marketplace, null for a remote one; both or neither is refused. */
+function marketplaceChoice(
+  method: string,
+  params: { marketplacePath?: string | null | undefined; remoteMarketplaceName?: string | null | undefined },
+): string | null {
+  const marketplacePath = params.marketplacePath ?? null;
+  const hasRemote = params.remoteMarketplaceName !== undefined && params.remoteMarketplaceName !== null;
+  if ((marketplacePath !== null) === hasRemote) {
+    throw RpcErrors.badRequest(`${method} requires exactly one of marketplacePath or remoteMarketplaceName`);
+  }
+  return marketplacePath;
+}
+
+/** The remote catalogues a `plugin/list` asks for: OpenAI's by default, otherwise those its kinds name. */
+function remoteSources(kinds: readonly string[] | null): RemoteSource[] {
+  if (kinds === null) return ['curated'];
+  const byKind: ReadonlyArray<[string, RemoteSource]> = [
+    ['workspace-directory', 'workspace-directory'],
+    ['shared-with-me', 'shared-with-me'],
+    ['created-by-me-remote', 'created-by-me'],
+  ];
+  return byKind.filter(([kind]) => kinds.includes(kind)).map(([, source]) => source);
+}
+
+/** Local marketplaces with the remote ones after them; a remote marketplace replaces a local one of its name. */
+function mergedMarketplaces(
+  local: readonly PluginMarketplaceEntry[],
+  remote: readonly PluginMarketplaceEntry[],
+): PluginMarketplaceEntry[] {
+  const merged = [...local];
+  for (const entry of remote) {
+    const index = merged.findIndex((existing) => existing.name === entry.name);
+    if (index === -1) merged.push(entry);
+    else merged[index] = entry;
+  }
+  return merged;
+}
+
+function validRemotePluginId(id: string): void {
+  if (!isValidRemotePluginId(id)) {
+    throw RpcErrors.badRequest('invalid remote plugin id: only ASCII letters, digits, `_`, `-`, and `~` are allowed');
+  }
+}
+
+/** Runs a remote catalogue call, its failures worded `<action>: <why>` (-32600 for the caller's mistakes, else -32603). */
+async function remoteFailures<T>(action: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof RemoteCatalogueError)) throw error;
+    const message = `${action}: ${error.message}`;
+    throw error.invalidRequest ? RpcErrors.badRequest(message) : RpcErrors.internal(message, error);
+  }
 }
 
 /** Runs `work`, turning the plugin layer's refusals into -32600 errors with their wording. */

@@ -23,7 +23,7 @@ export const PluginRequests = {
     plugins.PluginReconcileParamsSchema,
     plugins.PluginReconcileResponseSchema,
   ),
-  pluginSkillRead: defineRequest('plugin/skill/read', share.PluginSkillReadParamsSchema, share.NeverProducedSchema),
+  pluginSkillRead: defineRequest('plugin/skill/read', share.PluginSkillReadParamsSchema, share.PluginSkillReadResponseSchema),
   pluginShareSave: defineRequest('plugin/share/save', share.PluginShareSaveParamsSchema, share.NeverProducedSchema),
   pluginShareUpdateTargets: defineRequest(
     'plugin/share/updateTargets',

@@ -63,7 +63,10 @@ export interface RecordedRequest {
 export interface FakeModelServerOptions {
   /** Serve HTTPS with this key and certificate (PEM) instead of plain HTTP. */
   readonly tls?: { readonly key: string; readonly cert: string };
-  /** Fixed answers to requests other than `POST …/responses`, by path (e.g. `/backend-api/wham/usage`). */
+  /**
+   * Fixed answers to requests other than `POST …/responses`, by path (e.g. `/backend-api/wham/usage`) or by path
+   * and query (e.g. `/backend-api/ps/plugins/list?scope=GLOBAL&limit=200`), the latter first.
+   */
   readonly routes?: Readonly<Record<string, HttpReply>>;
 }
 
@@ -322,7 +325,8 @@ export async function startFakeModelServer(
     for (const wake of waiters) wake();
 
     const path = (request.url ?? '').split('?')[0] ?? '';
-    const route = options.routes?.[path];
+    // A route keyed with its query string wins over one keyed by path alone.
+    const route = options.routes?.[request.url ?? ''] ?? options.routes?.[path];
     if (route !== undefined) {
       writeHttpReply(route, response);
       return;

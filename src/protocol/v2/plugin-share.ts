@@ -1,13 +1,13 @@
 import * as z from 'zod';
 import { AbsolutePathSchema } from '../common.js';
+import { PluginSharePrincipalTypeSchema } from './plugins.js';
 
 /**
- * Plugin sharing and remote plugin skills live in ChatGPT's plugin catalogue. This server answers them only as
- * the reference does without a ChatGPT login (a refusal), so the results are typed as never produced.
+ * Plugin sharing and remote plugin skills live in ChatGPT's plugin catalogue. Sharing is answered only as the
+ * reference does without a ChatGPT login (a refusal), so its results are typed as never produced.
  */
-const PrincipalTypeSchema = z.enum(['user', 'group', 'workspace']).meta({ id: 'PluginSharePrincipalType' });
 const ShareTargetSchema = z
-  .object({ principalType: PrincipalTypeSchema, principalId: z.string(), role: z.enum(['reader', 'editor']) })
+  .object({ principalType: PluginSharePrincipalTypeSchema, principalId: z.string(), role: z.enum(['reader', 'editor']) })
   .meta({ id: 'PluginShareTarget' });
 
 export const PluginShareSaveParamsSchema = z
@@ -31,5 +31,9 @@ export const PluginShareDeleteParamsSchema = z.object({ remotePluginId: z.string
 export const PluginSkillReadParamsSchema = z
   .object({ remoteMarketplaceName: z.string(), remotePluginId: z.string(), skillName: z.string() })
   .meta({ id: 'PluginSkillReadParams' });
+
+export const PluginSkillReadResponseSchema = z
+  .object({ contents: z.string().nullable().describe("The skill's SKILL.md, when the catalogue has it.") })
+  .meta({ id: 'PluginSkillReadResponse' });
 
 export const NeverProducedSchema = z.never();
