@@ -1,4 +1,4 @@
-import { RpcErrors } from '../protocol/errors.js';
+import { ErrorCode, RpcError, RpcErrors } from '../protocol/errors.js';
 import { ClientRequests } from '../protocol/registry.js';
 import { MarketplaceSources } from '../runtime/plugins/marketplace-sources.js';
 import { parsePluginId } from '../runtime/plugins/plugin-cache.js';
@@ -14,11 +14,16 @@ import {
   remoteSkillContents,
   type RemoteSource,
 } from '../runtime/plugins/remote-catalogue.js';
+import { AppMetadataError, AppMetadataReader } from '../runtime/apps/app-metadata.js';
 import { threadCaller } from './caller.js';
 import { chatgptBackendFor } from './chatgpt-backend-for.js';
 import { bindHandler } from './context.js';
 import type { HandlerContext, RequestHandler } from './context.js';
 import type { ServerServices } from './services.js';
+import { loadedThread } from './thread-lookup.js';
+
+/** The most app ids one `app/read` may name [observed]. */
+const MAX_APP_READ_IDS = 100;
 
 /** What the reference says when a request needs ChatGPT's remote plugin catalogue and there is no ChatGPT login. */
 const REMOTE_CATALOGUE_NEEDS_CHATGPT = 'chatgpt authentication required for remote plugin catalog';
@@ -31,6 +36,7 @@ const REMOTE_CATALOGUE_NEEDS_CHATGPT = 'chatgpt authentication required for remo
 export function pluginHandlers(services: ServerServices): RequestHandler[] {
   const catalogue = new PluginCatalogue({ config: services.config, env: services.env });
   const sources = new MarketplaceSources(services.config, services.env);
+  const appMetadata = new AppMetadataReader();
   const signedInWithChatgpt = async (): Promise<boolean> => (await services.auth.current())?.mode === 'chatgpt';
   /** The refusal of a request that needs the remote catalogue, worded for the login there is [observed]. */
   const remoteRefusal = async (method: string, action: string): Promise<Error> => {
@@ -150,9 +156,28 @@ export function pluginHandlers(services: ServerServices): RequestHandler[] {
       if (await signedInWithChatgpt()) throw RpcErrors.notSupportedYet('app/list');
       return { data: [], nextCursor: null };
     }),
-    bindHandler(ClientRequests.appRead, async (params) => {
-      if (await signedInWithChatgpt()) throw RpcErrors.notSupportedYet('app/read');
-      return { apps: [], missingAppIds: [...new Set(params.appIds)] };
+    bindHandler(ClientRequests.appRead, async (params, context) => {
+      if (params.appIds.length > MAX_APP_READ_IDS) {
+        throw new RpcError(ErrorCode.InvalidParams, `app/read accepts at most ${MAX_APP_READ_IDS} appIds`);
+      }
+      if (params.threadId !== undefined && params.threadId !== null) {
+        loadedThread(services.threads, params.threadId, (id) => `thread not found: ${id}`);
+      }
+      const appIds = [...new Set(params.appIds)];
+      const auth = await services.auth.current();
+      if (!isChatgptAuth(auth) || appIds.length === 0) return { apps: [], missingAppIds: appIds };
+      const scope = {
+        backend: chatgptBackendFor(services, auth, context),
+        originator: threadCaller(context).originator,
+        accountId: auth.accountId,
+        userId: auth.userId,
+      };
+      try {
+        return await appMetadata.read(scope, appIds, params.includeTools ?? false);
+      } catch (error) {
+        if (error instanceof AppMetadataError) throw RpcErrors.internal(`failed to read app metadata: ${error.message}`, error);
+        throw error;
+      }
     }),
     bindHandler(ClientRequests.appInstalled, async () => {
       if (await signedInWithChatgpt()) throw RpcErrors.notSupportedYet('app/installed');

@@ -18,7 +18,6 @@ describe('plugin sharing, remote installs and apps with a ChatGPT login', () => 
       ['plugin/install', { remoteMarketplaceName: 'm', pluginName: 'p' }],
       ['plugin/uninstall', { pluginId: 'plugins~p' }],
       ['app/list', {}],
-      ['app/read', { appIds: ['a'] }],
       ['app/installed', {}],
     ];
     for (const [method, params] of requests) {
