@@ -8,10 +8,13 @@ import { isChatgptAuth } from '../auth/codex-auth.js';
 import type { PluginMarketplaceEntry } from '../protocol/v2/plugins.js';
 import { RemoteCatalogueClient, RemoteCatalogueError } from '../runtime/plugins/remote-catalogue-client.js';
 import {
+  createdShares,
+  deleteShare,
   isValidRemotePluginId,
   remoteMarketplaces,
   remotePluginDetail,
   remoteSkillContents,
+  updateShareTargets,
   type RemoteSource,
 } from '../runtime/plugins/remote-catalogue.js';
 import { AppMetadataError, AppMetadataReader } from '../runtime/apps/app-metadata.js';
@@ -134,16 +137,40 @@ export function pluginHandlers(services: ServerServices): RequestHandler[] {
     ...(
       [
         [ClientRequests.pluginShareSave, 'save remote plugin share'],
-        [ClientRequests.pluginShareUpdateTargets, 'update remote plugin share targets'],
-        [ClientRequests.pluginShareList, 'list remote plugin shares'],
         [ClientRequests.pluginShareCheckout, 'checkout plugin share'],
-        [ClientRequests.pluginShareDelete, 'delete remote plugin share'],
       ] as const
     ).map(([definition, action]): RequestHandler =>
       bindHandler(definition, async () => {
         throw await remoteRefusal(definition.method, action);
       }),
     ),
+    bindHandler(ClientRequests.pluginShareList, async (_params, context) => {
+      const action = 'list remote plugin shares';
+      const client = await remoteCatalogue(context, action);
+      return { data: await remoteFailures(action, () => createdShares(client, services.config.codexHome)) };
+    }),
+    bindHandler(ClientRequests.pluginShareUpdateTargets, async (params, context) => {
+      validShareId(params.remotePluginId);
+      if (params.shareTargets.some((target) => target.principalType === 'workspace')) {
+        throw RpcErrors.badRequest(
+          'shareTargets cannot include workspace principals; use discoverability UNLISTED for workspace link access',
+        );
+      }
+      const action = 'update remote plugin share targets';
+      const client = await remoteCatalogue(context, action);
+      const auth = await services.auth.current();
+      const accountId = isChatgptAuth(auth) ? auth.accountId : null;
+      return remoteFailures(action, () =>
+        updateShareTargets(client, accountId, params.remotePluginId, params.discoverability, params.shareTargets),
+      );
+    }),
+    bindHandler(ClientRequests.pluginShareDelete, async (params, context) => {
+      validShareId(params.remotePluginId);
+      const action = 'delete remote plugin share';
+      const client = await remoteCatalogue(context, action);
+      await remoteFailures(action, () => deleteShare(client, services.config.codexHome, params.remotePluginId));
+      return {};
+    }),
     bindHandler(ClientRequests.marketplaceAdd, (params) =>
       refusals(() => sources.add(params.source, params.refName ?? null, params.sparsePaths ?? [])),
     ),
@@ -222,6 +249,11 @@ function mergedMarketplaces(
     else merged[index] = entry;
   }
   return merged;
+}
+
+/** The sharing methods' own wording for an unusable remote plugin id [observed]. */
+function validShareId(id: string): void {
+  if (!isValidRemotePluginId(id)) throw RpcErrors.badRequest('invalid remote plugin id');
 }
 
 function validRemotePluginId(id: string): void {

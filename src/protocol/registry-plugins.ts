@@ -28,9 +28,9 @@ export const PluginRequests = {
   pluginShareUpdateTargets: defineRequest(
     'plugin/share/updateTargets',
     share.PluginShareUpdateTargetsParamsSchema,
-    share.NeverProducedSchema,
+    share.PluginShareUpdateTargetsResponseSchema,
   ),
-  pluginShareList: defineRequest('plugin/share/list', share.PluginShareListParamsSchema, share.NeverProducedSchema),
+  pluginShareList: defineRequest('plugin/share/list', share.PluginShareListParamsSchema, share.PluginShareListResponseSchema),
   pluginShareCheckout: defineRequest(
     'plugin/share/checkout',
     share.PluginShareCheckoutParamsSchema,
@@ -39,7 +39,7 @@ export const PluginRequests = {
   pluginShareDelete: defineRequest(
     'plugin/share/delete',
     share.PluginShareDeleteParamsSchema,
-    share.NeverProducedSchema,
+    share.PluginShareDeleteResponseSchema,
   ),
   marketplaceAdd: defineRequest(
     'marketplace/add',

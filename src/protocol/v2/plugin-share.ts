@@ -1,10 +1,16 @@
 import * as z from 'zod';
 import { AbsolutePathSchema } from '../common.js';
-import { PluginSharePrincipalTypeSchema } from './plugins.js';
+import {
+  PluginShareDiscoverabilitySchema,
+  PluginSharePrincipalSchema,
+  PluginSharePrincipalTypeSchema,
+  PluginSummarySchema,
+} from './plugins.js';
 
 /**
- * Plugin sharing and remote plugin skills live in ChatGPT's plugin catalogue. Sharing is answered only as the
- * reference does without a ChatGPT login (a refusal), so its results are typed as never produced.
+ * Plugin sharing and remote plugin skills live in ChatGPT's plugin catalogue. Saving and checking out a share are
+ * answered only as the reference does without a ChatGPT login (a refusal), so their results are typed as never
+ * produced.
  */
 const ShareTargetSchema = z
   .object({ principalType: PluginSharePrincipalTypeSchema, principalId: z.string(), role: z.enum(['reader', 'editor']) })
@@ -35,5 +41,24 @@ export const PluginSkillReadParamsSchema = z
 export const PluginSkillReadResponseSchema = z
   .object({ contents: z.string().nullable().describe("The skill's SKILL.md, when the catalogue has it.") })
   .meta({ id: 'PluginSkillReadResponse' });
+
+export const PluginShareListResponseSchema = z
+  .object({
+    data: z.array(
+      z
+        .object({
+          plugin: PluginSummarySchema,
+          localPluginPath: AbsolutePathSchema.nullable().describe('Where the shared plugin was saved from, when known here.'),
+        })
+        .meta({ id: 'PluginShareListItem' }),
+    ),
+  })
+  .meta({ id: 'PluginShareListResponse' });
+
+export const PluginShareUpdateTargetsResponseSchema = z
+  .object({ principals: z.array(PluginSharePrincipalSchema), discoverability: PluginShareDiscoverabilitySchema })
+  .meta({ id: 'PluginShareUpdateTargetsResponse' });
+
+export const PluginShareDeleteResponseSchema = z.object({}).meta({ id: 'PluginShareDeleteResponse' });
 
 export const NeverProducedSchema = z.never();

@@ -93,6 +93,7 @@ export const PluginSharePrincipalSchema = z
     name: z.string(),
   })
   .meta({ id: 'PluginSharePrincipal' });
+export type PluginSharePrincipal = z.infer<typeof PluginSharePrincipalSchema>;
 
 /** How a workspace plugin of the remote catalogue is shared (null for plugins that are not workspace plugins). */
 export const PluginShareContextSchema = z

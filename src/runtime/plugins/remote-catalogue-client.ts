@@ -124,6 +124,11 @@ const pageOf = <S extends z.ZodType>(item: S) =>
     pagination: z.looseObject({ next_page_token: optionalString }),
   });
 
+const ShareTargetsAnswerSchema = z.looseObject({
+  principals: z.array(PrincipalSchema),
+  discoverability: PluginShareDiscoverabilitySchema,
+});
+
 const SkillDetailSchema = z.looseObject({ plugin_id: z.string(), name: z.string(), skill_md_contents: optionalString });
 
 /** The catalogue requests of one signed-in caller. */
@@ -191,12 +196,37 @@ export class RemoteCatalogueClient {
     return plugins;
   }
 
+  /** The workspace plugins the user created and shared. */
+  createdByMe(): Promise<RemotePlugin[]> {
+    return this.#pages(`workspace/created?limit=${PAGE_LIMIT}`, RemotePluginSchema);
+  }
+
+  /** Stops sharing a plugin the user created: the service answers 204 and nothing else will do. */
+  async deleteShare(remotePluginId: string): Promise<void> {
+    await this.#send('DELETE', `${this.#base}/public/plugins/workspace/${remotePluginId}`, undefined, [204]);
+  }
+
+  /** Replaces who a shared plugin is shared with; the service answers with the principals it now has. */
+  async updateShareTargets(
+    remotePluginId: string,
+    request: { discoverability: string; targets: ReadonlyArray<{ principal_type: string; principal_id: string; role: string }> },
+  ): Promise<z.output<typeof ShareTargetsAnswerSchema>> {
+    const url = `${this.#base}/ps/plugins/${remotePluginId}/shares`;
+    return decodeAnswer(url, await this.#send('PUT', url, request), ShareTargetsAnswerSchema);
+  }
+
   async #get<S extends z.ZodType>(url: string, schema: S): Promise<z.output<S>> {
+    return decodeAnswer(url, await this.#send('GET', url), schema);
+  }
+
+  /** One request; a status outside `expected` (any 2xx by default) fails with the service's answer. */
+  async #send(method: 'GET' | 'PUT' | 'DELETE', url: string, body?: unknown, expected?: readonly number[]): Promise<string> {
     let answer;
     try {
-      answer = await this.#backend.exchange('GET', url, {
+      answer = await this.#backend.exchange(method, url, {
         headers: this.#headers,
         signal: AbortSignal.timeout(CATALOGUE_REQUEST_TIMEOUT_MS),
+        ...(body === undefined ? {} : { body }),
       });
     } catch (error) {
       if (!(error instanceof BackendRequestError) && !isTimeout(error)) throw error;
@@ -204,25 +234,30 @@ export class RemoteCatalogueClient {
         `failed to send remote plugin catalog request to ${url}: error sending request for url (${url})`,
       );
     }
-    if (answer.status < 200 || answer.status > 299) {
+    const ok = expected === undefined ? answer.status >= 200 && answer.status <= 299 : expected.includes(answer.status);
+    if (!ok) {
       throw new RemoteCatalogueError(
         `remote plugin catalog request to ${url} failed with status ${statusLine(answer.status)}: ${answer.body}`,
         answer.status === 404,
       );
     }
-    let raw: unknown;
-    try {
-      raw = JSON.parse(answer.body);
-    } catch {
-      throw new RemoteCatalogueError(`failed to parse remote plugin catalog response from ${url}: expected value`);
-    }
-    const parsed = schema.safeParse(raw, { reportInput: true });
-    if (!parsed.success) {
-      const why = serdeMessage(schema, raw, parsed.error.issues);
-      throw new RemoteCatalogueError(`failed to parse remote plugin catalog response from ${url}: ${why}`);
-    }
-    return parsed.data;
+    return answer.body;
   }
+}
+
+function decodeAnswer<S extends z.ZodType>(url: string, body: string, schema: S): z.output<S> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(body);
+  } catch {
+    throw new RemoteCatalogueError(`failed to parse remote plugin catalog response from ${url}: expected value`);
+  }
+  const parsed = schema.safeParse(raw, { reportInput: true });
+  if (!parsed.success) {
+    const why = serdeMessage(schema, raw, parsed.error.issues);
+    throw new RemoteCatalogueError(`failed to parse remote plugin catalog response from ${url}: ${why}`);
+  }
+  return parsed.data;
 }
 
 function isTimeout(error: unknown): boolean {

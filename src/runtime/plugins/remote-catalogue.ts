@@ -4,8 +4,11 @@ import type {
   PluginInterface,
   PluginMarketplaceEntry,
   PluginShareContext,
+  PluginShareDiscoverability,
+  PluginSharePrincipal,
   PluginSummary,
 } from '../../protocol/v2/plugins.js';
+import { forgetSharedPluginPath, sharedPluginPaths } from './plugin-share-paths.js';
 import {
   RemoteCatalogueError,
   type InstalledRemotePlugin,
@@ -290,4 +293,76 @@ export async function remoteSkillContents(
     throw new RemoteCatalogueError(`remote marketplace \`${marketplaceName}\` is not supported`, true);
   }
   return await client.skillContents(remotePluginId, skillName);
+}
+
+/**
+ * The workspace plugins the user created and shared (`plugin/share/list`), each with where it was saved from when
+ * this CODEX_HOME knows. The catalogue must say who each is shared with.
+ */
+export async function createdShares(
+  client: RemoteCatalogueClient,
+  codexHome: string,
+): Promise<Array<{ plugin: PluginSummary; localPluginPath: string | null }>> {
+  const created = await client.createdByMe();
+  if (created.length === 0) return [];
+  const installed = new Map((await client.installed('WORKSPACE')).map((plugin) => [plugin.id, plugin]));
+  let paths: Record<string, string>;
+  try {
+    paths = await sharedPluginPaths(codexHome);
+  } catch (error) {
+    throw new RemoteCatalogueError(`failed to load plugin share local path mapping: ${(error as Error).message}`);
+  }
+  return created.map((plugin) => {
+    const summary = remoteSummary(plugin, installed.get(plugin.id) ?? null);
+    if (summary.shareContext?.sharePrincipals == null) {
+      throw new RemoteCatalogueError(`created workspace plugin \`${plugin.id}\` did not include share_principals`);
+    }
+    return { plugin: summary, localPluginPath: paths[plugin.id] ?? null };
+  });
+}
+
+/** Stops sharing a plugin and forgets where it was saved from (best effort, as the reference does). */
+export async function deleteShare(client: RemoteCatalogueClient, codexHome: string, remotePluginId: string): Promise<void> {
+  await client.deleteShare(remotePluginId);
+  await forgetSharedPluginPath(codexHome, remotePluginId).catch(() => undefined);
+}
+
+/** A share target as the client names it. */
+export interface ShareTarget {
+  readonly principalType: 'user' | 'group' | 'workspace';
+  readonly principalId: string;
+  readonly role: 'reader' | 'editor';
+}
+
+/**
+ * Replaces a shared plugin's targets. An unlisted share always includes the user's workspace as a reader, which
+ * link access needs; it is added when missing.
+ */
+export async function updateShareTargets(
+  client: RemoteCatalogueClient,
+  accountId: string | null,
+  remotePluginId: string,
+  discoverability: PluginShareDiscoverability,
+  targets: readonly ShareTarget[],
+): Promise<{ principals: PluginSharePrincipal[]; discoverability: PluginShareDiscoverability }> {
+  const wanted = targets.map((target) => ({
+    principal_type: target.principalType,
+    principal_id: target.principalId,
+    role: target.role as string,
+  }));
+  if (discoverability === 'UNLISTED') {
+    if (accountId === null) throw new RemoteCatalogueError('workspace plugin share requires an account id');
+    const hasWorkspace = wanted.some((target) => target.principal_type === 'workspace' && target.principal_id === accountId);
+    if (!hasWorkspace) wanted.push({ principal_type: 'workspace', principal_id: accountId, role: 'reader' });
+  }
+  const answer = await client.updateShareTargets(remotePluginId, { discoverability, targets: wanted });
+  return {
+    principals: answer.principals.map((principal) => ({
+      principalType: principal.principal_type,
+      principalId: principal.principal_id,
+      role: principal.role,
+      name: principal.name,
+    })),
+    discoverability: answer.discoverability,
+  };
 }
