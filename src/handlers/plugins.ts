@@ -18,6 +18,7 @@ import {
   type RemoteSource,
 } from '../runtime/plugins/remote-catalogue.js';
 import { AppMetadataError, AppMetadataReader } from '../runtime/apps/app-metadata.js';
+import { saveShare } from '../runtime/plugins/plugin-share-save.js';
 import { threadCaller } from './caller.js';
 import { chatgptBackendFor } from './chatgpt-backend-for.js';
 import { bindHandler } from './context.js';
@@ -136,7 +137,6 @@ export function pluginHandlers(services: ServerServices): RequestHandler[] {
     // What needs ChatGPT's remote catalogue, each with the action its refusal names.
     ...(
       [
-        [ClientRequests.pluginShareSave, 'save remote plugin share'],
         [ClientRequests.pluginShareCheckout, 'checkout plugin share'],
       ] as const
     ).map(([definition, action]): RequestHandler =>
@@ -144,6 +144,36 @@ export function pluginHandlers(services: ServerServices): RequestHandler[] {
         throw await remoteRefusal(definition.method, action);
       }),
     ),
+    bindHandler(ClientRequests.pluginShareSave, async (params, context) => {
+      const remotePluginId = params.remotePluginId ?? null;
+      if (remotePluginId !== null) validShareId(remotePluginId);
+      const discoverability = params.discoverability ?? null;
+      const shareTargets = params.shareTargets ?? null;
+      if (remotePluginId !== null && (discoverability !== null || shareTargets !== null)) {
+        throw RpcErrors.badRequest(
+          'discoverability and shareTargets are only supported when creating a plugin share; use plugin/share/updateTargets to update share settings',
+        );
+      }
+      if (discoverability === 'LISTED') {
+        throw RpcErrors.badRequest('discoverability LISTED is not supported for plugin/share/save; use UNLISTED or PRIVATE');
+      }
+      if (shareTargets !== null) noWorkspaceTargets(shareTargets);
+      const action = 'save remote plugin share';
+      const client = await remoteCatalogue(context, action);
+      const auth = await services.auth.current();
+      const caller = threadCaller(context);
+      const uploader = {
+        accountId: isChatgptAuth(auth) ? auth.accountId : null,
+        codexHome: services.config.codexHome,
+        fetch: services.fetch,
+        originator: caller.originator,
+        userAgent: caller.userAgent,
+      };
+      const saved = await remoteFailures(action, () =>
+        saveShare(client, uploader, { pluginPath: params.pluginPath, remotePluginId, discoverability, shareTargets }),
+      );
+      return { remotePluginId: saved.remotePluginId, shareUrl: saved.shareUrl ?? '', canPublishToWorkspace: null };
+    }),
     bindHandler(ClientRequests.pluginShareList, async (_params, context) => {
       const action = 'list remote plugin shares';
       const client = await remoteCatalogue(context, action);
@@ -151,11 +181,7 @@ export function pluginHandlers(services: ServerServices): RequestHandler[] {
     }),
     bindHandler(ClientRequests.pluginShareUpdateTargets, async (params, context) => {
       validShareId(params.remotePluginId);
-      if (params.shareTargets.some((target) => target.principalType === 'workspace')) {
-        throw RpcErrors.badRequest(
-          'shareTargets cannot include workspace principals; use discoverability UNLISTED for workspace link access',
-        );
-      }
+      noWorkspaceTargets(params.shareTargets);
       const action = 'update remote plugin share targets';
       const client = await remoteCatalogue(context, action);
       const auth = await services.auth.current();
@@ -249,6 +275,13 @@ function mergedMarketplaces(
     else merged[index] = entry;
   }
   return merged;
+}
+
+/** Clients may not name workspaces as share targets: an unlisted share opens one itself [observed]. */
+function noWorkspaceTargets(targets: ReadonlyArray<{ principalType: string }>): void {
+  if (targets.some((target) => target.principalType === 'workspace')) {
+    throw RpcErrors.badRequest('shareTargets cannot include workspace principals; use discoverability UNLISTED for workspace link access');
+  }
 }
 
 /** The sharing methods' own wording for an unusable remote plugin id [observed]. */

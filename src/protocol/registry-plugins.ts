@@ -24,7 +24,7 @@ export const PluginRequests = {
     plugins.PluginReconcileResponseSchema,
   ),
   pluginSkillRead: defineRequest('plugin/skill/read', share.PluginSkillReadParamsSchema, share.PluginSkillReadResponseSchema),
-  pluginShareSave: defineRequest('plugin/share/save', share.PluginShareSaveParamsSchema, share.NeverProducedSchema),
+  pluginShareSave: defineRequest('plugin/share/save', share.PluginShareSaveParamsSchema, share.PluginShareSaveResponseSchema),
   pluginShareUpdateTargets: defineRequest(
     'plugin/share/updateTargets',
     share.PluginShareUpdateTargetsParamsSchema,

@@ -54,6 +54,8 @@ export interface RecordedRequest {
   readonly url: string;
   readonly headers: IncomingHttpHeaders;
   readonly rawBody: string;
+  /** The body as sent (for binary uploads). */
+  readonly bodyBytes: Buffer;
   /** The body parsed as JSON (undefined when it is not JSON). */
   readonly body: unknown;
   /** Resolves when the client goes away before the reply is complete (abort, cancel, idle timeout). */
@@ -244,14 +246,13 @@ function frameText(frame: SseFrame, dataOnly: boolean): string {
   return dataOnly || typeof frame.type !== 'string' ? data : `event: ${frame.type}\n${data}`;
 }
 
-function readBody(request: IncomingMessage): Promise<string> {
+function readBody(request: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    let text = '';
-    request.setEncoding('utf8');
-    request.on('data', (chunk: string) => {
-      text += chunk;
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
     });
-    request.once('end', () => resolve(text));
+    request.once('end', () => resolve(Buffer.concat(chunks)));
     request.once('error', reject);
   });
 }
@@ -308,7 +309,8 @@ export async function startFakeModelServer(
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const rawBody = await readBody(request);
+    const bodyBytes = await readBody(request);
+    const rawBody = bodyBytes.toString('utf8');
     let body: unknown;
     try {
       body = JSON.parse(rawBody);
@@ -321,7 +323,7 @@ export async function startFakeModelServer(
         if (!response.writableFinished && !serverDropped && !closed) resolve();
       });
     });
-    requests.push({ method: request.method ?? '', url: request.url ?? '', headers: request.headers, rawBody, body, clientGone });
+    requests.push({ method: request.method ?? '', url: request.url ?? '', headers: request.headers, rawBody, bodyBytes, body, clientGone });
     for (const wake of waiters) wake();
 
     const path = (request.url ?? '').split('?')[0] ?? '';

@@ -8,9 +8,8 @@ import {
 } from './plugins.js';
 
 /**
- * Plugin sharing and remote plugin skills live in ChatGPT's plugin catalogue. Saving and checking out a share are
- * answered only as the reference does without a ChatGPT login (a refusal), so their results are typed as never
- * produced.
+ * Plugin sharing and remote plugin skills live in ChatGPT's plugin catalogue. Checking out a share is answered only
+ * as the reference does without a ChatGPT login (a refusal), so its result is typed as never produced.
  */
 const ShareTargetSchema = z
   .object({ principalType: PluginSharePrincipalTypeSchema, principalId: z.string(), role: z.enum(['reader', 'editor']) })
@@ -58,6 +57,14 @@ export const PluginShareListResponseSchema = z
 export const PluginShareUpdateTargetsResponseSchema = z
   .object({ principals: z.array(PluginSharePrincipalSchema), discoverability: PluginShareDiscoverabilitySchema })
   .meta({ id: 'PluginShareUpdateTargetsResponse' });
+
+export const PluginShareSaveResponseSchema = z
+  .object({
+    remotePluginId: z.string(),
+    shareUrl: z.string().describe('Empty when the service gives no share URL.'),
+    canPublishToWorkspace: z.boolean().nullable(),
+  })
+  .meta({ id: 'PluginShareSaveResponse' });
 
 export const PluginShareDeleteResponseSchema = z.object({}).meta({ id: 'PluginShareDeleteResponse' });
 

@@ -31,14 +31,27 @@ export function sharedPluginPaths(codexHome: string): Promise<Record<string, str
   return readMapping(codexHome);
 }
 
+/** Remembers the directory a plugin was shared from. A corrupt file starts afresh. */
+export async function rememberSharedPluginPath(codexHome: string, remotePluginId: string, path: string): Promise<void> {
+  await writeMapping(codexHome, { ...(await mappingForUpdate(codexHome)), [remotePluginId]: path });
+}
+
 /** Forgets where a shared plugin came from; the file goes away with its last entry. A corrupt file starts afresh. */
 export async function forgetSharedPluginPath(codexHome: string, remotePluginId: string): Promise<void> {
-  const mapping = await readMapping(codexHome).catch((error: unknown): Record<string, string> => {
+  const mapping = await mappingForUpdate(codexHome);
+  if (!(remotePluginId in mapping)) return;
+  const { [remotePluginId]: _gone, ...rest } = mapping;
+  await writeMapping(codexHome, rest);
+}
+
+function mappingForUpdate(codexHome: string): Promise<Record<string, string>> {
+  return readMapping(codexHome).catch((error: unknown): Record<string, string> => {
     if (error instanceof SyntaxError) return {};
     throw error;
   });
-  if (!(remotePluginId in mapping)) return;
-  const { [remotePluginId]: _gone, ...rest } = mapping;
+}
+
+async function writeMapping(codexHome: string, rest: Record<string, string>): Promise<void> {
   const file = mappingFile(codexHome);
   if (Object.keys(rest).length === 0) {
     await rm(file, { force: true });

@@ -129,6 +129,9 @@ const ShareTargetsAnswerSchema = z.looseObject({
   discoverability: PluginShareDiscoverabilitySchema,
 });
 
+const UploadUrlAnswerSchema = z.looseObject({ file_id: z.string(), upload_url: z.string(), etag: optionalString });
+const ShareCreatedSchema = z.looseObject({ plugin_id: z.string(), share_url: optionalString });
+
 const SkillDetailSchema = z.looseObject({ plugin_id: z.string(), name: z.string(), skill_md_contents: optionalString });
 
 /** The catalogue requests of one signed-in caller. */
@@ -215,12 +218,29 @@ export class RemoteCatalogueClient {
     return decodeAnswer(url, await this.#send('PUT', url, request), ShareTargetsAnswerSchema);
   }
 
+  /** Asks where to upload a plugin archive (`pluginId` when it replaces an existing share). */
+  async uploadUrl(request: {
+    filename: string;
+    mime_type: string;
+    size_bytes: number;
+    plugin_id?: string;
+  }): Promise<z.output<typeof UploadUrlAnswerSchema>> {
+    const url = `${this.#base}/public/plugins/workspace/upload-url`;
+    return decodeAnswer(url, await this.#send('POST', url, request), UploadUrlAnswerSchema);
+  }
+
+  /** Turns an uploaded archive into a share: a new one, or a new release of `remotePluginId`. */
+  async finalizeShare(remotePluginId: string | null, request: Record<string, unknown>): Promise<z.output<typeof ShareCreatedSchema>> {
+    const url = `${this.#base}/public/plugins/workspace${remotePluginId === null ? '' : `/${remotePluginId}`}`;
+    return decodeAnswer(url, await this.#send('POST', url, request), ShareCreatedSchema);
+  }
+
   async #get<S extends z.ZodType>(url: string, schema: S): Promise<z.output<S>> {
     return decodeAnswer(url, await this.#send('GET', url), schema);
   }
 
   /** One request; a status outside `expected` (any 2xx by default) fails with the service's answer. */
-  async #send(method: 'GET' | 'PUT' | 'DELETE', url: string, body?: unknown, expected?: readonly number[]): Promise<string> {
+  async #send(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown, expected?: readonly number[]): Promise<string> {
     let answer;
     try {
       answer = await this.#backend.exchange(method, url, {

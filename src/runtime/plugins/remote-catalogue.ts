@@ -9,6 +9,7 @@ import type {
   PluginSummary,
 } from '../../protocol/v2/plugins.js';
 import { forgetSharedPluginPath, sharedPluginPaths } from './plugin-share-paths.js';
+import { shareTargetsFor, type ShareTarget } from './share-targets.js';
 import {
   RemoteCatalogueError,
   type InstalledRemotePlugin,
@@ -327,17 +328,7 @@ export async function deleteShare(client: RemoteCatalogueClient, codexHome: stri
   await forgetSharedPluginPath(codexHome, remotePluginId).catch(() => undefined);
 }
 
-/** A share target as the client names it. */
-export interface ShareTarget {
-  readonly principalType: 'user' | 'group' | 'workspace';
-  readonly principalId: string;
-  readonly role: 'reader' | 'editor';
-}
-
-/**
- * Replaces a shared plugin's targets. An unlisted share always includes the user's workspace as a reader, which
- * link access needs; it is added when missing.
- */
+/** Replaces a shared plugin's targets (an unlisted share keeps the user's workspace as a reader). */
 export async function updateShareTargets(
   client: RemoteCatalogueClient,
   accountId: string | null,
@@ -345,16 +336,7 @@ export async function updateShareTargets(
   discoverability: PluginShareDiscoverability,
   targets: readonly ShareTarget[],
 ): Promise<{ principals: PluginSharePrincipal[]; discoverability: PluginShareDiscoverability }> {
-  const wanted = targets.map((target) => ({
-    principal_type: target.principalType,
-    principal_id: target.principalId,
-    role: target.role as string,
-  }));
-  if (discoverability === 'UNLISTED') {
-    if (accountId === null) throw new RemoteCatalogueError('workspace plugin share requires an account id');
-    const hasWorkspace = wanted.some((target) => target.principal_type === 'workspace' && target.principal_id === accountId);
-    if (!hasWorkspace) wanted.push({ principal_type: 'workspace', principal_id: accountId, role: 'reader' });
-  }
+  const wanted = shareTargetsFor(accountId, discoverability, targets) ?? [];
   const answer = await client.updateShareTargets(remotePluginId, { discoverability, targets: wanted });
   return {
     principals: answer.principals.map((principal) => ({

@@ -6,14 +6,13 @@ import { chatgptAuthJson, startAccountRig } from '../../helpers/chatgpt-auth.js'
 
 /**
  * With a ChatGPT login the reference goes to ChatGPT's plugin and app backends; where this server does not call
- * them yet (saving and checking out shares, remote installs, app lists), it says so plainly instead of answering as if there were nothing there.
+ * them yet (checking out shares, remote installs, app lists), it says so plainly instead of answering as if there were nothing there.
  */
-describe('share saves and checkouts, remote installs and app lists with a ChatGPT login', () => {
+describe('share checkouts, remote installs and app lists with a ChatGPT login', () => {
   it('answer -32601 not supported yet, while local marketplaces still answer', async (t) => {
     const rig = await startAccountRig(t);
     await writeFile(join(rig.server.codexHome, 'auth.json'), JSON.stringify(chatgptAuthJson()));
     const requests: Array<[string, unknown]> = [
-      ['plugin/share/save', { pluginPath: '/tmp/no-such-plugin' }],
       ['plugin/share/checkout', { remotePluginId: 'r' }],
       ['plugin/install', { remoteMarketplaceName: 'm', pluginName: 'p' }],
       ['plugin/uninstall', { pluginId: 'plugins~p' }],
