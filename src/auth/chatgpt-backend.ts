@@ -56,6 +56,11 @@ interface BackendAnswer {
   readonly contentType: string;
 }
 
+/** A backend's answer, whatever its status. */
+export interface BackendExchange extends BackendAnswer {
+  readonly status: number;
+}
+
 /**
  * Requests to the ChatGPT backend on behalf of one login: the access token, the `chatgpt-account-id` routing header
  * and the caller's user agent on every request, JSON bodies for POSTs.
@@ -99,40 +104,51 @@ export class ChatgptBackend {
     await this.#send('POST', url, body, options);
   }
 
-  async #send(
-    method: 'GET' | 'POST',
+  /**
+   * Sends a request and hands back the answer whatever its status; only a backend that could not be reached fails
+   * (`error sending request for url (<url>)`). For callers that word refused requests their own way.
+   */
+  async exchange(
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     url: string,
-    body: unknown,
-    options: { headers?: Record<string, string>; signal?: AbortSignal },
-  ): Promise<BackendAnswer> {
+    options: { body?: unknown; headers?: Record<string, string>; signal?: AbortSignal } = {},
+  ): Promise<BackendExchange> {
     const headers: Record<string, string> = {
       'user-agent': this.#options.userAgent,
       ...authHeaders(this.#auth),
       ...options.headers,
     };
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
     const signals = [this.#options.signal, options.signal].filter((signal) => signal !== undefined);
     let response: Response;
     try {
       response = await this.#options.fetch(url, {
         method,
         headers,
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
         ...(signals.length > 0 ? { signal: AbortSignal.any(signals) } : {}),
       });
     } catch (error) {
       if (options.signal?.aborted) throw error;
       throw new BackendRequestError(`error sending request for url (${url})`, null, { cause: error });
     }
-    const text = await response.text();
-    const contentType = response.headers.get('content-type') ?? '';
-    if (!response.ok) {
+    return { status: response.status, body: await response.text(), contentType: response.headers.get('content-type') ?? '' };
+  }
+
+  async #send(
+    method: 'GET' | 'POST',
+    url: string,
+    body: unknown,
+    options: { headers?: Record<string, string>; signal?: AbortSignal },
+  ): Promise<BackendAnswer> {
+    const answer = await this.exchange(method, url, { body, ...options });
+    if (answer.status < 200 || answer.status > 299) {
       throw new BackendRequestError(
-        `${method} ${url} failed: ${statusLine(response.status)}; content-type=${contentType}; body=${text}`,
-        response.status,
+        `${method} ${url} failed: ${statusLine(answer.status)}; content-type=${answer.contentType}; body=${answer.body}`,
+        answer.status,
       );
     }
-    return { body: text, contentType };
+    return answer;
   }
 }
 

@@ -7,12 +7,11 @@ import {
   sendAddCreditsNudgeEmail,
   WorkspaceMessageTimestampError,
 } from '../auth/chatgpt-account-backend.js';
-import { BackendRequestError, BackendTimeoutError, ChatgptBackend, withTimeout } from '../auth/chatgpt-backend.js';
-import { DEFAULT_CHATGPT_BASE_URL } from '../auth/chatgpt-usage.js';
+import { BackendRequestError, BackendTimeoutError, withTimeout, type ChatgptBackend } from '../auth/chatgpt-backend.js';
 import { isChatgptAuth } from '../auth/codex-auth.js';
 import { RpcErrors } from '../protocol/errors.js';
 import { ClientRequests } from '../protocol/registry.js';
-import { threadCaller } from './caller.js';
+import { chatgptBackendFor } from './chatgpt-backend-for.js';
 import { bindHandler } from './context.js';
 import type { HandlerContext, RequestHandler } from './context.js';
 import type { ServerServices } from './services.js';
@@ -36,12 +35,7 @@ export function accountBackendHandlers(services: ServerServices): RequestHandler
     const auth = await services.auth.current();
     if (auth === null) throw RpcErrors.badRequest(`codex account authentication required ${purpose}`);
     if (!isChatgptAuth(auth)) throw RpcErrors.badRequest(`chatgpt authentication required ${purpose}`);
-    return new ChatgptBackend(auth, {
-      chatgptBaseUrl: services.config.config.chatgpt_base_url ?? DEFAULT_CHATGPT_BASE_URL,
-      userAgent: threadCaller(context).userAgent,
-      fetch: services.fetch,
-      signal: context.signal,
-    });
+    return chatgptBackendFor(services, auth, context);
   };
 
   return [

@@ -23,14 +23,14 @@ export const PluginRequests = {
     plugins.PluginReconcileParamsSchema,
     plugins.PluginReconcileResponseSchema,
   ),
-  pluginSkillRead: defineRequest('plugin/skill/read', share.PluginSkillReadParamsSchema, share.NeverProducedSchema),
-  pluginShareSave: defineRequest('plugin/share/save', share.PluginShareSaveParamsSchema, share.NeverProducedSchema),
+  pluginSkillRead: defineRequest('plugin/skill/read', share.PluginSkillReadParamsSchema, share.PluginSkillReadResponseSchema),
+  pluginShareSave: defineRequest('plugin/share/save', share.PluginShareSaveParamsSchema, share.PluginShareSaveResponseSchema),
   pluginShareUpdateTargets: defineRequest(
     'plugin/share/updateTargets',
     share.PluginShareUpdateTargetsParamsSchema,
-    share.NeverProducedSchema,
+    share.PluginShareUpdateTargetsResponseSchema,
   ),
-  pluginShareList: defineRequest('plugin/share/list', share.PluginShareListParamsSchema, share.NeverProducedSchema),
+  pluginShareList: defineRequest('plugin/share/list', share.PluginShareListParamsSchema, share.PluginShareListResponseSchema),
   pluginShareCheckout: defineRequest(
     'plugin/share/checkout',
     share.PluginShareCheckoutParamsSchema,
@@ -39,7 +39,7 @@ export const PluginRequests = {
   pluginShareDelete: defineRequest(
     'plugin/share/delete',
     share.PluginShareDeleteParamsSchema,
-    share.NeverProducedSchema,
+    share.PluginShareDeleteResponseSchema,
   ),
   marketplaceAdd: defineRequest(
     'marketplace/add',

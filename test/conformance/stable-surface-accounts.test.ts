@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { TestContext } from 'node:test';
+import { startBackendPair } from '../helpers/backend-pair.js';
 import { chatgptAuthJson } from '../helpers/chatgpt-auth.js';
 import { startFakeSentry } from '../helpers/fake-sentry.js';
 import type { SentryEnvelope } from '../helpers/fake-sentry.js';
@@ -29,20 +30,7 @@ const THREAD = '0199a213-81c0-7800-8aa1-bbab2a035a53';
 /** Our server and the pinned reference on their own CODEX_HOMEs holding `auth` (none when null), one fake backend. */
 async function startPair(t: TestContext, auth: Record<string, unknown> | null): Promise<Pair> {
   const routes: Routes = {};
-  const backend = await startFakeModelServer(t, [], { routes });
-  t.after(() => backend.close());
-  const config = `model = "m"\nchatgpt_base_url = "${backend.origin}/backend-api/"\n`;
-  const server = await startTestServer(t, {}, config, {}, { OPENAI_API_KEY: undefined, CODEX_API_KEY: undefined });
-  if (auth !== null) await writeFile(join(server.codexHome, 'auth.json'), JSON.stringify(auth));
-  const ours = await RpcTestClient.connect(server.url);
-  t.after(() => ours.close());
-  await ours.initialize({ experimentalApi: true });
-  const referenceHome = await realpath(await mkdtemp(join(tmpdir(), 'reference-home-')));
-  t.after(() => rm(referenceHome, { recursive: true, force: true, maxRetries: 5 }).catch(leftBehind));
-  await writeFile(join(referenceHome, 'config.toml'), config);
-  if (auth !== null) await writeFile(join(referenceHome, 'auth.json'), JSON.stringify(auth));
-  const reference = await startReferenceServer(t, referenceHome, referenceHome);
-  t.after(() => reference.close());
+  const { ours, reference, backend } = await startBackendPair(t, auth, routes);
   return { ours, reference, backend, routes };
 }
 

@@ -54,6 +54,8 @@ export interface RecordedRequest {
   readonly url: string;
   readonly headers: IncomingHttpHeaders;
   readonly rawBody: string;
+  /** The body as sent (for binary uploads). */
+  readonly bodyBytes: Buffer;
   /** The body parsed as JSON (undefined when it is not JSON). */
   readonly body: unknown;
   /** Resolves when the client goes away before the reply is complete (abort, cancel, idle timeout). */
@@ -63,7 +65,10 @@ export interface RecordedRequest {
 export interface FakeModelServerOptions {
   /** Serve HTTPS with this key and certificate (PEM) instead of plain HTTP. */
   readonly tls?: { readonly key: string; readonly cert: string };
-  /** Fixed answers to requests other than `POST …/responses`, by path (e.g. `/backend-api/wham/usage`). */
+  /**
+   * Fixed answers to requests other than `POST …/responses`, by path (e.g. `/backend-api/wham/usage`) or by path
+   * and query (e.g. `/backend-api/ps/plugins/list?scope=GLOBAL&limit=200`), the latter first.
+   */
   readonly routes?: Readonly<Record<string, HttpReply>>;
 }
 
@@ -241,14 +246,13 @@ function frameText(frame: SseFrame, dataOnly: boolean): string {
   return dataOnly || typeof frame.type !== 'string' ? data : `event: ${frame.type}\n${data}`;
 }
 
-function readBody(request: IncomingMessage): Promise<string> {
+function readBody(request: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    let text = '';
-    request.setEncoding('utf8');
-    request.on('data', (chunk: string) => {
-      text += chunk;
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
     });
-    request.once('end', () => resolve(text));
+    request.once('end', () => resolve(Buffer.concat(chunks)));
     request.once('error', reject);
   });
 }
@@ -305,7 +309,8 @@ export async function startFakeModelServer(
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const rawBody = await readBody(request);
+    const bodyBytes = await readBody(request);
+    const rawBody = bodyBytes.toString('utf8');
     let body: unknown;
     try {
       body = JSON.parse(rawBody);
@@ -318,11 +323,12 @@ export async function startFakeModelServer(
         if (!response.writableFinished && !serverDropped && !closed) resolve();
       });
     });
-    requests.push({ method: request.method ?? '', url: request.url ?? '', headers: request.headers, rawBody, body, clientGone });
+    requests.push({ method: request.method ?? '', url: request.url ?? '', headers: request.headers, rawBody, bodyBytes, body, clientGone });
     for (const wake of waiters) wake();
 
     const path = (request.url ?? '').split('?')[0] ?? '';
-    const route = options.routes?.[path];
+    // A route keyed with its query string wins over one keyed by path alone.
+    const route = options.routes?.[request.url ?? ''] ?? options.routes?.[path];
     if (route !== undefined) {
       writeHttpReply(route, response);
       return;

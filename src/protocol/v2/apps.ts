@@ -1,8 +1,8 @@
 import * as z from 'zod';
 
 /**
- * Apps (ChatGPT connectors) come from ChatGPT's backend. Without a ChatGPT login there are none, which is all this
- * server answers; app entries are typed as never produced.
+ * Apps (ChatGPT connectors) come from ChatGPT's backend. Without a ChatGPT login there are none. `app/read` reads
+ * their metadata from the backend; `app/list` and `app/installed` entries are typed as never produced.
  */
 export const AppsListParamsSchema = z
   .object({
@@ -17,10 +17,42 @@ export const AppsListResponseSchema = z
   .meta({ id: 'AppsListResponse' });
 
 export const AppsReadParamsSchema = z
-  .object({ appIds: z.array(z.string()), threadId: z.string().nullable().optional(), includeTools: z.boolean().optional() })
+  .object({
+    appIds: z.array(z.string()).describe('App ids to read: at most 100; repeated ids are read once, in first-request order.'),
+    threadId: z.string().nullable().optional(),
+    includeTools: z.boolean().optional().describe("When true, each app's public tool summaries are included."),
+  })
   .meta({ id: 'AppsReadParams' });
+
+export const AppToolSummarySchema = z
+  .object({
+    name: z.string(),
+    title: z.string().nullable(),
+    description: z.string(),
+    isEnabled: z.boolean(),
+    disabledReason: z.string().nullable(),
+    isReadOnly: z.boolean(),
+  })
+  .meta({ id: 'AppToolSummary' });
+
+/** An app's display metadata as ChatGPT's backend describes it. */
+export const ConnectorMetadataSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string().nullable(),
+    iconUrl: z.string().nullable(),
+    iconUrlDark: z.string().nullable(),
+    distributionChannel: z.string().nullable(),
+    installUrl: z.string().nullable(),
+    pluginDisplayNames: z.array(z.string()),
+    toolSummaries: z.array(AppToolSummarySchema).nullable(),
+  })
+  .meta({ id: 'ConnectorMetadata' });
+export type ConnectorMetadata = z.infer<typeof ConnectorMetadataSchema>;
+
 export const AppsReadResponseSchema = z
-  .object({ apps: z.array(z.never()), missingAppIds: z.array(z.string()) })
+  .object({ apps: z.array(ConnectorMetadataSchema), missingAppIds: z.array(z.string()) })
   .meta({ id: 'AppsReadResponse' });
 
 export const AppsInstalledParamsSchema = z

@@ -1,13 +1,18 @@
 import * as z from 'zod';
 import { AbsolutePathSchema } from '../common.js';
+import {
+  PluginShareDiscoverabilitySchema,
+  PluginSharePrincipalSchema,
+  PluginSharePrincipalTypeSchema,
+  PluginSummarySchema,
+} from './plugins.js';
 
 /**
- * Plugin sharing and remote plugin skills live in ChatGPT's plugin catalogue. This server answers them only as
- * the reference does without a ChatGPT login (a refusal), so the results are typed as never produced.
+ * Plugin sharing and remote plugin skills live in ChatGPT's plugin catalogue. Checking out a share is answered only
+ * as the reference does without a ChatGPT login (a refusal), so its result is typed as never produced.
  */
-const PrincipalTypeSchema = z.enum(['user', 'group', 'workspace']).meta({ id: 'PluginSharePrincipalType' });
 const ShareTargetSchema = z
-  .object({ principalType: PrincipalTypeSchema, principalId: z.string(), role: z.enum(['reader', 'editor']) })
+  .object({ principalType: PluginSharePrincipalTypeSchema, principalId: z.string(), role: z.enum(['reader', 'editor']) })
   .meta({ id: 'PluginShareTarget' });
 
 export const PluginShareSaveParamsSchema = z
@@ -31,5 +36,36 @@ export const PluginShareDeleteParamsSchema = z.object({ remotePluginId: z.string
 export const PluginSkillReadParamsSchema = z
   .object({ remoteMarketplaceName: z.string(), remotePluginId: z.string(), skillName: z.string() })
   .meta({ id: 'PluginSkillReadParams' });
+
+export const PluginSkillReadResponseSchema = z
+  .object({ contents: z.string().nullable().describe("The skill's SKILL.md, when the catalogue has it.") })
+  .meta({ id: 'PluginSkillReadResponse' });
+
+export const PluginShareListResponseSchema = z
+  .object({
+    data: z.array(
+      z
+        .object({
+          plugin: PluginSummarySchema,
+          localPluginPath: AbsolutePathSchema.nullable().describe('Where the shared plugin was saved from, when known here.'),
+        })
+        .meta({ id: 'PluginShareListItem' }),
+    ),
+  })
+  .meta({ id: 'PluginShareListResponse' });
+
+export const PluginShareUpdateTargetsResponseSchema = z
+  .object({ principals: z.array(PluginSharePrincipalSchema), discoverability: PluginShareDiscoverabilitySchema })
+  .meta({ id: 'PluginShareUpdateTargetsResponse' });
+
+export const PluginShareSaveResponseSchema = z
+  .object({
+    remotePluginId: z.string(),
+    shareUrl: z.string().describe('Empty when the service gives no share URL.'),
+    canPublishToWorkspace: z.boolean().nullable(),
+  })
+  .meta({ id: 'PluginShareSaveResponse' });
+
+export const PluginShareDeleteResponseSchema = z.object({}).meta({ id: 'PluginShareDeleteResponse' });
 
 export const NeverProducedSchema = z.never();

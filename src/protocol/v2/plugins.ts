@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { AbsolutePathSchema } from '../common.js';
 import { HookEventNameSchema } from './hooks.js';
+import { SkillInterfaceSchema } from './skills.js';
 
 const cwdsField = z
   .array(AbsolutePathSchema)
@@ -47,6 +48,7 @@ export const PluginSourceSchema = z
       refName: z.string().nullable(),
       sha: z.string().nullable(),
     }),
+    z.object({ type: z.literal('remote') }).describe('The plugin is in ChatGPT\'s remote catalogue.'),
   ])
   .meta({ id: 'PluginSource' });
 export type PluginSource = z.infer<typeof PluginSourceSchema>;
@@ -76,18 +78,51 @@ export const PluginInterfaceSchema = z
   .meta({ id: 'PluginInterface' });
 export type PluginInterface = z.infer<typeof PluginInterfaceSchema>;
 
+export const PluginShareDiscoverabilitySchema = z
+  .enum(['LISTED', 'UNLISTED', 'PRIVATE'])
+  .meta({ id: 'PluginShareDiscoverability' });
+export type PluginShareDiscoverability = z.infer<typeof PluginShareDiscoverabilitySchema>;
+
+export const PluginSharePrincipalTypeSchema = z.enum(['user', 'group', 'workspace']).meta({ id: 'PluginSharePrincipalType' });
+
+export const PluginSharePrincipalSchema = z
+  .object({
+    principalType: PluginSharePrincipalTypeSchema,
+    principalId: z.string(),
+    role: z.enum(['reader', 'editor', 'owner']).meta({ id: 'PluginSharePrincipalRole' }),
+    name: z.string(),
+  })
+  .meta({ id: 'PluginSharePrincipal' });
+export type PluginSharePrincipal = z.infer<typeof PluginSharePrincipalSchema>;
+
+/** How a workspace plugin of the remote catalogue is shared (null for plugins that are not workspace plugins). */
+export const PluginShareContextSchema = z
+  .object({
+    remotePluginId: z.string(),
+    remoteVersion: z.string().nullable().describe('Version of the remote shared plugin release when available.'),
+    discoverability: PluginShareDiscoverabilitySchema.nullable(),
+    shareUrl: z.string().nullable(),
+    creatorAccountUserId: z.string().nullable(),
+    creatorName: z.string().nullable(),
+    sharePrincipals: z.array(PluginSharePrincipalSchema).nullable(),
+    canPublishToWorkspace: z.boolean().nullable(),
+  })
+  .meta({ id: 'PluginShareContext' });
+export type PluginShareContext = z.infer<typeof PluginShareContextSchema>;
+
 /**
- * One plugin of a marketplace. The remote-catalogue fields (remotePluginId, version, shareContext, installedAt,
- * disabledReason, eligiblePlanTypes, …) are always null here: this server lists local and git marketplaces only.
+ * One plugin of a marketplace: a local or git one, or one of ChatGPT's remote catalogue (`remotePluginId`,
+ * `version` and, for workspace plugins, `shareContext` set). installedAt, installPolicySource, disabledReason and
+ * eligiblePlanTypes are always null here.
  */
 export const PluginSummarySchema = z
   .object({
     id: z.string(),
-    remotePluginId: z.null(),
-    version: z.null(),
+    remotePluginId: z.string().nullable(),
+    version: z.string().nullable().describe('Version of the remote catalogue release, for remote plugins.'),
     localVersion: z.string().nullable().describe('Version of the locally materialized plugin package when available.'),
     name: z.string(),
-    shareContext: z.null(),
+    shareContext: PluginShareContextSchema.nullable(),
     source: PluginSourceSchema,
     installed: z.boolean(),
     installedAt: z.null(),
@@ -130,7 +165,10 @@ export const PluginListParamsSchema = z
       .array(z.enum(['local', 'vertical', 'workspace-directory', 'shared-with-me', 'created-by-me-remote']))
       .nullable()
       .optional()
-      .describe('Optional marketplace kind filter; only `local` marketplaces are served here.'),
+      .describe(
+        'Optional marketplace kind filter. Without it: local marketplaces and, with a ChatGPT login, the remote ' +
+          'OpenAI catalogue.',
+      ),
     forceRefetch: z.boolean().optional(),
   })
   .meta({ id: 'PluginListParams' });
@@ -156,7 +194,7 @@ export const PluginSkillSummarySchema = z
     name: z.string(),
     description: z.string(),
     shortDescription: z.string().nullable(),
-    interface: z.null(),
+    interface: SkillInterfaceSchema.nullable(),
     path: AbsolutePathSchema.nullable(),
     enabled: z.boolean(),
   })

@@ -6,10 +6,13 @@ import { PluginRequestError } from './plugin-errors.js';
 /** Where a marketplace root keeps its catalogue, first match wins (Codex's own layout, then Claude's). */
 export const MARKETPLACE_MANIFEST_PATHS = ['.agents/plugins/marketplace.json', '.claude-plugin/marketplace.json'] as const;
 
+/** Where a marketplace catalogue's plugin comes from: a directory beside it or a git repository. */
+export type MarketplacePluginSource = Exclude<PluginSource, { type: 'remote' }>;
+
 /** One plugin entry of a marketplace catalogue, its source resolved. */
 export interface MarketplacePlugin {
   readonly name: string;
-  readonly source: PluginSource;
+  readonly source: MarketplacePluginSource;
   readonly installPolicy: PluginInstallPolicy;
   readonly authPolicy: PluginAuthPolicy;
   /** The catalogue's category; it wins over the plugin manifest's own. */
@@ -96,7 +99,7 @@ export function isValidSegment(value: string): boolean {
   return value.length > 0 && value !== '.' && value !== '..' && /^[A-Za-z0-9._-]+$/.test(value);
 }
 
-function resolveSource(source: unknown, root: string | null): PluginSource | null {
+function resolveSource(source: unknown, root: string | null): MarketplacePluginSource | null {
   if (typeof source === 'string') return localSource(source, root);
   if (!isObject(source)) return null;
   if (source['source'] === 'local' && typeof source['path'] === 'string') return localSource(source['path'], root);
@@ -111,7 +114,7 @@ function resolveSource(source: unknown, root: string | null): PluginSource | nul
 }
 
 /** `./sub/dir` inside the marketplace root; anything else is not a usable local source. */
-function localSource(path: string, root: string | null): PluginSource | null {
+function localSource(path: string, root: string | null): MarketplacePluginSource | null {
   if (root === null || !path.startsWith('./')) return null;
   const relative = relativeInside(path.slice(2));
   return relative === null ? null : { type: 'local', path: join(root, relative) };

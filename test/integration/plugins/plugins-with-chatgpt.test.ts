@@ -5,21 +5,18 @@ import { describe, it } from 'node:test';
 import { chatgptAuthJson, startAccountRig } from '../../helpers/chatgpt-auth.js';
 
 /**
- * With a ChatGPT login the reference goes to ChatGPT's plugin and app backends; this server does not call them
- * yet, so it says so plainly instead of answering as if there were nothing there.
+ * With a ChatGPT login the reference goes to ChatGPT's plugin and app backends; where this server does not call
+ * them yet (checking out shares, remote installs, app lists), it says so plainly instead of answering as if there were nothing there.
  */
-describe('plugin sharing, remote catalogues and apps with a ChatGPT login', () => {
+describe('share checkouts, remote installs and app lists with a ChatGPT login', () => {
   it('answer -32601 not supported yet, while local marketplaces still answer', async (t) => {
     const rig = await startAccountRig(t);
     await writeFile(join(rig.server.codexHome, 'auth.json'), JSON.stringify(chatgptAuthJson()));
     const requests: Array<[string, unknown]> = [
-      ['plugin/share/list', {}],
-      ['plugin/share/delete', { remotePluginId: 'r' }],
-      ['plugin/skill/read', { remoteMarketplaceName: 'm', remotePluginId: 'p', skillName: 's' }],
-      ['plugin/read', { remoteMarketplaceName: 'm', pluginName: 'p' }],
-      ['plugin/list', { marketplaceKinds: ['workspace-directory'] }],
+      ['plugin/share/checkout', { remotePluginId: 'r' }],
+      ['plugin/install', { remoteMarketplaceName: 'm', pluginName: 'p' }],
+      ['plugin/uninstall', { pluginId: 'plugins~p' }],
       ['app/list', {}],
-      ['app/read', { appIds: ['a'] }],
       ['app/installed', {}],
     ];
     for (const [method, params] of requests) {
@@ -28,7 +25,7 @@ describe('plugin sharing, remote catalogues and apps with a ChatGPT login', () =
         message: `${method} is not supported yet`,
       });
     }
-    assert.deepEqual((await rig.client.request('plugin/list', {}))['result'], {
+    assert.deepEqual((await rig.client.request('plugin/list', { marketplaceKinds: ['local'] }))['result'], {
       marketplaces: [],
       marketplaceLoadErrors: [],
       featuredPluginIds: [],
