@@ -171,6 +171,8 @@ export class ThreadManager {
       checkProvider: (settings) => void this.modelClientFor(settings),
       subscribe: (thread, channel) => this.subscribe(thread, channel),
       isLoaded: (thread) => this.#loaded.isLoaded(thread),
+      commandJail: options.commandJail,
+      sandboxSupport: sandbox,
       goals: this.goals,
       log: options.log,
     });

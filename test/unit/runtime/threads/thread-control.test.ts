@@ -82,6 +82,7 @@ function rig(refuse: (settings: ThreadSettings) => boolean = () => false) {
       if (thread.subscribe(channel)) subscribed.push(channel.connectionId);
     },
     isLoaded: () => true,
+    sandboxSupport: () => Promise.resolve({ available: false, reason: 'not needed in these tests' }),
     goals: new GoalStore(join(tmpdir(), 'thread-control-test-unused')),
     log: createSilentLogger(),
   });
