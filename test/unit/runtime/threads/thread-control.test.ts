@@ -262,6 +262,95 @@ describe('ThreadControl.compact', () => {
   });
 });
 
+describe('ThreadControl.review', () => {
+  it('starts a review turn that takes no input, answered with its label, and subscribes the caller', () => {
+    const { control, subscribed, held, afterResponse, caller } = rig();
+    const thread = idleThread();
+    const turn = control.review(thread, { type: 'uncommittedChanges' }, caller(recordingChannel(5)), afterResponse);
+    assert.equal(thread.activeTurn?.turnId, turn.id);
+    assert.equal(thread.activeTurn.notSteerable, 'review');
+    assert.equal(turn.items[0]?.type, 'userMessage');
+    assert.deepEqual(subscribed, [5]);
+    assert.equal(held.length, 1, 'the review runs after the response');
+  });
+
+  it('starts nothing and subscribes no one when the thread cannot run a turn', () => {
+    const { control, subscribed, held, afterResponse, caller } = rig(() => true);
+    const thread = idleThread();
+    assert.throws(
+      () => control.review(thread, { type: 'uncommittedChanges' }, caller(recordingChannel(5)), afterResponse),
+      ProviderConfigError,
+    );
+    assert.equal(thread.activeTurn, null);
+    assert.deepEqual(subscribed, []);
+    assert.deepEqual(held, []);
+  });
+});
+
+describe('ThreadControl.runShellCommand', () => {
+  it('subscribes the caller and runs the command only after the response', () => {
+    const { control, subscribed, held, afterResponse, caller } = rig();
+    const thread = idleThread();
+    control.runShellCommand(thread, 'echo hi', null, caller(recordingChannel(6)), afterResponse);
+    assert.deepEqual(subscribed, [6]);
+    assert.equal(held.length, 1);
+    assert.equal(thread.activeTurn, null, 'no turn before the response');
+  });
+
+  it('refuses, subscribing no one, when the thread cannot run a turn', () => {
+    const { control, subscribed, held, afterResponse, caller } = rig(() => true);
+    assert.throws(
+      () => control.runShellCommand(idleThread(), 'echo hi', 1_000, caller(recordingChannel(6)), afterResponse),
+      ProviderConfigError,
+    );
+    assert.deepEqual(subscribed, []);
+    assert.deepEqual(held, []);
+  });
+});
+
+describe('ThreadControl.injectItems and approveDeniedAction', () => {
+  const identity = { originator: 'test', userAgent: 'test' };
+  const deniedEvent = { status: 'denied', action: { type: 'command', command: 'rm -rf build' } };
+
+  it('a running turn takes injected items at its next request; no one is subscribed', async () => {
+    const { control, subscribed } = rig();
+    const thread = idleThread();
+    thread.activeTurn = newActiveTurn('turn-1').active;
+    const item = { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'context' }] };
+    await control.injectItems(thread, [item], identity);
+    assert.deepEqual(thread.activeTurn.pendingHistory, [item]);
+    assert.deepEqual(thread.history, []);
+    assert.deepEqual(subscribed, []);
+  });
+
+  it('refuses injected items when the thread cannot run a turn', async () => {
+    const { control } = rig(() => true);
+    const thread = idleThread();
+    thread.activeTurn = newActiveTurn('turn-1').active;
+    await assert.rejects(control.injectItems(thread, [], identity), ProviderConfigError);
+    assert.deepEqual(thread.activeTurn.pendingHistory, []);
+  });
+
+  it('a denied action becomes a developer message naming it', async () => {
+    const { control } = rig();
+    const thread = idleThread();
+    thread.activeTurn = newActiveTurn('turn-1').active;
+    await control.approveDeniedAction(thread, deniedEvent, identity);
+    const [message] = thread.activeTurn.pendingHistory;
+    assert.equal(message?.type, 'message');
+    assert.equal(message.role, 'developer');
+    assert.match(JSON.stringify(message.content), /rm -rf build/);
+  });
+
+  it('any other status changes nothing, not even asking for the thread’s turn dependencies', async () => {
+    const { control } = rig(() => true);
+    const thread = idleThread();
+    thread.activeTurn = newActiveTurn('turn-1').active;
+    await control.approveDeniedAction(thread, { ...deniedEvent, status: 'approved' }, identity);
+    assert.deepEqual(thread.activeTurn.pendingHistory, []);
+  });
+});
+
 function refusalOf(run: () => unknown): unknown {
   try {
     run();
