@@ -1,4 +1,6 @@
 import type { ResponseItem } from '../../model/events.js';
+import { ServerNotifications } from '../../protocol/registry.js';
+import type { ThreadGoal } from '../../protocol/v2/goals.js';
 import type { ReviewTarget } from '../../protocol/v2/review.js';
 import type { Turn } from '../../protocol/v2/turn.js';
 import type { ThreadSettingsUpdateParams } from '../../protocol/v2/thread-settings-update.js';
@@ -7,10 +9,11 @@ import type { CommandJail } from '../../tools/sandbox/command-jail.js';
 import type { SandboxSupport } from '../../tools/sandbox/detect-bubblewrap.js';
 import type { Logger } from '../../util/logger.js';
 import type { ClientChannel } from '../clients/client-channel.js';
-import type { GoalStore } from '../goals/goal-store.js';
+import type { GoalChange, GoalStore } from '../goals/goal-store.js';
 import { goalContinuationContext } from '../goals/goal-continuation.js';
 import { withMessageId } from '../context/item-ids.js';
 import { startReview } from '../review/review-turn.js';
+import { announceGoal } from '../turn-tools/goal-tools.js';
 import { DEFAULT_SHELL_TIMEOUT_MS } from '../user-shell/shell-process.js';
 import { runUserShellCommand } from '../user-shell/user-shell-command.js';
 import type { TurnDependencies } from '../turns/turn-dependencies.js';
@@ -37,6 +40,8 @@ export interface ThreadControlOptions {
   readonly checkProvider: (settings: ThreadSettings) => void;
   /** Makes `channel` a subscriber of `thread` for good (until it unsubscribes or disconnects). */
   readonly subscribe: (thread: LoadedThread, channel: ClientChannel) => void;
+  /** The loaded thread of `threadId`, if it is loaded. */
+  readonly loadedThread: (threadId: string) => LoadedThread | undefined;
   /** Whether `thread` is still the loaded thread of its id (not unloaded since). */
   readonly isLoaded: (thread: LoadedThread) => boolean;
   /** A tenant's jail: the user's shell commands skip the thread's sandbox, never this. */
@@ -55,8 +60,8 @@ export interface TurnStartRequest extends TurnOverrides {
 
 /**
  * What clients do to a loaded thread's turns, conversation and settings: start, steer and interrupt a turn,
- * review code, run the user's shell command, compact the conversation, add items to it, change the settings, and
- * the goal's own turns. The turn's state (`activeTurn`, its pending input,
+ * review code, run the user's shell command, compact the conversation, add items to it, change the settings, set
+ * or clear the goal, and the goal's own turns. The turn's state (`activeTurn`, its pending input,
  * the settings a turn starts with) changes only here and in the turn runner, so handlers parse params, call one
  * method and word its refusals (TurnRequestError, ThreadSettingsError, ProviderConfigError, PermissionProfileError).
  * Whoever starts something on a thread is subscribed to it: it hears what follows.
@@ -225,6 +230,32 @@ export class ThreadControl {
         this.#options.log.warn({ err: error, threadId: thread.id }, 'a queued thread/settings/update could not be applied');
       });
     });
+  }
+
+  /**
+   * thread/goal/set: changes the goal of a thread, loaded or stored. A loaded thread's subscribers hear
+   * `thread/goal/updated` (turnId null) and, when the goal is now active and the thread idle, a continuation turn
+   * starts after the response for `caller` (observed from the reference 0.169.0).
+   * @throws GoalError for a change the goal's rules refuse (nothing changes then).
+   */
+  async setGoal(threadId: string, change: GoalChange, caller: CallerIdentity, afterResponse: AfterResponse): Promise<ThreadGoal> {
+    const goal = await this.#options.goals.set(threadId, change);
+    const thread = this.#options.loadedThread(threadId);
+    if (thread !== undefined) {
+      announceGoal(thread, goal, null);
+      afterResponse(() => void this.continueGoal(thread, caller));
+    }
+    return goal;
+  }
+
+  /**
+   * thread/goal/clear: forgets the goal of a thread, loaded or stored; a loaded thread's subscribers hear
+   * `thread/goal/cleared`. Whether there was a goal to clear.
+   */
+  async clearGoal(threadId: string): Promise<boolean> {
+    const cleared = await this.#options.goals.clear(threadId);
+    if (cleared) this.#options.loadedThread(threadId)?.emit(ServerNotifications.threadGoalCleared, { threadId });
+    return cleared;
   }
 
   /**

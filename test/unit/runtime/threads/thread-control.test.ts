@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -67,7 +68,10 @@ function idleThread(): LoadedThread {
 }
 
 /** A control whose turns get `dependencies` (throwing when `refuse` says so), and what it was asked to do. */
-function rig(refuse: (settings: ThreadSettings) => boolean = () => false) {
+function rig(
+  refuse: (settings: ThreadSettings) => boolean = () => false,
+  { loaded = [] as LoadedThread[], goalsHome = join(tmpdir(), 'thread-control-test-unused') } = {},
+) {
   const subscribed: number[] = [];
   const control = new ThreadControl({
     dependencies: (thread) => {
@@ -81,9 +85,10 @@ function rig(refuse: (settings: ThreadSettings) => boolean = () => false) {
     subscribe: (thread, channel) => {
       if (thread.subscribe(channel)) subscribed.push(channel.connectionId);
     },
+    loadedThread: (threadId) => loaded.find((thread) => thread.id === threadId),
     isLoaded: () => true,
     sandboxSupport: () => Promise.resolve({ available: false, reason: 'not needed in these tests' }),
-    goals: new GoalStore(join(tmpdir(), 'thread-control-test-unused')),
+    goals: new GoalStore(goalsHome),
     log: createSilentLogger(),
   });
   const held: (() => void)[] = [];
@@ -348,6 +353,43 @@ describe('ThreadControl.injectItems and approveDeniedAction', () => {
     thread.activeTurn = newActiveTurn('turn-1').active;
     await control.approveDeniedAction(thread, { ...deniedEvent, status: 'approved' }, identity);
     assert.deepEqual(thread.activeTurn.pendingHistory, []);
+  });
+});
+
+describe('ThreadControl.setGoal and clearGoal', () => {
+  async function goalsRig(t: { after: (done: () => Promise<void>) => void }) {
+    const goalsHome = await mkdtemp(join(tmpdir(), 'thread-control-goals-'));
+    t.after(() => rm(goalsHome, { recursive: true, force: true }));
+    const thread = idleThread();
+    const client = recordingChannel(2);
+    thread.subscribe(client);
+    return { thread, client, ...rig(undefined, { loaded: [thread], goalsHome }) };
+  }
+  const identity = { originator: 'test', userAgent: 'test' };
+
+  it('announces a loaded thread’s new goal and continues it after the response', async (t) => {
+    const { control, thread, client, held, afterResponse } = await goalsRig(t);
+    const goal = await control.setGoal(thread.id, { objective: 'ship it' }, identity, afterResponse);
+    assert.equal(goal.status, 'active');
+    assert.deepEqual(client.sent, [{ method: 'thread/goal/updated', params: { threadId: thread.id, turnId: null, goal } }]);
+    assert.equal(held.length, 1, 'the continuation waits for the response');
+  });
+
+  it('changes a stored thread’s goal without announcing or continuing anything', async (t) => {
+    const { control, client, held, afterResponse } = await goalsRig(t);
+    const goal = await control.setGoal('thread-stored', { objective: 'later' }, identity, afterResponse);
+    assert.equal(goal.objective, 'later');
+    assert.deepEqual(client.sent, []);
+    assert.deepEqual(held, []);
+  });
+
+  it('clears a goal once, announcing it to the loaded thread', async (t) => {
+    const { control, thread, client, afterResponse } = await goalsRig(t);
+    await control.setGoal(thread.id, { objective: 'ship it' }, identity, afterResponse);
+    client.sent.length = 0;
+    assert.equal(await control.clearGoal(thread.id), true);
+    assert.equal(await control.clearGoal(thread.id), false);
+    assert.deepEqual(client.sent, [{ method: 'thread/goal/cleared', params: { threadId: thread.id } }]);
   });
 });
 
