@@ -1,16 +1,16 @@
 import { RpcErrors } from '../protocol/errors.js';
 import { ClientRequests } from '../protocol/registry.js';
 import type { ReviewTarget } from '../protocol/v2/review.js';
-import { startReview } from '../runtime/review/review-turn.js';
+import { threadCaller } from './caller.js';
 import { bindHandler } from './context.js';
 import type { RequestHandler } from './context.js';
 import type { ServerServices } from './services.js';
-import { callerTurnDependencies, loadedThread } from './thread-lookup.js';
+import { configurationError, loadedThread } from './thread-lookup.js';
 
 /**
  * `review/start` (the terminal UI's `/review`): a code review of the chosen target as a turn of the thread
  * (inline, the only delivery of the reference 0.169.0), answered at once with that turn and the thread's id
- * (see runtime/review/review-turn.ts); a running turn is interrupted first. Refusals observed from the reference:
+ * (see ThreadControl.review); a running turn is interrupted first. Refusals observed from the reference:
  * `thread not found: <id>`, and a blank branch, sha or instructions (`branch must not be empty`, …).
  */
 export function reviewStartHandler(services: ServerServices): RequestHandler {
@@ -18,9 +18,14 @@ export function reviewStartHandler(services: ServerServices): RequestHandler {
     const thread = loadedThread(services.threads, params.threadId, (id) => `thread not found: ${id}`);
     const blank = blankField(params.target);
     if (blank !== null) throw RpcErrors.badRequest(`${blank} must not be empty`);
-    const deps = callerTurnDependencies(services, thread, context);
-    const turn = startReview(thread, params.target, deps, context.afterResponse);
-    return { turn, reviewThreadId: thread.id };
+    try {
+      const turn = services.threads.control.review(thread, params.target, threadCaller(context), (task) =>
+        context.afterResponse(task),
+      );
+      return { turn, reviewThreadId: thread.id };
+    } catch (error) {
+      configurationError(error);
+    }
   });
 }
 

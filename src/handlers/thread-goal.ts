@@ -1,6 +1,5 @@
 import { RpcErrors } from '../protocol/errors.js';
-import { ClientRequests, ServerNotifications } from '../protocol/registry.js';
-import { announceGoal } from '../runtime/turn-tools/goal-tools.js';
+import { ClientRequests } from '../protocol/registry.js';
 import { GoalError } from '../tools/goals/goal-rules.js';
 import { threadCaller } from './caller.js';
 import { bindHandler } from './context.js';
@@ -35,14 +34,9 @@ export function threadGoalSetHandler(services: ServerServices): RequestHandler {
   return bindHandler(ClientRequests.threadGoalSet, async (params, context) => {
     const id = await knownThread(services, params.threadId);
     try {
-      const goal = await services.threads.goals.set(id, params);
-      const thread = services.threads.get(id);
-      if (thread !== undefined) {
-        announceGoal(thread, goal, null);
-        // An active goal on an idle thread gets to work at once [observed].
-        const caller = threadCaller(context);
-        context.afterResponse(() => void services.threads.control.continueGoal(thread, caller));
-      }
+      const goal = await services.threads.control.setGoal(id, params, threadCaller(context), (task) =>
+        context.afterResponse(task),
+      );
       return { goal };
     } catch (error) {
       if (error instanceof GoalError) throw RpcErrors.badRequest(error.message);
@@ -54,8 +48,6 @@ export function threadGoalSetHandler(services: ServerServices): RequestHandler {
 export function threadGoalClearHandler(services: ServerServices): RequestHandler {
   return bindHandler(ClientRequests.threadGoalClear, async (params) => {
     const id = await knownThread(services, params.threadId);
-    const cleared = await services.threads.goals.clear(id);
-    if (cleared) services.threads.get(id)?.emit(ServerNotifications.threadGoalCleared, { threadId: id });
-    return { cleared };
+    return { cleared: await services.threads.control.clearGoal(id) };
   });
 }

@@ -1,11 +1,10 @@
 import { RpcErrors } from '../protocol/errors.js';
 import { ClientRequests } from '../protocol/registry.js';
-import { approvalMessage, decodeGuardianEvent, GuardianEventError } from '../runtime/threads/guardian-denial.js';
-import { injectItems } from '../runtime/threads/inject-items.js';
-import { withMessageId } from '../runtime/context/item-ids.js';
+import { decodeGuardianEvent, GuardianEventError } from '../runtime/threads/guardian-denial.js';
+import { threadCaller } from './caller.js';
 import { bindHandler } from './context.js';
 import type { RequestHandler } from './context.js';
-import { callerDependencies, loadedThread } from './thread-lookup.js';
+import { configurationError, loadedThread } from './thread-lookup.js';
 import type { ServerServices } from './services.js';
 
 /**
@@ -25,9 +24,11 @@ export function threadApproveGuardianDeniedActionHandler(services: ServerService
       throw error;
     }
     const thread = loadedThread(services.threads, params.threadId, (id) => `thread not found: ${id}`);
-    const message = approvalMessage(event);
-    if (message === null) return {};
-    await injectItems(thread, [withMessageId(message)], callerDependencies(services, thread, context));
+    try {
+      await services.threads.control.approveDeniedAction(thread, event, threadCaller(context));
+    } catch (error) {
+      configurationError(error);
+    }
     return {};
   });
 }

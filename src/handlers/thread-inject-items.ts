@@ -1,9 +1,10 @@
 import { RpcErrors } from '../protocol/errors.js';
 import { ClientRequests } from '../protocol/registry.js';
-import { conversationItems, InjectedItemError, injectItems } from '../runtime/threads/inject-items.js';
+import { conversationItems, InjectedItemError } from '../runtime/threads/inject-items.js';
+import { threadCaller } from './caller.js';
 import { bindHandler } from './context.js';
 import type { RequestHandler } from './context.js';
-import { callerDependencies, loadedThread } from './thread-lookup.js';
+import { configurationError, loadedThread } from './thread-lookup.js';
 import type { ServerServices } from './services.js';
 
 /**
@@ -22,7 +23,11 @@ export function threadInjectItemsHandler(services: ServerServices): RequestHandl
       if (error instanceof InjectedItemError) throw RpcErrors.badRequest(error.message);
       throw error;
     }
-    await injectItems(thread, items, callerDependencies(services, thread, context));
+    try {
+      await services.threads.control.injectItems(thread, items, threadCaller(context));
+    } catch (error) {
+      configurationError(error);
+    }
     return {};
   });
 }

@@ -170,7 +170,10 @@ export class ThreadManager {
       dependencies: (thread, caller) => this.turnDependencies(thread, caller),
       checkProvider: (settings) => void this.modelClientFor(settings),
       subscribe: (thread, channel) => this.subscribe(thread, channel),
+      loadedThread: (threadId) => this.#loaded.get(threadId),
       isLoaded: (thread) => this.#loaded.isLoaded(thread),
+      commandJail: options.commandJail,
+      sandboxSupport: sandbox,
       goals: this.goals,
       log: options.log,
     });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -67,7 +68,10 @@ function idleThread(): LoadedThread {
 }
 
 /** A control whose turns get `dependencies` (throwing when `refuse` says so), and what it was asked to do. */
-function rig(refuse: (settings: ThreadSettings) => boolean = () => false) {
+function rig(
+  refuse: (settings: ThreadSettings) => boolean = () => false,
+  { loaded = [] as LoadedThread[], goalsHome = join(tmpdir(), 'thread-control-test-unused') } = {},
+) {
   const subscribed: number[] = [];
   const control = new ThreadControl({
     dependencies: (thread) => {
@@ -81,8 +85,10 @@ function rig(refuse: (settings: ThreadSettings) => boolean = () => false) {
     subscribe: (thread, channel) => {
       if (thread.subscribe(channel)) subscribed.push(channel.connectionId);
     },
+    loadedThread: (threadId) => loaded.find((thread) => thread.id === threadId),
     isLoaded: () => true,
-    goals: new GoalStore(join(tmpdir(), 'thread-control-test-unused')),
+    sandboxSupport: () => Promise.resolve({ available: false, reason: 'not needed in these tests' }),
+    goals: new GoalStore(goalsHome),
     log: createSilentLogger(),
   });
   const held: (() => void)[] = [];
@@ -258,6 +264,132 @@ describe('ThreadControl.compact', () => {
     const thread = idleThread();
     control.compact(thread, caller(recordingChannel(1)), afterResponse);
     assert.equal(thread.activeTurn?.notSteerable, 'compact');
+  });
+});
+
+describe('ThreadControl.review', () => {
+  it('starts a review turn that takes no input, answered with its label, and subscribes the caller', () => {
+    const { control, subscribed, held, afterResponse, caller } = rig();
+    const thread = idleThread();
+    const turn = control.review(thread, { type: 'uncommittedChanges' }, caller(recordingChannel(5)), afterResponse);
+    assert.equal(thread.activeTurn?.turnId, turn.id);
+    assert.equal(thread.activeTurn.notSteerable, 'review');
+    assert.equal(turn.items[0]?.type, 'userMessage');
+    assert.deepEqual(subscribed, [5]);
+    assert.equal(held.length, 1, 'the review runs after the response');
+  });
+
+  it('starts nothing and subscribes no one when the thread cannot run a turn', () => {
+    const { control, subscribed, held, afterResponse, caller } = rig(() => true);
+    const thread = idleThread();
+    assert.throws(
+      () => control.review(thread, { type: 'uncommittedChanges' }, caller(recordingChannel(5)), afterResponse),
+      ProviderConfigError,
+    );
+    assert.equal(thread.activeTurn, null);
+    assert.deepEqual(subscribed, []);
+    assert.deepEqual(held, []);
+  });
+});
+
+describe('ThreadControl.runShellCommand', () => {
+  it('subscribes the caller and runs the command only after the response', () => {
+    const { control, subscribed, held, afterResponse, caller } = rig();
+    const thread = idleThread();
+    control.runShellCommand(thread, 'echo hi', null, caller(recordingChannel(6)), afterResponse);
+    assert.deepEqual(subscribed, [6]);
+    assert.equal(held.length, 1);
+    assert.equal(thread.activeTurn, null, 'no turn before the response');
+  });
+
+  it('refuses, subscribing no one, when the thread cannot run a turn', () => {
+    const { control, subscribed, held, afterResponse, caller } = rig(() => true);
+    assert.throws(
+      () => control.runShellCommand(idleThread(), 'echo hi', 1_000, caller(recordingChannel(6)), afterResponse),
+      ProviderConfigError,
+    );
+    assert.deepEqual(subscribed, []);
+    assert.deepEqual(held, []);
+  });
+});
+
+describe('ThreadControl.injectItems and approveDeniedAction', () => {
+  const identity = { originator: 'test', userAgent: 'test' };
+  const deniedEvent = { status: 'denied', action: { type: 'command', command: 'rm -rf build' } };
+
+  it('a running turn takes injected items at its next request; no one is subscribed', async () => {
+    const { control, subscribed } = rig();
+    const thread = idleThread();
+    thread.activeTurn = newActiveTurn('turn-1').active;
+    const item = { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'context' }] };
+    await control.injectItems(thread, [item], identity);
+    assert.deepEqual(thread.activeTurn.pendingHistory, [item]);
+    assert.deepEqual(thread.history, []);
+    assert.deepEqual(subscribed, []);
+  });
+
+  it('refuses injected items when the thread cannot run a turn', async () => {
+    const { control } = rig(() => true);
+    const thread = idleThread();
+    thread.activeTurn = newActiveTurn('turn-1').active;
+    await assert.rejects(control.injectItems(thread, [], identity), ProviderConfigError);
+    assert.deepEqual(thread.activeTurn.pendingHistory, []);
+  });
+
+  it('a denied action becomes a developer message naming it', async () => {
+    const { control } = rig();
+    const thread = idleThread();
+    thread.activeTurn = newActiveTurn('turn-1').active;
+    await control.approveDeniedAction(thread, deniedEvent, identity);
+    const [message] = thread.activeTurn.pendingHistory;
+    assert.equal(message?.type, 'message');
+    assert.equal(message.role, 'developer');
+    assert.match(JSON.stringify(message.content), /rm -rf build/);
+  });
+
+  it('any other status changes nothing, not even asking for the thread’s turn dependencies', async () => {
+    const { control } = rig(() => true);
+    const thread = idleThread();
+    thread.activeTurn = newActiveTurn('turn-1').active;
+    await control.approveDeniedAction(thread, { ...deniedEvent, status: 'approved' }, identity);
+    assert.deepEqual(thread.activeTurn.pendingHistory, []);
+  });
+});
+
+describe('ThreadControl.setGoal and clearGoal', () => {
+  async function goalsRig(t: { after: (done: () => Promise<void>) => void }) {
+    const goalsHome = await mkdtemp(join(tmpdir(), 'thread-control-goals-'));
+    t.after(() => rm(goalsHome, { recursive: true, force: true }));
+    const thread = idleThread();
+    const client = recordingChannel(2);
+    thread.subscribe(client);
+    return { thread, client, ...rig(undefined, { loaded: [thread], goalsHome }) };
+  }
+  const identity = { originator: 'test', userAgent: 'test' };
+
+  it('announces a loaded thread’s new goal and continues it after the response', async (t) => {
+    const { control, thread, client, held, afterResponse } = await goalsRig(t);
+    const goal = await control.setGoal(thread.id, { objective: 'ship it' }, identity, afterResponse);
+    assert.equal(goal.status, 'active');
+    assert.deepEqual(client.sent, [{ method: 'thread/goal/updated', params: { threadId: thread.id, turnId: null, goal } }]);
+    assert.equal(held.length, 1, 'the continuation waits for the response');
+  });
+
+  it('changes a stored thread’s goal without announcing or continuing anything', async (t) => {
+    const { control, client, held, afterResponse } = await goalsRig(t);
+    const goal = await control.setGoal('thread-stored', { objective: 'later' }, identity, afterResponse);
+    assert.equal(goal.objective, 'later');
+    assert.deepEqual(client.sent, []);
+    assert.deepEqual(held, []);
+  });
+
+  it('clears a goal once, announcing it to the loaded thread', async (t) => {
+    const { control, thread, client, afterResponse } = await goalsRig(t);
+    await control.setGoal(thread.id, { objective: 'ship it' }, identity, afterResponse);
+    client.sent.length = 0;
+    assert.equal(await control.clearGoal(thread.id), true);
+    assert.equal(await control.clearGoal(thread.id), false);
+    assert.deepEqual(client.sent, [{ method: 'thread/goal/cleared', params: { threadId: thread.id } }]);
   });
 });
 
