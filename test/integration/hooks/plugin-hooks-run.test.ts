@@ -31,12 +31,13 @@ function hooksTable(command: (event: string) => string): unknown {
 }
 
 /**
- * A marketplace under the side's home with three plugins recording their hooks: `recorder` (trusted, enabled),
- * `wary` (enabled, its hooks left untrusted) and `off` (trusted, then the plugin turned off).
+ * A marketplace under the side's home with plugins recording their hooks: `recorder` (trusted, enabled), `wary`
+ * (enabled, its hooks left untrusted), `off` (trusted, then the plugin turned off) and `inline` (its hooks in
+ * plugin.json, one table per event; trusted, its Stop hook turned off in `hooks.state`).
  */
 async function installPlugins(side: Side, script: string): Promise<void> {
   const root = join(side.codexHome, 'repo');
-  const names = ['recorder', 'wary', 'off'];
+  const names = ['recorder', 'wary', 'off', 'inline'];
   await mkdir(join(root, '.agents/plugins'), { recursive: true });
   await writeFile(
     join(root, '.agents/plugins/marketplace.json'),
@@ -46,10 +47,14 @@ async function installPlugins(side: Side, script: string): Promise<void> {
     const dir = join(root, 'plugins', name);
     await mkdir(join(dir, '.codex-plugin'), { recursive: true });
     await mkdir(join(dir, 'hooks'), { recursive: true });
-    await writeFile(join(dir, '.codex-plugin/plugin.json'), JSON.stringify({ name, version: '1.0.0' }));
     // The placeholder in the command line, the variables in the environment: both are recorded.
-    const table = hooksTable((event) => `${script} ${event} ${name} \${PLUGIN_ROOT}`);
-    await writeFile(join(dir, 'hooks/hooks.json'), JSON.stringify(table));
+    const table = hooksTable((event) => `${script} ${event} ${name} \${PLUGIN_ROOT}`) as { hooks: Record<string, unknown> };
+    const manifest =
+      name === 'inline'
+        ? { name, version: '1.0.0', hooks: Object.entries(table.hooks).map(([event, groups]) => ({ hooks: { [event]: groups } })) }
+        : { name, version: '1.0.0' };
+    await writeFile(join(dir, '.codex-plugin/plugin.json'), JSON.stringify(manifest));
+    if (name !== 'inline') await writeFile(join(dir, 'hooks/hooks.json'), JSON.stringify(table));
     const installed = await side.client.request('plugin/install', {
       marketplacePath: join(root, '.agents/plugins/marketplace.json'),
       pluginName: name,
@@ -58,14 +63,16 @@ async function installPlugins(side: Side, script: string): Promise<void> {
   }
 }
 
-/** Trusts every listed hook but `wary`'s, with the hash this server lists. */
+/** Trusts every listed hook but `wary`'s, with the hash this server lists; turns `inline`'s Stop hook off. */
 async function trustHooks(side: Side): Promise<void> {
   const listed = resultOf(await side.client.request('hooks/list', {})) as {
     data: { hooks: { key: string; currentHash: string; pluginId: string | null }[] }[];
   };
   const value: Record<string, unknown> = {};
   for (const hook of listed.data[0]?.hooks ?? []) {
-    if (hook.pluginId !== 'wary@tools') value[hook.key] = { trusted_hash: hook.currentHash };
+    if (hook.pluginId === 'wary@tools') continue;
+    const off = hook.key === 'inline@tools:plugin.json#hooks[2]:stop:0:0';
+    value[hook.key] = { trusted_hash: hook.currentHash, ...(off ? { enabled: false } : {}) };
   }
   const edits = [{ keyPath: 'hooks.state', value, mergeStrategy: 'upsert' }];
   resultOf(await side.client.request('config/batchWrite', { edits }));
@@ -106,37 +113,46 @@ async function recordedTurn(t: TestContext, side: Side): Promise<Observed> {
 }
 
 describe('the hooks of enabled plugins run', () => {
-  it('with the package placeholders and variables, after the configured hooks, trusted only, as the reference 0.169.0 runs them', async (t) => {
+  it('with the package placeholders and variables, after the configured hooks, trusted and enabled only, as the reference 0.169.0 runs them', async (t) => {
     const replies = () => [sseReply(textTurnFrames(['done']))];
     const sides = await startBothSides(t, replies, CONFIG);
     const [ours, reference] = await Promise.all(sides.map((side) => recordedTurn(t, side)));
     assert.ok(ours !== undefined && reference !== undefined);
 
     // In the thread's cwd, with the package's directories in the command line and the environment (the data
-    // directory is named, not created); `wary`'s untrusted hooks and the turned-off `off`'s never run.
-    const root = '<home>/plugins/cache/tools/recorder/1.0.0';
-    const data = '<home>/plugins/data/recorder-tools';
+    // directory is named, not created); `wary`'s untrusted hooks, the turned-off `off`'s and `inline`'s turned-off
+    // Stop hook never run; inline manifest tables run as hook files do.
+    const root = (name: string) => `<home>/plugins/cache/tools/${name}/1.0.0`;
+    const vars = (name: string) => {
+      const data = `<home>/plugins/data/${name}-tools`;
+      return `PLUGIN_ROOT=${root(name)} CLAUDE_PLUGIN_ROOT=${root(name)} PLUGIN_DATA=${data} CLAUDE_PLUGIN_DATA=${data} data_dir=missing arg=${root(name)}`;
+    };
     const unset = 'PLUGIN_ROOT=unset CLAUDE_PLUGIN_ROOT=unset PLUGIN_DATA=unset CLAUDE_PLUGIN_DATA=unset data_dir=missing arg=';
-    const plugin = `PLUGIN_ROOT=${root} CLAUDE_PLUGIN_ROOT=${root} PLUGIN_DATA=${data} CLAUDE_PLUGIN_DATA=${data} data_dir=missing arg=${root}`;
+    assert.deepEqual(ours.lines, reference.lines);
     assert.deepEqual(ours.lines, [
       ...['SessionStart', 'Stop', 'UserPromptSubmit'].map((event) => `config ${event} cwd=<cwd> ${unset}`),
-      ...['SessionStart', 'Stop', 'UserPromptSubmit'].map((event) => `recorder ${event} cwd=<cwd> ${plugin}`),
+      ...['SessionStart', 'UserPromptSubmit'].map((event) => `inline ${event} cwd=<cwd> ${vars('inline')}`),
+      ...['SessionStart', 'Stop', 'UserPromptSubmit'].map((event) => `recorder ${event} cwd=<cwd> ${vars('recorder')}`),
     ]);
-    assert.deepEqual(ours.lines, reference.lines);
 
-    // Each event's configured hook is started first, then the plugin's, numbered by their place in hooks/list.
+    // Each event's configured hook is started first, then the plugins', numbered by their place in hooks/list.
+    assert.deepEqual(ours.runs, reference.runs);
+    const manifest = `${root('inline')}/.codex-plugin/plugin.json plugin`;
+    const hooksFile = `${root('recorder')}/hooks/hooks.json plugin`;
     assert.deepEqual(
       ours.runs.filter((run) => run.method === 'hook/started').map((run) => `${String(run.id)} ${String(run.source)}`),
       [
         'session-start:0:<home>/hooks.json user',
-        `session-start:3:${root}/hooks/hooks.json plugin`,
+        `session-start:3:${manifest}`,
+        `session-start:6:${hooksFile}`,
         'user-prompt-submit:1:<home>/hooks.json user',
-        `user-prompt-submit:4:${root}/hooks/hooks.json plugin`,
+        `user-prompt-submit:4:${manifest}`,
+        `user-prompt-submit:7:${hooksFile}`,
         'stop:2:<home>/hooks.json user',
-        `stop:5:${root}/hooks/hooks.json plugin`,
+        `stop:8:${hooksFile}`,
       ],
     );
-    assert.deepEqual(ours.runs, reference.runs);
+
     // A plugin's hooks read the same input as the configured ones.
     assert.deepEqual(ours.inputs['recorder.Stop.json'], ours.inputs['config.Stop.json']);
     assert.deepEqual(ours.inputs, reference.inputs);
