@@ -1,6 +1,6 @@
 import { RpcErrors } from '../protocol/errors.js';
 import { ClientRequests } from '../protocol/registry.js';
-import { listedHooks } from '../runtime/hooks/configured-hooks.js';
+import { configuredHooks } from '../runtime/hooks/configured-hooks.js';
 import { bindHandler } from './context.js';
 import type { RequestHandler } from './context.js';
 import type { ServerServices } from './services.js';
@@ -23,7 +23,7 @@ export function hooksListHandler(services: ServerServices): RequestHandler {
     } else {
       cwds = params.cwds !== undefined && params.cwds.length > 0 ? params.cwds : [services.threads.serverCwd];
     }
-    const { hooks, warnings } = await listedHooks(services.codexHome, services.config);
+    const { hooks, warnings } = await configuredHooks(services.codexHome, services.config);
     return { data: cwds.map((cwd) => ({ cwd, hooks, warnings, errors: [] })) };
   });
 }

@@ -11,22 +11,15 @@ const SESSION_FLAGS_PATH = '/<session-flags>/config.toml';
 export type HookConfig = Pick<LoadedConfig, 'configPath' | 'fileTable' | 'overrides' | 'table'>;
 
 /**
- * The hooks `$CODEX_HOME/hooks.json`, config.toml and the `-c` overrides declare, with their trust as
- * `hooks.state` records it. Read afresh on every call: a client trusts a hook with config/batchWrite and the next
- * event runs it.
+ * The hooks `$CODEX_HOME/hooks.json`, config.toml and the `-c` overrides declare, then those of enabled plugins
+ * (`source: "plugin"`), with their trust as `hooks.state` records it: what `hooks/list` shows and what a turn runs
+ * (the trusted, enabled ones). Read afresh on every call: a client trusts a hook with config/batchWrite, or turns
+ * a plugin on or off, and the next event follows.
  */
 export async function configuredHooks(codexHome: string, config: HookConfig): Promise<DiscoveredHooks> {
-  return discoverHooks(configLayers(codexHome, config), hookStates(config));
-}
-
-/**
- * What `hooks/list` shows: the configured hooks, then those of enabled plugins (`source: "plugin"`). Plugin hooks
- * are listed with their trust, but not run yet.
- */
-export async function listedHooks(codexHome: string, config: HookConfig): Promise<DiscoveredHooks> {
   const plugins = await enabledPluginHookSources(codexHome, config.table);
   const discovered = await discoverHooks(configLayers(codexHome, config), hookStates(config), plugins.sources);
-  return { hooks: discovered.hooks, warnings: [...plugins.warnings, ...discovered.warnings] };
+  return { ...discovered, warnings: [...plugins.warnings, ...discovered.warnings] };
 }
 
 function configLayers(codexHome: string, config: HookConfig): HookLayer[] {

@@ -49,8 +49,13 @@ interface HookOrigin {
 
 export interface DiscoveredHooks {
   readonly hooks: HookMetadata[];
+  /** What a plugin hook's command finds in its environment, by hook key; configured hooks have no entry. */
+  readonly environments: HookEnvironments;
   readonly warnings: string[];
 }
+
+/** Extra environment variables of hook commands, by hook key. */
+export type HookEnvironments = ReadonlyMap<string, Readonly<Record<string, string>>>;
 
 /** The reference's default timeout, and the shorter one for events that fire while the session ends. */
 const DEFAULT_TIMEOUT_SEC = 600;
@@ -98,7 +103,7 @@ const HooksFileSchema = z.strictObject({ description: z.string().optional(), hoo
  * The hooks the configuration declares, listed as the reference lists them [observed on 0.169.0]: per layer
  * (lowest precedence first) `hooks.json` beside its config.toml, then config.toml's `[hooks]` tables; events in
  * declaration order; each command handler keyed `<file>:<event>:<group>:<handler>`; then the hooks of enabled
- * plugins, keyed from their package (see appendHooks). hook-dispatch.ts runs the configured ones.
+ * plugins, keyed from their package (see appendHooks). hook-dispatch.ts runs them.
  */
 export async function discoverHooks(
   layers: readonly HookLayer[],
@@ -106,6 +111,7 @@ export async function discoverHooks(
   plugins: readonly PluginHookSource[] = [],
 ): Promise<DiscoveredHooks> {
   const hooks: HookMetadata[] = [];
+  const environments = new Map<string, Readonly<Record<string, string>>>();
   const warnings: string[] = [];
   for (const layer of layers) {
     const sources: Array<{ path: string; events: HookEvents }> = [];
@@ -132,9 +138,13 @@ export async function discoverHooks(
       hashSuffix: `/${plugin.packageHash}`,
       variables: plugin.variables,
     };
+    const first = hooks.length;
     appendHooks(hooks, warnings, origin, plugin.events, states);
+    // The package's variables are also in the environment of its commands [observed on 0.169.0]: a script the
+    // command runs finds its package and data directories without being passed them.
+    for (const hook of hooks.slice(first)) environments.set(hook.key, plugin.variables);
   }
-  return { hooks, warnings };
+  return { hooks, environments, warnings };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { HookEventName, HookMetadata, HookRunSummary } from '../../protocol/v2/hooks.js';
+import type { HookEnvironments } from './hook-discovery.js';
 import { runHookCommand, type HookCommandOptions } from './hook-command.js';
 import { readHookOutput, type HookVerdict } from './hook-output.js';
 
@@ -16,6 +17,8 @@ export interface HookInvocation {
 /** Where hooks run, and who hears about them. */
 export interface HookSurroundings {
   readonly hooks: readonly HookMetadata[];
+  /** Added to `env` for the hooks listed (a plugin's package and data directories). */
+  readonly environments: HookEnvironments;
   readonly cwd: string;
   readonly env: HookCommandOptions['env'];
   readonly jail?: HookCommandOptions['jail'];
@@ -73,7 +76,7 @@ function commandOptions(surroundings: HookSurroundings, hook: HookMetadata): Omi
     command: hook.command,
     cwd: surroundings.cwd,
     timeoutSec: hook.timeoutSec,
-    env: surroundings.env,
+    env: { ...surroundings.env, ...surroundings.environments.get(hook.key) },
     jail: surroundings.jail,
     signal: surroundings.signal,
   };

@@ -8,12 +8,19 @@ import type { LoadedThread } from '../threads/loaded-thread.js';
 import type { ToolCall, ToolOutput } from '../turn-tools/tool-call.js';
 import type { PermissionHookDecision, PermissionHookRequest } from '../turn-tools/tool-context.js';
 import type { HookCommandOptions } from './hook-command.js';
+import type { DiscoveredHooks } from './hook-discovery.js';
 import { dispatchHooks, type HookInvocation, type HookRunResult } from './hook-dispatch.js';
 import { hookEventLabel } from './hook-output.js';
 
-/** What a turn is given to run hooks: the configured hooks (read afresh for each turn), and a tenant's jail. */
+/** The hooks a turn may run, and the extra environment of plugin hooks' commands. */
+export type TurnHookSet = Pick<DiscoveredHooks, 'hooks' | 'environments'>;
+
+/**
+ * What a turn is given to run hooks: the configured and plugin hooks (read afresh for each turn), and a tenant's
+ * jail.
+ */
 export interface HookDependencies {
-  readonly load: () => Promise<readonly HookMetadata[]>;
+  readonly load: () => Promise<TurnHookSet>;
   readonly jail?: HookCommandOptions['jail'];
 }
 
@@ -43,23 +50,25 @@ const sessionsStarted = new WeakSet<LoadedThread>();
 export class TurnHooks {
   readonly #context: TurnHookContext;
   readonly #hooks: readonly HookMetadata[];
+  readonly #environments: TurnHookSet['environments'];
   readonly #jail: HookCommandOptions['jail'];
   /** Set once a stop hook has sent the model back to work: the next stop hooks are told (`stop_hook_active`). */
   #stopHookActive = false;
   /** Tool calls a permissionRequest hook denied: they never ran, so no postToolUse hook runs for them [observed]. */
   readonly #denied = new Set<string>();
 
-  private constructor(context: TurnHookContext, hooks: readonly HookMetadata[], jail: HookCommandOptions['jail']) {
+  private constructor(context: TurnHookContext, hooks: TurnHookSet, jail: HookCommandOptions['jail']) {
     this.#context = context;
-    this.#hooks = hooks;
+    this.#hooks = hooks.hooks;
+    this.#environments = hooks.environments;
     this.#jail = jail;
   }
 
   /** The turn's hooks; a configuration that cannot be read runs none (hooks/list reports why). */
   static async load(context: TurnHookContext, deps: HookDependencies | undefined): Promise<TurnHooks> {
-    let hooks: readonly HookMetadata[] = [];
+    let hooks: TurnHookSet = { hooks: [], environments: new Map() };
     try {
-      hooks = (await deps?.load()) ?? [];
+      hooks = (await deps?.load()) ?? hooks;
     } catch (error) {
       context.log.warn({ err: error }, 'hooks could not be read; none run this turn');
     }
@@ -252,6 +261,7 @@ export class TurnHooks {
     return dispatchHooks(
       {
         hooks: this.#hooks,
+        environments: this.#environments,
         cwd: thread.settings.cwd,
         env,
         jail: this.#jail,

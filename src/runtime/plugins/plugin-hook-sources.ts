@@ -18,7 +18,7 @@ export interface PluginHookSources {
  * hook file the manifest names (default `hooks/hooks.json`), keyed `<plugin id>:<path in the package>`, or each
  * inline table of its `hooks`, keyed `<plugin id>:plugin.json#hooks[<i>]` and attributed to the manifest. A
  * command's `${PLUGIN_ROOT}` and `${PLUGIN_DATA}` (and their `CLAUDE_` twins) name the installed package and
- * `$CODEX_HOME/plugins/data/<plugin>-<marketplace>`.
+ * `$CODEX_HOME/plugins/data/<plugin>-<marketplace>`; the same four are in the command's environment when it runs.
  */
 export async function enabledPluginHookSources(
   codexHome: string,

@@ -87,7 +87,7 @@ export class TurnDependencyBuilder {
       startResponse: (sampling, turnId) => goalCharger(options.goals, sampling, turnId),
       tools: options.tools.forTurn(thread),
       hooks: {
-        load: async () => (await configuredHooks(options.codexHome, options.config)).hooks,
+        load: () => configuredHooks(options.codexHome, options.config),
         ...(jail === undefined ? {} : { jail: { jail, support: options.sandbox() } }),
       },
       // Ephemeral threads have no durable read receipt [observed: `thread read state unavailable`]; nor do
