@@ -42,7 +42,9 @@ export interface RunOutcome {
   readonly stderr: string;
   readonly stdoutCapReached: boolean;
   readonly stderrCapReached: boolean;
-  /** The output was still open when the post-exit drain deadline passed (a background child held it). */
+  /**
+   * A stream short of its cap was still open when the post-exit drain deadline passed (a background child held it).
+   */
   readonly outputDrainTimedOut: boolean;
 }
 
@@ -170,11 +172,18 @@ export class CommandRun {
     const drainExpired = new Promise<void>((resolve) => {
       drainTimer = setTimeout(resolve, IO_DRAIN_TIMEOUT_MS);
     });
-    const outputDrainTimedOut = await Promise.race([
-      child.outputClosed.then(() => false),
-      drainExpired.then(() => true),
-    ]);
+    const closed: Record<CommandExecOutputStream, boolean> = { stdout: false, stderr: false };
+    for (const stream of ['stdout', 'stderr'] as const) {
+      void child.streamClosed[stream].then(() => {
+        closed[stream] = true;
+      });
+    }
+    const expired = await Promise.race([child.outputClosed.then(() => false), drainExpired.then(() => true)]);
     clearTimeout(drainTimer);
+    // The reference counts the drain as timed out only for a stream still open short of its cap (probed: a capped
+    // stdout held open by a background child still waits the full drain, but reports `false`).
+    const outputDrainTimedOut =
+      expired && (['stdout', 'stderr'] as const).some((stream) => !closed[stream] && !this.#caps[stream].reached);
     // The reference kills the process group when it lets go of the process (probed: `sleep 81 >/dev/null &` did not
     // outlive its command), so nothing a command started in the background survives it.
     child.killGroup();
