@@ -4,7 +4,7 @@ import {
   commandExecWriteHandler,
 } from './command-exec/controls.js';
 import { commandExecHandler } from './command-exec/exec.js';
-import { CommandProcesses } from '../runtime/command-exec/connection-commands.js';
+import { COMMAND_EXEC_WORDING, CommandProcesses } from '../runtime/command-exec/connection-commands.js';
 import type { RequestHandler } from './context.js';
 import type { ServerServices } from './services.js';
 
@@ -13,7 +13,7 @@ import type { ServerServices } from './services.js';
  * tables.
  */
 export function commandExecHandlers(services: ServerServices): RequestHandler[] {
-  const processes = new CommandProcesses();
+  const processes = new CommandProcesses(COMMAND_EXEC_WORDING);
   return [
     commandExecHandler(services, processes),
     commandExecWriteHandler(processes),

@@ -2,6 +2,7 @@ import { accountBackendHandlers } from './account-backend.js';
 import { gatewayOAuthHandlers } from './account-gateway-oauth.js';
 import { clientSurfaceHandlers } from './client-surface-handlers.js';
 import { commandExecHandlers } from './command-exec-handlers.js';
+import { processHandlers } from './process-handlers.js';
 import type { HandlerTable, RequestHandler } from './context.js';
 import { externalAgentImportHandlers } from './external-agent-imports.js';
 import { feedbackHandlers } from './feedback.js';
@@ -69,6 +70,7 @@ export function buildHandlerTable(services: ServerServices): HandlerTable {
     reviewStartHandler(services),
     ...fsHandlers(services),
     ...commandExecHandlers(services),
+    ...processHandlers(services),
     ...clientSurfaceHandlers(services),
     ...terminalUiHandlers(services),
     ...mcpServerHandlers(services),

@@ -7,7 +7,7 @@ import type { HandlerContext, HandlerTable, RequestHandler } from './context.js'
 /*
  * A tenant (beyond the reference; `--tenant-claim`) gets its own handler table, built over its own CODEX_HOME
  * subtree and with its workspace as the server cwd. That already separates its threads, notifications, read
- * receipts and auth. This wrapper closes what remains open in the handlers themselves: fs/* and command/exec
+ * receipts and auth. This wrapper closes what remains open in the handlers themselves: fs/*, command/exec and process/spawn
  * reach only the tenant's workspace (and threads and turns cannot move their cwd out of it), the shared config.toml cannot be written, and a thread cannot bring its own
  * model provider (which could name any of the server's environment variables as its key and send it anywhere).
  */
@@ -33,6 +33,7 @@ const PATH_PARAMS: ReadonlyMap<string, readonly string[]> = new Map([
 /** Methods with a `cwd` param: where the agent's or a standalone command runs. */
 const CWD_METHODS: readonly string[] = [
   ClientRequests.commandExec.method,
+  ClientRequests.processSpawn.method,
   ClientRequests.threadStart.method,
   ClientRequests.threadResume.method,
   ClientRequests.threadFork.method,

@@ -18,6 +18,7 @@ import { AccountNotifications, AccountRequests } from './registry-accounts.js';
 import { ClientSurfaceNotifications, ClientSurfaceRequests } from './registry-client-surface.js';
 import { CommandExecNotifications, CommandExecRequests } from './registry-command-exec.js';
 import { FsNotifications, FsRequests } from './registry-fs.js';
+import { ProcessNotifications, ProcessRequests } from './registry-process.js';
 import { TerminalUiNotifications, TerminalUiRequests } from './registry-terminal-ui.js';
 import { McpNotifications, McpRequests, McpServerRequests } from './registry-mcp.js';
 import { SettingsSurfaceNotifications, SettingsSurfaceRequests } from './registry-settings-surface.js';
@@ -120,6 +121,7 @@ export const ClientRequests = {
   turnInterrupt: defineRequest('turn/interrupt', turns.TurnInterruptParamsSchema, turns.TurnInterruptResponseSchema),
   ...FsRequests,
   ...CommandExecRequests,
+  ...ProcessRequests,
   ...ClientSurfaceRequests,
   ...TerminalUiRequests,
   ...McpRequests,
@@ -189,6 +191,7 @@ export const ServerNotifications = {
   ),
   ...FsNotifications,
   ...CommandExecNotifications,
+  ...ProcessNotifications,
   ...ClientSurfaceNotifications,
   ...TerminalUiNotifications,
   ...McpNotifications,

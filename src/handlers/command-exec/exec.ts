@@ -6,7 +6,7 @@ import { commandExecEnv } from '../../runtime/command-exec/command-env.js';
 import { DEFAULT_TIMEOUT_MS } from '../../runtime/command-exec/command-run.js';
 import type { CommandProcesses } from '../../runtime/command-exec/connection-commands.js';
 import { DEFAULT_OUTPUT_BYTES_CAP } from '../../runtime/command-exec/output-cap.js';
-import { DEFAULT_TERMINAL_SIZE, spawnCommand, type CommandStdio } from '../../runtime/command-exec/spawn-command.js';
+import { spawnCommand, stdioChoice } from '../../runtime/command-exec/spawn-command.js';
 import { resolveThreadSettings } from '../../runtime/threads/thread-settings.js';
 import { SandboxSetupError, SandboxUnavailableError } from '../../tools/sandbox/errors.js';
 import { sandboxCommand, type SandboxedCommand } from '../../tools/sandbox/sandbox-command.js';
@@ -61,23 +61,21 @@ export function commandExecHandler(
     }
 
     const processId = params.processId ?? null;
-    const tty = params.tty ?? false;
-    const streamStdin = tty || (params.streamStdin ?? false);
-    const streamOutput = tty || (params.streamStdoutStderr ?? false);
-    const stdio: CommandStdio = tty
-      ? { tty, size: params.size ?? DEFAULT_TERMINAL_SIZE }
-      : { tty, stdin: streamStdin };
+    const { tty, streamStdin, streamOutput, stdio } = stdioChoice(params);
     const spec = { file: sandboxed.file, args: sandboxed.args, cwd, env };
     try {
       if (processId === null && (tty || streamStdin || streamOutput)) {
         throw RpcErrors.badRequest('command/exec tty or streaming requires a client-supplied processId');
       }
-      const { response } = await processes.of(context.channel).start(processId, () => spawnCommand(spec, stdio), {
+      const { finished } = await processes.of(context.channel).start(processId, () => spawnCommand(spec, stdio), {
         streamStdin,
         streamOutput,
         ...options,
-        onDelta: (delta) => context.channel.notify(ServerNotifications.commandExecOutputDelta, delta),
+        // Streaming needs the client's processId (checked above).
+        onDelta: (chunk) =>
+          context.channel.notify(ServerNotifications.commandExecOutputDelta, { processId: processId ?? '', ...chunk }),
       });
+      const response = finished.then(({ exitCode, stdout, stderr }) => ({ exitCode, stdout, stderr }));
       return new DeferredResult(response.finally(() => sandboxed.release()));
     } catch (error) {
       sandboxed.release();

@@ -13,14 +13,26 @@ export function commandExecEnv(
   overrides: Readonly<Record<string, string | null>> | null | undefined,
   policy: SandboxPolicy,
 ): Record<string, string> {
+  const env = withEnvOverrides(base, overrides);
+  env['CODEX_APPLY_PATCH_PRESERVE_LINE_ENDINGS'] = '1';
+  if (!hasFullNetworkAccess(policy)) env['CODEX_SANDBOX_NETWORK_DISABLED'] = '1';
+  return env;
+}
+
+/**
+ * `base` with a request's `env` overrides applied (`null` unsets a variable): the whole environment of a
+ * `process/spawn` process, which the reference adds nothing to (probed on 0.169.0 with `env`).
+ */
+export function withEnvOverrides(
+  base: Readonly<Record<string, string | undefined>>,
+  overrides: Readonly<Record<string, string | null>> | null | undefined,
+): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(base)) if (value !== undefined) env[key] = value;
   for (const [key, value] of Object.entries(overrides ?? {})) {
     if (value === null) delete env[key];
     else env[key] = value;
   }
-  env['CODEX_APPLY_PATCH_PRESERVE_LINE_ENDINGS'] = '1';
-  if (!hasFullNetworkAccess(policy)) env['CODEX_SANDBOX_NETWORK_DISABLED'] = '1';
   return env;
 }
 

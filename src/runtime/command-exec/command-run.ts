@@ -1,9 +1,4 @@
-import type {
-  CommandExecOutputDeltaNotification,
-  CommandExecOutputStream,
-  CommandExecResponse,
-  CommandExecTerminalSize,
-} from '../../protocol/v2/command-exec.js';
+import type { CommandExecOutputStream, CommandExecTerminalSize } from '../../protocol/v2/command-exec.js';
 import type { Subprocess } from '../../tools/process/subprocess.js';
 import { decodeOutput } from './decode-output.js';
 import { CommandExecRequestError, processIdRepr } from './errors.js';
@@ -11,11 +6,11 @@ import { OutputByteCap } from './output-cap.js';
 import { commandExitCode } from './spawn-command.js';
 
 /**
- * One running `command/exec` process, from spawn to its response (the reference's `run_command`): output is capped
- * per stream and either streamed as `command/exec/outputDelta` or buffered for the response; a timeout or a
- * terminate kills the whole process group; once the process exited, output still in the pipes is read for up to
- * {@link IO_DRAIN_TIMEOUT_MS}, then whatever is left of the process group is killed, and only then is the response
- * produced — so every delta precedes it.
+ * One running `command/exec` or `process/spawn` process, from spawn to its outcome (the reference's `run_command`
+ * and `run_process`): output is capped per stream and either streamed as deltas or buffered for the outcome; a
+ * timeout or a terminate kills the whole process group; once the process exited, output still in the pipes is read
+ * for up to {@link IO_DRAIN_TIMEOUT_MS}, then whatever is left of the process group is killed, and only then is the
+ * outcome produced — so every delta precedes the response or `process/exited` built from it.
  */
 
 /** The reference's `EXEC_TIMEOUT_EXIT_CODE`: what a command killed by its timeout reports. */
@@ -31,9 +26,33 @@ export const IO_DRAIN_TIMEOUT_MS = 2_000;
 /** setTimeout's limit; a longer timeout is as good as none. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+/** One streamed chunk of output; the caller names the process in the notification it sends. */
+export interface OutputChunk {
+  readonly stream: CommandExecOutputStream;
+  readonly deltaBase64: string;
+  /** This chunk is the one with which the stream reached its cap. */
+  readonly capReached: boolean;
+}
+
+/** How a run ended, once its output was read (or abandoned). */
+export interface RunOutcome {
+  readonly exitCode: number;
+  /** Buffered output (empty when streamed). */
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly stdoutCapReached: boolean;
+  readonly stderrCapReached: boolean;
+  /**
+   * A stream short of its cap was still open when the post-exit drain deadline passed (a background child held it).
+   */
+  readonly outputDrainTimedOut: boolean;
+}
+
 export interface CommandRunOptions {
   /** The client's id, or a generated number for a buffered command without one (never sent to the client). */
   readonly processId: string | number;
+  /** What the errors call a run: `command/exec` (`… is no longer running`) or `process`. */
+  readonly noun: string;
   readonly child: Subprocess;
   /** `streamStdin` (or `tty`): `command/exec/write` may write to the process. */
   readonly streamStdin: boolean;
@@ -43,13 +62,13 @@ export interface CommandRunOptions {
   readonly outputBytesCap: number | null;
   /** null: no timeout. */
   readonly timeoutMs: number | null;
-  /** Sends one delta (called only when `streamOutput` and `processId` is the client's). */
-  readonly onDelta: (delta: CommandExecOutputDeltaNotification) => void;
+  /** Sends one chunk (called only when `streamOutput`). */
+  readonly onDelta: (chunk: OutputChunk) => void;
 }
 
 export class CommandRun {
-  /** The response, once the process exited and its output was read (or abandoned). Never rejects. */
-  readonly finished: Promise<CommandExecResponse>;
+  /** The outcome, once the process exited and its output was read (or abandoned). Never rejects. */
+  readonly finished: Promise<RunOutcome>;
   readonly #options: CommandRunOptions;
   readonly #buffers: Record<CommandExecOutputStream, Buffer[]> = { stdout: [], stderr: [] };
   readonly #caps: Record<CommandExecOutputStream, OutputByteCap>;
@@ -68,13 +87,13 @@ export class CommandRun {
   }
 
   /**
-   * `command/exec/write`: `bytes` to stdin (if any), then EOF if `closeStdin`.
+   * `command/exec/write` and `process/writeStdin`: `bytes` to stdin (if any), then EOF if `closeStdin`.
    * @throws CommandExecRequestError when the process is gone, stdin was not opened for streaming, or already closed
    */
   write(bytes: Buffer, closeStdin: boolean): Promise<void> {
     this.#assertRunning();
     if (!this.#options.streamStdin) {
-      throw new CommandExecRequestError('stdin streaming is not enabled for this command/exec');
+      throw new CommandExecRequestError(`stdin streaming is not enabled for this ${this.#options.noun}`);
     }
     if (bytes.length > 0 && this.#stdinClosed) throw new CommandExecRequestError('stdin is already closed');
     const { child } = this.#options;
@@ -88,7 +107,7 @@ export class CommandRun {
   }
 
   /**
-   * `command/exec/resize`.
+   * `command/exec/resize` and `process/resizePty`.
    * @throws CommandExecRequestError when the process is gone or not on a terminal
    */
   resize(size: CommandExecTerminalSize): void {
@@ -102,8 +121,8 @@ export class CommandRun {
   }
 
   /**
-   * `command/exec/terminate`, and the end of the connection: kills the process group. The process then reports the
-   * exit of a killed process (137 on pipes, 1 on a terminal).
+   * `command/exec/terminate`, `process/kill`, and the end of the connection: kills the process group. The process
+   * then reports the exit of a killed process (137 on pipes, 1 on a terminal).
    * @throws CommandExecRequestError when the process is gone
    */
   terminate(): void {
@@ -119,23 +138,23 @@ export class CommandRun {
   #assertRunning(): void {
     if (!this.#running) {
       throw new CommandExecRequestError(
-        `command/exec ${processIdRepr(this.#options.processId)} is no longer running`,
+        `${this.#options.noun} ${processIdRepr(this.#options.processId)} is no longer running`,
       );
     }
   }
 
   #onOutput(stream: CommandExecOutputStream, chunk: Buffer): void {
     const { kept, capReached } = this.#caps[stream].accept(chunk);
-    const { processId, streamOutput, onDelta } = this.#options;
+    const { streamOutput, onDelta } = this.#options;
     if (!streamOutput) {
       if (kept.length > 0) this.#buffers[stream].push(kept);
       return;
     }
-    if (typeof processId !== 'string' || (kept.length === 0 && !capReached)) return;
-    onDelta({ processId, stream, deltaBase64: kept.toString('base64'), capReached });
+    if (kept.length === 0 && !capReached) return;
+    onDelta({ stream, deltaBase64: kept.toString('base64'), capReached });
   }
 
-  async #run(): Promise<CommandExecResponse> {
+  async #run(): Promise<RunOutcome> {
     const { child, timeoutMs } = this.#options;
     const timer =
       timeoutMs === null
@@ -153,8 +172,18 @@ export class CommandRun {
     const drainExpired = new Promise<void>((resolve) => {
       drainTimer = setTimeout(resolve, IO_DRAIN_TIMEOUT_MS);
     });
-    await Promise.race([child.outputClosed, drainExpired]);
+    const closed: Record<CommandExecOutputStream, boolean> = { stdout: false, stderr: false };
+    for (const stream of ['stdout', 'stderr'] as const) {
+      void child.streamClosed[stream].then(() => {
+        closed[stream] = true;
+      });
+    }
+    const expired = await Promise.race([child.outputClosed.then(() => false), drainExpired.then(() => true)]);
     clearTimeout(drainTimer);
+    // The reference counts the drain as timed out only for a stream still open short of its cap (probed: a capped
+    // stdout held open by a background child still waits the full drain, but reports `false`).
+    const outputDrainTimedOut =
+      expired && (['stdout', 'stderr'] as const).some((stream) => !closed[stream] && !this.#caps[stream].reached);
     // The reference kills the process group when it lets go of the process (probed: `sleep 81 >/dev/null &` did not
     // outlive its command), so nothing a command started in the background survives it.
     child.killGroup();
@@ -164,6 +193,9 @@ export class CommandRun {
       exitCode,
       stdout: decodeOutput(Buffer.concat(this.#buffers.stdout)),
       stderr: decodeOutput(Buffer.concat(this.#buffers.stderr)),
+      stdoutCapReached: this.#caps.stdout.reached,
+      stderrCapReached: this.#caps.stderr.reached,
+      outputDrainTimedOut,
     };
   }
 }

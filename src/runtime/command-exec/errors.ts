@@ -1,7 +1,7 @@
 /**
- * Why a `command/exec` request was refused by the process table or a running command. Messages are the reference's
- * texts verbatim (`codex-rs/app-server/src/command_exec.rs`, probed against 0.169.0); handlers answer
- * {@link CommandExecRequestError} as -32600 and {@link CommandSpawnError} as -32603.
+ * Why a `command/exec` or `process/spawn` request was refused by the process table or a running process. Messages
+ * are the reference's texts verbatim (probed against 0.169.0); handlers answer {@link CommandExecRequestError} as
+ * -32600 and {@link CommandSpawnError} as -32603.
  */
 
 /** A control or start the client can correct: unknown or duplicate process id, stdin not open, not a PTY, … */
@@ -12,10 +12,13 @@ export class CommandExecRequestError extends Error {
   }
 }
 
-/** The program could not be started; `message` is the whole text (`failed to spawn command: <cause>`). */
+/**
+ * The program could not be started; `message` is the whole text: `failed to spawn command: <cause>` for
+ * `command/exec`, `failed to spawn process: <cause>` for `process/spawn`.
+ */
 export class CommandSpawnError extends Error {
-  constructor(cause: string, options?: ErrorOptions) {
-    super(`failed to spawn command: ${cause}`, options);
+  constructor(subject: 'command' | 'process', cause: string, options?: ErrorOptions) {
+    super(`failed to spawn ${subject}: ${cause}`, options);
     this.name = 'CommandSpawnError';
   }
 }

@@ -18,6 +18,11 @@ export class OutputByteCap {
     this.#limit = limit;
   }
 
+  /** Whether the stream has reached the cap (reported with some chunk already). */
+  get reached(): boolean {
+    return this.#reported;
+  }
+
   /** The part of `chunk` to keep, and whether this chunk is the one that reached the cap. */
   accept(chunk: Buffer): { readonly kept: Buffer; readonly capReached: boolean } {
     if (this.#limit === null) return { kept: chunk, capReached: false };

@@ -22,6 +22,7 @@ export function spawnPipeProcess(spec: SubprocessSpec, options: { readonly stdin
       child.stdin?.on('error', () => {});
       const pid = child.pid as number;
       const ended = (stream: NodeJS.ReadableStream) => new Promise<void>((done) => stream.once('close', done));
+      const streamClosed = { stdout: ended(child.stdout), stderr: ended(child.stderr) };
       resolve({
         pid,
         terminal: false,
@@ -31,7 +32,8 @@ export function spawnPipeProcess(spec: SubprocessSpec, options: { readonly stdin
           child.stderr.on('data', (chunk: Buffer) => listener('stderr', chunk));
         },
         exited: new Promise((resolveExit) => child.once('exit', (code, signal) => resolveExit(exitFromNode(code, signal)))),
-        outputClosed: Promise.all([ended(child.stdout), ended(child.stderr)]).then(() => {}),
+        outputClosed: Promise.all([streamClosed.stdout, streamClosed.stderr]).then(() => {}),
+        streamClosed,
         abandonOutput: () => {
           child.stdout.destroy();
           child.stderr.destroy();

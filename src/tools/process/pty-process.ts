@@ -48,6 +48,7 @@ export async function spawnPtyProcess(spec: SubprocessSpec, options: PtyOptions)
     exited,
     // node-pty reports the exit once the terminal's output has been read to its end.
     outputClosed: exited.then(() => {}),
+    streamClosed: { stdout: exited.then(() => {}), stderr: exited.then(() => {}) },
     abandonOutput: () => {},
     writeStdin: async (data) => {
       if (alive && !stdinClosed) terminal.write(data);

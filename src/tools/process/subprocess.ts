@@ -19,6 +19,8 @@ export interface Subprocess {
   readonly exited: Promise<ProcessExit>;
   /** Resolves when no more output can arrive (every output stream closed). */
   readonly outputClosed: Promise<void>;
+  /** Resolves per stream when that stream closed (a terminal's `stderr` with its `stdout`: it has none of its own). */
+  readonly streamClosed: Readonly<Record<OutputStream, Promise<void>>>;
   /** Stops reading output (a background job may keep a pipe open long after the command exited). */
   abandonOutput(): void;
   /** Writes to stdin; resolves once handed to the OS, or at once when stdin is closed or gone (nothing is written). */
