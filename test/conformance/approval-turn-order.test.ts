@@ -43,7 +43,7 @@ function describeMessage(message: ServerMessage): string {
  * output is split into deltas is up to the pipes.
  */
 async function approvalTurnSequence(client: RpcTestClient, cwd: string): Promise<string[]> {
-  const threadId = (resultOf(await client.request('thread/start', { cwd, approvalPolicy: 'on-request' })).thread as { id: string }).id;
+  const threadId = (await client.call('thread/start', { cwd, approvalPolicy: 'on-request' })).thread.id;
   client.onServerRequest('item/commandExecution/requestApproval', (request) =>
     client.answer(request, { result: { decision: 'accept' } }),
   );

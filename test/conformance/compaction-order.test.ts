@@ -36,11 +36,11 @@ async function startTurn(client: RpcTestClient, threadId: string, text: string):
  * (it knows no `mock-model`) is left out.
  */
 async function compactionSequence(client: RpcTestClient, cwd: string, manual: boolean): Promise<{ threadId: string; sequence: string[] }> {
-  const threadId = (resultOf(await client.request('thread/start', { cwd })).thread as { id: string }).id;
+  const threadId = (await client.call('thread/start', { cwd })).thread.id;
   await startTurn(client, threadId, 'hello one');
   const from = client.received.length;
   if (manual) {
-    resultOf(await client.request('thread/compact/start', { threadId }));
+    await client.call('thread/compact/start', { threadId });
     await client.waitFor(
       (m) => m.method === 'turn/completed' && client.received.indexOf(m) >= from,
       'compaction turn/completed',
@@ -104,7 +104,7 @@ describe('compaction, side by side with the reference', () => {
       sseReply(textTurnFrames(['done'], { itemId: 'msg_d', responseId: 'r3' })),
     ];
     const run = async (client: RpcTestClient, fake: FakeModelServer) => {
-      const threadId = (resultOf(await client.request('thread/start', { cwd })).thread as { id: string }).id;
+      const threadId = (await client.call('thread/start', { cwd })).thread.id;
       const from = client.received.length;
       await startTurn(client, threadId, 'do the work');
       // thread/started may reach the client before or after thread/start's answer (the reference sends it
@@ -139,8 +139,8 @@ describe('compaction, side by side with the reference', () => {
     await ours.client.close();
     await ours.server.server.close();
     const reference = await startReferenceServer(t, ours.server.codexHome, cwd);
-    const resumed = resultOf(await reference.request('thread/resume', { threadId: ourRun.threadId }));
-    const turns = (resumed.thread as { turns: { items: { type: string }[] }[] }).turns;
+    const resumed = await reference.call('thread/resume', { threadId: ourRun.threadId });
+    const turns = resumed.thread.turns;
     assert.deepEqual(turns.map((turn) => turn.items.map((item) => item.type)), [
       ['userMessage', 'agentMessage'],
       ['contextCompaction'],
@@ -164,8 +164,8 @@ describe('compaction, side by side with the reference', () => {
     const ourHome = await makeTempHome(t, mockProviderConfig(theirs.fake.baseUrl));
     cpSync(join(theirs.home, 'sessions'), join(ourHome, 'sessions'), { recursive: true });
     const client = await clientOnHome(t, ourHome);
-    const ourResume = resultOf(await client.request('thread/resume', { threadId: theirs.threadId }));
-    const ourTurns = (ourResume.thread as { turns: { items: { type: string }[] }[] }).turns;
+    const ourResume = await client.call('thread/resume', { threadId: theirs.threadId });
+    const ourTurns = ourResume.thread.turns;
     assert.deepEqual(ourTurns.map((turn) => turn.items.map((item) => item.type)), [
       ['userMessage', 'agentMessage'],
       ['contextCompaction'],

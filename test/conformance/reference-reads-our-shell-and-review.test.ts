@@ -38,16 +38,16 @@ describe('the reference reads the shell command and review items we write', () =
     const threadId = await startThread(client);
     await client.request('thread/shellCommand', { threadId, command: 'echo shared; exit 1' });
     await client.notification('turn/completed');
-    const started = resultOf(await client.request('review/start', { threadId, target: { type: 'commit', sha: 'abc1234def' } }));
-    await turnCompleted(client, (started.turn as { id: string }).id);
+    const started = await client.call('review/start', { threadId, target: { type: 'commit', sha: 'abc1234def' } });
+    await turnCompleted(client, started.turn.id);
     // A user message, so that the thread is listed and resumable by either server.
     await turnCompleted(client, await startTextTurn(client, threadId, 'thanks'));
-    const ours = resultOf(await client.request('thread/read', { threadId, includeTurns: true })).thread as { cwd: string };
+    const ours = (await client.call('thread/read', { threadId, includeTurns: true })).thread;
     await client.close();
     await rig.server.server.close();
 
     const reference = await startReferenceServer(t, rig.server.codexHome, ours.cwd);
-    const theirs = resultOf(await reference.request('thread/resume', { threadId })).thread;
+    const theirs = (await reference.call('thread/resume', { threadId })).thread;
     assert.deepEqual(itemsOf(theirs), itemsOf(ours));
     assert.equal(itemsOf(theirs).length, 3);
   });

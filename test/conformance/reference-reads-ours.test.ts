@@ -48,25 +48,25 @@ describe('the reference reads the rollouts we write', () => {
     await turnCompleted(rig.client, await startTextTurn(rig.client, threadId, 'first question'));
     await turnCompleted(rig.client, await startTextTurn(rig.client, threadId, 'this one fails'));
     await turnCompleted(rig.client, await startTextTurn(rig.client, threadId, 'third question'));
-    const ours = resultOf(await rig.client.request('thread/read', { threadId, includeTurns: true }));
-    const ourThread = ours.thread as { cwd: string; preview: string; turns: WireTurn[] };
+    const ours = await rig.client.call('thread/read', { threadId, includeTurns: true });
+    const ourThread = ours.thread;
     await rig.client.close();
     await rig.server.server.close();
 
     const reference = await startReferenceServer(t, rig.server.codexHome, ourThread.cwd);
-    const list = resultOf(await reference.request('thread/list', {}));
-    const listed = list.data as { id: string; preview: string; modelProvider: string }[];
+    const list = await reference.call('thread/list', {});
+    const listed = list.data;
     assert.deepEqual(
       listed.map((thread) => [thread.id, thread.preview, thread.modelProvider]),
       [[threadId, 'first question', 'mock']],
     );
     const readTurns = async () =>
-      (resultOf(await reference.request('thread/read', { threadId, includeTurns: true })).thread as { turns: WireTurn[] })
+      ((await reference.call('thread/read', { threadId, includeTurns: true })).thread)
         .turns;
     assert.deepEqual(await readTurns(), []);
 
-    const resumed = resultOf(await reference.request('thread/resume', { threadId }));
-    const theirThread = resumed.thread as { turns: WireTurn[] };
+    const resumed = await reference.call('thread/resume', { threadId });
+    const theirThread = resumed.thread;
     assert.deepEqual(
       theirThread.turns.map((turn) => turn.status),
       ['completed', 'failed', 'completed'],

@@ -89,8 +89,8 @@ interface Observed {
 }
 
 async function runTurn(client: RpcTestClient, cwd: string, home: string): Promise<string[]> {
-  const start = resultOf(await client.request('thread/start', { cwd, sandbox: 'danger-full-access' }));
-  const thread = start.thread as { id: string };
+  const start = await client.call('thread/start', { cwd, sandbox: 'danger-full-access' });
+  const thread = start.thread;
   await client.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'hello' }] });
   await client.waitFor((m) => m.method === 'turn/completed', 'turn/completed', 30_000);
   return (start.instructionSources as string[]).map((path) => path.replace(home, '<home>'));

@@ -29,7 +29,7 @@ async function revertedThread(client: RpcTestClient, cwd: string): Promise<strin
     turns.push(await startTextTurn(client, threadId, text));
     await turnCompleted(client, turns.at(-1)!);
   }
-  resultOf(await client.request('thread/revert', { threadId, beforeTurnId: turns[1] }));
+  await client.call('thread/revert', { threadId, beforeTurnId: turns[1]! });
   await client.notification('thread/reverted');
   await turnCompleted(client, await startTextTurn(client, threadId, 'q4'));
   return threadId;
@@ -37,8 +37,8 @@ async function revertedThread(client: RpcTestClient, cwd: string): Promise<strin
 
 /** Resumes the thread, runs q5, and returns the resumed turns' texts and q5's conversation. */
 async function continueThread(client: RpcTestClient, fake: FakeModelServer, threadId: string) {
-  const listed = resultOf(await client.request('thread/list', {})).data as { id: string; preview: string }[];
-  const resumed = resultOf(await client.request('thread/resume', { threadId })).thread as {
+  const listed = (await client.call('thread/list', {})).data as { id: string; preview: string }[];
+  const resumed = (await client.call('thread/resume', { threadId })).thread as {
     turns: { items: { text?: string; content?: { text?: string }[] }[] }[];
   };
   const before = fake.requests.length;

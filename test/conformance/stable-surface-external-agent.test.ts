@@ -9,6 +9,9 @@ import { startServerWithHome, writeClaudeFixture } from '../helpers/claude-confi
 import { startReferenceServer } from '../helpers/reference-server.js';
 import { RpcTestClient } from '../helpers/rpc-client.js';
 import type { ServerMessage } from '../helpers/rpc-client.js';
+import type { ParamsOf } from '../helpers/protocol-types.js';
+import { resultOf } from '../helpers/rpc-results.js';
+
 import { leftBehind } from '../helpers/temp-home.js';
 
 let oursClient: RpcTestClient | undefined;
@@ -71,21 +74,21 @@ function sortedSuccesses(message: unknown): unknown {
 }
 
 /** Imports what detection found and returns the progress and completion notifications, the import id as `<id>`. */
-async function runImport(side: Side, items: unknown) {
-  const answer = await side.client.request('externalAgentConfig/import', { migrationItems: items, providerId: 'claude' });
+async function runImport(side: Side, items: ParamsOf<'externalAgentConfig/import'>['migrationItems']) {
+  const answer = await side.client.callRaw('externalAgentConfig/import', { migrationItems: items, providerId: 'claude' });
   assert.equal(answer.error, undefined, JSON.stringify(answer.error));
-  const importId = (answer.result as { importId: string }).importId;
+  const { importId } = resultOf(answer);
   assert.match(importId, /^[0-9a-f-]{36}$/);
-  await side.client.waitFor(
-    (m) => m.method === 'externalAgentConfig/import/completed' && (m.params as { importId: string }).importId === importId,
-    'import completed',
-  );
+  await side.client.notification('externalAgentConfig/import/completed', (params) => params.importId === importId);
   const answerIndex = side.client.received.indexOf(answer);
   const notifications = side.client.received
     .filter(
       (m) =>
         String(m.method ?? '').startsWith('externalAgentConfig/import/') &&
-        (m.params as { importId: string }).importId === importId,
+        typeof m.params === 'object' &&
+        m.params !== null &&
+        'importId' in m.params &&
+        m.params.importId === importId,
     )
     .map((m) => {
       // The reference sometimes sends progress before its answer (observed); ours always answers first.
@@ -126,9 +129,7 @@ describe('externalAgentConfig answers as the reference 0.169.0 does', () => {
     await sameAnswer(pair, 'externalAgentConfig/detect', (side) => ({ includeHome: false, cwds: [join(side.repo, '.claude')] }));
 
     const itemsFor = async (side: Side) =>
-      ((await side.client.request('externalAgentConfig/detect', { includeHome: true, cwds: [side.repo] })).result as {
-        items: unknown[];
-      }).items;
+      (await side.client.call('externalAgentConfig/detect', { includeHome: true, cwds: [side.repo] })).items;
     const [ours, oursId] = await runImport(pair.ours, await itemsFor(pair.ours));
     const [reference, referenceId] = await runImport(pair.reference, await itemsFor(pair.reference));
     assert.deepEqual(ours, reference);
@@ -164,8 +165,8 @@ describe('externalAgentConfig answers as the reference 0.169.0 does', () => {
       detected.result.items.map((item) => item['itemType']),
       ['CONFIG', 'HOOKS', 'SKILLS', 'COMMANDS', 'AGENTS_MD'],
     );
-    const itemsFor = async (side: Side) =>
-      ((await side.client.request('externalAgentConfig/detect', { cwds: [side.repo2] })).result as { items: unknown[] }).items;
+    const itemsFor = async (side: Side) => (await side.client.call('externalAgentConfig/detect', { cwds: [side.repo2] })).items;
+
     const [ours] = await runImport(pair.ours, await itemsFor(pair.ours));
     const [reference] = await runImport(pair.reference, await itemsFor(pair.reference));
     assert.deepEqual(ours, reference);
@@ -185,7 +186,8 @@ describe('externalAgentConfig answers as the reference 0.169.0 does', () => {
 
   it('plugins without details fail, sessions are skipped, memory is refused', async (t) => {
     const pair = await startPair(t);
-    const items = [
+    const items: ParamsOf<'externalAgentConfig/import'>['migrationItems'] = [
+
       { itemType: 'PLUGINS', description: 'plugins', cwd: null },
       { itemType: 'SESSIONS', description: 'sessions' },
       { itemType: 'AGENTS_MD', description: 'nothing to import', cwd: null },

@@ -50,9 +50,9 @@ const MODEL = 'sub-agent-custom-model';
 
 async function observe(client: RpcTestClient, script: DelegationScript, cwd: string): Promise<Observed> {
   const parentId = await runDelegation(client, cwd, script);
-  const parent = resultOf(await client.request('thread/read', { threadId: parentId })).thread as { path: string };
-  const listed = resultOf(await client.request('thread/list', { sourceKinds: ['subAgent'] })).data as Array<Record<string, unknown>>;
-  const interactive = resultOf(await client.request('thread/list', {})).data as Array<{ id: string }>;
+  const parent = (await client.call('thread/read', { threadId: parentId })).thread as { path: string };
+  const listed = (await client.call('thread/list', { sourceKinds: ['subAgent'] })).data as Array<Record<string, unknown>>;
+  const interactive = (await client.call('thread/list', {})).data as Array<{ id: string }>;
   assert.deepEqual(interactive.map((thread) => thread.id), [parentId], 'the default listing leaves sub-agents out');
   const children = listed
     .map((thread) => ({
@@ -63,7 +63,7 @@ async function observe(client: RpcTestClient, script: DelegationScript, cwd: str
     }))
     .sort((a, b) => String(a.preview).localeCompare(String(b.preview)));
   const child = listed.find((thread) => thread.preview === 'CHILD B task') as { id: string; path: string };
-  const read = resultOf(await client.request('thread/read', { threadId: child.id, includeTurns: true }));
+  const read = await client.call('thread/read', { threadId: child.id, includeTurns: true });
   const turns = (read.thread as { turns: Array<{ items: Array<{ type: string; text?: string }> }> }).turns;
   assert.deepEqual(
     turns.map((turn) => turn.items.map((item) => `${item.type}${item.text === undefined ? '' : `:${item.text}`}`)),

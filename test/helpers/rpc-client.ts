@@ -2,11 +2,32 @@ import { once } from 'node:events';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import WebSocket from 'ws';
 import { loadReferenceSchema } from './reference-schema.js';
+import type {
+  ClientMethod,
+  Notification,
+  NotificationMethod,
+  NotificationParamsOf,
+  ParamsArgs,
+  ResponseTo,
+  ResultOf,
+  ServerRequest,
+  ServerRequestMethod,
+  ServerRequestParamsOf,
+  ServerRequestResultOf,
+
+} from './protocol-types.js';
+import { RpcError, isErrorResponse } from './rpc-results.js';
 
 /** A parsed message the server sent. */
 export type ServerMessage = Record<string, unknown>;
 
+/** True when `message` is a notification of `method` (narrows its params to the registry's type). */
+export function isNotification<M extends NotificationMethod>(message: ServerMessage, method: M): message is Notification<M> {
+  return message.method === method && !('id' in message);
+}
+
 /** Default bound for every wait in tests: generous for a loaded CI machine, never a sleep. */
+
 export const WAIT_MS = 10_000;
 
 interface Wire {
@@ -125,6 +146,22 @@ export class RpcTestClient {
     return this.waitFor((message) => message.id === requestId && !('method' in message), `response to ${method}`);
   }
 
+  /**
+   * A typed request: params and result are the registry's types for `method`. Resolves with the result; an error
+   * response rejects with an `RpcError` carrying the server's code and message.
+   */
+  async call<M extends ClientMethod>(method: M, ...params: ParamsArgs<M>): Promise<ResultOf<M>> {
+    const response = await this.callRaw(method, ...params);
+    if (isErrorResponse(response)) throw new RpcError(method, response.error);
+    return response.result;
+  }
+
+  /** A typed request whose response (result or error) the test inspects itself. */
+  async callRaw<M extends ClientMethod>(method: M, ...params: ParamsArgs<M>): Promise<ResponseTo<M>> {
+    // The wire is untyped; the reference schema validates every response before a wait returns it.
+    return (await this.request(method, params[0])) as unknown as ResponseTo<M>;
+  }
+
   /** A successful `initialize` with the given capabilities; returns the result. */
   async initialize(capabilities: Record<string, unknown> | null = null, name = 'test-client'): Promise<ServerMessage> {
     const response = await this.request('initialize', {
@@ -147,6 +184,11 @@ export class RpcTestClient {
   /** Replies to a server request: `{ result }` or `{ error }` (sent as given, so a test can send malformed ones). */
   answer(request: ServerMessage, reply: { result: unknown } | { error: { code: number; message: string } }): void {
     this.send({ id: request.id, ...reply });
+  }
+
+  /** Answers a server request with a result typed for its method. */
+  reply<M extends ServerRequestMethod>(request: ServerRequest<M>, result: ServerRequestResultOf<M>): void {
+    this.send({ id: request.id, result });
   }
 
   notify(method: string, params?: unknown): void {
@@ -175,9 +217,50 @@ export class RpcTestClient {
     }
   }
 
-  /** Waits for a notification by method name. */
-  async notification(method: string, timeoutMs = WAIT_MS): Promise<ServerMessage> {
-    return this.waitFor((message) => message.method === method && !('id' in message), `notification ${method}`, timeoutMs);
+  /**
+   * Waits for the first notification of `method` (past or future), optionally the first that `match`es (given
+   * its params, and the whole message, e.g. to check its place in `received`). Params are typed from the registry.
+   */
+  async notification<M extends NotificationMethod>(method: M, timeoutMs?: number): Promise<Notification<M>>;
+  async notification<M extends NotificationMethod>(
+    method: M,
+    match: (params: NotificationParamsOf<M>, message: Notification<M>) => boolean,
+    timeoutMs?: number,
+  ): Promise<Notification<M>>;
+  async notification(method: string, timeoutMs?: number): Promise<ServerMessage>;
+  async notification(
+    method: string,
+    matchOrTimeout?: ((params: never, message: never) => boolean) | number,
+    timeoutMs = WAIT_MS,
+  ): Promise<ServerMessage> {
+    const match = typeof matchOrTimeout === 'function' ? matchOrTimeout : () => true;
+    const timeout = typeof matchOrTimeout === 'number' ? matchOrTimeout : timeoutMs;
+    return this.waitFor(
+      (message) => isNotification(message, method as NotificationMethod) && match(message.params as never, message as never),
+
+      `notification ${method}`,
+      timeout,
+    );
+  }
+
+  /** The params of every notification of `method` received so far, in order. */
+  receivedParams<M extends NotificationMethod>(method: M): NotificationParamsOf<M>[] {
+    return this.received.filter((message) => isNotification(message, method)).map((message) => message.params);
+
+  }
+
+  /** Waits for the first request of `method` the server sent (past or future), optionally one whose params `match`. */
+  async serverRequest<M extends ServerRequestMethod>(
+    method: M,
+    match: (params: ServerRequestParamsOf<M>) => boolean = () => true,
+    timeoutMs = WAIT_MS,
+  ): Promise<ServerRequest<M>> {
+    const request = await this.waitFor(
+      (message) => message.method === method && 'id' in message && match(message.params as ServerRequestParamsOf<M>),
+      `server request ${method}`,
+      timeoutMs,
+    );
+    return request as ServerRequest<M>;
   }
 
   /** True once the server closed the connection (or stdout ended). */

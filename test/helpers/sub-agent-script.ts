@@ -1,4 +1,5 @@
 import { sseReply, textTurnFrames, type RecordedRequest, type ScriptedReply, type SseReply } from './fake-model-server.js';
+import { isNotification } from './rpc-client.js';
 import type { RpcTestClient, ServerMessage } from './rpc-client.js';
 
 /**
@@ -81,21 +82,15 @@ export function delegationScript(): DelegationScript {
  * waits for the parent's turn to complete; returns the parent's thread id.
  */
 export async function runDelegation(client: RpcTestClient, cwd: string, script: DelegationScript): Promise<string> {
-  const start = await client.request('thread/start', { cwd });
-  const threadId = ((start as { result: { thread: { id: string } } }).result.thread).id;
+  const threadId = (await client.call('thread/start', { cwd })).thread.id;
   await client.request('turn/start', { threadId, input: [{ type: 'text', text: PARENT_PROMPT }] });
-  await client.waitFor(
-    (message) =>
-      message.method === 'item/completed' && (message.params as { item: { type: string; tool?: string } }).item.tool === 'wait',
-    'the first wait to complete',
+  await client.notification(
+    'item/completed',
+    ({ item }) => item.type === 'collabAgentToolCall' && item.tool === 'wait',
     30_000,
   );
   script.releaseB();
-  await client.waitFor(
-    (message) => message.method === 'turn/completed' && (message.params as { threadId: string }).threadId === threadId,
-    'the parent turn to complete',
-    30_000,
-  );
+  await client.notification('turn/completed', (params) => params.threadId === threadId, 30_000);
   return threadId;
 }
 
@@ -107,13 +102,13 @@ export function collabLines(messages: readonly ServerMessage[], parentId: string
   const names = new Map<string, string>();
   const lines: string[] = [];
   for (const message of messages) {
-    if (message.method !== 'item/started' && message.method !== 'item/completed') continue;
-    const params = message.params as { threadId: string; item: Record<string, unknown> };
-    if (params.threadId !== parentId || params.item.type !== 'collabAgentToolCall') continue;
-    const item = params.item as { tool: string; status: string; receiverThreadIds: string[]; agentsStates: Record<string, { status: string; message: string | null }>; prompt: string | null };
+    if (!isNotification(message, 'item/started') && !isNotification(message, 'item/completed')) continue;
+    const { threadId, item } = message.params;
+    if (threadId !== parentId || item.type !== 'collabAgentToolCall') continue;
     for (const id of item.receiverThreadIds) if (!names.has(id)) names.set(id, names.size === 0 ? 'A' : 'B');
     const states = Object.entries(item.agentsStates)
-      .map(([id, state]) => `${names.get(id) ?? '?'}:${state.status}${state.message === null ? '' : ` ${JSON.stringify(state.message)}`}`)
+      .map(([id, state]) => `${names.get(id) ?? '?'}:${state?.status}${state?.message === null ? '' : ` ${JSON.stringify(state?.message)}`}`)
+
       .sort();
     const receivers = item.receiverThreadIds.map((id) => names.get(id) ?? '?').join(',');
     lines.push(`${message.method}:${item.tool} ${item.status} to[${receivers}] prompt=${JSON.stringify(item.prompt)} {${states.join(', ')}}`);

@@ -1,8 +1,9 @@
+import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
 import { startFakeModelServer } from './fake-model-server.js';
 import type { FakeModelServer, FakeModelServerOptions, ScriptedReply } from './fake-model-server.js';
+import type { NotificationParamsOf, ParamsOf } from './protocol-types.js';
 import { RpcTestClient } from './rpc-client.js';
-import type { ServerMessage } from './rpc-client.js';
 import { startTestServer } from './server.js';
 import type { TestServer } from './server.js';
 
@@ -69,24 +70,24 @@ export async function startThreadRig(
   return { server, fake, client: await connect(), connect };
 }
 
-/** The result of a request, failing the test with the error when there is one. */
-export function resultOf(response: ServerMessage): Record<string, unknown> {
-  if (!('result' in response)) throw new Error(`request failed: ${JSON.stringify(response)}`);
-  return response.result as Record<string, unknown>;
-}
+// Older tests import these from here; the one definition lives in rpc-results.ts.
+export { errorOf, resultOf } from './rpc-results.js';
 
 /** Starts a thread and returns its id. */
-export async function startThread(client: RpcTestClient, params: Record<string, unknown> = {}): Promise<string> {
-  const result = resultOf(await client.request('thread/start', params));
-  return (result.thread as { id: string }).id;
+export async function startThread(client: RpcTestClient, params: ParamsOf<'thread/start'> = {}): Promise<string> {
+  return (await client.call('thread/start', params)).thread.id;
 }
 
 /** Starts a turn with one text input and returns the turn id. */
 export async function startTextTurn(client: RpcTestClient, threadId: string, text: string): Promise<string> {
-  const result = resultOf(
-    await client.request('turn/start', { threadId, input: [{ type: 'text', text }] }),
-  );
-  return (result.turn as { id: string }).id;
+  return (await client.call('turn/start', { threadId, input: [{ type: 'text', text }] })).turn.id;
+}
+
+/** The rollout file of a stored thread, read from `thread/read`. */
+export async function storedPath(client: RpcTestClient, threadId: string): Promise<string> {
+  const { path } = (await client.call('thread/read', { threadId })).thread;
+  assert.ok(path, `thread ${threadId} has a rollout file`);
+  return path;
 }
 
 /** Waits for turn/completed of `turnId` and returns its params. */
@@ -94,13 +95,9 @@ export async function turnCompleted(
   client: RpcTestClient,
   turnId: string,
   timeoutMs?: number,
-): Promise<Record<string, unknown>> {
-  const message = await client.waitFor(
-    (m) => m.method === 'turn/completed' && (m.params as { turn: { id: string } }).turn.id === turnId,
-    `turn/completed of ${turnId}`,
-    timeoutMs,
-  );
-  return message.params as Record<string, unknown>;
+): Promise<NotificationParamsOf<'turn/completed'>> {
+  const message = await client.notification('turn/completed', (params) => params.turn.id === turnId, timeoutMs);
+  return message.params;
 }
 
 /** Notifications received after (and excluding) the response with `id`, as `method` names. */
@@ -108,6 +105,5 @@ export function methodsAfterResponse(client: RpcTestClient, id: number | string)
   const index = client.received.findIndex((m) => m.id === id && !('method' in m));
   return client.received
     .slice(index + 1)
-    .filter((m) => typeof m.method === 'string' && !('id' in m))
-    .map((m) => m.method as string);
+    .flatMap((m) => (typeof m.method === 'string' && !('id' in m) ? [m.method] : []));
 }

@@ -42,6 +42,6 @@ describe('the built app-server', () => {
     const item = (completed?.params as { item: { exitCode: number; aggregatedOutput: string } }).item;
     assert.equal(item.exitCode, 0, cli.stderr());
     assert.match(item.aggregatedOutput, /on-a-tty/);
-    resultOf(await client.request('thread/read', { threadId }));
+    await client.call('thread/read', { threadId });
   });
 });

@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import type { TestContext } from 'node:test';
 import { RpcTestClient } from '../helpers/rpc-client.js';
 import type { ServerMessage } from '../helpers/rpc-client.js';
+import { errorOf, resultOf } from '../helpers/rpc-results.js';
 import { spawnCli, startTestServer } from '../helpers/server.js';
 import { makeTempHome } from '../helpers/temp-home.js';
 
@@ -38,16 +39,6 @@ const stdio: Transport = {
     return { client, codexHome };
   },
 };
-
-function errorOf(response: ServerMessage): { code: number; message: string; data?: unknown } {
-  assert.ok('error' in response, `expected an error, got ${JSON.stringify(response)}`);
-  return response.error as { code: number; message: string };
-}
-
-function resultOf(response: ServerMessage): Record<string, unknown> {
-  assert.ok('result' in response, `expected a result, got ${JSON.stringify(response)}`);
-  return response.result as Record<string, unknown>;
-}
 
 /** Sends a harmless request and returns what the server sent between now and its response. */
 async function messagesBeforeNextResponse(client: RpcTestClient): Promise<ServerMessage[]> {
@@ -173,7 +164,7 @@ for (const transport of [websocket, stdio]) {
     it('serves requests without the initialized notification and ignores client notifications', async (t) => {
       const { client } = await transport.connect(t);
       await client.initialize();
-      assert.deepEqual(resultOf(await client.request('thread/loaded/list', { limit: 0 })), {
+      assert.deepEqual(await client.call('thread/loaded/list', { limit: 0 }), {
         data: [],
         nextCursor: null,
       });

@@ -10,12 +10,8 @@ import { exitCodeOf, spawnCli } from '../helpers/server.js';
 import { makeTempHome } from '../helpers/temp-home.js';
 import { requireWorkingBubblewrap } from '../helpers/prerequisites.js';
 import { startTenantServer, tokenFor } from '../helpers/tenant-server.js';
-import { resultOf, startTextTurn, startThread, turnCompleted } from '../helpers/thread-server.js';
-
-function errorOf(response: { error?: unknown }): { code: number; message: string } {
-  assert.ok(response.error, `expected an error, got ${JSON.stringify(response)}`);
-  return response.error as { code: number; message: string };
-}
+import { errorOf, resultOf } from '../helpers/rpc-results.js';
+import { startTextTurn, startThread, turnCompleted } from '../helpers/thread-server.js';
 
 /** Multi-tenant mode (beyond the reference): `--ws-auth signed-bearer-token --tenant-claim sub`. */
 describe('tenants', () => {
@@ -26,9 +22,9 @@ describe('tenants', () => {
     const threadId = await startThread(alice);
     await turnCompleted(alice, await startTextTurn(alice, threadId, 'hi'));
 
-    assert.equal((resultOf(await alice.request('thread/list', {})).data as unknown[]).length, 1);
-    assert.deepEqual(resultOf(await bob.request('thread/list', {})).data, []);
-    assert.deepEqual(resultOf(await bob.request('thread/loaded/list', {})).data, []);
+    assert.equal((await alice.call('thread/list', {})).data.length, 1);
+    assert.deepEqual((await bob.call('thread/list', {})).data, []);
+    assert.deepEqual((await bob.call('thread/loaded/list', {})).data, []);
     // To bob, alice's thread answers exactly as a thread that does not exist.
     const unknown = '019a0000-0000-7000-8000-000000000000';
     for (const method of ['thread/read', 'thread/resume', 'thread/turns/list']) {
@@ -52,7 +48,7 @@ describe('tenants', () => {
 
     // A second connection of alice sees her thread.
     const aliceAgain = await connect('alice');
-    assert.equal((resultOf(await aliceAgain.request('thread/list', {})).data as unknown[]).length, 1);
+    assert.equal((await aliceAgain.call('thread/list', {})).data.length, 1);
   });
 
   it("confines fs/* and command/exec to the tenant's workspace, symlinks included", async (t) => {
@@ -68,8 +64,8 @@ describe('tenants', () => {
     await symlink(bobDir, join(aliceDir, 'link-to-bob'));
 
     const own = join(aliceDir, 'notes.txt');
-    resultOf(await alice.request('fs/writeFile', { path: own, dataBase64: Buffer.from('mine').toString('base64') }));
-    assert.deepEqual(resultOf(await alice.request('fs/readFile', { path: own })), {
+    await alice.call('fs/writeFile', { path: own, dataBase64: Buffer.from('mine').toString('base64') });
+    assert.deepEqual(await alice.call('fs/readFile', { path: own }), {
       dataBase64: Buffer.from('mine').toString('base64'),
     });
     for (const [method, params] of [
@@ -103,7 +99,7 @@ describe('tenants', () => {
     ] as const) {
       assert.match(errorOf(await alice.request(method, params)).message, /is outside this tenant's workspace$/, method);
     }
-    resultOf(await alice.request('skills/list', { cwds: [aliceDir] }));
+    await alice.call('skills/list', { cwds: [aliceDir] });
   });
 
   it("runs a tenant's commands in a jail: other tenants' files and the server's home hidden, secrets unset, /tmp private", async (t) => {
@@ -181,11 +177,8 @@ describe('tenants', () => {
     const bobDir = join(workspaceRoot, readdirSync(workspaceRoot).find((name) => name.startsWith('bob-')) ?? 'missing');
     await writeFile(join(bobDir, 'secret.txt'), 'bob only');
     const threadId = await startThread(alice);
-    resultOf(await alice.request('thread/shellCommand', { threadId, command: `cat ${join(bobDir, 'secret.txt')}` }));
-    const completed = await alice.waitFor(
-      (m) => m.method === 'item/completed' && (m.params as { item: { type: string } }).item.type === 'commandExecution',
-      'the command item',
-    );
+    await alice.call('thread/shellCommand', { threadId, command: `cat ${join(bobDir, 'secret.txt')}` });
+    const completed = await alice.notification('item/completed', (params) => params.item.type === 'commandExecution');
     const item = (completed.params as { item: { status: string; aggregatedOutput: string | null } }).item;
     assert.equal(item.status, 'failed');
     assert.match(item.aggregatedOutput ?? '', /No such file or directory/);

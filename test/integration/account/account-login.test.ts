@@ -23,7 +23,7 @@ describe('account/login/start, account/logout', () => {
       replies: [sseReply(textTurnFrames(['one'])), sseReply(textTurnFrames(['two']))],
     });
     const other = await connect('other');
-    assert.deepEqual(resultOf(await client.request('account/read', {})), {
+    assert.deepEqual(await client.call('account/read', {}), {
       account: null,
       userId: null,
       requiresOpenaiAuth: true,
@@ -45,7 +45,7 @@ describe('account/login/start, account/logout', () => {
     const path = join(server.codexHome, 'auth.json');
     assert.equal(await readFile(path, 'utf8'), '{\n  "auth_mode": "apikey",\n  "OPENAI_API_KEY": "sk-test-123"\n}');
     assert.equal((await stat(path)).mode & 0o777, 0o600);
-    assert.deepEqual(resultOf(await client.request('account/read', {})).account, { type: 'apiKey' });
+    assert.deepEqual((await client.call('account/read', {})).account, { type: 'apiKey' });
     const apiKeyLimits = await client.request('account/rateLimits/read');
     assert.deepEqual(apiKeyLimits.error, { code: -32600, message: 'chatgpt authentication required to read rate limits' });
 
@@ -59,7 +59,7 @@ describe('account/login/start, account/logout', () => {
     assert.deepEqual(resultOf(logout), {});
     assert.deepEqual((await updateAfter(client, logout)).params, { authMode: null, planType: null });
     await assert.rejects(stat(path), { code: 'ENOENT' });
-    assert.equal(resultOf(await client.request('account/read', {})).account, null);
+    assert.equal((await client.call('account/read', {})).account, null);
     assert.deepEqual((await client.request('account/rateLimits/read')).error, { code: -32600, message: NO_AUTH_ERROR });
 
     await turnCompleted(client, await startTextTurn(client, threadId, 'logged out'));
@@ -86,7 +86,7 @@ describe('account/login/start, account/logout', () => {
       planType: 'pro',
     });
     await assert.rejects(stat(join(server.codexHome, 'auth.json')), { code: 'ENOENT' });
-    assert.deepEqual(resultOf(await client.request('account/read', {})), {
+    assert.deepEqual(await client.call('account/read', {}), {
       account: { type: 'chatgpt', email: 'tokens@example.com', planType: 'pro', workspaceName: null },
       userId: 'user_7',
       requiresOpenaiAuth: true,
@@ -99,7 +99,7 @@ describe('account/login/start, account/logout', () => {
       chatgptAccountId: 'acct_1',
       chatgptPlanType: 'galaxy-brain',
     });
-    const account = resultOf(await client.request('account/read', {})).account as { planType: string };
+    const account = (await client.call('account/read', {})).account as { planType: string };
     assert.equal(account.planType, 'unknown');
   });
 

@@ -28,7 +28,7 @@ describe('a ChatGPT login in CODEX_HOME/auth.json', () => {
     const authJson = chatgptAuthJson('acct_123', 'plus');
     await writeFile(join(server.codexHome, 'auth.json'), JSON.stringify(authJson));
 
-    assert.deepEqual(resultOf(await client.request('account/read', {})), {
+    assert.deepEqual(await client.call('account/read', {}), {
       account: { type: 'chatgpt', email: 'me@example.com', planType: 'plus', workspaceName: null },
       userId: 'user_9',
       requiresOpenaiAuth: true,

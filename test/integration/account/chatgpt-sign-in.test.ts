@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { startAccountRig } from '../../helpers/chatgpt-auth.js';
 import { ISSUED_ID_TOKEN, issuedAccessToken, startFakeIssuer } from '../../helpers/fake-issuer.js';
-import type { RpcTestClient, ServerMessage } from '../../helpers/rpc-client.js';
-import { resultOf } from '../../helpers/thread-server.js';
+import type { Notification } from '../../helpers/protocol-types.js';
+import type { RpcTestClient } from '../../helpers/rpc-client.js';
+import { errorOf, resultOf } from '../../helpers/rpc-results.js';
 
 async function signInRig(t: TestContext, issuerOrigin?: string) {
   const issuer = await startFakeIssuer(t);
@@ -21,15 +22,8 @@ async function signInRig(t: TestContext, issuerOrigin?: string) {
   return { ...rig, issuer };
 }
 
-function completion(client: RpcTestClient, loginId: string): Promise<ServerMessage> {
-  return client.waitFor(
-    (m) => m.method === 'account/login/completed' && (m.params as { loginId: string }).loginId === loginId,
-    `account/login/completed for ${loginId}`,
-  );
-}
-
-function field(message: ServerMessage, name: string): unknown {
-  return (message.params as Record<string, unknown>)[name];
+function completion(client: RpcTestClient, loginId: string): Promise<Notification<'account/login/completed'>> {
+  return client.notification('account/login/completed', (params) => params.loginId === loginId);
 }
 
 function callbackUrl(authUrl: string, query: Record<string, string>): string {
@@ -38,11 +32,9 @@ function callbackUrl(authUrl: string, query: Record<string, string>): string {
 }
 
 async function startBrowserLogin(client: RpcTestClient): Promise<{ loginId: string; authUrl: string; state: string }> {
-  const result = resultOf(await client.request('account/login/start', { type: 'chatgpt' })) as {
-    loginId: string;
-    authUrl: string;
-  };
-  return { ...result, state: new URL(result.authUrl).searchParams.get('state') ?? '' };
+  const result = await client.call('account/login/start', { type: 'chatgpt' });
+  assert.ok(result.type === 'chatgpt');
+  return { loginId: result.loginId, authUrl: result.authUrl, state: new URL(result.authUrl).searchParams.get('state') ?? '' };
 }
 
 describe('ChatGPT browser sign-in', () => {
@@ -105,7 +97,7 @@ describe('ChatGPT browser sign-in', () => {
     assert.deepEqual(stored.tokens.oauth_provenance, { issuer: issuer.origin, client_id: 'app_EMoamEEZ73f0CkXaXp7hrann' });
     assert.equal(stored.tokens.account_id, 'acct_signed_in');
     assert.ok(!Number.isNaN(Date.parse(stored.last_refresh)));
-    assert.deepEqual(resultOf(await client.request('account/read', {})).account, {
+    assert.deepEqual((await client.call('account/read', {})).account, {
       type: 'chatgpt',
       email: 'signed-in@example.com',
       planType: 'plus',
@@ -116,17 +108,17 @@ describe('ChatGPT browser sign-in', () => {
   it('cancels by login id: canceled, then notFound; a malformed id is -32600', async (t) => {
     const { client } = await signInRig(t);
     const { loginId, authUrl } = await startBrowserLogin(client);
-    assert.deepEqual(resultOf(await client.request('account/login/cancel', { loginId: '123e4567-e89b-42d3-a456-426614174000' })), {
+    assert.deepEqual((await client.call('account/login/cancel', { loginId: '123e4567-e89b-42d3-a456-426614174000' })), {
       status: 'notFound',
     });
-    assert.deepEqual(resultOf(await client.request('account/login/cancel', { loginId })), { status: 'canceled' });
+    assert.deepEqual((await client.call('account/login/cancel', { loginId })), { status: 'canceled' });
     assert.deepEqual((await completion(client, loginId)).params, {
       loginId,
       success: false,
       error: 'Login server error: Login was not completed',
       onboardingEntrypoint: null,
     });
-    assert.deepEqual(resultOf(await client.request('account/login/cancel', { loginId })), { status: 'notFound' });
+    assert.deepEqual((await client.call('account/login/cancel', { loginId })), { status: 'notFound' });
     const malformed = await client.request('account/login/cancel', { loginId: 'not-a-uuid' });
     assert.deepEqual(malformed.error, { code: -32600, message: 'invalid login id: not-a-uuid' });
     // The callback server is gone.
@@ -138,13 +130,13 @@ describe('ChatGPT browser sign-in', () => {
     const first = await startBrowserLogin(client);
     const denied = await fetch(callbackUrl(first.authUrl, { error: 'access_denied', error_description: 'nope', state: first.state }));
     assert.match(await denied.text(), /Sign-in failed: nope/);
-    assert.equal(field(await completion(client, first.loginId), 'error'), 'Login server error: Sign-in failed: nope');
+    assert.equal((await completion(client, first.loginId)).params.error, 'Login server error: Sign-in failed: nope');
 
     issuer.behaviour.authorizationCode = () => ({ status: 400, body: { error: 'invalid_grant', error_description: 'code expired' } });
     const second = await startBrowserLogin(client);
     await fetch(callbackUrl(second.authUrl, { code: 'old', state: second.state }));
     assert.equal(
-      field(await completion(client, second.loginId), 'error'),
+      (await completion(client, second.loginId)).params.error,
       'Login server error: Token exchange failed: token endpoint returned status 400 Bad Request: code expired',
     );
   });
@@ -153,8 +145,8 @@ describe('ChatGPT browser sign-in', () => {
     const { client } = await signInRig(t);
     const first = await startBrowserLogin(client);
     const second = await startBrowserLogin(client);
-    assert.equal(field(await completion(client, first.loginId), 'success'), false);
-    assert.deepEqual(resultOf(await client.request('account/login/cancel', { loginId: second.loginId })), { status: 'canceled' });
+    assert.equal((await completion(client, first.loginId)).params.success, false);
+    assert.deepEqual((await client.call('account/login/cancel', { loginId: second.loginId })), { status: 'canceled' });
   });
 
   it('refuses ChatGPT sign-in while a client\'s tokens are in effect', async (t) => {
@@ -190,11 +182,8 @@ describe('ChatGPT browser sign-in', () => {
 describe('ChatGPT device-code sign-in', () => {
   it('answers with the verification URL and user code, polls until approved, and stores the login', async (t) => {
     const { server, client, issuer } = await signInRig(t);
-    const result = resultOf(await client.request('account/login/start', { type: 'chatgptDeviceCode' })) as {
-      loginId: string;
-      verificationUrl: string;
-      userCode: string;
-    };
+    const result = await client.call('account/login/start', { type: 'chatgptDeviceCode' });
+    assert.ok(result.type === 'chatgptDeviceCode');
     assert.equal(result.verificationUrl, `${issuer.origin}/codex/device`);
     assert.equal(result.userCode, 'WXYZ-1234');
     const userCode = issuer.requests.find((r) => r.path === '/api/accounts/deviceauth/usercode');
@@ -219,10 +208,12 @@ describe('ChatGPT device-code sign-in', () => {
   it('cancel stops the polling with `Login was not completed`', async (t) => {
     const { client, issuer } = await signInRig(t);
     issuer.behaviour.userCode = () => ({ status: 200, body: { device_auth_id: 'dev_2', user_code: 'AAAA-BBBB', interval: '30' } });
-    const { loginId } = resultOf(await client.request('account/login/start', { type: 'chatgptDeviceCode' })) as { loginId: string };
+    const started = await client.call('account/login/start', { type: 'chatgptDeviceCode' });
+    assert.ok(started.type === 'chatgptDeviceCode');
+    const { loginId } = started;
     await issuer.waitFor((r) => r.path === '/api/accounts/deviceauth/token', 'the first poll');
-    assert.deepEqual(resultOf(await client.request('account/login/cancel', { loginId })), { status: 'canceled' });
-    assert.equal(field(await completion(client, loginId), 'error'), 'Login was not completed');
+    assert.deepEqual(await client.call('account/login/cancel', { loginId }), { status: 'canceled' });
+    assert.equal((await completion(client, loginId)).params.error, 'Login was not completed');
   });
 
   it('says when device-code sign-in is off (404) and when the issuer cannot be reached', async (t) => {
@@ -240,8 +231,8 @@ describe('ChatGPT device-code sign-in', () => {
     const port = (closed.address() as { port: number }).port;
     closed.close();
     const unreachable = await signInRig(t, `http://127.0.0.1:${port}`);
-    const failed = await unreachable.client.request('account/login/start', { type: 'chatgptDeviceCode' });
-    const error = failed.error as { code: number; message: string };
+    const error = errorOf(await unreachable.client.callRaw('account/login/start', { type: 'chatgptDeviceCode' }));
+
     assert.equal(error.code, -32603);
     assert.ok(
       error.message.startsWith(

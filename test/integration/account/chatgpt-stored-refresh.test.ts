@@ -34,7 +34,7 @@ describe('ChatGPT tokens in auth.json are refreshed with their refresh token', (
     const { client, fake, issuer, path } = await storedLoginRig(t, [UNAUTHORIZED, sseReply(textTurnFrames(['ok']))]);
     const threadId = await startThread(client);
     const turn = await turnCompleted(client, await startTextTurn(client, threadId, 'hi'));
-    assert.equal((turn.turn as { status: string }).status, 'completed');
+    assert.equal(turn.turn.status, 'completed');
 
     const refresh = issuer.requests.find((r) => r.form.grant_type === 'refresh_token');
     assert.equal(refresh?.contentType, 'application/json');
@@ -70,7 +70,7 @@ describe('ChatGPT tokens in auth.json are refreshed with their refresh token', (
 
   it('account/read with refreshToken:true refreshes (forced)', async (t) => {
     const { client, issuer, path } = await storedLoginRig(t, []);
-    resultOf(await client.request('account/read', { refreshToken: true }));
+    await client.call('account/read', { refreshToken: true });
     assert.equal(issuer.requests.find((r) => r.form.grant_type === 'refresh_token')?.form.refresh_reason, 'forced');
     assert.equal((await stored(path)).tokens.refresh_token, 'rt_rotated');
   });

@@ -35,13 +35,13 @@ describe('client-managed ChatGPT tokens after a 401', () => {
     assert.deepEqual(refresh.params, { reason: 'unauthorized', previousAccountId: 'acct_1' });
     client.send({ id: refresh.id, result: { accessToken: newToken, chatgptAccountId: 'acct_2', chatgptPlanType: 'pro' } });
 
-    assert.equal(((await turnCompleted(client, turnId)).turn as { status: string }).status, 'completed');
+    assert.equal((await turnCompleted(client, turnId)).turn.status, 'completed');
     const [first, second] = await fake.waitForRequests(2);
     assert.equal(first?.headers.authorization, `Bearer ${oldToken}`);
     assert.equal(first?.headers['chatgpt-account-id'], 'acct_1');
     assert.equal(second?.headers.authorization, `Bearer ${newToken}`);
     assert.equal(second?.headers['chatgpt-account-id'], 'acct_2');
-    const account = resultOf(await client.request('account/read', {})).account as { planType: string };
+    const account = (await client.call('account/read', {})).account as { planType: string };
     assert.equal(account.planType, 'pro');
   });
 
@@ -86,7 +86,7 @@ describe('client-managed ChatGPT tokens after a 401', () => {
     client.send({ id: toClient?.id, result: { accessToken: 'late', chatgptAccountId: 'acct_9', chatgptPlanType: null } });
     const [, retried] = await fake.waitForRequests(2);
     assert.equal(retried?.headers.authorization, `Bearer ${newToken}`);
-    const account = resultOf(await client.request('account/read', {})).account as { email: string };
+    const account = (await client.call('account/read', {})).account as { email: string };
     assert.equal(account.email, 'helper@example.com');
   });
 
@@ -106,7 +106,7 @@ describe('client-managed ChatGPT tokens after a 401', () => {
 
   it('does not ask for a refresh when the 401 comes with a key from auth.json', async (t) => {
     const { fake, client } = await startAccountRig(t, { replies: [UNAUTHORIZED] });
-    resultOf(await client.request('account/login/start', { type: 'apiKey', apiKey: 'sk-revoked' }));
+    await client.call('account/login/start', { type: 'apiKey', apiKey: 'sk-revoked' });
     const threadId = await startThread(client);
     const turn = (await turnCompleted(client, await startTextTurn(client, threadId, 'hi'))).turn as { status: string };
     assert.equal(turn.status, 'failed');

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { httpReply, sseReply, textTurnFrames, type RecordedRequest, type SseReply } from '../../helpers/fake-model-server.js';
-import type { ServerMessage } from '../../helpers/rpc-client.js';
+import { isNotification } from '../../helpers/rpc-client.js';
+import type { RpcTestClient, ServerMessage } from '../../helpers/rpc-client.js';
 import { namespacedCall } from '../../helpers/sub-agent-script.js';
 import { resultOf, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
 
@@ -37,11 +38,10 @@ function script(steps: readonly Step[], child: (request: RecordedRequest) => Sse
 
 const answer = (text: string) => sseReply(textTurnFrames([text], { responseId: `resp_${text.length}`, itemId: 'msg_child' }));
 
-function collabItems(messages: readonly ServerMessage[], method: string) {
+function collabItems(messages: readonly ServerMessage[], method: 'item/started' | 'item/completed') {
   return messages
-    .filter((message) => message.method === method)
-    .map((message) => (message.params as { item: Record<string, unknown> }).item)
-    .filter((item) => item.type === 'collabAgentToolCall') as Array<{ tool: string; status: string; agentsStates: Record<string, { status: string }> }>;
+    .filter((message) => isNotification(message, method))
+    .flatMap((message) => (message.params.item.type === 'collabAgentToolCall' ? [message.params.item] : []));
 }
 
 async function runParent(rig: Awaited<ReturnType<typeof startThreadRig>>): Promise<string> {
@@ -50,9 +50,8 @@ async function runParent(rig: Awaited<ReturnType<typeof startThreadRig>>): Promi
   return threadId;
 }
 
-function parentCompleted(threadId: string) {
-  return (message: ServerMessage) =>
-    message.method === 'turn/completed' && (message.params as { threadId: string }).threadId === threadId;
+function parentCompleted(client: RpcTestClient, threadId: string, timeoutMs?: number) {
+  return client.notification('turn/completed', (params) => params.threadId === threadId, timeoutMs);
 }
 
 describe('sub-agents', () => {
@@ -75,7 +74,7 @@ describe('sub-agents', () => {
     );
     const rig = await startThreadRig(t, { replies });
     const threadId = await runParent(rig);
-    await rig.client.waitFor(parentCompleted(threadId), 'the parent turn', 30_000);
+    await parentCompleted(rig.client, threadId, 30_000);
     const agent = (JSON.parse(outputs[0] as string) as { agent_id: string; nickname: string }).agent_id;
     assert.deepEqual(
       outputs.slice(1).map((output) => output.replaceAll(agent, '<A>')),
@@ -92,7 +91,7 @@ describe('sub-agents', () => {
       ],
     );
     const completed = collabItems(rig.client.received, 'item/completed').map(
-      (item) => `${item.tool} ${item.status} ${Object.values(item.agentsStates).map((state) => state.status).join(',')}`,
+      (item) => `${item.tool} ${item.status} ${Object.values(item.agentsStates).map((state) => state?.status).join(',')}`,
     );
     assert.deepEqual(completed, [
       'spawnAgent completed pendingInit',
@@ -106,19 +105,11 @@ describe('sub-agents', () => {
     ]);
     // The child's own notifications reach the parent's client, though it never subscribed to the child, and its
     // turn works for the parent's (its rootTurnId).
-    const childStarted = rig.client.received.find(
-      (message) => message.method === 'turn/started' && (message.params as { threadId: string }).threadId === agent,
-    );
-    const parentStarted = rig.client.received.find(
-      (message) => message.method === 'turn/started' && (message.params as { threadId: string }).threadId === threadId,
-    );
-    const turnOf = (message: ServerMessage | undefined) => (message?.params as { turn: { id: string; rootTurnId: string } }).turn;
-    assert.equal(turnOf(childStarted).rootTurnId, turnOf(parentStarted).id);
-    assert.ok(
-      rig.client.received.some(
-        (message) => message.method === 'turn/completed' && (message.params as { threadId: string }).threadId === agent,
-      ),
-    );
+    const started = rig.client.receivedParams('turn/started');
+    const childStarted = started.find((params) => params.threadId === agent);
+    const parentStarted = started.find((params) => params.threadId === threadId);
+    assert.equal(childStarted?.turn.rootTurnId, parentStarted?.turn.id);
+    assert.ok(rig.client.receivedParams('turn/completed').some((params) => params.threadId === agent));
   });
 
   it('a child whose model fails is reported errored, and the parent goes on', { timeout: 60_000 }, async (t) => {
@@ -131,8 +122,8 @@ describe('sub-agents', () => {
     );
     const rig = await startThreadRig(t, { replies });
     const threadId = await runParent(rig);
-    const done = await rig.client.waitFor(parentCompleted(threadId), 'the parent turn', 30_000);
-    assert.equal((done.params as { turn: { status: string } }).turn.status, 'completed');
+    const done = await parentCompleted(rig.client, threadId, 30_000);
+    assert.equal(done.params.turn.status, 'completed');
     const waited = JSON.parse(outputs[1] as string) as { status: Record<string, unknown>; timed_out: boolean };
     assert.equal(waited.timed_out, false);
     const [status] = Object.values(waited.status) as [{ errored?: string }];
@@ -150,19 +141,17 @@ describe('sub-agents', () => {
     );
     const rig = await startThreadRig(t, { replies });
     const threadId = await runParent(rig);
-    const waiting = await rig.client.waitFor(
-      (message) => message.method === 'item/started' && (message.params as { item: { tool?: string } }).item.tool === 'wait',
-      'the wait to start',
+    const waiting = await rig.client.notification(
+      'item/started',
+      (params) => params.item.type === 'collabAgentToolCall' && params.item.tool === 'wait',
     );
-    const turnId = (waiting.params as { turnId: string }).turnId;
-    resultOf(await rig.client.request('turn/interrupt', { threadId, turnId }));
-    const parentDone = await rig.client.waitFor(parentCompleted(threadId), 'the parent turn');
-    assert.equal((parentDone.params as { turn: { status: string } }).turn.status, 'interrupted');
-    const childDone = await rig.client.waitFor(
-      (message) => message.method === 'turn/completed' && (message.params as { threadId: string }).threadId !== threadId,
-      'the child turn',
-    );
-    assert.equal((childDone.params as { turn: { status: string } }).turn.status, 'interrupted');
+    const turnId = waiting.params.turnId;
+    await rig.client.call('turn/interrupt', { threadId, turnId });
+    const parentDone = await parentCompleted(rig.client, threadId);
+    assert.equal(parentDone.params.turn.status, 'interrupted');
+    const childDone = await rig.client.notification('turn/completed', (params) => params.threadId !== threadId);
+    assert.equal(childDone.params.turn.status, 'interrupted');
+
   });
 
   it('carries non-text items and refuses bad input as the reference does', { timeout: 60_000 }, async (t) => {
@@ -183,7 +172,7 @@ describe('sub-agents', () => {
     );
     const rig = await startThreadRig(t, { replies });
     const threadId = await runParent(rig);
-    await rig.client.waitFor(parentCompleted(threadId), 'the parent turn', 30_000);
+    await parentCompleted(rig.client, threadId, 30_000);
     assert.deepEqual(outputs.slice(2, 5), [
       "Items can't be empty",
       'Provide either message or items, but not both',
@@ -233,7 +222,7 @@ describe('sub-agents', () => {
     );
     const rig = await startThreadRig(t, { replies });
     const threadId = await runParent(rig);
-    await rig.client.waitFor(parentCompleted(threadId), 'the parent turn', 30_000);
+    await parentCompleted(rig.client, threadId, 30_000);
     const refusals = outputs.filter((output) => !output.startsWith('{'));
     assert.deepEqual(refusals, [
       'Unknown model `mock-model` for spawn_agent. Available models: gpt-6.1-sol, gpt-6-astra, gpt-6-sol, gpt-6-luna, gpt-5.6-sol',
@@ -274,7 +263,7 @@ describe('sub-agents', () => {
     );
     const rig = await startThreadRig(t, { replies });
     const threadId = await runParent(rig);
-    await rig.client.waitFor(parentCompleted(threadId), 'the parent turn', 30_000);
+    await parentCompleted(rig.client, threadId, 30_000);
     const parentRequests = () => rig.fake.requests.filter((request) => request.headers['thread-id'] === threadId).length;
     release();
     const childDone = await rig.client.waitFor(

@@ -41,8 +41,8 @@ describe('config/value/write and config/batchWrite', () => {
     assert.equal(written.filePath, configPath);
     assert.equal(written.overriddenMetadata, null);
     assert.match(String(written.version), /^sha256:[0-9a-f]{64}$/);
-    resultOf(await client.request('config/value/write', { keyPath: 'tui', value: { bar: 2 }, mergeStrategy: 'upsert' }));
-    resultOf(await client.request('config/value/write', { keyPath: 'model_reasoning_effort', value: null, mergeStrategy: 'replace' }));
+    await client.call('config/value/write', { keyPath: 'tui', value: { bar: 2 }, mergeStrategy: 'upsert' });
+    await client.call('config/value/write', { keyPath: 'model_reasoning_effort', value: null, mergeStrategy: 'replace' });
     resultOf(
       await client.request('config/batchWrite', {
         edits: [
@@ -73,13 +73,13 @@ describe('config/value/write and config/batchWrite', () => {
       ].join('\n'),
     );
     assert.equal((await stat(configPath)).mode & 0o777, 0o600);
-    const read = resultOf(await client.request('config/read', {}));
+    const read = await client.call('config/read', {});
     const config = read.config as Record<string, unknown>;
     assert.equal(config.model, 'other-model');
     assert.equal(config.model_reasoning_effort, null);
     assert.deepEqual(config.tui, { foo: 1, bar: 2 });
     // New threads run with what was written.
-    const thread = resultOf(await client.request('thread/start', {}));
+    const thread = await client.call('thread/start', {});
     assert.equal(thread.model, 'other-model');
   });
 
@@ -139,7 +139,7 @@ describe('config/value/write and config/batchWrite', () => {
 
   it('accepts the current version and reports a key that a -c flag overrides', async (t) => {
     const { client } = await connect(t, { config: ['model_verbosity="low"'] });
-    const layers = resultOf(await client.request('config/read', { includeLayers: true })).layers as Array<{
+    const layers = (await client.call('config/read', { includeLayers: true })).layers as Array<{
       name: { type: string };
       version: string;
     }>;

@@ -72,13 +72,13 @@ function beyondCatalogue(data: Model[]): Model[] {
 describe('model/list', () => {
   it('lists the built-in catalogue as the reference does, its first model the default', async (t) => {
     const rpc = await client(t, config('http://127.0.0.1:9/v1'));
-    const all = resultOf(await rpc.request('model/list', { includeHidden: true })).data as Model[];
+    const all = (await rpc.call('model/list', { includeHidden: true })).data;
     assert.deepEqual(
       all.slice(0, CATALOGUE.length).map((m) => [m.id, m.hidden]),
       CATALOGUE.map(([id, hidden]) => [id, hidden]),
     );
     assert.deepEqual(all.filter((m) => m.isDefault).map((m) => m.id), ['gpt-6.1-sol']);
-    const visible = resultOf(await rpc.request('model/list', {})).data as Model[];
+    const visible = (await rpc.call('model/list', {})).data;
     assert.deepEqual(visible.slice(0, VISIBLE_CATALOGUE.length).map((m) => m.id), VISIBLE_CATALOGUE);
     const legacy = all.find((m) => m.id === 'gpt-5.5') as unknown as Record<string, unknown>;
     assert.equal(legacy.defaultReasoningEffort, 'medium');
@@ -91,8 +91,8 @@ describe('model/list', () => {
 
   it('adds the configured model after the catalogue when the catalogue does not know it', async (t) => {
     const rpc = await client(t, config('http://127.0.0.1:9/v1', 'model_reasoning_effort = "high"'));
-    const result = resultOf(await rpc.request('model/list', { includeHidden: true }));
-    const data = beyondCatalogue(result.data as Model[]);
+    const result = await rpc.call('model/list', { includeHidden: true });
+    const data = beyondCatalogue(result.data);
     assert.equal(result.nextCursor, null);
     assert.deepEqual(data.map((m) => m.id), ['mock-model']);
     const [model] = data;
@@ -107,7 +107,7 @@ describe('model/list', () => {
     process.env.MODEL_LIST_TEST_KEY = 'secret-key';
     t.after(() => delete process.env.MODEL_LIST_TEST_KEY);
     const rpc = await client(t, config(provider.baseUrl, '', 'env_key = "MODEL_LIST_TEST_KEY"'));
-    const data = beyondCatalogue(resultOf(await rpc.request('model/list', {})).data as Model[]);
+    const data = beyondCatalogue((await rpc.call('model/list', {})).data);
     assert.deepEqual(data.map((m) => [m.id, m.isDefault]), [['mock-model', false], ['remote-a', false], ['remote-b', false]]);
     assert.equal(provider.seen[0]?.headers.authorization, 'Bearer secret-key');
   });
@@ -126,11 +126,11 @@ describe('model/list', () => {
       ],
     });
     const rpc = await client(t, config(provider.baseUrl));
-    const visible = beyondCatalogue(resultOf(await rpc.request('model/list', {})).data as Model[]);
+    const visible = beyondCatalogue((await rpc.call('model/list', {})).data);
     assert.deepEqual(visible.map((m) => m.id), ['mock-model']);
     assert.deepEqual(visible[0]?.supportedReasoningEfforts.map((e) => e.reasoningEffort), ['low', 'xhigh']);
     assert.equal(visible[0]?.defaultReasoningEffort, 'low');
-    const all = beyondCatalogue(resultOf(await rpc.request('model/list', { includeHidden: true })).data as Model[]);
+    const all = beyondCatalogue((await rpc.call('model/list', { includeHidden: true })).data);
     assert.deepEqual(all.map((m) => [m.id, m.hidden]), [['mock-model', false], ['secret', true]]);
   });
 
@@ -138,14 +138,14 @@ describe('model/list', () => {
     const provider = await modelsProvider(t, { data: [{ id: 'a' }, { id: 'b' }] });
     const rpc = await client(t, config(provider.baseUrl));
     const total = VISIBLE_CATALOGUE.length + 3;
-    const first = resultOf(await rpc.request('model/list', { limit: 2 }));
-    assert.deepEqual((first.data as Model[]).map((m) => m.id), VISIBLE_CATALOGUE.slice(0, 2));
+    const first = await rpc.call('model/list', { limit: 2 });
+    assert.deepEqual(first.data.map((m) => m.id), VISIBLE_CATALOGUE.slice(0, 2));
     assert.equal(first.nextCursor, '2');
-    const last = resultOf(await rpc.request('model/list', { limit: 2, cursor: String(total - 1) }));
-    assert.deepEqual((last.data as Model[]).map((m) => m.id), ['b']);
+    const last = await rpc.call('model/list', { limit: 2, cursor: String(total - 1) });
+    assert.deepEqual(last.data.map((m) => m.id), ['b']);
     assert.equal(last.nextCursor, null);
-    const zero = resultOf(await rpc.request('model/list', { limit: 0 }));
-    assert.equal((zero.data as Model[]).length, 1);
+    const zero = await rpc.call('model/list', { limit: 0 });
+    assert.equal(zero.data.length, 1);
     assert.deepEqual((await rpc.request('model/list', { cursor: 'garbage' })).error, {
       code: -32600,
       message: 'invalid cursor: garbage',

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { httpReply, sseReply, textTurnFrames } from '../../helpers/fake-model-server.js';
 import { RpcTestClient } from '../../helpers/rpc-client.js';
-import { resultOf, startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
+import { errorOf, resultOf } from '../../helpers/rpc-results.js';
 
-type ReadState = { firstUnread: { type: string; turnId?: string } | null; revision: string };
+import { startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -14,9 +14,9 @@ describe('thread read state', () => {
     const rig = await startThreadRig(t, { replies });
     const { client } = rig;
     const threadId = await startThread(client);
-    const readState = async () => resultOf(await client.request('thread/read', { threadId })).readState as ReadState | null;
-    const update = (type: string, expectedRevision: string) =>
-      client.request('thread/readState/update', { threadId, operation: { type }, expectedRevision });
+    const readState = async () => (await client.call('thread/read', { threadId })).readState;
+    const update = (type: 'read' | 'unread', expectedRevision: string) =>
+      client.callRaw('thread/readState/update', { threadId, operation: { type }, expectedRevision });
 
     assert.equal(await readState(), null);
     assert.deepEqual((await update('read', 'x')).error, { code: -32600, message: 'thread read state unavailable' });
@@ -45,7 +45,7 @@ describe('thread read state', () => {
     });
     const notesBefore = client.received.length;
     const readResponse = await update('read', afterSecond?.revision ?? '');
-    const read = resultOf(readResponse).readState as ReadState;
+    const read = resultOf(readResponse).readState;
     assert.equal(read.firstUnread, null);
     // The change notification precedes the response.
     const changed = client.received.slice(notesBefore).findIndex((m) => m.method === 'thread/readState/changed');
@@ -53,9 +53,9 @@ describe('thread read state', () => {
     assert.ok(changed >= 0 && changed < answered);
     assert.deepEqual(await readState(), read);
 
-    const unread = resultOf(await update('unread', read.revision)).readState as ReadState;
+    const unread = resultOf(await update('unread', read.revision)).readState;
     assert.deepEqual(unread.firstUnread, { type: 'threadStart' });
-    const listed = resultOf(await client.request('thread/list', {}));
+    const listed = await client.call('thread/list', {});
     assert.deepEqual(listed.readStates, { [threadId]: unread });
   });
 
@@ -78,33 +78,27 @@ describe('thread read state', () => {
       experimentalUnsubscribed: { client: await connect('exp-unsub', true), expected: 0 },
       plainUnsubscribed: { client: await connect('plain-unsub', false), expected: 0 },
     };
-    resultOf(await audience.experimentalSubscribed.client.request('thread/resume', { threadId }));
-    resultOf(await audience.plainSubscribed.client.request('thread/resume', { threadId }));
+    await audience.experimentalSubscribed.client.call('thread/resume', { threadId });
+    await audience.plainSubscribed.client.call('thread/resume', { threadId });
 
     const second = await startTextTurn(rig.client, threadId, 'two');
     await turnCompleted(rig.client, second);
-    const { readState } = resultOf(await rig.client.request('thread/read', { threadId })) as { readState: ReadState };
-    resultOf(
-      await rig.client.request('thread/readState/update', {
-        threadId,
-        operation: { type: 'read' },
-        expectedRevision: readState.revision,
-      }),
-    );
+    const { readState } = await rig.client.call('thread/read', { threadId });
+    assert.ok(readState, 'a thread after a turn has a read state');
+    await rig.client.call('thread/readState/update', {
+      threadId,
+      operation: { type: 'read' },
+      expectedRevision: readState.revision,
+    });
     for (const [name, { client, expected }] of Object.entries(audience)) {
       // Every connection hears the thread go idle, which follows the turn's receipt change; a round trip made after
       // the update was answered comes back after that update's change. Past both, nothing more can arrive.
-      await client.waitFor(
-        (m) => m.method === 'thread/status/changed' && (m.params as { status: { type: string } }).status.type === 'idle',
-        `${name}: idle`,
-      );
-      resultOf(await client.request('thread/loaded/list', {}));
+      await client.notification('thread/status/changed', (params) => params.status.type === 'idle');
+      await client.call('thread/loaded/list', {});
       const changes = client.received.filter((m) => m.method === 'thread/readState/changed');
       assert.equal(changes.length, expected, name);
     }
-    const [afterTurn, afterUpdate] = audience.experimentalSubscribed.client.received
-      .filter((m) => m.method === 'thread/readState/changed')
-      .map((m) => m.params as { threadId: string; readState: ReadState });
+    const [afterTurn, afterUpdate] = audience.experimentalSubscribed.client.receivedParams('thread/readState/changed');
     assert.deepEqual(afterTurn, { threadId, readState });
     assert.equal(afterUpdate?.readState.firstUnread, null);
   });
@@ -123,17 +117,15 @@ describe('thread read state', () => {
     const failing = await startThreadRig(t, { replies: [httpReply(400, { error: { message: 'bad', type: 'invalid_request_error' } })] });
     const failed = await startThread(failing.client);
     await turnCompleted(failing.client, await startTextTurn(failing.client, failed, 'go'));
-    const stored = resultOf(await failing.client.request('thread/read', { threadId: failed })).readState;
+    const stored = (await failing.client.call('thread/read', { threadId: failed })).readState;
     assert.deepEqual(stored, { firstUnread: null, revision: `initial:${failed}` });
     assert.equal(failing.client.received.some((m) => m.method === 'thread/readState/changed'), false);
-    const marked = resultOf(
-      await failing.client.request('thread/readState/update', {
-        threadId: failed,
-        operation: { type: 'unread' },
-        expectedRevision: `initial:${failed}`,
-      }),
-    );
-    assert.deepEqual((marked.readState as ReadState).firstUnread, { type: 'threadStart' });
+    const marked = await failing.client.call('thread/readState/update', {
+      threadId: failed,
+      operation: { type: 'unread' },
+      expectedRevision: `initial:${failed}`,
+    });
+    assert.deepEqual(marked.readState.firstUnread, { type: 'threadStart' });
 
     const plain = await RpcTestClient.connect(rig.server.url);
     t.after(() => plain.close());
@@ -151,13 +143,13 @@ describe('thread/goal/get', () => {
   it('has no goal for a known thread and refuses unknown ones with the reference texts', async (t) => {
     const { client } = await startThreadRig(t);
     const threadId = await startThread(client);
-    assert.deepEqual(resultOf(await client.request('thread/goal/get', { threadId })), { goal: null });
+    assert.deepEqual(await client.call('thread/goal/get', { threadId }), { goal: null });
     const unknown = '00000000-0000-7000-8000-000000000000';
     assert.deepEqual((await client.request('thread/goal/get', { threadId: unknown })).error, {
       code: -32600,
       message: `thread not found: ${unknown}`,
     });
-    const bad = await client.request('thread/goal/get', { threadId: 'bad' });
-    assert.match((bad.error as { message: string }).message, /^invalid thread id: /);
+    const bad = await client.callRaw('thread/goal/get', { threadId: 'bad' });
+    assert.match(errorOf(bad).message, /^invalid thread id: /);
   });
 });

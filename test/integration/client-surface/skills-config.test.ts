@@ -37,7 +37,7 @@ async function connect(t: TestContext, configToml?: string) {
 type Listed = { data: Array<{ skills: Array<{ name: string; path: string; scope: string; enabled: boolean }> }> };
 
 async function listSkills(client: RpcTestClient, cwd: string) {
-  const result = resultOf(await client.request('skills/list', { cwds: [cwd] })) as unknown as Listed;
+  const result = await client.call('skills/list', { cwds: [cwd] }) as unknown as Listed;
   return result.data[0]?.skills ?? [];
 }
 
@@ -49,7 +49,7 @@ describe('skills/config/write', () => {
     await put(alpha, '---\nname: alpha\ndescription: A\n---\n');
     const configPath = join(codexHome, 'config.toml');
 
-    assert.deepEqual(resultOf(await client.request('skills/config/write', { enabled: false, name: 'alpha' })), {
+    assert.deepEqual(await client.call('skills/config/write', { enabled: false, name: 'alpha' }), {
       effectiveEnabled: false,
     });
     assert.equal((await listSkills(client, project)).find((s) => s.name === 'alpha')?.enabled, false);
@@ -66,7 +66,7 @@ describe('skills/config/write', () => {
     });
 
     // Enabling by name removes only the name entry: the path entry still turns the skill off.
-    assert.deepEqual(resultOf(await client.request('skills/config/write', { enabled: true, name: 'alpha' })), {
+    assert.deepEqual(await client.call('skills/config/write', { enabled: true, name: 'alpha' }), {
       effectiveEnabled: true,
     });
     assert.equal((await listSkills(client, project)).find((s) => s.name === 'alpha')?.enabled, false);
@@ -78,7 +78,7 @@ describe('skills/config/write', () => {
 
   it('enabling a skill that has no entry writes nothing, not even a missing config.toml', async (t) => {
     const { client, codexHome } = await connect(t);
-    assert.deepEqual(resultOf(await client.request('skills/config/write', { enabled: true, name: 'ghost' })), {
+    assert.deepEqual(await client.call('skills/config/write', { enabled: true, name: 'ghost' }), {
       effectiveEnabled: true,
     });
     assert.equal(existsSync(join(codexHome, 'config.toml')), false);

@@ -54,8 +54,8 @@ describe('skills/list', () => {
     await put(join(codexHome, 'skills/long/SKILL.md'), `---\nname: ${'n'.repeat(65)}\ndescription: x\n---\n`);
 
     const cwd = join(project, 'sub');
-    const result = resultOf(await client.request('skills/list', { cwds: [cwd], forceReload: true }));
-    const [entry] = result.data as Array<{ cwd: string; skills: Skill[]; errors: unknown[] }>;
+    const result = await client.call('skills/list', { cwds: [cwd], forceReload: true });
+    const [entry] = result.data;
     assert.equal(entry?.cwd, cwd);
     assert.deepEqual(
       entry?.skills.map((s) => [s.name, s.scope]),
@@ -101,8 +101,8 @@ describe('skills/list', () => {
   it('marks skills that config.toml turns off', async (t) => {
     const { client, codexHome } = await connect(t, `${MOCK}[[skills.config]]\nname = "alpha"\nenabled = false\n`);
     await put(join(codexHome, 'skills/alpha/SKILL.md'), '---\nname: alpha\ndescription: A\n---\n');
-    const result = resultOf(await client.request('skills/list', {}));
-    const [entry] = result.data as Array<{ skills: Skill[] }>;
+    const result = await client.call('skills/list', {});
+    const [entry] = result.data;
     assert.equal(entry?.skills.find((s) => s.name === 'alpha')?.enabled, false);
   });
 });
@@ -135,8 +135,8 @@ describe('hooks/list', () => {
       join(codexHome, 'hooks.json'),
       JSON.stringify({ hooks: { UserPromptSubmit: [{ hooks: [{ type: 'command', command: 'echo json' }] }] } }),
     );
-    const result = resultOf(await client.request('hooks/list', { cwds: ['/tmp'] }));
-    const [entry] = result.data as Array<{ cwd: string; hooks: Array<Record<string, unknown>>; warnings: string[]; errors: unknown[] }>;
+    const result = await client.call('hooks/list', { cwds: ['/tmp'] });
+    const [entry] = result.data;
     const configPath = join(codexHome, 'config.toml');
     const jsonPath = join(codexHome, 'hooks.json');
     assert.equal(entry?.cwd, '/tmp');
@@ -163,7 +163,7 @@ describe('hooks/list', () => {
     const hook = '[[hooks.Stop]]\n[[hooks.Stop.hooks]]\ntype = "command"\ncommand = "notify-send done"\n';
     const { client } = await connect(t, `${MOCK}${hook}`);
     const listed = async () =>
-      (resultOf(await client.request('hooks/list', {})).data as Array<{ hooks: Array<Record<string, unknown>> }>)[0]
+      ((await client.call('hooks/list', {})).data)[0]
         ?.hooks[0];
     const before = await listed();
     assert.equal(before?.enabled, true);

@@ -34,7 +34,7 @@ function versionOf(json: string): string {
 describe('the start-up surface the terminal UI needs', () => {
   it('account/read without a login: no account, and no OpenAI auth needed for a custom provider', async (t) => {
     const { client } = await connect(t);
-    assert.deepEqual(resultOf(await client.request('account/read', {})), {
+    assert.deepEqual(await client.call('account/read', {}), {
       account: null,
       userId: null,
       requiresOpenaiAuth: false,
@@ -44,10 +44,10 @@ describe('the start-up surface the terminal UI needs', () => {
 
   it('account/read reports an API key stored in auth.json only for a provider that uses the OpenAI login', async (t) => {
     const { client, server } = await connect(t, '');
-    assert.equal(resultOf(await client.request('account/read', {})).requiresOpenaiAuth, true);
-    assert.equal(resultOf(await client.request('account/read', {})).account, null);
+    assert.equal((await client.call('account/read', {})).requiresOpenaiAuth, true);
+    assert.equal((await client.call('account/read', {})).account, null);
     await writeFile(join(server.codexHome, 'auth.json'), JSON.stringify({ OPENAI_API_KEY: 'sk-test' }));
-    assert.deepEqual(resultOf(await client.request('account/read', { refreshToken: true })).account, { type: 'apiKey' });
+    assert.deepEqual((await client.call('account/read', { refreshToken: true })).account, { type: 'apiKey' });
   });
 
   it('configRequirements/read accepts a request without params and reports no requirements', async (t) => {
@@ -59,11 +59,11 @@ describe('the start-up surface the terminal UI needs', () => {
 
   it('answers the experimental start-up calls, and refuses them without the capability', async (t) => {
     const { client } = await connect(t);
-    assert.deepEqual(resultOf(await client.request('account/bedrock/checkGovCloudRequirements', {})), {
+    assert.deepEqual(await client.call('account/bedrock/checkGovCloudRequirements', {}), {
       isGovCloud: false,
       shouldWarn: false,
     });
-    assert.deepEqual(resultOf(await client.request('collaborationMode/list', {})), {
+    assert.deepEqual(await client.call('collaborationMode/list', {}), {
       data: [{ name: 'Default', mode: 'default', model: null, reasoning_effort: null }],
     });
     const plain = await RpcTestClient.connect((await startTestServer(t, {}, MOCK_CONFIG)).url);
@@ -78,7 +78,7 @@ describe('the start-up surface the terminal UI needs', () => {
 
   it('plugin/installed: no marketplaces on a server without plugins', async (t) => {
     const { client } = await connect(t);
-    assert.deepEqual(resultOf(await client.request('plugin/installed', {})), {
+    assert.deepEqual(await client.call('plugin/installed', {}), {
       marketplaces: [],
       marketplaceLoadErrors: [],
     });
@@ -86,9 +86,9 @@ describe('the start-up surface the terminal UI needs', () => {
 
   it('config/read gives the effective config, its origins, and the layers only when asked', async (t) => {
     const { client, server } = await connect(t, `${MOCK_CONFIG}[sandbox_workspace_write]\nnetwork_access = true\n`);
-    const plain = resultOf(await client.request('config/read', {}));
+    const plain = await client.call('config/read', {});
     assert.equal('layers' in plain, false);
-    const config = plain.config as Record<string, unknown>;
+    const config = plain.config;
     assert.equal(config.model, 'mock-model');
     assert.equal(config.model_provider, 'mock');
     assert.equal(config.approval_policy, null);
@@ -118,7 +118,7 @@ describe('the start-up surface the terminal UI needs', () => {
     ]);
     assert.deepEqual(origins.model, userLayer);
 
-    const layered = resultOf(await client.request('config/read', { includeLayers: true, cwd: '.' }));
+    const layered = await client.call('config/read', { includeLayers: true, cwd: '.' });
     const layers = layered.layers as Array<Record<string, unknown>>;
     assert.equal(layers.length, 1);
     assert.deepEqual(layers[0]?.name, userLayer.name);
@@ -131,8 +131,8 @@ describe('the start-up surface the terminal UI needs', () => {
     const client = await RpcTestClient.connect(server.url);
     t.after(() => client.close());
     await client.initialize({ experimentalApi: true });
-    const result = resultOf(await client.request('config/read', { includeLayers: true }));
-    const config = result.config as Record<string, unknown>;
+    const result = await client.call('config/read', { includeLayers: true });
+    const config = result.config;
     assert.equal(config.model, 'flag-model');
     assert.equal(config.model_verbosity, 'low');
     const layers = result.layers as Array<{ name: { type: string }; version: string }>;

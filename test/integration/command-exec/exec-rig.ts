@@ -50,15 +50,8 @@ export function responseTo(client: RpcTestClient, id: string, timeoutMs = WAIT_M
   return client.waitFor((message) => message.id === id && !('method' in message), `response to ${id}`, timeoutMs);
 }
 
-export function resultOf(response: ServerMessage): Record<string, unknown> {
-  assert.ok('result' in response, `expected a result, got ${JSON.stringify(response)}`);
-  return response.result as Record<string, unknown>;
-}
-
-export function errorOf(response: ServerMessage): { code: number; message: string } {
-  assert.ok('error' in response, `expected an error, got ${JSON.stringify(response)}`);
-  return response.error as { code: number; message: string };
-}
+// Tests of this folder import these from here; the one definition lives in rpc-results.ts.
+export { errorOf, resultOf } from '../../helpers/rpc-results.js';
 
 export interface Delta {
   readonly stream: 'stdout' | 'stderr';

@@ -57,7 +57,7 @@ describe('auto compaction', () => {
     const threadId = await startThread(rig.client);
     const turnId = await startTextTurn(rig.client, threadId, 'do the work');
     const completed = await turnCompleted(rig.client, turnId);
-    assert.equal((completed.turn as { status: string }).status, 'completed');
+    assert.equal(completed.turn.status, 'completed');
 
     const [, compaction, followUp] = await rig.fake.waitForRequests(3);
     assert.ok(compaction && followUp);
@@ -65,8 +65,8 @@ describe('auto compaction', () => {
     // The model asked for a tool; its call and output are in the summarised history, not in the next request.
     assert.deepEqual(inputLines(compaction).slice(-4), ['user: do the work', 'function_call', 'function_call_output', `user: ${SUMMARIZATION_PROMPT}`]);
     assert.deepEqual(inputLines(followUp).slice(1), ['user: do the work', `user: ${SUMMARY_PREFIX}MID SUMMARY`]);
-    const read = resultOf(await rig.client.request('thread/read', { threadId, includeTurns: true }));
-    const turns = (read.thread as { turns: { items: { type: string }[] }[] }).turns;
+    const read = await rig.client.call('thread/read', { threadId, includeTurns: true });
+    const turns = read.thread.turns;
     assert.deepEqual(turns[0]?.items.map((item) => item.type), ['userMessage', 'contextCompaction', 'agentMessage']);
   });
 });

@@ -3,8 +3,10 @@ import type { ServeOptions } from '../../../src/cli.js';
 import { startServer } from '../../../src/main.js';
 import { createSilentLogger } from '../../../src/util/logger.js';
 import type { RecordedRequest } from '../../helpers/fake-model-server.js';
-import { RpcTestClient } from '../../helpers/rpc-client.js';
+import type { NotificationParamsOf } from '../../helpers/protocol-types.js';
+import { RpcTestClient, isNotification } from '../../helpers/rpc-client.js';
 import type { ServerMessage } from '../../helpers/rpc-client.js';
+import { resultOf } from '../../helpers/rpc-results.js';
 
 /** `frames` (ending in `response.completed`) with the response reporting `inputTokens` of input. */
 export function withInputTokens(frames: Record<string, unknown>[], inputTokens: number): Record<string, unknown>[] {
@@ -38,12 +40,13 @@ export function turnMetadata(request: RecordedRequest): Record<string, unknown> 
 
 /** One message as a line of a sequence: what it is, not its ids or timing. */
 export function describeMessage(message: ServerMessage): string {
-  const params = message.params as { item?: { type: string }; status?: { type: string }; turn?: { status: string } };
   if (message.method === undefined) return 'response';
-  if (message.method === 'item/started' || message.method === 'item/completed') return `${message.method}:${params.item?.type}`;
-  if (message.method === 'thread/status/changed') return `status:${params.status?.type}`;
-  if (message.method === 'turn/completed') return `turn/completed:${params.turn?.status}`;
-  return message.method as string;
+  if (isNotification(message, 'item/started') || isNotification(message, 'item/completed')) {
+    return `${message.method}:${message.params.item.type}`;
+  }
+  if (isNotification(message, 'thread/status/changed')) return `status:${message.params.status.type}`;
+  if (isNotification(message, 'turn/completed')) return `turn/completed:${message.params.turn.status}`;
+  return String(message.method);
 }
 
 /** Our server on an existing CODEX_HOME (a restart, or a home the reference wrote), with one initialized client. */
@@ -66,15 +69,13 @@ export async function clientOnHome(t: TestContext, codexHome: string): Promise<R
 export async function runCompaction(
   client: RpcTestClient,
   threadId: string,
-): Promise<{ responseAt: number; turnId: string; completed: Record<string, unknown> }> {
+): Promise<{ responseAt: number; turnId: string; completed: NotificationParamsOf<'turn/completed'> }> {
   const from = client.received.length;
-  const response = await client.request('thread/compact/start', { threadId });
-  if (!('result' in response)) throw new Error(`thread/compact/start failed: ${JSON.stringify(response)}`);
-  const started = await client.waitFor((m) => m.method === 'turn/started' && client.received.indexOf(m) >= from, 'compaction turn');
-  const turnId = (started.params as { turn: { id: string } }).turn.id;
-  const completed = await client.waitFor(
-    (m) => m.method === 'turn/completed' && (m.params as { turn: { id: string } }).turn.id === turnId,
-    'compaction turn/completed',
-  );
-  return { responseAt: client.received.indexOf(response, from), turnId, completed: completed.params as Record<string, unknown> };
+  const response = await client.callRaw('thread/compact/start', { threadId });
+  resultOf(response);
+  const started = await client.notification('turn/started', (_params, message) => client.received.indexOf(message) >= from);
+  const turnId = started.params.turn.id;
+  const completed = await client.notification('turn/completed', (params) => params.turn.id === turnId);
+  return { responseAt: client.received.indexOf(response, from), turnId, completed: completed.params };
+
 }

@@ -3,9 +3,10 @@ import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import { SUMMARIZATION_PROMPT, SUMMARY_PREFIX } from '../../../src/runtime/compaction/summary-prompt.js';
 import { httpReply, sseReply, textTurnFrames } from '../../helpers/fake-model-server.js';
+import { isNotification } from '../../helpers/rpc-client.js';
 import type { RpcTestClient } from '../../helpers/rpc-client.js';
+
 import {
-  resultOf,
   startTextTurn,
   startThread,
   startThreadRig,
@@ -68,10 +69,10 @@ describe('thread/compact/start', () => {
     assert.deepEqual(lines.slice(1), ['user: hello one', `user: ${SUMMARY_PREFIX}SUMMARY TEXT`, 'user: hello two']);
 
     // thread/read shows the compaction turn with its item; the rollout holds the compacted history.
-    const read = resultOf(await rig.client.request('thread/read', { threadId, includeTurns: true }));
-    const thread = read.thread as { path: string; turns: { id: string; items: { type: string }[] }[] };
+    const { thread } = await rig.client.call('thread/read', { threadId, includeTurns: true });
     const compactionTurn = thread.turns.find((turn) => turn.id === turnId);
     assert.deepEqual(compactionTurn?.items.map((item) => item.type), ['contextCompaction']);
+    assert.ok(thread.path, 'a stored thread has a rollout file');
     const lines2 = (await readFile(thread.path, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { type: string; payload: Record<string, unknown> });
     const compacted = lines2.filter((line) => line.type === 'compacted');
     assert.equal(compacted.length, 1);
@@ -91,8 +92,7 @@ describe('thread/compact/start', () => {
     await rig.server.server.close();
 
     const client = await clientOnHome(t, rig.server.codexHome);
-    const resumed = resultOf(await client.request('thread/resume', { threadId }));
-    const turns = (resumed.thread as { turns: { items: { type: string }[] }[] }).turns;
+    const { turns } = (await client.call('thread/resume', { threadId })).thread;
     assert.deepEqual(turns.map((turn) => turn.items.map((item) => item.type)), [
       ['userMessage', 'agentMessage'],
       ['contextCompaction'],
@@ -127,9 +127,9 @@ describe('thread/compact/start', () => {
     const threadId = await startThread(rig.client);
     await turnCompleted(rig.client, await startTextTurn(rig.client, threadId, 'hello one'));
     const { responseAt, completed } = await runCompaction(rig.client, threadId);
-    const turn = completed.turn as { status: string; error: { message: string } };
+    const { turn } = completed;
     assert.equal(turn.status, 'failed');
-    assert.match(turn.error.message, /boom/);
+    assert.match(turn.error?.message ?? '', /boom/);
     const seen = rig.client.received.slice(responseAt).map(describeMessage);
     assert.ok(seen.includes('error'));
     assert.ok(!seen.includes('item/completed:contextCompaction'));
@@ -152,23 +152,23 @@ describe('thread/compact/start', () => {
         answer('SECOND SUMMARY', 'msg_t'),
       ],
     });
-    const unknown = await rig.client.request('thread/compact/start', { threadId: '01a24de4-03a8-71b2-8bc4-f6cc55075dc3' });
-    assert.deepEqual((unknown as { error?: unknown }).error, {
+    const unknown = await rig.client.callRaw('thread/compact/start', { threadId: '01a24de4-03a8-71b2-8bc4-f6cc55075dc3' });
+    assert.deepEqual(unknown.error, {
       code: -32600,
       message: 'thread not found: 01a24de4-03a8-71b2-8bc4-f6cc55075dc3',
     });
     const threadId = await startThread(rig.client);
     await turnCompleted(rig.client, await startTextTurn(rig.client, threadId, 'hello one'));
     const from = rig.client.received.length;
-    resultOf(await rig.client.request('thread/compact/start', { threadId }));
-    const started = await rig.client.waitFor((m) => m.method === 'turn/started' && rig.client.received.indexOf(m) >= from);
-    const turnId = (started.params as { turn: { id: string } }).turn.id;
+    await rig.client.call('thread/compact/start', { threadId });
+    const started = await rig.client.notification('turn/started', (_params, m) => rig.client.received.indexOf(m) >= from);
+    const turnId = started.params.turn.id;
     await rig.fake.waitForRequests(2);
 
-    const steer = await rig.client.request('turn/steer', { threadId, expectedTurnId: turnId, input: [{ type: 'text', text: 'x' }] });
-    assert.equal((steer as { error?: { message: string } }).error?.message, 'cannot steer a compact turn');
-    const start = await rig.client.request('turn/start', { threadId, input: [{ type: 'text', text: 'x' }] });
-    assert.deepEqual((start as { error?: unknown }).error, {
+    const steer = await rig.client.callRaw('turn/steer', { threadId, expectedTurnId: turnId, input: [{ type: 'text', text: 'x' }] });
+    assert.equal(steer.error?.message, 'cannot steer a compact turn');
+    const start = await rig.client.callRaw('turn/start', { threadId, input: [{ type: 'text', text: 'x' }] });
+    assert.deepEqual(start.error, {
       code: -32603,
       message: 'failed to submit turn input: ActiveTurnNotSteerable { turn_kind: Compact }',
     });
@@ -176,12 +176,12 @@ describe('thread/compact/start', () => {
     // A second compaction replaces the running one: answered first, then the first ends interrupted.
     const second = await runCompaction(rig.client, threadId);
     const first = await turnCompleted(rig.client, turnId);
-    assert.equal((first.turn as { status: string }).status, 'interrupted');
+    assert.equal(first.turn.status, 'interrupted');
     const interruptedAt = rig.client.received.findIndex(
-      (m) => m.method === 'turn/completed' && (m.params as { turn: { id: string } }).turn.id === turnId,
+      (m) => isNotification(m, 'turn/completed') && m.params.turn.id === turnId,
     );
     assert.ok(interruptedAt > second.responseAt);
-    assert.equal((second.completed.turn as { status: string }).status, 'completed');
+    assert.equal(second.completed.turn.status, 'completed');
     release();
   });
 });

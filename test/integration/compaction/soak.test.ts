@@ -40,7 +40,7 @@ describe('a long session (soak)', () => {
     const threadId = await startThread(rig.client);
     for (let turn = 1; turn <= TURNS; turn++) {
       const completed = await turnCompleted(rig.client, await startTextTurn(rig.client, threadId, `question ${turn}`));
-      assert.equal((completed.turn as { status: string }).status, 'completed', `turn ${turn}`);
+      assert.equal(completed.turn.status, 'completed', `turn ${turn}`);
     }
     assert.equal(rig.fake.requests.length, TURNS + compactions);
 
@@ -58,7 +58,7 @@ describe('a long session (soak)', () => {
     assert.equal(lines.at(-1), `user: question ${TURNS}`);
 
     // On disk: every line parses, every turn's user message and completion, one compaction record per compaction.
-    const path = (resultOf(await rig.client.request('thread/read', { threadId })).thread as { path: string }).path;
+    const path = ((await rig.client.call('thread/read', { threadId })).thread as { path: string }).path;
     const rollout = (await readFile(path, 'utf8'))
       .trim()
       .split('\n')
@@ -71,7 +71,7 @@ describe('a long session (soak)', () => {
     await rig.server.server.close();
 
     const resumedBy = async (client: typeof rig.client) =>
-      (resultOf(await client.request('thread/resume', { threadId })).thread as { turns: ResumedTurn[] }).turns;
+      ((await client.call('thread/resume', { threadId })).thread as { turns: ResumedTurn[] }).turns;
     const ours = await resumedBy(await clientOnHome(t, rig.server.codexHome));
     const theirs = await resumedBy(await startReferenceServer(t, rig.server.codexHome, process.cwd()));
     for (const turns of [ours, theirs]) {

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { TestContext } from 'node:test';
 import { startServerWithHome, writeClaudeFixture } from '../../helpers/claude-config-fixture.js';
+import type { ParamsOf } from '../../helpers/protocol-types.js';
 import type { RpcTestClient } from '../../helpers/rpc-client.js';
+
 import { leftBehind } from '../../helpers/temp-home.js';
 
 /** Our server with the Claude Code fixture as HOME (CODEX_HOME nested in it, so skills land inside the fixture). */
@@ -17,13 +19,9 @@ async function start(t: TestContext) {
   return { client, root, ...fixture };
 }
 
-async function importItems(client: RpcTestClient, migrationItems: unknown[]) {
-  const answer = await client.request('externalAgentConfig/import', { migrationItems });
-  const { importId } = answer.result as { importId: string };
-  return client.waitFor(
-    (m) => m.method === 'externalAgentConfig/import/completed' && (m.params as { importId: string }).importId === importId,
-    'import completed',
-  );
+async function importItems(client: RpcTestClient, migrationItems: ParamsOf<'externalAgentConfig/import'>['migrationItems']) {
+  const { importId } = await client.call('externalAgentConfig/import', { migrationItems });
+  return client.notification('externalAgentConfig/import/completed', (params) => params.importId === importId);
 }
 
 describe('importing Claude Code configuration', () => {
@@ -33,7 +31,7 @@ describe('importing Claude Code configuration', () => {
       { itemType: 'MCP_SERVER_CONFIG', description: 'one server', cwd: null, details: { mcpServers: [{ name: 'docs' }] } },
     ]);
     assert.deepEqual(completed.params, {
-      importId: (completed.params as { importId: string }).importId,
+      importId: completed.params.importId,
       itemTypeResults: [
         {
           itemType: 'MCP_SERVER_CONFIG',
@@ -46,14 +44,11 @@ describe('importing Claude Code configuration', () => {
     assert.match(text, /^# my settings\nmodel = "m" # kept\n/);
     assert.match(text, /\[mcp_servers\.docs\]/);
     assert.doesNotMatch(text, /mcp_servers\.web/);
-    const read = await client.request('config/read', {});
-    const config = (read.result as { config: { mcp_servers?: Record<string, unknown> } }).config;
+    const { config } = await client.call('config/read', {});
     assert.deepEqual(Object.keys(config.mcp_servers ?? {}), ['docs']);
     // The server left is still offered.
-    const detected = await client.request('externalAgentConfig/detect', { includeHome: true });
-    const mcp = (detected.result as { items: Array<{ itemType: string; details?: { mcpServers: unknown[] } }> }).items.find(
-      (item) => item.itemType === 'MCP_SERVER_CONFIG',
-    );
+    const detected = await client.call('externalAgentConfig/detect', { includeHome: true });
+    const mcp = detected.items.find((item) => item.itemType === 'MCP_SERVER_CONFIG');
     assert.deepEqual(mcp?.details?.mcpServers, [{ name: 'web' }]);
   });
 
@@ -61,10 +56,9 @@ describe('importing Claude Code configuration', () => {
     const { client, repo } = await start(t);
     await mkdir(join(repo, '.git'));
     await mkdir(join(repo, 'src', 'deep'), { recursive: true });
-    const detected = await client.request('externalAgentConfig/detect', {
+    const { items } = await client.call('externalAgentConfig/detect', {
       cwds: [join(repo, 'src', 'deep'), join(repo, 'src'), repo],
     });
-    const items = (detected.result as { items: Array<{ itemType: string; cwd: string }> }).items;
     assert.deepEqual(
       items.map((item) => [item.itemType, item.cwd]),
       [

@@ -10,11 +10,11 @@ describe('fs/createDirectory', () => {
   it('creates missing parents by default and accepts an existing directory', async (t) => {
     const { client, dir } = await startFsRig(t);
     const deep = join(dir, 'a', 'b', 'c');
-    assert.deepEqual(resultOf(await client.request('fs/createDirectory', { path: deep })), {});
+    assert.deepEqual(await client.call('fs/createDirectory', { path: deep }), {});
     assert.ok((await stat(deep)).isDirectory());
-    assert.deepEqual(resultOf(await client.request('fs/createDirectory', { path: deep, recursive: null })), {});
+    assert.deepEqual(await client.call('fs/createDirectory', { path: deep, recursive: null }), {});
     await symlink('a', join(dir, 'link-to-dir'));
-    assert.deepEqual(resultOf(await client.request('fs/createDirectory', { path: join(dir, 'link-to-dir') })), {});
+    assert.deepEqual(await client.call('fs/createDirectory', { path: join(dir, 'link-to-dir') }), {});
   });
 
   it('without recursive, needs the parent and refuses an existing directory', async (t) => {
@@ -52,7 +52,7 @@ describe('fs/getMetadata', () => {
     await mkdir(join(dir, 'sub'));
     await symlink('file', join(dir, 'link'));
     await symlink('sub', join(dir, 'dirlink'));
-    const metadata = async (path: string) => resultOf(await client.request('fs/getMetadata', { path }));
+    const metadata = async (path: string) => await client.call('fs/getMetadata', { path });
 
     // Linux: the reference's build reports no creation time [observed].
     assert.deepEqual(await metadata(file), {
@@ -105,7 +105,7 @@ describe('fs/readDirectory', () => {
     await symlink('nowhere', join(dir, 'dangling'));
     execFileSync('mkfifo', [join(dir, 'fifo')]);
 
-    const { entries } = resultOf(await client.request('fs/readDirectory', { path: dir })) as {
+    const { entries } = await client.call('fs/readDirectory', { path: dir }) as {
       entries: { fileName: string; isDirectory: boolean; isFile: boolean }[];
     };
     const byName = [...entries].sort((a, b) => a.fileName.localeCompare(b.fileName));
@@ -122,7 +122,7 @@ describe('fs/readDirectory', () => {
     const { client, dir } = await startFsRig(t);
     await mkdir(join(dir, 'empty'));
     await writeFile(join(dir, 'file'), 'x');
-    assert.deepEqual(resultOf(await client.request('fs/readDirectory', { path: join(dir, 'empty') })), { entries: [] });
+    assert.deepEqual(await client.call('fs/readDirectory', { path: join(dir, 'empty') }), { entries: [] });
     assert.deepEqual(errorOf(await client.request('fs/readDirectory', { path: join(dir, 'file') })), OS_ERRORS.notADirectory);
     assert.deepEqual(errorOf(await client.request('fs/readDirectory', { path: join(dir, 'missing') })), OS_ERRORS.notFound);
     assert.deepEqual(errorOf(await client.request('fs/readDirectory', { path: 'sub' })), RELATIVE_PATH_ERROR);

@@ -13,9 +13,9 @@ describe('fs/readFile and fs/writeFile', () => {
     const { client, dir } = await startFsRig(t);
     const bytes = Buffer.from(Array.from({ length: 1000 }, (_, index) => (index * 7) % 256));
     const path = join(dir, 'data.bin');
-    assert.deepEqual(resultOf(await client.request('fs/writeFile', { path, dataBase64: bytes.toString('base64') })), {});
+    assert.deepEqual(await client.call('fs/writeFile', { path, dataBase64: bytes.toString('base64') }), {});
     assert.deepEqual(await readFile(path), bytes);
-    assert.deepEqual(resultOf(await client.request('fs/readFile', { path })), { dataBase64: bytes.toString('base64') });
+    assert.deepEqual(await client.call('fs/readFile', { path }), { dataBase64: bytes.toString('base64') });
   });
 
   it('overwrites an existing file, writes through a symlink, and writes empty files', async (t) => {
@@ -23,10 +23,10 @@ describe('fs/readFile and fs/writeFile', () => {
     const path = join(dir, 'a.txt');
     await writeFile(path, 'a much longer original content');
     await symlink('a.txt', join(dir, 'link'));
-    resultOf(await client.request('fs/writeFile', { path: join(dir, 'link'), dataBase64: Buffer.from('new').toString('base64') }));
+    await client.call('fs/writeFile', { path: join(dir, 'link'), dataBase64: Buffer.from('new').toString('base64') });
     assert.equal(await readFile(path, 'utf8'), 'new');
-    resultOf(await client.request('fs/writeFile', { path: join(dir, 'empty'), dataBase64: '' }));
-    assert.deepEqual(resultOf(await client.request('fs/readFile', { path: join(dir, 'empty') })), { dataBase64: '' });
+    await client.call('fs/writeFile', { path: join(dir, 'empty'), dataBase64: '' });
+    assert.deepEqual(await client.call('fs/readFile', { path: join(dir, 'empty') }), { dataBase64: '' });
   });
 
   it('normalizes the path lexically, as AbsolutePathBuf does', async (t) => {
@@ -145,7 +145,7 @@ describe('fs/readFile and fs/writeFile', () => {
         `${MAX_READ_FILE_BYTES} bytes (its base64 response must fit in one 128 MiB message)`,
     });
     // The connection is still usable, and files whose size stat does not know (procfs reports 0) are read whole.
-    const status = resultOf(await client.request('fs/readFile', { path: '/proc/self/status' })).dataBase64;
+    const status = (await client.call('fs/readFile', { path: '/proc/self/status' })).dataBase64;
     assert.match(Buffer.from(String(status), 'base64').toString('utf8'), /^Name:/);
   });
 });

@@ -1,11 +1,10 @@
-import assert from 'node:assert/strict';
 import { realpathSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, readlink, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
-import { RpcTestClient, WAIT_MS } from '../../helpers/rpc-client.js';
-import type { ServerMessage } from '../../helpers/rpc-client.js';
+import { RpcTestClient, WAIT_MS, isNotification } from '../../helpers/rpc-client.js';
+
 import { startTestServer } from '../../helpers/server.js';
 import type { TestServer } from '../../helpers/server.js';
 
@@ -34,15 +33,8 @@ export async function startFsRig(t: TestContext): Promise<FsRig> {
   return { server, client: await connect(), dir, connect };
 }
 
-export function resultOf(response: ServerMessage): Record<string, unknown> {
-  assert.ok('result' in response, `expected a result, got ${JSON.stringify(response)}`);
-  return response.result as Record<string, unknown>;
-}
-
-export function errorOf(response: ServerMessage): { code: number; message: string } {
-  assert.ok('error' in response, `expected an error, got ${JSON.stringify(response)}`);
-  return response.error as { code: number; message: string };
-}
+// Tests of this folder import these from here; the one definition lives in rpc-results.ts.
+export { errorOf, resultOf } from '../../helpers/rpc-results.js';
 
 /** The reference's answer to a relative path in any `fs/*` param [observed]. */
 export const RELATIVE_PATH_ERROR = {
@@ -70,8 +62,8 @@ export interface FsChanged {
 /** The `fs/changed` notifications for `watchId` received after index `from`. */
 export function changesOf(client: RpcTestClient, watchId: string, from = 0): FsChanged[] {
   return client.received.flatMap((message, index) => {
-    if (index < from || message.method !== 'fs/changed') return [];
-    const params = message.params as { watchId: string; changedPaths: string[] };
+    if (index < from || !isNotification(message, 'fs/changed')) return [];
+    const { params } = message;
     return params.watchId === watchId ? [{ ...params, index }] : [];
   });
 }
@@ -83,13 +75,12 @@ export async function changeNaming(
   path: string,
   from: number,
 ): Promise<FsChanged> {
-  const message = await client.waitFor((candidate) => {
-    if (candidate.method !== 'fs/changed') return false;
-    const params = candidate.params as { watchId: string; changedPaths: string[] };
-    return params.watchId === watchId && params.changedPaths.includes(path) && client.received.indexOf(candidate) >= from;
-  }, `fs/changed ${watchId} naming ${path}`);
-  const params = message.params as { watchId: string; changedPaths: string[] };
-  return { ...params, index: client.received.indexOf(message) };
+  const message = await client.notification(
+    'fs/changed',
+    (params, candidate) =>
+      params.watchId === watchId && params.changedPaths.includes(path) && client.received.indexOf(candidate) >= from,
+  );
+  return { ...message.params, index: client.received.indexOf(message) };
 }
 
 /**

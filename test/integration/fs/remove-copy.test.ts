@@ -19,10 +19,10 @@ describe('fs/remove', () => {
     await mkdir(join(dir, 'tree', 'deep'), { recursive: true });
     await writeFile(join(dir, 'tree', 'deep', 'f'), 'x');
     await writeFile(join(dir, 'file'), 'x');
-    assert.deepEqual(resultOf(await client.request('fs/remove', { path: join(dir, 'tree') })), {});
-    assert.deepEqual(resultOf(await client.request('fs/remove', { path: join(dir, 'file'), recursive: null, force: null })), {});
-    assert.deepEqual(resultOf(await client.request('fs/remove', { path: join(dir, 'missing') })), {});
-    assert.deepEqual(resultOf(await client.request('fs/remove', { path: join(dir, 'missing', 'below') })), {});
+    assert.deepEqual(await client.call('fs/remove', { path: join(dir, 'tree') }), {});
+    assert.deepEqual(await client.call('fs/remove', { path: join(dir, 'file'), recursive: null, force: null }), {});
+    assert.deepEqual(await client.call('fs/remove', { path: join(dir, 'missing') }), {});
+    assert.deepEqual(await client.call('fs/remove', { path: join(dir, 'missing', 'below') }), {});
     assert.deepEqual(await readdir(dir), []);
   });
 
@@ -32,8 +32,8 @@ describe('fs/remove', () => {
     await writeFile(join(dir, 'sub', 'kept'), 'x');
     await symlink('sub', join(dir, 'link'));
     await symlink('nowhere', join(dir, 'dangling'));
-    resultOf(await client.request('fs/remove', { path: join(dir, 'link') }));
-    resultOf(await client.request('fs/remove', { path: join(dir, 'dangling'), force: false }));
+    await client.call('fs/remove', { path: join(dir, 'link') });
+    await client.call('fs/remove', { path: join(dir, 'dangling'), force: false });
     assert.deepEqual((await readdir(dir)).sort(), ['sub']);
     assert.deepEqual(await readdir(join(dir, 'sub')), ['kept']);
   });
@@ -107,7 +107,7 @@ describe('fs/copy', () => {
 
     // Missing parents of the destination are created for a directory copy.
     const nested = join(dir, 'new', 'deeper', 'copy');
-    resultOf(await client.request('fs/copy', { sourcePath: src, destinationPath: nested, recursive: true }));
+    await client.call('fs/copy', { sourcePath: src, destinationPath: nested, recursive: true });
     assert.equal(await readFile(join(nested, 'inner', 'b.txt'), 'utf8'), 'b');
   });
 

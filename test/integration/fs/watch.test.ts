@@ -19,7 +19,7 @@ describe('fs/watch', () => {
     const { client, dir } = await startFsRig(t);
     const file = join(dir, 'a.txt');
     await writeFile(file, 'one\n');
-    assert.deepEqual(resultOf(await client.request('fs/watch', { watchId: 'file', path: file })), { path: file });
+    assert.deepEqual(await client.call('fs/watch', { watchId: 'file', path: file }), { path: file });
 
     let mark = client.received.length;
     await appendFile(file, 'two\n');
@@ -38,7 +38,7 @@ describe('fs/watch', () => {
     const { client, dir } = await startFsRig(t);
     const file = join(dir, 'config.json');
     await writeFile(file, '{}');
-    resultOf(await client.request('fs/watch', { watchId: 'atomic', path: file }));
+    await client.call('fs/watch', { watchId: 'atomic', path: file });
 
     let mark = client.received.length;
     await writeFile(join(dir, 'config.json.tmp'), '{"a":1}');
@@ -55,7 +55,7 @@ describe('fs/watch', () => {
     const { client, dir } = await startFsRig(t);
     const watched = join(dir, 'watched');
     await mkdir(join(watched, 'sub'), { recursive: true });
-    resultOf(await client.request('fs/watch', { watchId: 'dir', path: watched }));
+    await client.call('fs/watch', { watchId: 'dir', path: watched });
 
     let mark = client.received.length;
     await writeFile(join(watched, 'sub', 'deep.txt'), 'not reported');
@@ -78,7 +78,7 @@ describe('fs/watch', () => {
     const { client, dir } = await startFsRig(t);
     const watched = join(dir, 'w');
     await mkdir(watched);
-    resultOf(await client.request('fs/watch', { watchId: 'sorted', path: watched }));
+    await client.call('fs/watch', { watchId: 'sorted', path: watched });
     const mark = client.received.length;
     // Written together, well inside one 200 ms batch.
     await Promise.all(['b', 'a-b', 'a', 'B'].map((name) => writeFile(join(watched, name), name)));
@@ -91,7 +91,7 @@ describe('fs/watch', () => {
   it('reports a path that does not exist yet once it is created, even below a missing directory', async (t) => {
     const { client, dir } = await startFsRig(t);
     const later = join(dir, 'later', 'file.txt');
-    resultOf(await client.request('fs/watch', { watchId: 'later', path: later }));
+    await client.call('fs/watch', { watchId: 'later', path: later });
     const mark = client.received.length;
     await mkdir(join(dir, 'later'));
     await writeFile(later, 'here');
@@ -111,7 +111,7 @@ describe('fs/watch', () => {
 
   it('refuses a duplicate watchId on the same connection, and relative paths', async (t) => {
     const { client, dir } = await startFsRig(t);
-    resultOf(await client.request('fs/watch', { watchId: 'w1', path: dir }));
+    await client.call('fs/watch', { watchId: 'w1', path: dir });
     assert.deepEqual(errorOf(await client.request('fs/watch', { watchId: 'w1', path: join(dir, 'other') })), {
       code: -32600,
       message: 'watchId already exists: w1',
@@ -123,10 +123,10 @@ describe('fs/watch', () => {
     const { client, dir } = await startFsRig(t);
     const file = join(dir, 'a.txt');
     await writeFile(file, 'x');
-    resultOf(await client.request('fs/watch', { watchId: 'stopped', path: file }));
-    resultOf(await client.request('fs/watch', { watchId: 'control', path: file }));
-    assert.deepEqual(resultOf(await client.request('fs/unwatch', { watchId: 'stopped' })), {});
-    assert.deepEqual(resultOf(await client.request('fs/unwatch', { watchId: 'never-existed' })), {});
+    await client.call('fs/watch', { watchId: 'stopped', path: file });
+    await client.call('fs/watch', { watchId: 'control', path: file });
+    assert.deepEqual(await client.call('fs/unwatch', { watchId: 'stopped' }), {});
+    assert.deepEqual(await client.call('fs/unwatch', { watchId: 'never-existed' }), {});
 
     const mark = client.received.length;
     await appendFile(file, 'y');
@@ -136,7 +136,7 @@ describe('fs/watch', () => {
     assert.deepEqual(changesOf(client, 'stopped', mark), []);
 
     // The id is free again.
-    resultOf(await client.request('fs/watch', { watchId: 'stopped', path: file }));
+    await client.call('fs/watch', { watchId: 'stopped', path: file });
   });
 
   it('scopes watch ids to their connection', async (t) => {
@@ -144,10 +144,10 @@ describe('fs/watch', () => {
     const other = await connect();
     const file = join(dir, 'a.txt');
     await writeFile(file, 'x');
-    resultOf(await client.request('fs/watch', { watchId: 'same', path: file }));
-    resultOf(await other.request('fs/watch', { watchId: 'same', path: file }));
+    await client.call('fs/watch', { watchId: 'same', path: file });
+    await other.call('fs/watch', { watchId: 'same', path: file });
     // Unwatching on one connection leaves the other's watch of the same id alone.
-    resultOf(await client.request('fs/unwatch', { watchId: 'same' }));
+    await client.call('fs/unwatch', { watchId: 'same' });
 
     const mark = other.received.length;
     const clientMark = client.received.length;
@@ -161,8 +161,8 @@ describe('fs/watch', () => {
     const before = await inotifyWatchCount();
     const client = await connect();
     await mkdir(join(dir, 'sub'));
-    resultOf(await client.request('fs/watch', { watchId: 'a', path: join(dir, 'sub') }));
-    resultOf(await client.request('fs/watch', { watchId: 'b', path: join(dir, 'missing', 'file') }));
+    await client.call('fs/watch', { watchId: 'a', path: join(dir, 'sub') });
+    await client.call('fs/watch', { watchId: 'b', path: join(dir, 'missing', 'file') });
     assert.ok((await inotifyWatchCount()) > before, 'fs/watch opened no inotify watch');
 
     await client.close();

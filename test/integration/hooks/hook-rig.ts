@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import type { RecordedRequest } from '../../helpers/fake-model-server.js';
+import { isNotification } from '../../helpers/rpc-client.js';
 import type { RpcTestClient, ServerMessage } from '../../helpers/rpc-client.js';
 import { leftBehind } from '../../helpers/temp-home.js';
-import { resultOf } from '../../helpers/thread-server.js';
+
 
 /**
  * A hook script for tests: `hook.sh <Event>` saves its stdin as `log/<Event>.<n>.json` (n counts the event's
@@ -71,12 +72,10 @@ export async function writeHooksJson(
 
 /** Trusts every listed hook as a client does: its `currentHash` into `hooks.state` with config/batchWrite. */
 export async function trustAllHooks(client: RpcTestClient): Promise<void> {
-  const listed = resultOf(await client.request('hooks/list', {})) as {
-    data: { hooks: { key: string; currentHash: string }[] }[];
-  };
+  const listed = await client.call('hooks/list', {});
   const value: Record<string, unknown> = {};
   for (const hook of listed.data[0]?.hooks ?? []) value[hook.key] = { trusted_hash: hook.currentHash };
-  resultOf(await client.request('config/batchWrite', { edits: [{ keyPath: 'hooks.state', value, mergeStrategy: 'upsert' }] }));
+  await client.call('config/batchWrite', { edits: [{ keyPath: 'hooks.state', value, mergeStrategy: 'upsert' }] });
 }
 
 /** The inputs the script logged, by `<Event>.<n>`, without what differs between runs (ids, paths). */
@@ -94,9 +93,9 @@ export async function hookInputs(dir: string, cwd: string, codexHome: string): P
 /** `hook/started` and `hook/completed` runs, without times and with the side's CODEX_HOME as `<home>`. */
 export function hookRuns(messages: readonly ServerMessage[], codexHome: string): Record<string, unknown>[] {
   return messages
-    .filter((m) => m.method === 'hook/started' || m.method === 'hook/completed')
+    .filter((m) => isNotification(m, 'hook/started') || isNotification(m, 'hook/completed'))
     .map((m) => {
-      const { run } = m.params as { run: Record<string, unknown> };
+      const { run } = m.params;
       const { startedAt: _s, completedAt, durationMs, ...rest } = run;
       const home = (text: unknown) => String(text).split(codexHome).join('<home>');
       return {

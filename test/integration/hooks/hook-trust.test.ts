@@ -3,6 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { sseReply, textTurnFrames } from '../../helpers/fake-model-server.js';
+import { isNotification } from '../../helpers/rpc-client.js';
 import type { RpcTestClient } from '../../helpers/rpc-client.js';
 import { resultOf, startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
 import { answer, hookScriptDir, trustAllHooks, writeHooksJson } from './hook-rig.js';
@@ -14,7 +15,7 @@ function textReplies(count: number) {
 }
 
 async function trustStatus(client: RpcTestClient): Promise<string[]> {
-  const listed = resultOf(await client.request('hooks/list', {})) as { data: { hooks: { trustStatus: string }[] }[] };
+  const listed = await client.call('hooks/list', {});
   return (listed.data[0]?.hooks ?? []).map((hook) => hook.trustStatus);
 }
 
@@ -31,7 +32,7 @@ describe('hook trust and lifetime', () => {
     await writeHooksJson(rig.server.codexHome, dir, { UserPromptSubmit: {} });
     const threadId = await startThread(client);
     const hookMessages = (from: number) =>
-      client.received.slice(from).filter((m) => m.method === 'hook/started' || m.method === 'hook/completed');
+      client.received.slice(from).filter((m) => isNotification(m, 'hook/started') || isNotification(m, 'hook/completed'));
 
     assert.deepEqual(await trustStatus(client), ['untrusted']);
     let from = client.received.length;
@@ -44,7 +45,7 @@ describe('hook trust and lifetime', () => {
     from = client.received.length;
     await turnCompleted(client, await startTextTurn(client, threadId, 'two'));
     assert.deepEqual(
-      hookMessages(from).map((m) => [m.method, (m.params as { run: { status: string } }).run.status]),
+      hookMessages(from).map((m) => [m.method, m.params.run.status]),
       [
         ['hook/started', 'running'],
         ['hook/completed', 'completed'],
@@ -70,13 +71,13 @@ describe('hook trust and lifetime', () => {
     await trustAllHooks(client);
     const threadId = await startThread(client);
     const turnId = await startTextTurn(client, threadId, 'hello');
-    await client.waitFor((m) => m.method === 'hook/started', 'hook/started');
-    resultOf(await client.request('turn/interrupt', { threadId, turnId }));
-    const completed = await client.waitFor((m) => m.method === 'hook/completed', 'hook/completed');
-    const run = (completed.params as { run: { status: string; entries: unknown[] } }).run;
+    await client.notification('hook/started');
+    await client.call('turn/interrupt', { threadId, turnId });
+    const { run } = (await client.notification('hook/completed')).params;
     assert.equal(run.status, 'failed');
     assert.deepEqual(run.entries, [{ kind: 'error', text: 'hook was cancelled because the turn was interrupted' }]);
-    const turn = (await turnCompleted(client, turnId)).turn as { status: string };
+    const { turn } = await turnCompleted(client, turnId);
+
     assert.equal(turn.status, 'interrupted');
     assert.equal(rig.fake.requests.length, 0);
   });

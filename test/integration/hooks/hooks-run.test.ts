@@ -87,11 +87,11 @@ async function hookedTurn(
   for (const prompt of plan.prompts ?? ['hello']) await turnCompleted(client, await startTextTurn(client, threadId, prompt));
   if (plan.compact === true) {
     const mark = client.received.length;
-    resultOf(await client.request('thread/compact/start', { threadId }));
+    await client.call('thread/compact/start', { threadId });
     await client.waitFor((m) => m.method === 'turn/completed' && client.received.indexOf(m) > mark, 'compaction turn');
   }
   const messages = client.received.slice(from);
-  const read = resultOf(await client.request('thread/read', { threadId, includeTurns: true })) as {
+  const read = await client.call('thread/read', { threadId, includeTurns: true }) as {
     thread: { turns: { items: { type: string; fragments?: unknown }[] }[] };
   };
   const hookPrompts = read.thread.turns.flatMap((turn) => turn.items).filter((item) => item.type === 'hookPrompt');

@@ -37,10 +37,7 @@ async function toolTurn(t: Parameters<typeof hookScriptDir>[0], side: Side) {
     client.answer(request, { result: { contentItems: [{ type: 'inputText', text: 'looked up' }], success: true } });
   });
   const threadId = await startThread(client, { cwd, dynamicTools: DYNAMIC_TOOLS, approvalPolicy: 'never' });
-  await client.waitFor(
-    (m) => m.method === 'mcpServer/startupStatus/updated' && (m.params as { status: string }).status === 'ready',
-    'fx ready',
-  );
+  await client.notification('mcpServer/startupStatus/updated', (params) => params.status === 'ready');
   const from = client.received.length;
   await turnCompleted(client, await startTextTurn(client, threadId, 'go'));
   const messages = client.received.slice(from);

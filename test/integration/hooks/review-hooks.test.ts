@@ -24,7 +24,7 @@ async function hookedReview(t: TestContext, side: Side) {
   await trustAllHooks(client);
   const threadId = await startThread(client, { cwd });
   const from = client.received.length;
-  const review = resultOf(await client.request('review/start', { threadId, target: { type: 'custom', instructions: 'Check it' } }));
+  const review = await client.call('review/start', { threadId, target: { type: 'custom', instructions: 'Check it' } });
   await turnCompleted(client, (review.turn as { id: string }).id);
   const messages = client.received.slice(from);
   const reviewerTurnId = (messages.find((m) => m.method === 'turn/started')?.params as { turn: { id: string } }).turn.id;

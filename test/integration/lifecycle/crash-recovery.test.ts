@@ -9,7 +9,10 @@ import { sseReply, startFakeModelServer, textTurnFrames } from '../../helpers/fa
 import { RpcTestClient, WAIT_MS } from '../../helpers/rpc-client.js';
 import { exitCodeOf, spawnCli, waitForListening } from '../../helpers/server.js';
 import { makeTempHome } from '../../helpers/temp-home.js';
-import { mockProviderConfig, resultOf, startTextTurn, turnCompleted } from '../../helpers/thread-server.js';
+import type { ResultOf } from '../../helpers/protocol-types.js';
+import { itemText } from '../../helpers/thread-items.js';
+import { mockProviderConfig, startTextTurn, turnCompleted } from '../../helpers/thread-server.js';
+
 import { latch } from './latch.js';
 
 /** Waits (bounded, polling) until the file contains `text`: the writer appends each item as it completes. */
@@ -23,12 +26,7 @@ async function waitForFileContaining(path: string, text: string): Promise<void> 
   }
 }
 
-interface TurnView {
-  id: string;
-  status: string;
-  completedAt: number | null;
-  items: { type: string; text?: string }[];
-}
+type TurnView = ResultOf<'thread/read'>['thread']['turns'][number];
 
 describe('after SIGKILL mid-turn', () => {
   it('keeps every completed item; the turn reads as interrupted, and the thread goes on', async (t) => {
@@ -44,12 +42,10 @@ describe('after SIGKILL mid-turn', () => {
     const client = await RpcTestClient.connect(await waitForListening(cli));
     t.after(() => client.close());
     await client.initialize({ experimentalApi: true });
-    const thread = resultOf(await client.request('thread/start', {})).thread as { id: string; path: string };
+    const { thread } = await client.call('thread/start', {});
     const turnId = await startTextTurn(client, thread.id, 'answer, then crash');
-    await client.waitFor(
-      (m) => m.method === 'item/completed' && (m.params as { item: { type: string } }).item.type === 'agentMessage',
-      'the completed agent message',
-    );
+    await client.notification('item/completed', (params) => params.item.type === 'agentMessage');
+    assert.ok(thread.path, 'a thread that is not ephemeral has a rollout path');
     await waitForFileContaining(thread.path, '"kept answer"');
     cli.child.kill('SIGKILL');
     assert.equal(await exitCodeOf(cli), 'SIGKILL');
@@ -74,20 +70,20 @@ describe('after SIGKILL mid-turn', () => {
         turn?.items.map((item) => item.type),
         ['userMessage', 'agentMessage'],
       );
-      assert.equal(turn?.items[1]?.text, 'kept answer');
+      const answer = turn?.items[1];
+      assert.equal(answer && itemText(answer), 'kept answer');
     };
-    const read = resultOf(await again.request('thread/read', { threadId: thread.id, includeTurns: true }));
-    expectCrashedTurn((read.thread as { turns: TurnView[] }).turns);
-    const resumed = resultOf(await again.request('thread/resume', { threadId: thread.id }));
-    const resumedThread = resumed.thread as { status: { type: string }; turns: TurnView[] };
+    const read = await again.call('thread/read', { threadId: thread.id, includeTurns: true });
+    expectCrashedTurn(read.thread.turns);
+    const resumedThread = (await again.call('thread/resume', { threadId: thread.id })).thread;
     assert.equal(resumedThread.status.type, 'idle');
     expectCrashedTurn(resumedThread.turns);
 
     // The resumed thread takes new turns, appended after what the crash left.
     const next = await startTextTurn(again, thread.id, 'are you back?');
-    assert.equal(((await turnCompleted(again, next)).turn as { status: string }).status, 'completed');
-    const reread = resultOf(await again.request('thread/read', { threadId: thread.id, includeTurns: true }));
-    const turns = (reread.thread as { turns: TurnView[] }).turns;
+    assert.equal((await turnCompleted(again, next)).turn.status, 'completed');
+    const { turns } = (await again.call('thread/read', { threadId: thread.id, includeTurns: true })).thread;
+
     assert.deepEqual(
       turns.map((turn) => [turn.id, turn.status]),
       [

@@ -41,8 +41,8 @@ async function startRig(t: TestContext, args: readonly string[]): Promise<Rig> {
 
 /** Starts a thread and a turn, and waits until the model's first delta reached the client. */
 async function startHeldTurn(rig: Rig): Promise<{ threadId: string; turnId: string; path: string }> {
-  const started = resultOf(await rig.client.request('thread/start', {}));
-  const thread = started.thread as { id: string; path: string };
+  const { thread } = await rig.client.call('thread/start', {});
+  assert.ok(thread.path, 'a thread that is not ephemeral has a rollout path');
   const turnId = await startTextTurn(rig.client, thread.id, 'take your time');
   await rig.client.notification('item/agentMessage/delta');
   return { threadId: thread.id, turnId, path: thread.path };
@@ -69,7 +69,7 @@ async function expectEnding(
   status: 'completed' | 'interrupted',
 ): Promise<void> {
   const completed = await turnCompleted(rig.client, turn.turnId);
-  assert.equal((completed.turn as { status: string }).status, status);
+  assert.equal(completed.turn.status, status);
   assert.equal(await exitCodeOf(rig.cli), 0, rig.cli.stderr());
   const [ending, other] = status === 'interrupted' ? ['turn_aborted', 'task_complete'] : ['task_complete', 'turn_aborted'];
   const events = await eventTypes(turn.path);
@@ -129,9 +129,10 @@ describe('graceful drain', () => {
     const cli = spawnCli(t, ['--listen', 'stdio://', '--drain-timeout-seconds', '1'], { CODEX_HOME: codexHome });
     const client = RpcTestClient.overStdio(cli.child);
     await client.initialize({ experimentalApi: true });
-    const started = resultOf(await client.request('thread/start', {}));
-    const thread = started.thread as { id: string; path: string };
+    const { thread } = await client.call('thread/start', {});
+    assert.ok(thread.path, 'a thread that is not ephemeral has a rollout path');
     await startTextTurn(client, thread.id, 'take your time');
+
     await client.notification('item/agentMessage/delta');
 
     cli.child.stdin.end();

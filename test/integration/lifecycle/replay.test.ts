@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sseReply, textTurnFrames } from '../../helpers/fake-model-server.js';
-import { RpcTestClient } from '../../helpers/rpc-client.js';
+import { RpcTestClient, isNotification } from '../../helpers/rpc-client.js';
 import type { ServerMessage } from '../../helpers/rpc-client.js';
-import { resultOf, startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
+import { resultOf } from '../../helpers/rpc-results.js';
+import { itemText } from '../../helpers/thread-items.js';
+import { startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
 import { THREAD_REPLAY_CAPACITY } from '../../../src/runtime/threads/thread-event-log.js';
 import { latch } from './latch.js';
 
@@ -25,8 +27,8 @@ function seqOf(message: ServerMessage): number {
 
 function deltasOf(messages: readonly ServerMessage[]): string {
   return messages
-    .filter((m) => m.method === 'item/agentMessage/delta')
-    .map((m) => (m.params as { delta: string }).delta)
+    .filter((m) => isNotification(m, 'item/agentMessage/delta'))
+    .map((m) => m.params.delta)
     .join('');
 }
 
@@ -54,13 +56,10 @@ describe('reconnect and replay (thread/resume afterSeq)', () => {
     const observer = await rig.connect('observer');
     await first.close();
     release();
-    await observer.waitFor(
-      (m) => m.method === 'thread/status/changed' && (m.params as { status: { type: string } }).status.type === 'idle',
-      'the thread going idle',
-    );
+    await observer.notification('thread/status/changed', (params) => params.status.type === 'idle');
 
     const back = await rig.connect('reconnected');
-    const response = await back.request('thread/resume', { threadId, afterSeq: lastSeen, excludeTurns: true });
+    const response = await back.callRaw('thread/resume', { threadId, afterSeq: lastSeen, excludeTurns: true });
     const replayed = streamOf(back).filter((m) => seqOf(m) > lastSeen);
     const replayedSeqs = replayed.map(seqOf);
     assert.deepEqual(
@@ -76,9 +75,10 @@ describe('reconnect and replay (thread/resume afterSeq)', () => {
     // Before the response, and together with what the client saw first, the whole answer.
     assert.ok(back.received.indexOf(replayed[replayed.length - 1] as ServerMessage) < back.received.indexOf(response));
     assert.equal(deltasOf(seen) + deltasOf(replayed), 'one two three');
-    const completed = replayed.find((m) => m.method === 'turn/completed');
-    assert.equal((completed?.params as { turn: { id: string; status: string } }).turn.id, turnId);
-    assert.equal((completed?.params as { turn: { status: string } }).turn.status, 'completed');
+    const completed = replayed.find((m) => isNotification(m, 'turn/completed'));
+    assert.ok(completed && isNotification(completed, 'turn/completed'));
+    assert.equal(completed.params.turn.id, turnId);
+    assert.equal(completed.params.turn.status, 'completed');
   });
 
   it('answers `unavailable` when the buffer no longer reaches back, and the client reloads with thread/read', async (t) => {
@@ -92,20 +92,20 @@ describe('reconnect and replay (thread/resume afterSeq)', () => {
     const lastSeq = seqs[seqs.length - 1] as number;
 
     const back = await rig.connect('reconnected');
-    const resumed = resultOf(await back.request('thread/resume', { threadId, afterSeq: firstSeq, excludeTurns: true }));
+    const resumed = await back.call('thread/resume', { threadId, afterSeq: firstSeq, excludeTurns: true });
     assert.deepEqual(resumed.replay, { status: 'unavailable', oldestSeq: lastSeq - THREAD_REPLAY_CAPACITY + 1, lastSeq });
     assert.equal(streamOf(back).length, 0, 'nothing replayed');
     // A number this load never gave out (another load's, or a bad one) is unavailable too.
     const other = await rig.connect('stale');
     assert.equal(
-      (resultOf(await other.request('thread/resume', { threadId, afterSeq: 5, excludeTurns: true })).replay as { status: string })
-        .status,
+      (await other.call('thread/resume', { threadId, afterSeq: 5, excludeTurns: true })).replay?.status,
       'unavailable',
     );
 
-    const read = resultOf(await back.request('thread/read', { threadId, includeTurns: true }));
-    const [turn] = (read.thread as { turns: { items: { type: string; text?: string }[] }[] }).turns;
-    assert.equal(turn?.items.find((item) => item.type === 'agentMessage')?.text, chunks.join(''));
+    const read = await back.call('thread/read', { threadId, includeTurns: true });
+    const [turn] = read.thread.turns;
+    const answer = turn?.items.find((item) => item.type === 'agentMessage');
+    assert.equal(answer && itemText(answer), chunks.join(''));
   });
 
   it('is for experimental clients only: no threadSeq on the wire, afterSeq refused', async (t) => {
@@ -114,11 +114,12 @@ describe('reconnect and replay (thread/resume afterSeq)', () => {
     const plain = await RpcTestClient.connect(rig.server.url);
     t.after(() => plain.close());
     await plain.initialize();
-    resultOf(await plain.request('thread/resume', { threadId }));
+    await plain.call('thread/resume', { threadId });
     await turnCompleted(plain, await startTextTurn(plain, threadId, 'hello'));
     assert.ok(plain.received.some((m) => m.method === 'turn/completed'));
     assert.equal(streamOf(plain).length, 0);
-    const refused = await plain.request('thread/resume', { threadId, afterSeq: 1 });
-    assert.equal((refused.error as { message: string }).message, 'thread/resume.afterSeq requires experimentalApi capability');
+    const refused = await plain.callRaw('thread/resume', { threadId, afterSeq: 1 });
+    assert.equal(refused.error?.message, 'thread/resume.afterSeq requires experimentalApi capability');
+
   });
 });

@@ -113,9 +113,9 @@ describe('client-provided (dynamic) tools', () => {
     const threadId = await startThread(rig.client, { dynamicTools: DYNAMIC_TOOLS });
     await turnCompleted(rig.client, await startTextTurn(rig.client, threadId, 'first'));
     // Archiving unloads the thread; resuming it after unarchiving reads it back from its rollout.
-    resultOf(await rig.client.request('thread/archive', { threadId }));
-    resultOf(await rig.client.request('thread/unarchive', { threadId }));
-    resultOf(await rig.client.request('thread/resume', { threadId }));
+    await rig.client.call('thread/archive', { threadId });
+    await rig.client.call('thread/unarchive', { threadId });
+    await rig.client.call('thread/resume', { threadId });
     await turnCompleted(rig.client, await startTextTurn(rig.client, threadId, 'second'));
     const requests = await rig.fake.waitForRequests(3);
     const names = (requests[1]?.body as { tools: { name?: string }[] }).tools.map((tool) => tool.name);

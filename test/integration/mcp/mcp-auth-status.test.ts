@@ -17,8 +17,8 @@ import { mockProviderConfig, resultOf, startThreadRig } from '../../helpers/thre
  */
 
 async function authStatuses(client: RpcTestClient): Promise<Record<string, unknown>> {
-  const listed = resultOf(await client.request('mcpServerStatus/list', {}));
-  return Object.fromEntries((listed.data as { name: string; authStatus: string }[]).map((status) => [status.name, status.authStatus]));
+  const listed = await client.call('mcpServerStatus/list', {});
+  return Object.fromEntries(listed.data.map((status) => [status.name, status.authStatus]));
 }
 
 describe('MCP auth status', () => {

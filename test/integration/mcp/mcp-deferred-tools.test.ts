@@ -25,10 +25,7 @@ function developerParts(body: RequestBody): string[] {
 }
 
 async function fxReady(client: RpcTestClient): Promise<void> {
-  await client.waitFor(
-    (m) => m.method === 'mcpServer/startupStatus/updated' && (m.params as { status: string }).status === 'ready',
-    'fx ready',
-  );
+  await client.notification('mcpServer/startupStatus/updated', (params) => params.status === 'ready');
 }
 
 describe('deferred tools and tool_search', () => {

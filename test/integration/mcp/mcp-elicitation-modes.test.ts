@@ -36,8 +36,11 @@ interface Observed {
   readonly outputs: unknown[];
 }
 
+type Policy = 'on-request' | 'never';
+const POLICIES: readonly Policy[] = ['on-request', 'never'];
+
 /** One turn calling the three tools, on a thread started with `approvalPolicy`. */
-async function run(client: RpcTestClient, fake: FakeModelServer, approvalPolicy: string): Promise<Observed> {
+async function run(client: RpcTestClient, fake: FakeModelServer, approvalPolicy: Policy): Promise<Observed> {
   const asked: unknown[] = [];
   client.onServerRequest('mcpServer/elicitation/request', (request) => {
     const { threadId: _thread, turnId: _turn, ...params } = request.params as Record<string, unknown>;
@@ -45,10 +48,7 @@ async function run(client: RpcTestClient, fake: FakeModelServer, approvalPolicy:
     client.answer(request, { result: { action: 'accept', content: null, _meta: null } });
   });
   const threadId = await startThread(client, { approvalPolicy });
-  await client.waitFor(
-    (m) => m.method === 'mcpServer/startupStatus/updated' && (m.params as { status: string }).status === 'ready',
-    'fx ready',
-  );
+  await client.notification('mcpServer/startupStatus/updated', (params) => params.status === 'ready');
   await turnCompleted(client, await startTextTurn(client, threadId, 'go'));
   const requests = await fake.waitForRequests(CALLS.length + 1);
   const outputs = CALLS.map((callId, index) =>
@@ -59,7 +59,7 @@ async function run(client: RpcTestClient, fake: FakeModelServer, approvalPolicy:
   return { asked, elicitation: capabilities?.elicitation, outputs: outputs.slice(1) };
 }
 
-async function referenceRun(t: TestContext, policy: string): Promise<Observed> {
+async function referenceRun(t: TestContext, policy: Policy): Promise<Observed> {
   const fake = await startFakeModelServer(t, script());
   const home = await mkdtemp(join(tmpdir(), 'mcp-elicitation-modes-'));
   t.after(() => rm(home, { recursive: true, force: true, maxRetries: 5 }).catch(leftBehind));
@@ -67,13 +67,13 @@ async function referenceRun(t: TestContext, policy: string): Promise<Observed> {
   return run(await startReferenceServer(t, home, home), fake, policy);
 }
 
-async function ourRun(t: TestContext, policy: string): Promise<Observed> {
+async function ourRun(t: TestContext, policy: Policy): Promise<Observed> {
   const rig = await startThreadRig(t, { configExtra: stdioServerToml('fx'), replies: script() });
   return run(rig.client, rig.fake, policy);
 }
 
 describe('MCP server elicitations in form and URL mode', () => {
-  for (const policy of ['on-request', 'never']) {
+  for (const policy of POLICIES) {
     it(`are relayed as the reference relays them (approval policy ${policy})`, { timeout: 60_000 }, async (t) => {
       const expected = await referenceRun(t, policy);
       assert.equal(expected.asked.length, policy === 'never' ? 0 : 2);

@@ -24,8 +24,8 @@ describe('streamable HTTP MCP servers', () => {
         sseReply(textTurnFrames(['done'], { itemId: 'msg_end', responseId: 'resp_end' })),
       ],
     });
-    const listed = resultOf(await rig.client.request('mcpServerStatus/list', {}));
-    const [locked, web] = listed.data as Record<string, unknown>[];
+    const listed = await rig.client.call('mcpServerStatus/list', {});
+    const [locked, web] = listed.data;
     assert.equal(web?.name, 'web');
     assert.equal(web?.authStatus, 'bearerToken');
     assert.equal(web?.httpOrigin, new URL(url).origin);
@@ -39,7 +39,7 @@ describe('streamable HTTP MCP servers', () => {
     const threadId = await startThread(rig.client);
     const turnId = await startTextTurn(rig.client, threadId, 'go');
     const completed = await turnCompleted(rig.client, turnId);
-    assert.equal((completed.turn as { status: string }).status, 'completed');
+    assert.equal(completed.turn.status, 'completed');
     const [, second] = await rig.fake.waitForRequests(2);
     assert.deepEqual((callOutput(second?.body, 'call_web') as unknown[])[1], { type: 'input_text', text: 'echo: over http' });
   });

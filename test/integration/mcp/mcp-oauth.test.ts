@@ -11,7 +11,7 @@ const CREDENTIALS_FILE = 'mcp-oauth-credentials.json';
 async function signedIn(t: TestContext): Promise<{ rig: ThreadTestRig; key: string }> {
   const url = await startHttpFixture(t, { FIXTURE_OAUTH: '1', FIXTURE_REQUIRE_BEARER: 'oauth-token', FIXTURE_REFRESH_TOKEN: 'good-refresh' });
   const rig = await startThreadRig(t, { configExtra: [`[mcp_servers.web]`, `url = ${JSON.stringify(url)}`].join('\n') });
-  const login = resultOf(await rig.client.request('mcpServer/oauth/login', { name: 'web' }));
+  const login = await rig.client.call('mcpServer/oauth/login', { name: 'web' });
   const authorization = new URL(String(login.authorizationUrl));
   const redirect = new URL(String(authorization.searchParams.get('redirect_uri')));
   redirect.searchParams.set('code', 'fixture-code');
@@ -32,8 +32,8 @@ async function alterLoginAndReload(rig: ThreadTestRig, key: string, change: Stor
   const path = join(rig.server.codexHome, CREDENTIALS_FILE);
   const all = JSON.parse(await readFile(path, 'utf8')) as Record<string, StoredLogin>;
   await writeFile(path, JSON.stringify({ ...all, [key]: { ...all[key], ...change } }));
-  resultOf(await rig.client.request('config/mcpServer/reload', {}));
-  const data = resultOf(await rig.client.request('mcpServerStatus/list', { serverName: 'web' })).data as Record<string, unknown>[];
+  await rig.client.call('config/mcpServer/reload', {});
+  const data = (await rig.client.call('mcpServerStatus/list', { serverName: 'web' })).data;
   return data[0] ?? {};
 }
 
@@ -43,11 +43,11 @@ describe('mcpServer/oauth/login', () => {
     const rig = await startThreadRig(t, {
       configExtra: [`[mcp_servers.web]`, `url = ${JSON.stringify(url)}`, '', stdioServerToml('fx')].join('\n'),
     });
-    const before = (resultOf(await rig.client.request('mcpServerStatus/list', { serverName: 'web' })).data as Record<string, unknown>[])[0];
+    const before = ((await rig.client.call('mcpServerStatus/list', { serverName: 'web' })).data)[0];
     assert.equal(before?.authStatus, 'unknown');
     assert.match(String(before?.toolsError), /^MCP startup failed: /);
 
-    const login = resultOf(await rig.client.request('mcpServer/oauth/login', { name: 'web' }));
+    const login = await rig.client.call('mcpServer/oauth/login', { name: 'web' });
     assert.equal(typeof login.loginId, 'string');
     const authorization = new URL(String(login.authorizationUrl));
     assert.equal(authorization.origin + authorization.pathname, `${new URL(url).origin}/authorize`);
@@ -64,7 +64,7 @@ describe('mcpServer/oauth/login', () => {
     const completed = await rig.client.notification('mcpServer/oauthLogin/completed');
     assert.deepEqual(completed.params, { name: 'web', success: true, error: null, loginId: login.loginId, threadId: null });
 
-    const after = (resultOf(await rig.client.request('mcpServerStatus/list', { serverName: 'web' })).data as Record<string, unknown>[])[0];
+    const after = ((await rig.client.call('mcpServerStatus/list', { serverName: 'web' })).data)[0];
     assert.equal(after?.authStatus, 'oAuth');
     assert.equal(after?.toolsError, null);
     assert.ok('echo' in (after?.tools as Record<string, unknown>));

@@ -51,7 +51,7 @@ async function runTurn(client: RpcTestClient, fake: FakeModelServer): Promise<st
 
 /** The tool items thread/read shows for the thread's turn, without clock readings. */
 async function readToolItems(client: RpcTestClient, threadId: string): Promise<unknown[]> {
-  const read = resultOf(await client.request('thread/read', { threadId, includeTurns: true }));
+  const read = await client.call('thread/read', { threadId, includeTurns: true });
   const [turn] = (read.thread as { turns: { items: Record<string, unknown>[] }[] }).turns;
   return (turn?.items ?? [])
     .filter((item) => item.type === 'mcpToolCall')
@@ -81,8 +81,8 @@ describe('MCP tool calls beside the reference', () => {
     const expected = await readToolItems(reference.client, reference.threadId);
     assert.equal(expected.length, 4);
     assert.deepEqual(await readToolItems(ours.client, threadId), expected);
-    resultOf(await ours.client.request('thread/archive', { threadId }));
-    resultOf(await ours.client.request('thread/unarchive', { threadId }));
+    await ours.client.call('thread/archive', { threadId });
+    await ours.client.call('thread/unarchive', { threadId });
     assert.deepEqual(await readToolItems(ours.client, threadId), expected);
   });
 });

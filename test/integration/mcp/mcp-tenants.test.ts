@@ -30,6 +30,6 @@ describe('MCP servers of tenants', () => {
       assert.match((response.error as { message: string }).message, /^config override `mcp_servers\.mine\.command` is not available to tenants$/);
     }
     // A streamable HTTP server is a URL, not a program: allowed.
-    resultOf(await alice.request('thread/start', { config: { 'mcp_servers.web.url': 'http://127.0.0.1:9/mcp' } }));
+    await alice.call('thread/start', { config: { 'mcp_servers.web.url': 'http://127.0.0.1:9/mcp' } });
   });
 });

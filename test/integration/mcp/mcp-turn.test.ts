@@ -3,12 +3,11 @@ import { describe, it } from 'node:test';
 import { sseReply, textTurnFrames } from '../../helpers/fake-model-server.js';
 import { callOutput, namespacedCallReply, stdioServerToml } from '../../helpers/mcp-fixture.js';
 import type { RpcTestClient } from '../../helpers/rpc-client.js';
-import { resultOf, startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
+import type { ThreadItemOf } from '../../helpers/thread-items.js';
+import { startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
 
-function mcpItems(client: RpcTestClient, method: 'item/started' | 'item/completed'): Record<string, unknown>[] {
-  return client.received
-    .filter((m) => m.method === method && (m.params as { item: { type: string } }).item.type === 'mcpToolCall')
-    .map((m) => (m.params as { item: Record<string, unknown> }).item);
+function mcpItems(client: RpcTestClient, method: 'item/started' | 'item/completed'): ThreadItemOf<'mcpToolCall'>[] {
+  return client.receivedParams(method).flatMap(({ item }) => (item.type === 'mcpToolCall' ? [item] : []));
 }
 
 const done = () => sseReply(textTurnFrames(['done'], { itemId: 'msg_end', responseId: 'resp_end' }));
@@ -20,13 +19,10 @@ describe('MCP tools in a turn', () => {
       replies: [namespacedCallReply('mcp__fx', 'read_echo', 'call_0', { text: 'hi' }), done()],
     });
     const threadId = await startThread(rig.client);
-    const ready = await rig.client.waitFor(
-      (m) => m.method === 'mcpServer/startupStatus/updated' && (m.params as { status: string }).status === 'ready',
-      'fx ready',
-    );
+    const ready = await rig.client.notification('mcpServer/startupStatus/updated', (params) => params.status === 'ready');
     assert.deepEqual(ready.params, { threadId, name: 'fx', status: 'ready', error: null, failureReason: null });
-    const starting = rig.client.received.find((m) => m.method === 'mcpServer/startupStatus/updated');
-    assert.equal((starting?.params as { status: string }).status, 'starting');
+    const [starting] = rig.client.receivedParams('mcpServer/startupStatus/updated');
+    assert.equal(starting?.status, 'starting');
 
     const turnId = await startTextTurn(rig.client, threadId, 'go');
     await turnCompleted(rig.client, turnId);
@@ -97,11 +93,11 @@ describe('MCP tools in a turn', () => {
     assert.match(String(callOutput(requests[3]?.body, 'call_pic')), /^Wall time: [\d.]+ seconds\nOutput:\n\{"color":"red"\}$/);
 
     assert.equal(
-      (items.get('call_slow')?.error as { message: string }).message,
+      items.get('call_slow')?.error?.message,
       'tool call error: tool call failed for `fx/slow`\n\nCaused by:\n    timed out awaiting tools/call after 1000ms',
     );
     assert.equal(
-      (items.get('call_crash')?.error as { message: string }).message,
+      items.get('call_crash')?.error?.message,
       'tool call error: tool call failed for `fx/crash`\n\nCaused by:\n    Transport closed',
     );
     // Unlike the reference (which keeps answering `Transport closed`), the crashed server is started again.
@@ -228,9 +224,10 @@ describe('MCP tools in a turn', () => {
     });
     const threadId = await startThread(rig.client);
     const turnId = await startTextTurn(rig.client, threadId, 'go');
-    resultOf(await rig.client.request('turn/interrupt', { threadId, turnId }));
+    await rig.client.call('turn/interrupt', { threadId, turnId });
     const completed = await turnCompleted(rig.client, turnId);
-    assert.equal((completed.turn as { status: string }).status, 'interrupted');
+    assert.equal(completed.turn.status, 'interrupted');
+
     assert.equal(rig.fake.requests.length, 0);
   });
 });

@@ -72,15 +72,13 @@ describe('slow clients', () => {
     // The owner missed nothing, in order, and the turn completed.
     // Bounded generously: the owner checks 13 MB of messages against the reference schema as they arrive.
     const completed = await turnCompleted(owner, turnId, 6 * WAIT_MS);
-    assert.equal((completed.turn as { status: string }).status, 'completed');
+    assert.equal(completed.turn.status, 'completed');
     const deltas = owner.received
       .filter((message) => message.method === 'item/agentMessage/delta')
       .map((message) => (message.params as { delta: string }).delta);
     assert.deepEqual(deltas, chunks);
     // So did the rollout.
-    const read = resultOf(await owner.request('thread/read', { threadId, includeTurns: true })).thread as {
-      turns: { items: { type: string; text?: string }[] }[];
-    };
+    const read = (await owner.call('thread/read', { threadId, includeTurns: true })).thread;
     const answer = read.turns[0]?.items.find((item) => item.type === 'agentMessage');
     assert.equal(answer?.text, chunks.join(''));
   });

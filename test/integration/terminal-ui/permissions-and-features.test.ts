@@ -122,7 +122,7 @@ describe('experimentalFeature/list and experimentalFeature/enablement/set', () =
     const states = new Map(featureStates(await other.request('experimentalFeature/list', {})).map(([n, , e]) => [n, e]));
     assert.equal(states.get('memories'), true);
     assert.equal(states.get('shell_tool'), true);
-    assert.deepEqual(resultOf(await rig.client.request('experimentalFeature/enablement/set', { enablement: {} })), {
+    assert.deepEqual(await rig.client.call('experimentalFeature/enablement/set', { enablement: {} }), {
       enablement: {},
     });
   });
@@ -134,11 +134,7 @@ describe('experimentalFeature/list and experimentalFeature/enablement/set', () =
         edits: [{ keyPath: 'features.prevent_idle_sleep', value: true, mergeStrategy: 'upsert' }],
       }),
     );
-    const feature = (resultOf(await rig.client.request('experimentalFeature/list', {})).data as {
-      name: string;
-      enabled: boolean;
-      displayName: string | null;
-    }[]).find((entry) => entry.name === 'prevent_idle_sleep');
+    const feature = (await rig.client.call('experimentalFeature/list', {})).data.find((entry) => entry.name === 'prevent_idle_sleep');
     assert.equal(feature?.enabled, true);
     assert.equal(typeof feature?.displayName, 'string', 'beta flags carry menu copy');
   });

@@ -30,7 +30,7 @@ describe('thread/search', () => {
     const readme = await threadWithTurn(client, 'Please READ the README file');
     const parser = await threadWithTurn(client, 'fix the parser bug');
     const long = await threadWithTurn(client, LONG_MESSAGE);
-    resultOf(await client.request('thread/name/set', { threadId: parser, name: 'zebra title' }));
+    await client.call('thread/name/set', { threadId: parser, name: 'zebra title' });
 
     const found = resultsOf(await client.request('thread/search', { searchTerm: 'readme FILE' }));
     assert.deepEqual(
@@ -75,12 +75,12 @@ describe('thread/search', () => {
     const { client } = rig;
     const ids = [];
     for (const text of ['kiwi one', 'kiwi two', 'kiwi three']) ids.push(await threadWithTurn(client, text));
-    const first = resultOf(await client.request('thread/search', { searchTerm: 'KIWI', limit: 2 }));
+    const first = await client.call('thread/search', { searchTerm: 'KIWI', limit: 2 });
     const firstIds = (first.data as SearchResult[]).map((result) => result.thread.id);
     assert.deepEqual(firstIds, [ids[2], ids[1]]);
     assert.equal(typeof first.nextCursor, 'string');
     assert.equal(typeof first.backwardsCursor, 'string');
-    const second = resultOf(await client.request('thread/search', { searchTerm: 'kiwi', cursor: first.nextCursor }));
+    const second = await client.call('thread/search', { searchTerm: 'kiwi', cursor: first.nextCursor });
     assert.deepEqual(
       (second.data as SearchResult[]).map((result) => result.thread.id),
       [ids[0]],
@@ -127,7 +127,7 @@ describe('thread/searchOccurrences', () => {
     const long = `${'alpha '.repeat(40)}kiwi in the middle${' omega'.repeat(40)} kiwi end`;
     await turnCompleted(client, await startTextTurn(client, threadId, long));
 
-    const all = resultOf(await client.request('thread/searchOccurrences', { threadId, searchTerm: 'kiwi' }));
+    const all = await client.call('thread/searchOccurrences', { threadId, searchTerm: 'kiwi' });
     const data = all.data as Occurrence[];
     assert.equal(all.nextCursor, null);
     // The snippets and ranges the reference 0.169.0 gives for the same messages [observed].
@@ -142,15 +142,13 @@ describe('thread/searchOccurrences', () => {
         ['a kiwi answer', 2, 6],
       ],
     );
-    const turns = resultOf(await client.request('thread/turns/list', { threadId, cursor: data[3]?.turnCursor, limit: 1 }));
+    const turns = await client.call('thread/turns/list', { threadId, cursor: data[3]?.turnCursor, limit: 1 });
     assert.equal((turns.data as { id: string }[])[0]?.id, data[3]?.turnId, 'turnCursor starts thread/turns/list there');
-    const read = resultOf(await client.request('thread/read', { threadId, includeTurns: true })).thread as {
-      turns: { id: string; items: { id: string; type: string }[] }[];
-    };
+    const read = (await client.call('thread/read', { threadId, includeTurns: true })).thread;
     const userItem = read.turns[0]?.items.find((item) => item.type === 'userMessage');
     assert.equal(data[0]?.itemId, userItem?.id);
 
-    const page = resultOf(await client.request('thread/searchOccurrences', { threadId, searchTerm: 'KIWI', limit: 2 }));
+    const page = await client.call('thread/searchOccurrences', { threadId, searchTerm: 'KIWI', limit: 2 });
     assert.equal((page.data as Occurrence[]).length, 2);
     const rest = resultOf(
       await client.request('thread/searchOccurrences', { threadId, searchTerm: 'KIWI', cursor: page.nextCursor }),

@@ -84,7 +84,7 @@ describe('thread/settings/update', () => {
     assert.equal(body.service_tier, 'flex');
     assert.deepEqual(body.reasoning, { effort: 'high', summary: 'detailed' });
 
-    const path = (resultOf(await client.request('thread/read', { threadId })).thread as { path: string }).path;
+    const path = ((await client.call('thread/read', { threadId })).thread as { path: string }).path;
     const lines = (await readFile(path, 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
     const context = lines.find((line) => line.type === 'turn_context')?.payload;
     assert.equal(context.model, 'other-model');

@@ -4,8 +4,11 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { sseReply, textTurnFrames } from '../../helpers/fake-model-server.js';
+import type { ClientMethod, ParamsOf, ResponseTo } from '../../helpers/protocol-types.js';
 import type { RpcTestClient, ServerMessage } from '../../helpers/rpc-client.js';
-import { resultOf, startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
+import { resultOf } from '../../helpers/rpc-results.js';
+import { startTextTurn, startThread, startThreadRig, storedPath, turnCompleted } from '../../helpers/thread-server.js';
+
 
 const UNKNOWN_ID = '01a20274-0250-7a53-b773-0774080a263e';
 const MALFORMED_ID_ERROR =
@@ -20,17 +23,18 @@ function sequence(client: RpcTestClient, from: number, id: number | string): str
 }
 
 /** Sends a request and returns its response with everything received from just before it. */
-async function requestWithSequence(
+async function requestWithSequence<M extends ClientMethod>(
   client: RpcTestClient,
-  method: string,
-  params: unknown,
+  method: M,
+  params: ParamsOf<M>,
   settle: string,
-): Promise<{ response: ServerMessage; sequence: string[] }> {
+): Promise<{ response: ResponseTo<M>; sequence: string[] }> {
   const from = client.received.length;
-  const response = await client.request(method, params);
+  const response = await client.callRaw(method, params);
   await client.waitFor((m) => m.method === settle && client.received.indexOf(m) >= from, settle);
-  return { response, sequence: sequence(client, from, response.id as number) };
+  return { response, sequence: sequence(client, from, response.id) };
 }
+
 
 describe('thread/archive', () => {
   it('unloads a loaded thread and moves its rollout, telling every connection', async (t) => {
@@ -39,7 +43,7 @@ describe('thread/archive', () => {
     const bystander = await rig.connect('bystander');
     const threadId = await startThread(client);
     await turnCompleted(client, await startTextTurn(client, threadId, 'archive me'));
-    const livePath = (resultOf(await client.request('thread/read', { threadId })).thread as { path: string }).path;
+    const livePath = await storedPath(client, threadId);
 
     const bystanderFrom = bystander.received.length;
     const { response, sequence: order } = await requestWithSequence(
@@ -66,29 +70,30 @@ describe('thread/archive', () => {
     const archivedPath = join(rig.server.codexHome, 'archived_sessions', basename(livePath));
     assert.equal(existsSync(livePath), false);
     assert.equal(existsSync(archivedPath), true);
-    assert.deepEqual(resultOf(await client.request('thread/loaded/list', {})).data, []);
-    assert.deepEqual(resultOf(await client.request('thread/list', {})).data, []);
-    const archived = resultOf(await client.request('thread/list', { archived: true })).data as Record<string, unknown>[];
+    assert.deepEqual((await client.call('thread/loaded/list', {})).data, []);
+    assert.deepEqual((await client.call('thread/list', {})).data, []);
+    const archived = (await client.call('thread/list', { archived: true })).data;
     assert.deepEqual(
       archived.map((thread) => [thread.id, thread.path, thread.status]),
       [[threadId, archivedPath, { type: 'notLoaded' }]],
     );
-    const read = resultOf(await client.request('thread/read', { threadId })).thread as Record<string, unknown>;
+    const read = (await client.call('thread/read', { threadId })).thread;
     assert.equal(read.path, archivedPath);
     // An archived thread is neither loaded nor resumable; turn/start does not find it.
-    const turn = await client.request('turn/start', { threadId, input: [{ type: 'text', text: 'x' }] });
+    const turn = await client.callRaw('turn/start', { threadId, input: [{ type: 'text', text: 'x' }] });
     assert.deepEqual(turn.error, { code: -32600, message: `thread not found: ${threadId}` });
-    assert.deepEqual(resultOf(await client.request('thread/unsubscribe', { threadId })), { status: 'notLoaded' });
+    assert.deepEqual(await client.call('thread/unsubscribe', { threadId }), { status: 'notLoaded' });
   });
 
   it('writes the rollout of a thread that has had no turn, then archives it', async (t) => {
     const rig = await startThreadRig(t);
     const threadId = await startThread(rig.client);
-    resultOf(await rig.client.request('thread/archive', { threadId }));
+    await rig.client.call('thread/archive', { threadId });
     await rig.client.notification('thread/archived');
 
-    const read = resultOf(await rig.client.request('thread/read', { threadId })).thread as Record<string, unknown>;
-    const path = read.path as string;
+    const read = (await rig.client.call('thread/read', { threadId })).thread;
+    const { path } = read;
+    assert.ok(path, 'a stored thread has a rollout file');
     assert.equal(dirname(path), join(rig.server.codexHome, 'archived_sessions'));
     assert.deepEqual(read.status, { type: 'notLoaded' });
     assert.equal(read.preview, '');
@@ -107,7 +112,7 @@ describe('thread/archive', () => {
     const { client } = rig;
     const threadId = await startThread(client);
     await turnCompleted(client, await startTextTurn(client, threadId, 'stored'));
-    resultOf(await client.request('thread/unsubscribe', { threadId }));
+    await client.call('thread/unsubscribe', { threadId });
     await client.notification('thread/closed');
 
     const { sequence: order } = await requestWithSequence(client, 'thread/archive', { threadId }, 'thread/archived');
@@ -124,7 +129,7 @@ describe('thread/archive', () => {
 
     const { sequence: order } = await requestWithSequence(client, 'thread/archive', { threadId }, 'thread/archived');
     const completed = await turnCompleted(client, turnId);
-    assert.equal((completed.turn as { status: string }).status, 'interrupted');
+    assert.equal(completed.turn.status, 'interrupted');
     // The reference's order: the turn ends (idle, turn/completed), then notLoaded, the answer, thread/archived.
     assert.deepEqual(order.slice(-5), [
       'thread/status/changed',
@@ -133,7 +138,7 @@ describe('thread/archive', () => {
       'response',
       'thread/archived',
     ]);
-    const path = (resultOf(await client.request('thread/read', { threadId })).thread as { path: string }).path;
+    const path = await storedPath(client, threadId);
     const last = JSON.parse((await readFile(path, 'utf8')).trim().split('\n').at(-1) ?? '{}') as {
       payload: { type: string };
     };
@@ -144,15 +149,15 @@ describe('thread/archive', () => {
     const { client } = await startThreadRig(t);
     const threadId = await startThread(client);
     const ephemeral = await startThread(client, { ephemeral: true });
-    resultOf(await client.request('thread/archive', { threadId }));
-    const errorOf = async (id: string) => (await client.request('thread/archive', { threadId: id })).error;
+    await client.call('thread/archive', { threadId });
+    const errorOf = async (id: string) => (await client.callRaw('thread/archive', { threadId: id })).error;
 
     assert.deepEqual(await errorOf(threadId), { code: -32600, message: `no rollout found for thread id ${threadId}` });
     assert.deepEqual(await errorOf(UNKNOWN_ID), { code: -32600, message: `no rollout found for thread id ${UNKNOWN_ID}` });
     assert.deepEqual(await errorOf(ephemeral), { code: -32600, message: `no rollout found for thread id ${ephemeral}` });
     assert.deepEqual(await errorOf('nope'), { code: -32600, message: MALFORMED_ID_ERROR });
     // A refused ephemeral thread stays loaded.
-    assert.deepEqual(resultOf(await client.request('thread/loaded/list', {})).data, [ephemeral]);
+    assert.deepEqual((await client.call('thread/loaded/list', {})).data, [ephemeral]);
   });
 });
 
@@ -163,9 +168,9 @@ describe('thread/unarchive', () => {
     const bystander = await rig.connect('bystander');
     const threadId = await startThread(client);
     await turnCompleted(client, await startTextTurn(client, threadId, 'bring me back'));
-    const livePath = (resultOf(await client.request('thread/read', { threadId })).thread as { path: string }).path;
-    resultOf(await client.request('thread/name/set', { threadId, name: 'Keeper' }));
-    resultOf(await client.request('thread/archive', { threadId }));
+    const livePath = await storedPath(client, threadId);
+    await client.call('thread/name/set', { threadId, name: 'Keeper' });
+    await client.call('thread/archive', { threadId });
     await client.notification('thread/archived');
 
     const beforeMs = Date.now();
@@ -176,7 +181,7 @@ describe('thread/unarchive', () => {
       'thread/unarchived',
     );
     assert.deepEqual(order, ['response', 'thread/unarchived']);
-    const thread = (resultOf(response) as { thread: Record<string, unknown> }).thread;
+    const { thread } = resultOf(response);
     assert.equal(thread.id, threadId);
     assert.deepEqual(thread.status, { type: 'notLoaded' });
     assert.equal(thread.environments, null);
@@ -188,21 +193,22 @@ describe('thread/unarchive', () => {
     // Back where it was, touched (the reference sets the file's mtime), and listed again.
     assert.equal(existsSync(livePath), true);
     assert.ok((await stat(livePath)).mtimeMs >= beforeMs - 1000);
-    assert.ok((thread.updatedAt as number) >= Math.floor(beforeMs / 1000));
-    const listed = resultOf(await client.request('thread/list', {})).data as Record<string, unknown>[];
+    assert.ok(thread.updatedAt >= Math.floor(beforeMs / 1000));
+    const listed = (await client.call('thread/list', {})).data;
     assert.deepEqual(
       listed.map((entry) => entry.id),
       [threadId],
     );
-    assert.deepEqual(resultOf(await client.request('thread/list', { archived: true })).data, []);
+    assert.deepEqual((await client.call('thread/list', { archived: true })).data, []);
     // It can be resumed again.
-    resultOf(await client.request('thread/resume', { threadId }));
+    await client.call('thread/resume', { threadId });
   });
 
   it('refuses a thread that is not archived, an unknown one, and a malformed id', async (t) => {
     const { client } = await startThreadRig(t);
     const threadId = await startThread(client);
-    const errorOf = async (id: string) => (await client.request('thread/unarchive', { threadId: id })).error;
+    const errorOf = async (id: string) => (await client.callRaw('thread/unarchive', { threadId: id })).error;
+
 
     assert.deepEqual(await errorOf(threadId), {
       code: -32600,

@@ -164,7 +164,7 @@ describe('attestation/generate', () => {
     const asked = await rig.connect(true, 'asked');
     const watcher = await rig.connect(false, 'watcher');
     const threadId = await startThread(asked);
-    resultOf(await watcher.request('thread/resume', { threadId }));
+    await watcher.call('thread/resume', { threadId });
     asked.onServerRequest(METHOD, () => void asked.close());
     const turnId = await startTextTurn(asked, threadId, 'hello');
     await turnCompleted(watcher, turnId);
@@ -205,7 +205,7 @@ describe('attestation/generate', () => {
       client.onServerRequest(METHOD, (request) => client.answer(request, { result: { token: client === lowest ? 'low' : 'owner' } }));
     }
     const threadId = await startThread(owner);
-    resultOf(await lowest.request('thread/resume', { threadId }));
+    await lowest.call('thread/resume', { threadId });
     await turnCompleted(owner, await startTextTurn(owner, threadId, 'hello'));
     const [request] = await rig.fake.waitForRequests(1);
     assert.equal(request?.headers['x-oai-attestation'], '{"v":1,"s":0,"t":"low"}');

@@ -8,22 +8,12 @@ import type { TestContext } from 'node:test';
 import { sseReply, textTurnFrames, toolCallFrames } from '../../helpers/fake-model-server.js';
 import { RpcTestClient } from '../../helpers/rpc-client.js';
 import type { ServerMessage } from '../../helpers/rpc-client.js';
+import type { ParamsOf, ResultOf } from '../../helpers/protocol-types.js';
 import { REFERENCE_ROLLOUT, REFERENCE_THREAD } from '../../helpers/rollout-fixtures.js';
 import { resultOf, startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
 
-interface Terminal {
-  itemId: string;
-  processId: string;
-  command: string;
-  cwd: string;
-  osPid: null;
-  cpuPercent: null;
-  rssKb: null;
-}
-interface TerminalsPage {
-  data: Terminal[];
-  nextCursor: string | null;
-}
+type TerminalsPage = ResultOf<'thread/backgroundTerminals/list'>;
+type Terminal = TerminalsPage['data'][number];
 
 const UNKNOWN_THREAD = '01a20274-0250-7a53-b773-0774080a2630';
 
@@ -40,15 +30,12 @@ async function workdir(t: TestContext): Promise<string> {
   return dir;
 }
 
-async function list(client: RpcTestClient, params: Record<string, unknown>): Promise<TerminalsPage> {
-  return resultOf(await client.request('thread/backgroundTerminals/list', params)) as unknown as TerminalsPage;
+async function list(client: RpcTestClient, params: ParamsOf<'thread/backgroundTerminals/list'>): Promise<TerminalsPage> {
+  return client.call('thread/backgroundTerminals/list', params);
 }
 
 function completedCommand(client: RpcTestClient, itemId: string): Promise<ServerMessage> {
-  return client.waitFor(
-    (m) => m.method === 'item/completed' && (m.params as { item: { id: string } }).item.id === itemId,
-    `item/completed of ${itemId}`,
-  );
+  return client.notification('item/completed', (params) => params.item.id === itemId);
 }
 
 describe('thread/backgroundTerminals', () => {
@@ -89,19 +76,19 @@ describe('thread/backgroundTerminals', () => {
 
     const terminated = completedCommand(client, first.itemId);
     assert.deepEqual(
-      resultOf(await client.request('thread/backgroundTerminals/terminate', { threadId, processId: first.processId })),
+      await client.call('thread/backgroundTerminals/terminate', { threadId, processId: first.processId }),
       { terminated: true },
     );
     const item = ((await terminated).params as { item: Record<string, unknown> }).item;
     assert.deepEqual([item.status, item.exitCode, item.processId], ['failed', -1, first.processId]);
     assert.deepEqual(
-      resultOf(await client.request('thread/backgroundTerminals/terminate', { threadId, processId: first.processId })),
+      await client.call('thread/backgroundTerminals/terminate', { threadId, processId: first.processId }),
       { terminated: false },
     );
     assert.deepEqual(await list(client, { threadId }), { data: [second], nextCursor: null });
 
     const cleaned = completedCommand(client, second.itemId);
-    assert.deepEqual(resultOf(await client.request('thread/backgroundTerminals/clean', { threadId })), {});
+    assert.deepEqual(await client.call('thread/backgroundTerminals/clean', { threadId }), {});
     await cleaned;
     assert.deepEqual(await list(client, { threadId }), { data: [], nextCursor: null });
   });
@@ -114,7 +101,7 @@ describe('thread/backgroundTerminals', () => {
     const { client } = rig;
 
     assert.deepEqual(await list(client, { threadId: REFERENCE_THREAD }), { data: [], nextCursor: null });
-    assert.deepEqual(resultOf(await client.request('thread/backgroundTerminals/clean', { threadId: REFERENCE_THREAD })), {});
+    assert.deepEqual(await client.call('thread/backgroundTerminals/clean', { threadId: REFERENCE_THREAD }), {});
     assert.deepEqual(
       resultOf(
         await client.request('thread/backgroundTerminals/terminate', { threadId: REFERENCE_THREAD, processId: '1234' }),

@@ -8,10 +8,12 @@ import { promisify } from 'node:util';
 import { sseReply, textTurnFrames } from '../../helpers/fake-model-server.js';
 import { sequenceOf, startBothSides } from '../../helpers/side-by-side.js';
 import type { Side } from '../../helpers/side-by-side.js';
+import { isNotification } from '../../helpers/rpc-client.js';
 import type { ServerMessage } from '../../helpers/rpc-client.js';
+
 import { PROJECT_ROOT } from '../../helpers/server.js';
 import { makeTempHome } from '../../helpers/temp-home.js';
-import { resultOf, startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
+import { startTextTurn, startThread, startThreadRig, storedPath, turnCompleted } from '../../helpers/thread-server.js';
 
 const UNKNOWN = '00000000-0000-7000-8000-000000000000';
 
@@ -20,10 +22,11 @@ const UNKNOWN = '00000000-0000-7000-8000-000000000000';
  * repeats the announcement for the thread a fork came from (seen once in CI, under load); a repeat says nothing new.
  */
 function repeatsNotLoaded(message: ServerMessage, announced: Set<string>): boolean {
-  const params = message.params as { threadId?: string; status?: { type?: string } } | undefined;
-  if (message.method !== 'thread/status/changed' || params?.status?.type !== 'notLoaded' || !params.threadId) return false;
-  if (announced.has(params.threadId)) return true;
-  announced.add(params.threadId);
+  if (!isNotification(message, 'thread/status/changed')) return false;
+  const { threadId, status } = message.params;
+  if (status.type !== 'notLoaded' || !threadId) return false;
+  if (announced.has(threadId)) return true;
+  announced.add(threadId);
   return false;
 }
 
@@ -33,8 +36,8 @@ async function deleteScript(side: Side): Promise<{ lines: string[]; paths: { a: 
   const lines: string[] = [];
   const A = await startThread(client, { cwd });
   await turnCompleted(client, await startTextTurn(client, A, 'hello a'));
-  resultOf(await client.request('thread/name/set', { threadId: A, name: 'named A' }));
-  const path = (resultOf(await client.request('thread/read', { threadId: A })).thread as { path: string }).path;
+  await client.call('thread/name/set', { threadId: A, name: 'named A' });
+  const path = await storedPath(client, A);
 
   const announcedNotLoaded = new Set<string>();
   let mark = client.received.length;
@@ -51,12 +54,12 @@ async function deleteScript(side: Side): Promise<{ lines: string[]; paths: { a: 
   ] as const) {
     lines.push(`-- ${method} ${threadId === A ? '<A>' : threadId}`, ...sequenceOf([await client.request(method, { threadId })], ids));
   }
-  const listed = resultOf(await client.request('thread/list', {}));
-  lines.push(`-- listed ${(listed.data as unknown[]).length}`);
+  const listed = await client.call('thread/list', {});
+  lines.push(`-- listed ${listed.data.length}`);
 
   const B = await startThread(client, { cwd });
   await turnCompleted(client, await startTextTurn(client, B, 'hello b'));
-  const F = ((resultOf(await client.request('thread/fork', { threadId: B })).thread as { id: string }).id);
+  const F = (await client.call('thread/fork', { threadId: B })).thread.id;
   Object.assign(ids, { [B]: '<B>', [F]: '<F>' });
   for (const [label, threadId] of [
     ['source of a fork', B],
@@ -64,8 +67,8 @@ async function deleteScript(side: Side): Promise<{ lines: string[]; paths: { a: 
     ['the source, fork gone', B],
   ] as const) {
     mark = client.received.length;
-    const response = await client.request('thread/delete', { threadId });
-    if ('result' in response) await client.waitFor((m) => m.method === 'thread/deleted' && (m.params as { threadId: string }).threadId === threadId);
+    const response = await client.callRaw('thread/delete', { threadId });
+    if ('result' in response) await client.notification('thread/deleted', (params) => params.threadId === threadId);
     // The fork's own announcements (thread/started, and the reference's token usage of the fork) may arrive late.
     const forkNoise = (line: string) => line === 'thread/started' || line === 'thread/tokenUsage/updated';
     const fresh = client.received.slice(mark).filter((message) => !repeatsNotLoaded(message, announcedNotLoaded));
@@ -106,7 +109,7 @@ describe('thread/delete', () => {
     await startTextTurn(client, threadId, 'wait');
     await rig.fake.waitForRequests(1);
     const mark = client.received.length;
-    resultOf(await client.request('thread/delete', { threadId }));
+    await client.call('thread/delete', { threadId });
     await client.notification('thread/deleted');
     const lines = sequenceOf(client.received.slice(mark)).filter((line) => !line.startsWith('item/'));
     assert.deepEqual(lines, [
@@ -134,6 +137,6 @@ describe('thread/delete', () => {
     });
     const deleted = await client.notification('thread/deleted');
     assert.deepEqual(deleted.params, { threadId });
-    assert.equal((resultOf(await client.request('thread/list', {})).data as unknown[]).length, 0);
+    assert.equal((await client.call('thread/list', {})).data.length, 0);
   });
 });

@@ -6,8 +6,11 @@ import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { describe, it } from 'node:test';
 import { sseReply, textTurnFrames, toolCallFrames } from '../../helpers/fake-model-server.js';
-import type { RpcTestClient, ServerMessage } from '../../helpers/rpc-client.js';
-import { resultOf, startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
+import type { ServerRequest } from '../../helpers/protocol-types.js';
+import { isNotification } from '../../helpers/rpc-client.js';
+import type { RpcTestClient } from '../../helpers/rpc-client.js';
+import type { ThreadItemOf } from '../../helpers/thread-items.js';
+import { startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
 import { requireWorkingBubblewrap } from '../../helpers/prerequisites.js';
 
 /** A private working directory for the thread (commands run there), removed after the test. */
@@ -32,14 +35,12 @@ function toolOutput(body: unknown, callId: string): string {
   return output as string;
 }
 
-function commandItems(client: RpcTestClient, method: 'item/started' | 'item/completed'): Record<string, unknown>[] {
-  return client.received
-    .filter((m) => m.method === method && (m.params as { item: { type: string } }).item.type === 'commandExecution')
-    .map((m) => (m.params as { item: Record<string, unknown> }).item);
+function commandItems(client: RpcTestClient, method: 'item/started' | 'item/completed'): ThreadItemOf<'commandExecution'>[] {
+  return client.receivedParams(method).flatMap(({ item }) => (item.type === 'commandExecution' ? [item] : []));
 }
 
-async function approvalRequest(client: RpcTestClient): Promise<ServerMessage> {
-  return client.waitFor((m) => m.method === 'item/commandExecution/requestApproval' && 'id' in m, 'approval request');
+async function approvalRequest(client: RpcTestClient): Promise<ServerRequest<'item/commandExecution/requestApproval'>> {
+  return client.serverRequest('item/commandExecution/requestApproval');
 }
 
 describe('exec_command', () => {
@@ -60,9 +61,9 @@ describe('exec_command', () => {
     // stdout and stderr are separate pipes: their relative order is up to the scheduler.
     const lines = (text: unknown) => String(text).split('\n').sort();
     assert.deepEqual(lines(completed?.aggregatedOutput), lines(`hi\nerr\n${cwd}\n`));
-    const deltas = rig.client.received
-      .filter((m) => m.method === 'item/commandExecution/outputDelta')
-      .map((m) => (m.params as { delta: string }).delta)
+    const deltas = rig.client
+      .receivedParams('item/commandExecution/outputDelta')
+      .map((params) => params.delta)
       .join('');
     assert.equal(deltas, completed?.aggregatedOutput);
     const [, second] = await rig.fake.waitForRequests(2);
@@ -105,7 +106,7 @@ describe('exec_command', () => {
     const threadId = await startThread(rig.client, { cwd });
     const turnId = await startTextTurn(rig.client, threadId, 'long');
     const completedTurn = await turnCompleted(rig.client, turnId);
-    assert.equal((completedTurn.turn as { status: string }).status, 'completed');
+    assert.equal(completedTurn.turn.status, 'completed');
     const polled = toolOutput((await rig.fake.waitForRequests(3))[2]?.body, 'call_poll');
     assert.match(polled, /Process exited with code 0/);
     assert.match(polled, /got there/);
@@ -151,7 +152,7 @@ describe('command approvals', () => {
     const from = rig.client.received.length;
     const turnId = await startTextTurn(rig.client, threadId, 'go');
     const request = await approvalRequest(rig.client);
-    const params = request.params as Record<string, unknown>;
+    const { params } = request;
     assert.equal(params.kind, 'command');
     assert.equal(params.itemId, 'call_ok');
     assert.equal(params.reason, 'needs to write');
@@ -161,17 +162,23 @@ describe('command approvals', () => {
       { acceptWithExecpolicyAmendment: { execpolicy_amendment: ['/bin/bash', '-c', 'echo yes > approved.txt'] } },
       'cancel',
     ]);
-    rig.client.send({ id: request.id as number, result: { decision: 'accept' } });
+    rig.client.reply(request, { decision: 'accept' });
     await turnCompleted(rig.client, turnId);
     assert.equal(await readFile(join(cwd, 'approved.txt'), 'utf8'), 'yes\n');
     const sequence = rig.client.received
       .slice(from)
       .filter((m) => typeof m.method === 'string' && !/delta|tokenUsage|rateLimits/.test(m.method))
       .map((m) => {
-        const p = m.params as { status?: { activeFlags?: string[] }; item?: { type: string; status?: string } };
-        if (m.method === 'thread/status/changed') return `status:${p.status?.activeFlags?.join(',') ?? 'idle'}`;
-        if (m.method === 'item/started' || m.method === 'item/completed') return `${m.method}:${p.item?.type}:${p.item?.status ?? ''}`;
-        return m.method as string;
+        if (isNotification(m, 'thread/status/changed')) {
+          const { status } = m.params;
+          return `status:${status.type === 'active' ? status.activeFlags.join(',') : 'idle'}`;
+        }
+        if (isNotification(m, 'item/started') || isNotification(m, 'item/completed')) {
+          const { item } = m.params;
+          return `${m.method}:${item.type}:${('status' in item ? item.status : null) ?? ''}`;
+
+        }
+        return String(m.method);
       });
     assert.deepEqual(sequence.slice(0, 10), [
       'status:',
@@ -193,7 +200,7 @@ describe('command approvals', () => {
     const threadId = await startThread(rig.client, { cwd, approvalPolicy: 'on-request' });
     const turnId = await startTextTurn(rig.client, threadId, 'go');
     const request = await approvalRequest(rig.client);
-    rig.client.send({ id: request.id as number, result: { decision: 'decline' } });
+    rig.client.reply(request, { decision: 'decline' });
     await turnCompleted(rig.client, turnId);
     const [completed] = commandItems(rig.client, 'item/completed');
     assert.equal(completed?.status, 'declined');
@@ -208,9 +215,9 @@ describe('command approvals', () => {
     const threadId = await startThread(rig.client, { cwd, approvalPolicy: 'on-request' });
     const turnId = await startTextTurn(rig.client, threadId, 'go');
     const request = await approvalRequest(rig.client);
-    rig.client.send({ id: request.id as number, result: { decision: 'cancel' } });
+    rig.client.reply(request, { decision: 'cancel' });
     const completed = await turnCompleted(rig.client, turnId);
-    assert.equal((completed.turn as { status: string }).status, 'interrupted');
+    assert.equal(completed.turn.status, 'interrupted');
     assert.equal(existsSync(join(cwd, 'cancelled.txt')), false);
   });
 
@@ -234,7 +241,8 @@ describe('command approvals', () => {
     const threadId = await startThread(rig.client, { cwd, approvalPolicy: 'on-request' });
     const first = await startTextTurn(rig.client, threadId, 'first');
     const request = await approvalRequest(rig.client);
-    rig.client.send({ id: request.id as number, result: { decision: 'acceptForSession' } });
+    rig.client.reply(request, { decision: 'acceptForSession' });
+
     await turnCompleted(rig.client, first);
     await turnCompleted(rig.client, await startTextTurn(rig.client, threadId, 'second'));
     const requests = rig.client.received.filter((m) => m.method === 'item/commandExecution/requestApproval');
@@ -263,11 +271,11 @@ describe('command approvals', () => {
     const threadId = await startThread(rig.client, { cwd, approvalPolicy: 'on-request' });
     const turnId = await startTextTurn(rig.client, threadId, 'go');
     const request = await approvalRequest(rig.client);
-    resultOf(await rig.client.request('turn/interrupt', { threadId, turnId }));
+    await rig.client.call('turn/interrupt', { threadId, turnId });
     const resolved = await rig.client.notification('serverRequest/resolved');
     assert.deepEqual(resolved.params, { threadId, requestId: request.id });
     const completed = await turnCompleted(rig.client, turnId);
-    assert.equal((completed.turn as { status: string }).status, 'interrupted');
+    assert.equal(completed.turn.status, 'interrupted');
     assert.equal(existsSync(join(cwd, 'int.txt')), false);
   });
 
@@ -276,15 +284,16 @@ describe('command approvals', () => {
     const rig = await startThreadRig(t, { replies: execReplies('call_gone', escalated('echo g > gone.txt')) });
     const threadId = await startThread(rig.client, { cwd, approvalPolicy: 'on-request' });
     const watcher = await rig.connect('watcher');
-    resultOf(await watcher.request('thread/resume', { threadId, excludeTurns: true }));
+    await watcher.call('thread/resume', { threadId, excludeTurns: true });
     const turnId = await startTextTurn(rig.client, threadId, 'go');
     await approvalRequest(rig.client);
     const watcherRequest = await approvalRequest(watcher);
     await rig.client.close();
     // The other subscriber still decides: it declines.
-    watcher.send({ id: watcherRequest.id as number, result: { decision: 'decline' } });
+    watcher.reply(watcherRequest, { decision: 'decline' });
     const completed = await turnCompleted(watcher, turnId);
-    assert.equal((completed.turn as { status: string }).status, 'completed');
+    assert.equal(completed.turn.status, 'completed');
+
     assert.equal(existsSync(join(cwd, 'gone.txt')), false);
   });
 });

@@ -5,10 +5,14 @@ import { basename, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { sseReply, textTurnFrames } from '../../helpers/fake-model-server.js';
 import { startReferenceServer } from '../../helpers/reference-server.js';
-import type { RpcTestClient, ServerMessage } from '../../helpers/rpc-client.js';
+import { isNotification } from '../../helpers/rpc-client.js';
+import type { RpcTestClient } from '../../helpers/rpc-client.js';
+
+import type { ParamsOf, ResponseTo, ResultOf } from '../../helpers/protocol-types.js';
+import { resultOf } from '../../helpers/rpc-results.js';
+import { itemText } from '../../helpers/thread-items.js';
 import {
   methodsAfterResponse,
-  resultOf,
   startTextTurn,
   startThread,
   startThreadRig,
@@ -16,25 +20,8 @@ import {
 } from '../../helpers/thread-server.js';
 import { REFERENCE_ROLLOUT, REFERENCE_THREAD, REFERENCE_TURNS } from '../../helpers/rollout-fixtures.js';
 
-
-interface WireTurn {
-  id: string;
-  status: string;
-  itemsView: string;
-  completedAt: number | null;
-  items: { type: string; text?: string; content?: { text: string }[] }[];
-}
-interface WireThread {
-  id: string;
-  sessionId: string;
-  forkedFromId: string | null;
-  preview: string;
-  ephemeral: boolean;
-  path: string | null;
-  name: string | null;
-  status: unknown;
-  turns: WireTurn[];
-}
+type WireThread = ResultOf<'thread/fork'>['thread'];
+type WireTurn = WireThread['turns'][number];
 
 async function rolloutLines(path: string): Promise<{ type: string; payload: Record<string, unknown> }[]> {
   const text = await readFile(path, 'utf8');
@@ -48,7 +35,7 @@ async function rolloutLines(path: string): Promise<{ type: string; payload: Reco
 function turnSummary(turns: readonly WireTurn[]): [string, string[]][] {
   return turns.map((turn) => [
     turn.status,
-    turn.items.map((item) => `${item.type}:${item.text ?? item.content?.[0]?.text ?? ''}`),
+    turn.items.map((item) => `${item.type}:${itemText(item) ?? ''}`),
   ]);
 }
 
@@ -63,19 +50,16 @@ function conversationTexts(body: unknown): string[] {
 
 /** Waits for thread/started of `threadId`. */
 async function threadStarted(client: RpcTestClient, threadId: string): Promise<WireThread> {
-  const message = await client.waitFor(
-    (m) => m.method === 'thread/started' && (m.params as { thread: WireThread }).thread.id === threadId,
-    `thread/started of ${threadId}`,
-  );
-  return (message.params as { thread: WireThread }).thread;
+  const message = await client.notification('thread/started', (params) => params.thread.id === threadId);
+  return message.params.thread;
 }
 
 async function forkOf(
   client: RpcTestClient,
-  params: Record<string, unknown>,
-): Promise<{ response: ServerMessage; thread: WireThread }> {
-  const response = await client.request('thread/fork', params);
-  return { response, thread: resultOf(response).thread as WireThread };
+  params: ParamsOf<'thread/fork'>,
+): Promise<{ response: ResponseTo<'thread/fork'>; thread: WireThread }> {
+  const response = await client.callRaw('thread/fork', params);
+  return { response, thread: resultOf(response).thread };
 }
 
 describe('thread/fork', () => {
@@ -127,10 +111,8 @@ describe('thread/fork', () => {
     const usage = client.received.find(
       (message) => message.method === 'thread/tokenUsage/updated' && client.received.indexOf(message) > before,
     );
-    assert.deepEqual(
-      [(usage?.params as { threadId: string }).threadId, (usage?.params as { turnId: string }).turnId],
-      [thread.id, second],
-    );
+    assert.ok(usage && isNotification(usage, 'thread/tokenUsage/updated'));
+    assert.deepEqual([usage.params.threadId, usage.params.turnId], [thread.id, second]);
     assert.equal(announced.forkedFromId, sourceId);
     assert.deepEqual(announced.turns, []);
 
@@ -144,12 +126,12 @@ describe('thread/fork', () => {
     assert.equal(lines.at(-1)?.payload.type, 'task_complete');
 
     // Listed like any thread with a first message; thread/read shows where it came from.
-    const read = resultOf(await client.request('thread/read', { threadId: thread.id, includeTurns: true }));
-    assert.equal((read.thread as WireThread).forkedFromId, sourceId);
-    assert.deepEqual(turnSummary((read.thread as WireThread).turns), turnSummary(thread.turns));
-    const list = resultOf(await client.request('thread/list', {}));
+    const read = await client.call('thread/read', { threadId: thread.id, includeTurns: true });
+    assert.equal(read.thread.forkedFromId, sourceId);
+    assert.deepEqual(turnSummary(read.thread.turns), turnSummary(thread.turns));
+    const list = await client.call('thread/list', {});
     assert.deepEqual(
-      (list.data as WireThread[]).map((listed) => listed.id),
+      list.data.map((listed) => listed.id),
       [thread.id, sourceId],
     );
   });
@@ -172,7 +154,7 @@ describe('thread/fork', () => {
     assert.deepEqual(thread.turns, []);
     await threadStarted(client, thread.id);
     // excludeTurns: no deprecation notice, no usage.
-    assert.deepEqual(methodsAfterResponse(client, response.id as number), ['thread/started']);
+    assert.deepEqual(methodsAfterResponse(client, response.id), ['thread/started']);
     assert.equal(
       client.received.some((message) => message.method === 'deprecationNotice'),
       false,
@@ -183,14 +165,14 @@ describe('thread/fork', () => {
     const [, , request] = await rig.fake.waitForRequests(3);
     assert.deepEqual(conversationTexts(request?.body), ['first question', 'first answer', 'fork question']);
 
-    const page = resultOf(await client.request('thread/turns/list', { threadId: thread.id, itemsView: 'full' }));
+    const page = await client.call('thread/turns/list', { threadId: thread.id, itemsView: 'full' });
     assert.deepEqual(
-      (page.data as WireTurn[]).map((turn) => turn.id),
+      page.data.map((turn) => turn.id),
       [forkTurn, first],
     );
     // The source is untouched.
-    const source = resultOf(await client.request('thread/read', { threadId: sourceId, includeTurns: true }));
-    assert.equal((source.thread as WireThread).turns.length, 2);
+    const source = await client.call('thread/read', { threadId: sourceId, includeTurns: true });
+    assert.equal(source.thread.turns.length, 2);
   });
 
   it('forks a stored rollout of the reference without loading it', async (t) => {
@@ -207,7 +189,7 @@ describe('thread/fork', () => {
       thread.turns.map((turn) => turn.id),
       [REFERENCE_TURNS[0]],
     );
-    const loaded = resultOf(await client.request('thread/loaded/list', {}));
+    const loaded = await client.call('thread/loaded/list', {});
     assert.deepEqual(loaded.data, [thread.id]);
 
     const { thread: before } = await forkOf(client, { threadId: REFERENCE_THREAD, beforeTurnId: REFERENCE_TURNS[1] });
@@ -266,11 +248,7 @@ describe('thread/fork', () => {
     const first = await startTextTurn(client, sourceId, 'first question');
     await turnCompleted(client, first);
     const running = await startTextTurn(client, sourceId, 'running question');
-    await client.waitFor(
-      (message) =>
-        message.method === 'item/agentMessage/delta' && (message.params as { turnId: string }).turnId === running,
-      'the running turn streaming',
-    );
+    await client.notification('item/agentMessage/delta', (params) => params.turnId === running);
 
     const refused = await client.request('thread/fork', { threadId: sourceId, lastTurnId: running });
     assert.deepEqual(refused.error, {
@@ -308,7 +286,7 @@ describe('thread/fork', () => {
     assert.match(texts[3] ?? '', /^<turn_aborted>/);
     assert.equal(texts[4], 'fork question');
 
-    resultOf(await client.request('turn/interrupt', { threadId: sourceId, turnId: running }));
+    await client.call('turn/interrupt', { threadId: sourceId, turnId: running });
     await turnCompleted(client, running);
   });
 
@@ -332,8 +310,8 @@ describe('thread/fork', () => {
     assert.deepEqual(await files(), before);
     const turns = await client.request('thread/turns/list', { threadId: thread.id });
     assert.deepEqual(turns.error, { code: -32600, message: 'ephemeral threads do not support thread/turns/list' });
-    const read = resultOf(await client.request('thread/read', { threadId: thread.id, includeTurns: true }));
-    assert.equal((read.thread as WireThread).turns.length, 1);
+    const read = await client.call('thread/read', { threadId: thread.id, includeTurns: true });
+    assert.equal(read.thread.turns.length, 1);
   });
 
   it('carries the name over and refuses archived, unknown and unwritten sources', async (t) => {
@@ -341,7 +319,7 @@ describe('thread/fork', () => {
     const { client } = rig;
     const sourceId = await startThread(client);
     await turnCompleted(client, await startTextTurn(client, sourceId, 'first question'));
-    resultOf(await client.request('thread/name/set', { threadId: sourceId, name: 'Named source' }));
+    await client.call('thread/name/set', { threadId: sourceId, name: 'Named source' });
     const { thread } = await forkOf(client, { threadId: sourceId, excludeTurns: true });
     assert.equal(thread.name, 'Named source');
 
@@ -375,7 +353,7 @@ describe('thread/fork', () => {
       message: '`permissions` cannot be combined with `sandbox`',
     });
 
-    resultOf(await client.request('thread/archive', { threadId: sourceId }));
+    await client.call('thread/archive', { threadId: sourceId });
     assert.deepEqual(await error({ threadId: sourceId }), {
       code: -32600,
       message: `session ${sourceId} is archived. Run \`codex unarchive ${sourceId}\` to unarchive it first.`,
@@ -393,16 +371,12 @@ describe('thread/fork', () => {
     const sourceId = await startThread(client);
     await turnCompleted(client, await startTextTurn(client, sourceId, 'first question'));
     const running = await startTextTurn(client, sourceId, 'running question');
-    await client.waitFor(
-      (message) =>
-        message.method === 'item/agentMessage/delta' && (message.params as { turnId: string }).turnId === running,
-      'the running turn streaming',
-    );
+    await client.notification('item/agentMessage/delta', (params) => params.turnId === running);
     const { thread } = await forkOf(client, { threadId: sourceId });
     // A fork of the fork copies the copy.
     const { thread: again } = await forkOf(client, { threadId: thread.id });
     assert.deepEqual(turnSummary(again.turns), turnSummary(thread.turns));
-    resultOf(await client.request('turn/interrupt', { threadId: sourceId, turnId: running }));
+    await client.call('turn/interrupt', { threadId: sourceId, turnId: running });
     await turnCompleted(client, running);
     await client.close();
     await rig.server.server.close();
@@ -410,8 +384,8 @@ describe('thread/fork', () => {
     const reference = await startReferenceServer(t, rig.server.codexHome, process.cwd());
     for (const fork of [thread, again]) {
       // thread/resume, not thread/read: the reference's thread/read of a rollout it did not write shows no turns.
-      const resumed = resultOf(await reference.request('thread/resume', { threadId: fork.id }));
-      const theirs = resumed.thread as WireThread;
+      const theirs = (await reference.call('thread/resume', { threadId: fork.id })).thread;
+
       assert.equal(theirs.preview, 'first question');
       assert.deepEqual(
         theirs.turns.map((turn) => [turn.id, turn.completedAt === null]),

@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sseReply, textTurnFrames, toolCallFrames } from '../../helpers/fake-model-server.js';
 import { restartedServerClient } from '../../helpers/restarted-server.js';
-import { resultOf, startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
+import { startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
 
 type Json = Record<string, unknown>;
 
-/** A goal without its clock fields, which depend on when the test runs. */
+/** A goal (from the wire or a tool's output) without its clock fields, which depend on when the test runs. */
 function timeless(goal: unknown): Json {
-  const { createdAt: _c, updatedAt: _u, ...rest } = goal as Json;
-  return rest;
+  assert.ok(typeof goal === 'object' && goal !== null, 'a goal');
+  return Object.fromEntries(Object.entries(goal).filter(([key]) => key !== 'createdAt' && key !== 'updatedAt'));
 }
 
 describe('thread goals', () => {
@@ -22,17 +22,17 @@ describe('thread goals', () => {
       ],
     });
     const threadId = await startThread(rig.client);
-    assert.deepEqual(resultOf(await rig.client.request('thread/goal/get', { threadId })), { goal: null });
+    assert.deepEqual(await rig.client.call('thread/goal/get', { threadId }), { goal: null });
 
-    const set = resultOf(await rig.client.request('thread/goal/set', { threadId, objective: '  ship it  ', tokenBudget: 500 }));
+    const set = await rig.client.call('thread/goal/set', { threadId, objective: '  ship it  ', tokenBudget: 500 });
     const expected = { threadId, objective: 'ship it', status: 'active', tokenBudget: 500, tokensUsed: 0, timeUsedSeconds: 0 };
     assert.deepEqual(timeless(set.goal), expected);
     const updated = await rig.client.notification('thread/goal/updated');
-    assert.deepEqual({ ...(updated.params as Json), goal: timeless((updated.params as Json).goal) }, { threadId, turnId: null, goal: expected });
+    assert.deepEqual({ ...updated.params, goal: timeless(updated.params.goal) }, { threadId, turnId: null, goal: expected });
     await rig.client.notification('turn/completed');
-    assert.deepEqual(timeless(resultOf(await rig.client.request('thread/goal/get', { threadId })).goal), { ...expected, status: 'paused' });
+    assert.deepEqual(timeless((await rig.client.call('thread/goal/get', { threadId })).goal), { ...expected, status: 'paused' });
 
-    const blocked = resultOf(await rig.client.request('thread/goal/set', { threadId, status: 'blocked' }));
+    const blocked = await rig.client.call('thread/goal/set', { threadId, status: 'blocked' });
     assert.deepEqual(timeless(blocked.goal), { ...expected, status: 'blocked' });
 
     const refusals: [Json, string][] = [
@@ -44,9 +44,9 @@ describe('thread goals', () => {
       assert.deepEqual((await rig.client.request('thread/goal/set', params)).error, { code: -32600, message });
     }
 
-    assert.deepEqual(resultOf(await rig.client.request('thread/goal/clear', { threadId })), { cleared: true });
+    assert.deepEqual(await rig.client.call('thread/goal/clear', { threadId }), { cleared: true });
     assert.deepEqual((await rig.client.notification('thread/goal/cleared')).params, { threadId });
-    assert.deepEqual(resultOf(await rig.client.request('thread/goal/clear', { threadId })), { cleared: false });
+    assert.deepEqual(await rig.client.call('thread/goal/clear', { threadId }), { cleared: false });
     assert.deepEqual((await rig.client.request('thread/goal/set', { threadId, status: 'active' })).error, {
       code: -32600,
       message: `cannot update goal for thread ${threadId}: no goal exists`,
@@ -90,12 +90,9 @@ describe('thread goals', () => {
     assert.equal(completed.goal.status, 'complete');
     assert.equal(typeof completed.completionBudgetReport, 'string');
 
-    const announced = rig.client.received
-      .filter((m) => m.method === 'thread/goal/updated')
-      .map((m) => {
-        const { turnId: announcedTurn, goal } = m.params as { turnId: string; goal: Json };
-        return [announcedTurn, goal.status, goal.tokensUsed];
-      });
+    const announced = rig.client
+      .receivedParams('thread/goal/updated')
+      .map(({ turnId: announcedTurn, goal }) => [announcedTurn, goal.status, goal.tokensUsed]);
     // Created (0), then the two responses sent while it was active are charged (15 tokens each), then completed.
     assert.deepEqual(announced, [
       [turnId, 'active', 0],
@@ -103,7 +100,7 @@ describe('thread goals', () => {
       [turnId, 'active', 30],
       [turnId, 'complete', 30],
     ]);
-    assert.equal(resultOf(await rig.client.request('thread/goal/get', { threadId })).goal !== null, true);
+    assert.equal((await rig.client.call('thread/goal/get', { threadId })).goal !== null, true);
   });
 
   it('responses sent while a goal is pursued are charged to it, up to budgetLimited', async (t) => {
@@ -135,8 +132,8 @@ describe('thread goals', () => {
       ['active', 15, 5],
       ['budgetLimited', 30, 0],
     ]);
-    const { goal } = resultOf(await rig.client.request('thread/goal/get', { threadId })) as { goal: Json };
-    assert.deepEqual([goal.status, goal.tokensUsed], ['budgetLimited', 60]);
+    const { goal } = await rig.client.call('thread/goal/get', { threadId });
+    assert.deepEqual([goal?.status, goal?.tokensUsed], ['budgetLimited', 60]);
   });
 
   it('an active goal keeps the thread working by itself until the model completes it', async (t) => {
@@ -151,14 +148,14 @@ describe('thread goals', () => {
     const threadId = await startThread(rig.client, { model: 'gpt-5.5' });
     await turnCompleted(rig.client, await startTextTurn(rig.client, threadId, 'hi'));
     rig.client.received.length = 0;
-    resultOf(await rig.client.request('thread/goal/set', { threadId, objective: 'write the report' }));
+    await rig.client.call('thread/goal/set', { threadId, objective: 'write the report' });
     const turnsCompleted = () => rig.client.received.filter((m) => m.method === 'turn/completed').length;
     await rig.client.waitFor(() => turnsCompleted() === 2, 'two continuation turns');
     // A round trip, so that a third turn would have started by now.
-    const { goal } = resultOf(await rig.client.request('thread/goal/get', { threadId })) as { goal: Json };
-    assert.equal(goal.status, 'complete');
+    const { goal } = await rig.client.call('thread/goal/get', { threadId });
+    assert.equal(goal?.status, 'complete');
     assert.equal(rig.client.received.filter((m) => m.method === 'turn/started').length, 2);
-    const items = rig.client.received.filter((m) => m.method === 'item/completed').map((m) => (m.params as { item: Json }).item.type);
+    const items = rig.client.receivedParams('item/completed').map((params) => params.item.type);
     assert.ok(!items.includes('userMessage'), 'a continuation turn has no user message');
 
     const requests = await rig.fake.waitForRequests(4);
@@ -195,17 +192,18 @@ describe('thread goals', () => {
     const threadId = await startThread(rig.client);
     await turnCompleted(rig.client, await startTextTurn(rig.client, threadId, 'hello'));
     rig.client.received.length = 0;
-    resultOf(await rig.client.request('thread/goal/set', { threadId, objective: 'keep going', tokenBudget: 42 }));
+    await rig.client.call('thread/goal/set', { threadId, objective: 'keep going', tokenBudget: 42 });
     await rig.client.notification('turn/completed');
-    const { goal } = resultOf(await rig.client.request('thread/goal/get', { threadId })) as { goal: Json };
-    assert.equal(goal.status, 'paused');
+    const { goal } = await rig.client.call('thread/goal/get', { threadId });
+    assert.equal(goal?.status, 'paused');
     await rig.client.close();
     await rig.server.server.close();
 
     const client = await restartedServerClient(t, rig.server.codexHome);
 
-    assert.deepEqual(resultOf(await client.request('thread/goal/get', { threadId })), { goal });
-    resultOf(await client.request('thread/resume', { threadId }));
-    assert.deepEqual(resultOf(await client.request('thread/goal/get', { threadId })), { goal });
+    assert.deepEqual(await client.call('thread/goal/get', { threadId }), { goal });
+    await client.call('thread/resume', { threadId });
+    assert.deepEqual(await client.call('thread/goal/get', { threadId }), { goal });
+
   });
 });

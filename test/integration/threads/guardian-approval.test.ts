@@ -13,8 +13,8 @@ describe('thread/approveGuardianDeniedAction', () => {
     const action = { type: 'command', source: 'shell', command: 'rm -rf build', cwd: '/tmp/project' };
     const event = { id: 'review-1', turn_id: 't1', status: 'denied', risk_level: 'high', action };
     const mark = rig.client.received.length;
-    resultOf(await rig.client.request('thread/approveGuardianDeniedAction', { threadId, event: { ...event, status: 'approved' } }));
-    resultOf(await rig.client.request('thread/approveGuardianDeniedAction', { threadId, event }));
+    await rig.client.call('thread/approveGuardianDeniedAction', { threadId, event: { ...event, status: 'approved' } });
+    await rig.client.call('thread/approveGuardianDeniedAction', { threadId, event });
     // No notification, no turn.
     assert.deepEqual(rig.client.received.slice(mark).filter((m) => typeof m.method === 'string'), []);
     await turnCompleted(rig.client, await startTextTurn(rig.client, threadId, 'retry'));

@@ -20,7 +20,7 @@ describe('thread/inject_items', () => {
       { type: 'message', id: 'client-id', role: 'assistant', content: [{ type: 'output_text', text: 'NOTED' }] },
       { type: 'not_a_response_item_kind' },
     ];
-    resultOf(await rig.client.request('thread/inject_items', { threadId, items }));
+    await rig.client.call('thread/inject_items', { threadId, items });
     // Nothing runs: no model request, no turn.
     assert.equal(rig.fake.requests.length, 1);
     await turnCompleted(rig.client, await startTextTurn(rig.client, threadId, 'next'));
@@ -43,11 +43,11 @@ describe('thread/inject_items', () => {
 
   it('on a thread that has not run a turn, the items follow the opening context; they are kept in the rollout', async (t) => {
     const rig = await startThreadRig(t, { replies: [sseReply(textTurnFrames(['ok'])), sseReply(textTurnFrames(['again']))] });
-    const started = resultOf(await rig.client.request('thread/start', {}));
+    const started = await rig.client.call('thread/start', {});
     const thread = started['thread'] as { id: string; path: string };
     const call = { type: 'function_call', name: 'lookup', arguments: '{}', call_id: 'c1' };
     const output = { type: 'function_call_output', call_id: 'c1', output: 'found it' };
-    resultOf(await rig.client.request('thread/inject_items', { threadId: thread.id, items: [call, output] }));
+    await rig.client.call('thread/inject_items', { threadId: thread.id, items: [call, output] });
     await turnCompleted(rig.client, await startTextTurn(rig.client, thread.id, 'hello'));
 
     const [request] = await within(rig.fake.waitForRequests(1), 'the model request');
@@ -65,7 +65,7 @@ describe('thread/inject_items', () => {
 
     // After a restart the resumed thread still holds them.
     const client = await restartedServerClient(t, rig.server.codexHome);
-    resultOf(await client.request('thread/resume', { threadId: thread.id }));
+    await client.call('thread/resume', { threadId: thread.id });
     await turnCompleted(client, await startTextTurn(client, thread.id, 'more'));
     const [, resumed] = await within(rig.fake.waitForRequests(2), 'the request after the restart');
     assert.ok(texts(inputOf(resumed!.body)).includes('function_call_output::'));

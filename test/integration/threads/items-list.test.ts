@@ -3,21 +3,13 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { sseReply, textTurnFrames } from '../../helpers/fake-model-server.js';
+import type { ParamsOf, ResultOf } from '../../helpers/protocol-types.js';
 import type { RpcTestClient, ServerMessage } from '../../helpers/rpc-client.js';
 import { REFERENCE_ROLLOUT, REFERENCE_THREAD, REFERENCE_TURNS } from '../../helpers/rollout-fixtures.js';
 import { resultOf, startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
 
-interface ItemEntry {
-  turnId: string;
-  item: { type: string; id: string; startedAtMs?: number | null; completedAtMs?: number | null };
-  startedAtMs: number | null;
-  completedAtMs: number | null;
-}
-interface ItemsPage {
-  data: ItemEntry[];
-  nextCursor: string | null;
-  backwardsCursor: string | null;
-}
+type ItemsPage = ResultOf<'thread/items/list'>;
+type ItemEntry = ItemsPage['data'][number];
 
 const UNKNOWN_THREAD = '01a20274-0250-7a53-b773-0774080a2630';
 
@@ -26,8 +18,8 @@ function answer(n: number) {
   return sseReply(textTurnFrames([`answer ${n}`], { responseId: `resp_${n}`, itemId: `msg_${n}` }));
 }
 
-async function page(client: RpcTestClient, params: Record<string, unknown>): Promise<ItemsPage> {
-  return resultOf(await client.request('thread/items/list', params)) as unknown as ItemsPage;
+async function page(client: RpcTestClient, params: ParamsOf<'thread/items/list'>): Promise<ItemsPage> {
+  return client.call('thread/items/list', params);
 }
 
 async function refusal(client: RpcTestClient, params: Record<string, unknown>): Promise<unknown> {
@@ -116,6 +108,8 @@ describe('thread/items/list', () => {
     assert.deepEqual(labels(middle.data, turns), everything.slice(2, 4));
     assert.equal(middle.nextCursor, null);
     const userItem = middle.data[0]?.item.id;
+    assert.ok(userItem);
+
 
     assert.deepEqual(
       labels((await page(client, { threadId, turnId: t1, cursor: { type: 'item', itemId: userItem } })).data, turns),
@@ -152,7 +146,7 @@ describe('thread/items/list', () => {
       code: -32600,
       message: 'invalid cursor: garbage',
     });
-    const turnsCursor = (resultOf(await client.request('thread/turns/list', { threadId, limit: 1 })) as { nextCursor: string })
+    const turnsCursor = (await client.call('thread/turns/list', { threadId, limit: 1 }) as { nextCursor: string })
       .nextCursor;
     assert.deepEqual(await refusal(client, { threadId, cursor: turnsCursor }), {
       code: -32600,
@@ -194,7 +188,7 @@ describe('thread/items/list', () => {
       stored.data.map((entry) => `${REFERENCE_TURNS.indexOf(entry.turnId)}:${entry.item.type}`),
       ['0:userMessage', '0:agentMessage', '1:userMessage', '1:agentMessage'],
     );
-    const loadedNow = resultOf(await client.request('thread/loaded/list', {})) as { data: string[] };
+    const loadedNow = await client.call('thread/loaded/list', {}) as { data: string[] };
     assert.deepEqual(loadedNow.data, []);
 
     const foreign = JSON.stringify({
@@ -213,7 +207,7 @@ describe('thread/items/list', () => {
   it("thread/resume's itemsBackwardsCursor starts at the newest item, as the terminal UI pages it", async (t) => {
     const { rig, threadId, turns, all } = await threeTurns(t);
     const resumer = await rig.connect('resumer');
-    const resumed = resultOf(await resumer.request('thread/resume', { threadId, excludeTurns: true })) as {
+    const resumed = await resumer.call('thread/resume', { threadId, excludeTurns: true }) as {
       itemsBackwardsCursor: string | null;
     };
     assert.notEqual(resumed.itemsBackwardsCursor, null);

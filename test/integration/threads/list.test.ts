@@ -45,7 +45,7 @@ async function plant(codexHome: string, id: string, source: string): Promise<voi
 }
 
 async function list(client: RpcTestClient, params: Record<string, unknown>): Promise<ListPage> {
-  return resultOf(await client.request('thread/list', params)) as unknown as ListPage;
+  return await client.call('thread/list', params) as unknown as ListPage;
 }
 
 /** Follows nextCursor to the end; returns the ids in order and the size of each page. */
@@ -209,8 +209,8 @@ describe('thread/list', () => {
     });
 
     await t.test('shows forks without forkedFromId, as the reference does', async () => {
-      const fork = resultOf(await client.request('thread/fork', { threadId: b, excludeTurns: true }));
-      const forkId = (fork.thread as { id: string }).id;
+      const fork = await client.call('thread/fork', { threadId: b, excludeTurns: true });
+      const forkId = fork.thread.id;
       const listed = (await list(client, { limit: 1 })).data;
       assert.deepEqual(
         listed.map((thread) => [thread.id, thread.preview, thread.forkedFromId]),

@@ -72,7 +72,7 @@ describe('what the model is sent', () => {
     const rig = await startThreadRig(t, { replies: [sseReply(textTurnFrames(['a'])), sseReply(textTurnFrames(['b']))] });
     const threadId = await startThread(rig.client, { cwd: dir });
     // thread/start reports the files the instructions come from: none in this cwd, the sub directory's there.
-    const there = resultOf(await rig.client.request('thread/start', { cwd: sub }));
+    const there = await rig.client.call('thread/start', { cwd: sub });
     assert.deepEqual(there.instructionSources, [join(sub, 'AGENTS.md')]);
     await turn(rig, { threadId });
     await turn(rig, { threadId, cwd: sub });
@@ -126,7 +126,7 @@ describe('what the model is sent', () => {
     assert.deepEqual((first?.body as { include: string[] }).include, ['reasoning.encrypted_content']);
     const replayed = inputOf(second).filter((item) => item.type === 'reasoning') as Array<Record<string, unknown>>;
     assert.deepEqual(replayed.map((item) => [item.id, item.encrypted_content]), [['rs_1', 'opaque']]);
-    const read = resultOf(await rig.client.request('thread/read', { threadId }));
+    const read = await rig.client.call('thread/read', { threadId });
     const lines = (await readFile((read.thread as { path: string }).path, 'utf8')).trim().split('\n');
     const persisted = lines
       .map((line) => JSON.parse(line) as { type: string; payload: Record<string, unknown> })

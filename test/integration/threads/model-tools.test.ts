@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { sseReply, textTurnFrames } from '../../helpers/fake-model-server.js';
+import { isNotification } from '../../helpers/rpc-client.js';
 import { PROJECT_ROOT } from '../../helpers/server.js';
 import { resultOf, startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
 
@@ -87,9 +88,10 @@ describe('hosted web searches', () => {
     const turnId = await startTextTurn(rig.client, threadId, 'search');
     await turnCompleted(rig.client, turnId);
     const items = rig.client.received
-      .filter((m) => (m.method === 'item/started' || m.method === 'item/completed') && (m.params as { item: Json }).item.type === 'webSearch')
+      .filter((m) => isNotification(m, 'item/started') || isNotification(m, 'item/completed'))
+      .filter((m) => m.params.item.type === 'webSearch')
       .map((m) => {
-        const { startedAtMs: _s, completedAtMs: _c, ...item } = (m.params as { item: Json }).item;
+        const { startedAtMs: _s, completedAtMs: _c, ...item } = m.params.item;
         return [m.method, item];
       });
     const done = { type: 'webSearch', id: 'ws_1', query: 'weather paris', action: { type: 'search', query: 'weather paris', queries: null }, results: null };
@@ -103,8 +105,9 @@ describe('hosted web searches', () => {
     const replayed = (second?.body as { input: Json[] }).input.find((item) => item.type === 'web_search_call');
     assert.deepEqual(replayed, { type: 'web_search_call', id: 'ws_1', status: 'completed', action: { type: 'search', query: 'weather paris' } });
 
-    const read = resultOf(await rig.client.request('thread/read', { threadId, includeTurns: true }));
-    const turns = (read.thread as { turns: { items: Json[] }[] }).turns;
+    const read = await rig.client.call('thread/read', { threadId, includeTurns: true });
+    const { turns } = read.thread;
+
     const kept = turns[0]?.items.find((item) => item.type === 'webSearch');
     assert.deepEqual({ ...kept, startedAtMs: undefined, completedAtMs: undefined }, { ...done, startedAtMs: undefined, completedAtMs: undefined });
   });

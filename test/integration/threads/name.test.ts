@@ -48,11 +48,11 @@ describe('thread/name/set', () => {
     const bystander = await rig.connect('bystander');
     const threadId = await startThread(client);
 
-    const response = await client.request('thread/name/set', { threadId, name: '\t  My  name \n' });
+    const response = await client.callRaw('thread/name/set', { threadId, name: '\t  My  name \n' });
     assert.deepEqual(resultOf(response), {});
     const updated = await client.notification('thread/name/updated');
     assert.deepEqual(updated.params, { threadId, threadName: 'My  name' });
-    assert.deepEqual(methodsAfterResponse(client, response.id as number), ['thread/name/updated']);
+    assert.deepEqual(methodsAfterResponse(client, response.id), ['thread/name/updated']);
     assert.deepEqual((await bystander.notification('thread/name/updated')).params, { threadId, threadName: 'My  name' });
 
     // Persisted as the reference does: a session_index.jsonl line, and the thread's rollout (session_meta only).
@@ -62,9 +62,10 @@ describe('thread/name/set', () => {
     assert.equal(entry?.id, threadId);
     assert.equal(entry?.thread_name, 'My  name');
     assert.match(String(entry?.updated_at), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-    const thread = resultOf(await client.request('thread/read', { threadId })).thread as Record<string, unknown>;
+    const { thread } = await client.call('thread/read', { threadId });
     assert.equal(thread.name, 'My  name');
-    const rollout = (await readFile(thread.path as string, 'utf8')).trim().split('\n');
+    assert.ok(thread.path, 'a named thread has a rollout file');
+    const rollout = (await readFile(thread.path, 'utf8')).trim().split('\n');
     assert.deepEqual(
       rollout.map((line) => (JSON.parse(line) as { type: string }).type),
       ['session_meta'],
@@ -95,7 +96,7 @@ describe('thread/name/set', () => {
       code: -32600,
       message: `ephemeral thread does not support metadata updates: ${ephemeral}`,
     });
-    resultOf(await client.request('thread/archive', { threadId }));
+    await client.call('thread/archive', { threadId });
     assert.deepEqual(await errorOf({ threadId, name: 'x' }), {
       code: -32600,
       message: `no rollout found for thread id ${threadId}`,
@@ -107,27 +108,28 @@ describe('thread/name/set', () => {
     const rig = await startThreadRig(t, { replies: [sseReply(textTurnFrames(['ok']))] });
     const threadId = await startThread(rig.client);
     await turnCompleted(rig.client, await startTextTurn(rig.client, threadId, 'remember me'));
-    resultOf(await rig.client.request('thread/name/set', { threadId, name: 'First' }));
+    await rig.client.call('thread/name/set', { threadId, name: 'First' });
 
     // A new server on the same CODEX_HOME finds the name, and renames the thread without loading it.
     const restarted = await serverOn(t, rig.server.codexHome);
-    const listed = resultOf(await restarted.request('thread/list', {})).data as Record<string, unknown>[];
+    const listed = (await restarted.call('thread/list', {})).data;
     assert.deepEqual(
       listed.map((thread) => [thread.id, thread.name]),
       [[threadId, 'First']],
     );
-    resultOf(await restarted.request('thread/name/set', { threadId: threadId.toUpperCase(), name: 'Second' }));
+    await restarted.call('thread/name/set', { threadId: threadId.toUpperCase(), name: 'Second' });
     assert.deepEqual((await restarted.notification('thread/name/updated')).params, { threadId, threadName: 'Second' });
-    assert.deepEqual(resultOf(await restarted.request('thread/loaded/list', {})).data, []);
-    const read = resultOf(await restarted.request('thread/read', { threadId })).thread as Record<string, unknown>;
+    assert.deepEqual((await restarted.call('thread/loaded/list', {})).data, []);
+    const read = (await restarted.call('thread/read', { threadId })).thread;
     assert.equal(read.name, 'Second');
     // The search term matches the name rather than the preview.
-    const found = resultOf(await restarted.request('thread/list', { searchTerm: 'Sec' })).data as unknown[];
+    const found = (await restarted.call('thread/list', { searchTerm: 'Sec' })).data;
     assert.equal(found.length, 1);
 
     // The newest line wins when the file is read again.
     const again = await serverOn(t, rig.server.codexHome);
-    const resumed = resultOf(await again.request('thread/resume', { threadId })).thread as Record<string, unknown>;
+    const resumed = (await again.call('thread/resume', { threadId })).thread;
+
     assert.equal(resumed.name, 'Second');
     assert.deepEqual(
       (await sessionIndexLines(rig.server.codexHome)).map((entry) => entry.thread_name),

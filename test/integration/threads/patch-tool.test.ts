@@ -7,6 +7,8 @@ import type { TestContext } from 'node:test';
 import { describe, it } from 'node:test';
 import { sseReply, textTurnFrames, toolCallFrames } from '../../helpers/fake-model-server.js';
 import type { RpcTestClient } from '../../helpers/rpc-client.js';
+import type { ThreadItemOf } from '../../helpers/thread-items.js';
+
 import { startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
 
 /** A model the reference offers apply_patch to (a model it does not know gets no apply_patch). */
@@ -30,10 +32,8 @@ function toolOutput(body: unknown, callId: string): string {
   return String(input.find((item) => item.call_id === callId && item.type === 'custom_tool_call_output')?.output);
 }
 
-function fileChangeItems(client: RpcTestClient, method: string): Record<string, unknown>[] {
-  return client.received
-    .filter((m) => m.method === method && (m.params as { item: { type: string } }).item.type === 'fileChange')
-    .map((m) => (m.params as { item: Record<string, unknown> }).item);
+function fileChangeItems(client: RpcTestClient, method: 'item/started' | 'item/completed'): ThreadItemOf<'fileChange'>[] {
+  return client.receivedParams(method).flatMap(({ item }) => (item.type === 'fileChange' ? [item] : []));
 }
 
 const EDIT_ALL = [
@@ -65,9 +65,8 @@ describe('apply_patch', () => {
     assert.equal(existsSync(join(cwd, 'doomed.txt')), false);
     const [completed] = fileChangeItems(rig.client, 'item/completed');
     assert.equal(completed?.status, 'completed');
-    const changes = completed?.changes as { path: string; kind: { type: string } }[];
     assert.deepEqual(
-      changes.map((change) => [change.path, change.kind.type]),
+      completed?.changes.map((change) => [change.path, change.kind.type]),
       [
         [join(cwd, 'added.txt'), 'add'],
         [join(cwd, 'doomed.txt'), 'delete'],
@@ -75,7 +74,7 @@ describe('apply_patch', () => {
       ],
     );
     const diff = await rig.client.notification('turn/diff/updated');
-    assert.match((diff.params as { diff: string }).diff, /diff --git a\/added.txt b\/added.txt/);
+    assert.match(diff.params.diff, /diff --git a\/added.txt b\/added.txt/);
     const [, second] = await rig.fake.waitForRequests(2);
     // The wall time is rounded to 0.1 s: usually `0 seconds`, more on a loaded machine.
     assert.match(
@@ -113,9 +112,9 @@ describe('apply_patch', () => {
     });
     const threadId = await startThread(rig.client, { model: PATCH_MODEL, cwd, sandbox: 'read-only', approvalPolicy: 'on-request' });
     const turnId = await startTextTurn(rig.client, threadId, 'edit');
-    const request = await rig.client.waitFor((m) => m.method === 'item/fileChange/requestApproval' && 'id' in m, 'ask');
-    assert.equal((request.params as { itemId: string }).itemId, 'call_ask');
-    rig.client.send({ id: request.id as number, result: { decision: 'decline' } });
+    const request = await rig.client.serverRequest('item/fileChange/requestApproval');
+    assert.equal(request.params.itemId, 'call_ask');
+    rig.client.reply(request, { decision: 'decline' });
     await turnCompleted(rig.client, turnId);
     assert.equal(existsSync(join(cwd, 'asked.txt')), false);
     assert.equal(fileChangeItems(rig.client, 'item/completed')[0]?.status, 'declined');
@@ -128,8 +127,8 @@ describe('apply_patch', () => {
     });
     const threadId = await startThread(rig.client, { model: PATCH_MODEL, cwd, sandbox: 'read-only', approvalPolicy: 'on-request' });
     const turnId = await startTextTurn(rig.client, threadId, 'edit');
-    const request = await rig.client.waitFor((m) => m.method === 'item/fileChange/requestApproval' && 'id' in m, 'ask');
-    rig.client.send({ id: request.id as number, result: { decision: 'accept' } });
+    const request = await rig.client.serverRequest('item/fileChange/requestApproval');
+    rig.client.reply(request, { decision: 'accept' });
     await turnCompleted(rig.client, turnId);
     assert.equal(await readFile(join(cwd, 'accepted.txt'), 'utf8'), 'yes\n');
   });

@@ -6,11 +6,13 @@ import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { sseReply, textTurnFrames } from '../../helpers/fake-model-server.js';
 import { RpcTestClient } from '../../helpers/rpc-client.js';
-import type { ServerMessage } from '../../helpers/rpc-client.js';
+import { assertItemType } from '../../helpers/thread-items.js';
 import { REFERENCE_ROLLOUT, REFERENCE_THREAD } from '../../helpers/rollout-fixtures.js';
 import { PROJECT_ROOT } from '../../helpers/server.js';
 import { makeTempHome } from '../../helpers/temp-home.js';
-import { resultOf, startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
+import type { ParamsOf } from '../../helpers/protocol-types.js';
+import { resultOf } from '../../helpers/rpc-results.js';
+import { startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -18,10 +20,11 @@ function answer(n: number) {
   return sseReply(textTurnFrames([`answer ${n}`], { responseId: `resp_${n}`, itemId: `msg_${n}` }));
 }
 
-const text = (value: string) => [{ type: 'text', text: value, text_elements: [] }];
+const text = (value: string): ParamsOf<'thread/queue/add'>['input'] => [{ type: 'text', text: value, text_elements: [] }];
 
 /** What `client` received from index `from` on: notification methods, and `response` for the response `id`. */
-function sequence(client: RpcTestClient, from: number, id: number): string[] {
+function sequence(client: RpcTestClient, from: number, id: string | number): string[] {
+
   return client.received
     .slice(from)
     .filter((m) => typeof m.method === 'string' || m.id === id)
@@ -43,31 +46,30 @@ describe('thread/queue/add', () => {
     const { client } = rig;
     const threadId = await startThread(client);
     const from = client.received.length;
-    const response: ServerMessage = await client.request('thread/queue/add', {
+    const response = await client.callRaw('thread/queue/add', {
       threadId,
       input: text('queued while idle'),
       clientUserMessageId: 'cu-1',
     });
-    const { queuedSubmission } = resultOf(response) as { queuedSubmission: Record<string, unknown> };
-    assert.match(queuedSubmission.id as string, UUID);
+    const { queuedSubmission } = resultOf(response);
+    assert.match(queuedSubmission.id, UUID);
     assert.deepEqual(
       { ...queuedSubmission, id: '' },
       { id: '', input: text('queued while idle'), clientUserMessageId: 'cu-1', responsesapiClientMetadata: null },
     );
-    const started = await client.waitFor((m) => m.method === 'turn/started', 'turn/started');
-    const turnId = (started.params as { turn: { id: string } }).turn.id;
+    const started = await client.notification('turn/started');
+    const turnId = started.params.turn.id;
     await turnCompleted(client, turnId);
-    assert.deepEqual(sequence(client, from, response.id as number).slice(0, 5), [
+    assert.deepEqual(sequence(client, from, response.id).slice(0, 5), [
       'thread/queue/changed',
       'thread/queue/changed',
       'response',
       'thread/status/changed',
       'turn/started',
     ]);
-    const userItem = client.received.find(
-      (m) => m.method === 'item/started' && (m.params as { item: { type: string } }).item.type === 'userMessage',
-    );
-    assert.equal((userItem?.params as { item: { clientId: string | null } }).item.clientId, 'cu-1');
+    const userItem = client.receivedParams('item/started').find((params) => params.item.type === 'userMessage')?.item;
+    assertItemType(userItem, 'userMessage');
+    assert.equal(userItem.clientId, 'cu-1');
     assert.deepEqual(userTexts((await rig.fake.waitForRequests(1))[0]?.body), ['queued while idle']);
   });
 
@@ -86,27 +88,24 @@ describe('thread/queue/add', () => {
     await client.waitFor((m) => m.method === 'item/agentMessage/delta', 'the first answer streaming');
 
     const from = client.received.length;
-    const response: ServerMessage = await client.request('thread/queue/add', {
+    const response = await client.callRaw('thread/queue/add', {
       threadId,
       input: text('queued while busy'),
       clientUserMessageId: 'cu-2',
       responsesapiClientMetadata: { origin: 'test' },
     });
-    const { queuedSubmission } = resultOf(response) as { queuedSubmission: { responsesapiClientMetadata: unknown } };
+    const { queuedSubmission } = resultOf(response);
     assert.deepEqual(queuedSubmission.responsesapiClientMetadata, { origin: 'test' });
-    await client.waitFor((m) => m.method === 'thread/queue/changed', 'thread/queue/changed');
+    await client.notification('thread/queue/changed');
     // The response first, then the change [observed]; nothing starts while the turn runs.
-    assert.deepEqual(sequence(client, from, response.id as number), ['response', 'thread/queue/changed']);
+    assert.deepEqual(sequence(client, from, response.id), ['response', 'thread/queue/changed']);
     assert.equal(rig.fake.requests.length, 1);
 
     const afterRelease = client.received.length;
     release();
     await turnCompleted(client, running);
-    const next = await client.waitFor(
-      (m) => m.method === 'turn/started' && (m.params as { turn: { id: string } }).turn.id !== running,
-      'the queued turn',
-    );
-    await turnCompleted(client, (next.params as { turn: { id: string } }).turn.id);
+    const next = await client.notification('turn/started', (params) => params.turn.id !== running);
+    await turnCompleted(client, next.params.turn.id);
     const order = sequence(client, afterRelease, -1);
     const completedAt = order.indexOf('turn/completed');
     assert.deepEqual(order.slice(completedAt, completedAt + 4), [
@@ -125,21 +124,18 @@ describe('thread/queue/add', () => {
     await copyFile(REFERENCE_ROLLOUT, join(day, basename(REFERENCE_ROLLOUT)));
     const { client } = rig;
 
-    resultOf(
-      await client.request('thread/queue/add', {
-        threadId: REFERENCE_THREAD,
-        input: text('queued cold'),
-        clientUserMessageId: 'cu-3',
-      }),
-    );
-    await client.waitFor((m) => m.method === 'thread/queue/changed', 'thread/queue/changed');
-    assert.deepEqual((resultOf(await client.request('thread/loaded/list', {})) as { data: string[] }).data, []);
+    await client.call('thread/queue/add', {
+      threadId: REFERENCE_THREAD,
+      input: text('queued cold'),
+      clientUserMessageId: 'cu-3',
+    });
+    await client.notification('thread/queue/changed');
+    assert.deepEqual((await client.call('thread/loaded/list', {})).data, []);
     assert.equal(rig.fake.requests.length, 0);
 
-    const resumed = await client.request('thread/resume', { threadId: REFERENCE_THREAD, excludeTurns: true });
-    resultOf(resumed);
-    const started = await client.waitFor((m) => m.method === 'turn/started', 'the queued turn');
-    await turnCompleted(client, (started.params as { turn: { id: string } }).turn.id);
+    await client.call('thread/resume', { threadId: REFERENCE_THREAD, excludeTurns: true });
+    const started = await client.notification('turn/started');
+    await turnCompleted(client, started.params.turn.id);
     const texts = userTexts((await rig.fake.waitForRequests(1))[0]?.body);
     assert.equal(texts.at(-1), 'queued cold');
   });
@@ -157,11 +153,12 @@ describe('thread/queue/add', () => {
       timeout: 30_000,
     });
     assert.match(stdout, new RegExp(`^Queued message [0-9a-f-]{36} for thread ${threadId}\\.\n$`));
-    const queued = await client.waitFor(
-      (m) => m.method === 'item/started' && (m.params as { item: { clientId?: string | null } }).item.clientId != null,
-      'the queued user message',
+    const queued = await client.notification(
+      'item/started',
+      ({ item }) => item.type === 'userMessage' && item.clientId !== null && item.clientId !== undefined,
     );
-    await turnCompleted(client, (queued.params as { turnId: string }).turnId);
+    await turnCompleted(client, queued.params.turnId);
+
     assert.deepEqual(userTexts((await rig.fake.waitForRequests(2))[1]?.body), ['first', 'from codex queue']);
   });
 

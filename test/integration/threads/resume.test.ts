@@ -18,25 +18,21 @@ describe('thread/resume', () => {
     // A new server process on the same CODEX_HOME.
     const client = await restartedServerClient(t, rig.server.codexHome, 'second-client');
 
-    const list = resultOf(await client.request('thread/list', {}));
-    const listed = list.data as { id: string; preview: string; status: unknown; turns: unknown[] }[];
+    const list = await client.call('thread/list', {});
+    const listed = list.data;
     assert.deepEqual(
       listed.map((thread) => [thread.id, thread.preview, thread.status, thread.turns]),
       [[threadId, 'first question', { type: 'notLoaded' }, []]],
     );
 
-    const unknown = await client.request('thread/resume', { threadId: '01a20274-0250-7a53-b773-0774080a263e' });
+    const unknown = await client.callRaw('thread/resume', { threadId: '01a20274-0250-7a53-b773-0774080a263e' });
     assert.deepEqual(unknown.error, {
       code: -32600,
       message: 'no rollout found for thread id 01a20274-0250-7a53-b773-0774080a263e',
     });
 
-    const resumed = resultOf(await client.request('thread/resume', { threadId }));
-    const thread = resumed.thread as {
-      id: string;
-      status: unknown;
-      turns: { status: string; items: { type: string; text?: string; content?: unknown }[] }[];
-    };
+    const resumed = await client.call('thread/resume', { threadId });
+    const { thread } = resumed;
     assert.equal(thread.id, threadId);
     assert.deepEqual(thread.status, { type: 'idle' });
     assert.equal(resumed.model, 'mock-model');
@@ -47,9 +43,11 @@ describe('thread/resume', () => {
         ['completed', ['userMessage', 'agentMessage']],
       ],
     );
-    assert.equal(thread.turns[1]?.items[1]?.text, 'second answer');
+    const answer = thread.turns[1]?.items[1];
+    assert.equal(answer && 'text' in answer ? answer.text : undefined, 'second answer');
     const usage = await client.notification('thread/tokenUsage/updated');
-    assert.equal((usage.params as { tokenUsage: { total: { totalTokens: number } } }).tokenUsage.total.totalTokens, 30);
+    assert.equal(usage.params.tokenUsage.total.totalTokens, 30);
+
 
     // The next turn sends the whole conversation (the fake model of the first server is still up).
     rig.fake.enqueue(sseReply(textTurnFrames(['third answer'], { itemId: 'msg_3' })));

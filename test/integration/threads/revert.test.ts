@@ -7,7 +7,10 @@ import { sseReply, textTurnFrames } from '../../helpers/fake-model-server.js';
 import { restartedServerClient } from '../../helpers/restarted-server.js';
 import { sequenceOf, startBothSides } from '../../helpers/side-by-side.js';
 import type { Side } from '../../helpers/side-by-side.js';
-import { resultOf, startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
+import type { ResultOf } from '../../helpers/protocol-types.js';
+import { itemText } from '../../helpers/thread-items.js';
+import { startTextTurn, startThread, startThreadRig, storedPath, turnCompleted } from '../../helpers/thread-server.js';
+
 
 const UNKNOWN = '00000000-0000-7000-8000-000000000000';
 
@@ -26,15 +29,12 @@ function opensWithContext(request: RecordedRequest): boolean {
   return input.some((item) => item.role === 'user' && (item.content?.[0]?.text ?? '').startsWith('<environment_context>'));
 }
 
-interface WireTurn {
-  id: string;
-  status: string;
-  items: { type: string; text?: string; content?: { text?: string }[] }[];
-}
+type WireTurn = ResultOf<'thread/read'>['thread']['turns'][number];
 
 function turnTexts(turns: readonly WireTurn[]): string[][] {
-  return turns.map((turn) => turn.items.map((item) => item.text ?? item.content?.[0]?.text ?? item.type));
+  return turns.map((turn) => turn.items.map((item) => itemText(item) ?? item.type));
 }
+
 
 const replies = () => [1, 2, 3, 4, 5, 6].map((n) => sseReply(textTurnFrames([`answer ${n}`])));
 
@@ -49,14 +49,15 @@ async function revertScript(side: Side) {
     await turnCompleted(client, turnId);
   }
   const ids: Record<string, string> = { [threadId]: '<T>', [turns[0]!]: '<t1>', [turns[1]!]: '<t2>', [turns[2]!]: '<t3>' };
-  const firstPath = (resultOf(await client.request('thread/read', { threadId })).thread as { path: string }).path;
+  const firstPath = await storedPath(client, threadId);
   const firstBytes = await readFile(firstPath);
 
   const mark = client.received.length;
-  const answer = resultOf(await client.request('thread/revert', { threadId, beforeTurnId: turns[1] }));
+  const answer = await client.call('thread/revert', { threadId, beforeTurnId: turns[1]! });
   await client.notification('thread/reverted');
   const sequence = sequenceOf(client.received.slice(mark), ids);
-  const thread = answer.thread as { path: string; preview: string; turns: unknown[]; status: { type: string } };
+  const { thread } = answer;
+  assert.ok(thread.path, 'a reverted thread has a rollout file');
 
   const ephemeral = await startThread(client, { cwd, ephemeral: true });
   const fresh = await startThread(client, { cwd });
@@ -72,14 +73,12 @@ async function revertScript(side: Side) {
   ]) {
     errors.push(...sequenceOf([await client.request('thread/revert', params)], ids));
   }
-  const read = resultOf(await client.request('thread/read', { threadId, includeTurns: true })).thread as {
-    turns: WireTurn[];
-  };
+  const read = (await client.call('thread/read', { threadId, includeTurns: true })).thread;
   const t4 = await startTextTurn(client, threadId, 'q4');
   await turnCompleted(client, t4);
   const afterRevert = fake.requests.at(-1)!;
 
-  resultOf(await client.request('thread/revert', { threadId, beforeTurnId: turns[0] }));
+  await client.call('thread/revert', { threadId, beforeTurnId: turns[0]! });
   await client.waitFor((m) => m.method === 'thread/reverted' && client.received.indexOf(m) > mark + sequence.length);
   const t5 = await startTextTurn(client, threadId, 'q5');
   await turnCompleted(client, t5);
@@ -143,9 +142,9 @@ describe('thread/revert', () => {
       turns.push(await startTextTurn(rig.client, threadId, text));
       await turnCompleted(rig.client, turns.at(-1)!);
     }
-    const firstPath = (resultOf(await rig.client.request('thread/read', { threadId })).thread as { path: string }).path;
-    const answer = resultOf(await rig.client.request('thread/revert', { threadId, beforeTurnId: turns[1] }));
-    const path = (answer.thread as { path: string }).path;
+    const firstPath = await storedPath(rig.client, threadId);
+    const { path } = (await rig.client.call('thread/revert', { threadId, beforeTurnId: turns[1]! })).thread;
+    assert.ok(path, 'a reverted thread has a rollout file');
 
     const firstText = await readFile(firstPath, 'utf8');
     const firstLines = firstText.split('\n').filter((line) => line !== '');
@@ -174,9 +173,9 @@ describe('thread/revert', () => {
     await rig.server.server.close();
 
     const client = await restartedServerClient(t, rig.server.codexHome);
-    const listed = resultOf(await client.request('thread/list', {})).data as { id: string; path: string; preview: string }[];
+    const listed = (await client.call('thread/list', {})).data;
     assert.deepEqual(listed.map((thread) => [thread.id, thread.path, thread.preview]), [[threadId, path, 'q1']]);
-    const resumed = resultOf(await client.request('thread/resume', { threadId })).thread as { turns: WireTurn[] };
+    const resumed = (await client.call('thread/resume', { threadId })).thread;
     assert.deepEqual(turnTexts(resumed.turns), [['q1', 'answer 1'], ['q3', 'answer 3']]);
     const files = await readdir(dirname(path));
     assert.equal(files.length, 2);
@@ -194,17 +193,15 @@ describe('thread/revert', () => {
     await turnCompleted(rig.client, t1);
     // Another subscriber stays subscribed through the reload.
     const watcher = await rig.connect('watcher');
-    resultOf(await watcher.request('thread/resume', { threadId }));
+    await watcher.call('thread/resume', { threadId });
     const t2 = await startTextTurn(rig.client, threadId, 'q2');
     await rig.fake.waitForRequests(2);
-    const answer = resultOf(await rig.client.request('thread/revert', { threadId, beforeTurnId: t2 }));
+    const answer = await rig.client.call('thread/revert', { threadId, beforeTurnId: t2 });
     await watcher.notification('thread/reverted');
-    assert.equal((answer.thread as { status: { type: string } }).status.type, 'idle');
+    assert.equal(answer.thread.status.type, 'idle');
     const completed = await turnCompleted(rig.client, t2);
-    assert.equal((completed.turn as { status: string }).status, 'interrupted');
-    const read = resultOf(await rig.client.request('thread/read', { threadId, includeTurns: true })).thread as {
-      turns: WireTurn[];
-    };
+    assert.equal(completed.turn.status, 'interrupted');
+    const read = (await rig.client.call('thread/read', { threadId, includeTurns: true })).thread;
     assert.deepEqual(turnTexts(read.turns), [['q1', 'answer 1']]);
     rig.fake.enqueue(sseReply(textTurnFrames(['answer 3'])));
     const t3 = await startTextTurn(rig.client, threadId, 'q3');
@@ -221,23 +218,23 @@ describe('thread/revert', () => {
       turns.push(await startTextTurn(client, threadId, text));
       await turnCompleted(client, turns.at(-1)!);
     }
-    resultOf(await client.request('thread/revert', { threadId, beforeTurnId: turns[1] }));
+    await client.call('thread/revert', { threadId, beforeTurnId: turns[1]! });
     const filesUnder = async (dir: string) =>
       (await readdir(join(home, dir), { recursive: true })).filter((name) => name.endsWith('.jsonl')).length;
     assert.equal(await filesUnder('sessions'), 2);
 
-    resultOf(await client.request('thread/archive', { threadId }));
+    await client.call('thread/archive', { threadId });
     assert.deepEqual([await filesUnder('sessions'), await filesUnder('archived_sessions')], [0, 2]);
-    resultOf(await client.request('thread/unarchive', { threadId }));
+    await client.call('thread/unarchive', { threadId });
     assert.deepEqual([await filesUnder('sessions'), await filesUnder('archived_sessions')], [2, 0]);
-    const resumed = resultOf(await client.request('thread/resume', { threadId })).thread as { turns: WireTurn[] };
+    const resumed = (await client.call('thread/resume', { threadId })).thread;
     assert.deepEqual(turnTexts(resumed.turns), [['q1', 'answer 1']]);
 
-    resultOf(await client.request('thread/delete', { threadId }));
+    await client.call('thread/delete', { threadId });
     assert.deepEqual([await filesUnder('sessions'), await filesUnder('archived_sessions')], [0, 0]);
     await client.close();
     await rig.server.server.close();
     const restarted = await restartedServerClient(t, home);
-    assert.deepEqual(resultOf(await restarted.request('thread/list', {})).data, []);
+    assert.deepEqual((await restarted.call('thread/list', {})).data, []);
   });
 });

@@ -5,10 +5,20 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { httpReply, sseReply, textTurnFrames } from '../../helpers/fake-model-server.js';
 import type { RecordedRequest } from '../../helpers/fake-model-server.js';
+import type { ParamsOf, ResultOf } from '../../helpers/protocol-types.js';
+import { isNotification } from '../../helpers/rpc-client.js';
 import type { ServerMessage } from '../../helpers/rpc-client.js';
 import { sequenceOf, startBothSides } from '../../helpers/side-by-side.js';
 import type { Side } from '../../helpers/side-by-side.js';
-import { resultOf, startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
+import { startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
+
+type Item = ResultOf<'thread/read'>['thread']['turns'][number]['items'][number];
+
+/** A review item's rendered review, or an agent message's text. */
+function reviewText(item: Item | undefined): string | undefined {
+  if (item && 'review' in item && typeof item.review === 'string') return item.review;
+  return item?.type === 'agentMessage' ? item.text : undefined;
+}
 
 const UNKNOWN = '00000000-0000-7000-8000-000000000000';
 
@@ -58,8 +68,8 @@ function reviewView(messages: readonly ServerMessage[], cwd: string): string[] {
   return messages.flatMap((message) => {
     const [line] = sequenceOf([message]);
     if (line === undefined || line === 'thread/started') return [];
-    const item = (message.params as { item?: { type: string; review?: string; text?: string } } | undefined)?.item;
-    const text = item?.review ?? (item?.type === 'agentMessage' ? item.text : undefined);
+    const isItem = isNotification(message, 'item/started') || isNotification(message, 'item/completed');
+    const text = reviewText(isItem ? message.params.item : undefined);
     return [text === undefined ? line : `${line}: ${text.split(cwd).join('<cwd>')}`];
   });
 }
@@ -76,7 +86,7 @@ async function reviewScript(side: Side): Promise<Record<string, unknown>> {
   await writeFile(join(cwd, 'a.txt'), 'changed\n');
   const threadId = await startThread(client, { cwd });
   const seen: Record<string, unknown> = {};
-  const targets = [
+  const targets: ParamsOf<'review/start'>['target'][] = [
     { type: 'uncommittedChanges' },
     { type: 'commit', sha: 'HEAD', title: 'first' },
     { type: 'custom', instructions: 'Check the README only' },
@@ -84,10 +94,10 @@ async function reviewScript(side: Side): Promise<Record<string, unknown>> {
   ];
   for (const [n, target] of targets.entries()) {
     const mark = client.received.length;
-    const response = resultOf(await client.request('review/start', { threadId, target }));
-    const turn = response.turn as { id: string; rootTurnId: string | null; items: unknown[]; status: string };
+    const response = await client.call('review/start', { threadId, target });
+    const { turn } = response;
     await turnCompleted(client, turn.id);
-    seen[`answer ${n}`] = { ...turn, id: '<turn>', items: turn.items.map((item) => ({ ...(item as object), id: '<turn>' })) };
+    seen[`answer ${n}`] = { ...turn, id: '<turn>', items: turn.items.map((item) => ({ ...item, id: '<turn>' })) };
     seen[`reviewThreadId ${n}`] = response.reviewThreadId === threadId;
     seen[`events ${n}`] = reviewView(client.received.slice(mark + 1), cwd);
     const request = (await fake.waitForRequests(n + 1))[n];
@@ -104,10 +114,8 @@ async function reviewScript(side: Side): Promise<Record<string, unknown>> {
   seen.nextAnswers = input.filter((item) => item.role === 'assistant').map((item) => item.content[0]?.text);
   seen.nextRecordsAReview = input.filter((item) => item.content?.[0]?.text?.startsWith('<user_action>')).length;
 
-  const read = resultOf(await client.request('thread/read', { threadId, includeTurns: true }));
-  seen.readTurns = (read.thread as { turns: { status: string; items: { type: string }[] }[] }).turns.map(
-    (turn) => `${turn.status}: ${turn.items.map((item) => item.type).join(',')}`,
-  );
+  const read = await client.call('thread/read', { threadId, includeTurns: true });
+  seen.readTurns = read.thread.turns.map((turn) => `${turn.status}: ${turn.items.map((item) => item.type).join(',')}`);
 
   const errors: ServerMessage[] = [];
   for (const [id, target] of [
@@ -135,18 +143,15 @@ describe('review/start', () => {
     const error = { error: { message: 'bad request', type: 'invalid_request_error' } };
     const { client, fake } = await startThreadRig(t, { replies: [httpReply(400, error)] });
     const threadId = await startThread(client);
-    const turn = resultOf(await client.request('review/start', { threadId, target: { type: 'uncommittedChanges' } }))
-      .turn as { id: string };
+    const { turn } = await client.call('review/start', { threadId, target: { type: 'uncommittedChanges' } });
     const completed = await turnCompleted(client, turn.id);
-    assert.equal((completed.turn as { status: string }).status, 'failed');
-    const exited = client.received.find(
-      (m) => m.method === 'item/completed' && (m.params as { item: { type: string } }).item.type === 'exitedReviewMode',
-    );
+    assert.equal(completed.turn.status, 'failed');
+    const exited = client.receivedParams('item/completed').find((params) => params.item.type === 'exitedReviewMode');
     assert.ok(exited, 'the client is taken out of review mode');
     const body = (await fake.waitForRequests(1))[0]?.body as { input: { role: string; content: { text: string }[] }[] };
     assert.match(body.input[0]?.content[0]?.text ?? '', /"overall_correctness"/);
     // The thread stays usable.
-    assert.equal((resultOf(await client.request('thread/read', { threadId })).thread as { id: string }).id, threadId);
+    assert.equal((await client.call('thread/read', { threadId })).thread.id, threadId);
   });
 
   it('interrupts a running turn first, and its items survive a reload from the rollout', async (t) => {
@@ -165,27 +170,27 @@ describe('review/start', () => {
     const running = await startTextTurn(client, threadId, 'a long task');
     await rig.fake.waitForRequests(1);
     const mark = client.received.length;
-    const review = resultOf(await client.request('review/start', { threadId, target: { type: 'uncommittedChanges' } }));
-    await turnCompleted(client, (review.turn as { id: string }).id);
+    const review = await client.call('review/start', { threadId, target: { type: 'uncommittedChanges' } });
+    await turnCompleted(client, review.turn.id);
     const lines = sequenceOf(client.received.slice(mark)).filter((line) => !line.startsWith('item/'));
     assert.deepEqual(lines.slice(0, 4), ['response', 'thread/status/changed idle', 'turn/completed interrupted', 'thread/status/changed active']);
-    const interrupted = client.received.find((m) => m.method === 'turn/completed');
-    assert.equal((interrupted?.params as { turn: { id: string } }).turn.id, running);
+    const [interrupted] = client.receivedParams('turn/completed');
+    assert.equal(interrupted?.turn.id, running);
 
     const items = async () => {
-      const read = resultOf(await client.request('thread/read', { threadId, includeTurns: true }));
-      const turns = (read.thread as { turns: { items: { type: string; review?: string; text?: string }[] }[] }).turns;
+      const read = await client.call('thread/read', { threadId, includeTurns: true });
+      const turns = read.thread.turns;
       return turns.flatMap((turn) => turn.items).filter((item) => item.type.endsWith('ReviewMode') || item.type === 'agentMessage');
     };
     const live = await items();
     assert.deepEqual(live.map((item) => item.type), ['enteredReviewMode', 'exitedReviewMode', 'agentMessage']);
     // Archiving unloads the thread; read back, the review's items come from the rollout.
-    resultOf(await client.request('thread/archive', { threadId }));
-    resultOf(await client.request('thread/unarchive', { threadId }));
+    await client.call('thread/archive', { threadId });
+    await client.call('thread/unarchive', { threadId });
     const reloaded = await items();
     assert.deepEqual(
-      reloaded.map((item) => [item.type, item.review ?? item.text]),
-      live.map((item) => [item.type, item.review ?? item.text]),
+      reloaded.map((item) => [item.type, reviewText(item)]),
+      live.map((item) => [item.type, reviewText(item)]),
     );
   });
 
@@ -203,8 +208,9 @@ describe('review/start', () => {
       sides.map(async (side, n) => {
         const { client, cwd, fake } = side;
         const threadId = await startThread(client, { cwd });
-        const review = resultOf(await client.request('review/start', { threadId, target: { type: 'uncommittedChanges' } }));
-        const turnId = (review.turn as { id: string }).id;
+        const review = await client.call('review/start', { threadId, target: { type: 'uncommittedChanges' } });
+        const turnId = review.turn.id;
+
         await fake.waitForRequests(1);
         const input = [{ type: 'text', text: 'more' }];
         const answers = [

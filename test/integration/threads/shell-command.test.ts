@@ -6,10 +6,13 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { sseReply, textTurnFrames } from '../../helpers/fake-model-server.js';
 import type { RecordedRequest } from '../../helpers/fake-model-server.js';
+import type { ParamsOf } from '../../helpers/protocol-types.js';
+import { isNotification } from '../../helpers/rpc-client.js';
+
 import type { ServerMessage } from '../../helpers/rpc-client.js';
 import { sequenceOf, startBothSides } from '../../helpers/side-by-side.js';
 import type { Side } from '../../helpers/side-by-side.js';
-import { resultOf, startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
+import { startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
 import { leftBehind } from '../../helpers/temp-home.js';
 
 type Item = Record<string, unknown> & { type: string; id: string };
@@ -42,10 +45,11 @@ function linesInAnyOrder(text: string): string[] {
   return text.split('\n').sort();
 }
 
-function commandItems(messages: readonly ServerMessage[], method: string): Item[] {
+function commandItems(messages: readonly ServerMessage[], method: 'item/started' | 'item/completed'): Item[] {
   return messages
-    .filter((m) => m.method === method && (m.params as { item: Item }).item.type === 'commandExecution')
-    .map((m) => (m.params as { item: Item }).item);
+    .filter((m) => isNotification(m, method))
+    .map((m) => m.params.item)
+    .filter((item) => item.type === 'commandExecution');
 }
 
 async function shellScript(side: Side, release: () => void): Promise<Record<string, unknown>> {
@@ -65,8 +69,8 @@ async function shellScript(side: Side, release: () => void): Promise<Record<stri
   // machine showed both orders), so the lines are compared as a set.
   seen.idleOutput = linesInAnyOrder(
     idle
-      .filter((m) => m.method === 'item/commandExecution/outputDelta')
-      .map((m) => (m.params as { delta: string }).delta)
+      .filter((m) => isNotification(m, 'item/commandExecution/outputDelta'))
+      .map((m) => m.params.delta)
       .join(''),
   );
   seen.idleItems = [...commandItems(idle, 'item/started'), ...commandItems(idle, 'item/completed')].map((item) => {
@@ -89,26 +93,27 @@ async function shellScript(side: Side, release: () => void): Promise<Record<stri
   await fake.waitForRequests(2);
   // The model request and the turn's notifications travel on different sockets: the user message's items may
   // reach the client after the request reaches the model. They belong before the mark.
-  const isItem = (m: ServerMessage, method: string, type: string) =>
-    m.method === method && (m.params as { item: Item }).item.type === type;
-  await client.waitFor((m) => isItem(m, 'item/completed', 'userMessage') && (m.params as { turnId: string }).turnId === hanging);
+  await client.notification('item/completed', (params) => params.item.type === 'userMessage' && params.turnId === hanging);
   mark = client.received.length;
   await client.request('thread/shellCommand', { threadId, command: 'echo during' });
-  await client.waitFor((m) => isItem(m, 'item/completed', 'commandExecution') && client.received.indexOf(m) >= mark);
+  await client.waitFor(
+    (m) => isNotification(m, 'item/completed') && m.params.item.type === 'commandExecution' && client.received.indexOf(m) >= mark,
+  );
   release();
   await turnCompleted(client, hanging);
   const during = client.received.slice(mark);
   seen.duringSequence = sequenceOf(during).filter((line) => line !== 'item/agentMessage/delta' && line !== 'thread/readState/changed');
   seen.duringItemTurn = during
-    .filter((m) => m.method === 'item/completed' && (m.params as { item: Item }).item.type === 'commandExecution')
-    .map((m) => (m.params as { turnId: string }).turnId === hanging);
+    .filter((m) => isNotification(m, 'item/completed'))
+    .filter((m) => m.params.item.type === 'commandExecution')
+    .map((m) => m.params.turnId === hanging);
   // Generous: on a loaded machine the reference takes a while to sample again after the command.
   seen.followUp = userTexts((await fake.waitForRequests(3, 20_000))[2], cwd);
 
   // thread/read shows both command items in their turns.
-  const read = resultOf(await client.request('thread/read', { threadId, includeTurns: true }));
-  seen.readItems = (read.thread as { turns: { items: Item[] }[] }).turns.map((turn) => turn.items.map((item) => item.type));
-  seen.preview = (read.thread as { preview: string }).preview;
+  const { thread } = await client.call('thread/read', { threadId, includeTurns: true });
+  seen.readItems = thread.turns.map((turn) => turn.items.map((item) => item.type));
+  seen.preview = thread.preview;
 
   seen.errors = sequenceOf(
     [
@@ -151,7 +156,7 @@ describe('thread/shellCommand', () => {
     const target = join(cwd, 'written-by-the-user');
     await client.request('thread/shellCommand', { threadId, command: `touch ${target}` });
     const done = await client.notification('turn/completed');
-    assert.equal((done.params as { turn: { status: string } }).turn.status, 'completed');
+    assert.equal(done.params.turn.status, 'completed');
     assert.equal(existsSync(target), true);
     assert.equal(client.received.some((m) => typeof m.method === 'string' && m.method.endsWith('requestApproval')), false);
   });
@@ -162,17 +167,17 @@ describe('thread/shellCommand', () => {
     await client.request('thread/shellCommand', { threadId, command: 'echo kept; exit 2' });
     await client.notification('turn/completed');
     const commandItems = async () => {
-      const read = resultOf(await client.request('thread/read', { threadId, includeTurns: true }));
-      const turns = (read.thread as { turns: { items: Item[] }[] }).turns;
-      return turns.flatMap((turn) => turn.items).map(({ startedAtMs: _s, completedAtMs: _c, ...rest }) => rest);
+      const { thread } = await client.call('thread/read', { threadId, includeTurns: true });
+      const items: Item[] = thread.turns.flatMap((turn) => turn.items);
+      return items.map(({ startedAtMs: _s, completedAtMs: _c, ...rest }) => rest);
     };
     const live = await commandItems();
     assert.equal(live.length, 1);
     assert.equal(live[0]?.source, 'userShell');
     assert.equal(live[0]?.aggregatedOutput, 'kept\n');
     // Archiving unloads the thread; read back, the item comes from the rollout.
-    resultOf(await client.request('thread/archive', { threadId }));
-    resultOf(await client.request('thread/unarchive', { threadId }));
+    await client.call('thread/archive', { threadId });
+    await client.call('thread/unarchive', { threadId });
     assert.deepEqual(await commandItems(), live);
   });
 
@@ -184,20 +189,23 @@ describe('thread/shellCommand', () => {
         const mark = client.received.length;
         await client.request('thread/shellCommand', { threadId, command: 'sleep 1; echo done' });
         const started = await client.notification('turn/started');
-        const turnId = (started.params as { turn: { id: string } }).turn.id;
-        const input = (text: string) => [{ type: 'text', text }];
-        const steer = resultOf(await client.request('turn/steer', { threadId, expectedTurnId: turnId, input: input('steered') }));
-        const start = resultOf(await client.request('turn/start', { threadId, input: input('started') }));
+        const turnId = started.params.turn.id;
+        const input = (text: string): ParamsOf<'turn/start'>['input'] => [{ type: 'text', text }];
+        const steer = await client.call('turn/steer', { threadId, expectedTurnId: turnId, input: input('steered') });
+        const start = await client.call('turn/start', { threadId, input: input('started') });
         await turnCompleted(client, turnId);
         const messages = client.received.slice(mark);
         return {
           steerJoins: steer.turnId === turnId,
-          startJoins: (start.turn as { id: string }).id === turnId,
+          startJoins: start.turn.id === turnId,
           // thread/started of the new thread may come just before or after the mark.
           sequence: sequenceOf(messages).filter((line) => !['item/commandExecution/outputDelta', 'thread/started'].includes(line)),
           userMessages: messages
-            .filter((m) => m.method === 'item/completed' && (m.params as { item: Item }).item.type === 'userMessage')
-            .map((m) => ((m.params as { item: { content: { text: string }[] } }).item.content[0]?.text)),
+            .filter((m) => isNotification(m, 'item/completed'))
+            .map((m) => m.params.item)
+            .flatMap((item) => (item.type === 'userMessage' ? [item.content[0]] : []))
+            .map((content) => (content?.type === 'text' ? content.text : undefined)),
+
           modelRequests: fake.requests.length,
         };
       }),

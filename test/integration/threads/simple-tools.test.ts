@@ -50,18 +50,19 @@ describe('plan and question tools', () => {
     });
     const threadId = await startThread(rig.client);
     const turnId = await startTextTurn(rig.client, threadId, 'ask me');
-    const request = await rig.client.waitFor((m) => m.method === 'item/tool/requestUserInput' && 'id' in m, 'question');
-    const params = request.params as Record<string, unknown>;
+    const request = await rig.client.serverRequest('item/tool/requestUserInput');
+    const { params } = request;
     assert.equal(params.itemId, 'call_ask');
     assert.equal(params.turnId, turnId);
-    const waiting = rig.client.received.find(
-      (m) =>
-        m.method === 'thread/status/changed' &&
-        JSON.stringify((m.params as { status: unknown }).status) ===
-          JSON.stringify({ type: 'active', activeFlags: ['waitingOnUserInput'] }),
-    );
+    const waiting = rig.client
+      .receivedParams('thread/status/changed')
+      .find(
+        (changed) =>
+          JSON.stringify(changed.status) === JSON.stringify({ type: 'active', activeFlags: ['waitingOnUserInput'] }),
+      );
     assert.ok(waiting, 'the thread shows it waits on user input');
-    rig.client.send({ id: request.id as number, result: { answers: { lang: { answers: ['TS'] } } } });
+    rig.client.reply(request, { answers: { lang: { answers: ['TS'] } } });
+
     const resolved = await rig.client.notification('serverRequest/resolved');
     assert.deepEqual(resolved.params, { threadId, requestId: request.id });
     await turnCompleted(rig.client, turnId);
@@ -79,9 +80,9 @@ describe('plan and question tools', () => {
     const threadId = await startThread(rig.client);
     const turnId = await startTextTurn(rig.client, threadId, 'go');
     const completed = await turnCompleted(rig.client, turnId);
-    assert.equal((completed.turn as { status: string }).status, 'completed');
+    assert.equal(completed.turn.status, 'completed');
     const [, second] = await rig.fake.waitForRequests(2);
     assert.equal(toolOutputIn(second?.body, 'call_x'), 'unsupported call: no_such_tool');
-    resultOf(await rig.client.request('thread/read', { threadId }));
+    await rig.client.call('thread/read', { threadId });
   });
 });

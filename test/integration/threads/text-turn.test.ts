@@ -4,33 +4,33 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { sseReply, textTurnFrames } from '../../helpers/fake-model-server.js';
-import { resultOf, startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
+import { isNotification } from '../../helpers/rpc-client.js';
+import { assertItemType }
+ from '../../helpers/thread-items.js';
+import { startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
 
 describe('a text turn', () => {
   it('streams the reference notification order and answers with the final message', async (t) => {
     const rig = await startThreadRig(t, { replies: [sseReply(textTurnFrames(['Hello', ' from', ' mock']))] });
     const { client } = rig;
-    const startResponse = await client.request('thread/start', {});
-    const start = resultOf(startResponse);
-    const thread = start.thread as Record<string, unknown>;
+    const start = await client.call('thread/start', {});
+    const { thread } = start;
     assert.equal(start.model, 'mock-model');
     assert.equal(start.modelProvider, 'mock');
     assert.equal(start.approvalPolicy, 'never');
     assert.deepEqual(start.sandbox, { type: 'readOnly', networkAccess: false });
     assert.deepEqual(thread.status, { type: 'idle' });
     assert.equal(thread.preview, '');
-    const threadId = thread.id as string;
+    const threadId = thread.id;
     await client.notification('thread/started');
     // thread/start alone writes nothing.
     assert.equal(existsSync(join(rig.server.codexHome, 'sessions')), false);
 
     const turnResponseIndex = client.received.length;
-    const turnId = await startTextTurn(client, threadId, 'hi there');
-    const completed = await turnCompleted(client, turnId);
+    const { turn } = await client.call('turn/start', { threadId, input: [{ type: 'text', text: 'hi there' }] });
+    const completed = await turnCompleted(client, turn.id);
 
     const messages = client.received.slice(turnResponseIndex);
-    const response = messages[0] as Record<string, unknown>;
-    const turn = (response.result as { turn: Record<string, unknown> }).turn;
     assert.equal(turn.status, 'inProgress');
     assert.equal(turn.itemsView, 'notLoaded');
     assert.equal(turn.startedAt, null);
@@ -53,22 +53,27 @@ describe('a text turn', () => {
       'thread/status/changed',
       'turn/completed',
     ]);
-    const params = messages.slice(1).map((m) => m.params as Record<string, unknown>);
+    const params = messages.slice(1).map((m) => m.params);
     assert.deepEqual(params[0], { threadId, status: { type: 'active', activeFlags: [] } });
-    const userItem = (params[3] as { item: Record<string, unknown> }).item;
-    assert.equal(userItem.type, 'userMessage');
+    const itemAt = (index: number) => {
+      const message = messages[index + 1];
+      assert.ok(message && isNotification(message, 'item/completed'));
+      return message.params.item;
+    };
+    const userItem = itemAt(3);
+    assertItemType(userItem, 'userMessage');
     assert.deepEqual(userItem.content, [{ type: 'text', text: 'hi there', text_elements: [] }]);
-    const agentItem = (params[8] as { item: Record<string, unknown> }).item;
-    assert.equal(agentItem.type, 'agentMessage');
+    const agentItem = itemAt(8);
+    assertItemType(agentItem, 'agentMessage');
     assert.equal(agentItem.id, 'msg_1');
     assert.equal(agentItem.text, 'Hello from mock');
     assert.deepEqual(params[12], { threadId, status: { type: 'idle' } });
 
-    const finalTurn = completed.turn as Record<string, unknown>;
+    const finalTurn = completed.turn;
     assert.equal(finalTurn.status, 'completed');
     assert.equal(finalTurn.itemsView, 'summary');
     assert.deepEqual(
-      (finalTurn.items as Record<string, unknown>[]).map((item) => [item.type, item.text]),
+      finalTurn.items.map((item) => [item.type, 'text' in item ? item.text : undefined]),
       [['agentMessage', 'Hello from mock']],
     );
     assert.equal(typeof finalTurn.durationMs, 'number');
@@ -96,13 +101,13 @@ describe('a text turn', () => {
     assert.equal(request?.headers['originator'], 'test-client');
 
     // The rollout exists now, and thread/read shows the turn with its items.
-    const read = resultOf(await client.request('thread/read', { threadId, includeTurns: true }));
-    const readThread = read.thread as { preview: string; path: string; turns: { items: { type: string }[] }[] };
+    const readThread = (await client.call('thread/read', { threadId, includeTurns: true })).thread;
     assert.equal(readThread.preview, 'hi there');
     assert.deepEqual(
       readThread.turns[0]?.items.map((item) => item.type),
       ['userMessage', 'agentMessage'],
     );
+    assert.ok(readThread.path, 'a stored thread has a rollout file');
     const lines = (await readFile(readThread.path, 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
     assert.equal(lines[0].type, 'session_meta');
     assert.equal(lines[0].payload.id, threadId);
@@ -117,13 +122,15 @@ describe('a text turn', () => {
     const threadId = await startThread(rig.client);
     const turnId = await startTextTurn(rig.client, threadId, 'go');
     const completed = await turnCompleted(rig.client, turnId);
-    const turn = completed.turn as { status: string; error: { codexErrorInfo: unknown } };
+    const { turn } = completed;
     assert.equal(turn.status, 'failed');
-    assert.equal(turn.error.codexErrorInfo, 'other');
+    assert.equal(turn.error?.codexErrorInfo, 'other');
     const error = await rig.client.notification('error');
-    assert.equal((error.params as { willRetry: boolean }).willRetry, false);
+    assert.equal(error.params.willRetry, false);
     // The reference's ending of a failed turn: systemError, error, then turn/completed without items.
-    const from = rig.client.received.findIndex((m) => m.id !== undefined && (m.result as { turn?: unknown })?.turn);
+    const from = rig.client.received.findIndex(
+      (m) => m.id !== undefined && typeof m.result === 'object' && m.result !== null && 'turn' in m.result,
+    );
     const methods = rig.client.received
       .slice(from + 1)
       .filter((m) => typeof m.method === 'string')
@@ -143,6 +150,7 @@ describe('a text turn', () => {
       additionalDetails: null,
       misalignment: null,
     });
-    assert.equal((completed.turn as { itemsView: string }).itemsView, 'notLoaded');
+    assert.equal(completed.turn.itemsView, 'notLoaded');
+
   });
 });

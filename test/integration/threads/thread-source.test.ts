@@ -8,13 +8,13 @@ describe('thread/start threadSource', () => {
   // and asked `thread/turns/list` for it (observed from the reference 0.169.0: the field is echoed back).
   it('shows the client-given classification on the thread, in the answer and in thread/started', async (t) => {
     const { client } = await startThreadRig(t);
-    const started = resultOf(await client.request('thread/start', { ephemeral: true, threadSource: 'system' }));
-    const thread = started.thread as { id: string; threadSource: string | null };
+    const started = await client.call('thread/start', { ephemeral: true, threadSource: 'system' });
+    const thread = started.thread;
     assert.equal(thread.threadSource, 'system');
     const announced = await client.notification('thread/started');
-    assert.equal((announced.params as { thread: { threadSource: string | null } }).thread.threadSource, 'system');
+    assert.equal(announced.params.thread.threadSource, 'system');
 
-    const plain = resultOf(await client.request('thread/start', {})).thread as { threadSource: string | null };
+    const plain = (await client.call('thread/start', {})).thread;
     assert.equal(plain.threadSource, null);
   });
 });

@@ -6,9 +6,11 @@ import type { TestContext } from 'node:test';
 import { httpReply, reasoningTurnFrames, sseReply, textTurnFrames, within } from '../../helpers/fake-model-server.js';
 import { readRollout } from '../../../src/persistence/rollout-reader.js';
 import { turnsFromRollout } from '../../../src/runtime/rollout/rollout-turns.js';
+import { isNotification } from '../../helpers/rpc-client.js';
 import type { RpcTestClient, ServerMessage } from '../../helpers/rpc-client.js';
+
+import { resultOf } from '../../helpers/rpc-results.js';
 import {
-  resultOf,
   startTextTurn,
   startThread,
   startThreadRig,
@@ -17,9 +19,9 @@ import {
 
 /** The thread's turns as its rollout file records them. */
 async function storedTurns(client: RpcTestClient, threadId: string) {
-  const read = resultOf(await client.request('thread/read', { threadId }));
-  const path = (read.thread as { path: string }).path;
-  return turnsFromRollout((await readRollout(path)).lines);
+  const { thread } = await client.call('thread/read', { threadId });
+  assert.ok(thread.path, 'a stored thread has a path');
+  return turnsFromRollout((await readRollout(thread.path)).lines);
 }
 
 function methodsOf(messages: readonly ServerMessage[]): string[] {
@@ -47,15 +49,13 @@ describe('turn lifecycle', () => {
       'item/started',
       'item/agentMessage/delta',
     ]);
-    const reasoning = rig.client.received.find(
-      (m) => m.method === 'item/completed' && (m.params as { item: { type: string } }).item.type === 'reasoning',
-    );
+    const reasoning = rig.client.receivedParams('item/completed').find((params) => params.item.type === 'reasoning');
     assert.deepEqual(
-      { ...(reasoning?.params as { item: Record<string, unknown> }).item, startedAtMs: 0, completedAtMs: 0 },
+      { ...reasoning?.item, startedAtMs: 0, completedAtMs: 0 },
       { type: 'reasoning', id: 'rs_1', summary: ['Think'], content: ['raw'], startedAtMs: 0, completedAtMs: 0 },
     );
     const usageNote = await rig.client.notification('thread/tokenUsage/updated');
-    assert.equal((usageNote.params as { tokenUsage: { last: { totalTokens: number } } }).tokenUsage.last.totalTokens, 15);
+    assert.equal(usageNote.params.tokenUsage.last.totalTokens, 15);
 
     const second = await startTextTurn(rig.client, threadId, 'and again');
     await turnCompleted(rig.client, second);
@@ -80,12 +80,11 @@ describe('turn lifecycle', () => {
     const turnId = await startTextTurn(rig.client, threadId, 'long one');
     await rig.client.notification('item/agentMessage/delta');
     const [request] = await rig.fake.waitForRequests(1);
-    const answer = await rig.client.request('turn/interrupt', { threadId, turnId });
-    assert.deepEqual(resultOf(answer), {});
+    assert.deepEqual(await rig.client.call('turn/interrupt', { threadId, turnId }), {});
     await within(request!.clientGone, 'the model request to be aborted');
     const completed = await turnCompleted(rig.client, turnId);
-    assert.equal((completed.turn as { status: string }).status, 'interrupted');
-    const again = await rig.client.request('turn/interrupt', { threadId, turnId });
+    assert.equal(completed.turn.status, 'interrupted');
+    const again = await rig.client.callRaw('turn/interrupt', { threadId, turnId });
     assert.deepEqual(again.error, { code: -32600, message: 'no active turn to interrupt' });
     // Read back from disk the way a restarted server (or the reference) would.
     const stored = await storedTurns(rig.client, threadId);
@@ -94,32 +93,30 @@ describe('turn lifecycle', () => {
 
   it('steers a running turn: the input becomes a user message sent with the next request', async (t) => {
     const { rig, threadId, started } = await startHeldTurn(t);
-    const turnId = (resultOf(started).turn as { id: string }).id;
-    const wrong = await rig.client.request('turn/steer', {
+    const turnId = resultOf(started).turn.id;
+    const wrong = await rig.client.callRaw('turn/steer', {
       threadId,
       expectedTurnId: 'not-the-turn',
       input: [{ type: 'text', text: 'x' }],
     });
-    assert.equal((wrong.error as { code: number }).code, -32600);
-    const steer = await rig.client.request('turn/steer', {
+    assert.equal(wrong.error?.code, -32600);
+    const steer = await rig.client.call('turn/steer', {
       threadId,
       expectedTurnId: turnId,
       input: [{ type: 'text', text: 'also this' }],
     });
-    assert.deepEqual(resultOf(steer), { turnId });
+    assert.deepEqual(steer, { turnId });
     rig.release();
     const completed = await turnCompleted(rig.client, turnId);
-    assert.equal((completed.turn as { status: string }).status, 'completed');
+    assert.equal(completed.turn.status, 'completed');
     const [, second] = await rig.fake.waitForRequests(2);
     const input = (second?.body as { input: Record<string, unknown>[] }).input;
     const { id, ...lastInput } = input.at(-1) ?? {};
     assert.match(String(id), /^msg_/);
     assert.deepEqual(lastInput, { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'also this' }] });
-    const userItems = rig.client.received.filter(
-      (m) => m.method === 'item/completed' && (m.params as { item: { type: string } }).item.type === 'userMessage',
-    );
+    const userItems = rig.client.receivedParams('item/completed').filter((params) => params.item.type === 'userMessage');
     assert.equal(userItems.length, 2);
-    const noTurn = await rig.client.request('turn/steer', {
+    const noTurn = await rig.client.callRaw('turn/steer', {
       threadId,
       expectedTurnId: turnId,
       input: [{ type: 'text', text: 'late' }],
@@ -129,12 +126,12 @@ describe('turn lifecycle', () => {
 
   it('joins a turn/start on a busy thread to the running turn, as the reference does', async (t) => {
     const { rig, threadId, started } = await startHeldTurn(t);
-    const turnId = (resultOf(started).turn as { id: string }).id;
+    const turnId = resultOf(started).turn.id;
     // Probed on 0.169.0 (shared bench probe): every concurrent turn/start answered with the running turn.
-    const again = await rig.client.request('turn/start', { threadId, input: [{ type: 'text', text: 'and this' }] });
-    assert.deepEqual(resultOf(again), resultOf(started));
+    const again = await rig.client.call('turn/start', { threadId, input: [{ type: 'text', text: 'and this' }] });
+    assert.deepEqual(again, resultOf(started));
     rig.release();
-    assert.equal(((await turnCompleted(rig.client, turnId)).turn as { status: string }).status, 'completed');
+    assert.equal((await turnCompleted(rig.client, turnId)).turn.status, 'completed');
     const [, second] = await rig.fake.waitForRequests(2);
     const input = (second?.body as { input: Record<string, unknown>[] }).input;
     const { id, ...lastInput } = input.at(-1) ?? {};
@@ -152,9 +149,8 @@ describe('turn lifecycle', () => {
     const threadId = await startThread(rig.client);
     const turnId = await startTextTurn(rig.client, threadId, 'flaky');
     const completed = await turnCompleted(rig.client, turnId);
-    assert.equal((completed.turn as { status: string }).status, 'completed');
-    const error = await rig.client.notification('error');
-    const params = error.params as { willRetry: boolean; error: { codexErrorInfo: unknown } };
+    assert.equal(completed.turn.status, 'completed');
+    const { params } = await rig.client.notification('error');
     assert.equal(params.willRetry, true);
     assert.deepEqual(params.error.codexErrorInfo, { responseStreamDisconnected: { httpStatusCode: null } });
   });
@@ -163,11 +159,10 @@ describe('turn lifecycle', () => {
     const rig = await startThreadRig(t, { replies: [sseReply(textTurnFrames(['x']).slice(0, 3), { then: 'drop' })] });
     const threadId = await startThread(rig.client);
     const turnId = await startTextTurn(rig.client, threadId, 'breaks');
-    const completed = await turnCompleted(rig.client, turnId);
-    const turn = completed.turn as { status: string; error: { message: string; codexErrorInfo: unknown } };
+    const { turn } = await turnCompleted(rig.client, turnId);
     assert.equal(turn.status, 'failed');
-    assert.deepEqual(turn.error.codexErrorInfo, { responseStreamDisconnected: { httpStatusCode: null } });
-    assert.match(turn.error.message, /^stream disconnected before completion: /);
+    assert.deepEqual(turn.error?.codexErrorInfo, { responseStreamDisconnected: { httpStatusCode: null } });
+    assert.match(turn.error?.message ?? '', /^stream disconnected before completion: /);
   });
 
   for (const [status, info] of [
@@ -179,10 +174,9 @@ describe('turn lifecycle', () => {
       const rig = await startThreadRig(t, { replies: [httpReply(status, { error: { message: 'nope' } })] });
       const threadId = await startThread(rig.client);
       const turnId = await startTextTurn(rig.client, threadId, 'go');
-      const completed = await turnCompleted(rig.client, turnId);
-      const turn = completed.turn as { status: string; error: { codexErrorInfo: unknown } };
+      const { turn } = await turnCompleted(rig.client, turnId);
       assert.equal(turn.status, 'failed');
-      assert.deepEqual(turn.error.codexErrorInfo, info);
+      assert.deepEqual(turn.error?.codexErrorInfo, info);
       const stored = await storedTurns(rig.client, threadId);
       assert.deepEqual(
         stored.map((storedTurn) => [storedTurn.status, storedTurn.error?.codexErrorInfo]),
@@ -191,7 +185,7 @@ describe('turn lifecycle', () => {
       // The thread stays usable.
       rig.fake.enqueue(sseReply(textTurnFrames(['fine'])));
       const next = await startTextTurn(rig.client, threadId, 'again');
-      assert.equal(((await turnCompleted(rig.client, next)).turn as { status: string }).status, 'completed');
+      assert.equal((await turnCompleted(rig.client, next)).turn.status, 'completed');
     });
   }
 
@@ -200,33 +194,29 @@ describe('turn lifecycle', () => {
     const rig = await startThreadRig(t, { replies: [sseReply(frames, { delayMs: 20 })] });
     const threadId = await startThread(rig.client);
     const watcher = await rig.connect('watcher');
-    resultOf(await watcher.request('thread/resume', { threadId }));
+    await watcher.call('thread/resume', { threadId });
     // A connection that never subscribed sees the thread's status, not its stream [observed].
     const bystander = await rig.connect('bystander');
     const turnId = await startTextTurn(rig.client, threadId, 'shared');
     await rig.client.notification('turn/started');
     await rig.client.close();
     const completed = await turnCompleted(watcher, turnId);
-    assert.equal((completed.turn as { status: string }).status, 'completed');
+    assert.equal(completed.turn.status, 'completed');
     assert.ok(watcher.received.some((m) => m.method === 'item/agentMessage/delta'));
-    await bystander.waitFor(
-      (m) => m.method === 'thread/status/changed' && (m.params as { status: { type: string } }).status.type === 'idle',
-      'idle status on the bystander',
-    );
+    await bystander.notification('thread/status/changed', (params) => params.status.type === 'idle');
     assert.ok(!bystander.received.some((m) => typeof m.method === 'string' && m.method.startsWith('item/')));
     assert.ok(!bystander.received.some((m) => m.method === 'turn/completed'));
   });
 
   it('never writes an ephemeral thread to disk', async (t) => {
     const rig = await startThreadRig(t, { replies: [sseReply(textTurnFrames(['tmp']))] });
-    const start = resultOf(await rig.client.request('thread/start', { ephemeral: true }));
-    const thread = start.thread as { id: string; path: string | null; ephemeral: boolean };
+    const { thread } = await rig.client.call('thread/start', { ephemeral: true });
     assert.equal(thread.ephemeral, true);
     assert.equal(thread.path, null);
     const turnId = await startTextTurn(rig.client, thread.id, 'secret');
     await turnCompleted(rig.client, turnId);
     assert.equal(existsSync(join(rig.server.codexHome, 'sessions')), false);
-    const list = resultOf(await rig.client.request('thread/list', {}));
+    const list = await rig.client.call('thread/list', {});
     assert.deepEqual(list.data, []);
   });
 });
@@ -238,19 +228,20 @@ describe('turn/start overrides', () => {
     });
     const threadId = await startThread(rig.client);
     const from = rig.client.received.length;
-    const response = await rig.client.request('turn/start', {
+    const response = await rig.client.callRaw('turn/start', {
       threadId,
       input: [{ type: 'text', text: 'first' }],
       model: 'other-model',
       effort: 'high',
     });
-    const turnId = (resultOf(response).turn as { id: string }).id;
+    const turnId = resultOf(response).turn.id;
     await turnCompleted(rig.client, turnId);
     const before = rig.client.received.slice(from, rig.client.received.indexOf(response));
     assert.deepEqual(before.map((m) => m.method), ['thread/settings/updated']);
-    const settings = (before[0]?.params as { threadSettings: Record<string, unknown> }).threadSettings;
-    assert.equal(settings.model, 'other-model');
-    assert.equal(settings.effort, 'high');
+    const [update] = before;
+    assert.ok(update && isNotification(update, 'thread/settings/updated'));
+    assert.equal(update.params.threadSettings.model, 'other-model');
+    assert.equal(update.params.threadSettings.effort, 'high');
 
     const secondFrom = rig.client.received.length;
     await turnCompleted(rig.client, await startTextTurn(rig.client, threadId, 'second'));
@@ -278,7 +269,8 @@ async function startHeldTurn(t: TestContext) {
   });
   t.after(release);
   const threadId = await startThread(base.client);
-  const started = await base.client.request('turn/start', { threadId, input: [{ type: 'text', text: 'start' }] });
+  const started = await base.client.callRaw('turn/start', { threadId, input: [{ type: 'text', text: 'start' }] });
+
   await base.client.notification('item/agentMessage/delta');
   return { rig: { ...base, release }, threadId, started };
 }

@@ -126,7 +126,7 @@ describe('thread/turns/list', () => {
         ['completed', ['userMessage', 'agentMessage']],
       ],
     );
-    assert.deepEqual(resultOf(await client.request('thread/loaded/list', {})).data, []);
+    assert.deepEqual((await client.call('thread/loaded/list', {})).data, []);
   });
 
   it('shows a running turn with the items completed so far', async (t) => {
@@ -141,11 +141,7 @@ describe('thread/turns/list', () => {
     const first = await startTextTurn(client, threadId, 'one');
     await turnCompleted(client, first);
     const running = await startTextTurn(client, threadId, 'two');
-    await client.waitFor(
-      (message) =>
-        message.method === 'item/agentMessage/delta' && (message.params as { turnId: string }).turnId === running,
-      'the running turn streaming',
-    );
+    await client.notification('item/agentMessage/delta', (params) => params.turnId === running);
     const listed = await page(client, { threadId, itemsView: 'full' });
     assert.deepEqual(
       listed.data.map((turn) => [turn.id, turn.status, turn.items.map((item) => item.type)]),
@@ -154,7 +150,7 @@ describe('thread/turns/list', () => {
         [first, 'completed', ['userMessage', 'agentMessage']],
       ],
     );
-    resultOf(await client.request('turn/interrupt', { threadId, turnId: running }));
+    await client.call('turn/interrupt', { threadId, turnId: running });
     await turnCompleted(client, running);
   });
 

@@ -2,15 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sseReply, textTurnFrames } from '../../helpers/fake-model-server.js';
 import type { ServerMessage } from '../../helpers/rpc-client.js';
-import { resultOf, startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
+import { startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
 
 const UNKNOWN_ID = '01a20274-0250-7a53-b773-0774080a263e';
 
 /** Notifications about `threadId`, by method, in arrival order. */
 function threadMethods(messages: readonly ServerMessage[], threadId: string): string[] {
   return messages
-    .filter((m) => typeof m.method === 'string' && (m.params as { threadId?: string } | undefined)?.threadId === threadId)
-    .map((m) => m.method as string);
+    .filter((m) => typeof m.params === 'object' && m.params !== null && 'threadId' in m.params && m.params.threadId === threadId)
+    .flatMap((m) => (typeof m.method === 'string' ? [m.method] : []));
 }
 
 describe('thread/unsubscribe', () => {
@@ -18,19 +18,19 @@ describe('thread/unsubscribe', () => {
     const { client } = await startThreadRig(t);
     const threadId = await startThread(client);
 
-    assert.deepEqual(resultOf(await client.request('thread/unsubscribe', { threadId })), { status: 'unsubscribed' });
-    assert.deepEqual(resultOf(await client.request('thread/unsubscribe', { threadId })), { status: 'notSubscribed' });
-    assert.deepEqual(resultOf(await client.request('thread/loaded/list', {})).data, [threadId]);
+    assert.deepEqual(await client.call('thread/unsubscribe', { threadId }), { status: 'unsubscribed' });
+    assert.deepEqual(await client.call('thread/unsubscribe', { threadId }), { status: 'notSubscribed' });
+    assert.deepEqual((await client.call('thread/loaded/list', {})).data, [threadId]);
     // Nothing is announced: the thread stays loaded until the unload delay (30 minutes by default) has passed.
     assert.deepEqual(threadMethods(await client.assertNoReplyBefore('thread/loaded/list', {}), threadId), []);
   });
 
   it('answers notLoaded for a thread that is not loaded, and refuses a malformed id', async (t) => {
     const { client } = await startThreadRig(t);
-    assert.deepEqual(resultOf(await client.request('thread/unsubscribe', { threadId: UNKNOWN_ID })), {
+    assert.deepEqual(await client.call('thread/unsubscribe', { threadId: UNKNOWN_ID }), {
       status: 'notLoaded',
     });
-    const error = await client.request('thread/unsubscribe', { threadId: 'nope' });
+    const error = await client.callRaw('thread/unsubscribe', { threadId: 'nope' });
     assert.deepEqual(error.error, {
       code: -32600,
       message:
@@ -44,8 +44,8 @@ describe('thread/unsubscribe', () => {
     const owner = rig.client;
     const watcher = await rig.connect('watcher');
     const threadId = await startThread(owner);
-    resultOf(await watcher.request('thread/resume', { threadId }));
-    assert.deepEqual(resultOf(await watcher.request('thread/unsubscribe', { threadId })), { status: 'unsubscribed' });
+    await watcher.call('thread/resume', { threadId });
+    assert.deepEqual(await watcher.call('thread/unsubscribe', { threadId }), { status: 'unsubscribed' });
 
     const from = watcher.received.length;
     await turnCompleted(owner, await startTextTurn(owner, threadId, 'hello'));
@@ -74,28 +74,23 @@ describe('idle unload', () => {
     await turnCompleted(owner, await startTextTurn(owner, written, 'keep me'));
 
     for (const threadId of [unwritten, written]) {
-      assert.deepEqual(resultOf(await owner.request('thread/unsubscribe', { threadId })), { status: 'unsubscribed' });
+      assert.deepEqual(await owner.call('thread/unsubscribe', { threadId }), { status: 'unsubscribed' });
     }
     for (const threadId of [unwritten, written]) {
-      await bystander.waitFor(
-        (m) => m.method === 'thread/closed' && (m.params as { threadId: string }).threadId === threadId,
-        `thread/closed of ${threadId}`,
-      );
+      await bystander.notification('thread/closed', (params) => params.threadId === threadId);
       // Everyone hears it, subscribed or not, in the reference's order.
       for (const client of [owner, bystander]) {
         assert.deepEqual(threadMethods(client.received, threadId).slice(-2), ['thread/status/changed', 'thread/closed']);
-        const status = client.received.findLast(
-          (m) => m.method === 'thread/status/changed' && (m.params as { threadId: string }).threadId === threadId,
-        );
-        assert.deepEqual(status?.params, { threadId, status: { type: 'notLoaded' } });
+        const status = client.receivedParams('thread/status/changed').findLast((params) => params.threadId === threadId);
+        assert.deepEqual(status, { threadId, status: { type: 'notLoaded' } });
       }
     }
 
-    assert.deepEqual(resultOf(await owner.request('thread/loaded/list', {})).data, []);
+    assert.deepEqual((await owner.call('thread/loaded/list', {})).data, []);
     // A thread that never ran a turn had nothing on disk and is gone; the other one is stored.
-    const gone = await owner.request('thread/read', { threadId: unwritten });
+    const gone = await owner.callRaw('thread/read', { threadId: unwritten });
     assert.deepEqual(gone.error, { code: -32600, message: `thread not loaded: ${unwritten}` });
-    const stored = resultOf(await owner.request('thread/read', { threadId: written })).thread as Record<string, unknown>;
+    const stored = (await owner.call('thread/read', { threadId: written })).thread;
     assert.deepEqual(stored.status, { type: 'notLoaded' });
     assert.equal(stored.preview, 'keep me');
   });
@@ -105,11 +100,8 @@ describe('idle unload', () => {
     const leaving = await rig.connect('leaving');
     const threadId = await startThread(leaving);
     await leaving.close();
-    await rig.client.waitFor(
-      (m) => m.method === 'thread/closed' && (m.params as { threadId: string }).threadId === threadId,
-      'thread/closed after the disconnect',
-    );
-    assert.deepEqual(resultOf(await rig.client.request('thread/loaded/list', {})).data, []);
+    await rig.client.notification('thread/closed', (params) => params.threadId === threadId);
+    assert.deepEqual((await rig.client.call('thread/loaded/list', {})).data, []);
   });
 
   it('keeps a thread loaded while its turn runs, and unloads it once the turn has ended', async (t) => {
@@ -120,18 +112,14 @@ describe('idle unload', () => {
     const threadId = await startThread(owner);
     await startTextTurn(owner, threadId, 'take your time');
     await owner.notification('turn/started');
-    assert.deepEqual(resultOf(await owner.request('thread/unsubscribe', { threadId })), { status: 'unsubscribed' });
+    assert.deepEqual(await owner.call('thread/unsubscribe', { threadId }), { status: 'unsubscribed' });
 
-    const closed = await owner.waitFor(
-      (m) => m.method === 'thread/closed' && (m.params as { threadId: string }).threadId === threadId,
-      'thread/closed after the turn',
-    );
-    const read = resultOf(await owner.request('thread/read', { threadId, includeTurns: true })).thread as {
-      turns: { status: string; items: { type: string; completedAtMs?: number }[] }[];
-    };
+    const closed = await owner.notification('thread/closed', (params) => params.threadId === threadId);
+    const read = (await owner.call('thread/read', { threadId, includeTurns: true })).thread;
     const turn = read.turns[0];
     assert.equal(turn?.status, 'completed', 'the unload must not interrupt the turn');
-    const answeredAtMs = turn?.items.find((item) => item.type === 'agentMessage')?.completedAtMs ?? Infinity;
+    const answer = turn?.items.find((item) => item.type === 'agentMessage');
+    const answeredAtMs = (answer && 'completedAtMs' in answer ? answer.completedAtMs : undefined) ?? Infinity;
     assert.ok((closed.emittedAtMs as number) >= answeredAtMs, 'unloaded before the turn ended');
   });
 });

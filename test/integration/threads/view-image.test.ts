@@ -6,6 +6,7 @@ import type { TestContext } from 'node:test';
 import { describe, it } from 'node:test';
 import { deflateSync } from 'node:zlib';
 import { sseReply, textTurnFrames, toolCallFrames } from '../../helpers/fake-model-server.js';
+import { isNotification } from '../../helpers/rpc-client.js';
 import { resultOf, startTextTurn, startThread, startThreadRig, turnCompleted } from '../../helpers/thread-server.js';
 
 /** A valid RGB PNG of `width`×`height` grey pixels. */
@@ -61,14 +62,19 @@ async function viewImage(t: TestContext, model: string, cwd: string, path: strin
   const [, second] = await rig.fake.waitForRequests(2);
   const input = (second?.body as { input: Record<string, unknown>[] }).input;
   const output = input.find((item) => item.type === 'function_call_output' && item.call_id === 'call_img');
-  const read = resultOf(await rig.client.request('thread/read', { threadId, includeTurns: true }));
-  const thread = read.thread as { path: string; turns: { items: Record<string, unknown>[] }[] };
+  const read = await rig.client.call('thread/read', { threadId, includeTurns: true });
+  const { thread } = read;
+  assert.ok(thread.path, 'a stored thread has a rollout file');
   const kept = thread.turns[0]?.items.filter((item) => item.type === 'imageView');
   const rollout = (await readFile(thread.path, 'utf8')).split('\n').filter((line) => line.includes('"ImageView"'));
   const items = rig.client.received
-    .filter((m) => m.method === 'item/started' || m.method === 'item/completed')
-    .map((m) => [m.method, (m.params as { item: Record<string, unknown> }).item] as const)
-    .filter(([, item]) => item.type === 'imageView');
+    .filter((m) => isNotification(m, 'item/started') || isNotification(m, 'item/completed'))
+    .flatMap((m) => {
+      const { item } = m.params;
+      return item.type === 'imageView' ? [[m.method, item] as const] : [];
+    });
+
+
   return { output: output?.output, items, kept, rollout };
 }
 
