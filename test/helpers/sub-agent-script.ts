@@ -22,6 +22,11 @@ export function namespacedCall(name: string, args: unknown, callId: string): Sse
   ]);
 }
 
+/** `reply`, its first frame held until `until` settles. */
+function held(reply: SseReply, until: Promise<void>): SseReply {
+  return { ...reply, hold: { count: 0, until } };
+}
+
 function text(answer: string, id: string): SseReply {
   return sseReply(textTurnFrames([answer], { responseId: `resp_${id}`, itemId: `msg_${id}` }));
 }
@@ -35,6 +40,11 @@ export interface DelegationScript {
    * A alone (on both servers) and A is idle when it gets more input.
    */
   readonly releaseB: () => void;
+  /**
+   * Lets the parent close B. Held until B's turn has completed, so that close_agent deterministically reports B
+   * completed however slowly B's answer is processed.
+   */
+  readonly bFinished: () => void;
 }
 
 export function delegationScript(): DelegationScript {
@@ -42,6 +52,10 @@ export function delegationScript(): DelegationScript {
   let releaseB: () => void = () => {};
   const bReleased = new Promise<void>((resolve) => {
     releaseB = resolve;
+  });
+  let bFinished: () => void = () => {};
+  const bDone = new Promise<void>((resolve) => {
+    bFinished = resolve;
   });
   const decide = (request: RecordedRequest): SseReply => {
     const input = (request.body as { input: Array<Record<string, unknown>> }).input;
@@ -62,7 +76,7 @@ export function delegationScript(): DelegationScript {
         case 4:
           return namespacedCall('wait_agent', { targets: [ids[0]], timeout_ms: 10_000 }, 'call_wait_a');
         case 5:
-          return namespacedCall('close_agent', { target: ids[1] }, 'call_close_b');
+          return held(namespacedCall('close_agent', { target: ids[1] }, 'call_close_b'), bDone);
         default:
           return text('parent done', 'parent');
       }
@@ -74,12 +88,13 @@ export function delegationScript(): DelegationScript {
     }
     return text('unexpected request', 'unexpected');
   };
-  return { replies: Array.from({ length: 20 }, () => ({ kind: 'dynamic' as const, reply: decide })), toolOutputs, releaseB };
+  return { replies: Array.from({ length: 20 }, () => ({ kind: 'dynamic' as const, reply: decide })), toolOutputs, releaseB, bFinished };
 }
 
 /**
- * Starts the parent's turn on a new thread of `client`, releases child B once the first wait has completed, and
- * waits for the parent's turn to complete; returns the parent's thread id.
+ * Starts the parent's turn on a new thread of `client`, releases child B once the first wait has completed, lets
+ * the parent close B once B's turn has completed, and waits for the parent's turn to complete; returns the parent's
+ * thread id.
  */
 export async function runDelegation(client: RpcTestClient, cwd: string, script: DelegationScript): Promise<string> {
   const threadId = (await client.call('thread/start', { cwd })).thread.id;
@@ -90,6 +105,15 @@ export async function runDelegation(client: RpcTestClient, cwd: string, script: 
     30_000,
   );
   script.releaseB();
+  const spawnB = await client.notification(
+    'item/completed',
+    ({ item }) => item.type === 'collabAgentToolCall' && item.tool === 'spawnAgent' && item.prompt === 'CHILD B task',
+    30_000,
+  );
+  const { item: spawned } = spawnB.params;
+  const childB = spawned.type === 'collabAgentToolCall' ? spawned.receiverThreadIds[0] : undefined;
+  await client.notification('turn/completed', (params) => params.threadId === childB, 30_000);
+  script.bFinished();
   await client.notification('turn/completed', (params) => params.threadId === threadId, 30_000);
   return threadId;
 }
