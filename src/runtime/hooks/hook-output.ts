@@ -139,6 +139,39 @@ export function readHookOutput(event: HookEventName, result: HookCommandResult):
   return done({ status: 'blocked', blockReason: reason });
 }
 
+/** What a hook run in the background (`"async": true`) hands on once it has finished. */
+export interface BackgroundHookOutput {
+  /** Text for the model, each one developer message. */
+  readonly contexts: string[];
+  /** `systemMessage`s, each one `warning` notification. */
+  readonly warnings: string[];
+}
+
+/**
+ * Reads a finished background hook as the reference 0.169.0 does [observed]: only a run that exited 0 with output
+ * its event accepts hands anything on — its `systemMessage` and its context (`additionalContext`, or a prompt
+ * hook's plain stdout). Every decision is ignored (a block, a denial, `continue: false`): the event it would have
+ * decided on has passed. A failure, a timeout, a non-zero exit (2 included) and output the event does not accept
+ * (invalid JSON; a stop hook's `hookSpecificOutput`) hand on nothing and are reported nowhere.
+ */
+export function readBackgroundHookOutput(event: HookEventName, result: HookCommandResult): BackgroundHookOutput | null {
+  if (result.error !== null || result.exitCode !== 0) return null;
+  const rule = RULES[event] ?? rules(hookEventLabel(event), event, {});
+  const stdout = result.stdout.trim();
+  if (stdout === '') return null;
+  const json = parseObject(stdout);
+  if (json === null) {
+    if (rule.plainTextIsError || /^[[{]/.test(stdout) || !rule.plainTextIsContext) return null;
+    return { contexts: [stdout], warnings: [] };
+  }
+  if (event === 'stop' && json['hookSpecificOutput'] !== undefined) return null;
+  const systemMessage = stringField(json, 'systemMessage');
+  const specific = isObject(json['hookSpecificOutput']) ? json['hookSpecificOutput'] : {};
+  const context = rule.context ? stringField(specific, 'additionalContext') : null;
+  const output = { contexts: context === null ? [] : [context], warnings: systemMessage === null ? [] : [systemMessage] };
+  return output.contexts.length + output.warnings.length === 0 ? null : output;
+}
+
 /** A permissionRequest hook's `hookSpecificOutput.decision`: allow, deny (with its message), or no say. */
 function permissionDecision(
   specific: Record<string, unknown>,
