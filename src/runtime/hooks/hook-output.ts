@@ -31,6 +31,8 @@ interface EventRules {
   readonly plainTextIsError: boolean;
   /** Whether `decision: "block"` and exit status 2 block; and the missing-reason noun for exit status 2. */
   readonly blocks: false | { readonly exitTwoNoun: string };
+  /** Whether the output may carry `hookSpecificOutput` (the stop hook's may not: its output is then invalid). */
+  readonly specificOutput: boolean;
 }
 
 const RULES: Partial<Record<HookEventName, EventRules>> = {
@@ -45,7 +47,11 @@ const RULES: Partial<Record<HookEventName, EventRules>> = {
   postToolUse: rules('PostToolUse', 'post-tool-use', { context: true, blocks: { exitTwoNoun: 'a blocking reason' } }),
   preCompact: rules('PreCompact', 'pre compact', {}),
   postCompact: rules('PostCompact', 'post compact', {}),
-  stop: rules('Stop', 'stop hook', { plainTextIsError: true, blocks: { exitTwoNoun: 'a continuation prompt' } }),
+  stop: rules('Stop', 'stop hook', {
+    plainTextIsError: true,
+    blocks: { exitTwoNoun: 'a continuation prompt' },
+    specificOutput: false,
+  }),
 };
 
 function rules(label: string, invalidJsonWords: string, options: Partial<Omit<EventRules, 'label' | 'invalidJsonWords'>>): EventRules {
@@ -56,6 +62,7 @@ function rules(label: string, invalidJsonWords: string, options: Partial<Omit<Ev
     plainTextIsContext: options.plainTextIsContext ?? false,
     plainTextIsError: options.plainTextIsError ?? false,
     blocks: options.blocks ?? false,
+    specificOutput: options.specificOutput ?? true,
   };
 }
 
@@ -110,6 +117,10 @@ export function readHookOutput(event: HookEventName, result: HookCommandResult):
     return done();
   }
 
+  // [observed on 0.169.0: a stop hook answering with hookSpecificOutput failed]
+  if (!rule.specificOutput && json['hookSpecificOutput'] !== undefined) {
+    return fail(`hook returned invalid ${rule.invalidJsonWords} JSON output`);
+  }
   const systemMessage = stringField(json, 'systemMessage');
   if (systemMessage !== null) verdict.entries.push({ kind: 'warning', text: systemMessage });
   const specific = isObject(json['hookSpecificOutput']) ? json['hookSpecificOutput'] : {};
@@ -164,7 +175,7 @@ export function readBackgroundHookOutput(event: HookEventName, result: HookComma
     if (rule.plainTextIsError || /^[[{]/.test(stdout) || !rule.plainTextIsContext) return null;
     return { contexts: [stdout], warnings: [] };
   }
-  if (event === 'stop' && json['hookSpecificOutput'] !== undefined) return null;
+  if (!rule.specificOutput && json['hookSpecificOutput'] !== undefined) return null;
   const systemMessage = stringField(json, 'systemMessage');
   const specific = isObject(json['hookSpecificOutput']) ? json['hookSpecificOutput'] : {};
   const context = rule.context ? stringField(specific, 'additionalContext') : null;

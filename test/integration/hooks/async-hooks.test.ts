@@ -60,19 +60,18 @@ async function rolloutDeveloperMessages(side: Side, threadId: string, text: stri
     .map((line) => ({ role: line.payload.role, content: line.payload.content }));
 }
 
-/** A deferred per side (ours first, then the reference, the order startBothSides asks for replies). */
-function perSide(): { promises: Promise<void>[]; resolvers: (() => void)[]; next: () => Promise<void> } {
-  const promises: Promise<void>[] = [];
-  const resolvers: (() => void)[] = [];
-  return {
-    promises,
-    resolvers,
-    next: () => {
-      const promise = new Promise<void>((resolve) => resolvers.push(resolve));
-      promises.push(promise);
-      return promise;
-    },
-  };
+/** A promise the test resolves when it decides. */
+interface Gate {
+  readonly opened: Promise<void>;
+  readonly open: () => void;
+}
+
+function gate(): Gate {
+  let open = () => {};
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { opened, open };
 }
 
 describe('async hooks', () => {
@@ -80,7 +79,8 @@ describe('async hooks', () => {
     const replies = (): ScriptedReply[] => [
       sseReply(textTurnFrames(['done'], { responseId: 'resp_1', itemId: 'msg_1' })),
       sseReply(textTurnFrames(['again'], { responseId: 'resp_2', itemId: 'msg_2' })),
-      sseReply(textTurnFrames(['spare'], { responseId: 'resp_3', itemId: 'msg_3' })),
+      sseReply(textTurnFrames(['third'], { responseId: 'resp_3', itemId: 'msg_3' })),
+      sseReply(textTurnFrames(['spare'], { responseId: 'resp_4', itemId: 'msg_4' })),
     ];
     const sides = await startBothSides(t, replies, CONFIG);
     const run = async (side: Side) => {
@@ -94,10 +94,14 @@ describe('async hooks', () => {
       // Never let through: killed at its timeout, it hands nothing on.
       await answer(dir, 'SessionStart', 0, { gated: true, stdout: notice('SessionStart', 'never shown', 'never sent') });
       await answer(dir, 'UserPromptSubmit', 0, { gated: true, stdout: notice('UserPromptSubmit', 'late notice', 'late context') });
-      // A failed run, a block by exit status 2 and a stop hook's block hand nothing on and change nothing.
+      // Plain text from a prompt hook is context too.
+      await answer(dir, 'UserPromptSubmit', 1, { gated: true, stdout: 'plain context\n' });
+      // A failed run, output the stop event does not accept (hookSpecificOutput), a block by exit status 2 and a
+      // stop hook's block hand nothing on and change nothing.
       await answer(dir, 'Stop', 0, { code: 1, stdout: notice('Stop', 'failed notice', 'failed context') });
-      await answer(dir, 'UserPromptSubmit', 1, { code: 2, stderr: 'not this prompt' });
-      await answer(dir, 'Stop', 1, { stdout: JSON.stringify({ decision: 'block', reason: 'keep going' }) });
+      await answer(dir, 'Stop', 1, { stdout: notice('Stop', 'invalid notice', 'invalid context') });
+      await answer(dir, 'UserPromptSubmit', 2, { code: 2, stderr: 'not this prompt' });
+      await answer(dir, 'Stop', 2, { stdout: JSON.stringify({ decision: 'block', reason: 'keep going' }) });
       await trustAllHooks(client);
       const listed = (await client.call('hooks/list', {})).data[0]?.hooks.map((hook) => [hook.eventName, hook.async, hook.trustStatus]);
       const threadId = await startThread(client, { cwd });
@@ -109,8 +113,12 @@ describe('async hooks', () => {
       await openGate(dir, 'UserPromptSubmit', 0);
       await hookEnded(dir, 'UserPromptSubmit', 0);
       await turnCompleted(client, await startTextTurn(client, threadId, 'second'));
-      await hookEnded(dir, 'UserPromptSubmit', 1);
       await hookEnded(dir, 'Stop', 1);
+      await openGate(dir, 'UserPromptSubmit', 1);
+      await hookEnded(dir, 'UserPromptSubmit', 1);
+      await turnCompleted(client, await startTextTurn(client, threadId, 'third'));
+      await hookEnded(dir, 'UserPromptSubmit', 2);
+      await hookEnded(dir, 'Stop', 2);
       return {
         listed,
         promptHookRunning,
@@ -140,27 +148,43 @@ describe('async hooks', () => {
       'item/started agentMessage',
       'item/completed agentMessage',
       'turn/completed completed',
+      'turn/started',
+      'item/started userMessage',
+      'item/completed userMessage',
+      'item/started agentMessage',
+      'item/completed agentMessage',
+      'turn/completed completed',
     ]);
+    const second = ['user: hello', 'assistant: done', 'developer: late context', 'user: second'];
     assert.deepEqual(reference.requests, [
       ['user: hello'],
-      ['user: hello', 'assistant: done', 'developer: late context', 'user: second'],
+      second,
+      [...second, 'assistant: again', 'developer: plain context', 'user: third'],
     ]);
     assert.deepEqual(reference.rollout, [{ role: 'developer', content: [{ type: 'input_text', text: 'late context' }] }]);
     assert.deepEqual(ours, reference);
   });
 
   it('hand on what they give while the model answers, which sends it back within the turn; their decisions are ignored', async (t) => {
-    // Reply 1 waits until the session-start hook has ended, reply 2 until both tool hooks have.
-    const first = perSide();
-    const second = perSide();
-    const replies = (): ScriptedReply[] => [
-      sseReply(toolCallFrames({ name: 'exec_command', arguments: { cmd: 'echo hi', login: false }, callId: 'call_1' }), {
-        hold: { count: 0, until: first.next() },
-      }),
-      sseReply(textTurnFrames(['done'], { responseId: 'resp_2', itemId: 'msg_2' }), { hold: { count: 0, until: second.next() } }),
-      sseReply(textTurnFrames(['again'], { responseId: 'resp_3', itemId: 'msg_3' })),
-      sseReply(textTurnFrames(['spare'], { responseId: 'resp_4', itemId: 'msg_4' })),
-    ];
+    // Per side (startBothSides asks ours for its replies first): reply 1 waits until the session-start hook has
+    // ended; reply 2 starts once both tool hooks have ended, and finishes once the client has seen its text, so the
+    // servers have long taken in what the hooks handed on when the model's answer ends.
+    const gates: { sessionHookEnded: Gate; toolHooksEnded: Gate; answerSeen: Gate }[] = [];
+    const replies = (): ScriptedReply[] => {
+      const side = { sessionHookEnded: gate(), toolHooksEnded: gate(), answerSeen: gate() };
+      gates.push(side);
+      // textTurnFrames: created, output_item.added, the delta, output_item.done, completed.
+      const pace = (index: number) =>
+        index === 0 ? side.toolHooksEnded.opened : index === 3 ? side.answerSeen.opened : undefined;
+      return [
+        sseReply(toolCallFrames({ name: 'exec_command', arguments: { cmd: 'echo hi', login: false }, callId: 'call_1' }), {
+          hold: { count: 0, until: side.sessionHookEnded.opened },
+        }),
+        sseReply(textTurnFrames(['done'], { responseId: 'resp_2', itemId: 'msg_2' }), { pace }),
+        sseReply(textTurnFrames(['again'], { responseId: 'resp_3', itemId: 'msg_3' })),
+        sseReply(textTurnFrames(['spare'], { responseId: 'resp_4', itemId: 'msg_4' })),
+      ];
+    };
     const sides = await startBothSides(t, replies, CONFIG);
     const run = async (side: Side, index: number) => {
       const { client, codexHome, cwd, fake } = side;
@@ -180,11 +204,15 @@ describe('async hooks', () => {
       const threadId = await startThread(client, { cwd });
       const from = client.received.length;
       const turnId = await startTextTurn(client, threadId, 'go');
+      const gated = gates[index];
+      assert.ok(gated);
       await hookEnded(dir, 'SessionStart', 0);
-      first.resolvers[index]?.();
+      gated.sessionHookEnded.open();
       await hookEnded(dir, 'PreToolUse', 0);
       await hookEnded(dir, 'PostToolUse', 0);
-      second.resolvers[index]?.();
+      gated.toolHooksEnded.open();
+      await client.notification('item/agentMessage/delta', (params) => params.itemId === 'msg_2');
+      gated.answerSeen.open();
       await turnCompleted(client, turnId);
       return {
         sequence: sequence(client.received.slice(from)),
