@@ -26,6 +26,8 @@ export interface HookSurroundings {
   /** `hook/started` (status running) and `hook/completed`. */
   readonly started: (run: HookRunSummary) => void;
   readonly completed: (run: HookRunSummary) => void;
+  /** Starts an `"async": true` hook in the background (background-hooks.ts); without it, such hooks do not run. */
+  readonly startInBackground?: (event: HookEventName, options: Omit<HookCommandOptions, 'signal'>) => void;
 }
 
 export interface HookRunResult {
@@ -34,21 +36,28 @@ export interface HookRunResult {
 }
 
 /**
- * Runs the hooks `invocation` selects — trusted, enabled, synchronous command hooks of its event whose matcher
- * accepts one of its matcher inputs — all at once, each reported by `hook/started` and `hook/completed` (in
- * configured order), and returns what each asked for. Untrusted and modified hooks never run [observed].
+ * Runs the hooks `invocation` selects — trusted, enabled command hooks of its event whose matcher accepts one of its
+ * matcher inputs. The synchronous ones run all at once, each reported by `hook/started` and `hook/completed` (in
+ * configured order), and what each asked for is returned; the `"async": true` ones are handed to
+ * `startInBackground` first, unreported and not waited for [observed]. Untrusted and modified hooks never run
+ * [observed].
  */
 export async function dispatchHooks(surroundings: HookSurroundings, invocation: HookInvocation): Promise<HookRunResult[]> {
-  const selected = surroundings.hooks.filter(
+  const matched = surroundings.hooks.filter(
     (hook) =>
       hook.eventName === invocation.event &&
       hook.enabled &&
-      !hook.async &&
       (hook.trustStatus === 'trusted' || hook.trustStatus === 'managed') &&
       matcherAccepts(hook.matcher, invocation.matcherInputs),
   );
-  if (selected.length === 0) return [];
+  if (matched.length === 0) return [];
   const input = JSON.stringify(invocation.input);
+  for (const hook of matched.filter((candidate) => candidate.async)) {
+    const { signal: _turnSignal, ...options } = commandOptions(surroundings, hook);
+    surroundings.startInBackground?.(hook.eventName, { ...options, input });
+  }
+  const selected = matched.filter((hook) => !hook.async);
+  if (selected.length === 0) return [];
   const runs = selected.map((hook) => {
     const running = runningSummary(hook, invocation);
     surroundings.started(running);

@@ -31,6 +31,8 @@ interface EventRules {
   readonly plainTextIsError: boolean;
   /** Whether `decision: "block"` and exit status 2 block; and the missing-reason noun for exit status 2. */
   readonly blocks: false | { readonly exitTwoNoun: string };
+  /** Whether the output may carry `hookSpecificOutput` (the stop hook's may not: its output is then invalid). */
+  readonly specificOutput: boolean;
 }
 
 const RULES: Partial<Record<HookEventName, EventRules>> = {
@@ -45,7 +47,11 @@ const RULES: Partial<Record<HookEventName, EventRules>> = {
   postToolUse: rules('PostToolUse', 'post-tool-use', { context: true, blocks: { exitTwoNoun: 'a blocking reason' } }),
   preCompact: rules('PreCompact', 'pre compact', {}),
   postCompact: rules('PostCompact', 'post compact', {}),
-  stop: rules('Stop', 'stop hook', { plainTextIsError: true, blocks: { exitTwoNoun: 'a continuation prompt' } }),
+  stop: rules('Stop', 'stop hook', {
+    plainTextIsError: true,
+    blocks: { exitTwoNoun: 'a continuation prompt' },
+    specificOutput: false,
+  }),
 };
 
 function rules(label: string, invalidJsonWords: string, options: Partial<Omit<EventRules, 'label' | 'invalidJsonWords'>>): EventRules {
@@ -56,6 +62,7 @@ function rules(label: string, invalidJsonWords: string, options: Partial<Omit<Ev
     plainTextIsContext: options.plainTextIsContext ?? false,
     plainTextIsError: options.plainTextIsError ?? false,
     blocks: options.blocks ?? false,
+    specificOutput: options.specificOutput ?? true,
   };
 }
 
@@ -110,6 +117,10 @@ export function readHookOutput(event: HookEventName, result: HookCommandResult):
     return done();
   }
 
+  // [observed on 0.169.0: a stop hook answering with hookSpecificOutput failed]
+  if (!rule.specificOutput && json['hookSpecificOutput'] !== undefined) {
+    return fail(`hook returned invalid ${rule.invalidJsonWords} JSON output`);
+  }
   const systemMessage = stringField(json, 'systemMessage');
   if (systemMessage !== null) verdict.entries.push({ kind: 'warning', text: systemMessage });
   const specific = isObject(json['hookSpecificOutput']) ? json['hookSpecificOutput'] : {};
@@ -137,6 +148,39 @@ export function readHookOutput(event: HookEventName, result: HookCommandResult):
   if (reason === '') return fail(`${rule.label} hook returned decision:block without a non-empty reason`);
   verdict.entries.push({ kind: 'feedback', text: reason });
   return done({ status: 'blocked', blockReason: reason });
+}
+
+/** What a hook run in the background (`"async": true`) hands on once it has finished. */
+export interface BackgroundHookOutput {
+  /** Text for the model, each one developer message. */
+  readonly contexts: string[];
+  /** `systemMessage`s, each one `warning` notification. */
+  readonly warnings: string[];
+}
+
+/**
+ * Reads a finished background hook as the reference 0.169.0 does [observed]: only a run that exited 0 with output
+ * its event accepts hands anything on — its `systemMessage` and its context (`additionalContext`, or a prompt
+ * hook's plain stdout). Every decision is ignored (a block, a denial, `continue: false`): the event it would have
+ * decided on has passed. A failure, a timeout, a non-zero exit (2 included) and output the event does not accept
+ * (invalid JSON; a stop hook's `hookSpecificOutput`) hand on nothing and are reported nowhere.
+ */
+export function readBackgroundHookOutput(event: HookEventName, result: HookCommandResult): BackgroundHookOutput | null {
+  if (result.error !== null || result.exitCode !== 0) return null;
+  const rule = RULES[event] ?? rules(hookEventLabel(event), event, {});
+  const stdout = result.stdout.trim();
+  if (stdout === '') return null;
+  const json = parseObject(stdout);
+  if (json === null) {
+    if (rule.plainTextIsError || /^[[{]/.test(stdout) || !rule.plainTextIsContext) return null;
+    return { contexts: [stdout], warnings: [] };
+  }
+  if (!rule.specificOutput && json['hookSpecificOutput'] !== undefined) return null;
+  const systemMessage = stringField(json, 'systemMessage');
+  const specific = isObject(json['hookSpecificOutput']) ? json['hookSpecificOutput'] : {};
+  const context = rule.context ? stringField(specific, 'additionalContext') : null;
+  const output = { contexts: context === null ? [] : [context], warnings: systemMessage === null ? [] : [systemMessage] };
+  return output.contexts.length + output.warnings.length === 0 ? null : output;
 }
 
 /** A permissionRequest hook's `hookSpecificOutput.decision`: allow, deny (with its message), or no say. */

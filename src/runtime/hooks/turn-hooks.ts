@@ -7,6 +7,7 @@ import type { Logger } from '../../util/logger.js';
 import type { LoadedThread } from '../threads/loaded-thread.js';
 import type { ToolCall, ToolOutput } from '../turn-tools/tool-call.js';
 import type { PermissionHookDecision, PermissionHookRequest } from '../turn-tools/tool-context.js';
+import { backgroundHooksOf } from './background-hooks.js';
 import type { HookCommandOptions } from './hook-command.js';
 import type { DiscoveredHooks } from './hook-discovery.js';
 import { dispatchHooks, type HookInvocation, type HookRunResult } from './hook-dispatch.js';
@@ -115,6 +116,19 @@ export class TurnHooks {
         content: [{ type: 'input_text', text }],
       });
     }
+  }
+
+  /**
+   * Hands on what the thread's background hooks gave since the last call [observed on the reference 0.169.0]: each
+   * `systemMessage` as a `warning` notification, each context as a developer message of the history. True when a
+   * context was added: a turn whose model has just answered then asks it again, instead of ending.
+   */
+  deliverBackgroundOutput(): boolean {
+    const { thread } = this.#context;
+    const { contexts, warnings } = backgroundHooksOf(thread).take();
+    for (const message of warnings) thread.emit(ServerNotifications.warning, { threadId: thread.id, message });
+    this.recordContexts(contexts);
+    return contexts.length > 0;
   }
 
   /**
@@ -268,6 +282,7 @@ export class TurnHooks {
         signal,
         started: (run) => thread.emit(ServerNotifications.hookStarted, { ...notify, run }),
         completed: (run) => thread.emit(ServerNotifications.hookCompleted, { ...notify, run }),
+        startInBackground: (event, options) => backgroundHooksOf(thread).start(event, options),
       },
       invocation,
     );

@@ -165,6 +165,8 @@ class TurnRun {
       thread.history.push(item);
       this.#persist(records.responseItem(item));
     }
+    // What background hooks gave while the thread was idle comes first, before the prompt [observed].
+    this.#hooks.deliverBackgroundOutput();
     // Hooks run before the user's message is reported; what they add follows it in the history [observed].
     const sessionStopped = await this.#hooks.sessionStart();
     const prompt = sessionStopped ? { blocked: true, contexts: [] } : await this.#hooks.userPromptSubmit(promptText(this.#input.input));
@@ -250,10 +252,18 @@ class TurnRun {
         this.#thread.history.push(item);
         this.#persist(records.responseItem(item));
       }
+      // Background hooks that finished meanwhile (a tool call's hooks, while the tool ran) join the next request.
+      this.#hooks?.deliverBackgroundOutput();
       const needsFollowUp = await this.#sample();
       const pending = this.#active.pendingSteers.length + this.#active.pendingHistory.length;
-      // A stop hook may send the model back to work with its reason as the next user message.
-      if (!needsFollowUp && pending === 0 && !(await this.#hooks?.stop(this.#lastAgentText()))) return;
+      // When the model has answered, context a background hook gave meanwhile sends it back to work, without the
+      // stop hooks [observed]; else a stop hook may send it back with its reason as the next user message.
+      const goesOn =
+        needsFollowUp ||
+        pending > 0 ||
+        this.#hooks?.deliverBackgroundOutput() === true ||
+        (await this.#hooks?.stop(this.#lastAgentText())) === true;
+      if (!goesOn) return;
       // A tool loop that fills the context compacts before its next request [as the reference does mid-turn].
       if (this.#contextFull()) await this.#compact('auto', 'mid_turn');
     }

@@ -9,14 +9,17 @@ import { leftBehind } from '../../helpers/temp-home.js';
 
 
 /**
- * A hook script for tests: `hook.sh <Event>` saves its stdin as `log/<Event>.<n>.json` (n counts the event's
- * runs) and answers as `answer()` told it for that run: stdout, stderr, exit status, and a sleep first.
+ * A hook script for tests: `hook.sh <Event>` saves its process id as `pids/<Event>.<n>` and its stdin as
+ * `log/<Event>.<n>.json` (n counts the event's runs) and answers as `answer()` told it for that run: stdout,
+ * stderr, exit status, and first a sleep, or a wait until the test opens its gate (`openGate`).
  */
 const SCRIPT = `#!/bin/sh
 dir=$(dirname "$0")
 n=$(ls "$dir/log" | grep -c "^$1\\.")
+echo $$ > "$dir/pids/$1.$n"
 cat > "$dir/log/$1.$n.json"
 run="$dir/answers/$1.$n"
+if [ -f "$run.gate" ]; then while [ ! -e "$dir/open/$1.$n" ]; do sleep 0.05; done; fi
 [ -f "$run.sleep" ] && sleep "$(cat "$run.sleep")"
 [ -f "$run.stdout" ] && cat "$run.stdout"
 [ -f "$run.stderr" ] && cat "$run.stderr" >&2
@@ -29,6 +32,8 @@ export interface HookAnswer {
   readonly stderr?: string;
   readonly code?: number;
   readonly sleepSec?: number;
+  /** Waits until the test opens the run's gate (`openGate`) before answering. */
+  readonly gated?: boolean;
 }
 
 /** A directory holding the hook script, its answers and its logs; removed when the test ends. */
@@ -37,6 +42,8 @@ export async function hookScriptDir(t: TestContext): Promise<string> {
   t.after(() => rm(dir, { recursive: true, force: true, maxRetries: 5 }).catch(leftBehind));
   await mkdir(join(dir, 'log'));
   await mkdir(join(dir, 'answers'));
+  await mkdir(join(dir, 'pids'));
+  await mkdir(join(dir, 'open'));
   await writeFile(join(dir, 'hook.sh'), SCRIPT);
   await chmod(join(dir, 'hook.sh'), 0o755);
   return dir;
@@ -49,6 +56,55 @@ export async function answer(dir: string, event: string, n: number, reply: HookA
   if (reply.stderr !== undefined) await writeFile(`${base}.stderr`, reply.stderr);
   if (reply.code !== undefined) await writeFile(`${base}.code`, String(reply.code));
   if (reply.sleepSec !== undefined) await writeFile(`${base}.sleep`, String(reply.sleepSec));
+  if (reply.gated === true) await writeFile(`${base}.gate`, '');
+}
+
+/** Lets the `n`th run of `event`'s hook, waiting at its gate, answer. */
+export async function openGate(dir: string, event: string, n: number): Promise<void> {
+  await writeFile(join(dir, 'open', `${event}.${n}`), '');
+}
+
+/** How long a test waits for a hook run to start or to end. */
+const RUN_WAIT_MS = 10_000;
+
+/** The process id of the `n`th run of `event`'s hook, once it has started. */
+export async function hookPid(dir: string, event: string, n: number): Promise<number> {
+  const file = join(dir, 'pids', `${event}.${n}`);
+  return pollUntil(`${event} run ${n} to start`, async () => {
+    const text = await readFile(file, 'utf8').catch(() => '');
+    return text.trim() === '' ? undefined : Number(text);
+  });
+}
+
+/** Whether process `pid` (negative: any process of group `-pid`) is still there (a zombie counts until reaped). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Resolves once the `n`th run of `event`'s hook has ended and its parent has reaped it. */
+export async function hookEnded(dir: string, event: string, n: number): Promise<void> {
+  await processEnded(await hookPid(dir, event, n), `${event} run ${n} to end`);
+}
+
+/** Resolves once process `pid` (or, negative, every process of group `-pid`) has ended and been reaped. */
+export async function processEnded(pid: number, what: string): Promise<void> {
+  await pollUntil(what, async () => (processAlive(pid) ? undefined : true));
+}
+
+/** Polls `probe` every 20 ms until it gives a value, for at most RUN_WAIT_MS. */
+async function pollUntil<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + RUN_WAIT_MS;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${RUN_WAIT_MS} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 /** JSON for `hookSpecificOutput.additionalContext`. */
@@ -56,15 +112,20 @@ export function contextAnswer(event: string, text: string): HookAnswer {
   return { stdout: JSON.stringify({ hookSpecificOutput: { hookEventName: event, additionalContext: text } }) };
 }
 
-/** hooks.json in `codexHome` running the script for each event (`matcher` and `timeout` as given). */
+/** hooks.json in `codexHome` running the script for each event (`matcher`, `timeout` and `async` as given). */
 export async function writeHooksJson(
   codexHome: string,
   dir: string,
-  events: Readonly<Record<string, { matcher?: string; timeout?: number }>>,
+  events: Readonly<Record<string, { matcher?: string; timeout?: number; async?: boolean }>>,
 ): Promise<void> {
   const hooks: Record<string, unknown> = {};
   for (const [event, options] of Object.entries(events)) {
-    const handler = { type: 'command', command: `${join(dir, 'hook.sh')} ${event}`, timeout: options.timeout ?? 10 };
+    const handler = {
+      type: 'command',
+      command: `${join(dir, 'hook.sh')} ${event}`,
+      timeout: options.timeout ?? 10,
+      ...(options.async === true ? { async: true } : {}),
+    };
     hooks[event] = [{ ...(options.matcher === undefined ? {} : { matcher: options.matcher }), hooks: [handler] }];
   }
   await writeFile(join(codexHome, 'hooks.json'), JSON.stringify({ hooks }, null, 2));

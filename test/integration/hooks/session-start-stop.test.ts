@@ -84,4 +84,24 @@ describe('hooks that answer continue: false', () => {
     assert.deepEqual(reference.lastRequest, ['user: go', 'function_call', 'function_call_output: post stop']);
     assert.deepEqual(ours, reference);
   });
+
+  it('fails a stop hook that answers with hookSpecificOutput, as the reference does', async (t) => {
+    const sides = await startBothSides(t, replies, 'sandbox_mode = "danger-full-access"');
+    const run = async (side: Side) => {
+      const dir = await hookScriptDir(t);
+      await writeHooksJson(side.codexHome, dir, { Stop: {} });
+      const specific = { hookEventName: 'Stop', additionalContext: 'not for a stop hook' };
+      await answer(dir, 'Stop', 0, { stdout: JSON.stringify({ systemMessage: 'notice', hookSpecificOutput: specific }) });
+      await trustAllHooks(side.client);
+      const threadId = await startThread(side.client, { cwd: side.cwd });
+      const from = side.client.received.length;
+      await turnCompleted(side.client, await startTextTurn(side.client, threadId, 'go'));
+      return hookRuns(side.client.received.slice(from), side.codexHome)
+        .filter((run) => run.method === 'hook/completed')
+        .map((run) => [run.status, run.entries]);
+    };
+    const [ours, reference] = await Promise.all([run(sides[0]), run(sides[1])]);
+    assert.deepEqual(reference, [['failed', [{ kind: 'error', text: 'hook returned invalid stop hook JSON output' }]]]);
+    assert.deepEqual(ours, reference);
+  });
 });
