@@ -75,7 +75,7 @@ export function decodePng(bytes: Buffer): RgbaImage {
   return toRgba(samples, head, palette, transparency);
 }
 
-/** Encodes RGBA8 pixels as a PNG (colour type 6, no filtering). */
+/** Encodes RGBA8 pixels as a PNG (colour type 6, no filtering, fast compression: the image is sent at once). */
 export function encodePng(image: RgbaImage): Buffer {
   const stride = image.width * 4;
   const rows = Buffer.alloc((stride + 1) * image.height);
@@ -88,7 +88,7 @@ export function encodePng(image: RgbaImage): Buffer {
   ihdr.writeUInt32BE(image.height, 4);
   ihdr[8] = 8;
   ihdr[9] = 6;
-  return Buffer.concat([SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(rows, { level: 1 })), chunk('IEND', Buffer.alloc(0))]);
 }
 
 function chunk(type: string, data: Buffer): Buffer {
@@ -136,20 +136,31 @@ function unfilter(raw: Buffer, head: Header): Plane {
 }
 
 function unfilterRow(filter: number, row: Uint8Array, up: Uint8Array, bpp: number): void {
-  for (let i = 0; i < row.length; i++) {
-    const left = i >= bpp ? (row[i - bpp] as number) : 0;
-    const above = up[i] as number;
-    const corner = i >= bpp ? (up[i - bpp] as number) : 0;
-    let add: number;
-    switch (filter) {
-      case 0: add = 0; break;
-      case 1: add = left; break;
-      case 2: add = above; break;
-      case 3: add = (left + above) >> 1; break;
-      case 4: add = paeth(left, above, corner); break;
-      default: throw new UnreadableImageError();
-    }
-    row[i] = ((row[i] as number) + add) & 0xff;
+  const length = row.length;
+  switch (filter) {
+    case 0:
+      return;
+    case 1:
+      for (let i = bpp; i < length; i++) row[i] = ((row[i] as number) + (row[i - bpp] as number)) & 0xff;
+      return;
+    case 2:
+      for (let i = 0; i < length; i++) row[i] = ((row[i] as number) + (up[i] as number)) & 0xff;
+      return;
+    case 3:
+      for (let i = 0; i < length; i++) {
+        const left = i >= bpp ? (row[i - bpp] as number) : 0;
+        row[i] = ((row[i] as number) + ((left + (up[i] as number)) >> 1)) & 0xff;
+      }
+      return;
+    case 4:
+      for (let i = 0; i < length; i++) {
+        const left = i >= bpp ? (row[i - bpp] as number) : 0;
+        const corner = i >= bpp ? (up[i - bpp] as number) : 0;
+        row[i] = ((row[i] as number) + paeth(left, up[i] as number, corner)) & 0xff;
+      }
+      return;
+    default:
+      throw new UnreadableImageError();
   }
 }
 
@@ -196,37 +207,65 @@ function toRgba(plane: Plane, head: Header, palette: Buffer | null, transparency
   const key = transparency !== null && head.colorType !== 3
     ? Array.from({ length: transparency.length / 2 }, (_, i) => transparency.readUInt16BE(i * 2))
     : null;
+  if (depth === 8 && (head.colorType === 2 || head.colorType === 6) && key === null) {
+    // The common case, without per-sample calls.
+    for (let y = 0; y < height; y++) {
+      const row = y * plane.rowBytes;
+      for (let x = 0; x < width; x++) {
+        const from = row + x * channels;
+        const at = (y * width + x) * 4;
+        pixels[at] = plane.data[from] as number;
+        pixels[at + 1] = plane.data[from + 1] as number;
+        pixels[at + 2] = plane.data[from + 2] as number;
+        pixels[at + 3] = channels === 4 ? (plane.data[from + 3] as number) : 255;
+      }
+    }
+    return { width, height, pixels };
+  }
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const at = (y * width + x) * 4;
-      const values = Array.from({ length: channels }, (_, c) => sample(y, x * channels + c));
-      let rgba: [number, number, number, number];
+      const first = sample(y, x * channels);
       switch (head.colorType) {
         case 0: {
-          const g = scale(values[0] as number);
-          rgba = [g, g, g, key !== null && key[0] === values[0] ? 0 : 255];
+          const g = scale(first);
+          pixels[at] = g;
+          pixels[at + 1] = g;
+          pixels[at + 2] = g;
+          pixels[at + 3] = key !== null && key[0] === first ? 0 : 255;
           break;
         }
-        case 2:
-          rgba = [scale(values[0] as number), scale(values[1] as number), scale(values[2] as number), 255];
-          if (key !== null && key[0] === values[0] && key[1] === values[1] && key[2] === values[2]) rgba[3] = 0;
+        case 2: {
+          const green = sample(y, x * channels + 1);
+          const blue = sample(y, x * channels + 2);
+          pixels[at] = scale(first);
+          pixels[at + 1] = scale(green);
+          pixels[at + 2] = scale(blue);
+          pixels[at + 3] = key !== null && key[0] === first && key[1] === green && key[2] === blue ? 0 : 255;
           break;
+        }
         case 3: {
-          const index = values[0] as number;
-          if (palette === null || index * 3 + 2 >= palette.length) throw new UnreadableImageError();
-          const alpha = transparency !== null && index < transparency.length ? (transparency[index] as number) : 255;
-          rgba = [palette[index * 3] as number, palette[index * 3 + 1] as number, palette[index * 3 + 2] as number, alpha];
+          if (palette === null || first * 3 + 2 >= palette.length) throw new UnreadableImageError();
+          pixels[at] = palette[first * 3] as number;
+          pixels[at + 1] = palette[first * 3 + 1] as number;
+          pixels[at + 2] = palette[first * 3 + 2] as number;
+          pixels[at + 3] = transparency !== null && first < transparency.length ? (transparency[first] as number) : 255;
           break;
         }
         case 4: {
-          const g = scale(values[0] as number);
-          rgba = [g, g, g, scale(values[1] as number)];
+          const g = scale(first);
+          pixels[at] = g;
+          pixels[at + 1] = g;
+          pixels[at + 2] = g;
+          pixels[at + 3] = scale(sample(y, x * channels + 1));
           break;
         }
         default:
-          rgba = [scale(values[0] as number), scale(values[1] as number), scale(values[2] as number), scale(values[3] as number)];
+          pixels[at] = scale(first);
+          pixels[at + 1] = scale(sample(y, x * channels + 1));
+          pixels[at + 2] = scale(sample(y, x * channels + 2));
+          pixels[at + 3] = scale(sample(y, x * channels + 3));
       }
-      pixels.set(rgba, at);
     }
   }
   return { width, height, pixels };

@@ -29,6 +29,11 @@ function resampleAxis(source: Uint8Array, width: number, height: number, size: n
       total += weight;
     }
     const norm = weights.map((weight) => weight / (total || 1));
+    // Sample j of line k sits at `k * lineStep + j * sampleStep`; output i of line k at `k * outLine + i * outStep`.
+    const lineStep = axis === 'x' ? width * 4 : 4;
+    const sampleStep = axis === 'x' ? 4 : width * 4;
+    const outLine = axis === 'x' ? size * 4 : 4;
+    const outStep = axis === 'x' ? 4 : width * 4;
     for (let k = 0; k < others; k++) {
       let r = 0;
       let g = 0;
@@ -36,14 +41,14 @@ function resampleAxis(source: Uint8Array, width: number, height: number, size: n
       let a = 0;
       for (let j = start; j < end; j++) {
         const weight = norm[j - start] as number;
-        const at = (axis === 'x' ? k * width + j : j * width + k) * 4;
+        const at = k * lineStep + j * sampleStep;
         r += (source[at] as number) * weight;
         g += (source[at + 1] as number) * weight;
         b += (source[at + 2] as number) * weight;
         a += (source[at + 3] as number) * weight;
       }
       // A Uint8Array wraps values out of range: round and clamp by hand.
-      const to = (axis === 'x' ? k * size + i : i * width + k) * 4;
+      const to = k * outLine + i * outStep;
       out[to] = clamp(r);
       out[to + 1] = clamp(g);
       out[to + 2] = clamp(b);
