@@ -1,5 +1,5 @@
 import { RpcErrors } from '../protocol/errors.js';
-import { REMOTE_IMAGE_URL_REFUSAL, remoteImageUrl } from '../runtime/turns/input-images.js';
+import { REMOTE_IMAGE_URL_REFUSAL, hasRemoteImage } from '../runtime/turns/input-images.js';
 import { ClientRequests } from '../protocol/registry.js';
 import { threadCaller } from './caller.js';
 import { bindHandler } from './context.js';
@@ -18,7 +18,7 @@ import { turnRequestError } from './turn-errors.js';
 export function turnStartHandler(services: ServerServices): RequestHandler {
   return bindHandler(ClientRequests.turnStart, (params, context) => {
     const thread = loadedThread(services.threads, params.threadId, (id) => `thread not found: ${id}`);
-    if (params.input.some((part) => part.type === 'image' && remoteImageUrl(part.url))) {
+    if (hasRemoteImage(params.input)) {
       throw RpcErrors.badRequest(REMOTE_IMAGE_URL_REFUSAL);
     }
     if (params.sandboxPolicy != null && params.permissions != null) {

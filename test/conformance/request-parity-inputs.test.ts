@@ -40,7 +40,7 @@ interface Step {
   readonly turn: Record<string, unknown>;
 }
 
-const text = (value: string) => ({ type: 'text', text: value });
+const text = (value: string) => ({ type: 'text' as const, text: value });
 
 function effortSteps(): Step[] {
   const steps: Step[] = [];
@@ -237,5 +237,30 @@ describe('the model request matches the reference for efforts, summaries and ima
 
   it('places images, local files and their failures in the user message, and view_image output', { timeout: 240_000 }, async (t) => {
     assertExplained(t, await compare(t, imageSteps), ALLOWED.images);
+  });
+
+  it('refuses an http(s) image URL in turn/steer as in turn/start', { timeout: 60_000 }, async (t) => {
+    // Each side's first answer holds after its first frame, so the turn is still running when the steer comes.
+    const releases: Array<() => void> = [];
+    const held = () => {
+      const until = new Promise<void>((resolve) => releases.push(resolve));
+      return [sseReply(textTurnFrames(['ok']), { hold: { count: 1, until } }), sseReply(textTurnFrames(['ok']))];
+    };
+    const sides = await startBothSides(t, held);
+    t.after(() => releases.forEach((release) => release()));
+    const answers: string[] = [];
+    for (const side of sides) {
+      const start = await side.client.call('thread/start', { model: 'gpt-5.5', cwd: side.cwd });
+      const turn = await side.client.call('turn/start', { threadId: start.thread.id, input: [text('hi')] });
+      await side.fake.waitForRequests(1);
+      const steer = await side.client.request('turn/steer', {
+        threadId: start.thread.id,
+        expectedTurnId: turn.turn.id,
+        input: [text('look'), { type: 'image', url: 'https://example.com/a.png' }],
+      });
+      answers.push(JSON.stringify((steer as { error?: unknown }).error ?? 'accepted'));
+    }
+    assert.equal(answers[0], answers[1], `ours ${answers[0]}, reference ${answers[1]}`);
+    assert.match(answers[0] ?? '', /remote image URLs are not supported/);
   });
 });

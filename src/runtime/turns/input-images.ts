@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { ImageDetail } from '../../protocol/v2/user-input.js';
+import type { ImageDetail, UserInput } from '../../protocol/v2/user-input.js';
 import {
   HIGH_DETAIL_BUDGET,
   ORIGINAL_DETAIL_BUDGET,
@@ -16,7 +16,7 @@ import { rustIoErrorMessage } from '../../util/os-error.js';
  * - Every image of the input is numbered from 1 in order, data URL or local file. A local image the server could
  *   read goes between an `<image name=[Image #n] path="…">` and an `</image>` text part; a data URL goes bare.
  * - A data URL's image is decoded and fitted to the detail's budget (see tools/images/prompt-image.ts); a URL of
- *   another scheme goes as it is (`http(s)` URLs are refused by turn/start, see `remoteImageUrl`).
+ *   another scheme goes as it is (`http(s)` URLs are refused by turn/start and turn/steer, see `hasRemoteImage`).
  * - Detail: a model that takes `original` detail (the catalogue's) gets every image at `original`, whatever the
  *   input asked; another model gets `high`, `auto` when asked, the image unscaled when `original` was asked, and a
  *   note instead of the image when `low` was asked.
@@ -36,12 +36,17 @@ const NOT_PROCESSED = 'image content omitted because it could not be processed';
 const LOW_NOT_SUPPORTED = "image content omitted because detail 'low' is not supported; use 'high', 'original', or 'auto'";
 const REMOTE_URL = /^https?:\/\//i;
 
-/** The message turn/start refuses an input with an http(s) image URL with [observed]. */
+/** The message turn/start and turn/steer refuse an input with an http(s) image URL with [observed]. */
 export const REMOTE_IMAGE_URL_REFUSAL = 'remote image URLs are not supported; use an inline data URL instead';
 
 /** Whether an image input's URL is a remote (http or https) one, which the model is never sent. */
 export function remoteImageUrl(url: string | undefined): boolean {
   return url !== undefined && REMOTE_URL.test(url);
+}
+
+/** Whether an input holds an image given by a remote URL (turn/start and turn/steer refuse it). */
+export function hasRemoteImage(input: readonly UserInput[]): boolean {
+  return input.some((part) => part.type === 'image' && remoteImageUrl(part.url));
 }
 
 interface Plan {
