@@ -108,7 +108,8 @@ async function makeFiles(t: TestContext): Promise<{ dir: string; given: Set<stri
   const dir = await realpath(await mkdtemp(join(tmpdir(), 'request-inputs-')));
   t.after(() => rm(dir, { recursive: true, force: true, maxRetries: 5 }).catch(leftBehind));
   const small = pngFile(4, 3);
-  const wide = pngFile(3000, 1000, true);
+  // Wider than high detail's 2048 px: scaled down for a model without original detail.
+  const wide = pngFile(2400, 300, true);
   await writeFile(join(dir, 'small.png'), small);
   await writeFile(join(dir, 'wide.png'), wide);
   await writeFile(join(dir, 'dot.gif'), GIF);

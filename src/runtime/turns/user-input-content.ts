@@ -1,3 +1,4 @@
+import { setImmediate as nextLoopTurn } from 'node:timers/promises';
 import type { UserInput } from '../../protocol/v2/user-input.js';
 import { localImageParts, urlImageParts, type ContentPart, type ImageSupport } from './input-images.js';
 
@@ -30,6 +31,10 @@ export async function modelContent(input: readonly UserInput[], images: ImageSup
         break;
     }
   }
+  // Shaping images is synchronous work that can hold the event loop for a while (seconds for a very large one). Let
+  // the loop turn before the model request is made, so the HTTP client learns of a pooled connection the provider
+  // closed meanwhile instead of sending the request on it.
+  if (imageNumber > 0) await nextLoopTurn();
   return content;
 }
 
