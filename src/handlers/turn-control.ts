@@ -1,4 +1,6 @@
+import { RpcErrors } from '../protocol/errors.js';
 import { ClientRequests } from '../protocol/registry.js';
+import { REMOTE_IMAGE_URL_REFUSAL, hasRemoteImage } from '../runtime/turns/input-images.js';
 import { bindHandler } from './context.js';
 import type { RequestHandler } from './context.js';
 import type { ServerServices } from './services.js';
@@ -23,11 +25,13 @@ export function turnInterruptHandler(services: ServerServices): RequestHandler {
 
 /**
  * `turn/steer`: adds input to the running turn. It is recorded as a user message and sent to the model with
- * its next request (the current response finishes first).
+ * its next request (the current response finishes first). An image given by an http(s) URL is refused, as by
+ * turn/start [observed].
  */
 export function turnSteerHandler(services: ServerServices): RequestHandler {
   return bindHandler(ClientRequests.turnSteer, (params) => {
     const thread = loadedThread(services.threads, params.threadId, (id) => `thread not found: ${id}`);
+    if (hasRemoteImage(params.input)) throw RpcErrors.badRequest(REMOTE_IMAGE_URL_REFUSAL);
     try {
       const turnId = services.threads.control.steer(thread, params.expectedTurnId, params.input, params.clientUserMessageId ?? null);
       return { turnId };

@@ -21,6 +21,7 @@ const COMMON: Omit<CatalogueModel, 'slug' | 'displayName' | 'description' | 'pri
   truncationPolicy: { mode: 'tokens', limit: 10000 },
   supportsParallelToolCalls: true,
   inputModalities: ['text', 'image'],
+  supportsImageDetailOriginal: true,
   includeSkillsUsageInstructions: false,
   upgrade: null,
   additionalSpeedTiers: ['fast'],

@@ -31,6 +31,8 @@ export interface CatalogueModel {
   readonly truncationPolicy: { readonly mode: 'tokens' | 'bytes'; readonly limit: number };
   readonly supportsParallelToolCalls: boolean;
   readonly inputModalities: readonly ('text' | 'image')[];
+  /** Whether images go to the model at `detail: "original"` (else `high`), the catalogue's `supports_image_detail_original`. */
+  readonly supportsImageDetailOriginal: boolean;
   /** Whether the second developer message explains how to use skills (not just lists them). */
   readonly includeSkillsUsageInstructions: boolean;
   /** The slug model/list suggests upgrading to. */
@@ -87,6 +89,7 @@ function fallbackModel(slug: string): CatalogueModel {
     truncationPolicy: { mode: 'bytes', limit: 10_000 },
     supportsParallelToolCalls: true,
     inputModalities: ['text', 'image'],
+    supportsImageDetailOriginal: false,
     includeSkillsUsageInstructions: false,
     upgrade: null,
     additionalSpeedTiers: [],

@@ -7,8 +7,8 @@ import { modelFacts } from '../models/model-facts.js';
  * Observed from the reference 0.169.0 (tools of the first request of a turn, one model per thread):
  * - `gpt-5.5` (in its bundled catalogue): apply_patch as a freeform (custom) tool, images sent with
  *   `detail: "original"` and never resized, web_search searching text and images;
- * - a model it does not know: no apply_patch, images sent with `detail: "high"` (resized to fit 2048×2048 by the
- *   reference), web_search with no content types.
+ * - a model it does not know: no apply_patch, images sent with `detail: "high"` (fitted to 2048 px and 2,500
+ *   32-pixel patches), web_search with no content types.
  */
 export interface ModelToolFacts {
   /**
@@ -43,8 +43,7 @@ export const UNKNOWN_MODEL_TOOL_FACTS: ModelToolFacts = {
 
 /**
  * The tool facts of the model with this slug, from the built-in catalogue (models/model-facts.ts), or the
- * unknown-model fallback. The catalogue's models all take images at their original detail (as gpt-5.5 was
- * observed to); the reference offers its newest ones tools through a code mode this server does not have, so
+ * unknown-model fallback. The catalogue's models all take images at their original detail; the reference offers its newest ones tools through a code mode this server does not have, so
  * they get the regular tools, apply_patch included, as their instructions expect.
  */
 export function modelToolFacts(slug: string): ModelToolFacts {
@@ -52,7 +51,7 @@ export function modelToolFacts(slug: string): ModelToolFacts {
   if (!facts.inCatalogue) return UNKNOWN_MODEL_TOOL_FACTS;
   return {
     applyPatch: facts.applyPatchToolType,
-    imageDetail: 'original',
+    imageDetail: facts.supportsImageDetailOriginal ? 'original' : 'high',
     webSearchImages: facts.webSearchToolType === 'text_and_image',
     multiAgent: false,
   };

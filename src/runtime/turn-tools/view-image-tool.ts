@@ -6,11 +6,11 @@ import type { CommandJail } from '../../tools/sandbox/command-jail.js';
 import {
   VIEW_IMAGE_TOOL_NAME,
   ViewImageError,
-  imageDataUrl,
   imagePath,
   readLocalImage,
   viewImageToolSpec,
 } from '../../tools/view-image/local-image.js';
+import { HIGH_DETAIL_BUDGET, ORIGINAL_DETAIL_BUDGET } from '../../tools/images/prompt-image.js';
 import { parseArguments } from './parse-arguments.js';
 import { argumentsError } from './tool-call.js';
 import type { ToolHandler } from './tool-context.js';
@@ -19,7 +19,7 @@ const ViewImageArgumentsSchema = z.object({ path: z.string() });
 
 /**
  * `view_image` → the image as the call's output (a `function_call_output` whose output is one `input_image` part,
- * with the model's image detail), and an `imageView` item (id = the call id, absolute path) started and completed
+ * with the model's image detail, fitted to that detail's budget), and an `imageView` item (id = the call id, absolute path) started and completed
  * once the image is read, kept in the turn (thread/read) [observed on the reference 0.169.0]. A failure is a text
  * answer and no item.
  */
@@ -37,7 +37,7 @@ export function viewImageTool(detail: 'original' | 'high', jail?: CommandJail): 
       }
       let url: string;
       try {
-        url = imageDataUrl(await readLocalImage(path));
+        url = await readLocalImage(path, detail === 'original' ? ORIGINAL_DETAIL_BUDGET : HIGH_DETAIL_BUDGET);
       } catch (error) {
         if (error instanceof ViewImageError) return error.message;
         throw error;

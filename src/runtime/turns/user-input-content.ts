@@ -1,43 +1,26 @@
-import { readFile } from 'node:fs/promises';
-import { extname } from 'node:path';
+import { setImmediate as nextLoopTurn } from 'node:timers/promises';
 import type { UserInput } from '../../protocol/v2/user-input.js';
+import { localImageParts, urlImageParts, type ContentPart, type ImageSupport } from './input-images.js';
 
 /** What a user typed or attached, as the model receives it, and as a thread's preview shows it. */
 
-const IMAGE_TYPES: Readonly<Record<string, string>> = {
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-};
-
-/** User input as Responses-API message content. Local images are inlined as data URLs. */
-export async function modelContent(input: readonly UserInput[]): Promise<Record<string, unknown>[]> {
-  const content: Record<string, unknown>[] = [];
+/** User input as Responses-API message content, images shaped for the model (see input-images.ts). */
+export async function modelContent(input: readonly UserInput[], images: ImageSupport): Promise<ContentPart[]> {
+  const content: ContentPart[] = [];
+  let imageNumber = 0;
   for (const part of input) {
+    if (part.type === 'image' || part.type === 'localImage') imageNumber++;
     switch (part.type) {
       case 'text':
         content.push({ type: 'input_text', text: part.text });
         break;
       case 'image':
-        content.push(
-          part.url === undefined
-            ? { type: 'input_image', file_id: part.fileId }
-            : { type: 'input_image', image_url: part.url, ...(part.detail ? { detail: part.detail } : {}) },
-        );
+        if (part.url === undefined) content.push({ type: 'input_image', file_id: part.fileId });
+        else content.push(...urlImageParts(part.url, part.detail, images));
         break;
-      case 'localImage': {
-        const mime = IMAGE_TYPES[extname(part.path).toLowerCase()];
-        try {
-          if (mime === undefined) throw new Error('unsupported image type');
-          const data = await readFile(part.path);
-          content.push({ type: 'input_image', image_url: `data:${mime};base64,${data.toString('base64')}` });
-        } catch (error) {
-          content.push({ type: 'input_text', text: `[image ${part.path} could not be read: ${String(error)}]` });
-        }
+      case 'localImage':
+        content.push(...(await localImageParts(part.path, imageNumber, part.detail, images)));
         break;
-      }
       case 'skill':
       case 'mention':
         content.push({ type: 'input_text', text: `[${part.type} ${part.name}: ${part.path}]` });
@@ -48,7 +31,18 @@ export async function modelContent(input: readonly UserInput[]): Promise<Record<
         break;
     }
   }
+  // Shaping images is synchronous work that can hold the event loop for a while (seconds for a very large one). Let
+  // the loop turn before the model request is made, so the HTTP client learns of a pooled connection the provider
+  // closed meanwhile instead of sending the request on it.
+  if (imageNumber > 0) await nextLoopTurn();
   return content;
+}
+
+/** The input as its `userMessage` item shows it: an image's `detail` is always there, null when not asked. */
+export function echoedInput(input: readonly UserInput[]): UserInput[] {
+  return input.map((part) =>
+    part.type === 'image' || part.type === 'localImage' ? { ...part, detail: part.detail ?? null } : part,
+  );
 }
 
 /** A thread's preview: its first user message's text. */

@@ -7,7 +7,8 @@ import { uuidv7 } from '../../util/ids.js';
 import { withMessageId } from '../context/item-ids.js';
 import type { LoadedThread } from '../threads/loaded-thread.js';
 import * as records from '../rollout/rollout-records.js';
-import { modelContent, previewOf } from './user-input-content.js';
+import { modelFacts } from '../models/model-facts.js';
+import { echoedInput, modelContent, previewOf } from './user-input-content.js';
 
 /**
  * The user's input joins a turn: into the conversation the model sees and the rollout (tagged with its turn and
@@ -20,7 +21,8 @@ export async function recordUserMessage(
   clientId: string | null,
   persist: (line: RolloutItem) => void,
 ): Promise<void> {
-  const message = withMessageId({ type: 'message', role: 'user', content: await modelContent(input) });
+  const images = { originalDetail: modelFacts(thread.settings.model).supportsImageDetailOriginal };
+  const message = withMessageId({ type: 'message', role: 'user', content: await modelContent(input, images) });
   thread.history.push(message);
   persist(
     records.responseItem({
@@ -36,7 +38,7 @@ export async function recordUserMessage(
     type: 'userMessage',
     id: uuidv7(now),
     clientId,
-    content: [...input],
+    content: echoedInput(input),
     startedAtMs: now,
     completedAtMs: null,
   };

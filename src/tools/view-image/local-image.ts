@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { rustIoErrorMessage } from '../../util/os-error.js';
+import { UnreadableImageError, promptImage, promptImageDataUrl, type ImageBudget } from '../images/prompt-image.js';
 
 /**
  * view_image: the model asks to look at an image file on disk; the file goes back to it as an `input_image` data
@@ -17,13 +18,6 @@ export class ViewImageError extends Error {
     super(message);
     this.name = 'ViewImageError';
   }
-}
-
-export interface LocalImage {
-  /** The absolute path that was read. */
-  readonly path: string;
-  readonly mimeType: string;
-  readonly bytes: Buffer;
 }
 
 /** The function tool offered to the model (description ours; shape as the reference's). */
@@ -50,10 +44,11 @@ export function imagePath(path: string, cwd: string): string {
 }
 
 /**
- * Reads the image at the absolute `path`.
+ * The image at the absolute `path` as a data URL, fitted to `budget` (see images/prompt-image.ts: a GIF becomes a
+ * PNG, an image over the budget is scaled down).
  * @throws ViewImageError when the file is missing, not a regular file, or not an image of a format models read.
  */
-export async function readLocalImage(path: string): Promise<LocalImage> {
+export async function readLocalImage(path: string, budget: ImageBudget): Promise<string> {
   let isFile: boolean;
   try {
     isFile = (await stat(path)).isFile();
@@ -67,33 +62,14 @@ export async function readLocalImage(path: string): Promise<LocalImage> {
   } catch (error) {
     throw new ViewImageError(`unable to read image at \`${path}\`: ${osErrorText(error)}`);
   }
-  const mimeType = imageMimeType(bytes);
-  if (mimeType === null) throw new ViewImageError('unable to process image: invalid or unsupported image data');
-  return { path, mimeType, bytes };
-}
-
-/** The image's data URL, as an `input_image` carries it. */
-export function imageDataUrl(image: LocalImage): string {
-  return `data:${image.mimeType};base64,${image.bytes.toString('base64')}`;
-}
-
-/**
- * The MIME type of image bytes in a format the Responses API reads (PNG, JPEG, GIF, WebP), told by their
- * signature and header, or null. A PNG must have a well-formed header with a non-empty size.
- */
-export function imageMimeType(bytes: Buffer): string | null {
-  const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  if (bytes.subarray(0, 8).equals(png)) {
-    const headerOk = bytes.length >= 24 && bytes.toString('latin1', 12, 16) === 'IHDR';
-    return headerOk && bytes.readUInt32BE(16) > 0 && bytes.readUInt32BE(20) > 0 ? 'image/png' : null;
+  try {
+    return promptImageDataUrl(promptImage(bytes, budget));
+  } catch (error) {
+    if (error instanceof UnreadableImageError) {
+      throw new ViewImageError('unable to process image: invalid or unsupported image data');
+    }
+    throw error;
   }
-  if (bytes.length >= 4 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
-  const start = bytes.toString('latin1', 0, 6);
-  if (start === 'GIF87a' || start === 'GIF89a') return 'image/gif';
-  if (bytes.length >= 12 && bytes.toString('latin1', 0, 4) === 'RIFF' && bytes.toString('latin1', 8, 12) === 'WEBP') {
-    return 'image/webp';
-  }
-  return null;
 }
 
 /** An OS error as the reference words it (Rust's `io::Error` text), else Node's message. */

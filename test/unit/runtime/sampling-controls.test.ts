@@ -63,3 +63,28 @@ describe('reasoning and verbosity of a request (observed on the reference 0.169.
     assert.deepEqual(samplingControls(modelFacts('my-model'), choices).reasoning, null);
   });
 });
+
+describe('the `ultra` effort (observed on the reference 0.169.0)', () => {
+  const ultra = { reasoningEffort: 'ultra', reasoningSummary: null, config: {} } as const;
+  const sent = (slug: string) => samplingControls(modelFacts(slug), ultra);
+
+  it('is sent as the model’s multi-agent effort, else its highest listed effort, else medium', () => {
+    assert.deepEqual(sent('gpt-6-astra').reasoning, { effort: 'xhigh' });
+    assert.deepEqual(sent('gpt-6-sol').reasoning, { effort: 'max' });
+    assert.deepEqual(sent('gpt-6-luna').reasoning, { effort: 'max' });
+    assert.deepEqual(sent('gpt-5.5').reasoning, { effort: 'xhigh' });
+    assert.deepEqual(sent('my-model').reasoning, { effort: 'medium', summary: 'auto' });
+  });
+
+  it('is still reported as ultra (the turn metadata’s effort)', () => {
+    for (const slug of ['gpt-6-astra', 'gpt-5.5', 'my-model']) assert.equal(sent(slug).effort, 'ultra');
+  });
+
+  it('leaves every other effort as chosen, listed by the model or not', () => {
+    for (const effort of ['max', 'minimal', 'none', 'bogus']) {
+      const controls = samplingControls(modelFacts('gpt-5.5'), { ...ultra, reasoningEffort: effort });
+      assert.deepEqual(controls.reasoning, { effort });
+      assert.equal(controls.effort, effort);
+    }
+  });
+});
