@@ -1,3 +1,4 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import { AbsolutePathSchema, Int64Schema, UnixMsSchema } from '../common.js';
 import {
@@ -54,14 +55,14 @@ function item<const T extends string, S extends z.ZodRawShape>(type: T, shape: S
   return z.object({ type: z.literal(type), id: z.string(), ...shape, ...lifecycle });
 }
 
-const DurationMsSchema = Int64Schema.nullable();
+const DurationMsSchema = lazySchema(() => Int64Schema.nullable());
 
 /**
  * One entry of a turn's history, tagged by `type`: messages, reasoning, tool calls, review-mode markers, ….
  * Output only: the server always sends every field the reference always sends (`null` when unset); the few
  * fields the reference omits when unset are optional.
  */
-export const ThreadItemSchema = z
+export const ThreadItemSchema = lazySchema(() => z
   .discriminatedUnion('type', [
     item('userMessage', { clientId: z.string().nullable(), content: z.array(UserInputSchema) }),
     item('hookPrompt', { fragments: z.array(HookPromptFragmentSchema) }),
@@ -194,7 +195,7 @@ export const ThreadItemSchema = z
   .meta({
     id: 'ThreadItem',
     description: 'A thread item and its recorded lifecycle times. The payload stays flat on the wire.',
-  });
+  }));
 export type ThreadItem = z.infer<typeof ThreadItemSchema>;
 /** The `type` tags of ThreadItem. */
 export type ThreadItemType = ThreadItem['type'];
