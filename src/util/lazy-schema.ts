@@ -69,3 +69,15 @@ function becomeSchema(placeholder: object, built: z.ZodType): void {
     z.globalRegistry.add(schema, meta);
   }
 }
+
+/**
+ * A value computed on first call and shared afterwards: for the zod shapes several lazy schemas spread
+ * (`...sharedFields()`), which would otherwise be built when their module loads.
+ */
+export function lazyValue<T>(compute: () => T): () => T {
+  let computed: { readonly value: T } | undefined;
+  return () => {
+    computed ??= { value: compute() };
+    return computed.value;
+  };
+}

@@ -33,9 +33,9 @@ export const ThreadGoalMutationOriginSchema = lazySchema(() => z
   .describe('Distinguishes explicit user actions from automatic goal lifecycle mutations.')
   .meta({ id: 'ThreadGoalMutationOrigin' }));
 
-const origin = ThreadGoalMutationOriginSchema.nullable()
-  .optional()
-  .describe('Missing provenance does not supply user authorization.');
+const origin = lazySchema(() =>
+  ThreadGoalMutationOriginSchema.nullable().optional().describe('Missing provenance does not supply user authorization.'),
+);
 
 export const ThreadGoalSetParamsSchema = lazySchema(() => z
   .object({

@@ -1,4 +1,4 @@
-import { lazySchema } from '../../util/lazy-schema.js';
+import { lazySchema, lazyValue } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import { MessagePhaseSchema } from './items-messages.js';
 import { FunctionCallOutputBodySchema } from './items-tools.js';
@@ -113,11 +113,11 @@ export type ConfigurationReasoning = z.infer<typeof ConfigurationReasoningSchema
 
 const optionalString = () => z.string().nullable().optional();
 /** Fields most items share: a legacy id, and the passthrough metadata. */
-const tracked = {
+const tracked = lazyValue(() => ({
   id: optionalString(),
   internal_chat_message_metadata_passthrough: InternalChatMessageMetadataPassthroughSchema.nullable().optional(),
-};
-const encrypted = { encrypted_content: optionalString() };
+}));
+const encrypted = lazyValue(() => ({ encrypted_content: optionalString() }));
 
 /** One Responses API input/output item, tagged by `type`. */
 export const ResponseItemSchema = lazySchema(() => z
@@ -130,8 +130,8 @@ export const ResponseItemSchema = lazySchema(() => z
     }),
     z.object({
       type: z.literal('message'),
-      ...tracked,
-      ...encrypted,
+      ...tracked(),
+      ...encrypted(),
       status: optionalString(),
       role: z.string(),
       content: z.array(ContentItemSchema),
@@ -139,30 +139,30 @@ export const ResponseItemSchema = lazySchema(() => z
     }),
     z.object({
       type: z.literal('agent_message'),
-      ...tracked,
+      ...tracked(),
       author: z.string(),
       recipient: z.string(),
       content: z.array(AgentMessageInputContentSchema),
     }),
     z.object({
       type: z.literal('reasoning'),
-      ...tracked,
-      ...encrypted,
+      ...tracked(),
+      ...encrypted(),
       summary: z.array(ReasoningItemReasoningSummarySchema),
       content: z.array(ReasoningItemContentSchema).nullable().optional(),
     }),
     z.object({
       type: z.literal('local_shell_call'),
-      ...tracked,
-      ...encrypted,
+      ...tracked(),
+      ...encrypted(),
       call_id: optionalString().describe('Set when using the Responses API.'),
       status: LocalShellStatusSchema,
       action: LocalShellActionSchema,
     }),
     z.object({
       type: z.literal('function_call'),
-      ...tracked,
-      ...encrypted,
+      ...tracked(),
+      ...encrypted(),
       status: optionalString(),
       name: z.string(),
       namespace: optionalString(),
@@ -172,8 +172,8 @@ export const ResponseItemSchema = lazySchema(() => z
     }),
     z.object({
       type: z.literal('tool_search_call'),
-      ...tracked,
-      ...encrypted,
+      ...tracked(),
+      ...encrypted(),
       call_id: optionalString(),
       status: optionalString(),
       execution: z.string(),
@@ -181,7 +181,7 @@ export const ResponseItemSchema = lazySchema(() => z
     }),
     z.object({
       type: z.literal('function_call_output'),
-      ...tracked,
+      ...tracked(),
       call_id: optionalString(),
       name: optionalString(),
       namespace: optionalString(),
@@ -189,8 +189,8 @@ export const ResponseItemSchema = lazySchema(() => z
     }),
     z.object({
       type: z.literal('custom_tool_call'),
-      ...tracked,
-      ...encrypted,
+      ...tracked(),
+      ...encrypted(),
       status: optionalString(),
       call_id: z.string(),
       name: z.string(),
@@ -199,14 +199,14 @@ export const ResponseItemSchema = lazySchema(() => z
     }),
     z.object({
       type: z.literal('custom_tool_call_output'),
-      ...tracked,
+      ...tracked(),
       call_id: z.string(),
       name: optionalString(),
       output: FunctionCallOutputBodySchema,
     }),
     z.object({
       type: z.literal('tool_search_output'),
-      ...tracked,
+      ...tracked(),
       call_id: optionalString(),
       status: z.string(),
       execution: z.string(),
@@ -214,25 +214,25 @@ export const ResponseItemSchema = lazySchema(() => z
     }),
     z.object({
       type: z.literal('web_search_call'),
-      ...tracked,
-      ...encrypted,
+      ...tracked(),
+      ...encrypted(),
       status: optionalString(),
       action: ResponsesApiWebSearchActionSchema.nullable().optional(),
     }),
     z.object({
       type: z.literal('image_generation_call'),
-      ...tracked,
-      ...encrypted,
+      ...tracked(),
+      ...encrypted(),
       status: z.string(),
       revised_prompt: optionalString(),
       result: z.string(),
     }),
-    z.object({ type: z.literal('compaction'), ...tracked, encrypted_content: z.string() }),
+    z.object({ type: z.literal('compaction'), ...tracked(), encrypted_content: z.string() }),
     z
       .object({ type: z.literal('configuration_update'), reasoning: ConfigurationReasoningSchema })
       .describe('A durable input control interpreted by the backend at its position in history.'),
     z.object({ type: z.literal('compaction_trigger') }),
-    z.object({ type: z.literal('context_compaction'), ...tracked, ...encrypted }),
+    z.object({ type: z.literal('context_compaction'), ...tracked(), ...encrypted() }),
     z.object({ type: z.literal('other') }),
   ])
   .meta({ id: 'ResponseItem' }));

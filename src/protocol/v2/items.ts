@@ -1,4 +1,4 @@
-import { lazySchema } from '../../util/lazy-schema.js';
+import { lazySchema, lazyValue } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import { AbsolutePathSchema, Int64Schema, UnixMsSchema } from '../common.js';
 import {
@@ -42,17 +42,17 @@ import { UserInputSchema, requireOneOf } from './user-input.js';
  * each variant spreads them, which validates the same objects and keeps the union discriminated. The server
  * sets `startedAtMs` on live items (and `completedAtMs: null` until the item completes).
  */
-const lifecycle = {
+const lifecycle = lazyValue(() => ({
   startedAtMs: UnixMsSchema.nullable()
     .optional()
     .describe('Unix timestamp in milliseconds when the item started, if recorded.'),
   completedAtMs: UnixMsSchema.nullable()
     .optional()
     .describe('Unix timestamp in milliseconds when the item completed, if recorded.'),
-};
+}));
 
 function item<const T extends string, S extends z.ZodRawShape>(type: T, shape: S) {
-  return z.object({ type: z.literal(type), id: z.string(), ...shape, ...lifecycle });
+  return z.object({ type: z.literal(type), id: z.string(), ...shape, ...lifecycle() });
 }
 
 const DurationMsSchema = lazySchema(() => Int64Schema.nullable());

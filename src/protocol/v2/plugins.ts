@@ -1,4 +1,4 @@
-import { lazySchema } from '../../util/lazy-schema.js';
+import { lazySchema, lazyValue } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import { AbsolutePathSchema } from '../common.js';
 import { HookEventNameSchema } from './hooks.js';
@@ -182,13 +182,13 @@ export const PluginListResponseSchema = lazySchema(() => z
   })
   .meta({ id: 'PluginListResponse' }));
 
-const pluginLocator = {
+const pluginLocator = lazyValue(() => ({
   marketplacePath: AbsolutePathSchema.nullable().optional(),
   remoteMarketplaceName: z.string().nullable().optional(),
   pluginName: z.string(),
-};
+}));
 
-export const PluginReadParamsSchema = lazySchema(() => z.object(pluginLocator).meta({ id: 'PluginReadParams' }));
+export const PluginReadParamsSchema = lazySchema(() => z.object(pluginLocator()).meta({ id: 'PluginReadParams' }));
 
 export const PluginSkillSummarySchema = lazySchema(() => z
   .object({
@@ -227,7 +227,7 @@ export const PluginReadResponseSchema = lazySchema(() => z.object({ plugin: Plug
 
 export const PluginInstallParamsSchema = lazySchema(() => z
   .object({
-    ...pluginLocator,
+    ...pluginLocator(),
     installAttemptId: z
       .string()
       .nullable()

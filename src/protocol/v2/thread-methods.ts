@@ -1,4 +1,4 @@
-import { lazySchema } from '../../util/lazy-schema.js';
+import { lazySchema, lazyValue } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import { AbsolutePathSchema, Int64Schema, Uint32Schema } from '../common.js';
 import { DynamicToolSpecSchema, LegacyAppPathStringSchema } from './items-tools.js';
@@ -67,7 +67,7 @@ export const SelectedCapabilityRootSchema = lazySchema(() => z
 export type SelectedCapabilityRoot = z.infer<typeof SelectedCapabilityRootSchema>;
 
 /** Session overrides thread/start, thread/resume and thread/fork share (all optional). */
-const sessionOverrides = {
+const sessionOverrides = lazyValue(() => ({
   model: optionalString(),
   modelProvider: optionalString(),
   serviceTier: optionalString(),
@@ -90,11 +90,11 @@ const sessionOverrides = {
     .describe('Config overrides by dotted key (`model_reasoning_effort`, …), as `-c key=value` would set them.'),
   baseInstructions: optionalString(),
   developerInstructions: optionalString(),
-};
+}));
 
 export const ThreadStartParamsSchema = lazySchema(() => z
   .object({
-    ...sessionOverrides,
+    ...sessionOverrides(),
     allowProviderModelFallback: z
       .boolean()
       .optional()
@@ -149,7 +149,7 @@ export const THREAD_START_EXPERIMENTAL_FIELDS = [
 ] as const satisfies readonly (keyof ThreadStartParams)[];
 
 /** The effective session settings every thread/start, thread/resume and thread/fork result reports. */
-const sessionSettings = {
+const sessionSettings = lazyValue(() => ({
   thread: ThreadSchema,
   model: z.string(),
   modelProvider: z.string(),
@@ -170,9 +170,9 @@ const sessionSettings = {
   ),
   reasoningEffort: ReasoningEffortSchema.nullable(),
   multiAgentMode: MultiAgentModeSchema.describe('@deprecated Always `explicitRequestOnly`.'),
-};
+}));
 
-export const ThreadStartResponseSchema = lazySchema(() => z.object(sessionSettings).meta({ id: 'ThreadStartResponse' }));
+export const ThreadStartResponseSchema = lazySchema(() => z.object(sessionSettings()).meta({ id: 'ThreadStartResponse' }));
 export type ThreadStartResponse = z.infer<typeof ThreadStartResponseSchema>;
 
 /** `thread/resume`'s experimental request for a first page of turns. */
@@ -194,7 +194,7 @@ export const ThreadResumeParamsSchema = lazySchema(() => z
       .optional()
       .describe('[UNSTABLE] FOR CODEX CLOUD - DO NOT USE. Resume with this history instead of loading from disk.'),
     path: optionalString().describe('[UNSTABLE] Specify the rollout path to resume from.'),
-    ...sessionOverrides,
+    ...sessionOverrides(),
     personality: PersonalitySchema.nullable().optional(),
     excludeTurns: z.boolean().optional().describe('When true, do not populate `thread.turns`.'),
     initialTurnsPage: ThreadResumeInitialTurnsPageParamsSchema.nullable()
@@ -235,7 +235,7 @@ const ThreadReplaySchema = lazySchema(() => z.union([
 
 export const ThreadResumeResponseSchema = lazySchema(() => z
   .object({
-    ...sessionSettings,
+    ...sessionSettings(),
     collaborationMode: CollaborationModeSchema.nullable().describe('Effective collaboration mode.'),
     initialTurnsPage: TurnsPageSchema.nullable().describe('The page requested by `initialTurnsPage`.'),
     turnsBackwardsCursor: z
@@ -262,7 +262,7 @@ export const ThreadForkParamsSchema = lazySchema(() => z
     lastTurnId: optionalString().describe('Fork through this turn, inclusive; later turns are omitted.'),
     beforeTurnId: optionalString().describe('Fork before this turn. Cannot be combined with `lastTurnId`.'),
     path: optionalString().describe('[UNSTABLE] Specify the rollout path to fork from.'),
-    ...sessionOverrides,
+    ...sessionOverrides(),
     ephemeral: z.boolean().optional(),
     attachToSource: z.boolean().optional().describe('Persist the fork as an attached thread of its source.'),
     threadSource: ThreadSourceSchema.nullable().optional(),
@@ -283,7 +283,7 @@ export const THREAD_FORK_EXPERIMENTAL_FIELDS = [
   'deferGoalContinuation',
 ] as const satisfies readonly (keyof ThreadForkParams)[];
 
-export const ThreadForkResponseSchema = lazySchema(() => z.object(sessionSettings).meta({ id: 'ThreadForkResponse' }));
+export const ThreadForkResponseSchema = lazySchema(() => z.object(sessionSettings()).meta({ id: 'ThreadForkResponse' }));
 export type ThreadForkResponse = z.infer<typeof ThreadForkResponseSchema>;
 
 /** `thread/list` order. */

@@ -1,4 +1,4 @@
-import { lazySchema } from '../../util/lazy-schema.js';
+import { lazySchema, lazyValue } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import { AbsolutePathSchema } from '../common.js';
 import { FunctionCallOutputBodySchema } from './items-tools.js';
@@ -49,7 +49,7 @@ export const TurnToolOutputSchema = lazySchema(() => z
 export type TurnToolOutput = z.infer<typeof TurnToolOutputSchema>;
 
 /** Responses API metadata and context fields turn/start and turn/steer share (all experimental). */
-const clientContext = {
+const clientContext = lazyValue(() => ({
   responsesapiClientMetadata: z
     .record(z.string(), z.string())
     .nullable()
@@ -65,7 +65,7 @@ const clientContext = {
     .nullable()
     .optional()
     .describe('Optional client-provided context fragments keyed by an opaque source identifier.'),
-};
+}));
 
 export const TurnStartParamsSchema = lazySchema(() => z
   .object({
@@ -83,7 +83,7 @@ export const TurnStartParamsSchema = lazySchema(() => z
       'ID of the first turn in the chain of work that led to this new turn; if omitted the turn is its own root.',
     ),
     toolOutput: TurnToolOutputSchema.nullable().optional(),
-    ...clientContext,
+    ...clientContext(),
     environments: z
       .array(TurnEnvironmentParamsSchema)
       .nullable()
@@ -157,7 +157,7 @@ export const TurnSteerParamsSchema = lazySchema(() => z
     threadId: z.string(),
     input: z.array(UserInputSchema),
     clientUserMessageId: optionalString(),
-    ...clientContext,
+    ...clientContext(),
     expectedTurnId: z
       .string()
       .describe('Required active turn id precondition. The request fails when it does not match the active turn.'),
