@@ -15,7 +15,7 @@ import { BackendRequestError, chatgptBackendUrl, chatgptWhamUrl, type ChatgptBac
  * reference 0.169.0 against a fake backend: paths, bodies, which statuses are answers rather than failures.
  */
 
-const i64 = z.number().int();
+const i64 = lazySchema(() => z.number().int());
 const nullableI64 = i64.nullish().transform((value) => value ?? null);
 
 const ProfileSchema = lazySchema(() => z.looseObject({
@@ -51,10 +51,10 @@ export async function readTokenUsageProfile(
   };
 }
 
-const nullableString = z
+const nullableString = lazySchema(() => z
   .string()
   .nullish()
-  .transform((value) => value ?? null);
+  .transform((value) => value ?? null));
 
 const ThreadUsageRowSchema = lazySchema(() => z.looseObject({
   thread_id: z.string(),

@@ -56,8 +56,8 @@ export type ModelEvent =
   | { readonly type: 'completed'; readonly responseId: string; readonly usage: TokenUsage | null };
 
 const ItemSchema = lazySchema(() => z.looseObject({ type: z.string() }));
-const itemId = z.string().optional();
-const index = z.int().optional();
+const itemId = lazySchema(() => z.string().optional());
+const index = lazySchema(() => z.int().optional());
 
 export const ResponseCreatedEventSchema = lazySchema(() => z.looseObject({
   type: z.literal('response.created'),

@@ -8,7 +8,7 @@ import * as z from 'zod';
  */
 
 /** A Rust `i64` on the wire (format `int64` in the generated JSON Schema). */
-const i64 = z.number().int().meta({ format: 'int64' });
+const i64 = lazySchema(() => z.number().int().meta({ format: 'int64' }));
 
 export const GetAccountTokenUsageParamsSchema = lazySchema(() => z
   .object({

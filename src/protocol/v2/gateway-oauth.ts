@@ -7,11 +7,11 @@ export const GatewayOAuthStatusSchema = lazySchema(() => z
   .meta({ id: 'GatewayOAuthStatus' }));
 export type GatewayOAuthStatus = z.infer<typeof GatewayOAuthStatusSchema>;
 
-const modelProvider = z
+const modelProvider = lazySchema(() => z
   .string()
   .nullable()
   .optional()
-  .describe('Defaults to the current provider when omitted.');
+  .describe('Defaults to the current provider when omitted.'));
 
 export const GatewayOAuthReadParamsSchema = lazySchema(() => z
   .object({ modelProvider })

@@ -4,11 +4,11 @@ import { AbsolutePathSchema } from '../common.js';
 import { HookEventNameSchema } from './hooks.js';
 import { SkillInterfaceSchema } from './skills.js';
 
-const cwdsField = z
+const cwdsField = lazySchema(() => z
   .array(AbsolutePathSchema)
   .nullable()
   .optional()
-  .describe('Optional working directories used to discover repo marketplaces.');
+  .describe('Optional working directories used to discover repo marketplaces.'));
 
 export const PluginInstalledParamsSchema = lazySchema(() => z
   .object({

@@ -21,7 +21,7 @@ import { TurnErrorSchema, TurnSchema } from './turn.js';
  * sends is required; the envelope's `emittedAtMs` is added by the connection, not here.
  */
 
-const threadId = z.string();
+const threadId = lazySchema(() => z.string());
 /** `{threadId, turnId, itemId}`: where a streamed item delta belongs. */
 const itemRef = { threadId, turnId: z.string(), itemId: z.string() };
 

@@ -7,9 +7,9 @@ import { ThreadItemSchema } from './items.js';
 export const NonSteerableTurnKindSchema = lazySchema(() => z.enum(['review', 'compact']).meta({ id: 'NonSteerableTurnKind' }));
 export type NonSteerableTurnKind = z.infer<typeof NonSteerableTurnKindSchema>;
 
-const httpFailure = z.object({
+const httpFailure = lazySchema(() => z.object({
   httpStatusCode: z.number().int().min(0).max(65535).meta({ format: 'uint16' }).nullable(),
-});
+}));
 
 /**
  * Machine-readable classification of a turn error (camelCase). HTTP-flavoured variants forward the upstream

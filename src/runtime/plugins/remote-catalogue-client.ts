@@ -31,14 +31,14 @@ export class RemoteCatalogueError extends Error {
 /** A catalogue scope: OpenAI's global catalogue, the workspace's, or the plugins the user created. */
 export type RemoteScope = 'GLOBAL' | 'WORKSPACE' | 'USER';
 
-const optionalString = z
+const optionalString = lazySchema(() => z
   .string()
   .nullish()
-  .transform((value) => value ?? null);
-const stringList = z
+  .transform((value) => value ?? null));
+const stringList = lazySchema(() => z
   .array(z.string())
   .nullish()
-  .transform((value) => value ?? []);
+  .transform((value) => value ?? []));
 
 const SkillInterfaceSchema = lazySchema(() => z.looseObject({
   display_name: optionalString,

@@ -28,10 +28,10 @@ export function turnsFromRollout(lines: readonly RolloutLine[]): Turn[] {
  * that does not parse is skipped whole, as the reference skips an event it cannot deserialize.
  */
 const NullableInt = lazySchema(() => Int64Schema.nullish().transform((value) => value ?? null));
-const NullableString = z
+const NullableString = lazySchema(() => z
   .string()
   .nullish()
-  .transform((value) => value ?? null);
+  .transform((value) => value ?? null));
 
 const TaskStartedSchema = lazySchema(() => z.object({ turn_id: z.string(), root_turn_id: NullableString, started_at: NullableInt }));
 const TurnEndSchema = lazySchema(() => z.object({

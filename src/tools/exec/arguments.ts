@@ -8,8 +8,8 @@ import { parseSerdeArguments, type ParsedArguments, type SerdeStruct } from './s
  * (`yield_time_ms` u64, `max_output_tokens` usize, `session_id` i32).
  */
 
-const U64 = z.number().int().min(0);
-const I32 = z.number().int().min(-2_147_483_648).max(2_147_483_647);
+const U64 = lazySchema(() => z.number().int().min(0));
+const I32 = lazySchema(() => z.number().int().min(-2_147_483_648).max(2_147_483_647));
 
 export const SANDBOX_PERMISSIONS = ['use_default', 'require_escalated', 'with_additional_permissions'] as const;
 
