@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as z from 'zod';
-import { lazySchema } from '../../../src/util/lazy-schema.js';
+import { lazySchema, lazyValue } from '../../../src/util/lazy-schema.js';
 
 /** A lazy schema plus how often its builder ran. */
 function counted<S extends z.ZodType>(build: () => S): { schema: S; builds: () => number } {
@@ -81,5 +81,19 @@ describe('lazySchema', () => {
     assert.throws(() => schema.parse(true), /not yet/);
     fail = false;
     assert.equal(schema.parse(true), true);
+  });
+});
+
+describe('lazyValue', () => {
+  it('computes on the first call only and shares the result', () => {
+    let computed = 0;
+    const shape = lazyValue(() => {
+      computed += 1;
+      return { name: z.string() };
+    });
+    assert.equal(computed, 0);
+    const first = shape();
+    assert.equal(shape(), first);
+    assert.equal(computed, 1);
   });
 });
