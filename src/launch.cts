@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import buffer = require('node:buffer');
 import crypto = require('node:crypto');
 import fs = require('node:fs');
 import nodeModule = require('node:module');
@@ -6,6 +7,7 @@ import os = require('node:os');
 import path = require('node:path');
 import vm = require('node:vm');
 
+const { isAscii } = buffer;
 const { createHash } = crypto;
 const { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } = fs;
 const { createRequire } = nodeModule;
@@ -37,14 +39,17 @@ interface LoadedBundle {
 }
 
 function loadBundle(): LoadedBundle | null {
-  let source: string;
+  let bytes: Buffer;
   try {
-    source = readFileSync(bundlePath, 'utf8');
+    bytes = readFileSync(bundlePath);
   } catch {
     return null;
   }
+  // esbuild escapes every non-ASCII character (its default charset), and an ASCII file decodes as latin1 to the
+  // same string at a fraction of UTF-8's cost; anything else is decoded as UTF-8.
+  const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
   // The cache is only valid for this exact source and V8 version; both go into its name.
-  const key = createHash('sha256').update(process.version).update(source).digest('hex').slice(0, 32);
+  const key = createHash('sha256').update(process.version).update(bytes).digest('hex').slice(0, 32);
   const cacheDir = join(tmpdir(), `codex-app-server-code-cache-${process.getuid?.() ?? 'user'}`);
   const cachePath = join(cacheDir, `${key}.bin`);
   const cachedData = isPrivateDirectory(cacheDir) ? readOptional(cachePath) : undefined;

@@ -17,6 +17,7 @@ import type { OutboundLimits } from './rpc/outbound-queue.js';
 import { outboundFetch } from './net/outbound-fetch.js';
 import { configuredBwrap } from './tools/sandbox/bwrap-setting.js';
 import { detectBubblewrap } from './tools/sandbox/detect-bubblewrap.js';
+import type { SandboxSupport } from './tools/sandbox/detect-bubblewrap.js';
 import { startWebsocketListener } from './transport/http-server.js';
 import { resolveTlsSettings } from './transport/tls-settings.js';
 import { tenantSettings } from './transport/tenant-settings.js';
@@ -31,6 +32,13 @@ import { createLogger } from './util/logger.js';
 import { logUnhandledRejections } from './util/unhandled-rejections.js';
 import type { Logger } from './util/logger.js';
 import { StartupError } from './util/startup-error.js';
+
+/**
+ * How long after the server listens the bubblewrap probe runs unless a command asked for it sooner: long enough
+ * for a client that connects at once to be served first, short enough that the start-up log still says early
+ * whether commands can be sandboxed.
+ */
+const SANDBOX_PROBE_DELAY_MS = 1000;
 
 /** A running server, as main and in-process tests hold it. */
 export interface RunningServer {
@@ -93,21 +101,30 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
   const installationId = await readInstallationId(codexHome);
 
   // Probed in the background (it runs bwrap once): start-up does not wait, the first command does. The probe
-  // begins once the server listens, so spawning bwrap does not delay being ready. Warned once, here: every
-  // instance (each tenant's too) shares this result. The probe never rejects (a failure is an unavailable
-  // sandbox), so the warning below is fire-and-forget.
-  let beginSandboxProbe: () => void = () => {};
-  const sandbox = new Promise<void>((resolve) => {
-    beginSandboxProbe = resolve;
-  }).then(() => detectBubblewrap({ env, configured: configuredBwrap(env, config.config.bwrap_path) }));
-  void sandbox.then((support) => {
-    if (!support.available) {
-      log.warn(
-        { reason: support.reason },
-        `commands cannot be sandboxed here, so read-only and workspace-write commands will be refused: ${support.reason}`,
-      );
+  // runs when first asked for, or SANDBOX_PROBE_DELAY_MS after the server listens, whichever comes first: spawning
+  // bwrap then competes neither with start-up nor with the first requests of a client that connects at once.
+  // Warned once, here: every instance (each tenant's too) shares this result. The probe never rejects (a failure
+  // is an unavailable sandbox), so the warning below is fire-and-forget.
+  let sandboxProbe: Promise<SandboxSupport> | undefined;
+  const sandbox = (): Promise<SandboxSupport> => {
+    if (sandboxProbe === undefined) {
+      sandboxProbe = detectBubblewrap({ env, configured: configuredBwrap(env, config.config.bwrap_path) });
+      // Attached first, so the warning is logged before the command that asked learns the outcome.
+      void sandboxProbe.then((support) => {
+        if (!support.available) {
+          log.warn(
+            { reason: support.reason },
+            `commands cannot be sandboxed here, so read-only and workspace-write commands will be refused: ${support.reason}`,
+          );
+        }
+      });
     }
-  });
+    return sandboxProbe;
+  };
+  let sandboxProbeTimer: NodeJS.Timeout | undefined;
+  const beginSandboxProbe = (): void => {
+    sandboxProbeTimer = setTimeout(() => void sandbox(), SANDBOX_PROBE_DELAY_MS).unref();
+  };
   const httpFetch = outboundFetch(env, log);
   // Metrics are served on the websocket port, so only a websocket server keeps them. Their sources are read at
   // scrape time, when the instances below exist.
@@ -165,6 +182,7 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
     finishTurns: (deadline) => instances.finishTurns(deadline),
     runningTurns: () => instances.runningTurnCount(),
     closeEverything: async () => {
+      clearTimeout(sandboxProbeTimer);
       instances.closeConnections('server shutting down');
       await websocket?.close();
       await unixSocket?.close();

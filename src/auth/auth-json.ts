@@ -1,3 +1,4 @@
+import { lazySchema } from '../util/lazy-schema.js';
 import { randomUUID } from 'node:crypto';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -9,19 +10,19 @@ import * as z from 'zod';
  * `{"auth_mode":"chatgpt","OPENAI_API_KEY":null,"tokens":{id_token,access_token,refresh_token,account_id},
  * "last_refresh":"…"}` for a ChatGPT login. Unknown keys are kept when read and ignored.
  */
-const AuthJsonTokensSchema = z.looseObject({
+const AuthJsonTokensSchema = lazySchema(() => z.looseObject({
   id_token: z.string().nullish(),
   access_token: z.string().nullish(),
   refresh_token: z.string().nullish(),
   account_id: z.string().nullish(),
-});
+}));
 
-const AuthJsonSchema = z.looseObject({
+const AuthJsonSchema = lazySchema(() => z.looseObject({
   auth_mode: z.string().nullish(),
   OPENAI_API_KEY: z.string().nullish(),
   tokens: AuthJsonTokensSchema.nullish(),
   last_refresh: z.string().nullish(),
-});
+}));
 export type AuthJson = z.infer<typeof AuthJsonSchema>;
 
 export const AUTH_JSON_FILE = 'auth.json';

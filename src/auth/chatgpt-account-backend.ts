@@ -1,3 +1,4 @@
+import { lazySchema } from '../util/lazy-schema.js';
 import * as z from 'zod';
 import type {
   AccountSecuritySetupNotice,
@@ -14,10 +15,10 @@ import { BackendRequestError, chatgptBackendUrl, chatgptWhamUrl, type ChatgptBac
  * reference 0.169.0 against a fake backend: paths, bodies, which statuses are answers rather than failures.
  */
 
-const i64 = z.number().int();
+const i64 = lazySchema(() => z.number().int());
 const nullableI64 = i64.nullish().transform((value) => value ?? null);
 
-const ProfileSchema = z.looseObject({
+const ProfileSchema = lazySchema(() => z.looseObject({
   stats: z.looseObject({
     lifetime_tokens: nullableI64,
     peak_daily_tokens: nullableI64,
@@ -29,7 +30,7 @@ const ProfileSchema = z.looseObject({
       .nullish()
       .transform((value) => value ?? null),
   }),
-});
+}));
 
 /** `GET …/profiles/me`: lifetime and daily token activity. */
 export async function readTokenUsageProfile(
@@ -50,12 +51,12 @@ export async function readTokenUsageProfile(
   };
 }
 
-const nullableString = z
+const nullableString = lazySchema(() => z
   .string()
   .nullish()
-  .transform((value) => value ?? null);
+  .transform((value) => value ?? null));
 
-const ThreadUsageRowSchema = z.looseObject({
+const ThreadUsageRowSchema = lazySchema(() => z.looseObject({
   thread_id: z.string(),
   estimated_usage_credits_micros: i64.nullish(),
   estimated_usage_usd_micros: nullableI64,
@@ -75,8 +76,8 @@ const ThreadUsageRowSchema = z.looseObject({
       }),
     )
     .nullish(),
-});
-const ThreadUsageQuerySchema = z.looseObject({ threads: z.array(ThreadUsageRowSchema) });
+}));
+const ThreadUsageQuerySchema = lazySchema(() => z.looseObject({ threads: z.array(ThreadUsageRowSchema) }));
 
 /**
  * `POST …/usage/thread_usage/query` for one thread: its estimated cost by model. Null when the backend has no billing
@@ -125,7 +126,7 @@ export async function readThreadUsage(
   };
 }
 
-const SecuritySetupSchema = z.looseObject({
+const SecuritySetupSchema = lazySchema(() => z.looseObject({
   notice: z
     .looseObject({
       title: z.string(),
@@ -133,7 +134,7 @@ const SecuritySetupSchema = z.looseObject({
       action: z.looseObject({ label: z.string(), url: z.string() }),
     })
     .nullish(),
-});
+}));
 
 /**
  * `GET …/wham/security-setup` (under `/wham/` whatever the base): the reminder the backend wants shown to this
@@ -164,7 +165,7 @@ export async function readSecuritySetupNotice(
   }
 }
 
-const WorkspaceMessagesSchema = z.looseObject({
+const WorkspaceMessagesSchema = lazySchema(() => z.looseObject({
   messages: z.array(
     z.looseObject({
       message_id: z.string(),
@@ -174,7 +175,7 @@ const WorkspaceMessagesSchema = z.looseObject({
       archived_at: nullableString,
     }),
   ),
-});
+}));
 
 /** A workspace message timestamp the backend sent that is not RFC 3339. */
 export class WorkspaceMessageTimestampError extends Error {}
@@ -225,9 +226,9 @@ function unixSeconds(timestamp: string | null): number | null {
   return Math.floor(millis / 1000);
 }
 
-const ConsumeAnswerSchema = z.looseObject({
+const ConsumeAnswerSchema = lazySchema(() => z.looseObject({
   code: z.enum(['reset', 'nothing_to_reset', 'no_credit', 'already_redeemed']),
-});
+}));
 
 const OUTCOMES: Readonly<Record<z.output<typeof ConsumeAnswerSchema>['code'], ConsumeAccountRateLimitResetCreditOutcome>> = {
   reset: 'reset',

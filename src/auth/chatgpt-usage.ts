@@ -1,3 +1,4 @@
+import { lazySchema } from '../util/lazy-schema.js';
 import * as z from 'zod';
 import type { GetAccountRateLimitsResponse, RateLimitSnapshot, RateLimitWindow } from '../protocol/v2/rate-limits.js';
 import { RateLimitReachedTypeSchema } from '../protocol/v2/rate-limits.js';
@@ -15,13 +16,13 @@ export function usageUrl(chatgptBaseUrl: string): string {
   return chatgptBackendUrl(chatgptBaseUrl, 'usage');
 }
 
-const WindowSchema = z.looseObject({
+const WindowSchema = lazySchema(() => z.looseObject({
   used_percent: z.number(),
   limit_window_seconds: z.number().nullish(),
   reset_at: z.number().nullish(),
-});
+}));
 
-const UsageSchema = z.looseObject({
+const UsageSchema = lazySchema(() => z.looseObject({
   plan_type: z.string().nullish(),
   account_id: z.string().nullish(),
   rate_limit: z
@@ -31,7 +32,7 @@ const UsageSchema = z.looseObject({
     .looseObject({ has_credits: z.boolean(), unlimited: z.boolean(), balance: z.string().nullish() })
     .nullish(),
   rate_limit_reached_type: z.string().nullish(),
-});
+}));
 
 /** Why the usage could not be read; the message is the reference's `failed to fetch codex rate limits: …`. */
 export class UsageFetchError extends Error {}

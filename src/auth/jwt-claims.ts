@@ -1,3 +1,4 @@
+import { lazySchema } from '../util/lazy-schema.js';
 import * as z from 'zod';
 
 /**
@@ -14,19 +15,19 @@ export interface ChatgptClaims {
   readonly expiresAt: number | null;
 }
 
-const AuthClaimSchema = z.looseObject({
+const AuthClaimSchema = lazySchema(() => z.looseObject({
   chatgpt_plan_type: z.string().nullish(),
   chatgpt_account_id: z.string().nullish(),
   chatgpt_user_id: z.string().nullish(),
   user_id: z.string().nullish(),
-});
+}));
 
-const PayloadSchema = z.looseObject({
+const PayloadSchema = lazySchema(() => z.looseObject({
   email: z.string().nullish(),
   exp: z.number().nullish(),
   'https://api.openai.com/auth': AuthClaimSchema.nullish(),
   'https://api.openai.com/profile': z.looseObject({ email: z.string().nullish() }).nullish(),
-});
+}));
 
 const NO_CLAIMS: ChatgptClaims = { email: null, planType: null, accountId: null, userId: null, expiresAt: null };
 

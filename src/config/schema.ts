@@ -1,3 +1,4 @@
+import { lazySchema } from '../util/lazy-schema.js';
 import * as z from 'zod';
 
 /*
@@ -90,7 +91,7 @@ function tomlMap<T extends z.ZodType>(value: T) {
  * `approval_policy`. The reference also accepts a `{ granular = { … } }` table; this server supports only the
  * named policies and says so instead of failing with a serde text.
  */
-export const ApprovalPolicySchema = z.enum(['untrusted', 'on-failure', 'on-request', 'never'], {
+export const ApprovalPolicySchema = lazySchema(() => z.enum(['untrusted', 'on-failure', 'on-request', 'never'], {
   error: (issue) => {
     if (issue.input === 'granular') return 'invalid type: unit variant, expected newtype variant';
     const listed = expectedVariants(['untrusted', 'on-failure', 'on-request', 'granular', 'never']);
@@ -100,22 +101,22 @@ export const ApprovalPolicySchema = z.enum(['untrusted', 'on-failure', 'on-reque
     if (tableKey === 'granular') return 'granular approval policies are not supported by this server';
     return NON_STRING_VARIANT_MESSAGE;
   },
-});
+}));
 export type ApprovalPolicy = z.infer<typeof ApprovalPolicySchema>;
 
 /** `sandbox_mode`. */
-export const SandboxModeSchema = tomlEnum(['read-only', 'workspace-write', 'danger-full-access']);
+export const SandboxModeSchema = lazySchema(() => tomlEnum(['read-only', 'workspace-write', 'danger-full-access']));
 export type SandboxMode = z.infer<typeof SandboxModeSchema>;
 
 /** `wire_api` of a provider: only `responses`; `chat` fails with the reference's migration text. */
-export const WireApiSchema = z.enum(['responses'], {
+export const WireApiSchema = lazySchema(() => z.enum(['responses'], {
   error: (issue) => {
     if (issue.input === 'chat') return CHAT_WIRE_API_MESSAGE;
     if (typeof issue.input === 'string') return `unknown variant \`${issue.input}\`, expected \`responses\``;
     // The reference reads wire_api through a string first, so a number is "expected a string", not a variant.
     return invalidType(issue.input, 'a string');
   },
-});
+}));
 
 /** The built-in Bedrock providers, configured by a `[model_providers.<id>]` table of their own. */
 export const BEDROCK_PROVIDER_IDS: ReadonlySet<string> = new Set(['amazon-bedrock', 'amazon-bedrock-runtime']);
@@ -127,7 +128,7 @@ export const GCP_PROVIDER_ID = 'gcp';
  * sign-in with PKCE on `redirect_port`, or device authorization when `device_authorization_url` is set), sent on
  * model requests as `delivery` says (a header, by default `Authorization: Bearer`, or a cookie).
  */
-export const GatewayOAuthTomlSchema = tomlStruct('GatewayOAuthConfig', {
+export const GatewayOAuthTomlSchema = lazySchema(() => tomlStruct('GatewayOAuthConfig', {
   authorization_url: tomlString().optional(),
   device_authorization_url: tomlString().optional(),
   token_url: tomlString().optional(),
@@ -139,11 +140,11 @@ export const GatewayOAuthTomlSchema = tomlStruct('GatewayOAuthConfig', {
     name: tomlString().optional(),
     scheme: tomlString().optional(),
   }).optional(),
-});
+}));
 export type GatewayOAuthToml = z.infer<typeof GatewayOAuthTomlSchema>;
 
 /** `[model_providers.<id>]`. `request_attestation` is this server's extension (not in the reference). */
-export const ModelProviderTomlSchema = tomlStruct('ModelProviderInfo', {
+export const ModelProviderTomlSchema = lazySchema(() => tomlStruct('ModelProviderInfo', {
   name: tomlString().optional(),
   base_url: tomlString().optional(),
   wire_api: WireApiSchema.optional(),
@@ -161,36 +162,36 @@ export const ModelProviderTomlSchema = tomlStruct('ModelProviderInfo', {
   websocket_connect_timeout_ms: tomlU64().optional(),
   request_attestation: tomlBoolean().optional(),
   gateway_oauth: GatewayOAuthTomlSchema.optional(),
-});
+}));
 export type ModelProviderToml = z.infer<typeof ModelProviderTomlSchema>;
 
 /** `[sandbox_workspace_write]`, used when `sandbox_mode = "workspace-write"`. */
-export const SandboxWorkspaceWriteSchema = tomlStruct('SandboxWorkspaceWrite', {
+export const SandboxWorkspaceWriteSchema = lazySchema(() => tomlStruct('SandboxWorkspaceWrite', {
   writable_roots: tomlStringArray('path string').optional(),
   network_access: tomlBoolean().optional(),
   exclude_tmpdir_env_var: tomlBoolean().optional(),
   exclude_slash_tmp: tomlBoolean().optional(),
-});
+}));
 
 /** `[shell_environment_policy]`: only the commonly used keys are typed; the rest are kept as written. */
-export const ShellEnvironmentPolicyTomlSchema = tomlStruct('ShellEnvironmentPolicyTomlRaw', {
+export const ShellEnvironmentPolicyTomlSchema = lazySchema(() => tomlStruct('ShellEnvironmentPolicyTomlRaw', {
   inherit: tomlEnum(['core', 'all', 'none']).optional(),
   ignore_default_excludes: tomlBoolean().optional(),
   exclude: tomlStringArray().optional(),
   include_only: tomlStringArray().optional(),
   set: tomlStringMap().optional(),
   experimental_use_profile: tomlBoolean().optional(),
-});
+}));
 
 /** `[projects."<absolute path>"]`. */
-export const ProjectTomlSchema = tomlStruct('ProjectConfig', {
+export const ProjectTomlSchema = lazySchema(() => tomlStruct('ProjectConfig', {
   trust_level: tomlEnum(['trusted', 'untrusted']).optional(),
-});
+}));
 
 /** `[features]`: feature name → enabled. Unknown names are kept (the reference only warns about them). */
-export const FeaturesTomlSchema = z.record(z.string(), tomlBoolean(), {
+export const FeaturesTomlSchema = lazySchema(() => z.record(z.string(), tomlBoolean(), {
   error: (issue) => invalidType(issue.input, 'struct FeaturesToml'),
-});
+}));
 
 /** Keys allowed both at the top level and inside `[profiles.<name>]`. */
 const sharedShape = {
@@ -228,7 +229,7 @@ const sharedShape = {
 };
 
 /** `[profiles.<name>]`: the shared keys, selected by `profile = "<name>"`. */
-export const ConfigProfileSchema = tomlStruct('ConfigProfile', sharedShape);
+export const ConfigProfileSchema = lazySchema(() => tomlStruct('ConfigProfile', sharedShape));
 export type ConfigProfile = z.infer<typeof ConfigProfileSchema>;
 
 /**
@@ -237,7 +238,7 @@ export type ConfigProfile = z.infer<typeof ConfigProfileSchema>;
  * without a non-empty `name` fails like the reference (``model_providers.<id>: provider name must not be
  * empty``, reported at `model_providers`).
  */
-export const ConfigTomlSchema = tomlStruct('ConfigToml', {
+export const ConfigTomlSchema = lazySchema(() => tomlStruct('ConfigToml', {
   ...sharedShape,
   profile: tomlString().optional(),
   profiles: tomlMap(ConfigProfileSchema).optional(),
@@ -274,7 +275,7 @@ export const ConfigTomlSchema = tomlStruct('ConfigToml', {
       });
     }
   }
-});
+}));
 
 /**
  * What the reference 0.169.0 refuses in a provider's `gateway_oauth` table [observed]: a gateway needs the

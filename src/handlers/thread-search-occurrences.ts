@@ -1,3 +1,4 @@
+import { lazySchema } from '../util/lazy-schema.js';
 import * as z from 'zod';
 import { InvalidCursorError } from '../persistence/errors.js';
 import { readThreadRollout } from '../persistence/history-chain.js';
@@ -19,11 +20,11 @@ import { isMaterialized } from './thread-turns-list.js';
 const DEFAULT_LIMIT = 100;
 
 /** Where the next page starts: the search it belongs to and the index of its first occurrence. */
-const OccurrenceCursorSchema = z.object({
+const OccurrenceCursorSchema = lazySchema(() => z.object({
   requestedThreadId: z.string(),
   searchTerm: z.string(),
   nextOccurrence: z.number().int().min(0),
-});
+}));
 
 /**
  * `thread/searchOccurrences` (find in a thread): every case-insensitive match of the term in the thread's user

@@ -1,3 +1,4 @@
+import { lazySchema } from '../util/lazy-schema.js';
 import * as z from 'zod';
 import { MODEL_ERROR_MESSAGES, ModelError } from './errors.js';
 import type { SseJsonEvent } from './sse.js';
@@ -54,75 +55,75 @@ export type ModelEvent =
   | { readonly type: 'outputItemDone'; readonly item: ResponseItem; readonly outputIndex: number | null }
   | { readonly type: 'completed'; readonly responseId: string; readonly usage: TokenUsage | null };
 
-const ItemSchema = z.looseObject({ type: z.string() });
-const itemId = z.string().optional();
-const index = z.int().optional();
+const ItemSchema = lazySchema(() => z.looseObject({ type: z.string() }));
+const itemId = lazySchema(() => z.string().optional());
+const index = lazySchema(() => z.int().optional());
 
-export const ResponseCreatedEventSchema = z.looseObject({
+export const ResponseCreatedEventSchema = lazySchema(() => z.looseObject({
   type: z.literal('response.created'),
   // The reference only needs `response` to be there (not null).
   response: z.unknown().refine((value) => value !== undefined && value !== null),
-});
+}));
 
-export const OutputItemEventSchema = z.looseObject({
+export const OutputItemEventSchema = lazySchema(() => z.looseObject({
   type: z.enum(['response.output_item.added', 'response.output_item.done']),
   item: ItemSchema,
   output_index: index,
-});
+}));
 
-export const OutputTextDeltaEventSchema = z.looseObject({
+export const OutputTextDeltaEventSchema = lazySchema(() => z.looseObject({
   type: z.literal('response.output_text.delta'),
   delta: z.string(),
   item_id: itemId,
   output_index: index,
   content_index: index,
-});
+}));
 
-export const ReasoningSummaryTextDeltaEventSchema = z.looseObject({
+export const ReasoningSummaryTextDeltaEventSchema = lazySchema(() => z.looseObject({
   type: z.literal('response.reasoning_summary_text.delta'),
   delta: z.string(),
   summary_index: z.int(),
   item_id: itemId,
-});
+}));
 
-export const ReasoningSummaryPartAddedEventSchema = z.looseObject({
+export const ReasoningSummaryPartAddedEventSchema = lazySchema(() => z.looseObject({
   type: z.literal('response.reasoning_summary_part.added'),
   summary_index: z.int(),
   item_id: itemId,
-});
+}));
 
-export const ReasoningTextDeltaEventSchema = z.looseObject({
+export const ReasoningTextDeltaEventSchema = lazySchema(() => z.looseObject({
   type: z.literal('response.reasoning_text.delta'),
   delta: z.string(),
   content_index: z.int(),
   item_id: itemId,
-});
+}));
 
-export const ResponseUsageSchema = z.looseObject({
+export const ResponseUsageSchema = lazySchema(() => z.looseObject({
   input_tokens: z.int(),
   input_tokens_details: z.looseObject({ cached_tokens: z.int() }).nullish(),
   output_tokens: z.int(),
   output_tokens_details: z.looseObject({ reasoning_tokens: z.int() }).nullish(),
   total_tokens: z.int(),
-});
+}));
 
 /** `response.completed`; the event without a `response` is ignored, a `response` without an `id` is an error. */
-export const ResponseCompletedEventSchema = z.looseObject({
+export const ResponseCompletedEventSchema = lazySchema(() => z.looseObject({
   type: z.literal('response.completed'),
   response: z.unknown(),
-});
-export const CompletedResponseSchema = z.looseObject({ id: z.string(), usage: ResponseUsageSchema.nullish() });
+}));
+export const CompletedResponseSchema = lazySchema(() => z.looseObject({ id: z.string(), usage: ResponseUsageSchema.nullish() }));
 
-export const ResponseErrorSchema = z.looseObject({
+export const ResponseErrorSchema = lazySchema(() => z.looseObject({
   type: z.string().nullish(),
   code: z.string().nullish(),
   message: z.string().nullish(),
-});
+}));
 
-export const ResponseFailedEventSchema = z.looseObject({
+export const ResponseFailedEventSchema = lazySchema(() => z.looseObject({
   type: z.literal('response.failed'),
   response: z.looseObject({ error: z.unknown() }).nullish(),
-});
+}));
 
 /** "try again in 1.5s", "try again in 20ms", "Try again in 3 seconds" (the reference's pattern). */
 const TRY_AGAIN_PATTERN = /try again in\s*(\d+(?:\.\d+)?)\s*(s|ms|seconds?)/i;

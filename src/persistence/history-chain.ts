@@ -1,3 +1,4 @@
+import { lazySchema } from '../util/lazy-schema.js';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod';
@@ -21,11 +22,11 @@ import type { RolloutLine, SessionMeta } from './rollout-schema.js';
  * made.
  */
 
-const HistoryBaseSchema = z.object({
+const HistoryBaseSchema = lazySchema(() => z.object({
   thread_id: z.string(),
   end_ordinal_exclusive: z.number().int().min(0),
   end_byte_offset: z.number().int().min(0).optional(),
-});
+}));
 
 export type HistoryBase = z.infer<typeof HistoryBaseSchema>;
 

@@ -1,3 +1,4 @@
+import { lazySchema } from '../util/lazy-schema.js';
 import * as z from 'zod';
 import type { ThreadSourceKind } from '../protocol/v2/thread-methods.js';
 
@@ -32,14 +33,14 @@ import type { ThreadSourceKind } from '../protocol/v2/thread-methods.js';
 export const RFC3339_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/;
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
-const TimestampSchema = z.string().regex(RFC3339_PATTERN, 'expected an RFC 3339 timestamp');
+const TimestampSchema = lazySchema(() => z.string().regex(RFC3339_PATTERN, 'expected an RFC 3339 timestamp'));
 
 /** `session_meta.payload.git`: present (possibly partial) when the cwd is in a git repository. */
-export const GitInfoSchema = z.looseObject({
+export const GitInfoSchema = lazySchema(() => z.looseObject({
   commit_hash: z.string().nullish(),
   branch: z.string().nullish(),
   repository_url: z.string().nullish(),
-});
+}));
 export type GitInfo = z.infer<typeof GitInfoSchema>;
 
 /**
@@ -47,14 +48,14 @@ export type GitInfo = z.infer<typeof GitInfoSchema>;
  * app-server clients get), `"exec"`, `"mcp"`, or `{"subagent": "review" | "compact" | {"thread_spawn": {…}} |
  * {"other": "…"}}`.
  */
-export const SessionSourceSchema = z.union([z.string(), z.record(z.string(), z.unknown())]);
+export const SessionSourceSchema = lazySchema(() => z.union([z.string(), z.record(z.string(), z.unknown())]));
 export type SessionSource = z.infer<typeof SessionSourceSchema>;
 
 /**
  * `session_meta.payload` (docs/protocol.md#rollout-files). Rollouts of older versions carry `instructions` instead of
  * `base_instructions` and may lack the 0.169.0 additions; all of those are optional here.
  */
-export const SessionMetaSchema = z.looseObject({
+export const SessionMetaSchema = lazySchema(() => z.looseObject({
   /** The thread id (a UUID, v7 for threads the reference creates). */
   id: z.string().regex(UUID, 'expected a UUID'),
   session_id: z.string().optional(),
@@ -74,7 +75,7 @@ export const SessionMetaSchema = z.looseObject({
   context_window: z.looseObject({ window_id: z.string() }).optional(),
   git: GitInfoSchema.nullish(),
   account_scoped: z.boolean().optional(),
-});
+}));
 export type SessionMeta = z.infer<typeof SessionMetaSchema>;
 
 /**
@@ -82,25 +83,25 @@ export type SessionMeta = z.infer<typeof SessionMetaSchema>;
  * `reasoning`, `function_call`, `function_call_output`, `custom_tool_call`, …), plus the reference's
  * `internal_chat_message_metadata_passthrough`.
  */
-export const ResponseItemSchema = z.looseObject({ type: z.string() });
+export const ResponseItemSchema = lazySchema(() => z.looseObject({ type: z.string() }));
 export type ResponseItem = z.infer<typeof ResponseItemSchema>;
 
 /** A `message` response item, the one kind whose content this layer reads (for the thread preview). */
-export const ResponseMessageSchema = z.looseObject({
+export const ResponseMessageSchema = lazySchema(() => z.looseObject({
   type: z.literal('message'),
   role: z.string(),
   content: z.array(z.looseObject({ type: z.string(), text: z.string().optional() })),
   internal_chat_message_metadata_passthrough: z
     .looseObject({ turn_id: z.string().optional(), content_item_kinds: z.array(z.string()).optional() })
     .optional(),
-});
+}));
 
 /** `event_msg.payload`: an event tagged by `type` (`task_started`, `item_completed`, `token_count`, …). */
-export const EventMsgSchema = z.looseObject({ type: z.string() });
+export const EventMsgSchema = lazySchema(() => z.looseObject({ type: z.string() }));
 export type EventMsg = z.infer<typeof EventMsgSchema>;
 
 /** `turn_context.payload`: the settings a turn ran with. */
-export const TurnContextSchema = z.looseObject({
+export const TurnContextSchema = lazySchema(() => z.looseObject({
   turn_id: z.string().optional(),
   root_turn_id: z.string().optional(),
   cwd: z.string(),
@@ -111,25 +112,25 @@ export const TurnContextSchema = z.looseObject({
   collaboration_mode: z.unknown().optional(),
   effort: z.unknown().optional(),
   summary: z.unknown().optional(),
-});
+}));
 export type TurnContext = z.infer<typeof TurnContextSchema>;
 
 /** `compacted.payload`: the summary left by context compaction and, in newer versions, the new history. */
-export const CompactedSchema = z.looseObject({
+export const CompactedSchema = lazySchema(() => z.looseObject({
   message: z.string(),
   replacement_history: z.array(ResponseItemSchema).nullish(),
-});
+}));
 export type Compacted = z.infer<typeof CompactedSchema>;
 
 /** Payloads kept opaque (`world_state`, `token_usage_record`): written and read back, never interpreted. */
-export const OpaquePayloadSchema = z.unknown();
+export const OpaquePayloadSchema = lazySchema(() => z.unknown());
 
 const envelope = {
   timestamp: TimestampSchema,
   ordinal: z.number().int().min(0).optional(),
 };
 
-export const RolloutLineSchema = z.discriminatedUnion('type', [
+export const RolloutLineSchema = lazySchema(() => z.discriminatedUnion('type', [
   z.looseObject({ ...envelope, type: z.literal('session_meta'), payload: SessionMetaSchema }),
   z.looseObject({
     ...envelope,
@@ -142,7 +143,7 @@ export const RolloutLineSchema = z.discriminatedUnion('type', [
   z.looseObject({ ...envelope, type: z.literal('compacted'), payload: CompactedSchema }),
   z.looseObject({ ...envelope, type: z.literal('world_state'), payload: OpaquePayloadSchema }),
   z.looseObject({ ...envelope, type: z.literal('token_usage_record'), payload: OpaquePayloadSchema }),
-]);
+]));
 /** A line of a kind this server knows. */
 export type KnownRolloutLine = z.infer<typeof RolloutLineSchema>;
 export type RolloutLineType = KnownRolloutLine['type'];
@@ -189,7 +190,7 @@ export type RolloutLineParseResult =
   | { readonly success: true; readonly data: RolloutLine }
   | { readonly success: false; readonly error: z.ZodError };
 
-const UnknownEnvelopeSchema = z.looseObject({ ...envelope, type: z.string(), payload: z.unknown() });
+const UnknownEnvelopeSchema = lazySchema(() => z.looseObject({ ...envelope, type: z.string(), payload: z.unknown() }));
 
 /**
  * Validates one decoded JSON line. A known `type` must have its payload shape; an unknown `type` needs only the

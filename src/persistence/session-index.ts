@@ -1,3 +1,4 @@
+import { lazySchema } from '../util/lazy-schema.js';
 import { open, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod';
@@ -15,11 +16,11 @@ import * as z from 'zod';
 
 export const SESSION_INDEX_FILE = 'session_index.jsonl';
 
-export const SessionIndexEntrySchema = z.object({
+export const SessionIndexEntrySchema = lazySchema(() => z.object({
   id: z.string(),
   thread_name: z.string(),
   updated_at: z.string(),
-});
+}));
 export type SessionIndexEntry = z.infer<typeof SessionIndexEntrySchema>;
 
 /** `$CODEX_HOME/session_index.jsonl`. */

@@ -1,3 +1,4 @@
+import { lazySchema } from '../util/lazy-schema.js';
 import * as z from 'zod';
 
 /**
@@ -13,13 +14,13 @@ export const ErrorCode = {
   Overloaded: -32001,
 } as const;
 
-export const JsonRpcErrorBodySchema = z
+export const JsonRpcErrorBodySchema = lazySchema(() => z
   .object({
     code: z.number().int().meta({ format: 'int64' }),
     message: z.string(),
     data: z.unknown().optional(),
   })
-  .meta({ id: 'JSONRPCErrorError' });
+  .meta({ id: 'JSONRPCErrorError' }));
 export type JsonRpcErrorBody = z.infer<typeof JsonRpcErrorBodySchema>;
 
 /**

@@ -22,7 +22,8 @@ export interface ServerInstanceOptions {
   readonly installationId: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly log: Logger;
-  readonly sandbox: Promise<SandboxSupport>;
+  /** The shared bubblewrap probe: runs on its first call (see main.ts). */
+  readonly sandbox: () => Promise<SandboxSupport>;
   /** Outbound HTTPS, trusting the custom CA bundle when one is configured (shared by every instance). */
   readonly fetch: typeof fetch;
   readonly metrics?: ServerMetrics;

@@ -5,7 +5,7 @@ import type { ServerMetrics } from '../metrics/server-metrics.js';
 import type { MessageTransport } from '../rpc/message-transport.js';
 import type { Logger } from '../util/logger.js';
 import { MAX_INBOUND_MESSAGE_BYTES } from '../protocol/message-limits.js';
-import { authorizeUpgrade, verifiedJwtClaim } from './upgrade-auth.js';
+import { authorizeUpgrade, prepareUpgradeAuth, verifiedJwtClaim } from './upgrade-auth.js';
 import { isLoopbackIp } from './ws-auth-settings.js';
 import type { TlsSettings } from './tls-settings.js';
 import type { WsAuthPolicy } from './ws-auth-settings.js';
@@ -82,6 +82,8 @@ export function buildHttpApp(options: Omit<WebsocketListenerOptions, 'host' | 'p
     // fast-json-stringify serializer; compilers that refuse keep those libraries (~50 ms) out of start-up.
     schemaController: { compilersFactory: { buildValidator: () => refuseSchema, buildSerializer: () => refuseSchema } },
   });
+  // Ready (listening, or answering `inject`) only once the upgrade check has what its auth mode needs.
+  app.addHook('onReady', () => prepareUpgradeAuth(authPolicy));
   // The websocket plugin's own hooks (which mark upgrade requests and destroy their socket after a refusal)
   // must run before ours, so everything else lives in a child context registered after it.
   // ws applies maxPayload per message (a larger one is closed with 1009) and closes invalid UTF-8 with 1007.

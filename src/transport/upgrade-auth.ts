@@ -1,6 +1,25 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import jwt from 'jsonwebtoken';
 import type { WsAuthPolicy } from './ws-auth-settings.js';
+
+/** jsonwebtoken's module (its CommonJS exports). */
+type JwtLibrary = typeof import('jsonwebtoken');
+
+let jwtLibrary: JwtLibrary | undefined;
+
+/**
+ * Loads what checking upgrades under `policy` needs: jsonwebtoken for `signed-bearer-token`. It and the semver it
+ * evaluates when loaded cost several milliseconds of start-up that a server without JWT auth does not pay, so it
+ * is not imported statically. The HTTP app awaits this before it serves (buildHttpApp's `onReady` hook).
+ */
+export async function prepareUpgradeAuth(policy: WsAuthPolicy): Promise<void> {
+  if (policy.mode !== 'signed-bearer-token' || jwtLibrary !== undefined) return;
+  jwtLibrary = (await import('jsonwebtoken')).default;
+}
+
+function jwt(): JwtLibrary {
+  if (jwtLibrary === undefined) throw new Error('prepareUpgradeAuth was not awaited before a signed bearer token check');
+  return jwtLibrary;
+}
 
 /**
  * The decision for one upgrade request. A rejection carries the reference's short message, which the caller
@@ -60,7 +79,7 @@ export function authorizeUpgrade(
 export function verifiedJwtClaim(authorizationHeader: string | string[] | undefined, name: string): string | null {
   const token = bearerToken(authorizationHeader);
   if (typeof token !== 'string') return null;
-  const payload = jwt.decode(token, { json: true });
+  const payload = jwt().decode(token, { json: true });
   const value = payload?.[name];
   return typeof value === 'string' && value !== '' ? value : null;
 }
@@ -141,7 +160,7 @@ function verifySignedBearerToken(
   try {
     // Signature and algorithm only: the reference switches its library's exp/nbf/aud checks off and applies
     // its own, with the configured skew and its own messages, below.
-    payload = jwt.verify(token, policy.secret, {
+    payload = jwt().verify(token, policy.secret, {
       algorithms: ['HS256'],
       ignoreExpiration: true,
       ignoreNotBefore: true,

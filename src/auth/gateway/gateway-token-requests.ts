@@ -1,3 +1,4 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import { statusLine } from '../../model/errors.js';
 import { tokenEndpointErrorDetail } from '../login/oauth-requests.js';
@@ -21,11 +22,11 @@ export class GatewayTokenEndpointError extends Error {
   }
 }
 
-const TokenResponseSchema = z.looseObject({
+const TokenResponseSchema = lazySchema(() => z.looseObject({
   access_token: z.string().min(1),
   refresh_token: z.string().min(1).nullish(),
   expires_in: z.number().nullish(),
-});
+}));
 
 async function postForm(
   fetchImpl: GatewayFetch,
@@ -127,7 +128,7 @@ export function refreshGatewayToken(
   );
 }
 
-const DeviceAuthorizationSchema = z.looseObject({
+const DeviceAuthorizationSchema = lazySchema(() => z.looseObject({
   device_code: z.string().min(1),
   user_code: z.string().min(1),
   verification_uri: z.string().optional(),
@@ -135,7 +136,7 @@ const DeviceAuthorizationSchema = z.looseObject({
   // Required, as RFC 8628 says: the reference 0.169.0 refuses an answer without it [observed].
   expires_in: z.number(),
   interval: z.number().nullish(),
-});
+}));
 
 /** What the person needs to approve a device sign-in, and what the server polls with. */
 export interface GatewayDeviceAuthorization {

@@ -1,17 +1,18 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import { randomUUID } from 'node:crypto';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod';
 
 /** A gateway sign-in's tokens. `expires_at` is in Unix seconds; absent when the gateway gave no lifetime. */
-export const StoredGatewayTokenSchema = z.looseObject({
+export const StoredGatewayTokenSchema = lazySchema(() => z.looseObject({
   access_token: z.string().min(1),
   refresh_token: z.string().min(1).nullish(),
   expires_at: z.number().int().nullish(),
-});
+}));
 export type StoredGatewayToken = z.infer<typeof StoredGatewayTokenSchema>;
 
-const StoreFileSchema = z.record(z.string(), z.unknown());
+const StoreFileSchema = lazySchema(() => z.record(z.string(), z.unknown()));
 
 /** The store's file in CODEX_HOME. */
 export const GATEWAY_TOKEN_FILE = 'gateway_oauth.json';

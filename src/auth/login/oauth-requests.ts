@@ -1,3 +1,4 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import { describeConnectionFailure } from '../../net/connection-failure.js';
 import { statusLine } from '../../model/errors.js';
@@ -64,7 +65,7 @@ export function tokenEndpointErrorDetail(body: string): string {
   return trimmed;
 }
 
-const TokensSchema = z.looseObject({ id_token: z.string(), access_token: z.string(), refresh_token: z.string() });
+const TokensSchema = lazySchema(() => z.looseObject({ id_token: z.string(), access_token: z.string(), refresh_token: z.string() }));
 export type ExchangedTokens = z.infer<typeof TokensSchema>;
 
 /** The PKCE code exchange: `grant_type=authorization_code`. */
@@ -125,11 +126,11 @@ export async function exchangeIdTokenForApiKey(
 /** Why a refresh was asked for; sent as `refresh_reason` [observed]. */
 export type RefreshReason = 'forced' | 'proactive_expiry' | 'unauthorized_recovery';
 
-const RefreshedSchema = z.looseObject({
+const RefreshedSchema = lazySchema(() => z.looseObject({
   id_token: z.string().nullish(),
   access_token: z.string().nullish(),
   refresh_token: z.string().nullish(),
-});
+}));
 export type RefreshedTokens = z.infer<typeof RefreshedSchema>;
 
 /** The refresh token can no longer be used: signing in again is the only fix. */
@@ -178,13 +179,13 @@ export async function refreshChatgptTokens(
   throw new Error(`token refresh failed with status ${statusLine(response.status)}: ${tokenEndpointErrorDetail(text)}`);
 }
 
-const UserCodeSchema = z.looseObject({
+const UserCodeSchema = lazySchema(() => z.looseObject({
   device_auth_id: z.string(),
   user_code: z.string().optional(),
   usercode: z.string().optional(),
   // The issuer sends the interval as a string of seconds.
   interval: z.union([z.string(), z.number()]).optional(),
-});
+}));
 
 export interface DeviceUserCode {
   readonly deviceAuthId: string;
@@ -216,7 +217,7 @@ export async function requestDeviceUserCode(
   return { deviceAuthId: parsed.data.device_auth_id, userCode, intervalSeconds: Number.isFinite(interval) ? interval : 0 };
 }
 
-const DeviceGrantSchema = z.looseObject({ authorization_code: z.string(), code_challenge: z.string(), code_verifier: z.string() });
+const DeviceGrantSchema = lazySchema(() => z.looseObject({ authorization_code: z.string(), code_challenge: z.string(), code_verifier: z.string() }));
 export type DeviceGrant = z.infer<typeof DeviceGrantSchema>;
 
 /**

@@ -1,3 +1,4 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 
 /*
@@ -7,9 +8,9 @@ import * as z from 'zod';
  */
 
 /** A Rust `i64` on the wire (format `int64` in the generated JSON Schema). */
-const i64 = z.number().int().meta({ format: 'int64' });
+const i64 = lazySchema(() => z.number().int().meta({ format: 'int64' }));
 
-export const GetAccountTokenUsageParamsSchema = z
+export const GetAccountTokenUsageParamsSchema = lazySchema(() => z
   .object({
     threadId: z
       .string()
@@ -17,9 +18,9 @@ export const GetAccountTokenUsageParamsSchema = z
       .optional()
       .describe('When present, read estimated usage for this thread instead of account-wide token activity.'),
   })
-  .meta({ id: 'GetAccountTokenUsageParams' });
+  .meta({ id: 'GetAccountTokenUsageParams' }));
 
-export const AccountTokenUsageSummarySchema = z
+export const AccountTokenUsageSummarySchema = lazySchema(() => z
   .object({
     currentStreakDays: i64.nullable().optional(),
     lifetimeTokens: i64.nullable().optional(),
@@ -27,13 +28,13 @@ export const AccountTokenUsageSummarySchema = z
     longestStreakDays: i64.nullable().optional(),
     peakDailyTokens: i64.nullable().optional(),
   })
-  .meta({ id: 'AccountTokenUsageSummary' });
+  .meta({ id: 'AccountTokenUsageSummary' }));
 
-export const AccountTokenUsageDailyBucketSchema = z
+export const AccountTokenUsageDailyBucketSchema = lazySchema(() => z
   .object({ startDate: z.string(), tokens: i64 })
-  .meta({ id: 'AccountTokenUsageDailyBucket' });
+  .meta({ id: 'AccountTokenUsageDailyBucket' }));
 
-export const ThreadUsageBreakdownGroupSchema = z
+export const ThreadUsageBreakdownGroupSchema = lazySchema(() => z
   .object({
     cachedInputTokens: i64.nullable().optional(),
     estimatedUsageCreditsMicros: i64,
@@ -45,9 +46,9 @@ export const ThreadUsageBreakdownGroupSchema = z
     speed: z.string().nullable().optional(),
     totalTokens: i64.nullable().optional(),
   })
-  .meta({ id: 'ThreadUsageBreakdownGroup' });
+  .meta({ id: 'ThreadUsageBreakdownGroup' }));
 
-export const ThreadUsageSchema = z
+export const ThreadUsageSchema = lazySchema(() => z
   .object({
     estimatedUsageCreditsMicros: i64,
     estimatedUsageUsdMicros: i64.nullable().optional(),
@@ -58,10 +59,10 @@ export const ThreadUsageSchema = z
       .describe('Native dollar usage, independent of credit estimates. None means unknown, not zero.'),
     threadId: z.string(),
   })
-  .meta({ id: 'ThreadUsage' });
+  .meta({ id: 'ThreadUsage' }));
 export type ThreadUsage = z.infer<typeof ThreadUsageSchema>;
 
-export const GetAccountTokenUsageResponseSchema = z
+export const GetAccountTokenUsageResponseSchema = lazySchema(() => z
   .object({
     dailyUsageBuckets: z.array(AccountTokenUsageDailyBucketSchema).nullable().optional(),
     summary: AccountTokenUsageSummarySchema,
@@ -69,13 +70,13 @@ export const GetAccountTokenUsageResponseSchema = z
       .default(null)
       .describe('Estimated usage when a thread was requested and its billing route is available.'),
   })
-  .meta({ id: 'GetAccountTokenUsageResponse' });
+  .meta({ id: 'GetAccountTokenUsageResponse' }));
 export type GetAccountTokenUsageResponse = z.input<typeof GetAccountTokenUsageResponseSchema>;
 
 /** The reference declares no params for this method. */
-export const GetAccountSecuritySetupParamsSchema = z.object({});
+export const GetAccountSecuritySetupParamsSchema = lazySchema(() => z.object({}));
 
-export const AccountSecuritySetupNoticeSchema = z
+export const AccountSecuritySetupNoticeSchema = lazySchema(() => z
   .object({
     accountId: z.string(),
     action: z.object({ label: z.string(), url: z.string() }).meta({ id: 'AccountSecuritySetupAction' }),
@@ -83,25 +84,25 @@ export const AccountSecuritySetupNoticeSchema = z
     title: z.string(),
     userId: z.string(),
   })
-  .meta({ id: 'AccountSecuritySetupNotice' });
+  .meta({ id: 'AccountSecuritySetupNotice' }));
 export type AccountSecuritySetupNotice = z.infer<typeof AccountSecuritySetupNoticeSchema>;
 
-export const GetAccountSecuritySetupResponseSchema = z
+export const GetAccountSecuritySetupResponseSchema = lazySchema(() => z
   .object({ notice: AccountSecuritySetupNoticeSchema.nullable().optional() })
   .describe(
     'Optional security reminder bound to the account that fetched it. Unavailable or ineligible accounts return no ' +
       'notice; this read never changes account security.',
   )
-  .meta({ id: 'GetAccountSecuritySetupResponse' });
+  .meta({ id: 'GetAccountSecuritySetupResponse' }));
 
 /** The reference declares no params for this method. */
-export const GetWorkspaceMessagesParamsSchema = z.object({});
+export const GetWorkspaceMessagesParamsSchema = lazySchema(() => z.object({}));
 
-export const WorkspaceMessageTypeSchema = z
+export const WorkspaceMessageTypeSchema = lazySchema(() => z
   .enum(['headline', 'announcement', 'unknown'])
-  .meta({ id: 'WorkspaceMessageType' });
+  .meta({ id: 'WorkspaceMessageType' }));
 
-export const WorkspaceMessageSchema = z
+export const WorkspaceMessageSchema = lazySchema(() => z
   .object({
     archivedAt: i64.nullable().optional().describe('Unix timestamp (in seconds) when the message was archived.'),
     createdAt: i64.nullable().optional().describe('Unix timestamp (in seconds) when the message was created.'),
@@ -109,18 +110,18 @@ export const WorkspaceMessageSchema = z
     messageId: z.string(),
     messageType: WorkspaceMessageTypeSchema,
   })
-  .meta({ id: 'WorkspaceMessage' });
+  .meta({ id: 'WorkspaceMessage' }));
 export type WorkspaceMessage = z.infer<typeof WorkspaceMessageSchema>;
 
-export const GetWorkspaceMessagesResponseSchema = z
+export const GetWorkspaceMessagesResponseSchema = lazySchema(() => z
   .object({
     featureEnabled: z.boolean().describe('Whether the workspace-message backend route is available for this client.'),
     messages: z.array(WorkspaceMessageSchema).describe('Active workspace messages returned by the backend.'),
   })
-  .meta({ id: 'GetWorkspaceMessagesResponse' });
+  .meta({ id: 'GetWorkspaceMessagesResponse' }));
 export type GetWorkspaceMessagesResponse = z.infer<typeof GetWorkspaceMessagesResponseSchema>;
 
-export const ConsumeAccountRateLimitResetCreditParamsSchema = z
+export const ConsumeAccountRateLimitResetCreditParamsSchema = lazySchema(() => z
   .object({
     creditId: z
       .string()
@@ -133,23 +134,23 @@ export const ConsumeAccountRateLimitResetCreditParamsSchema = z
         'Identifies one logical reset attempt. A UUID is recommended; reuse the same value when retrying that attempt.',
       ),
   })
-  .meta({ id: 'ConsumeAccountRateLimitResetCreditParams' });
+  .meta({ id: 'ConsumeAccountRateLimitResetCreditParams' }));
 
-export const ConsumeAccountRateLimitResetCreditOutcomeSchema = z
+export const ConsumeAccountRateLimitResetCreditOutcomeSchema = lazySchema(() => z
   .enum(['reset', 'nothingToReset', 'noCredit', 'alreadyRedeemed'])
-  .meta({ id: 'ConsumeAccountRateLimitResetCreditOutcome' });
+  .meta({ id: 'ConsumeAccountRateLimitResetCreditOutcome' }));
 export type ConsumeAccountRateLimitResetCreditOutcome = z.infer<typeof ConsumeAccountRateLimitResetCreditOutcomeSchema>;
 
-export const ConsumeAccountRateLimitResetCreditResponseSchema = z
+export const ConsumeAccountRateLimitResetCreditResponseSchema = lazySchema(() => z
   .object({ outcome: ConsumeAccountRateLimitResetCreditOutcomeSchema })
-  .meta({ id: 'ConsumeAccountRateLimitResetCreditResponse' });
+  .meta({ id: 'ConsumeAccountRateLimitResetCreditResponse' }));
 
-export const AddCreditsNudgeCreditTypeSchema = z.enum(['credits', 'usage_limit']).meta({ id: 'AddCreditsNudgeCreditType' });
+export const AddCreditsNudgeCreditTypeSchema = lazySchema(() => z.enum(['credits', 'usage_limit']).meta({ id: 'AddCreditsNudgeCreditType' }));
 
-export const SendAddCreditsNudgeEmailParamsSchema = z
+export const SendAddCreditsNudgeEmailParamsSchema = lazySchema(() => z
   .object({ creditType: AddCreditsNudgeCreditTypeSchema })
-  .meta({ id: 'SendAddCreditsNudgeEmailParams' });
+  .meta({ id: 'SendAddCreditsNudgeEmailParams' }));
 
-export const SendAddCreditsNudgeEmailResponseSchema = z
+export const SendAddCreditsNudgeEmailResponseSchema = lazySchema(() => z
   .object({ status: z.enum(['sent', 'cooldown_active']).meta({ id: 'AddCreditsNudgeEmailStatus' }) })
-  .meta({ id: 'SendAddCreditsNudgeEmailResponse' });
+  .meta({ id: 'SendAddCreditsNudgeEmailResponse' }));

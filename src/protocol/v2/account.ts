@@ -1,6 +1,7 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 
-export const GetAccountParamsSchema = z
+export const GetAccountParamsSchema = lazySchema(() => z
   .object({
     refreshToken: z
       .boolean()
@@ -10,19 +11,19 @@ export const GetAccountParamsSchema = z
           'refresh-token flow; in external auth mode it is ignored.',
       ),
   })
-  .meta({ id: 'GetAccountParams' });
+  .meta({ id: 'GetAccountParams' }));
 export type GetAccountParams = z.infer<typeof GetAccountParamsSchema>;
 
-export const PlanTypeSchema = z
+export const PlanTypeSchema = lazySchema(() => z
   .enum([
     'free', 'go', 'plus', 'pro', 'prolite', 'promax', 'team', 'self_serve_business_prolite',
     'self_serve_business_usage_based', 'business', 'ent26', 'enterprise_cbp_automation',
     'enterprise_cbp_usage_based', 'enterprise', 'edu', 'edu_plus', 'edu_pro', 'sci', 'sci_plus', 'unknown',
   ])
-  .meta({ id: 'PlanType' });
+  .meta({ id: 'PlanType' }));
 
 /** How the server authenticates to its model provider, as far as a client needs to know. */
-export const AccountSchema = z
+export const AccountSchema = lazySchema(() => z
   .discriminatedUnion('type', [
     z.object({ type: z.literal('apiKey') }),
     z.object({
@@ -34,10 +35,10 @@ export const AccountSchema = z
     z.object({ type: z.literal('amazonBedrock'), usesCodexManagedCredentials: z.boolean().optional() }),
     z.object({ type: z.literal('gcp') }).describe('Google Cloud Vertex AI with externally managed credentials.'),
   ])
-  .meta({ id: 'Account' });
+  .meta({ id: 'Account' }));
 export type Account = z.infer<typeof AccountSchema>;
 
-export const GetAccountResponseSchema = z
+export const GetAccountResponseSchema = lazySchema(() => z
   .object({
     account: AccountSchema.nullable(),
     userId: z.string().nullable().describe('ChatGPT user ID belonging to this account response, when available.'),
@@ -45,14 +46,14 @@ export const GetAccountResponseSchema = z
     // Workspace routing comes from the ChatGPT backend's account check, which this server does not call.
     workspaceRouting: z.null(),
   })
-  .meta({ id: 'GetAccountResponse' });
+  .meta({ id: 'GetAccountResponse' }));
 export type GetAccountResponse = z.infer<typeof GetAccountResponseSchema>;
 
-export const BedrockCheckGovCloudRequirementsParamsSchema = z
+export const BedrockCheckGovCloudRequirementsParamsSchema = lazySchema(() => z
   .object({})
-  .meta({ id: 'BedrockCheckGovCloudRequirementsParams' });
+  .meta({ id: 'BedrockCheckGovCloudRequirementsParams' }));
 
-export const BedrockCheckGovCloudRequirementsResponseSchema = z
+export const BedrockCheckGovCloudRequirementsResponseSchema = lazySchema(() => z
   .object({
     isGovCloud: z.boolean().describe('Whether the active Bedrock authentication resolves to a GovCloud region.'),
     shouldWarn: z
@@ -65,21 +66,21 @@ export const BedrockCheckGovCloudRequirementsResponseSchema = z
   .meta({
     id: 'BedrockCheckGovCloudRequirementsResponse',
     description: 'Advisory check of the current Bedrock configuration after login or setup.',
-  });
+  }));
 export type BedrockCheckGovCloudRequirementsResponse = z.infer<typeof BedrockCheckGovCloudRequirementsResponseSchema>;
 
-export const AuthModeSchema = z
+export const AuthModeSchema = lazySchema(() => z
   .enum([
     'apikey', 'chatgpt', 'chatgptAuthTokens', 'headers', 'agentIdentity', 'personalAccessToken', 'bedrockApiKey',
     'bedrockAccessKeys',
   ])
   .describe('Authentication mode for OpenAI-backed providers.')
-  .meta({ id: 'AuthMode' });
+  .meta({ id: 'AuthMode' }));
 export type AuthMode = z.infer<typeof AuthModeSchema>;
 
-export const LoginAppBrandSchema = z.enum(['codex', 'chatgpt']).meta({ id: 'LoginAppBrand' });
+export const LoginAppBrandSchema = lazySchema(() => z.enum(['codex', 'chatgpt']).meta({ id: 'LoginAppBrand' }));
 
-export const LoginAccountParamsSchema = z
+export const LoginAccountParamsSchema = lazySchema(() => z
   .discriminatedUnion('type', [
     z.object({ type: z.literal('apiKey'), apiKey: z.string() }),
     z.object({
@@ -113,11 +114,11 @@ export const LoginAccountParamsSchema = z
       region: z.string(),
     }),
   ])
-  .meta({ id: 'LoginAccountParams' });
+  .meta({ id: 'LoginAccountParams' }));
 export type LoginAccountParams = z.infer<typeof LoginAccountParamsSchema>;
 
 /** Only the login types this server completes: the others are refused before a response is built. */
-export const LoginAccountResponseSchema = z
+export const LoginAccountResponseSchema = lazySchema(() => z
   .discriminatedUnion('type', [
     z.object({ type: z.literal('apiKey') }),
     z.object({
@@ -135,28 +136,28 @@ export const LoginAccountResponseSchema = z
     }),
     z.object({ type: z.literal('chatgptAuthTokens') }),
   ])
-  .meta({ id: 'LoginAccountResponse' });
+  .meta({ id: 'LoginAccountResponse' }));
 export type LoginAccountResponse = z.infer<typeof LoginAccountResponseSchema>;
 
-export const CancelLoginAccountParamsSchema = z
+export const CancelLoginAccountParamsSchema = lazySchema(() => z
   .object({ loginId: z.string() })
-  .meta({ id: 'CancelLoginAccountParams' });
+  .meta({ id: 'CancelLoginAccountParams' }));
 export type CancelLoginAccountParams = z.infer<typeof CancelLoginAccountParamsSchema>;
 
-export const CancelLoginAccountResponseSchema = z
+export const CancelLoginAccountResponseSchema = lazySchema(() => z
   .object({ status: z.enum(['canceled', 'notFound']).meta({ id: 'CancelLoginAccountStatus' }) })
-  .meta({ id: 'CancelLoginAccountResponse' });
+  .meta({ id: 'CancelLoginAccountResponse' }));
 export type CancelLoginAccountResponse = z.infer<typeof CancelLoginAccountResponseSchema>;
 
-export const LogoutAccountParamsSchema = z.object({});
-export const LogoutAccountResponseSchema = z.object({}).meta({ id: 'LogoutAccountResponse' });
+export const LogoutAccountParamsSchema = lazySchema(() => z.object({}));
+export const LogoutAccountResponseSchema = lazySchema(() => z.object({}).meta({ id: 'LogoutAccountResponse' }));
 
-export const AccountUpdatedNotificationSchema = z
+export const AccountUpdatedNotificationSchema = lazySchema(() => z
   .object({ authMode: AuthModeSchema.nullable(), planType: PlanTypeSchema.nullable() })
-  .meta({ id: 'AccountUpdatedNotification' });
+  .meta({ id: 'AccountUpdatedNotification' }));
 export type AccountUpdatedNotification = z.infer<typeof AccountUpdatedNotificationSchema>;
 
-export const AccountLoginCompletedNotificationSchema = z
+export const AccountLoginCompletedNotificationSchema = lazySchema(() => z
   .object({
     loginId: z.string().nullable(),
     success: z.boolean(),
@@ -164,10 +165,10 @@ export const AccountLoginCompletedNotificationSchema = z
     // Desktop onboarding only; a login started here never has one.
     onboardingEntrypoint: z.null(),
   })
-  .meta({ id: 'AccountLoginCompletedNotification' });
+  .meta({ id: 'AccountLoginCompletedNotification' }));
 export type AccountLoginCompletedNotification = z.infer<typeof AccountLoginCompletedNotificationSchema>;
 
-export const ChatgptAuthTokensRefreshParamsSchema = z
+export const ChatgptAuthTokensRefreshParamsSchema = lazySchema(() => z
   .object({
     reason: z.enum(['unauthorized']).meta({ id: 'ChatgptAuthTokensRefreshReason' }),
     previousAccountId: z
@@ -180,10 +181,10 @@ export const ChatgptAuthTokensRefreshParamsSchema = z
           'be `null` when the prior auth state did not include a workspace\nidentifier (`chatgpt_account_id`).',
       ),
   })
-  .meta({ id: 'ChatgptAuthTokensRefreshParams' });
+  .meta({ id: 'ChatgptAuthTokensRefreshParams' }));
 export type ChatgptAuthTokensRefreshParams = z.infer<typeof ChatgptAuthTokensRefreshParamsSchema>;
 
-export const ChatgptAuthTokensRefreshResponseSchema = z
+export const ChatgptAuthTokensRefreshResponseSchema = lazySchema(() => z
   .object({ accessToken: z.string(), chatgptAccountId: z.string(), chatgptPlanType: z.string().nullable() })
-  .meta({ id: 'ChatgptAuthTokensRefreshResponse' });
+  .meta({ id: 'ChatgptAuthTokensRefreshResponse' }));
 export type ChatgptAuthTokensRefreshResponse = z.infer<typeof ChatgptAuthTokensRefreshResponseSchema>;

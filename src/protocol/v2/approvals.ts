@@ -1,3 +1,4 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import { UnixMsSchema } from '../common.js';
 import { CommandActionSchema, LegacyAppPathStringSchema } from './items-tools.js';
@@ -10,21 +11,21 @@ import { CommandActionSchema, LegacyAppPathStringSchema } from './items-tools.js
  */
 
 /** What is under review: a new command, or input for a running terminal. */
-export const CommandExecutionApprovalKindSchema = z
+export const CommandExecutionApprovalKindSchema = lazySchema(() => z
   .enum(['command', 'writeStdin', 'humanCommand'])
   .meta({
     id: 'CommandExecutionApprovalKind',
     description: 'Distinguishes a command approval from input sent to an existing terminal.',
-  });
+  }));
 export type CommandExecutionApprovalKind = z.infer<typeof CommandExecutionApprovalKindSchema>;
 
-export const NetworkPolicyRuleActionSchema = z.enum(['allow', 'deny']).meta({ id: 'NetworkPolicyRuleAction' });
-export const NetworkPolicyAmendmentSchema = z
+export const NetworkPolicyRuleActionSchema = lazySchema(() => z.enum(['allow', 'deny']).meta({ id: 'NetworkPolicyRuleAction' }));
+export const NetworkPolicyAmendmentSchema = lazySchema(() => z
   .object({ host: z.string(), action: NetworkPolicyRuleActionSchema })
-  .meta({ id: 'NetworkPolicyAmendment' });
+  .meta({ id: 'NetworkPolicyAmendment' }));
 
 /** A user's answer to a command approval. */
-export const CommandExecutionApprovalDecisionSchema = z
+export const CommandExecutionApprovalDecisionSchema = lazySchema(() => z
   .union([
     z.enum(['accept', 'acceptForSession', 'decline', 'cancel']),
     z.strictObject({
@@ -34,10 +35,10 @@ export const CommandExecutionApprovalDecisionSchema = z
       applyNetworkPolicyAmendment: z.object({ network_policy_amendment: NetworkPolicyAmendmentSchema }),
     }),
   ])
-  .meta({ id: 'CommandExecutionApprovalDecision' });
+  .meta({ id: 'CommandExecutionApprovalDecision' }));
 export type CommandExecutionApprovalDecision = z.infer<typeof CommandExecutionApprovalDecisionSchema>;
 
-export const CommandExecutionRequestApprovalParamsSchema = z
+export const CommandExecutionRequestApprovalParamsSchema = lazySchema(() => z
   .object({
     kind: CommandExecutionApprovalKindSchema,
     threadId: z.string(),
@@ -64,21 +65,21 @@ export const CommandExecutionRequestApprovalParamsSchema = z
       .optional()
       .describe('Ordered list of decisions the client may present (sent to experimental clients only).'),
   })
-  .meta({ id: 'CommandExecutionRequestApprovalParams' });
+  .meta({ id: 'CommandExecutionRequestApprovalParams' }));
 export type CommandExecutionRequestApprovalParams = z.infer<typeof CommandExecutionRequestApprovalParamsSchema>;
 
-export const CommandExecutionRequestApprovalResponseSchema = z
+export const CommandExecutionRequestApprovalResponseSchema = lazySchema(() => z
   .object({ decision: CommandExecutionApprovalDecisionSchema })
-  .meta({ id: 'CommandExecutionRequestApprovalResponse' });
+  .meta({ id: 'CommandExecutionRequestApprovalResponse' }));
 export type CommandExecutionRequestApprovalResponse = z.infer<typeof CommandExecutionRequestApprovalResponseSchema>;
 
 /** A user's answer to a file change approval. */
-export const FileChangeApprovalDecisionSchema = z
+export const FileChangeApprovalDecisionSchema = lazySchema(() => z
   .enum(['accept', 'acceptForSession', 'decline', 'cancel'])
-  .meta({ id: 'FileChangeApprovalDecision' });
+  .meta({ id: 'FileChangeApprovalDecision' }));
 export type FileChangeApprovalDecision = z.infer<typeof FileChangeApprovalDecisionSchema>;
 
-export const FileChangeRequestApprovalParamsSchema = z
+export const FileChangeRequestApprovalParamsSchema = lazySchema(() => z
   .object({
     threadId: z.string(),
     turnId: z.string(),
@@ -91,19 +92,19 @@ export const FileChangeRequestApprovalParamsSchema = z
       .optional()
       .describe('[UNSTABLE] A root the agent asks to write under for the rest of the session.'),
   })
-  .meta({ id: 'FileChangeRequestApprovalParams' });
+  .meta({ id: 'FileChangeRequestApprovalParams' }));
 export type FileChangeRequestApprovalParams = z.infer<typeof FileChangeRequestApprovalParamsSchema>;
 
-export const FileChangeRequestApprovalResponseSchema = z
+export const FileChangeRequestApprovalResponseSchema = lazySchema(() => z
   .object({ decision: FileChangeApprovalDecisionSchema })
-  .meta({ id: 'FileChangeRequestApprovalResponse' });
+  .meta({ id: 'FileChangeRequestApprovalResponse' }));
 export type FileChangeRequestApprovalResponse = z.infer<typeof FileChangeRequestApprovalResponseSchema>;
 
-export const ToolRequestUserInputOptionSchema = z
+export const ToolRequestUserInputOptionSchema = lazySchema(() => z
   .object({ label: z.string(), description: z.string() })
-  .meta({ id: 'ToolRequestUserInputOption', description: 'EXPERIMENTAL. One selectable option.' });
+  .meta({ id: 'ToolRequestUserInputOption', description: 'EXPERIMENTAL. One selectable option.' }));
 
-export const ToolRequestUserInputQuestionSchema = z
+export const ToolRequestUserInputQuestionSchema = lazySchema(() => z
   .object({
     id: z.string(),
     header: z.string(),
@@ -112,10 +113,10 @@ export const ToolRequestUserInputQuestionSchema = z
     isSecret: z.boolean().default(false),
     options: z.array(ToolRequestUserInputOptionSchema).nullable().optional(),
   })
-  .meta({ id: 'ToolRequestUserInputQuestion', description: 'EXPERIMENTAL. One request_user_input question.' });
+  .meta({ id: 'ToolRequestUserInputQuestion', description: 'EXPERIMENTAL. One request_user_input question.' }));
 export type ToolRequestUserInputQuestion = z.infer<typeof ToolRequestUserInputQuestionSchema>;
 
-export const ToolRequestUserInputParamsSchema = z
+export const ToolRequestUserInputParamsSchema = lazySchema(() => z
   .object({
     threadId: z.string(),
     turnId: z.string(),
@@ -124,26 +125,26 @@ export const ToolRequestUserInputParamsSchema = z
     autoResolutionMs: z.number().int().min(0).meta({ format: 'uint64' }).nullable().optional(),
     questions: z.array(ToolRequestUserInputQuestionSchema),
   })
-  .meta({ id: 'ToolRequestUserInputParams', description: 'EXPERIMENTAL. Params sent with a request_user_input event.' });
+  .meta({ id: 'ToolRequestUserInputParams', description: 'EXPERIMENTAL. Params sent with a request_user_input event.' }));
 export type ToolRequestUserInputParams = z.infer<typeof ToolRequestUserInputParamsSchema>;
 
-export const ToolRequestUserInputAnswerSchema = z
+export const ToolRequestUserInputAnswerSchema = lazySchema(() => z
   .object({ answers: z.array(z.string()) })
-  .meta({ id: 'ToolRequestUserInputAnswer', description: "EXPERIMENTAL. A user's answer to one question." });
+  .meta({ id: 'ToolRequestUserInputAnswer', description: "EXPERIMENTAL. A user's answer to one question." }));
 
-export const ToolRequestUserInputResponseSchema = z
+export const ToolRequestUserInputResponseSchema = lazySchema(() => z
   .object({ answers: z.record(z.string(), ToolRequestUserInputAnswerSchema) })
-  .meta({ id: 'ToolRequestUserInputResponse', description: 'EXPERIMENTAL. Answers by question id.' });
+  .meta({ id: 'ToolRequestUserInputResponse', description: 'EXPERIMENTAL. Answers by question id.' }));
 export type ToolRequestUserInputResponse = z.infer<typeof ToolRequestUserInputResponseSchema>;
 
 /** A chunk of a running command's output (plain text, not base64). */
-export const CommandExecutionOutputDeltaNotificationSchema = z
+export const CommandExecutionOutputDeltaNotificationSchema = lazySchema(() => z
   .object({ threadId: z.string(), turnId: z.string(), itemId: z.string(), delta: z.string() })
-  .meta({ id: 'CommandExecutionOutputDeltaNotification' });
+  .meta({ id: 'CommandExecutionOutputDeltaNotification' }));
 export type CommandExecutionOutputDeltaNotification = z.infer<typeof CommandExecutionOutputDeltaNotificationSchema>;
 
 /** Input the model wrote to a running command's terminal (`write_stdin`). */
-export const TerminalInteractionNotificationSchema = z
+export const TerminalInteractionNotificationSchema = lazySchema(() => z
   .object({ threadId: z.string(), turnId: z.string(), itemId: z.string(), processId: z.string(), stdin: z.string() })
-  .meta({ id: 'TerminalInteractionNotification' });
+  .meta({ id: 'TerminalInteractionNotification' }));
 export type TerminalInteractionNotification = z.infer<typeof TerminalInteractionNotificationSchema>;

@@ -1,30 +1,31 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 
 /**
  * Apps (ChatGPT connectors) come from ChatGPT's backend. Without a ChatGPT login there are none. `app/read` reads
  * their metadata from the backend; `app/list` and `app/installed` entries are typed as never produced.
  */
-export const AppsListParamsSchema = z
+export const AppsListParamsSchema = lazySchema(() => z
   .object({
     cursor: z.string().nullable().optional(),
     limit: z.number().int().min(0).max(4_294_967_295).meta({ format: 'uint32' }).nullable().optional(),
     threadId: z.string().nullable().optional(),
     forceRefetch: z.boolean().optional(),
   })
-  .meta({ id: 'AppsListParams' });
-export const AppsListResponseSchema = z
+  .meta({ id: 'AppsListParams' }));
+export const AppsListResponseSchema = lazySchema(() => z
   .object({ data: z.array(z.never()), nextCursor: z.string().nullable() })
-  .meta({ id: 'AppsListResponse' });
+  .meta({ id: 'AppsListResponse' }));
 
-export const AppsReadParamsSchema = z
+export const AppsReadParamsSchema = lazySchema(() => z
   .object({
     appIds: z.array(z.string()).describe('App ids to read: at most 100; repeated ids are read once, in first-request order.'),
     threadId: z.string().nullable().optional(),
     includeTools: z.boolean().optional().describe("When true, each app's public tool summaries are included."),
   })
-  .meta({ id: 'AppsReadParams' });
+  .meta({ id: 'AppsReadParams' }));
 
-export const AppToolSummarySchema = z
+export const AppToolSummarySchema = lazySchema(() => z
   .object({
     name: z.string(),
     title: z.string().nullable(),
@@ -33,10 +34,10 @@ export const AppToolSummarySchema = z
     disabledReason: z.string().nullable(),
     isReadOnly: z.boolean(),
   })
-  .meta({ id: 'AppToolSummary' });
+  .meta({ id: 'AppToolSummary' }));
 
 /** An app's display metadata as ChatGPT's backend describes it. */
-export const ConnectorMetadataSchema = z
+export const ConnectorMetadataSchema = lazySchema(() => z
   .object({
     id: z.string(),
     name: z.string(),
@@ -48,14 +49,14 @@ export const ConnectorMetadataSchema = z
     pluginDisplayNames: z.array(z.string()),
     toolSummaries: z.array(AppToolSummarySchema).nullable(),
   })
-  .meta({ id: 'ConnectorMetadata' });
+  .meta({ id: 'ConnectorMetadata' }));
 export type ConnectorMetadata = z.infer<typeof ConnectorMetadataSchema>;
 
-export const AppsReadResponseSchema = z
+export const AppsReadResponseSchema = lazySchema(() => z
   .object({ apps: z.array(ConnectorMetadataSchema), missingAppIds: z.array(z.string()) })
-  .meta({ id: 'AppsReadResponse' });
+  .meta({ id: 'AppsReadResponse' }));
 
-export const AppsInstalledParamsSchema = z
+export const AppsInstalledParamsSchema = lazySchema(() => z
   .object({ threadId: z.string().nullable().optional(), forceRefresh: z.boolean().optional() })
-  .meta({ id: 'AppsInstalledParams' });
-export const AppsInstalledResponseSchema = z.object({ apps: z.array(z.never()) }).meta({ id: 'AppsInstalledResponse' });
+  .meta({ id: 'AppsInstalledParams' }));
+export const AppsInstalledResponseSchema = lazySchema(() => z.object({ apps: z.array(z.never()) }).meta({ id: 'AppsInstalledResponse' }));

@@ -1,3 +1,4 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 
 /*
@@ -6,10 +7,10 @@ import * as z from 'zod';
  */
 
 /** The request carries nothing: the client attests itself, not the request. */
-export const AttestationGenerateParamsSchema = z.object({}).meta({ id: 'AttestationGenerateParams' });
+export const AttestationGenerateParamsSchema = lazySchema(() => z.object({}).meta({ id: 'AttestationGenerateParams' }));
 export type AttestationGenerateParams = z.infer<typeof AttestationGenerateParamsSchema>;
 
-export const AttestationGenerateResponseSchema = z
+export const AttestationGenerateResponseSchema = lazySchema(() => z
   .object({ token: z.string().describe('Opaque client attestation token.') })
-  .meta({ id: 'AttestationGenerateResponse' });
+  .meta({ id: 'AttestationGenerateResponse' }));
 export type AttestationGenerateResponse = z.infer<typeof AttestationGenerateResponseSchema>;

@@ -1,3 +1,4 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import { Uint32Schema } from '../common.js';
 import { LegacyAppPathStringSchema } from './items-tools.js';
@@ -7,7 +8,7 @@ import { LegacyAppPathStringSchema } from './items-tools.js';
  * left running after their `exec_command` call returned (the terminal UI lists them when it quits).
  */
 
-export const ThreadBackgroundTerminalSchema = z
+export const ThreadBackgroundTerminalSchema = lazySchema(() => z
   .object({
     itemId: z.string(),
     processId: z.string(),
@@ -17,18 +18,18 @@ export const ThreadBackgroundTerminalSchema = z
     cpuPercent: z.number().meta({ format: 'double' }).nullable(),
     rssKb: z.number().int().min(0).meta({ format: 'uint64' }).nullable(),
   })
-  .meta({ id: 'ThreadBackgroundTerminal' });
+  .meta({ id: 'ThreadBackgroundTerminal' }));
 export type ThreadBackgroundTerminal = z.infer<typeof ThreadBackgroundTerminalSchema>;
 
-export const ThreadBackgroundTerminalsListParamsSchema = z
+export const ThreadBackgroundTerminalsListParamsSchema = lazySchema(() => z
   .object({
     threadId: z.string(),
     cursor: z.string().nullable().optional().describe('Opaque pagination cursor returned by a previous call.'),
     limit: Uint32Schema.nullable().optional().describe('Optional page size.'),
   })
-  .meta({ id: 'ThreadBackgroundTerminalsListParams' });
+  .meta({ id: 'ThreadBackgroundTerminalsListParams' }));
 
-export const ThreadBackgroundTerminalsListResponseSchema = z
+export const ThreadBackgroundTerminalsListResponseSchema = lazySchema(() => z
   .object({
     data: z.array(ThreadBackgroundTerminalSchema),
     nextCursor: z
@@ -39,20 +40,20 @@ export const ThreadBackgroundTerminalsListResponseSchema = z
           'items to return.',
       ),
   })
-  .meta({ id: 'ThreadBackgroundTerminalsListResponse' });
+  .meta({ id: 'ThreadBackgroundTerminalsListResponse' }));
 
-export const ThreadBackgroundTerminalsTerminateParamsSchema = z
+export const ThreadBackgroundTerminalsTerminateParamsSchema = lazySchema(() => z
   .object({ threadId: z.string(), processId: z.string() })
-  .meta({ id: 'ThreadBackgroundTerminalsTerminateParams' });
+  .meta({ id: 'ThreadBackgroundTerminalsTerminateParams' }));
 
-export const ThreadBackgroundTerminalsTerminateResponseSchema = z
+export const ThreadBackgroundTerminalsTerminateResponseSchema = lazySchema(() => z
   .object({ terminated: z.boolean() })
-  .meta({ id: 'ThreadBackgroundTerminalsTerminateResponse' });
+  .meta({ id: 'ThreadBackgroundTerminalsTerminateResponse' }));
 
-export const ThreadBackgroundTerminalsCleanParamsSchema = z
+export const ThreadBackgroundTerminalsCleanParamsSchema = lazySchema(() => z
   .object({ threadId: z.string() })
-  .meta({ id: 'ThreadBackgroundTerminalsCleanParams' });
+  .meta({ id: 'ThreadBackgroundTerminalsCleanParams' }));
 
-export const ThreadBackgroundTerminalsCleanResponseSchema = z
+export const ThreadBackgroundTerminalsCleanResponseSchema = lazySchema(() => z
   .object({})
-  .meta({ id: 'ThreadBackgroundTerminalsCleanResponse' });
+  .meta({ id: 'ThreadBackgroundTerminalsCleanResponse' }));

@@ -1,3 +1,4 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import { SandboxPolicySchema } from './policies.js';
 
@@ -10,15 +11,15 @@ import { SandboxPolicySchema } from './policies.js';
 
 const u16 = () => z.number().int().min(0).max(65_535).meta({ format: 'uint16' });
 
-export const CommandExecTerminalSizeSchema = z
+export const CommandExecTerminalSizeSchema = lazySchema(() => z
   .object({
     rows: u16().describe('Terminal height in character cells.'),
     cols: u16().describe('Terminal width in character cells.'),
   })
-  .meta({ id: 'CommandExecTerminalSize', description: 'PTY size in character cells for `command/exec` PTY sessions.' });
+  .meta({ id: 'CommandExecTerminalSize', description: 'PTY size in character cells for `command/exec` PTY sessions.' }));
 export type CommandExecTerminalSize = z.infer<typeof CommandExecTerminalSizeSchema>;
 
-export const CommandExecParamsSchema = z
+export const CommandExecParamsSchema = lazySchema(() => z
   .object({
     command: z.array(z.string()).describe('Command argv vector. Empty arrays are rejected.'),
     processId: z
@@ -110,12 +111,12 @@ export const CommandExecParamsSchema = z
       'Run a standalone command (argv vector) in the server sandbox without creating a thread or turn.\n\nThe ' +
       'final `command/exec` response is deferred until the process exits and is sent only after all ' +
       '`command/exec/outputDelta` notifications for that connection have been emitted.',
-  });
+  }));
 export type CommandExecParams = z.infer<typeof CommandExecParamsSchema>;
 /** `command/exec` params that need the `experimentalApi` capability. */
 export const COMMAND_EXEC_EXPERIMENTAL_FIELDS = ['permissionProfile'] as const;
 
-export const CommandExecResponseSchema = z
+export const CommandExecResponseSchema = lazySchema(() => z
   .object({
     exitCode: z.number().int().meta({ format: 'int32' }).describe('Process exit code.'),
     stdout: z
@@ -125,13 +126,13 @@ export const CommandExecResponseSchema = z
       .string()
       .describe('Buffered stderr capture.\n\nEmpty when stderr was streamed via `command/exec/outputDelta`.'),
   })
-  .meta({ id: 'CommandExecResponse', description: 'Final buffered result for `command/exec`.' });
+  .meta({ id: 'CommandExecResponse', description: 'Final buffered result for `command/exec`.' }));
 export type CommandExecResponse = z.infer<typeof CommandExecResponseSchema>;
 
 const processIdField = () =>
   z.string().describe('Client-supplied, connection-scoped `processId` from the original `command/exec` request.');
 
-export const CommandExecWriteParamsSchema = z
+export const CommandExecWriteParamsSchema = lazySchema(() => z
   .object({
     processId: processIdField(),
     deltaBase64: z.string().nullable().optional().describe('Optional base64-encoded stdin bytes to write.'),
@@ -140,37 +141,37 @@ export const CommandExecWriteParamsSchema = z
   .meta({
     id: 'CommandExecWriteParams',
     description: 'Write stdin bytes to a running `command/exec` session, close stdin, or both.',
-  });
+  }));
 export type CommandExecWriteParams = z.infer<typeof CommandExecWriteParamsSchema>;
-export const CommandExecWriteResponseSchema = z
+export const CommandExecWriteResponseSchema = lazySchema(() => z
   .object({})
-  .meta({ id: 'CommandExecWriteResponse', description: 'Empty success response for `command/exec/write`.' });
+  .meta({ id: 'CommandExecWriteResponse', description: 'Empty success response for `command/exec/write`.' }));
 
-export const CommandExecResizeParamsSchema = z
+export const CommandExecResizeParamsSchema = lazySchema(() => z
   .object({
     processId: processIdField(),
     size: CommandExecTerminalSizeSchema.describe('New PTY size in character cells.'),
   })
-  .meta({ id: 'CommandExecResizeParams', description: 'Resize a running PTY-backed `command/exec` session.' });
+  .meta({ id: 'CommandExecResizeParams', description: 'Resize a running PTY-backed `command/exec` session.' }));
 export type CommandExecResizeParams = z.infer<typeof CommandExecResizeParamsSchema>;
-export const CommandExecResizeResponseSchema = z
+export const CommandExecResizeResponseSchema = lazySchema(() => z
   .object({})
-  .meta({ id: 'CommandExecResizeResponse', description: 'Empty success response for `command/exec/resize`.' });
+  .meta({ id: 'CommandExecResizeResponse', description: 'Empty success response for `command/exec/resize`.' }));
 
-export const CommandExecTerminateParamsSchema = z
+export const CommandExecTerminateParamsSchema = lazySchema(() => z
   .object({ processId: processIdField() })
-  .meta({ id: 'CommandExecTerminateParams', description: 'Terminate a running `command/exec` session.' });
+  .meta({ id: 'CommandExecTerminateParams', description: 'Terminate a running `command/exec` session.' }));
 export type CommandExecTerminateParams = z.infer<typeof CommandExecTerminateParamsSchema>;
-export const CommandExecTerminateResponseSchema = z
+export const CommandExecTerminateResponseSchema = lazySchema(() => z
   .object({})
-  .meta({ id: 'CommandExecTerminateResponse', description: 'Empty success response for `command/exec/terminate`.' });
+  .meta({ id: 'CommandExecTerminateResponse', description: 'Empty success response for `command/exec/terminate`.' }));
 
-export const CommandExecOutputStreamSchema = z
+export const CommandExecOutputStreamSchema = lazySchema(() => z
   .enum(['stdout', 'stderr'])
-  .meta({ id: 'CommandExecOutputStream', description: 'Stream label for `command/exec/outputDelta` notifications.' });
+  .meta({ id: 'CommandExecOutputStream', description: 'Stream label for `command/exec/outputDelta` notifications.' }));
 export type CommandExecOutputStream = z.infer<typeof CommandExecOutputStreamSchema>;
 
-export const CommandExecOutputDeltaNotificationSchema = z
+export const CommandExecOutputDeltaNotificationSchema = lazySchema(() => z
   .object({
     processId: processIdField(),
     stream: CommandExecOutputStreamSchema.describe('Output stream for this chunk.'),
@@ -186,5 +187,5 @@ export const CommandExecOutputDeltaNotificationSchema = z
     description:
       'Base64-encoded output chunk emitted for a streaming `command/exec` request.\n\nThese notifications are ' +
       'connection-scoped. If the originating connection closes, the server terminates the process.',
-  });
+  }));
 export type CommandExecOutputDeltaNotification = z.infer<typeof CommandExecOutputDeltaNotificationSchema>;

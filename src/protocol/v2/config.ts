@@ -1,11 +1,12 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import { AbsolutePathSchema } from '../common.js';
 import { ApprovalsReviewerSchema, AskForApprovalSchema, ReasoningEffortSchema, ReasoningSummarySchema, SandboxModeSchema } from './policies.js';
 
 /** A JSON value as config tables carry it (TOML dates are sent as their text). */
-export const JsonValueSchema: z.ZodType<unknown> = z.unknown();
+export const JsonValueSchema: z.ZodType<unknown> = lazySchema(() => z.unknown());
 
-export const ConfigReadParamsSchema = z
+export const ConfigReadParamsSchema = lazySchema(() => z
   .object({
     includeLayers: z.boolean().optional(),
     cwd: z
@@ -17,17 +18,17 @@ export const ConfigReadParamsSchema = z
           'as seen from that directory (i.e., including any project layers between `cwd` and the project/repo root).',
       ),
   })
-  .meta({ id: 'ConfigReadParams' });
+  .meta({ id: 'ConfigReadParams' }));
 export type ConfigReadParams = z.infer<typeof ConfigReadParamsSchema>;
 
-export const SandboxWorkspaceWriteSchema = z
+export const SandboxWorkspaceWriteSchema = lazySchema(() => z
   .object({
     writable_roots: z.array(z.string()),
     network_access: z.boolean(),
     exclude_tmpdir_env_var: z.boolean(),
     exclude_slash_tmp: z.boolean(),
   })
-  .meta({ id: 'SandboxWorkspaceWrite' });
+  .meta({ id: 'SandboxWorkspaceWrite' }));
 
 const objectOrNull = () => z.record(z.string(), z.unknown()).nullable();
 
@@ -35,7 +36,7 @@ const objectOrNull = () => z.record(z.string(), z.unknown()).nullable();
  * The effective config.toml in its own snake_case keys. The keys named here are always written (null when
  * unset), like the reference; every other key the user's layers set follows with its value.
  */
-export const ConfigSchema = z
+export const ConfigSchema = lazySchema(() => z
   .looseObject({
     model: z.string().nullable(),
     review_model: z.string().nullable(),
@@ -70,11 +71,11 @@ export const ConfigSchema = z
     computer_use: objectOrNull(),
     desktop: objectOrNull(),
   })
-  .meta({ id: 'Config' });
+  .meta({ id: 'Config' }));
 export type Config = z.infer<typeof ConfigSchema>;
 
 /** Where a config layer comes from. Only the kinds this server reads are listed. */
-export const ConfigLayerSourceSchema = z
+export const ConfigLayerSourceSchema = lazySchema(() => z
   .discriminatedUnion('type', [
     z.object({
       type: z.literal('system'),
@@ -95,39 +96,39 @@ export const ConfigLayerSourceSchema = z
     z.object({ type: z.literal('project'), dotCodexFolder: AbsolutePathSchema }),
     z.object({ type: z.literal('sessionFlags') }),
   ])
-  .meta({ id: 'ConfigLayerSource' });
+  .meta({ id: 'ConfigLayerSource' }));
 export type ConfigLayerSource = z.infer<typeof ConfigLayerSourceSchema>;
 
-export const ConfigLayerMetadataSchema = z
+export const ConfigLayerMetadataSchema = lazySchema(() => z
   .object({ name: ConfigLayerSourceSchema, version: z.string() })
-  .meta({ id: 'ConfigLayerMetadata' });
+  .meta({ id: 'ConfigLayerMetadata' }));
 export type ConfigLayerMetadata = z.infer<typeof ConfigLayerMetadataSchema>;
 
 /** One layer as its file (or the command line) defines it; `disabledReason` only when the layer is not applied. */
-export const ConfigLayerSchema = z
+export const ConfigLayerSchema = lazySchema(() => z
   .object({
     name: ConfigLayerSourceSchema,
     version: z.string(),
     config: JsonValueSchema,
     disabledReason: z.string().nullable().optional(),
   })
-  .meta({ id: 'ConfigLayer' });
+  .meta({ id: 'ConfigLayer' }));
 export type ConfigLayer = z.infer<typeof ConfigLayerSchema>;
 
-export const ConfigReadResponseSchema = z
+export const ConfigReadResponseSchema = lazySchema(() => z
   .object({
     config: ConfigSchema,
     origins: z.record(z.string(), ConfigLayerMetadataSchema),
     // Omitted (not null) unless `includeLayers` was set, as the reference answers.
     layers: z.array(ConfigLayerSchema).nullable().optional(),
   })
-  .meta({ id: 'ConfigReadResponse' });
+  .meta({ id: 'ConfigReadResponse' }));
 export type ConfigReadResponse = z.infer<typeof ConfigReadResponseSchema>;
 
 /** `configRequirements/read` takes no params; the TUI sends none at all. */
-export const ConfigRequirementsReadParamsSchema = z.object({});
+export const ConfigRequirementsReadParamsSchema = lazySchema(() => z.object({}));
 
-export const ConfigRequirementsReadResponseSchema = z
+export const ConfigRequirementsReadResponseSchema = lazySchema(() => z
   .object({
     supportsIndependentSpeedModes: z
       .boolean()
@@ -141,15 +142,15 @@ export const ConfigRequirementsReadResponseSchema = z
       .null()
       .describe('Null if no requirements are configured (e.g. no requirements.toml/MDM entries).'),
   })
-  .meta({ id: 'ConfigRequirementsReadResponse' });
+  .meta({ id: 'ConfigRequirementsReadResponse' }));
 export type ConfigRequirementsReadResponse = z.infer<typeof ConfigRequirementsReadResponseSchema>;
 
-export const MergeStrategySchema = z.enum(['replace', 'upsert']).meta({ id: 'MergeStrategy' });
+export const MergeStrategySchema = lazySchema(() => z.enum(['replace', 'upsert']).meta({ id: 'MergeStrategy' }));
 export type MergeStrategy = z.infer<typeof MergeStrategySchema>;
 
-export const ConfigEditSchema = z
+export const ConfigEditSchema = lazySchema(() => z
   .object({ keyPath: z.string(), value: JsonValueSchema, mergeStrategy: MergeStrategySchema })
-  .meta({ id: 'ConfigEdit' });
+  .meta({ id: 'ConfigEdit' }));
 export type ConfigEdit = z.infer<typeof ConfigEditSchema>;
 
 const filePath = () =>
@@ -159,7 +160,7 @@ const filePath = () =>
     .optional()
     .describe("Path to the config file to write; defaults to the user's `config.toml` when omitted.");
 
-export const ConfigValueWriteParamsSchema = z
+export const ConfigValueWriteParamsSchema = lazySchema(() => z
   .object({
     keyPath: z.string(),
     value: JsonValueSchema,
@@ -167,10 +168,10 @@ export const ConfigValueWriteParamsSchema = z
     filePath: filePath(),
     expectedVersion: z.string().nullable().optional(),
   })
-  .meta({ id: 'ConfigValueWriteParams' });
+  .meta({ id: 'ConfigValueWriteParams' }));
 export type ConfigValueWriteParams = z.infer<typeof ConfigValueWriteParamsSchema>;
 
-export const ConfigBatchWriteParamsSchema = z
+export const ConfigBatchWriteParamsSchema = lazySchema(() => z
   .object({
     edits: z.array(ConfigEditSchema),
     filePath: filePath(),
@@ -184,22 +185,22 @@ export const ConfigBatchWriteParamsSchema = z
           'personality setting is also not reloaded.',
       ),
   })
-  .meta({ id: 'ConfigBatchWriteParams' });
+  .meta({ id: 'ConfigBatchWriteParams' }));
 export type ConfigBatchWriteParams = z.infer<typeof ConfigBatchWriteParamsSchema>;
 
-export const WriteStatusSchema = z.enum(['ok', 'okOverridden']).meta({ id: 'WriteStatus' });
+export const WriteStatusSchema = lazySchema(() => z.enum(['ok', 'okOverridden']).meta({ id: 'WriteStatus' }));
 
-export const OverriddenMetadataSchema = z
+export const OverriddenMetadataSchema = lazySchema(() => z
   .object({ message: z.string(), overridingLayer: ConfigLayerMetadataSchema, effectiveValue: JsonValueSchema })
-  .meta({ id: 'OverriddenMetadata' });
+  .meta({ id: 'OverriddenMetadata' }));
 export type OverriddenMetadata = z.infer<typeof OverriddenMetadataSchema>;
 
-export const ConfigWriteResponseSchema = z
+export const ConfigWriteResponseSchema = lazySchema(() => z
   .object({
     status: WriteStatusSchema,
     version: z.string(),
     filePath: AbsolutePathSchema.describe('Canonical path to the config file that was written.'),
     overriddenMetadata: OverriddenMetadataSchema.nullable(),
   })
-  .meta({ id: 'ConfigWriteResponse' });
+  .meta({ id: 'ConfigWriteResponse' }));
 export type ConfigWriteResponse = z.infer<typeof ConfigWriteResponseSchema>;

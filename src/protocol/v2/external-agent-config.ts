@@ -1,3 +1,4 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import { Uint32Schema } from '../common.js';
 import {
@@ -13,7 +14,7 @@ import {
 
 const named = (id: string) => z.object({ name: z.string() }).meta({ id });
 
-export const MigrationDetailsSchema = z
+export const MigrationDetailsSchema = lazySchema(() => z
   .object({
     plugins: z
       .array(z.object({ marketplaceName: z.string(), pluginNames: z.array(z.string()) }).meta({ id: 'PluginsMigration' }))
@@ -32,10 +33,10 @@ export const MigrationDetailsSchema = z
     commands: z.array(named('CommandMigration')).default([]),
     memory: z.array(z.string()).optional(),
   })
-  .meta({ id: 'MigrationDetails' });
+  .meta({ id: 'MigrationDetails' }));
 export type MigrationDetails = z.infer<typeof MigrationDetailsSchema>;
 
-export const ExternalAgentConfigMigrationItemSchema = z
+export const ExternalAgentConfigMigrationItemSchema = lazySchema(() => z
   .object({
     itemType: ExternalAgentConfigMigrationItemTypeSchema,
     description: z.string(),
@@ -46,10 +47,10 @@ export const ExternalAgentConfigMigrationItemSchema = z
       .describe('Null or empty means home-scoped migration; non-empty means repo-scoped migration.'),
     details: MigrationDetailsSchema.nullable().optional(),
   })
-  .meta({ id: 'ExternalAgentConfigMigrationItem' });
+  .meta({ id: 'ExternalAgentConfigMigrationItem' }));
 export type ExternalAgentConfigMigrationItem = z.infer<typeof ExternalAgentConfigMigrationItemSchema>;
 
-export const ExternalAgentConfigDetectParamsSchema = z
+export const ExternalAgentConfigDetectParamsSchema = lazySchema(() => z
   .object({
     includeHome: z.boolean().optional().describe("If true, include detection under the user's home directory."),
     cwds: z
@@ -74,10 +75,10 @@ export const ExternalAgentConfigDetectParamsSchema = z
       .optional()
       .describe('Deprecated and ignored; `migrationSource` selects the migration source.'),
   })
-  .meta({ id: 'ExternalAgentConfigDetectParams' });
+  .meta({ id: 'ExternalAgentConfigDetectParams' }));
 export type ExternalAgentConfigDetectParams = z.infer<typeof ExternalAgentConfigDetectParamsSchema>;
 
-export const ExternalAgentDetectedConnectorCandidateSchema = z
+export const ExternalAgentDetectedConnectorCandidateSchema = lazySchema(() => z
   .object({
     name: z.string(),
     sessionCount: Uint32Schema,
@@ -85,17 +86,17 @@ export const ExternalAgentDetectedConnectorCandidateSchema = z
       .enum(['remoteMcpServersConfig', 'sessionToolUse'])
       .meta({ id: 'ExternalAgentDetectedConnectorSource' }),
   })
-  .meta({ id: 'ExternalAgentDetectedConnectorCandidate' });
+  .meta({ id: 'ExternalAgentDetectedConnectorCandidate' }));
 
-export const ExternalAgentConfigDetectResponseSchema = z
+export const ExternalAgentConfigDetectResponseSchema = lazySchema(() => z
   .object({
     items: z.array(ExternalAgentConfigMigrationItemSchema),
     connectors: z.array(ExternalAgentDetectedConnectorCandidateSchema).default([]),
   })
-  .meta({ id: 'ExternalAgentConfigDetectResponse' });
+  .meta({ id: 'ExternalAgentConfigDetectResponse' }));
 export type ExternalAgentConfigDetectResponse = z.infer<typeof ExternalAgentConfigDetectResponseSchema>;
 
-export const ExternalAgentConfigImportParamsSchema = z
+export const ExternalAgentConfigImportParamsSchema = lazySchema(() => z
   .object({
     migrationItems: z.array(ExternalAgentConfigMigrationItemSchema),
     migrationSource: z
@@ -110,28 +111,28 @@ export const ExternalAgentConfigImportParamsSchema = z
       .describe('Opaque caller-supplied provider identifier, kept in the import history; it does not select the source.'),
     source: z.string().nullable().optional().describe('Optional identifier for the product that started the import.'),
   })
-  .meta({ id: 'ExternalAgentConfigImportParams' });
+  .meta({ id: 'ExternalAgentConfigImportParams' }));
 export type ExternalAgentConfigImportParams = z.infer<typeof ExternalAgentConfigImportParamsSchema>;
 
-export const ExternalAgentConfigImportResponseSchema = z
+export const ExternalAgentConfigImportResponseSchema = lazySchema(() => z
   .object({ importId: z.string() })
-  .meta({ id: 'ExternalAgentConfigImportResponse' });
+  .meta({ id: 'ExternalAgentConfigImportResponse' }));
 
-export const ExternalAgentConfigImportTypeResultSchema = z
+export const ExternalAgentConfigImportTypeResultSchema = lazySchema(() => z
   .object({
     itemType: ExternalAgentConfigMigrationItemTypeSchema,
     successes: z.array(ExternalAgentConfigImportItemTypeSuccessSchema),
     failures: z.array(ExternalAgentConfigImportItemTypeFailureSchema),
   })
-  .meta({ id: 'ExternalAgentConfigImportTypeResult' });
+  .meta({ id: 'ExternalAgentConfigImportTypeResult' }));
 export type ExternalAgentConfigImportTypeResult = z.infer<typeof ExternalAgentConfigImportTypeResultSchema>;
 
 const importResults = (id: string) =>
   z.object({ importId: z.string(), itemTypeResults: z.array(ExternalAgentConfigImportTypeResultSchema) }).meta({ id });
 
-export const ExternalAgentConfigImportProgressNotificationSchema = importResults(
+export const ExternalAgentConfigImportProgressNotificationSchema = lazySchema(() => importResults(
   'ExternalAgentConfigImportProgressNotification',
-);
-export const ExternalAgentConfigImportCompletedNotificationSchema = importResults(
+));
+export const ExternalAgentConfigImportCompletedNotificationSchema = lazySchema(() => importResults(
   'ExternalAgentConfigImportCompletedNotification',
-);
+));

@@ -1,3 +1,4 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import { Int64Schema, Uint32Schema } from '../common.js';
 
@@ -6,13 +7,13 @@ import { Int64Schema, Uint32Schema } from '../common.js';
  * `…/readHistories`), as the reference's 0.169.0 JSON Schema names it.
  */
 
-export const ExternalAgentConfigMigrationItemTypeSchema = z
+export const ExternalAgentConfigMigrationItemTypeSchema = lazySchema(() => z
   .enum(['AGENTS_MD', 'CONFIG', 'SKILLS', 'PLUGINS', 'MCP_SERVER_CONFIG', 'SUBAGENTS', 'HOOKS', 'COMMANDS', 'MEMORY', 'SESSIONS'])
-  .meta({ id: 'ExternalAgentConfigMigrationItemType' });
+  .meta({ id: 'ExternalAgentConfigMigrationItemType' }));
 
 const nullableString = () => z.string().nullable().optional();
 
-export const ExternalAgentConfigImportItemTypeFailureSchema = z
+export const ExternalAgentConfigImportItemTypeFailureSchema = lazySchema(() => z
   .object({
     itemType: ExternalAgentConfigMigrationItemTypeSchema,
     errorType: nullableString(),
@@ -22,10 +23,10 @@ export const ExternalAgentConfigImportItemTypeFailureSchema = z
     cwd: nullableString(),
     source: nullableString(),
   })
-  .meta({ id: 'ExternalAgentConfigImportItemTypeFailure' });
+  .meta({ id: 'ExternalAgentConfigImportItemTypeFailure' }));
 export type ExternalAgentConfigImportItemTypeFailure = z.infer<typeof ExternalAgentConfigImportItemTypeFailureSchema>;
 
-export const ExternalAgentConfigImportHistoryRecordSuccessParamsSchema = z
+export const ExternalAgentConfigImportHistoryRecordSuccessParamsSchema = lazySchema(() => z
   .object({
     itemType: ExternalAgentConfigMigrationItemTypeSchema,
     cwd: nullableString(),
@@ -33,31 +34,31 @@ export const ExternalAgentConfigImportHistoryRecordSuccessParamsSchema = z
     target: nullableString(),
     title: z.string().nullable().default(null).describe('Original title for an imported session, when available.'),
   })
-  .meta({ id: 'ExternalAgentConfigImportHistoryRecordSuccessParams' });
+  .meta({ id: 'ExternalAgentConfigImportHistoryRecordSuccessParams' }));
 
-export const ExternalAgentConfigImportHistoryRecordTypeResultParamsSchema = z
+export const ExternalAgentConfigImportHistoryRecordTypeResultParamsSchema = lazySchema(() => z
   .object({
     itemType: ExternalAgentConfigMigrationItemTypeSchema,
     successes: z.array(ExternalAgentConfigImportHistoryRecordSuccessParamsSchema),
     failures: z.array(ExternalAgentConfigImportItemTypeFailureSchema),
   })
-  .meta({ id: 'ExternalAgentConfigImportHistoryRecordTypeResultParams' });
+  .meta({ id: 'ExternalAgentConfigImportHistoryRecordTypeResultParams' }));
 
-export const ExternalAgentConfigImportHistoryRecordParamsSchema = z
+export const ExternalAgentConfigImportHistoryRecordParamsSchema = lazySchema(() => z
   .object({
     providerId: z.string().describe('Opaque provider identifier for the externally completed import.'),
     itemTypeResults: z
       .array(ExternalAgentConfigImportHistoryRecordTypeResultParamsSchema)
       .describe('Completed results grouped by imported item type.'),
   })
-  .meta({ id: 'ExternalAgentConfigImportHistoryRecordParams' });
+  .meta({ id: 'ExternalAgentConfigImportHistoryRecordParams' }));
 export type ExternalAgentConfigImportHistoryRecordParams = z.infer<typeof ExternalAgentConfigImportHistoryRecordParamsSchema>;
 
-export const ExternalAgentConfigImportHistoryRecordResponseSchema = z
+export const ExternalAgentConfigImportHistoryRecordResponseSchema = lazySchema(() => z
   .object({ importId: z.string() })
-  .meta({ id: 'ExternalAgentConfigImportHistoryRecordResponse' });
+  .meta({ id: 'ExternalAgentConfigImportHistoryRecordResponse' }));
 
-export const ExternalAgentConfigImportItemTypeSuccessSchema = z
+export const ExternalAgentConfigImportItemTypeSuccessSchema = lazySchema(() => z
   .object({
     itemType: ExternalAgentConfigMigrationItemTypeSchema,
     cwd: nullableString(),
@@ -65,9 +66,9 @@ export const ExternalAgentConfigImportItemTypeSuccessSchema = z
     target: nullableString(),
     title: z.string().nullable().default(null).describe('Original title for an imported session; null for other item types.'),
   })
-  .meta({ id: 'ExternalAgentConfigImportItemTypeSuccess' });
+  .meta({ id: 'ExternalAgentConfigImportItemTypeSuccess' }));
 
-export const ExternalAgentConfigImportHistorySchema = z
+export const ExternalAgentConfigImportHistorySchema = lazySchema(() => z
   .object({
     importId: z.string(),
     providerId: nullableString(),
@@ -75,23 +76,23 @@ export const ExternalAgentConfigImportHistorySchema = z
     successes: z.array(ExternalAgentConfigImportItemTypeSuccessSchema),
     failures: z.array(ExternalAgentConfigImportItemTypeFailureSchema),
   })
-  .meta({ id: 'ExternalAgentConfigImportHistory' });
+  .meta({ id: 'ExternalAgentConfigImportHistory' }));
 export type ExternalAgentConfigImportHistory = z.infer<typeof ExternalAgentConfigImportHistorySchema>;
 
-export const ExternalAgentImportedConnectorCandidateSchema = z
+export const ExternalAgentImportedConnectorCandidateSchema = lazySchema(() => z
   .object({
     name: z.string(),
     sessionCount: Uint32Schema,
     source: z.enum(['remoteMcpServersConfig']).meta({ id: 'ExternalAgentImportedConnectorSource' }),
   })
-  .meta({ id: 'ExternalAgentImportedConnectorCandidate' });
+  .meta({ id: 'ExternalAgentImportedConnectorCandidate' }));
 
 /** No params: the reference's schema has `params: null`. */
-export const ExternalAgentConfigImportHistoriesReadParamsSchema = z.object({});
+export const ExternalAgentConfigImportHistoriesReadParamsSchema = lazySchema(() => z.object({}));
 
-export const ExternalAgentConfigImportHistoriesReadResponseSchema = z
+export const ExternalAgentConfigImportHistoriesReadResponseSchema = lazySchema(() => z
   .object({
     data: z.array(ExternalAgentConfigImportHistorySchema),
     connectors: z.array(ExternalAgentImportedConnectorCandidateSchema),
   })
-  .meta({ id: 'ExternalAgentConfigImportHistoriesReadResponse' });
+  .meta({ id: 'ExternalAgentConfigImportHistoriesReadResponse' }));

@@ -1,8 +1,9 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 
 /* `feedback/save`: a feedback report written to a ZIP on the server host, as the reference's 0.169.0 JSON Schema names it. */
 
-const LegacyAppPathStringSchema = z.string().meta({ id: 'LegacyAppPathString' });
+const LegacyAppPathStringSchema = lazySchema(() => z.string().meta({ id: 'LegacyAppPathString' }));
 
 /** What a report says, whether it is saved or uploaded. */
 const REPORT_FIELDS = {
@@ -14,7 +15,7 @@ const REPORT_FIELDS = {
   threadId: z.string().nullable().optional(),
 };
 
-export const FeedbackSaveParamsSchema = z
+export const FeedbackSaveParamsSchema = lazySchema(() => z
   // `savePath` first: the reference reports it missing before `classification` [observed].
   .object({
     savePath: LegacyAppPathStringSchema.describe(
@@ -22,10 +23,10 @@ export const FeedbackSaveParamsSchema = z
     ),
     ...REPORT_FIELDS,
   })
-  .meta({ id: 'FeedbackSaveParams' });
+  .meta({ id: 'FeedbackSaveParams' }));
 export type FeedbackSaveParams = z.infer<typeof FeedbackSaveParamsSchema>;
 
-export const FeedbackSaveResponseSchema = z
+export const FeedbackSaveResponseSchema = lazySchema(() => z
   .object({
     promptHash: z
       .string()
@@ -35,17 +36,17 @@ export const FeedbackSaveResponseSchema = z
     savedPath: LegacyAppPathStringSchema,
     threadId: z.string(),
   })
-  .meta({ id: 'FeedbackSaveResponse' });
+  .meta({ id: 'FeedbackSaveResponse' }));
 export type FeedbackSaveResponse = z.infer<typeof FeedbackSaveResponseSchema>;
 
 /* `feedback/upload`: the same report sent to the feedback service instead of written to a file. */
 
-export const FeedbackUploadParamsSchema = z
+export const FeedbackUploadParamsSchema = lazySchema(() => z
   .object(REPORT_FIELDS)
-  .meta({ id: 'FeedbackUploadParams' });
+  .meta({ id: 'FeedbackUploadParams' }));
 export type FeedbackUploadParams = z.infer<typeof FeedbackUploadParamsSchema>;
 
-export const FeedbackUploadResponseSchema = z
+export const FeedbackUploadResponseSchema = lazySchema(() => z
   .object({
     promptHash: z
       .string()
@@ -57,4 +58,4 @@ export const FeedbackUploadResponseSchema = z
       ),
     threadId: z.string(),
   })
-  .meta({ id: 'FeedbackUploadResponse' });
+  .meta({ id: 'FeedbackUploadResponse' }));

@@ -1,3 +1,4 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import { Uint32Schema } from '../common.js';
 
@@ -6,10 +7,10 @@ import { Uint32Schema } from '../common.js';
  * the results, as the reference sends them.
  */
 
-export const FuzzyFileSearchMatchTypeSchema = z.enum(['file', 'directory']).meta({ id: 'FuzzyFileSearchMatchType' });
+export const FuzzyFileSearchMatchTypeSchema = lazySchema(() => z.enum(['file', 'directory']).meta({ id: 'FuzzyFileSearchMatchType' }));
 export type FuzzyFileSearchMatchType = z.infer<typeof FuzzyFileSearchMatchTypeSchema>;
 
-export const FuzzyFileSearchResultSchema = z
+export const FuzzyFileSearchResultSchema = lazySchema(() => z
   .object({
     root: z.string(),
     path: z.string(),
@@ -18,43 +19,43 @@ export const FuzzyFileSearchResultSchema = z
     score: Uint32Schema,
     indices: z.array(Uint32Schema).nullable().optional(),
   })
-  .meta({ id: 'FuzzyFileSearchResult' });
+  .meta({ id: 'FuzzyFileSearchResult' }));
 export type FuzzyFileSearchResult = z.infer<typeof FuzzyFileSearchResultSchema>;
 
-export const FuzzyFileSearchParamsSchema = z
+export const FuzzyFileSearchParamsSchema = lazySchema(() => z
   .object({ query: z.string(), roots: z.array(z.string()), cancellationToken: z.string().nullable().optional() })
-  .meta({ id: 'FuzzyFileSearchParams' });
+  .meta({ id: 'FuzzyFileSearchParams' }));
 export type FuzzyFileSearchParams = z.infer<typeof FuzzyFileSearchParamsSchema>;
 
-export const FuzzyFileSearchResponseSchema = z
+export const FuzzyFileSearchResponseSchema = lazySchema(() => z
   .object({ files: z.array(FuzzyFileSearchResultSchema) })
-  .meta({ id: 'FuzzyFileSearchResponse' });
+  .meta({ id: 'FuzzyFileSearchResponse' }));
 
-export const FuzzyFileSearchSessionStartParamsSchema = z
+export const FuzzyFileSearchSessionStartParamsSchema = lazySchema(() => z
   .object({ sessionId: z.string(), roots: z.array(z.string()) })
-  .meta({ id: 'FuzzyFileSearchSessionStartParams' });
-export const FuzzyFileSearchSessionStartResponseSchema = z
+  .meta({ id: 'FuzzyFileSearchSessionStartParams' }));
+export const FuzzyFileSearchSessionStartResponseSchema = lazySchema(() => z
   .object({})
-  .meta({ id: 'FuzzyFileSearchSessionStartResponse' });
+  .meta({ id: 'FuzzyFileSearchSessionStartResponse' }));
 
-export const FuzzyFileSearchSessionUpdateParamsSchema = z
+export const FuzzyFileSearchSessionUpdateParamsSchema = lazySchema(() => z
   .object({ sessionId: z.string(), query: z.string() })
-  .meta({ id: 'FuzzyFileSearchSessionUpdateParams' });
-export const FuzzyFileSearchSessionUpdateResponseSchema = z
+  .meta({ id: 'FuzzyFileSearchSessionUpdateParams' }));
+export const FuzzyFileSearchSessionUpdateResponseSchema = lazySchema(() => z
   .object({})
-  .meta({ id: 'FuzzyFileSearchSessionUpdateResponse' });
+  .meta({ id: 'FuzzyFileSearchSessionUpdateResponse' }));
 
-export const FuzzyFileSearchSessionStopParamsSchema = z
+export const FuzzyFileSearchSessionStopParamsSchema = lazySchema(() => z
   .object({ sessionId: z.string() })
-  .meta({ id: 'FuzzyFileSearchSessionStopParams' });
-export const FuzzyFileSearchSessionStopResponseSchema = z
+  .meta({ id: 'FuzzyFileSearchSessionStopParams' }));
+export const FuzzyFileSearchSessionStopResponseSchema = lazySchema(() => z
   .object({})
-  .meta({ id: 'FuzzyFileSearchSessionStopResponse' });
+  .meta({ id: 'FuzzyFileSearchSessionStopResponse' }));
 
-export const FuzzyFileSearchSessionUpdatedNotificationSchema = z
+export const FuzzyFileSearchSessionUpdatedNotificationSchema = lazySchema(() => z
   .object({ sessionId: z.string(), query: z.string(), files: z.array(FuzzyFileSearchResultSchema) })
-  .meta({ id: 'FuzzyFileSearchSessionUpdatedNotification' });
+  .meta({ id: 'FuzzyFileSearchSessionUpdatedNotification' }));
 
-export const FuzzyFileSearchSessionCompletedNotificationSchema = z
+export const FuzzyFileSearchSessionCompletedNotificationSchema = lazySchema(() => z
   .object({ sessionId: z.string() })
-  .meta({ id: 'FuzzyFileSearchSessionCompletedNotification' });
+  .meta({ id: 'FuzzyFileSearchSessionCompletedNotification' }));

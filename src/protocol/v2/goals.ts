@@ -1,14 +1,15 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import { Int64Schema } from '../common.js';
 
-export const ThreadGoalGetParamsSchema = z.object({ threadId: z.string() }).meta({ id: 'ThreadGoalGetParams' });
+export const ThreadGoalGetParamsSchema = lazySchema(() => z.object({ threadId: z.string() }).meta({ id: 'ThreadGoalGetParams' }));
 
-export const ThreadGoalStatusSchema = z
+export const ThreadGoalStatusSchema = lazySchema(() => z
   .enum(['active', 'paused', 'blocked', 'usageLimited', 'budgetLimited', 'complete'])
-  .meta({ id: 'ThreadGoalStatus' });
+  .meta({ id: 'ThreadGoalStatus' }));
 export type ThreadGoalStatus = z.infer<typeof ThreadGoalStatusSchema>;
 
-export const ThreadGoalSchema = z
+export const ThreadGoalSchema = lazySchema(() => z
   .object({
     threadId: z.string(),
     objective: z.string(),
@@ -19,24 +20,24 @@ export const ThreadGoalSchema = z
     createdAt: Int64Schema,
     updatedAt: Int64Schema,
   })
-  .meta({ id: 'ThreadGoal' });
+  .meta({ id: 'ThreadGoal' }));
 export type ThreadGoal = z.infer<typeof ThreadGoalSchema>;
 
-export const ThreadGoalGetResponseSchema = z
+export const ThreadGoalGetResponseSchema = lazySchema(() => z
   .object({ goal: ThreadGoalSchema.nullable() })
-  .meta({ id: 'ThreadGoalGetResponse' });
+  .meta({ id: 'ThreadGoalGetResponse' }));
 
 /** Who asked for a goal change: the user, or the goal's own lifecycle. */
-export const ThreadGoalMutationOriginSchema = z
+export const ThreadGoalMutationOriginSchema = lazySchema(() => z
   .enum(['user', 'automatic'])
   .describe('Distinguishes explicit user actions from automatic goal lifecycle mutations.')
-  .meta({ id: 'ThreadGoalMutationOrigin' });
+  .meta({ id: 'ThreadGoalMutationOrigin' }));
 
-const origin = ThreadGoalMutationOriginSchema.nullable()
-  .optional()
-  .describe('Missing provenance does not supply user authorization.');
+const origin = lazySchema(() =>
+  ThreadGoalMutationOriginSchema.nullable().optional().describe('Missing provenance does not supply user authorization.'),
+);
 
-export const ThreadGoalSetParamsSchema = z
+export const ThreadGoalSetParamsSchema = lazySchema(() => z
   .object({
     threadId: z.string(),
     objective: z.string().nullable().optional(),
@@ -44,23 +45,23 @@ export const ThreadGoalSetParamsSchema = z
     tokenBudget: Int64Schema.nullable().optional(),
     origin,
   })
-  .meta({ id: 'ThreadGoalSetParams' });
+  .meta({ id: 'ThreadGoalSetParams' }));
 export type ThreadGoalSetParams = z.infer<typeof ThreadGoalSetParamsSchema>;
 
-export const ThreadGoalSetResponseSchema = z.object({ goal: ThreadGoalSchema }).meta({ id: 'ThreadGoalSetResponse' });
+export const ThreadGoalSetResponseSchema = lazySchema(() => z.object({ goal: ThreadGoalSchema }).meta({ id: 'ThreadGoalSetResponse' }));
 
-export const ThreadGoalClearParamsSchema = z
+export const ThreadGoalClearParamsSchema = lazySchema(() => z
   .object({ threadId: z.string(), origin })
-  .meta({ id: 'ThreadGoalClearParams' });
+  .meta({ id: 'ThreadGoalClearParams' }));
 
-export const ThreadGoalClearResponseSchema = z
+export const ThreadGoalClearResponseSchema = lazySchema(() => z
   .object({ cleared: z.boolean() })
-  .meta({ id: 'ThreadGoalClearResponse' });
+  .meta({ id: 'ThreadGoalClearResponse' }));
 
-export const ThreadGoalUpdatedNotificationSchema = z
+export const ThreadGoalUpdatedNotificationSchema = lazySchema(() => z
   .object({ threadId: z.string(), turnId: z.string().nullable().optional(), goal: ThreadGoalSchema })
-  .meta({ id: 'ThreadGoalUpdatedNotification' });
+  .meta({ id: 'ThreadGoalUpdatedNotification' }));
 
-export const ThreadGoalClearedNotificationSchema = z
+export const ThreadGoalClearedNotificationSchema = lazySchema(() => z
   .object({ threadId: z.string() })
-  .meta({ id: 'ThreadGoalClearedNotification' });
+  .meta({ id: 'ThreadGoalClearedNotification' }));

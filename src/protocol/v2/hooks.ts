@@ -1,8 +1,9 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import { AbsolutePathSchema, Int64Schema } from '../common.js';
 import { LegacyAppPathStringSchema } from './items-tools.js';
 
-export const HooksListParamsSchema = z
+export const HooksListParamsSchema = lazySchema(() => z
   .object({
     cwds: z
       .array(z.string())
@@ -14,7 +15,7 @@ export const HooksListParamsSchema = z
       .optional()
       .describe("List a loaded thread's hooks, including its selected environments. Omit `cwds` in this mode."),
   })
-  .meta({ id: 'HooksListParams' });
+  .meta({ id: 'HooksListParams' }));
 export type HooksListParams = z.infer<typeof HooksListParamsSchema>;
 
 /** Hook events in the reference's declaration order, which is also the order hooks are listed in. */
@@ -35,27 +36,27 @@ export const HOOK_EVENT_NAMES = [
   'interrupt',
 ] as const;
 
-export const HookEventNameSchema = z.enum(HOOK_EVENT_NAMES).meta({ id: 'HookEventName' });
+export const HookEventNameSchema = lazySchema(() => z.enum(HOOK_EVENT_NAMES).meta({ id: 'HookEventName' }));
 export type HookEventName = z.infer<typeof HookEventNameSchema>;
 
-export const HookSourceSchema = z
+export const HookSourceSchema = lazySchema(() => z
   .enum([
     'system', 'user', 'project', 'mdm', 'sessionFlags', 'plugin', 'cloudRequirements', 'cloudManagedConfig',
     'legacyManagedConfigFile', 'legacyManagedConfigMdm', 'unknown',
   ])
-  .meta({ id: 'HookSource' });
+  .meta({ id: 'HookSource' }));
 export type HookSource = z.infer<typeof HookSourceSchema>;
 
-export const HookTrustStatusSchema = z
+export const HookTrustStatusSchema = lazySchema(() => z
   .enum(['managed', 'untrusted', 'trusted', 'modified'])
-  .meta({ id: 'HookTrustStatus' });
+  .meta({ id: 'HookTrustStatus' }));
 export type HookTrustStatus = z.infer<typeof HookTrustStatusSchema>;
 
 /**
  * A declared hook. Only command hooks are ever listed: prompt and agent hooks are skipped with a warning, as the
  * reference does, and MCP-tool hooks come from plugins, which this server does not have.
  */
-export const HookMetadataSchema = z
+export const HookMetadataSchema = lazySchema(() => z
   .object({
     key: z.string(),
     eventName: HookEventNameSchema,
@@ -85,43 +86,43 @@ export const HookMetadataSchema = z
     currentHash: z.string(),
     trustStatus: HookTrustStatusSchema,
   })
-  .meta({ id: 'HookMetadata' });
+  .meta({ id: 'HookMetadata' }));
 export type HookMetadata = z.infer<typeof HookMetadataSchema>;
 
-export const HookErrorInfoSchema = z.object({ path: z.string(), message: z.string() }).meta({ id: 'HookErrorInfo' });
+export const HookErrorInfoSchema = lazySchema(() => z.object({ path: z.string(), message: z.string() }).meta({ id: 'HookErrorInfo' }));
 
-export const HooksListEntrySchema = z
+export const HooksListEntrySchema = lazySchema(() => z
   .object({
     cwd: z.string(),
     hooks: z.array(HookMetadataSchema),
     warnings: z.array(z.string()),
     errors: z.array(HookErrorInfoSchema),
   })
-  .meta({ id: 'HooksListEntry' });
+  .meta({ id: 'HooksListEntry' }));
 export type HooksListEntry = z.infer<typeof HooksListEntrySchema>;
 
-export const HooksListResponseSchema = z
+export const HooksListResponseSchema = lazySchema(() => z
   .object({ data: z.array(HooksListEntrySchema) })
-  .meta({ id: 'HooksListResponse' });
+  .meta({ id: 'HooksListResponse' }));
 
-export const HookHandlerTypeSchema = z.enum(['command', 'mcpTool', 'prompt', 'agent']).meta({ id: 'HookHandlerType' });
-export const HookExecutionModeSchema = z.enum(['sync', 'async']).meta({ id: 'HookExecutionMode' });
+export const HookHandlerTypeSchema = lazySchema(() => z.enum(['command', 'mcpTool', 'prompt', 'agent']).meta({ id: 'HookHandlerType' }));
+export const HookExecutionModeSchema = lazySchema(() => z.enum(['sync', 'async']).meta({ id: 'HookExecutionMode' }));
 /** A session-wide hook (sessionStart) runs for the thread; every other event runs for a turn. */
-export const HookScopeSchema = z.enum(['thread', 'turn']).meta({ id: 'HookScope' });
-export const HookRunStatusSchema = z
+export const HookScopeSchema = lazySchema(() => z.enum(['thread', 'turn']).meta({ id: 'HookScope' }));
+export const HookRunStatusSchema = lazySchema(() => z
   .enum(['running', 'completed', 'failed', 'blocked', 'stopped'])
-  .meta({ id: 'HookRunStatus' });
+  .meta({ id: 'HookRunStatus' }));
 export type HookRunStatus = z.infer<typeof HookRunStatusSchema>;
-export const HookOutputEntryKindSchema = z
+export const HookOutputEntryKindSchema = lazySchema(() => z
   .enum(['warning', 'stop', 'feedback', 'context', 'error'])
-  .meta({ id: 'HookOutputEntryKind' });
-export const HookOutputEntrySchema = z
+  .meta({ id: 'HookOutputEntryKind' }));
+export const HookOutputEntrySchema = lazySchema(() => z
   .object({ kind: HookOutputEntryKindSchema, text: z.string() })
-  .meta({ id: 'HookOutputEntry' });
+  .meta({ id: 'HookOutputEntry' }));
 export type HookOutputEntry = z.infer<typeof HookOutputEntrySchema>;
 
 /** One run of one hook handler, as `hook/started` (status `running`) and `hook/completed` report it. */
-export const HookRunSummarySchema = z
+export const HookRunSummarySchema = lazySchema(() => z
   .object({
     id: z.string(),
     eventName: HookEventNameSchema,
@@ -139,10 +140,10 @@ export const HookRunSummarySchema = z
     durationMs: Int64Schema.nullable(),
     entries: z.array(HookOutputEntrySchema),
   })
-  .meta({ id: 'HookRunSummary' });
+  .meta({ id: 'HookRunSummary' }));
 export type HookRunSummary = z.infer<typeof HookRunSummarySchema>;
 
 /** `hook/started` and `hook/completed` carry the same fields; the run's status tells them apart. */
-const HookRunNotificationSchema = z.object({ threadId: z.string(), turnId: z.string().nullable(), run: HookRunSummarySchema });
-export const HookStartedNotificationSchema = HookRunNotificationSchema.meta({ id: 'HookStartedNotification' });
-export const HookCompletedNotificationSchema = HookRunNotificationSchema.meta({ id: 'HookCompletedNotification' });
+const HookRunNotificationSchema = lazySchema(() => z.object({ threadId: z.string(), turnId: z.string().nullable(), run: HookRunSummarySchema }));
+export const HookStartedNotificationSchema = lazySchema(() => HookRunNotificationSchema.meta({ id: 'HookStartedNotification' }));
+export const HookCompletedNotificationSchema = lazySchema(() => HookRunNotificationSchema.meta({ id: 'HookCompletedNotification' }));

@@ -1,17 +1,18 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import { AbsolutePathSchema } from '../common.js';
 
-export const ClientInfoSchema = z
+export const ClientInfoSchema = lazySchema(() => z
   .object({
     name: z.string(),
     title: z.string().nullable().optional(),
     version: z.string(),
   })
-  .meta({ id: 'ClientInfo' });
+  .meta({ id: 'ClientInfo' }));
 export type ClientInfo = z.infer<typeof ClientInfoSchema>;
 
 /** Client-declared capabilities negotiated during initialize; fixed for the connection's lifetime. */
-export const InitializeCapabilitiesSchema = z
+export const InitializeCapabilitiesSchema = lazySchema(() => z
   .object({
     experimentalApi: z
       .boolean()
@@ -31,23 +32,23 @@ export const InitializeCapabilitiesSchema = z
     mcpServerOpenaiFormElicitation: z.boolean().optional(),
     extensions: z.record(z.string(), z.unknown()).nullable().optional(),
   })
-  .meta({ id: 'InitializeCapabilities', description: 'Client-declared capabilities negotiated during initialize.' });
+  .meta({ id: 'InitializeCapabilities', description: 'Client-declared capabilities negotiated during initialize.' }));
 export type InitializeCapabilities = z.infer<typeof InitializeCapabilitiesSchema>;
 
-export const InitializeParamsSchema = z
+export const InitializeParamsSchema = lazySchema(() => z
   .object({
     clientInfo: ClientInfoSchema,
     capabilities: InitializeCapabilitiesSchema.nullable().optional(),
   })
-  .meta({ id: 'InitializeParams' });
+  .meta({ id: 'InitializeParams' }));
 export type InitializeParams = z.infer<typeof InitializeParamsSchema>;
 
-export const InitializeResponseSchema = z
+export const InitializeResponseSchema = lazySchema(() => z
   .object({
     userAgent: z.string(),
     codexHome: AbsolutePathSchema.describe("Absolute path to the server's $CODEX_HOME directory."),
     platformFamily: z.string().describe('Platform family for the running app-server target, e.g. "unix".'),
     platformOs: z.string().describe('Operating system for the running app-server target, e.g. "linux".'),
   })
-  .meta({ id: 'InitializeResponse' });
+  .meta({ id: 'InitializeResponse' }));
 export type InitializeResponse = z.infer<typeof InitializeResponseSchema>;

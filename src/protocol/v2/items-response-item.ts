@@ -1,3 +1,4 @@
+import { lazySchema, lazyValue } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import { MessagePhaseSchema } from './items-messages.js';
 import { FunctionCallOutputBodySchema } from './items-tools.js';
@@ -10,7 +11,7 @@ import { ImageDetailSchema, requireOneOf } from './user-input.js';
  */
 
 /** A message content part. */
-export const ContentItemSchema = z
+export const ContentItemSchema = lazySchema(() => z
   .discriminatedUnion('type', [
     z.object({ type: z.literal('input_text'), text: z.string() }),
     z
@@ -32,36 +33,36 @@ export const ContentItemSchema = z
       logprobs: z.array(z.unknown()).nullable().optional(),
     }),
   ])
-  .meta({ id: 'ContentItem' });
+  .meta({ id: 'ContentItem' }));
 export type ContentItem = z.infer<typeof ContentItemSchema>;
 
-export const AgentMessageInputContentSchema = z
+export const AgentMessageInputContentSchema = lazySchema(() => z
   .discriminatedUnion('type', [
     z.object({ type: z.literal('input_text'), text: z.string() }),
     z.object({ type: z.literal('encrypted_content'), encrypted_content: z.string() }),
   ])
-  .meta({ id: 'AgentMessageInputContent' });
+  .meta({ id: 'AgentMessageInputContent' }));
 export type AgentMessageInputContent = z.infer<typeof AgentMessageInputContentSchema>;
 
-export const ReasoningItemReasoningSummarySchema = z
+export const ReasoningItemReasoningSummarySchema = lazySchema(() => z
   .discriminatedUnion('type', [z.object({ type: z.literal('summary_text'), text: z.string() })])
-  .meta({ id: 'ReasoningItemReasoningSummary' });
+  .meta({ id: 'ReasoningItemReasoningSummary' }));
 export type ReasoningItemReasoningSummary = z.infer<typeof ReasoningItemReasoningSummarySchema>;
 
-export const ReasoningItemContentSchema = z
+export const ReasoningItemContentSchema = lazySchema(() => z
   .discriminatedUnion('type', [
     z.object({ type: z.literal('reasoning_text'), text: z.string() }),
     z.object({ type: z.literal('text'), text: z.string() }),
   ])
-  .meta({ id: 'ReasoningItemContent' });
+  .meta({ id: 'ReasoningItemContent' }));
 export type ReasoningItemContent = z.infer<typeof ReasoningItemContentSchema>;
 
-export const LocalShellStatusSchema = z
+export const LocalShellStatusSchema = lazySchema(() => z
   .enum(['completed', 'in_progress', 'incomplete'])
-  .meta({ id: 'LocalShellStatus' });
+  .meta({ id: 'LocalShellStatus' }));
 export type LocalShellStatus = z.infer<typeof LocalShellStatusSchema>;
 
-export const LocalShellActionSchema = z
+export const LocalShellActionSchema = lazySchema(() => z
   .discriminatedUnion('type', [
     z.object({
       type: z.literal('exec'),
@@ -72,11 +73,11 @@ export const LocalShellActionSchema = z
       user: z.string().nullable().optional(),
     }),
   ])
-  .meta({ id: 'LocalShellAction' });
+  .meta({ id: 'LocalShellAction' }));
 export type LocalShellAction = z.infer<typeof LocalShellActionSchema>;
 
 /** A web search action as the Responses API spells it (snake_case tags; compare WebSearchAction). */
-export const ResponsesApiWebSearchActionSchema = z
+export const ResponsesApiWebSearchActionSchema = lazySchema(() => z
   .discriminatedUnion('type', [
     z.object({
       type: z.literal('search'),
@@ -91,35 +92,35 @@ export const ResponsesApiWebSearchActionSchema = z
     }),
     z.object({ type: z.literal('other') }),
   ])
-  .meta({ id: 'ResponsesApiWebSearchAction' });
+  .meta({ id: 'ResponsesApiWebSearchAction' }));
 export type ResponsesApiWebSearchAction = z.infer<typeof ResponsesApiWebSearchActionSchema>;
 
-export const InternalChatMessageMetadataPassthroughSchema = z
+export const InternalChatMessageMetadataPassthroughSchema = lazySchema(() => z
   .object({ turn_id: z.string().nullable().optional() })
   .meta({
     id: 'InternalChatMessageMetadataPassthrough',
     description: 'Internal Responses API passthrough metadata copied into underlying chat messages.',
-  });
+  }));
 export type InternalChatMessageMetadataPassthrough = z.infer<typeof InternalChatMessageMetadataPassthroughSchema>;
 
-export const ConfigurationReasoningSchema = z
+export const ConfigurationReasoningSchema = lazySchema(() => z
   .object({ effort: ReasoningEffortSchema })
   .meta({
     id: 'ConfigurationReasoning',
     description: 'Reasoning settings interpreted by the backend for the routed model.',
-  });
+  }));
 export type ConfigurationReasoning = z.infer<typeof ConfigurationReasoningSchema>;
 
 const optionalString = () => z.string().nullable().optional();
 /** Fields most items share: a legacy id, and the passthrough metadata. */
-const tracked = {
+const tracked = lazyValue(() => ({
   id: optionalString(),
   internal_chat_message_metadata_passthrough: InternalChatMessageMetadataPassthroughSchema.nullable().optional(),
-};
-const encrypted = { encrypted_content: optionalString() };
+}));
+const encrypted = lazyValue(() => ({ encrypted_content: optionalString() }));
 
 /** One Responses API input/output item, tagged by `type`. */
-export const ResponseItemSchema = z
+export const ResponseItemSchema = lazySchema(() => z
   .discriminatedUnion('type', [
     z.object({
       type: z.literal('additional_tools'),
@@ -129,8 +130,8 @@ export const ResponseItemSchema = z
     }),
     z.object({
       type: z.literal('message'),
-      ...tracked,
-      ...encrypted,
+      ...tracked(),
+      ...encrypted(),
       status: optionalString(),
       role: z.string(),
       content: z.array(ContentItemSchema),
@@ -138,30 +139,30 @@ export const ResponseItemSchema = z
     }),
     z.object({
       type: z.literal('agent_message'),
-      ...tracked,
+      ...tracked(),
       author: z.string(),
       recipient: z.string(),
       content: z.array(AgentMessageInputContentSchema),
     }),
     z.object({
       type: z.literal('reasoning'),
-      ...tracked,
-      ...encrypted,
+      ...tracked(),
+      ...encrypted(),
       summary: z.array(ReasoningItemReasoningSummarySchema),
       content: z.array(ReasoningItemContentSchema).nullable().optional(),
     }),
     z.object({
       type: z.literal('local_shell_call'),
-      ...tracked,
-      ...encrypted,
+      ...tracked(),
+      ...encrypted(),
       call_id: optionalString().describe('Set when using the Responses API.'),
       status: LocalShellStatusSchema,
       action: LocalShellActionSchema,
     }),
     z.object({
       type: z.literal('function_call'),
-      ...tracked,
-      ...encrypted,
+      ...tracked(),
+      ...encrypted(),
       status: optionalString(),
       name: z.string(),
       namespace: optionalString(),
@@ -171,8 +172,8 @@ export const ResponseItemSchema = z
     }),
     z.object({
       type: z.literal('tool_search_call'),
-      ...tracked,
-      ...encrypted,
+      ...tracked(),
+      ...encrypted(),
       call_id: optionalString(),
       status: optionalString(),
       execution: z.string(),
@@ -180,7 +181,7 @@ export const ResponseItemSchema = z
     }),
     z.object({
       type: z.literal('function_call_output'),
-      ...tracked,
+      ...tracked(),
       call_id: optionalString(),
       name: optionalString(),
       namespace: optionalString(),
@@ -188,8 +189,8 @@ export const ResponseItemSchema = z
     }),
     z.object({
       type: z.literal('custom_tool_call'),
-      ...tracked,
-      ...encrypted,
+      ...tracked(),
+      ...encrypted(),
       status: optionalString(),
       call_id: z.string(),
       name: z.string(),
@@ -198,14 +199,14 @@ export const ResponseItemSchema = z
     }),
     z.object({
       type: z.literal('custom_tool_call_output'),
-      ...tracked,
+      ...tracked(),
       call_id: z.string(),
       name: optionalString(),
       output: FunctionCallOutputBodySchema,
     }),
     z.object({
       type: z.literal('tool_search_output'),
-      ...tracked,
+      ...tracked(),
       call_id: optionalString(),
       status: z.string(),
       execution: z.string(),
@@ -213,26 +214,26 @@ export const ResponseItemSchema = z
     }),
     z.object({
       type: z.literal('web_search_call'),
-      ...tracked,
-      ...encrypted,
+      ...tracked(),
+      ...encrypted(),
       status: optionalString(),
       action: ResponsesApiWebSearchActionSchema.nullable().optional(),
     }),
     z.object({
       type: z.literal('image_generation_call'),
-      ...tracked,
-      ...encrypted,
+      ...tracked(),
+      ...encrypted(),
       status: z.string(),
       revised_prompt: optionalString(),
       result: z.string(),
     }),
-    z.object({ type: z.literal('compaction'), ...tracked, encrypted_content: z.string() }),
+    z.object({ type: z.literal('compaction'), ...tracked(), encrypted_content: z.string() }),
     z
       .object({ type: z.literal('configuration_update'), reasoning: ConfigurationReasoningSchema })
       .describe('A durable input control interpreted by the backend at its position in history.'),
     z.object({ type: z.literal('compaction_trigger') }),
-    z.object({ type: z.literal('context_compaction'), ...tracked, ...encrypted }),
+    z.object({ type: z.literal('context_compaction'), ...tracked(), ...encrypted() }),
     z.object({ type: z.literal('other') }),
   ])
-  .meta({ id: 'ResponseItem' });
+  .meta({ id: 'ResponseItem' }));
 export type ResponseItem = z.infer<typeof ResponseItemSchema>;

@@ -1,3 +1,4 @@
+import { lazySchema, lazyValue } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import { AbsolutePathSchema, Int64Schema, UnixMsSchema } from '../common.js';
 import {
@@ -41,27 +42,27 @@ import { UserInputSchema, requireOneOf } from './user-input.js';
  * each variant spreads them, which validates the same objects and keeps the union discriminated. The server
  * sets `startedAtMs` on live items (and `completedAtMs: null` until the item completes).
  */
-const lifecycle = {
+const lifecycle = lazyValue(() => ({
   startedAtMs: UnixMsSchema.nullable()
     .optional()
     .describe('Unix timestamp in milliseconds when the item started, if recorded.'),
   completedAtMs: UnixMsSchema.nullable()
     .optional()
     .describe('Unix timestamp in milliseconds when the item completed, if recorded.'),
-};
+}));
 
 function item<const T extends string, S extends z.ZodRawShape>(type: T, shape: S) {
-  return z.object({ type: z.literal(type), id: z.string(), ...shape, ...lifecycle });
+  return z.object({ type: z.literal(type), id: z.string(), ...shape, ...lifecycle() });
 }
 
-const DurationMsSchema = Int64Schema.nullable();
+const DurationMsSchema = lazySchema(() => Int64Schema.nullable());
 
 /**
  * One entry of a turn's history, tagged by `type`: messages, reasoning, tool calls, review-mode markers, ….
  * Output only: the server always sends every field the reference always sends (`null` when unset); the few
  * fields the reference omits when unset are optional.
  */
-export const ThreadItemSchema = z
+export const ThreadItemSchema = lazySchema(() => z
   .discriminatedUnion('type', [
     item('userMessage', { clientId: z.string().nullable(), content: z.array(UserInputSchema) }),
     item('hookPrompt', { fragments: z.array(HookPromptFragmentSchema) }),
@@ -194,7 +195,7 @@ export const ThreadItemSchema = z
   .meta({
     id: 'ThreadItem',
     description: 'A thread item and its recorded lifecycle times. The payload stays flat on the wire.',
-  });
+  }));
 export type ThreadItem = z.infer<typeof ThreadItemSchema>;
 /** The `type` tags of ThreadItem. */
 export type ThreadItemType = ThreadItem['type'];

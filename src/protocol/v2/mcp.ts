@@ -1,3 +1,4 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import { Uint32Schema } from '../common.js';
 import { DynamicToolCallOutputContentItemSchema } from './items-tools.js';
@@ -9,11 +10,11 @@ import { DynamicToolCallOutputContentItemSchema } from './items-tools.js';
  * MCP's own objects (tools, resources, contents) are passed through as the server sent them.
  */
 
-const McpObjectSchema = z.record(z.string(), z.unknown());
+const McpObjectSchema = lazySchema(() => z.record(z.string(), z.unknown()));
 
-export const McpServerStatusDetailSchema = z.enum(['full', 'toolsAndAuthOnly']).meta({ id: 'McpServerStatusDetail' });
+export const McpServerStatusDetailSchema = lazySchema(() => z.enum(['full', 'toolsAndAuthOnly']).meta({ id: 'McpServerStatusDetail' }));
 
-export const ListMcpServerStatusParamsSchema = z
+export const ListMcpServerStatusParamsSchema = lazySchema(() => z
   .object({
     cursor: z.string().nullable().optional().describe('Opaque pagination cursor returned by a previous call.'),
     limit: Uint32Schema.nullable().optional().describe('Optional page size; defaults to a server-defined value.'),
@@ -21,19 +22,19 @@ export const ListMcpServerStatusParamsSchema = z
     serverName: z.string().nullable().optional(),
     threadId: z.string().nullable().optional(),
   })
-  .meta({ id: 'ListMcpServerStatusParams' });
+  .meta({ id: 'ListMcpServerStatusParams' }));
 
-export const McpAuthStatusSchema = z
+export const McpAuthStatusSchema = lazySchema(() => z
   .enum(['unknown', 'unsupported', 'notLoggedIn', 'bearerToken', 'oAuth'])
-  .meta({ id: 'McpAuthStatus' });
+  .meta({ id: 'McpAuthStatus' }));
 export type McpAuthStatus = z.infer<typeof McpAuthStatusSchema>;
 
-export const McpServerConnectionStatusSchema = z
+export const McpServerConnectionStatusSchema = lazySchema(() => z
   .enum(['notStarted', 'starting', 'connected', 'authenticationRequired', 'failed', 'cancelled', 'disabled'])
-  .meta({ id: 'McpServerConnectionStatus' });
+  .meta({ id: 'McpServerConnectionStatus' }));
 export type McpServerConnectionStatus = z.infer<typeof McpServerConnectionStatusSchema>;
 
-export const McpServerInfoSchema = z
+export const McpServerInfoSchema = lazySchema(() => z
   .object({
     name: z.string(),
     version: z.string(),
@@ -42,10 +43,10 @@ export const McpServerInfoSchema = z
     icons: z.array(z.unknown()).nullable().optional(),
     websiteUrl: z.string().nullable().optional(),
   })
-  .meta({ id: 'McpServerInfo' });
+  .meta({ id: 'McpServerInfo' }));
 export type McpServerInfo = z.infer<typeof McpServerInfoSchema>;
 
-export const McpServerStatusSchema = z
+export const McpServerStatusSchema = lazySchema(() => z
   .object({
     name: z.string(),
     runtimeStatus: McpServerConnectionStatusSchema.nullable().optional(),
@@ -60,18 +61,18 @@ export const McpServerStatusSchema = z
     resourceTemplates: z.array(McpObjectSchema),
     authStatus: McpAuthStatusSchema,
   })
-  .meta({ id: 'McpServerStatus' });
+  .meta({ id: 'McpServerStatus' }));
 export type McpServerStatus = z.infer<typeof McpServerStatusSchema>;
 
-export const ListMcpServerStatusResponseSchema = z
+export const ListMcpServerStatusResponseSchema = lazySchema(() => z
   .object({ data: z.array(McpServerStatusSchema), nextCursor: z.string().nullable() })
-  .meta({ id: 'ListMcpServerStatusResponse' });
+  .meta({ id: 'ListMcpServerStatusResponse' }));
 
 /** `config/mcpServer/reload` takes no params. */
-export const McpServerRefreshParamsSchema = z.object({});
-export const McpServerRefreshResponseSchema = z.object({}).meta({ id: 'McpServerRefreshResponse' });
+export const McpServerRefreshParamsSchema = lazySchema(() => z.object({}));
+export const McpServerRefreshResponseSchema = lazySchema(() => z.object({}).meta({ id: 'McpServerRefreshResponse' }));
 
-export const McpServerToolCallParamsSchema = z
+export const McpServerToolCallParamsSchema = lazySchema(() => z
   .object({
     threadId: z.string(),
     server: z.string(),
@@ -79,18 +80,18 @@ export const McpServerToolCallParamsSchema = z
     arguments: z.unknown().optional(),
     _meta: z.unknown().optional(),
   })
-  .meta({ id: 'McpServerToolCallParams' });
+  .meta({ id: 'McpServerToolCallParams' }));
 
-export const McpServerToolCallResponseSchema = z
+export const McpServerToolCallResponseSchema = lazySchema(() => z
   .object({
     content: z.array(z.unknown()),
     structuredContent: z.unknown().optional(),
     isError: z.boolean().nullable().optional(),
     _meta: z.unknown().optional(),
   })
-  .meta({ id: 'McpServerToolCallResponse' });
+  .meta({ id: 'McpServerToolCallResponse' }));
 
-export const McpResourceReadParamsSchema = z
+export const McpResourceReadParamsSchema = lazySchema(() => z
   .object({
     server: z.string(),
     uri: z.string(),
@@ -100,13 +101,13 @@ export const McpResourceReadParamsSchema = z
     target: z.unknown().optional(),
     _meta: McpObjectSchema.nullable().optional(),
   })
-  .meta({ id: 'McpResourceReadParams' });
+  .meta({ id: 'McpResourceReadParams' }));
 
-export const McpResourceReadResponseSchema = z
+export const McpResourceReadResponseSchema = lazySchema(() => z
   .object({ contents: z.array(McpObjectSchema), originCallId: z.string().nullable().optional() })
-  .meta({ id: 'McpResourceReadResponse' });
+  .meta({ id: 'McpResourceReadResponse' }));
 
-export const McpServerOauthLoginParamsSchema = z
+export const McpServerOauthLoginParamsSchema = lazySchema(() => z
   .object({
     name: z.string(),
     scopes: z.array(z.string()).nullable().optional(),
@@ -114,18 +115,18 @@ export const McpServerOauthLoginParamsSchema = z
     threadId: z.string().nullable().optional(),
     clientRegistration: z.enum(['auto', 'cimd', 'dcr']).nullable().optional(),
   })
-  .meta({ id: 'McpServerOauthLoginParams' });
+  .meta({ id: 'McpServerOauthLoginParams' }));
 
-export const McpServerOauthLoginResponseSchema = z
+export const McpServerOauthLoginResponseSchema = lazySchema(() => z
   .object({ authorizationUrl: z.string(), loginId: z.string().nullable().optional() })
-  .meta({ id: 'McpServerOauthLoginResponse' });
+  .meta({ id: 'McpServerOauthLoginResponse' }));
 
-export const McpServerStartupStateSchema = z
+export const McpServerStartupStateSchema = lazySchema(() => z
   .enum(['starting', 'ready', 'failed', 'cancelled'])
-  .meta({ id: 'McpServerStartupState' });
+  .meta({ id: 'McpServerStartupState' }));
 export type McpServerStartupState = z.infer<typeof McpServerStartupStateSchema>;
 
-export const McpServerStatusUpdatedNotificationSchema = z
+export const McpServerStatusUpdatedNotificationSchema = lazySchema(() => z
   .object({
     threadId: z.string().nullable().optional(),
     name: z.string(),
@@ -133,14 +134,14 @@ export const McpServerStatusUpdatedNotificationSchema = z
     error: z.string().nullable().optional(),
     failureReason: z.enum(['reauthenticationRequired']).nullable().optional(),
   })
-  .meta({ id: 'McpServerStatusUpdatedNotification' });
+  .meta({ id: 'McpServerStatusUpdatedNotification' }));
 
-export const McpToolCallProgressNotificationSchema = z
+export const McpToolCallProgressNotificationSchema = lazySchema(() => z
   .object({ threadId: z.string(), turnId: z.string(), itemId: z.string(), message: z.string() })
-  .meta({ id: 'McpToolCallProgressNotification' });
+  .meta({ id: 'McpToolCallProgressNotification' }));
 
 /** A server's `elicitation/create`, or this server's own approval question for a tool call, put to the client. */
-export const McpServerElicitationRequestParamsSchema = z
+export const McpServerElicitationRequestParamsSchema = lazySchema(() => z
   .object({
     threadId: z.string(),
     turnId: z.string().nullable().optional(),
@@ -152,20 +153,20 @@ export const McpServerElicitationRequestParamsSchema = z
     elicitationId: z.string().optional(),
     _meta: z.unknown().optional(),
   })
-  .meta({ id: 'McpServerElicitationRequestParams' });
+  .meta({ id: 'McpServerElicitationRequestParams' }));
 export type McpServerElicitationRequestParams = z.infer<typeof McpServerElicitationRequestParamsSchema>;
 
-export const McpServerElicitationRequestResponseSchema = z
+export const McpServerElicitationRequestResponseSchema = lazySchema(() => z
   .object({
     action: z.enum(['accept', 'decline', 'cancel']),
     content: z.unknown().optional(),
     _meta: z.unknown().optional(),
   })
-  .meta({ id: 'McpServerElicitationRequestResponse' });
+  .meta({ id: 'McpServerElicitationRequestResponse' }));
 export type McpServerElicitationRequestResponse = z.infer<typeof McpServerElicitationRequestResponseSchema>;
 
 /** `item/tool/call`: the client runs one of the tools it offered in `thread/start.dynamicTools`. */
-export const DynamicToolCallParamsSchema = z
+export const DynamicToolCallParamsSchema = lazySchema(() => z
   .object({
     threadId: z.string(),
     turnId: z.string(),
@@ -174,14 +175,14 @@ export const DynamicToolCallParamsSchema = z
     tool: z.string(),
     arguments: z.unknown(),
   })
-  .meta({ id: 'DynamicToolCallParams' });
+  .meta({ id: 'DynamicToolCallParams' }));
 
-export const DynamicToolCallResponseSchema = z
+export const DynamicToolCallResponseSchema = lazySchema(() => z
   .object({ contentItems: z.array(DynamicToolCallOutputContentItemSchema), success: z.boolean() })
-  .meta({ id: 'DynamicToolCallResponse' });
+  .meta({ id: 'DynamicToolCallResponse' }));
 export type DynamicToolCallResponse = z.infer<typeof DynamicToolCallResponseSchema>;
 
-export const McpServerOauthLoginCompletedNotificationSchema = z
+export const McpServerOauthLoginCompletedNotificationSchema = lazySchema(() => z
   .object({
     name: z.string(),
     success: z.boolean(),
@@ -189,10 +190,10 @@ export const McpServerOauthLoginCompletedNotificationSchema = z
     loginId: z.string().nullable().optional(),
     threadId: z.string().nullable().optional(),
   })
-  .meta({ id: 'McpServerOauthLoginCompletedNotification' });
+  .meta({ id: 'McpServerOauthLoginCompletedNotification' }));
 
 /** `mcpServer/event/stream/start` (experimental): subscribes to an MCP server's event stream. */
-export const McpServerEventStreamStartParamsSchema = z
+export const McpServerEventStreamStartParamsSchema = lazySchema(() => z
   .object({
     threadId: z.string(),
     server: z.string(),
@@ -201,13 +202,13 @@ export const McpServerEventStreamStartParamsSchema = z
     subscriptionId: z.string(),
     _meta: z.unknown().optional(),
   })
-  .meta({ id: 'McpServerEventStreamStartParams' });
+  .meta({ id: 'McpServerEventStreamStartParams' }));
 
-export const McpServerEventStreamStartResponseSchema = z.object({}).meta({ id: 'McpServerEventStreamStartResponse' });
+export const McpServerEventStreamStartResponseSchema = lazySchema(() => z.object({}).meta({ id: 'McpServerEventStreamStartResponse' }));
 
 /** `mcpServer/event/stream/stop` (experimental): ends a subscription. */
-export const McpServerEventStreamStopParamsSchema = z
+export const McpServerEventStreamStopParamsSchema = lazySchema(() => z
   .object({ subscriptionId: z.string() })
-  .meta({ id: 'McpServerEventStreamStopParams' });
+  .meta({ id: 'McpServerEventStreamStopParams' }));
 
-export const McpServerEventStreamStopResponseSchema = z.object({}).meta({ id: 'McpServerEventStreamStopResponse' });
+export const McpServerEventStreamStopResponseSchema = lazySchema(() => z.object({}).meta({ id: 'McpServerEventStreamStopResponse' }));

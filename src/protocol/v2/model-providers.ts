@@ -1,3 +1,4 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 
 /*
@@ -5,10 +6,10 @@ import * as z from 'zod';
  * default one can do, as the reference's 0.169.0 JSON Schema names them.
  */
 
-export const ModelProviderListParamsSchema = z.object({}).meta({ id: 'ModelProviderListParams' });
+export const ModelProviderListParamsSchema = lazySchema(() => z.object({}).meta({ id: 'ModelProviderListParams' }));
 export type ModelProviderListParams = z.infer<typeof ModelProviderListParamsSchema>;
 
-export const GatewayAuthSchema = z
+export const GatewayAuthSchema = lazySchema(() => z
   .discriminatedUnion('mode', [
     z.object({ mode: z.literal('none').meta({ title: 'NoneGatewayAuthMode' }) }).meta({ title: 'NoneGatewayAuth' }),
     z.object({ envKey: z.string(), mode: z.literal('environmentVariable') }),
@@ -22,10 +23,10 @@ export const GatewayAuthSchema = z
         description: 'Authentication is configured outside the gateway form. Preserve it on edits.',
       }),
   ])
-  .meta({ id: 'GatewayAuth' });
+  .meta({ id: 'GatewayAuth' }));
 export type GatewayAuth = z.infer<typeof GatewayAuthSchema>;
 
-export const ProviderSettingsSchema = z
+export const ProviderSettingsSchema = lazySchema(() => z
   .discriminatedUnion('type', [
     z
       .object({ type: z.literal('openai').meta({ title: 'OpenaiProviderSettingsType' }) })
@@ -56,10 +57,10 @@ export const ProviderSettingsSchema = z
       })
       .meta({ title: 'GcpProviderSettings' }),
   ])
-  .meta({ id: 'ProviderSettings' });
+  .meta({ id: 'ProviderSettings' }));
 export type ProviderSettings = z.infer<typeof ProviderSettingsSchema>;
 
-export const ModelProviderSummarySchema = z
+export const ModelProviderSummarySchema = lazySchema(() => z
   .object({
     baseUrl: z
       .string()
@@ -71,32 +72,32 @@ export const ModelProviderSummarySchema = z
     name: z.string(),
     settings: ProviderSettingsSchema,
   })
-  .meta({ id: 'ModelProviderSummary' });
+  .meta({ id: 'ModelProviderSummary' }));
 export type ModelProviderSummary = z.infer<typeof ModelProviderSummarySchema>;
 
-export const ModelProviderListResponseSchema = z
+export const ModelProviderListResponseSchema = lazySchema(() => z
   .object({
     canChangeDefault: z.boolean(),
     data: z.array(ModelProviderSummarySchema),
     defaultProviderId: z.string(),
   })
-  .meta({ id: 'ModelProviderListResponse' });
+  .meta({ id: 'ModelProviderListResponse' }));
 export type ModelProviderListResponse = z.infer<typeof ModelProviderListResponseSchema>;
 
-export const ModelProviderCapabilitiesReadParamsSchema = z
+export const ModelProviderCapabilitiesReadParamsSchema = lazySchema(() => z
   .object({})
-  .meta({ id: 'ModelProviderCapabilitiesReadParams' });
+  .meta({ id: 'ModelProviderCapabilitiesReadParams' }));
 export type ModelProviderCapabilitiesReadParams = z.infer<typeof ModelProviderCapabilitiesReadParamsSchema>;
 
-export const ModelProviderCapabilitiesReadResponseSchema = z
+export const ModelProviderCapabilitiesReadResponseSchema = lazySchema(() => z
   .object({ imageGeneration: z.boolean(), webSearch: z.boolean() })
-  .meta({ id: 'ModelProviderCapabilitiesReadResponse' });
+  .meta({ id: 'ModelProviderCapabilitiesReadResponse' }));
 export type ModelProviderCapabilitiesReadResponse = z.infer<typeof ModelProviderCapabilitiesReadResponseSchema>;
 
-export const BedrockProviderIdSchema = z.enum(['amazon-bedrock', 'amazon-bedrock-runtime']).meta({ id: 'BedrockProviderId' });
-export const GcpProviderIdSchema = z.enum(['gcp']).meta({ id: 'GcpProviderId' });
+export const BedrockProviderIdSchema = lazySchema(() => z.enum(['amazon-bedrock', 'amazon-bedrock-runtime']).meta({ id: 'BedrockProviderId' }));
+export const GcpProviderIdSchema = lazySchema(() => z.enum(['gcp']).meta({ id: 'GcpProviderId' }));
 
-export const ProviderSettingsPatchSchema = z
+export const ProviderSettingsPatchSchema = lazySchema(() => z
   .discriminatedUnion('type', [
     z
       // Declared in the reference's field order, which its `unknown field` error lists [observed].
@@ -132,15 +133,15 @@ export const ProviderSettingsPatchSchema = z
   .meta({
     id: 'ProviderSettingsPatch',
     description: 'Omitted patch fields preserve their values. Explicit null clears a nullable field.',
-  });
+  }));
 export type ProviderSettingsPatch = z.infer<typeof ProviderSettingsPatchSchema>;
 
-export const ModelProviderConfigWriteParamsSchema = z
+export const ModelProviderConfigWriteParamsSchema = lazySchema(() => z
   .strictObject({ settings: ProviderSettingsPatchSchema })
-  .meta({ id: 'ModelProviderConfigWriteParams' });
+  .meta({ id: 'ModelProviderConfigWriteParams' }));
 export type ModelProviderConfigWriteParams = z.infer<typeof ModelProviderConfigWriteParamsSchema>;
 
-export const ModelProviderConfigWriteResponseSchema = z
+export const ModelProviderConfigWriteResponseSchema = lazySchema(() => z
   .object({ provider: ModelProviderSummarySchema })
-  .meta({ id: 'ModelProviderConfigWriteResponse' });
+  .meta({ id: 'ModelProviderConfigWriteResponse' }));
 export type ModelProviderConfigWriteResponse = z.infer<typeof ModelProviderConfigWriteResponseSchema>;

@@ -1,9 +1,10 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import { Int64Schema, Uint32Schema } from '../common.js';
 import { ReasoningEffortSchema } from './policies.js';
 
 /** `model/list` params: an optional provider, opaque cursor paging and hidden models on request. */
-export const ModelListParamsSchema = z
+export const ModelListParamsSchema = lazySchema(() => z
   .object({
     cursor: z.string().nullable().optional().describe('Opaque pagination cursor returned by a previous call.'),
     limit: Uint32Schema.nullable()
@@ -20,25 +21,25 @@ export const ModelListParamsSchema = z
       .optional()
       .describe('List models for this configured provider instead of the app-server default.'),
   })
-  .meta({ id: 'ModelListParams' });
+  .meta({ id: 'ModelListParams' }));
 export type ModelListParams = z.infer<typeof ModelListParamsSchema>;
 
 /** One reasoning effort a model accepts, with the text a picker shows for it. */
-export const ReasoningEffortOptionSchema = z
+export const ReasoningEffortOptionSchema = lazySchema(() => z
   .object({ reasoningEffort: ReasoningEffortSchema, description: z.string() })
-  .meta({ id: 'ReasoningEffortOption' });
+  .meta({ id: 'ReasoningEffortOption' }));
 export type ReasoningEffortOption = z.infer<typeof ReasoningEffortOptionSchema>;
 
-export const InputModalitySchema = z
+export const InputModalitySchema = lazySchema(() => z
   .enum(['text', 'image', 'audio'])
-  .meta({ id: 'InputModality', description: 'Canonical user-input modality tags advertised by a model.' });
+  .meta({ id: 'InputModality', description: 'Canonical user-input modality tags advertised by a model.' }));
 export type InputModality = z.infer<typeof InputModalitySchema>;
 
-export const MultiAgentVersionSchema = z
+export const MultiAgentVersionSchema = lazySchema(() => z
   .enum(['disabled', 'v1', 'v2'])
-  .meta({ id: 'MultiAgentVersion', description: 'Multi-agent runtime supported by a model.' });
+  .meta({ id: 'MultiAgentVersion', description: 'Multi-agent runtime supported by a model.' }));
 
-export const ModelUpgradeInfoSchema = z
+export const ModelUpgradeInfoSchema = lazySchema(() => z
   .object({
     model: z.string(),
     upgradeCopy: z.string().nullable().optional(),
@@ -48,29 +49,29 @@ export const ModelUpgradeInfoSchema = z
       .optional()
       .describe("Informational Unix timestamp for this upgrade's scheduled retirement, if known."),
   })
-  .meta({ id: 'ModelUpgradeInfo' });
+  .meta({ id: 'ModelUpgradeInfo' }));
 
-export const ModelAvailabilityNuxSchema = z.object({ message: z.string() }).meta({ id: 'ModelAvailabilityNux' });
+export const ModelAvailabilityNuxSchema = lazySchema(() => z.object({ message: z.string() }).meta({ id: 'ModelAvailabilityNux' }));
 
-export const ModelServiceTierSchema = z
+export const ModelServiceTierSchema = lazySchema(() => z
   .object({ id: z.string(), name: z.string(), description: z.string() })
-  .meta({ id: 'ModelServiceTier' });
+  .meta({ id: 'ModelServiceTier' }));
 
-export const CyberAccessProgramSchema = z.enum(['standard', 'daybreakBlue', 'daybreakRed']).meta({
+export const CyberAccessProgramSchema = lazySchema(() => z.enum(['standard', 'daybreakBlue', 'daybreakRed']).meta({
   id: 'CyberAccessProgram',
   description:
     'Requested cyber treatment for an OpenAI model turn. Authorization and model-tier restrictions remain server-owned.',
-});
+}));
 
-export const ModelAccessProgramsSchema = z
+export const ModelAccessProgramsSchema = lazySchema(() => z
   .object({ cyber: z.array(CyberAccessProgramSchema).describe('Accepted explicit selections.') })
-  .meta({ id: 'ModelAccessPrograms', description: 'Caller-specific explicit access programs advertised by model discovery.' });
+  .meta({ id: 'ModelAccessPrograms', description: 'Caller-specific explicit access programs advertised by model discovery.' }));
 
 /**
  * A model a picker can offer. The server always writes every key (nulls and empty lists included), as the
  * reference does.
  */
-export const ModelSchema = z
+export const ModelSchema = lazySchema(() => z
   .object({
     id: z.string(),
     model: z.string(),
@@ -101,10 +102,10 @@ export const ModelSchema = z
     ),
     isDefault: z.boolean(),
   })
-  .meta({ id: 'Model' });
+  .meta({ id: 'Model' }));
 export type Model = z.infer<typeof ModelSchema>;
 
-export const ModelListResponseSchema = z
+export const ModelListResponseSchema = lazySchema(() => z
   .object({
     data: z.array(ModelSchema),
     nextCursor: z
@@ -114,5 +115,5 @@ export const ModelListResponseSchema = z
         'Opaque cursor to pass to the next call to continue after the last item. If None, there are no more items to return.',
       ),
   })
-  .meta({ id: 'ModelListResponse' });
+  .meta({ id: 'ModelListResponse' }));
 export type ModelListResponse = z.infer<typeof ModelListResponseSchema>;

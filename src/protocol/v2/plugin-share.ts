@@ -1,3 +1,4 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import { AbsolutePathSchema } from '../common.js';
 import {
@@ -11,37 +12,37 @@ import {
  * Plugin sharing and remote plugin skills live in ChatGPT's plugin catalogue. Checking out a share is answered only
  * as the reference does without a ChatGPT login (a refusal), so its result is typed as never produced.
  */
-const ShareTargetSchema = z
+const ShareTargetSchema = lazySchema(() => z
   .object({ principalType: PluginSharePrincipalTypeSchema, principalId: z.string(), role: z.enum(['reader', 'editor']) })
-  .meta({ id: 'PluginShareTarget' });
+  .meta({ id: 'PluginShareTarget' }));
 
-export const PluginShareSaveParamsSchema = z
+export const PluginShareSaveParamsSchema = lazySchema(() => z
   .object({
     pluginPath: AbsolutePathSchema,
     remotePluginId: z.string().nullable().optional(),
     discoverability: z.enum(['LISTED', 'UNLISTED', 'PRIVATE']).nullable().optional(),
     shareTargets: z.array(ShareTargetSchema).nullable().optional(),
   })
-  .meta({ id: 'PluginShareSaveParams' });
-export const PluginShareUpdateTargetsParamsSchema = z
+  .meta({ id: 'PluginShareSaveParams' }));
+export const PluginShareUpdateTargetsParamsSchema = lazySchema(() => z
   .object({
     remotePluginId: z.string(),
     discoverability: z.enum(['UNLISTED', 'PRIVATE', 'LISTED']),
     shareTargets: z.array(ShareTargetSchema),
   })
-  .meta({ id: 'PluginShareUpdateTargetsParams' });
-export const PluginShareListParamsSchema = z.object({}).meta({ id: 'PluginShareListParams' });
-export const PluginShareCheckoutParamsSchema = z.object({ remotePluginId: z.string() }).meta({ id: 'PluginShareCheckoutParams' });
-export const PluginShareDeleteParamsSchema = z.object({ remotePluginId: z.string() }).meta({ id: 'PluginShareDeleteParams' });
-export const PluginSkillReadParamsSchema = z
+  .meta({ id: 'PluginShareUpdateTargetsParams' }));
+export const PluginShareListParamsSchema = lazySchema(() => z.object({}).meta({ id: 'PluginShareListParams' }));
+export const PluginShareCheckoutParamsSchema = lazySchema(() => z.object({ remotePluginId: z.string() }).meta({ id: 'PluginShareCheckoutParams' }));
+export const PluginShareDeleteParamsSchema = lazySchema(() => z.object({ remotePluginId: z.string() }).meta({ id: 'PluginShareDeleteParams' }));
+export const PluginSkillReadParamsSchema = lazySchema(() => z
   .object({ remoteMarketplaceName: z.string(), remotePluginId: z.string(), skillName: z.string() })
-  .meta({ id: 'PluginSkillReadParams' });
+  .meta({ id: 'PluginSkillReadParams' }));
 
-export const PluginSkillReadResponseSchema = z
+export const PluginSkillReadResponseSchema = lazySchema(() => z
   .object({ contents: z.string().nullable().describe("The skill's SKILL.md, when the catalogue has it.") })
-  .meta({ id: 'PluginSkillReadResponse' });
+  .meta({ id: 'PluginSkillReadResponse' }));
 
-export const PluginShareListResponseSchema = z
+export const PluginShareListResponseSchema = lazySchema(() => z
   .object({
     data: z.array(
       z
@@ -52,20 +53,20 @@ export const PluginShareListResponseSchema = z
         .meta({ id: 'PluginShareListItem' }),
     ),
   })
-  .meta({ id: 'PluginShareListResponse' });
+  .meta({ id: 'PluginShareListResponse' }));
 
-export const PluginShareUpdateTargetsResponseSchema = z
+export const PluginShareUpdateTargetsResponseSchema = lazySchema(() => z
   .object({ principals: z.array(PluginSharePrincipalSchema), discoverability: PluginShareDiscoverabilitySchema })
-  .meta({ id: 'PluginShareUpdateTargetsResponse' });
+  .meta({ id: 'PluginShareUpdateTargetsResponse' }));
 
-export const PluginShareSaveResponseSchema = z
+export const PluginShareSaveResponseSchema = lazySchema(() => z
   .object({
     remotePluginId: z.string(),
     shareUrl: z.string().describe('Empty when the service gives no share URL.'),
     canPublishToWorkspace: z.boolean().nullable(),
   })
-  .meta({ id: 'PluginShareSaveResponse' });
+  .meta({ id: 'PluginShareSaveResponse' }));
 
-export const PluginShareDeleteResponseSchema = z.object({}).meta({ id: 'PluginShareDeleteResponse' });
+export const PluginShareDeleteResponseSchema = lazySchema(() => z.object({}).meta({ id: 'PluginShareDeleteResponse' }));
 
-export const NeverProducedSchema = z.never();
+export const NeverProducedSchema = lazySchema(() => z.never());

@@ -1,15 +1,16 @@
+import { lazySchema, lazyValue } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import { AbsolutePathSchema } from '../common.js';
 import { HookEventNameSchema } from './hooks.js';
 import { SkillInterfaceSchema } from './skills.js';
 
-const cwdsField = z
+const cwdsField = lazySchema(() => z
   .array(AbsolutePathSchema)
   .nullable()
   .optional()
-  .describe('Optional working directories used to discover repo marketplaces.');
+  .describe('Optional working directories used to discover repo marketplaces.'));
 
-export const PluginInstalledParamsSchema = z
+export const PluginInstalledParamsSchema = lazySchema(() => z
   .object({
     cwds: cwdsField,
     installSuggestionPluginNames: z
@@ -21,24 +22,24 @@ export const PluginInstalledParamsSchema = z
           'surfaces that intentionally expose install entrypoints.',
       ),
   })
-  .meta({ id: 'PluginInstalledParams' });
+  .meta({ id: 'PluginInstalledParams' }));
 
-export const MarketplaceLoadErrorInfoSchema = z
+export const MarketplaceLoadErrorInfoSchema = lazySchema(() => z
   .object({ marketplacePath: AbsolutePathSchema, message: z.string() })
-  .meta({ id: 'MarketplaceLoadErrorInfo' });
+  .meta({ id: 'MarketplaceLoadErrorInfo' }));
 
-export const MarketplaceInterfaceSchema = z
+export const MarketplaceInterfaceSchema = lazySchema(() => z
   .object({ displayName: z.string().nullable() })
-  .meta({ id: 'MarketplaceInterface' });
+  .meta({ id: 'MarketplaceInterface' }));
 
-export const PluginInstallPolicySchema = z
+export const PluginInstallPolicySchema = lazySchema(() => z
   .enum(['NOT_AVAILABLE', 'AVAILABLE', 'INSTALLED_BY_DEFAULT'])
-  .meta({ id: 'PluginInstallPolicy' });
+  .meta({ id: 'PluginInstallPolicy' }));
 export type PluginInstallPolicy = z.infer<typeof PluginInstallPolicySchema>;
-export const PluginAuthPolicySchema = z.enum(['ON_INSTALL', 'ON_USE']).meta({ id: 'PluginAuthPolicy' });
+export const PluginAuthPolicySchema = lazySchema(() => z.enum(['ON_INSTALL', 'ON_USE']).meta({ id: 'PluginAuthPolicy' }));
 export type PluginAuthPolicy = z.infer<typeof PluginAuthPolicySchema>;
 
-export const PluginSourceSchema = z
+export const PluginSourceSchema = lazySchema(() => z
   .discriminatedUnion('type', [
     z.object({ type: z.literal('local'), path: AbsolutePathSchema }),
     z.object({
@@ -50,10 +51,10 @@ export const PluginSourceSchema = z
     }),
     z.object({ type: z.literal('remote') }).describe('The plugin is in ChatGPT\'s remote catalogue.'),
   ])
-  .meta({ id: 'PluginSource' });
+  .meta({ id: 'PluginSource' }));
 export type PluginSource = z.infer<typeof PluginSourceSchema>;
 
-export const PluginInterfaceSchema = z
+export const PluginInterfaceSchema = lazySchema(() => z
   .object({
     displayName: z.string().nullable(),
     shortDescription: z.string().nullable(),
@@ -75,28 +76,28 @@ export const PluginInterfaceSchema = z
     screenshots: z.array(AbsolutePathSchema),
     screenshotUrls: z.array(z.string()),
   })
-  .meta({ id: 'PluginInterface' });
+  .meta({ id: 'PluginInterface' }));
 export type PluginInterface = z.infer<typeof PluginInterfaceSchema>;
 
-export const PluginShareDiscoverabilitySchema = z
+export const PluginShareDiscoverabilitySchema = lazySchema(() => z
   .enum(['LISTED', 'UNLISTED', 'PRIVATE'])
-  .meta({ id: 'PluginShareDiscoverability' });
+  .meta({ id: 'PluginShareDiscoverability' }));
 export type PluginShareDiscoverability = z.infer<typeof PluginShareDiscoverabilitySchema>;
 
-export const PluginSharePrincipalTypeSchema = z.enum(['user', 'group', 'workspace']).meta({ id: 'PluginSharePrincipalType' });
+export const PluginSharePrincipalTypeSchema = lazySchema(() => z.enum(['user', 'group', 'workspace']).meta({ id: 'PluginSharePrincipalType' }));
 
-export const PluginSharePrincipalSchema = z
+export const PluginSharePrincipalSchema = lazySchema(() => z
   .object({
     principalType: PluginSharePrincipalTypeSchema,
     principalId: z.string(),
     role: z.enum(['reader', 'editor', 'owner']).meta({ id: 'PluginSharePrincipalRole' }),
     name: z.string(),
   })
-  .meta({ id: 'PluginSharePrincipal' });
+  .meta({ id: 'PluginSharePrincipal' }));
 export type PluginSharePrincipal = z.infer<typeof PluginSharePrincipalSchema>;
 
 /** How a workspace plugin of the remote catalogue is shared (null for plugins that are not workspace plugins). */
-export const PluginShareContextSchema = z
+export const PluginShareContextSchema = lazySchema(() => z
   .object({
     remotePluginId: z.string(),
     remoteVersion: z.string().nullable().describe('Version of the remote shared plugin release when available.'),
@@ -107,7 +108,7 @@ export const PluginShareContextSchema = z
     sharePrincipals: z.array(PluginSharePrincipalSchema).nullable(),
     canPublishToWorkspace: z.boolean().nullable(),
   })
-  .meta({ id: 'PluginShareContext' });
+  .meta({ id: 'PluginShareContext' }));
 export type PluginShareContext = z.infer<typeof PluginShareContextSchema>;
 
 /**
@@ -115,7 +116,7 @@ export type PluginShareContext = z.infer<typeof PluginShareContextSchema>;
  * `version` and, for workspace plugins, `shareContext` set). installedAt, installPolicySource, disabledReason and
  * eligiblePlanTypes are always null here.
  */
-export const PluginSummarySchema = z
+export const PluginSummarySchema = lazySchema(() => z
   .object({
     id: z.string(),
     remotePluginId: z.string().nullable(),
@@ -137,28 +138,28 @@ export const PluginSummarySchema = z
     interface: PluginInterfaceSchema.nullable(),
     keywords: z.array(z.string()),
   })
-  .meta({ id: 'PluginSummary' });
+  .meta({ id: 'PluginSummary' }));
 export type PluginSummary = z.infer<typeof PluginSummarySchema>;
 
-export const PluginMarketplaceEntrySchema = z
+export const PluginMarketplaceEntrySchema = lazySchema(() => z
   .object({
     name: z.string(),
     path: AbsolutePathSchema.nullable(),
     interface: MarketplaceInterfaceSchema.nullable(),
     plugins: z.array(PluginSummarySchema),
   })
-  .meta({ id: 'PluginMarketplaceEntry' });
+  .meta({ id: 'PluginMarketplaceEntry' }));
 export type PluginMarketplaceEntry = z.infer<typeof PluginMarketplaceEntrySchema>;
 
-export const PluginInstalledResponseSchema = z
+export const PluginInstalledResponseSchema = lazySchema(() => z
   .object({
     marketplaces: z.array(PluginMarketplaceEntrySchema),
     marketplaceLoadErrors: z.array(MarketplaceLoadErrorInfoSchema),
   })
-  .meta({ id: 'PluginInstalledResponse' });
+  .meta({ id: 'PluginInstalledResponse' }));
 export type PluginInstalledResponse = z.infer<typeof PluginInstalledResponseSchema>;
 
-export const PluginListParamsSchema = z
+export const PluginListParamsSchema = lazySchema(() => z
   .object({
     cwds: cwdsField,
     marketplaceKinds: z
@@ -171,25 +172,25 @@ export const PluginListParamsSchema = z
       ),
     forceRefetch: z.boolean().optional(),
   })
-  .meta({ id: 'PluginListParams' });
+  .meta({ id: 'PluginListParams' }));
 
-export const PluginListResponseSchema = z
+export const PluginListResponseSchema = lazySchema(() => z
   .object({
     marketplaces: z.array(PluginMarketplaceEntrySchema),
     marketplaceLoadErrors: z.array(MarketplaceLoadErrorInfoSchema),
     featuredPluginIds: z.array(z.string()),
   })
-  .meta({ id: 'PluginListResponse' });
+  .meta({ id: 'PluginListResponse' }));
 
-const pluginLocator = {
+const pluginLocator = lazyValue(() => ({
   marketplacePath: AbsolutePathSchema.nullable().optional(),
   remoteMarketplaceName: z.string().nullable().optional(),
   pluginName: z.string(),
-};
+}));
 
-export const PluginReadParamsSchema = z.object(pluginLocator).meta({ id: 'PluginReadParams' });
+export const PluginReadParamsSchema = lazySchema(() => z.object(pluginLocator()).meta({ id: 'PluginReadParams' }));
 
-export const PluginSkillSummarySchema = z
+export const PluginSkillSummarySchema = lazySchema(() => z
   .object({
     name: z.string(),
     description: z.string(),
@@ -198,13 +199,13 @@ export const PluginSkillSummarySchema = z
     path: AbsolutePathSchema.nullable(),
     enabled: z.boolean(),
   })
-  .meta({ id: 'SkillSummary' });
+  .meta({ id: 'SkillSummary' }));
 
-export const PluginHookSummarySchema = z
+export const PluginHookSummarySchema = lazySchema(() => z
   .object({ key: z.string(), eventName: HookEventNameSchema })
-  .meta({ id: 'PluginHookSummary' });
+  .meta({ id: 'PluginHookSummary' }));
 
-export const PluginDetailSchema = z
+export const PluginDetailSchema = lazySchema(() => z
   .object({
     marketplaceName: z.string(),
     marketplacePath: AbsolutePathSchema.nullable(),
@@ -219,35 +220,35 @@ export const PluginDetailSchema = z
     mcpServers: z.array(z.string()),
     scheduledTasks: z.null(),
   })
-  .meta({ id: 'PluginDetail' });
+  .meta({ id: 'PluginDetail' }));
 export type PluginDetail = z.infer<typeof PluginDetailSchema>;
 
-export const PluginReadResponseSchema = z.object({ plugin: PluginDetailSchema }).meta({ id: 'PluginReadResponse' });
+export const PluginReadResponseSchema = lazySchema(() => z.object({ plugin: PluginDetailSchema }).meta({ id: 'PluginReadResponse' }));
 
-export const PluginInstallParamsSchema = z
+export const PluginInstallParamsSchema = lazySchema(() => z
   .object({
-    ...pluginLocator,
+    ...pluginLocator(),
     installAttemptId: z
       .string()
       .nullable()
       .optional()
       .describe('Client-generated identifier used to correlate one installation attempt.'),
   })
-  .meta({ id: 'PluginInstallParams' });
+  .meta({ id: 'PluginInstallParams' }));
 
-export const PluginInstallResponseSchema = z
+export const PluginInstallResponseSchema = lazySchema(() => z
   .object({ authPolicy: PluginAuthPolicySchema, appsNeedingAuth: z.array(z.never()) })
-  .meta({ id: 'PluginInstallResponse' });
+  .meta({ id: 'PluginInstallResponse' }));
 
-export const PluginUninstallParamsSchema = z.object({ pluginId: z.string() }).meta({ id: 'PluginUninstallParams' });
-export const PluginUninstallResponseSchema = z.object({}).meta({ id: 'PluginUninstallResponse' });
+export const PluginUninstallParamsSchema = lazySchema(() => z.object({ pluginId: z.string() }).meta({ id: 'PluginUninstallParams' }));
+export const PluginUninstallResponseSchema = lazySchema(() => z.object({}).meta({ id: 'PluginUninstallResponse' }));
 
-export const PluginReconcileParamsSchema = z
+export const PluginReconcileParamsSchema = lazySchema(() => z
   .object({
     reason: z.string().nullable().optional().describe('Optional client-provided reason recorded with the reconciliation attempt.'),
   })
-  .meta({ id: 'PluginReconcileParams' });
-export const PluginReconcileResponseSchema = z
+  .meta({ id: 'PluginReconcileParams' }));
+export const PluginReconcileResponseSchema = lazySchema(() => z
   .object({
     changedPlugins: z.array(
       z.object({ id: z.string(), hasMcps: z.boolean(), hasApps: z.boolean(), hasHooks: z.boolean(), hasSkills: z.boolean() }),
@@ -255,4 +256,4 @@ export const PluginReconcileResponseSchema = z
     failedRemotePluginIds: z.array(z.string()),
     failedMaterializationRemotePluginIds: z.array(z.string()),
   })
-  .meta({ id: 'PluginReconcileResponse' });
+  .meta({ id: 'PluginReconcileResponse' }));

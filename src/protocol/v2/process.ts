@@ -1,3 +1,4 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import { ClientPathSchema } from './fs.js';
 
@@ -14,15 +15,15 @@ const u16 = () => z.number().int().min(0).max(65_535).meta({ format: 'uint16' })
 const processHandleField = () =>
   z.string().describe('Client-supplied, connection-scoped `processHandle` from `process/spawn`.');
 
-export const ProcessTerminalSizeSchema = z
+export const ProcessTerminalSizeSchema = lazySchema(() => z
   .object({
     cols: u16().describe('Terminal width in character cells.'),
     rows: u16().describe('Terminal height in character cells.'),
   })
-  .meta({ id: 'ProcessTerminalSize', description: 'PTY size in character cells for `process/spawn` PTY sessions.' });
+  .meta({ id: 'ProcessTerminalSize', description: 'PTY size in character cells for `process/spawn` PTY sessions.' }));
 export type ProcessTerminalSize = z.infer<typeof ProcessTerminalSizeSchema>;
 
-export const ProcessSpawnParamsSchema = z
+export const ProcessSpawnParamsSchema = lazySchema(() => z
   .object({
     command: z.array(z.string()).describe('Command argv vector. Empty arrays are rejected.'),
     cwd: ClientPathSchema.describe('Absolute working directory for the process.'),
@@ -81,14 +82,14 @@ export const ProcessSpawnParamsSchema = z
       'running.\n\n`process/spawn` returns after the process has started and the connection-scoped ' +
       '`processHandle` has been registered. Process output and exit are reported via `process/outputDelta` and ' +
       '`process/exited` notifications.',
-  });
+  }));
 export type ProcessSpawnParams = z.infer<typeof ProcessSpawnParamsSchema>;
 
-export const ProcessSpawnResponseSchema = z
+export const ProcessSpawnResponseSchema = lazySchema(() => z
   .object({})
-  .meta({ id: 'ProcessSpawnResponse', description: 'Successful response for `process/spawn`.' });
+  .meta({ id: 'ProcessSpawnResponse', description: 'Successful response for `process/spawn`.' }));
 
-export const ProcessWriteStdinParamsSchema = z
+export const ProcessWriteStdinParamsSchema = lazySchema(() => z
   .object({
     closeStdin: z.boolean().optional().describe('Close stdin after writing `deltaBase64`, if present.'),
     deltaBase64: z.string().nullable().optional().describe('Optional base64-encoded stdin bytes to write.'),
@@ -97,37 +98,37 @@ export const ProcessWriteStdinParamsSchema = z
   .meta({
     id: 'ProcessWriteStdinParams',
     description: 'Write stdin bytes to a running `process/spawn` session, close stdin, or both.',
-  });
+  }));
 export type ProcessWriteStdinParams = z.infer<typeof ProcessWriteStdinParamsSchema>;
-export const ProcessWriteStdinResponseSchema = z
+export const ProcessWriteStdinResponseSchema = lazySchema(() => z
   .object({})
-  .meta({ id: 'ProcessWriteStdinResponse', description: 'Empty success response for `process/writeStdin`.' });
+  .meta({ id: 'ProcessWriteStdinResponse', description: 'Empty success response for `process/writeStdin`.' }));
 
-export const ProcessResizePtyParamsSchema = z
+export const ProcessResizePtyParamsSchema = lazySchema(() => z
   .object({
     processHandle: processHandleField(),
     size: ProcessTerminalSizeSchema.describe('New PTY size in character cells.'),
   })
-  .meta({ id: 'ProcessResizePtyParams', description: 'Resize a running PTY-backed `process/spawn` session.' });
+  .meta({ id: 'ProcessResizePtyParams', description: 'Resize a running PTY-backed `process/spawn` session.' }));
 export type ProcessResizePtyParams = z.infer<typeof ProcessResizePtyParamsSchema>;
-export const ProcessResizePtyResponseSchema = z
+export const ProcessResizePtyResponseSchema = lazySchema(() => z
   .object({})
-  .meta({ id: 'ProcessResizePtyResponse', description: 'Empty success response for `process/resizePty`.' });
+  .meta({ id: 'ProcessResizePtyResponse', description: 'Empty success response for `process/resizePty`.' }));
 
-export const ProcessKillParamsSchema = z
+export const ProcessKillParamsSchema = lazySchema(() => z
   .object({ processHandle: processHandleField() })
-  .meta({ id: 'ProcessKillParams', description: 'Terminate a running `process/spawn` session.' });
+  .meta({ id: 'ProcessKillParams', description: 'Terminate a running `process/spawn` session.' }));
 export type ProcessKillParams = z.infer<typeof ProcessKillParamsSchema>;
-export const ProcessKillResponseSchema = z
+export const ProcessKillResponseSchema = lazySchema(() => z
   .object({})
-  .meta({ id: 'ProcessKillResponse', description: 'Empty success response for `process/kill`.' });
+  .meta({ id: 'ProcessKillResponse', description: 'Empty success response for `process/kill`.' }));
 
-export const ProcessOutputStreamSchema = z
+export const ProcessOutputStreamSchema = lazySchema(() => z
   .enum(['stdout', 'stderr'])
-  .meta({ id: 'ProcessOutputStream', description: 'Stream label for `process/outputDelta` notifications.' });
+  .meta({ id: 'ProcessOutputStream', description: 'Stream label for `process/outputDelta` notifications.' }));
 export type ProcessOutputStream = z.infer<typeof ProcessOutputStreamSchema>;
 
-export const ProcessOutputDeltaNotificationSchema = z
+export const ProcessOutputDeltaNotificationSchema = lazySchema(() => z
   .object({
     capReached: z
       .boolean()
@@ -139,10 +140,10 @@ export const ProcessOutputDeltaNotificationSchema = z
   .meta({
     id: 'ProcessOutputDeltaNotification',
     description: 'Base64-encoded output chunk emitted for a streaming `process/spawn` request.',
-  });
+  }));
 export type ProcessOutputDeltaNotification = z.infer<typeof ProcessOutputDeltaNotificationSchema>;
 
-export const ProcessExitedNotificationSchema = z
+export const ProcessExitedNotificationSchema = lazySchema(() => z
   .object({
     exitCode: z.number().int().meta({ format: 'int32' }).describe('Process exit code.'),
     outputDrainTimedOut: z
@@ -169,5 +170,5 @@ export const ProcessExitedNotificationSchema = z
           'reported on the final stdout `process/outputDelta` notification.',
       ),
   })
-  .meta({ id: 'ProcessExitedNotification', description: 'Final process exit notification for `process/spawn`.' });
+  .meta({ id: 'ProcessExitedNotification', description: 'Final process exit notification for `process/spawn`.' }));
 export type ProcessExitedNotification = z.infer<typeof ProcessExitedNotificationSchema>;

@@ -1,3 +1,4 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import { Int64Schema } from '../common.js';
 
@@ -7,31 +8,31 @@ import { Int64Schema } from '../common.js';
  * sends for them [observed]: `{limitId: "codex", …null}`.
  */
 
-export const RateLimitWindowSchema = z
+export const RateLimitWindowSchema = lazySchema(() => z
   .object({
     usedPercent: z.number().int().meta({ format: 'int32' }),
     windowDurationMins: Int64Schema.nullable().optional(),
     resetsAt: Int64Schema.nullable().optional(),
   })
-  .meta({ id: 'RateLimitWindow' });
+  .meta({ id: 'RateLimitWindow' }));
 export type RateLimitWindow = z.infer<typeof RateLimitWindowSchema>;
 
-export const CreditsSnapshotSchema = z
+export const CreditsSnapshotSchema = lazySchema(() => z
   .object({ hasCredits: z.boolean(), unlimited: z.boolean(), balance: z.string().nullable().optional() })
-  .meta({ id: 'CreditsSnapshot' });
+  .meta({ id: 'CreditsSnapshot' }));
 export type CreditsSnapshot = z.infer<typeof CreditsSnapshotSchema>;
 
-export const SpendControlLimitSnapshotSchema = z
+export const SpendControlLimitSnapshotSchema = lazySchema(() => z
   .object({
     limit: z.string(),
     used: z.string(),
     remainingPercent: z.number().int().meta({ format: 'int32' }),
     resetsAt: Int64Schema,
   })
-  .meta({ id: 'SpendControlLimitSnapshot' });
+  .meta({ id: 'SpendControlLimitSnapshot' }));
 export type SpendControlLimitSnapshot = z.infer<typeof SpendControlLimitSnapshotSchema>;
 
-export const PlanTypeSchema = z
+export const PlanTypeSchema = lazySchema(() => z
   .enum([
     'free',
     'go',
@@ -54,10 +55,10 @@ export const PlanTypeSchema = z
     'sci_plus',
     'unknown',
   ])
-  .meta({ id: 'PlanType' });
+  .meta({ id: 'PlanType' }));
 export type PlanType = z.infer<typeof PlanTypeSchema>;
 
-export const RateLimitReachedTypeSchema = z
+export const RateLimitReachedTypeSchema = lazySchema(() => z
   .enum([
     'rate_limit_reached',
     'workspace_owner_credits_depleted',
@@ -65,10 +66,10 @@ export const RateLimitReachedTypeSchema = z
     'workspace_owner_usage_limit_reached',
     'workspace_member_usage_limit_reached',
   ])
-  .meta({ id: 'RateLimitReachedType' });
+  .meta({ id: 'RateLimitReachedType' }));
 export type RateLimitReachedType = z.infer<typeof RateLimitReachedTypeSchema>;
 
-export const RateLimitSnapshotSchema = z
+export const RateLimitSnapshotSchema = lazySchema(() => z
   .object({
     limitId: z.string().nullable().optional(),
     limitName: z.string().nullable().optional(),
@@ -89,10 +90,10 @@ export const RateLimitSnapshotSchema = z
     planType: PlanTypeSchema.nullable().optional(),
     rateLimitReachedType: RateLimitReachedTypeSchema.nullable().optional(),
   })
-  .meta({ id: 'RateLimitSnapshot' });
+  .meta({ id: 'RateLimitSnapshot' }));
 export type RateLimitSnapshot = z.infer<typeof RateLimitSnapshotSchema>;
 
-export const AccountRateLimitsUpdatedNotificationSchema = z
+export const AccountRateLimitsUpdatedNotificationSchema = lazySchema(() => z
   .object({ rateLimits: RateLimitSnapshotSchema })
   .meta({
     id: 'AccountRateLimitsUpdatedNotification',
@@ -100,7 +101,7 @@ export const AccountRateLimitsUpdatedNotificationSchema = z
       'Sparse rolling rate-limit update.\n\nClients should merge available values into the most recent ' +
       '`account/rateLimits/read` response or refetch that snapshot. Nullable account metadata may be unavailable ' +
       'in a rolling update and does not clear a previously observed value.',
-  });
+  }));
 export type AccountRateLimitsUpdatedNotification = z.infer<typeof AccountRateLimitsUpdatedNotificationSchema>;
 
 /** What a provider without rate-limit reporting yields after each response [observed]. */
@@ -117,7 +118,7 @@ export const UNREPORTED_RATE_LIMITS: RateLimitSnapshot = {
   rateLimitReachedType: null,
 };
 
-export const GetAccountRateLimitsParamsSchema = z
+export const GetAccountRateLimitsParamsSchema = lazySchema(() => z
   .object({
     excludeResetCreditDetails: z
       .boolean()
@@ -135,9 +136,9 @@ export const GetAccountRateLimitsParamsSchema = z
       ),
   })
   .describe('Usage-read capabilities of the requesting client, never inferred from its experiment arm.')
-  .meta({ id: 'GetAccountRateLimitsParams' });
+  .meta({ id: 'GetAccountRateLimitsParams' }));
 
-export const GetAccountRateLimitsResponseSchema = z
+export const GetAccountRateLimitsResponseSchema = lazySchema(() => z
   .object({
     ordinaryUsageAllowed: z
       .boolean()
@@ -163,5 +164,5 @@ export const GetAccountRateLimitsResponseSchema = z
     // The backend's optional banner; this server does not forward it.
     rateLimitUpsell: z.null().optional(),
   })
-  .meta({ id: 'GetAccountRateLimitsResponse' });
+  .meta({ id: 'GetAccountRateLimitsResponse' }));
 export type GetAccountRateLimitsResponse = z.infer<typeof GetAccountRateLimitsResponseSchema>;

@@ -1,12 +1,13 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import { ThreadReadStateSchema } from './thread.js';
 
-export const ThreadReadStateOperationSchema = z
+export const ThreadReadStateOperationSchema = lazySchema(() => z
   .discriminatedUnion('type', [z.object({ type: z.literal('read') }), z.object({ type: z.literal('unread') })])
-  .meta({ id: 'ThreadReadStateOperation' });
+  .meta({ id: 'ThreadReadStateOperation' }));
 export type ThreadReadStateOperation = z.infer<typeof ThreadReadStateOperationSchema>;
 
-export const ThreadReadStateUpdateParamsSchema = z
+export const ThreadReadStateUpdateParamsSchema = lazySchema(() => z
   .object({
     threadId: z.string(),
     operation: ThreadReadStateOperationSchema,
@@ -14,14 +15,14 @@ export const ThreadReadStateUpdateParamsSchema = z
       .string()
       .describe('Revision of the row or transcript actually seen. Conflicts require a fresh user action.'),
   })
-  .meta({ id: 'ThreadReadStateUpdateParams' });
+  .meta({ id: 'ThreadReadStateUpdateParams' }));
 export type ThreadReadStateUpdateParams = z.infer<typeof ThreadReadStateUpdateParamsSchema>;
 
-export const ThreadReadStateUpdateResponseSchema = z
+export const ThreadReadStateUpdateResponseSchema = lazySchema(() => z
   .object({ readState: ThreadReadStateSchema })
-  .meta({ id: 'ThreadReadStateUpdateResponse' });
+  .meta({ id: 'ThreadReadStateUpdateResponse' }));
 
-export const ThreadReadStateChangedNotificationSchema = z
+export const ThreadReadStateChangedNotificationSchema = lazySchema(() => z
   .object({ threadId: z.string(), readState: ThreadReadStateSchema })
-  .meta({ id: 'ThreadReadStateChangedNotification' });
+  .meta({ id: 'ThreadReadStateChangedNotification' }));
 export type ThreadReadStateChangedNotification = z.infer<typeof ThreadReadStateChangedNotificationSchema>;

@@ -1,8 +1,9 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import { TurnSchema } from './turn.js';
 
 /** What review/start reviews. */
-export const ReviewTargetSchema = z
+export const ReviewTargetSchema = lazySchema(() => z
   .discriminatedUnion('type', [
     z
       .object({ type: z.literal('uncommittedChanges') })
@@ -21,14 +22,14 @@ export const ReviewTargetSchema = z
       .object({ type: z.literal('custom'), instructions: z.string() })
       .describe('Arbitrary instructions, equivalent to the old free-form prompt.'),
   ])
-  .meta({ id: 'ReviewTarget' });
+  .meta({ id: 'ReviewTarget' }));
 export type ReviewTarget = z.infer<typeof ReviewTargetSchema>;
 
 /** The reference 0.169.0 reviews on the supplied thread only. */
-export const ReviewDeliverySchema = z.enum(['inline']).meta({ id: 'ReviewDelivery' });
+export const ReviewDeliverySchema = lazySchema(() => z.enum(['inline']).meta({ id: 'ReviewDelivery' }));
 export type ReviewDelivery = z.infer<typeof ReviewDeliverySchema>;
 
-export const ReviewStartParamsSchema = z
+export const ReviewStartParamsSchema = lazySchema(() => z
   .object({
     threadId: z.string(),
     target: ReviewTargetSchema,
@@ -36,13 +37,13 @@ export const ReviewStartParamsSchema = z
       .optional()
       .describe('Reviews run inline on the supplied thread. Omit this field or pass `inline`.'),
   })
-  .meta({ id: 'ReviewStartParams' });
+  .meta({ id: 'ReviewStartParams' }));
 export type ReviewStartParams = z.infer<typeof ReviewStartParamsSchema>;
 
-export const ReviewStartResponseSchema = z
+export const ReviewStartResponseSchema = lazySchema(() => z
   .object({
     turn: TurnSchema,
     reviewThreadId: z.string().describe('The thread the review runs on (the supplied one for an inline review).'),
   })
-  .meta({ id: 'ReviewStartResponse' });
+  .meta({ id: 'ReviewStartResponse' }));
 export type ReviewStartResponse = z.infer<typeof ReviewStartResponseSchema>;

@@ -1,7 +1,8 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import { AbsolutePathSchema } from '../common.js';
 
-export const SkillsListParamsSchema = z
+export const SkillsListParamsSchema = lazySchema(() => z
   .object({
     cwds: z
       .array(z.string())
@@ -9,14 +10,14 @@ export const SkillsListParamsSchema = z
       .describe('When empty, defaults to the current session working directory.'),
     forceReload: z.boolean().optional().describe('When true, bypass the skills cache and re-scan skills from disk.'),
   })
-  .meta({ id: 'SkillsListParams' });
+  .meta({ id: 'SkillsListParams' }));
 export type SkillsListParams = z.infer<typeof SkillsListParamsSchema>;
 
-export const SkillScopeSchema = z.enum(['user', 'repo', 'system', 'admin']).meta({ id: 'SkillScope' });
+export const SkillScopeSchema = lazySchema(() => z.enum(['user', 'repo', 'system', 'admin']).meta({ id: 'SkillScope' }));
 export type SkillScope = z.infer<typeof SkillScopeSchema>;
 
 /** `agents/openai.yaml`'s `interface` table; every key is written (null when unset), as the reference does. */
-export const SkillInterfaceSchema = z
+export const SkillInterfaceSchema = lazySchema(() => z
   .object({
     displayName: z.string().nullable().optional(),
     shortDescription: z.string().nullable().optional(),
@@ -27,10 +28,10 @@ export const SkillInterfaceSchema = z
     brandColor: z.string().nullable().optional(),
     defaultPrompt: z.string().nullable().optional(),
   })
-  .meta({ id: 'SkillInterface' });
+  .meta({ id: 'SkillInterface' }));
 export type SkillInterface = z.infer<typeof SkillInterfaceSchema>;
 
-export const SkillToolDependencySchema = z
+export const SkillToolDependencySchema = lazySchema(() => z
   .object({
     type: z.string(),
     value: z.string(),
@@ -39,15 +40,15 @@ export const SkillToolDependencySchema = z
     command: z.string().nullable().optional(),
     url: z.string().nullable().optional(),
   })
-  .meta({ id: 'SkillToolDependency' });
+  .meta({ id: 'SkillToolDependency' }));
 export type SkillToolDependency = z.infer<typeof SkillToolDependencySchema>;
 
-export const SkillDependenciesSchema = z
+export const SkillDependenciesSchema = lazySchema(() => z
   .object({ tools: z.array(SkillToolDependencySchema) })
-  .meta({ id: 'SkillDependencies' });
+  .meta({ id: 'SkillDependencies' }));
 export type SkillDependencies = z.infer<typeof SkillDependenciesSchema>;
 
-export const SkillMetadataSchema = z
+export const SkillMetadataSchema = lazySchema(() => z
   .object({
     name: z.string(),
     description: z.string(),
@@ -63,19 +64,19 @@ export const SkillMetadataSchema = z
     enabled: z.boolean(),
     pluginId: z.string().nullable().describe('Owning plugin ID, matching `PluginSummary.id`, when known.'),
   })
-  .meta({ id: 'SkillMetadata' });
+  .meta({ id: 'SkillMetadata' }));
 export type SkillMetadata = z.infer<typeof SkillMetadataSchema>;
 
-export const SkillErrorInfoSchema = z
+export const SkillErrorInfoSchema = lazySchema(() => z
   .object({ path: z.string(), message: z.string() })
-  .meta({ id: 'SkillErrorInfo' });
+  .meta({ id: 'SkillErrorInfo' }));
 export type SkillErrorInfo = z.infer<typeof SkillErrorInfoSchema>;
 
-export const SkillsListEntrySchema = z
+export const SkillsListEntrySchema = lazySchema(() => z
   .object({ cwd: z.string(), skills: z.array(SkillMetadataSchema), errors: z.array(SkillErrorInfoSchema) })
-  .meta({ id: 'SkillsListEntry' });
+  .meta({ id: 'SkillsListEntry' }));
 export type SkillsListEntry = z.infer<typeof SkillsListEntrySchema>;
 
-export const SkillsListResponseSchema = z
+export const SkillsListResponseSchema = lazySchema(() => z
   .object({ data: z.array(SkillsListEntrySchema) })
-  .meta({ id: 'SkillsListResponse' });
+  .meta({ id: 'SkillsListResponse' }));

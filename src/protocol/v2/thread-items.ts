@@ -1,3 +1,4 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import { Uint32Schema, UnixMsSchema } from '../common.js';
 import { ThreadItemSchema } from './items.js';
@@ -9,24 +10,24 @@ import { SortDirectionSchema } from './thread-methods.js';
  * every field the reference always sends as required.
  */
 
-export const ThreadItemsListAnchorSchema = z
+export const ThreadItemsListAnchorSchema = lazySchema(() => z
   .discriminatedUnion('type', [z.object({ type: z.literal('item'), itemId: z.string() })])
-  .meta({ id: 'ThreadItemsListAnchor', description: 'An exclusive item position within the requested visible turn.' });
+  .meta({ id: 'ThreadItemsListAnchor', description: 'An exclusive item position within the requested visible turn.' }));
 export type ThreadItemsListAnchor = z.infer<typeof ThreadItemsListAnchorSchema>;
 
-export const ThreadItemsListCursorSchema = z
+export const ThreadItemsListCursorSchema = lazySchema(() => z
   .union([z.string(), ThreadItemsListAnchorSchema])
-  .meta({ id: 'ThreadItemsListCursor', description: 'Starting position for an item-history page.' });
+  .meta({ id: 'ThreadItemsListCursor', description: 'Starting position for an item-history page.' }));
 export type ThreadItemsListCursor = z.infer<typeof ThreadItemsListCursorSchema>;
 
-export const ThreadItemOutputDeferralSchema = z
+export const ThreadItemOutputDeferralSchema = lazySchema(() => z
   .object({
     commandExecution: z.boolean().optional().describe('Defer nonempty output from successful commands.'),
     mcpToolCall: z.boolean().optional().describe('Defer nonempty plain-text results from successful MCP tool calls.'),
   })
-  .meta({ id: 'ThreadItemOutputDeferral' });
+  .meta({ id: 'ThreadItemOutputDeferral' }));
 
-export const ThreadItemsListParamsSchema = z
+export const ThreadItemsListParamsSchema = lazySchema(() => z
   .object({
     threadId: z.string(),
     turnId: z
@@ -49,10 +50,10 @@ export const ThreadItemsListParamsSchema = z
       .optional()
       .describe('For a single turn, choose which saved outputs to fetch separately by item ID.'),
   })
-  .meta({ id: 'ThreadItemsListParams' });
+  .meta({ id: 'ThreadItemsListParams' }));
 export type ThreadItemsListParams = z.infer<typeof ThreadItemsListParamsSchema>;
 
-export const ThreadItemEntrySchema = z
+export const ThreadItemEntrySchema = lazySchema(() => z
   .object({
     turnId: z.string().describe('Turn containing this item.'),
     item: ThreadItemSchema,
@@ -67,10 +68,10 @@ export const ThreadItemEntrySchema = z
       'Unix timestamp (milliseconds) when the item completed, if recorded by the producer.',
     ),
   })
-  .meta({ id: 'ThreadItemEntry' });
+  .meta({ id: 'ThreadItemEntry' }));
 export type ThreadItemEntry = z.infer<typeof ThreadItemEntrySchema>;
 
-export const ThreadItemsListResponseSchema = z
+export const ThreadItemsListResponseSchema = lazySchema(() => z
   .object({
     data: z.array(ThreadItemEntrySchema),
     nextCursor: z
@@ -88,5 +89,5 @@ export const ThreadItemsListResponseSchema = z
           'contains at least one item.',
       ),
   })
-  .meta({ id: 'ThreadItemsListResponse' });
+  .meta({ id: 'ThreadItemsListResponse' }));
 export type ThreadItemsListResponse = z.infer<typeof ThreadItemsListResponseSchema>;

@@ -1,3 +1,4 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import { Int64Schema, Uint32Schema } from '../common.js';
 import { ThreadSchema } from './thread.js';
@@ -14,12 +15,12 @@ const patchedField = (what: string) =>
     .optional()
     .describe(`Omit to leave the stored ${what} unchanged, set to \`null\` to clear it, or provide a non-empty string to replace it.`);
 
-export const ThreadMetadataGitInfoUpdateParamsSchema = z
+export const ThreadMetadataGitInfoUpdateParamsSchema = lazySchema(() => z
   .object({ sha: patchedField('commit'), branch: patchedField('branch'), originUrl: patchedField('origin URL') })
-  .meta({ id: 'ThreadMetadataGitInfoUpdateParams' });
+  .meta({ id: 'ThreadMetadataGitInfoUpdateParams' }));
 export type ThreadMetadataGitInfoUpdateParams = z.infer<typeof ThreadMetadataGitInfoUpdateParamsSchema>;
 
-export const ThreadMetadataUpdateParamsSchema = z
+export const ThreadMetadataUpdateParamsSchema = lazySchema(() => z
   .object({
     threadId: z.string(),
     gitInfo: ThreadMetadataGitInfoUpdateParamsSchema.nullable()
@@ -38,13 +39,13 @@ export const ThreadMetadataUpdateParamsSchema = z
       .optional()
       .describe('Omit to leave the project unchanged, use an empty string to clear it, or provide an existing project ID to assign it.'),
   })
-  .meta({ id: 'ThreadMetadataUpdateParams' });
+  .meta({ id: 'ThreadMetadataUpdateParams' }));
 
-export const ThreadMetadataUpdateResponseSchema = z
+export const ThreadMetadataUpdateResponseSchema = lazySchema(() => z
   .object({ thread: ThreadSchema })
-  .meta({ id: 'ThreadMetadataUpdateResponse' });
+  .meta({ id: 'ThreadMetadataUpdateResponse' }));
 
-export const ThreadSectionMoveParamsSchema = z
+export const ThreadSectionMoveParamsSchema = lazySchema(() => z
   .object({
     threadId: z.string().describe('Thread to move into, within, or out of a section.'),
     sectionId: z.string().nullable().describe('Destination section, or `null` to remove the thread from its section.'),
@@ -54,11 +55,11 @@ export const ThreadSectionMoveParamsSchema = z
       .optional()
       .describe('Existing thread to insert before; omission or null appends to the section.'),
   })
-  .meta({ id: 'ThreadSectionMoveParams', description: 'Parameters for moving a thread within a server-owned section ordering.' });
+  .meta({ id: 'ThreadSectionMoveParams', description: 'Parameters for moving a thread within a server-owned section ordering.' }));
 
-export const ThreadSectionMoveResponseSchema = z.object({}).meta({ id: 'ThreadSectionMoveResponse' });
+export const ThreadSectionMoveResponseSchema = lazySchema(() => z.object({}).meta({ id: 'ThreadSectionMoveResponse' }));
 
-export const ThreadSectionChangedNotificationSchema = z
+export const ThreadSectionChangedNotificationSchema = lazySchema(() => z
   .object({
     threadId: z.string(),
     sectionId: z
@@ -69,18 +70,18 @@ export const ThreadSectionChangedNotificationSchema = z
   .meta({
     id: 'ThreadSectionChangedNotification',
     description: 'Broadcast after a successful move into, within, or out of a section.',
-  });
+  }));
 
-export const ThreadInjectItemsParamsSchema = z
+export const ThreadInjectItemsParamsSchema = lazySchema(() => z
   .object({
     threadId: z.string(),
     items: z.array(z.unknown()).describe("Raw Responses API items to append to the thread's model-visible history."),
   })
-  .meta({ id: 'ThreadInjectItemsParams' });
+  .meta({ id: 'ThreadInjectItemsParams' }));
 
-export const ThreadInjectItemsResponseSchema = z.object({}).meta({ id: 'ThreadInjectItemsResponse' });
+export const ThreadInjectItemsResponseSchema = lazySchema(() => z.object({}).meta({ id: 'ThreadInjectItemsResponse' }));
 
-export const ThreadAttachmentSchema = z
+export const ThreadAttachmentSchema = lazySchema(() => z
   .object({
     id: z.string(),
     attachmentType: z.string(),
@@ -88,52 +89,52 @@ export const ThreadAttachmentSchema = z
     payload: z.unknown(),
     createdAt: Int64Schema,
   })
-  .meta({ id: 'ThreadAttachment', description: 'An independently persisted attachment associated with a thread.' });
+  .meta({ id: 'ThreadAttachment', description: 'An independently persisted attachment associated with a thread.' }));
 export type ThreadAttachment = z.infer<typeof ThreadAttachmentSchema>;
 
-export const ThreadAttachmentAddOutcomeSchema = z
+export const ThreadAttachmentAddOutcomeSchema = lazySchema(() => z
   .enum(['created', 'existing'])
-  .meta({ id: 'ThreadAttachmentAddOutcome', description: 'Result of attempting to associate an attachment with a thread.' });
+  .meta({ id: 'ThreadAttachmentAddOutcome', description: 'Result of attempting to associate an attachment with a thread.' }));
 
-export const ThreadAttachmentAddParamsSchema = z
+export const ThreadAttachmentAddParamsSchema = lazySchema(() => z
   .object({ threadId: z.string(), attachmentType: z.string(), identityKey: z.string(), payload: z.unknown() })
   .meta({
     id: 'ThreadAttachmentAddParams',
     description: 'Parameters for creating or locating an attachment on its owning thread.',
-  });
+  }));
 
-export const ThreadAttachmentAddResponseSchema = z
+export const ThreadAttachmentAddResponseSchema = lazySchema(() => z
   .object({ attachment: ThreadAttachmentSchema, outcome: ThreadAttachmentAddOutcomeSchema })
-  .meta({ id: 'ThreadAttachmentAddResponse', description: 'The created or existing attachment.' });
+  .meta({ id: 'ThreadAttachmentAddResponse', description: 'The created or existing attachment.' }));
 
-export const ThreadAttachmentListParamsSchema = z
+export const ThreadAttachmentListParamsSchema = lazySchema(() => z
   .object({
     threadId: z.string(),
     cursor: z.string().nullable().optional(),
     limit: Uint32Schema.nullable().optional(),
   })
-  .meta({ id: 'ThreadAttachmentListParams', description: 'Parameters for listing attachments from one thread.' });
+  .meta({ id: 'ThreadAttachmentListParams', description: 'Parameters for listing attachments from one thread.' }));
 
-export const ThreadAttachmentListResponseSchema = z
+export const ThreadAttachmentListResponseSchema = lazySchema(() => z
   .object({ data: z.array(ThreadAttachmentSchema), nextCursor: z.string().nullable().optional() })
   .meta({
     id: 'ThreadAttachmentListResponse',
     description: 'One page of attachments associated with the requested thread.',
-  });
+  }));
 
-export const ThreadAttachmentRemoveParamsSchema = z
+export const ThreadAttachmentRemoveParamsSchema = lazySchema(() => z
   .object({ threadId: z.string(), attachmentType: z.string(), identityKey: z.string() })
   .meta({
     id: 'ThreadAttachmentRemoveParams',
     description: 'Parameters for deleting an attachment by its stable thread-local identity.',
-  });
+  }));
 
-export const ThreadAttachmentRemoveResponseSchema = z.object({}).meta({
+export const ThreadAttachmentRemoveResponseSchema = lazySchema(() => z.object({}).meta({
   id: 'ThreadAttachmentRemoveResponse',
   description: 'Successful deletion does not return additional attachment data.',
-});
+}));
 
-export const ThreadAttachmentOwnerListParamsSchema = z
+export const ThreadAttachmentOwnerListParamsSchema = lazySchema(() => z
   .object({
     attachmentType: z.string(),
     identityKey: z.string(),
@@ -148,29 +149,29 @@ export const ThreadAttachmentOwnerListParamsSchema = z
   .meta({
     id: 'ThreadAttachmentOwnerListParams',
     description: "Parameters for reverse lookup by attachment identity within this server's store.",
-  });
+  }));
 
-export const ThreadAttachmentOwnerSchema = z
+export const ThreadAttachmentOwnerSchema = lazySchema(() => z
   .object({
     threadId: z.string(),
     archived: z
       .boolean()
       .describe('Whether the owning thread is archived, not whether it is currently executing a turn.'),
   })
-  .meta({ id: 'ThreadAttachmentOwner', description: 'A thread that currently owns an attachment with the requested identity.' });
+  .meta({ id: 'ThreadAttachmentOwner', description: 'A thread that currently owns an attachment with the requested identity.' }));
 
-export const ThreadAttachmentOwnerListResponseSchema = z
+export const ThreadAttachmentOwnerListResponseSchema = lazySchema(() => z
   .object({ data: z.array(ThreadAttachmentOwnerSchema), nextCursor: z.string().nullable().optional() })
   .meta({
     id: 'ThreadAttachmentOwnerListResponse',
     description: 'One page of matching owners, including threads without their own user messages.',
-  });
+  }));
 
-export const ThreadAttachmentOperationSchema = z
+export const ThreadAttachmentOperationSchema = lazySchema(() => z
   .enum(['created', 'deleted'])
-  .meta({ id: 'ThreadAttachmentOperation', description: 'The persisted attachment change represented by a notification.' });
+  .meta({ id: 'ThreadAttachmentOperation', description: 'The persisted attachment change represented by a notification.' }));
 
-export const ThreadAttachmentUpdatedNotificationSchema = z
+export const ThreadAttachmentUpdatedNotificationSchema = lazySchema(() => z
   .object({
     threadId: z.string(),
     attachmentType: z.string(),
@@ -181,4 +182,4 @@ export const ThreadAttachmentUpdatedNotificationSchema = z
   .meta({
     id: 'ThreadAttachmentUpdatedNotification',
     description: 'Notification published after a thread attachment is created or deleted.',
-  });
+  }));

@@ -1,3 +1,4 @@
+import { lazySchema, lazyValue } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import { AbsolutePathSchema, Int64Schema, Uint32Schema } from '../common.js';
 import { DynamicToolSpecSchema, LegacyAppPathStringSchema } from './items-tools.js';
@@ -33,15 +34,15 @@ import { TurnItemsViewSchema, TurnSchema, TurnsPageSchema } from './turn.js';
 
 const optionalString = () => z.string().nullable().optional();
 
-export const SortDirectionSchema = z.enum(['asc', 'desc']).meta({ id: 'SortDirection' });
+export const SortDirectionSchema = lazySchema(() => z.enum(['asc', 'desc']).meta({ id: 'SortDirection' }));
 export type SortDirection = z.infer<typeof SortDirectionSchema>;
 
 /** How a `thread/start` came about: first start of a client, or `/clear`. */
-export const ThreadStartSourceSchema = z.enum(['startup', 'clear']).meta({ id: 'ThreadStartSource' });
+export const ThreadStartSourceSchema = lazySchema(() => z.enum(['startup', 'clear']).meta({ id: 'ThreadStartSource' }));
 export type ThreadStartSource = z.infer<typeof ThreadStartSourceSchema>;
 
 /** Where a selected capability root lives. */
-export const CapabilityRootLocationSchema = z
+export const CapabilityRootLocationSchema = lazySchema(() => z
   .discriminatedUnion('type', [
     z
       .object({
@@ -51,10 +52,10 @@ export const CapabilityRootLocationSchema = z
       })
       .describe('A path owned by an execution environment.'),
   ])
-  .meta({ id: 'CapabilityRootLocation', description: 'Location used to resolve a selected capability root.' });
+  .meta({ id: 'CapabilityRootLocation', description: 'Location used to resolve a selected capability root.' }));
 export type CapabilityRootLocation = z.infer<typeof CapabilityRootLocationSchema>;
 
-export const SelectedCapabilityRootSchema = z
+export const SelectedCapabilityRootSchema = lazySchema(() => z
   .object({
     id: z.string().describe('Stable identifier supplied by the capability selection platform.'),
     location: CapabilityRootLocationSchema.describe('Where the selected root can be resolved.'),
@@ -62,11 +63,11 @@ export const SelectedCapabilityRootSchema = z
   .meta({
     id: 'SelectedCapabilityRoot',
     description: 'A user-selected root that can expose one or more runtime capabilities.',
-  });
+  }));
 export type SelectedCapabilityRoot = z.infer<typeof SelectedCapabilityRootSchema>;
 
 /** Session overrides thread/start, thread/resume and thread/fork share (all optional). */
-const sessionOverrides = {
+const sessionOverrides = lazyValue(() => ({
   model: optionalString(),
   modelProvider: optionalString(),
   serviceTier: optionalString(),
@@ -89,11 +90,11 @@ const sessionOverrides = {
     .describe('Config overrides by dotted key (`model_reasoning_effort`, …), as `-c key=value` would set them.'),
   baseInstructions: optionalString(),
   developerInstructions: optionalString(),
-};
+}));
 
-export const ThreadStartParamsSchema = z
+export const ThreadStartParamsSchema = lazySchema(() => z
   .object({
-    ...sessionOverrides,
+    ...sessionOverrides(),
     allowProviderModelFallback: z
       .boolean()
       .optional()
@@ -129,7 +130,7 @@ export const ThreadStartParamsSchema = z
       .optional()
       .describe('If true, opt into emitting raw Responses API items on the event stream (internal use only).'),
   })
-  .meta({ id: 'ThreadStartParams' });
+  .meta({ id: 'ThreadStartParams' }));
 export type ThreadStartParams = z.infer<typeof ThreadStartParamsSchema>;
 /** `thread/start` params that need the `experimentalApi` capability. */
 export const THREAD_START_EXPERIMENTAL_FIELDS = [
@@ -148,7 +149,7 @@ export const THREAD_START_EXPERIMENTAL_FIELDS = [
 ] as const satisfies readonly (keyof ThreadStartParams)[];
 
 /** The effective session settings every thread/start, thread/resume and thread/fork result reports. */
-const sessionSettings = {
+const sessionSettings = lazyValue(() => ({
   thread: ThreadSchema,
   model: z.string(),
   modelProvider: z.string(),
@@ -169,22 +170,22 @@ const sessionSettings = {
   ),
   reasoningEffort: ReasoningEffortSchema.nullable(),
   multiAgentMode: MultiAgentModeSchema.describe('@deprecated Always `explicitRequestOnly`.'),
-};
+}));
 
-export const ThreadStartResponseSchema = z.object(sessionSettings).meta({ id: 'ThreadStartResponse' });
+export const ThreadStartResponseSchema = lazySchema(() => z.object(sessionSettings()).meta({ id: 'ThreadStartResponse' }));
 export type ThreadStartResponse = z.infer<typeof ThreadStartResponseSchema>;
 
 /** `thread/resume`'s experimental request for a first page of turns. */
-export const ThreadResumeInitialTurnsPageParamsSchema = z
+export const ThreadResumeInitialTurnsPageParamsSchema = lazySchema(() => z
   .object({
     limit: Uint32Schema.nullable().optional().describe('Optional turn page size.'),
     sortDirection: SortDirectionSchema.nullable().optional().describe('Defaults to descending.'),
     itemsView: TurnItemsViewSchema.nullable().optional().describe('Defaults to summary.'),
   })
-  .meta({ id: 'ThreadResumeInitialTurnsPageParams' });
+  .meta({ id: 'ThreadResumeInitialTurnsPageParams' }));
 export type ThreadResumeInitialTurnsPageParams = z.infer<typeof ThreadResumeInitialTurnsPageParamsSchema>;
 
-export const ThreadResumeParamsSchema = z
+export const ThreadResumeParamsSchema = lazySchema(() => z
   .object({
     threadId: z.string(),
     history: z
@@ -193,7 +194,7 @@ export const ThreadResumeParamsSchema = z
       .optional()
       .describe('[UNSTABLE] FOR CODEX CLOUD - DO NOT USE. Resume with this history instead of loading from disk.'),
     path: optionalString().describe('[UNSTABLE] Specify the rollout path to resume from.'),
-    ...sessionOverrides,
+    ...sessionOverrides(),
     personality: PersonalitySchema.nullable().optional(),
     excludeTurns: z.boolean().optional().describe('When true, do not populate `thread.turns`.'),
     initialTurnsPage: ThreadResumeInitialTurnsPageParamsSchema.nullable()
@@ -206,7 +207,7 @@ export const ThreadResumeParamsSchema = z
           'before the response, if still buffered; the response\'s `replay` says whether they were.',
       ),
   })
-  .meta({ id: 'ThreadResumeParams' });
+  .meta({ id: 'ThreadResumeParams' }));
 export type ThreadResumeParams = z.infer<typeof ThreadResumeParamsSchema>;
 /** `thread/resume` params that need the `experimentalApi` capability. */
 export const THREAD_RESUME_EXPERIMENTAL_FIELDS = [
@@ -219,7 +220,7 @@ export const THREAD_RESUME_EXPERIMENTAL_FIELDS = [
 ] as const satisfies readonly (keyof ThreadResumeParams)[];
 
 /** [EXTENSION] The answer to `afterSeq` (docs/reliability.md#reconnect-and-replay). */
-const ThreadReplaySchema = z.union([
+const ThreadReplaySchema = lazySchema(() => z.union([
   z.object({
     status: z.literal('replayed'),
     replayed: Int64Schema.describe('How many notifications were sent again, before this response.'),
@@ -230,11 +231,11 @@ const ThreadReplaySchema = z.union([
     oldestSeq: Int64Schema.nullable().describe('The oldest `threadSeq` still buffered; null when none is.'),
     lastSeq: Int64Schema.nullable().describe('The latest `threadSeq` of the thread; null before its first.'),
   }),
-]);
+]));
 
-export const ThreadResumeResponseSchema = z
+export const ThreadResumeResponseSchema = lazySchema(() => z
   .object({
-    ...sessionSettings,
+    ...sessionSettings(),
     collaborationMode: CollaborationModeSchema.nullable().describe('Effective collaboration mode.'),
     initialTurnsPage: TurnsPageSchema.nullable().describe('The page requested by `initialTurnsPage`.'),
     turnsBackwardsCursor: z
@@ -250,10 +251,10 @@ export const ThreadResumeResponseSchema = z
         'back to `afterSeq` (or it is from an earlier load of the thread); reload with `thread/read`.',
     ),
   })
-  .meta({ id: 'ThreadResumeResponse' });
+  .meta({ id: 'ThreadResumeResponse' }));
 export type ThreadResumeResponse = z.infer<typeof ThreadResumeResponseSchema>;
 
-export const ThreadForkParamsSchema = z
+export const ThreadForkParamsSchema = lazySchema(() => z
   .object({
     threadId: z.string(),
     experimentalPredictionMode: z.boolean().optional(),
@@ -261,14 +262,14 @@ export const ThreadForkParamsSchema = z
     lastTurnId: optionalString().describe('Fork through this turn, inclusive; later turns are omitted.'),
     beforeTurnId: optionalString().describe('Fork before this turn. Cannot be combined with `lastTurnId`.'),
     path: optionalString().describe('[UNSTABLE] Specify the rollout path to fork from.'),
-    ...sessionOverrides,
+    ...sessionOverrides(),
     ephemeral: z.boolean().optional(),
     attachToSource: z.boolean().optional().describe('Persist the fork as an attached thread of its source.'),
     threadSource: ThreadSourceSchema.nullable().optional(),
     excludeTurns: z.boolean().optional().describe('When true, do not populate `thread.turns`.'),
     deferGoalContinuation: z.boolean().optional(),
   })
-  .meta({ id: 'ThreadForkParams' });
+  .meta({ id: 'ThreadForkParams' }));
 export type ThreadForkParams = z.infer<typeof ThreadForkParamsSchema>;
 /** `thread/fork` params that need the `experimentalApi` capability. */
 export const THREAD_FORK_EXPERIMENTAL_FIELDS = [
@@ -282,17 +283,17 @@ export const THREAD_FORK_EXPERIMENTAL_FIELDS = [
   'deferGoalContinuation',
 ] as const satisfies readonly (keyof ThreadForkParams)[];
 
-export const ThreadForkResponseSchema = z.object(sessionSettings).meta({ id: 'ThreadForkResponse' });
+export const ThreadForkResponseSchema = lazySchema(() => z.object(sessionSettings()).meta({ id: 'ThreadForkResponse' }));
 export type ThreadForkResponse = z.infer<typeof ThreadForkResponseSchema>;
 
 /** `thread/list` order. */
-export const ThreadSortKeySchema = z
+export const ThreadSortKeySchema = lazySchema(() => z
   .enum(['created_at', 'updated_at', 'recency_at', 'section_position'])
-  .meta({ id: 'ThreadSortKey' });
+  .meta({ id: 'ThreadSortKey' }));
 export type ThreadSortKey = z.infer<typeof ThreadSortKeySchema>;
 
 /** `thread/list` source filter; omitted or [] means the interactive sources (cli, vscode). */
-export const ThreadSourceKindSchema = z
+export const ThreadSourceKindSchema = lazySchema(() => z
   .enum([
     'cli',
     'vscode',
@@ -305,20 +306,20 @@ export const ThreadSourceKindSchema = z
     'subAgentOther',
     'unknown',
   ])
-  .meta({ id: 'ThreadSourceKind' });
+  .meta({ id: 'ThreadSourceKind' }));
 export type ThreadSourceKind = z.infer<typeof ThreadSourceKindSchema>;
 
 /** One cwd or several. */
-export const ThreadListCwdFilterSchema = z
+export const ThreadListCwdFilterSchema = lazySchema(() => z
   .union([z.string(), z.array(z.string())])
-  .meta({ id: 'ThreadListCwdFilter' });
+  .meta({ id: 'ThreadListCwdFilter' }));
 export type ThreadListCwdFilter = z.infer<typeof ThreadListCwdFilterSchema>;
 
 /**
  * `thread/list` filters. For `sectionId` and `projectId`, omission and `null` differ: omitted means any,
  * `null` means unassigned.
  */
-export const ThreadListParamsSchema = z
+export const ThreadListParamsSchema = lazySchema(() => z
   .object({
     cursor: optionalString().describe('Opaque pagination cursor returned by a previous call.'),
     limit: Uint32Schema.nullable().optional().describe('Optional page size; defaults to a server-side value.'),
@@ -340,7 +341,7 @@ export const ThreadListParamsSchema = z
     ancestorThreadId: optionalString(),
     attachedToThreadId: optionalString(),
   })
-  .meta({ id: 'ThreadListParams' });
+  .meta({ id: 'ThreadListParams' }));
 export type ThreadListParams = z.infer<typeof ThreadListParamsSchema>;
 /** `thread/list` params that need the `experimentalApi` capability. */
 export const THREAD_LIST_EXPERIMENTAL_FIELDS = [
@@ -351,7 +352,7 @@ export const THREAD_LIST_EXPERIMENTAL_FIELDS = [
   'attachedToThreadId',
 ] as const satisfies readonly (keyof ThreadListParams)[];
 
-export const ThreadListResponseSchema = z
+export const ThreadListResponseSchema = lazySchema(() => z
   .object({
     data: z.array(ThreadSchema),
     readStates: z
@@ -361,26 +362,26 @@ export const ThreadListResponseSchema = z
     nextCursor: z.string().nullable().describe('Cursor of the next page; null on the last page.'),
     backwardsCursor: z.string().nullable().describe('Cursor to pass when reversing `sortDirection`.'),
   })
-  .meta({ id: 'ThreadListResponse' });
+  .meta({ id: 'ThreadListResponse' }));
 export type ThreadListResponse = z.infer<typeof ThreadListResponseSchema>;
 
-export const ThreadReadParamsSchema = z
+export const ThreadReadParamsSchema = lazySchema(() => z
   .object({
     threadId: z.string(),
     includeTurns: z.boolean().optional().describe('When true, include turns and their items from rollout history.'),
   })
-  .meta({ id: 'ThreadReadParams' });
+  .meta({ id: 'ThreadReadParams' }));
 export type ThreadReadParams = z.infer<typeof ThreadReadParamsSchema>;
 
-export const ThreadReadResponseSchema = z
+export const ThreadReadResponseSchema = lazySchema(() => z
   .object({
     thread: ThreadSchema,
     readState: ThreadReadStateSchema.nullable().describe('Local receipt; null when read state is unavailable.'),
   })
-  .meta({ id: 'ThreadReadResponse' });
+  .meta({ id: 'ThreadReadResponse' }));
 export type ThreadReadResponse = z.infer<typeof ThreadReadResponseSchema>;
 
-export const ThreadTurnsListParamsSchema = z
+export const ThreadTurnsListParamsSchema = lazySchema(() => z
   .object({
     threadId: z.string(),
     cursor: optionalString().describe('Opaque cursor to pass to the next call to continue after the last turn.'),
@@ -388,50 +389,50 @@ export const ThreadTurnsListParamsSchema = z
     sortDirection: SortDirectionSchema.nullable().optional().describe('Defaults to descending.'),
     itemsView: TurnItemsViewSchema.nullable().optional().describe('Defaults to summary.'),
   })
-  .meta({ id: 'ThreadTurnsListParams' });
+  .meta({ id: 'ThreadTurnsListParams' }));
 export type ThreadTurnsListParams = z.infer<typeof ThreadTurnsListParamsSchema>;
 
-export const ThreadTurnsListResponseSchema = z
+export const ThreadTurnsListResponseSchema = lazySchema(() => z
   .object({
     data: z.array(TurnSchema),
     nextCursor: z.string().nullable().describe('Cursor of the next page; null on the last page.'),
     backwardsCursor: z.string().nullable().describe('Cursor to pass when reversing `sortDirection`.'),
   })
-  .meta({ id: 'ThreadTurnsListResponse' });
+  .meta({ id: 'ThreadTurnsListResponse' }));
 export type ThreadTurnsListResponse = z.infer<typeof ThreadTurnsListResponseSchema>;
 
 const threadIdOnly = { threadId: z.string() };
 
-export const ThreadArchiveParamsSchema = z.object(threadIdOnly).meta({ id: 'ThreadArchiveParams' });
+export const ThreadArchiveParamsSchema = lazySchema(() => z.object(threadIdOnly).meta({ id: 'ThreadArchiveParams' }));
 export type ThreadArchiveParams = z.infer<typeof ThreadArchiveParamsSchema>;
-export const ThreadArchiveResponseSchema = z.object({}).meta({ id: 'ThreadArchiveResponse' });
+export const ThreadArchiveResponseSchema = lazySchema(() => z.object({}).meta({ id: 'ThreadArchiveResponse' }));
 export type ThreadArchiveResponse = z.infer<typeof ThreadArchiveResponseSchema>;
 
-export const ThreadDeleteParamsSchema = z.object(threadIdOnly).meta({ id: 'ThreadDeleteParams' });
+export const ThreadDeleteParamsSchema = lazySchema(() => z.object(threadIdOnly).meta({ id: 'ThreadDeleteParams' }));
 export type ThreadDeleteParams = z.infer<typeof ThreadDeleteParamsSchema>;
-export const ThreadDeleteResponseSchema = z.object({}).meta({ id: 'ThreadDeleteResponse' });
+export const ThreadDeleteResponseSchema = lazySchema(() => z.object({}).meta({ id: 'ThreadDeleteResponse' }));
 export type ThreadDeleteResponse = z.infer<typeof ThreadDeleteResponseSchema>;
 
-export const ThreadUnarchiveParamsSchema = z.object(threadIdOnly).meta({ id: 'ThreadUnarchiveParams' });
+export const ThreadUnarchiveParamsSchema = lazySchema(() => z.object(threadIdOnly).meta({ id: 'ThreadUnarchiveParams' }));
 export type ThreadUnarchiveParams = z.infer<typeof ThreadUnarchiveParamsSchema>;
-export const ThreadUnarchiveResponseSchema = z.object({ thread: ThreadSchema }).meta({ id: 'ThreadUnarchiveResponse' });
+export const ThreadUnarchiveResponseSchema = lazySchema(() => z.object({ thread: ThreadSchema }).meta({ id: 'ThreadUnarchiveResponse' }));
 export type ThreadUnarchiveResponse = z.infer<typeof ThreadUnarchiveResponseSchema>;
 
-export const ThreadSetNameParamsSchema = z
+export const ThreadSetNameParamsSchema = lazySchema(() => z
   .object({ threadId: z.string(), name: z.string() })
-  .meta({ id: 'ThreadSetNameParams' });
+  .meta({ id: 'ThreadSetNameParams' }));
 export type ThreadSetNameParams = z.infer<typeof ThreadSetNameParamsSchema>;
-export const ThreadSetNameResponseSchema = z.object({}).meta({ id: 'ThreadSetNameResponse' });
+export const ThreadSetNameResponseSchema = lazySchema(() => z.object({}).meta({ id: 'ThreadSetNameResponse' }));
 export type ThreadSetNameResponse = z.infer<typeof ThreadSetNameResponseSchema>;
 
-export const ThreadUnsubscribeParamsSchema = z.object(threadIdOnly).meta({ id: 'ThreadUnsubscribeParams' });
+export const ThreadUnsubscribeParamsSchema = lazySchema(() => z.object(threadIdOnly).meta({ id: 'ThreadUnsubscribeParams' }));
 export type ThreadUnsubscribeParams = z.infer<typeof ThreadUnsubscribeParamsSchema>;
 
-export const ThreadUnsubscribeStatusSchema = z
+export const ThreadUnsubscribeStatusSchema = lazySchema(() => z
   .enum(['notLoaded', 'notSubscribed', 'unsubscribed'])
-  .meta({ id: 'ThreadUnsubscribeStatus' });
+  .meta({ id: 'ThreadUnsubscribeStatus' }));
 export type ThreadUnsubscribeStatus = z.infer<typeof ThreadUnsubscribeStatusSchema>;
-export const ThreadUnsubscribeResponseSchema = z
+export const ThreadUnsubscribeResponseSchema = lazySchema(() => z
   .object({ status: ThreadUnsubscribeStatusSchema })
-  .meta({ id: 'ThreadUnsubscribeResponse' });
+  .meta({ id: 'ThreadUnsubscribeResponse' }));
 export type ThreadUnsubscribeResponse = z.infer<typeof ThreadUnsubscribeResponseSchema>;

@@ -1,3 +1,4 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import { AbsolutePathSchema, Int64Schema, RequestIdSchema, UnixMsSchema } from '../common.js';
 import { ThreadItemSchema } from './items.js';
@@ -20,46 +21,46 @@ import { TurnErrorSchema, TurnSchema } from './turn.js';
  * sends is required; the envelope's `emittedAtMs` is added by the connection, not here.
  */
 
-const threadId = z.string();
+const threadId = lazySchema(() => z.string());
 /** `{threadId, turnId, itemId}`: where a streamed item delta belongs. */
 const itemRef = { threadId, turnId: z.string(), itemId: z.string() };
 
-export const ThreadStartedNotificationSchema = z
+export const ThreadStartedNotificationSchema = lazySchema(() => z
   .object({ thread: ThreadSchema })
-  .meta({ id: 'ThreadStartedNotification' });
+  .meta({ id: 'ThreadStartedNotification' }));
 export type ThreadStartedNotification = z.infer<typeof ThreadStartedNotificationSchema>;
 
-export const ThreadStatusChangedNotificationSchema = z
+export const ThreadStatusChangedNotificationSchema = lazySchema(() => z
   .object({ threadId, status: ThreadStatusSchema })
-  .meta({ id: 'ThreadStatusChangedNotification' });
+  .meta({ id: 'ThreadStatusChangedNotification' }));
 export type ThreadStatusChangedNotification = z.infer<typeof ThreadStatusChangedNotificationSchema>;
 
-export const ThreadArchivedNotificationSchema = z.object({ threadId }).meta({ id: 'ThreadArchivedNotification' });
+export const ThreadArchivedNotificationSchema = lazySchema(() => z.object({ threadId }).meta({ id: 'ThreadArchivedNotification' }));
 export type ThreadArchivedNotification = z.infer<typeof ThreadArchivedNotificationSchema>;
 
-export const ThreadUnarchivedNotificationSchema = z.object({ threadId }).meta({ id: 'ThreadUnarchivedNotification' });
+export const ThreadUnarchivedNotificationSchema = lazySchema(() => z.object({ threadId }).meta({ id: 'ThreadUnarchivedNotification' }));
 export type ThreadUnarchivedNotification = z.infer<typeof ThreadUnarchivedNotificationSchema>;
 
 /** The thread's rollout was deleted for good (thread/delete). */
-export const ThreadDeletedNotificationSchema = z.object({ threadId }).meta({ id: 'ThreadDeletedNotification' });
+export const ThreadDeletedNotificationSchema = lazySchema(() => z.object({ threadId }).meta({ id: 'ThreadDeletedNotification' }));
 export type ThreadDeletedNotification = z.infer<typeof ThreadDeletedNotificationSchema>;
 
 /** The thread's history was replaced by a prefix of itself (thread/revert). */
-export const ThreadRevertedNotificationSchema = z.object({ threadId }).meta({ id: 'ThreadRevertedNotification' });
+export const ThreadRevertedNotificationSchema = lazySchema(() => z.object({ threadId }).meta({ id: 'ThreadRevertedNotification' }));
 export type ThreadRevertedNotification = z.infer<typeof ThreadRevertedNotificationSchema>;
 
 /** The thread was unloaded after its last subscriber left. */
-export const ThreadClosedNotificationSchema = z.object({ threadId }).meta({ id: 'ThreadClosedNotification' });
+export const ThreadClosedNotificationSchema = lazySchema(() => z.object({ threadId }).meta({ id: 'ThreadClosedNotification' }));
 export type ThreadClosedNotification = z.infer<typeof ThreadClosedNotificationSchema>;
 
 /** `threadName` is omitted (not null) when the name was cleared. */
-export const ThreadNameUpdatedNotificationSchema = z
+export const ThreadNameUpdatedNotificationSchema = lazySchema(() => z
   .object({ threadId, threadName: z.string().optional() })
-  .meta({ id: 'ThreadNameUpdatedNotification' });
+  .meta({ id: 'ThreadNameUpdatedNotification' }));
 export type ThreadNameUpdatedNotification = z.infer<typeof ThreadNameUpdatedNotificationSchema>;
 
 /** Token counts of one model response, or of the whole thread. */
-export const TokenUsageBreakdownSchema = z
+export const TokenUsageBreakdownSchema = lazySchema(() => z
   .object({
     totalTokens: Int64Schema,
     inputTokens: Int64Schema,
@@ -68,27 +69,27 @@ export const TokenUsageBreakdownSchema = z
     outputTokens: Int64Schema,
     reasoningOutputTokens: Int64Schema,
   })
-  .meta({ id: 'TokenUsageBreakdown' });
+  .meta({ id: 'TokenUsageBreakdown' }));
 export type TokenUsageBreakdown = z.infer<typeof TokenUsageBreakdownSchema>;
 
 /** Thread totals, the last response's usage, and the model's context window when known. */
-export const ThreadTokenUsageSchema = z
+export const ThreadTokenUsageSchema = lazySchema(() => z
   .object({
     total: TokenUsageBreakdownSchema,
     last: TokenUsageBreakdownSchema,
     modelContextWindow: Int64Schema.nullable(),
   })
-  .meta({ id: 'ThreadTokenUsage' });
+  .meta({ id: 'ThreadTokenUsage' }));
 export type ThreadTokenUsage = z.infer<typeof ThreadTokenUsageSchema>;
 
 /** Sent after each model response (and on resume with the restored usage). */
-export const ThreadTokenUsageUpdatedNotificationSchema = z
+export const ThreadTokenUsageUpdatedNotificationSchema = lazySchema(() => z
   .object({ threadId, turnId: z.string(), tokenUsage: ThreadTokenUsageSchema })
-  .meta({ id: 'ThreadTokenUsageUpdatedNotification' });
+  .meta({ id: 'ThreadTokenUsageUpdatedNotification' }));
 export type ThreadTokenUsageUpdatedNotification = z.infer<typeof ThreadTokenUsageUpdatedNotificationSchema>;
 
 /** A thread's effective settings after a turn/start override changed them. */
-export const ThreadSettingsSchema = z
+export const ThreadSettingsSchema = lazySchema(() => z
   .object({
     disabledPluginIds: z.array(z.string()).describe('Saved list of disabled plugin IDs.'),
     cwd: AbsolutePathSchema,
@@ -109,68 +110,68 @@ export const ThreadSettingsSchema = z
     multiAgentMode: MultiAgentModeSchema.describe('@deprecated Always `explicitRequestOnly`.'),
     personality: PersonalitySchema.nullable().describe('@deprecated Reports the saved setting.'),
   })
-  .meta({ id: 'ThreadSettings' });
+  .meta({ id: 'ThreadSettings' }));
 export type ThreadSettings = z.infer<typeof ThreadSettingsSchema>;
 
-export const ThreadSettingsUpdatedNotificationSchema = z
+export const ThreadSettingsUpdatedNotificationSchema = lazySchema(() => z
   .object({ threadId, threadSettings: ThreadSettingsSchema })
-  .meta({ id: 'ThreadSettingsUpdatedNotification' });
+  .meta({ id: 'ThreadSettingsUpdatedNotification' }));
 export type ThreadSettingsUpdatedNotification = z.infer<typeof ThreadSettingsUpdatedNotificationSchema>;
 
 /** The turn with `startedAt` set, `items: []`, `itemsView: "notLoaded"`. */
-export const TurnStartedNotificationSchema = z
+export const TurnStartedNotificationSchema = lazySchema(() => z
   .object({ threadId, turn: TurnSchema })
-  .meta({ id: 'TurnStartedNotification' });
+  .meta({ id: 'TurnStartedNotification' }));
 export type TurnStartedNotification = z.infer<typeof TurnStartedNotificationSchema>;
 
 /** The finished turn: `itemsView: "summary"` with the final agent message(s), `completedAt`, `durationMs`. */
-export const TurnCompletedNotificationSchema = z
+export const TurnCompletedNotificationSchema = lazySchema(() => z
   .object({ threadId, turn: TurnSchema })
-  .meta({ id: 'TurnCompletedNotification' });
+  .meta({ id: 'TurnCompletedNotification' }));
 export type TurnCompletedNotification = z.infer<typeof TurnCompletedNotificationSchema>;
 
-export const TurnDiffUpdatedNotificationSchema = z
+export const TurnDiffUpdatedNotificationSchema = lazySchema(() => z
   .object({ threadId, turnId: z.string(), diff: z.string() })
   .meta({
     id: 'TurnDiffUpdatedNotification',
     description:
       'Notification that the turn-level unified diff has changed. Contains the latest aggregated diff across all ' +
       'file changes in the turn.',
-  });
+  }));
 export type TurnDiffUpdatedNotification = z.infer<typeof TurnDiffUpdatedNotificationSchema>;
 
-export const TurnPlanStepStatusSchema = z
+export const TurnPlanStepStatusSchema = lazySchema(() => z
   .enum(['pending', 'inProgress', 'completed'])
-  .meta({ id: 'TurnPlanStepStatus' });
+  .meta({ id: 'TurnPlanStepStatus' }));
 export type TurnPlanStepStatus = z.infer<typeof TurnPlanStepStatusSchema>;
 
-export const TurnPlanStepSchema = z
+export const TurnPlanStepSchema = lazySchema(() => z
   .object({ step: z.string(), status: TurnPlanStepStatusSchema })
-  .meta({ id: 'TurnPlanStep' });
+  .meta({ id: 'TurnPlanStep' }));
 export type TurnPlanStep = z.infer<typeof TurnPlanStepSchema>;
 
 /** The agent's plan (the `update_plan` tool), replaced wholesale on each update. */
-export const TurnPlanUpdatedNotificationSchema = z
+export const TurnPlanUpdatedNotificationSchema = lazySchema(() => z
   .object({
     threadId,
     turnId: z.string(),
     explanation: z.string().nullable(),
     plan: z.array(TurnPlanStepSchema),
   })
-  .meta({ id: 'TurnPlanUpdatedNotification' });
+  .meta({ id: 'TurnPlanUpdatedNotification' }));
 export type TurnPlanUpdatedNotification = z.infer<typeof TurnPlanUpdatedNotificationSchema>;
 
-export const ItemStartedNotificationSchema = z
+export const ItemStartedNotificationSchema = lazySchema(() => z
   .object({
     item: ThreadItemSchema,
     threadId,
     turnId: z.string(),
     startedAtMs: UnixMsSchema.describe('Unix timestamp (in milliseconds) when this item lifecycle started.'),
   })
-  .meta({ id: 'ItemStartedNotification' });
+  .meta({ id: 'ItemStartedNotification' }));
 export type ItemStartedNotification = z.infer<typeof ItemStartedNotificationSchema>;
 
-export const ItemCompletedNotificationSchema = z
+export const ItemCompletedNotificationSchema = lazySchema(() => z
   .object({
     item: ThreadItemSchema,
     threadId,
@@ -185,39 +186,39 @@ export const ItemCompletedNotificationSchema = z
       .describe('Native content tokens for the completed assistant message. Null when unavailable.'),
     completedAtMs: UnixMsSchema.describe('Unix timestamp (in milliseconds) when this item lifecycle completed.'),
   })
-  .meta({ id: 'ItemCompletedNotification' });
+  .meta({ id: 'ItemCompletedNotification' }));
 export type ItemCompletedNotification = z.infer<typeof ItemCompletedNotificationSchema>;
 
-export const AgentMessageDeltaNotificationSchema = z
+export const AgentMessageDeltaNotificationSchema = lazySchema(() => z
   .object({ ...itemRef, delta: z.string() })
-  .meta({ id: 'AgentMessageDeltaNotification' });
+  .meta({ id: 'AgentMessageDeltaNotification' }));
 export type AgentMessageDeltaNotification = z.infer<typeof AgentMessageDeltaNotificationSchema>;
 
-export const ReasoningSummaryTextDeltaNotificationSchema = z
+export const ReasoningSummaryTextDeltaNotificationSchema = lazySchema(() => z
   .object({ ...itemRef, delta: z.string(), summaryIndex: Int64Schema })
-  .meta({ id: 'ReasoningSummaryTextDeltaNotification' });
+  .meta({ id: 'ReasoningSummaryTextDeltaNotification' }));
 export type ReasoningSummaryTextDeltaNotification = z.infer<typeof ReasoningSummaryTextDeltaNotificationSchema>;
 
-export const ReasoningSummaryPartAddedNotificationSchema = z
+export const ReasoningSummaryPartAddedNotificationSchema = lazySchema(() => z
   .object({ ...itemRef, summaryIndex: Int64Schema })
-  .meta({ id: 'ReasoningSummaryPartAddedNotification' });
+  .meta({ id: 'ReasoningSummaryPartAddedNotification' }));
 export type ReasoningSummaryPartAddedNotification = z.infer<typeof ReasoningSummaryPartAddedNotificationSchema>;
 
-export const ReasoningTextDeltaNotificationSchema = z
+export const ReasoningTextDeltaNotificationSchema = lazySchema(() => z
   .object({ ...itemRef, delta: z.string(), contentIndex: Int64Schema })
-  .meta({ id: 'ReasoningTextDeltaNotification' });
+  .meta({ id: 'ReasoningTextDeltaNotification' }));
 export type ReasoningTextDeltaNotification = z.infer<typeof ReasoningTextDeltaNotificationSchema>;
 
 /**
  * A mid-turn error. `willRetry: true` while the server retries (e.g. a stream reconnect); a final failure is
  * followed by `turn/completed` with status `failed` and the same error.
  */
-export const ErrorNotificationSchema = z
+export const ErrorNotificationSchema = lazySchema(() => z
   .object({ error: TurnErrorSchema, willRetry: z.boolean(), threadId, turnId: z.string() })
-  .meta({ id: 'ErrorNotification' });
+  .meta({ id: 'ErrorNotification' }));
 export type ErrorNotification = z.infer<typeof ErrorNotificationSchema>;
 
-export const WarningNotificationSchema = z
+export const WarningNotificationSchema = lazySchema(() => z
   .object({
     threadId: z
       .string()
@@ -225,19 +226,19 @@ export const WarningNotificationSchema = z
       .describe('Optional thread target when the warning applies to a specific thread.'),
     message: z.string().describe('Concise warning message for the user.'),
   })
-  .meta({ id: 'WarningNotification' });
+  .meta({ id: 'WarningNotification' }));
 export type WarningNotification = z.infer<typeof WarningNotificationSchema>;
 
 /** A server request (approval, user input, …) was answered or cleared, e.g. by `turn/interrupt`. */
-export const ServerRequestResolvedNotificationSchema = z
+export const ServerRequestResolvedNotificationSchema = lazySchema(() => z
   .object({ threadId, requestId: RequestIdSchema })
-  .meta({ id: 'ServerRequestResolvedNotification' });
+  .meta({ id: 'ServerRequestResolvedNotification' }));
 export type ServerRequestResolvedNotification = z.infer<typeof ServerRequestResolvedNotificationSchema>;
 
-export const DeprecationNoticeNotificationSchema = z
+export const DeprecationNoticeNotificationSchema = lazySchema(() => z
   .object({
     summary: z.string().describe('Concise summary of what is deprecated.'),
     details: z.string().nullable().describe('Optional extra guidance, such as migration steps or rationale.'),
   })
-  .meta({ id: 'DeprecationNoticeNotification' });
+  .meta({ id: 'DeprecationNoticeNotification' }));
 export type DeprecationNoticeNotification = z.infer<typeof DeprecationNoticeNotificationSchema>;

@@ -1,3 +1,4 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import { UserInputSchema } from './user-input.js';
 
@@ -6,9 +7,9 @@ import { UserInputSchema } from './user-input.js';
  * thread's next turn once it is idle (`codex queue --remote URL --thread T --message TEXT` sends it).
  */
 
-const ClientMetadataSchema = z.record(z.string(), z.string());
+const ClientMetadataSchema = lazySchema(() => z.record(z.string(), z.string()));
 
-export const QueuedSubmissionSchema = z
+export const QueuedSubmissionSchema = lazySchema(() => z
   .object({
     id: z.string(),
     input: z.array(UserInputSchema),
@@ -17,10 +18,10 @@ export const QueuedSubmissionSchema = z
       'Metadata retained with this input, including across reconnect and restoration.',
     ),
   })
-  .meta({ id: 'QueuedSubmission' });
+  .meta({ id: 'QueuedSubmission' }));
 export type QueuedSubmission = z.infer<typeof QueuedSubmissionSchema>;
 
-export const ThreadQueueAddParamsSchema = z
+export const ThreadQueueAddParamsSchema = lazySchema(() => z
   .object({
     threadId: z.string(),
     input: z.array(UserInputSchema),
@@ -29,13 +30,13 @@ export const ThreadQueueAddParamsSchema = z
       .optional()
       .describe('ResponsesAPI metadata captured from the client submitting this input.'),
   })
-  .meta({ id: 'ThreadQueueAddParams' });
+  .meta({ id: 'ThreadQueueAddParams' }));
 export type ThreadQueueAddParams = z.infer<typeof ThreadQueueAddParamsSchema>;
 
-export const ThreadQueueAddResponseSchema = z
+export const ThreadQueueAddResponseSchema = lazySchema(() => z
   .object({ queuedSubmission: QueuedSubmissionSchema })
-  .meta({ id: 'ThreadQueueAddResponse' });
+  .meta({ id: 'ThreadQueueAddResponse' }));
 
-export const ThreadQueueChangedNotificationSchema = z
+export const ThreadQueueChangedNotificationSchema = lazySchema(() => z
   .object({ threadId: z.string() })
-  .meta({ id: 'ThreadQueueChangedNotification' });
+  .meta({ id: 'ThreadQueueChangedNotification' }));

@@ -1,8 +1,9 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import { ThreadSchema } from './thread.js';
 
 /** `thread/revert`: drop a turn and every later one from a loaded thread's conversation. */
-export const ThreadRevertParamsSchema = z
+export const ThreadRevertParamsSchema = lazySchema(() => z
   .object({
     threadId: z.string(),
     beforeTurnId: z.string().describe('Turn excluded from the replacement history, together with every later turn.'),
@@ -11,9 +12,9 @@ export const ThreadRevertParamsSchema = z
     "Replace a loaded thread's durable history with the prefix before one turn. Only the conversation history " +
       'changes; files the turns changed on disk are left as they are.',
   )
-  .meta({ id: 'ThreadRevertParams' });
+  .meta({ id: 'ThreadRevertParams' }));
 export type ThreadRevertParams = z.infer<typeof ThreadRevertParamsSchema>;
-export const ThreadRevertResponseSchema = z
+export const ThreadRevertResponseSchema = lazySchema(() => z
   .object({
     thread: ThreadSchema.describe('The reloaded thread; `turns` is always empty (page them with `thread/turns/list`).'),
     turnsBackwardsCursor: z
@@ -27,5 +28,5 @@ export const ThreadRevertResponseSchema = z
       .optional()
       .describe('Pass as `cursor` to `thread/items/list` with `sortDirection: "desc"` to hydrate items backwards.'),
   })
-  .meta({ id: 'ThreadRevertResponse' });
+  .meta({ id: 'ThreadRevertResponse' }));
 export type ThreadRevertResponse = z.infer<typeof ThreadRevertResponseSchema>;

@@ -1,3 +1,4 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import {
   ApprovalsReviewerSchema,
@@ -12,7 +13,7 @@ import {
 import { TurnEnvironmentParamsSchema } from './thread.js';
 
 /** `thread/settings/update`: settings for the thread's next turns, without starting one. */
-export const ThreadSettingsUpdateParamsSchema = z
+export const ThreadSettingsUpdateParamsSchema = lazySchema(() => z
   .object({
     threadId: z.string(),
     cwd: z.string().nullable().optional().describe('Override the working directory for subsequent turns.'),
@@ -34,7 +35,7 @@ export const ThreadSettingsUpdateParamsSchema = z
     multiAgentMode: MultiAgentModeSchema.nullable().optional().describe('@deprecated Ignored.'),
     disabledPluginIds: z.array(z.string()).nullable().optional(),
   })
-  .meta({ id: 'ThreadSettingsUpdateParams' });
+  .meta({ id: 'ThreadSettingsUpdateParams' }));
 export type ThreadSettingsUpdateParams = z.infer<typeof ThreadSettingsUpdateParamsSchema>;
 
-export const ThreadSettingsUpdateResponseSchema = z.object({}).meta({ id: 'ThreadSettingsUpdateResponse' });
+export const ThreadSettingsUpdateResponseSchema = lazySchema(() => z.object({}).meta({ id: 'ThreadSettingsUpdateResponse' }));

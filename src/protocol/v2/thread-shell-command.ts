@@ -1,8 +1,9 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import { Int64Schema } from '../common.js';
 
 /** thread/shellCommand: the user's own `!` command, run in the thread's directory without sandbox or approval. */
-export const ThreadShellCommandParamsSchema = z
+export const ThreadShellCommandParamsSchema = lazySchema(() => z
   .object({
     threadId: z.string(),
     command: z
@@ -15,8 +16,8 @@ export const ThreadShellCommandParamsSchema = z
       .optional()
       .describe('Maximum execution time in milliseconds; one hour when omitted or null. Zero times out at once.'),
   })
-  .meta({ id: 'ThreadShellCommandParams' });
+  .meta({ id: 'ThreadShellCommandParams' }));
 export type ThreadShellCommandParams = z.infer<typeof ThreadShellCommandParamsSchema>;
 
-export const ThreadShellCommandResponseSchema = z.object({}).meta({ id: 'ThreadShellCommandResponse' });
+export const ThreadShellCommandResponseSchema = lazySchema(() => z.object({}).meta({ id: 'ThreadShellCommandResponse' }));
 export type ThreadShellCommandResponse = z.infer<typeof ThreadShellCommandResponseSchema>;

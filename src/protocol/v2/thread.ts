@@ -1,3 +1,4 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import { AbsolutePathSchema, Int64Schema } from '../common.js';
 import { LegacyAppPathStringSchema } from './items-tools.js';
@@ -5,32 +6,32 @@ import { ReasoningEffortSchema } from './policies.js';
 import { TurnSchema } from './turn.js';
 
 /** A thread id as the reference's core types name it (a UUID string). */
-export const ThreadIdSchema = z.string().meta({ id: 'ThreadId' });
+export const ThreadIdSchema = lazySchema(() => z.string().meta({ id: 'ThreadId' }));
 export type ThreadId = z.infer<typeof ThreadIdSchema>;
 
 /** A sub-agent's path in the agent tree. */
-export const AgentPathSchema = z.string().meta({ id: 'AgentPath' });
+export const AgentPathSchema = lazySchema(() => z.string().meta({ id: 'AgentPath' }));
 export type AgentPath = z.infer<typeof AgentPathSchema>;
 
 /** Why a thread is busy while active. */
-export const ThreadActiveFlagSchema = z
+export const ThreadActiveFlagSchema = lazySchema(() => z
   .enum(['waitingOnApproval', 'waitingOnUserInput'])
-  .meta({ id: 'ThreadActiveFlag' });
+  .meta({ id: 'ThreadActiveFlag' }));
 export type ThreadActiveFlag = z.infer<typeof ThreadActiveFlagSchema>;
 
 /** A thread's runtime status: not in memory, loaded and idle, running a turn, or broken. */
-export const ThreadStatusSchema = z
+export const ThreadStatusSchema = lazySchema(() => z
   .discriminatedUnion('type', [
     z.object({ type: z.literal('notLoaded') }),
     z.object({ type: z.literal('idle') }),
     z.object({ type: z.literal('systemError') }),
     z.object({ type: z.literal('active'), activeFlags: z.array(ThreadActiveFlagSchema) }),
   ])
-  .meta({ id: 'ThreadStatus' });
+  .meta({ id: 'ThreadStatus' }));
 export type ThreadStatus = z.infer<typeof ThreadStatusSchema>;
 
 /** An environment a loaded thread selected (`local` with the thread's cwd, for this server). */
-export const ThreadEnvironmentSchema = z
+export const ThreadEnvironmentSchema = lazySchema(() => z
   .object({
     environmentId: z.string(),
     cwd: LegacyAppPathStringSchema,
@@ -39,11 +40,11 @@ export const ThreadEnvironmentSchema = z
   .meta({
     id: 'ThreadEnvironment',
     description: 'An environment selected by a loaded thread, independent of connection status.',
-  });
+  }));
 export type ThreadEnvironment = z.infer<typeof ThreadEnvironmentSchema>;
 
 /** An environment a client selects for a thread or turn (experimental `environments` params). */
-export const TurnEnvironmentParamsSchema = z
+export const TurnEnvironmentParamsSchema = lazySchema(() => z
   .object({
     environmentId: z.string(),
     cwd: LegacyAppPathStringSchema,
@@ -53,11 +54,11 @@ export const TurnEnvironmentParamsSchema = z
       .optional()
       .describe('Environment-native runtime workspace roots. Omitted defaults to `cwd`.'),
   })
-  .meta({ id: 'TurnEnvironmentParams' });
+  .meta({ id: 'TurnEnvironmentParams' }));
 export type TurnEnvironmentParams = z.infer<typeof TurnEnvironmentParamsSchema>;
 
 /** What spawned a sub-agent thread (snake_case, as the reference's core types spell it). */
-export const SubAgentSourceSchema = z
+export const SubAgentSourceSchema = lazySchema(() => z
   .union([
     z.enum(['review', 'compact', 'memory_consolidation']),
     z.strictObject({
@@ -71,60 +72,60 @@ export const SubAgentSourceSchema = z
     }),
     z.strictObject({ other: z.string() }),
   ])
-  .meta({ id: 'SubAgentSource' });
+  .meta({ id: 'SubAgentSource' }));
 export type SubAgentSource = z.infer<typeof SubAgentSourceSchema>;
 
 /** Which kind of client created a thread; threads created through this server report `vscode` [observed]. */
-export const SessionSourceSchema = z
+export const SessionSourceSchema = lazySchema(() => z
   .union([
     z.enum(['cli', 'vscode', 'exec', 'appServer', 'unknown']),
     z.strictObject({ custom: z.string() }),
     z.strictObject({ subAgent: SubAgentSourceSchema }),
   ])
-  .meta({ id: 'SessionSource' });
+  .meta({ id: 'SessionSource' }));
 export type SessionSource = z.infer<typeof SessionSourceSchema>;
 
 /** A client-supplied analytics classification of a thread (free-form). */
-export const ThreadSourceSchema = z.string().meta({ id: 'ThreadSource' });
+export const ThreadSourceSchema = lazySchema(() => z.string().meta({ id: 'ThreadSource' }));
 export type ThreadSource = z.infer<typeof ThreadSourceSchema>;
 
 /** Git metadata captured when a thread was created. */
-export const GitInfoSchema = z
+export const GitInfoSchema = lazySchema(() => z
   .object({ sha: z.string().nullable(), branch: z.string().nullable(), originUrl: z.string().nullable() })
-  .meta({ id: 'GitInfo' });
+  .meta({ id: 'GitInfo' }));
 export type GitInfo = z.infer<typeof GitInfoSchema>;
 
 /** The persisted history contract of a thread; new threads are `paginated`. */
-export const ThreadHistoryModeSchema = z.enum(['legacy', 'paginated']).meta({ id: 'ThreadHistoryMode' });
+export const ThreadHistoryModeSchema = lazySchema(() => z.enum(['legacy', 'paginated']).meta({ id: 'ThreadHistoryMode' }));
 export type ThreadHistoryMode = z.infer<typeof ThreadHistoryModeSchema>;
 
-export const ThreadSectionAppearanceSchema = z
+export const ThreadSectionAppearanceSchema = lazySchema(() => z
   // Both keys optional as in the reference's schema (a client may send one); answers always carry both.
   .object({ icon: z.string().nullable().optional(), color: z.string().nullable().optional() })
   .meta({
     id: 'ThreadSectionAppearance',
     description: 'Extensible visual presentation for a custom thread section.',
-  });
+  }));
 export type ThreadSectionAppearance = z.infer<typeof ThreadSectionAppearanceSchema>;
 
 /** A user-visible section (folder) a thread is filed under. */
-export const ThreadSectionSchema = z
+export const ThreadSectionSchema = lazySchema(() => z
   .object({
     id: z.string().describe('Opaque UUIDv7 identity that remains stable when the section is renamed.'),
     name: z.string().describe('The current user-visible section name.'),
     appearance: ThreadSectionAppearanceSchema.nullable().describe('Optional appearance synchronized across clients.'),
   })
-  .meta({ id: 'ThreadSection', description: 'An independently persisted, user-visible thread section.' });
+  .meta({ id: 'ThreadSection', description: 'An independently persisted, user-visible thread section.' }));
 export type ThreadSection = z.infer<typeof ThreadSectionSchema>;
 
 /** Implementation-specific thread data; always `null` from this server. */
-export const ThreadExtraSchema = z
+export const ThreadExtraSchema = lazySchema(() => z
   .object({})
-  .meta({ id: 'ThreadExtra', description: 'Extra app-server data for a thread.' });
+  .meta({ id: 'ThreadExtra', description: 'Extra app-server data for a thread.' }));
 export type ThreadExtra = z.infer<typeof ThreadExtraSchema>;
 
 /** Where a thread's unread content starts. */
-export const ThreadUnreadPositionSchema = z
+export const ThreadUnreadPositionSchema = lazySchema(() => z
   .discriminatedUnion('type', [
     z
       .object({ type: z.literal('threadStart') })
@@ -133,18 +134,18 @@ export const ThreadUnreadPositionSchema = z
       .object({ type: z.literal('turn'), turnId: z.string() })
       .describe('The earliest completed result needing attention.'),
   ])
-  .meta({ id: 'ThreadUnreadPosition' });
+  .meta({ id: 'ThreadUnreadPosition' }));
 export type ThreadUnreadPosition = z.infer<typeof ThreadUnreadPositionSchema>;
 
 /** A thread's durable read receipt; `firstUnread: null` means read. `revision` guards concurrent edits. */
-export const ThreadReadStateSchema = z
+export const ThreadReadStateSchema = lazySchema(() => z
   .object({ firstUnread: ThreadUnreadPositionSchema.nullable(), revision: z.string() })
   .meta({
     id: 'ThreadReadState',
     description:
       'The first unread position in a durable local thread. A null position means read. The opaque revision guards ' +
       'edits against activity or marks the caller has not seen.',
-  });
+  }));
 export type ThreadReadState = z.infer<typeof ThreadReadStateSchema>;
 
 const nullableString = (description: string) => z.string().nullable().describe(description);
@@ -154,7 +155,7 @@ const nullableString = (description: string) => z.string().nullable().describe(d
  * (the reference does not filter responses, docs/protocol.md#experimental-api). `turns` is `[]` except in
  * thread/resume, thread/fork and thread/read{includeTurns}.
  */
-export const ThreadSchema = z
+export const ThreadSchema = lazySchema(() => z
   .object({
     id: z.string().describe('Identifier for this thread. Codex-generated thread IDs are UUIDv7.'),
     environments: z
@@ -224,5 +225,5 @@ export const ThreadSchema = z
           'empty list.',
       ),
   })
-  .meta({ id: 'Thread' });
+  .meta({ id: 'Thread' }));
 export type Thread = z.infer<typeof ThreadSchema>;

@@ -1,3 +1,4 @@
+import { lazySchema, lazyValue } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import { AbsolutePathSchema } from '../common.js';
 import { FunctionCallOutputBodySchema } from './items-tools.js';
@@ -24,31 +25,31 @@ import { UserInputSchema } from './user-input.js';
 const optionalString = () => z.string().nullable().optional();
 
 /** Where a piece of client-provided context comes from; `untrusted` context is labelled as tool output. */
-export const AdditionalContextKindSchema = z.enum(['untrusted', 'application']).meta({ id: 'AdditionalContextKind' });
+export const AdditionalContextKindSchema = lazySchema(() => z.enum(['untrusted', 'application']).meta({ id: 'AdditionalContextKind' }));
 export type AdditionalContextKind = z.infer<typeof AdditionalContextKindSchema>;
 
-export const AdditionalContextEntrySchema = z
+export const AdditionalContextEntrySchema = lazySchema(() => z
   .object({
     value: z.string(),
     kind: AdditionalContextKindSchema,
     name: optionalString().describe('Optional name for untrusted context, used to label its tool output.'),
   })
-  .meta({ id: 'AdditionalContextEntry' });
+  .meta({ id: 'AdditionalContextEntry' }));
 export type AdditionalContextEntry = z.infer<typeof AdditionalContextEntrySchema>;
 
 /** The output of a client-run tool, delivered with `turn/start`. */
-export const TurnToolOutputSchema = z
+export const TurnToolOutputSchema = lazySchema(() => z
   .object({
     name: z.string(),
     namespace: optionalString(),
     output: FunctionCallOutputBodySchema,
     retain: z.boolean().optional().describe("Requests retention of this output in the thread's model history."),
   })
-  .meta({ id: 'TurnToolOutput' });
+  .meta({ id: 'TurnToolOutput' }));
 export type TurnToolOutput = z.infer<typeof TurnToolOutputSchema>;
 
 /** Responses API metadata and context fields turn/start and turn/steer share (all experimental). */
-const clientContext = {
+const clientContext = lazyValue(() => ({
   responsesapiClientMetadata: z
     .record(z.string(), z.string())
     .nullable()
@@ -64,9 +65,9 @@ const clientContext = {
     .nullable()
     .optional()
     .describe('Optional client-provided context fragments keyed by an opaque source identifier.'),
-};
+}));
 
-export const TurnStartParamsSchema = z
+export const TurnStartParamsSchema = lazySchema(() => z
   .object({
     threadId: z.string(),
     input: z.array(UserInputSchema),
@@ -82,7 +83,7 @@ export const TurnStartParamsSchema = z
       'ID of the first turn in the chain of work that led to this new turn; if omitted the turn is its own root.',
     ),
     toolOutput: TurnToolOutputSchema.nullable().optional(),
-    ...clientContext,
+    ...clientContext(),
     environments: z
       .array(TurnEnvironmentParamsSchema)
       .nullable()
@@ -131,7 +132,7 @@ export const TurnStartParamsSchema = z
       .optional()
       .describe('EXPERIMENTAL - Request an authorized cyber program for this turn. This does not grant access.'),
   })
-  .meta({ id: 'TurnStartParams' });
+  .meta({ id: 'TurnStartParams' }));
 export type TurnStartParams = z.infer<typeof TurnStartParamsSchema>;
 /** `turn/start` params that need the `experimentalApi` capability. */
 export const TURN_START_EXPERIMENTAL_FIELDS = [
@@ -147,21 +148,21 @@ export const TURN_START_EXPERIMENTAL_FIELDS = [
 ] as const satisfies readonly (keyof TurnStartParams)[];
 
 /** The new turn: `inProgress`, `items: []`, `itemsView: "notLoaded"`, `startedAt: null` [observed]. */
-export const TurnStartResponseSchema = z.object({ turn: TurnSchema }).meta({ id: 'TurnStartResponse' });
+export const TurnStartResponseSchema = lazySchema(() => z.object({ turn: TurnSchema }).meta({ id: 'TurnStartResponse' }));
 export type TurnStartResponse = z.infer<typeof TurnStartResponseSchema>;
 
 /** Adds input to the running turn; fails unless `expectedTurnId` is the active, steerable turn. */
-export const TurnSteerParamsSchema = z
+export const TurnSteerParamsSchema = lazySchema(() => z
   .object({
     threadId: z.string(),
     input: z.array(UserInputSchema),
     clientUserMessageId: optionalString(),
-    ...clientContext,
+    ...clientContext(),
     expectedTurnId: z
       .string()
       .describe('Required active turn id precondition. The request fails when it does not match the active turn.'),
   })
-  .meta({ id: 'TurnSteerParams' });
+  .meta({ id: 'TurnSteerParams' }));
 export type TurnSteerParams = z.infer<typeof TurnSteerParamsSchema>;
 /** `turn/steer` params that need the `experimentalApi` capability. */
 export const TURN_STEER_EXPERIMENTAL_FIELDS = [
@@ -170,14 +171,14 @@ export const TURN_STEER_EXPERIMENTAL_FIELDS = [
   'additionalContext',
 ] as const satisfies readonly (keyof TurnSteerParams)[];
 
-export const TurnSteerResponseSchema = z.object({ turnId: z.string() }).meta({ id: 'TurnSteerResponse' });
+export const TurnSteerResponseSchema = lazySchema(() => z.object({ turnId: z.string() }).meta({ id: 'TurnSteerResponse' }));
 export type TurnSteerResponse = z.infer<typeof TurnSteerResponseSchema>;
 
-export const TurnInterruptParamsSchema = z
+export const TurnInterruptParamsSchema = lazySchema(() => z
   .object({ threadId: z.string(), turnId: z.string() })
-  .meta({ id: 'TurnInterruptParams' });
+  .meta({ id: 'TurnInterruptParams' }));
 export type TurnInterruptParams = z.infer<typeof TurnInterruptParamsSchema>;
 
 /** `{}` once cancellation is requested; the turn then completes with status `interrupted`. */
-export const TurnInterruptResponseSchema = z.object({}).meta({ id: 'TurnInterruptResponse' });
+export const TurnInterruptResponseSchema = lazySchema(() => z.object({}).meta({ id: 'TurnInterruptResponse' }));
 export type TurnInterruptResponse = z.infer<typeof TurnInterruptResponseSchema>;

@@ -1,14 +1,15 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import { Int64Schema } from '../common.js';
 import { ThreadItemSchema } from './items.js';
 
 /** Turn kinds that cannot take same-turn input (`turn/steer`): `/review` and manual `/compact`. */
-export const NonSteerableTurnKindSchema = z.enum(['review', 'compact']).meta({ id: 'NonSteerableTurnKind' });
+export const NonSteerableTurnKindSchema = lazySchema(() => z.enum(['review', 'compact']).meta({ id: 'NonSteerableTurnKind' }));
 export type NonSteerableTurnKind = z.infer<typeof NonSteerableTurnKindSchema>;
 
-const httpFailure = z.object({
+const httpFailure = lazySchema(() => z.object({
   httpStatusCode: z.number().int().min(0).max(65535).meta({ format: 'uint16' }).nullable(),
-});
+}));
 
 /**
  * Machine-readable classification of a turn error (camelCase). HTTP-flavoured variants forward the upstream
@@ -17,7 +18,7 @@ const httpFailure = z.object({
  * The reference's schema ends this union with an open `string | object` fallback (room for codes added later);
  * we leave it out: the server only emits the variants listed here, and clients never send this type.
  */
-export const CodexErrorInfoSchema = z
+export const CodexErrorInfoSchema = lazySchema(() => z
   .union([
     z.enum([
       'contextWindowExceeded',
@@ -57,14 +58,14 @@ export const CodexErrorInfoSchema = z
   .meta({
     id: 'CodexErrorInfo',
     description: 'This translation layer make sure that we expose codex error code in camel case.',
-  });
+  }));
 export type CodexErrorInfo = z.infer<typeof CodexErrorInfoSchema>;
 
-export const MisalignmentSteerSchema = z.object({ message: z.string() }).meta({ id: 'MisalignmentSteer' });
+export const MisalignmentSteerSchema = lazySchema(() => z.object({ message: z.string() }).meta({ id: 'MisalignmentSteer' }));
 export type MisalignmentSteer = z.infer<typeof MisalignmentSteerSchema>;
 
 /** Public explanation of a misalignment block and the instruction that would continue past it. */
-export const MisalignmentErrorDetailsSchema = z
+export const MisalignmentErrorDetailsSchema = lazySchema(() => z
   .object({
     errorType: z
       .string()
@@ -83,11 +84,11 @@ export const MisalignmentErrorDetailsSchema = z
       .optional()
       .describe('Opaque server-issued block target. Presence alone does not enable target-based continuation.'),
   })
-  .meta({ id: 'MisalignmentErrorDetails' });
+  .meta({ id: 'MisalignmentErrorDetails' }));
 export type MisalignmentErrorDetails = z.infer<typeof MisalignmentErrorDetailsSchema>;
 
 /** Why a turn failed (or what went wrong mid-turn, in an `error` notification). */
-export const TurnErrorSchema = z
+export const TurnErrorSchema = lazySchema(() => z
   .object({
     message: z.string(),
     codexErrorInfo: CodexErrorInfoSchema.nullable(),
@@ -96,23 +97,23 @@ export const TurnErrorSchema = z
       'Optional public explanation and continuation instruction for a misalignment block.',
     ),
   })
-  .meta({ id: 'TurnError' });
+  .meta({ id: 'TurnError' }));
 export type TurnError = z.infer<typeof TurnErrorSchema>;
 
-export const TurnStatusSchema = z
+export const TurnStatusSchema = lazySchema(() => z
   .enum(['completed', 'interrupted', 'failed', 'inProgress'])
-  .meta({ id: 'TurnStatus' });
+  .meta({ id: 'TurnStatus' }));
 export type TurnStatus = z.infer<typeof TurnStatusSchema>;
 
 /**
  * How much of a turn's `items` a payload carries: `notLoaded` (intentionally empty: turn/start, turn/started),
  * `summary` (display summary: turn/completed carries the final agent message(s)), `full` (every persisted item).
  */
-export const TurnItemsViewSchema = z.enum(['notLoaded', 'summary', 'full']).meta({ id: 'TurnItemsView' });
+export const TurnItemsViewSchema = lazySchema(() => z.enum(['notLoaded', 'summary', 'full']).meta({ id: 'TurnItemsView' }));
 export type TurnItemsView = z.infer<typeof TurnItemsViewSchema>;
 
 /** One turn: a user request and everything the agent did for it. Output only; every field is always sent. */
-export const TurnSchema = z
+export const TurnSchema = lazySchema(() => z
   .object({
     id: z.string().describe('Identifier for this turn. Codex-generated turn IDs are UUIDv7.'),
     rootTurnId: z
@@ -132,15 +133,15 @@ export const TurnSchema = z
       'Duration between turn start and completion in milliseconds, if known.',
     ),
   })
-  .meta({ id: 'Turn' });
+  .meta({ id: 'Turn' }));
 export type Turn = z.infer<typeof TurnSchema>;
 
 /** A page of turns (`thread/resume`'s experimental `initialTurnsPage`). */
-export const TurnsPageSchema = z
+export const TurnsPageSchema = lazySchema(() => z
   .object({
     data: z.array(TurnSchema),
     nextCursor: z.string().nullable(),
     backwardsCursor: z.string().nullable(),
   })
-  .meta({ id: 'TurnsPage' });
+  .meta({ id: 'TurnsPage' }));
 export type TurnsPage = z.infer<typeof TurnsPageSchema>;

@@ -1,19 +1,20 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 
 /** Image fidelity requested for an image input. */
-export const ImageDetailSchema = z.enum(['auto', 'low', 'high', 'original']).meta({ id: 'ImageDetail' });
+export const ImageDetailSchema = lazySchema(() => z.enum(['auto', 'low', 'high', 'original']).meta({ id: 'ImageDetail' }));
 export type ImageDetail = z.infer<typeof ImageDetailSchema>;
 
-const ByteOffsetSchema = z.number().int().min(0).meta({ format: 'uint' });
+const ByteOffsetSchema = lazySchema(() => z.number().int().min(0).meta({ format: 'uint' }));
 
 /** A half-open byte range `[start, end)` in a UTF-8 text buffer. */
-export const ByteRangeSchema = z
+export const ByteRangeSchema = lazySchema(() => z
   .object({ start: ByteOffsetSchema, end: ByteOffsetSchema })
-  .meta({ id: 'ByteRange' });
+  .meta({ id: 'ByteRange' }));
 export type ByteRange = z.infer<typeof ByteRangeSchema>;
 
 /** A UI element (mention, pasted block, …) embedded in a text input, located by byte range. */
-export const TextElementSchema = z
+export const TextElementSchema = lazySchema(() => z
   .object({
     byteRange: ByteRangeSchema.describe('Byte range in the parent `text` buffer that this element occupies.'),
     placeholder: z
@@ -22,7 +23,7 @@ export const TextElementSchema = z
       .optional()
       .describe('Optional human-readable placeholder for the element, displayed in the UI.'),
   })
-  .meta({ id: 'TextElement' });
+  .meta({ id: 'TextElement' }));
 export type TextElement = z.infer<typeof TextElementSchema>;
 
 /**
@@ -44,7 +45,7 @@ export function requireOneOf(...keys: readonly string[]): (value: object, ctx: z
  * One piece of user input (turn/start, turn/steer, userMessage items). Tagged by `type`. A text input's
  * `text_elements` (snake_case on the wire) defaults to `[]`, which the server echoes back.
  */
-export const UserInputSchema = z
+export const UserInputSchema = lazySchema(() => z
   .discriminatedUnion('type', [
     z.object({
       type: z.literal('text'),
@@ -70,6 +71,6 @@ export const UserInputSchema = z
     z.object({ type: z.literal('skill'), name: z.string(), path: z.string() }),
     z.object({ type: z.literal('mention'), name: z.string(), path: z.string() }),
   ])
-  .meta({ id: 'UserInput' });
+  .meta({ id: 'UserInput' }));
 /** A parsed input: `text_elements` is always present. */
 export type UserInput = z.infer<typeof UserInputSchema>;

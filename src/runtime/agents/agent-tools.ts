@@ -1,3 +1,4 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import { ServerNotifications } from '../../protocol/registry.js';
 import type { ThreadItem } from '../../protocol/v2/items.js';
@@ -24,30 +25,30 @@ import { type AgentStatus, collabState, statusForModel } from './agent-status.js
 import { overrideModels, spawnOverrideRefusal } from './spawn-overrides.js';
 import { AgentToolError, type SubAgents } from './sub-agents.js';
 
-const InputItemSchema = z.looseObject({
+const InputItemSchema = lazySchema(() => z.looseObject({
   type: z.string().optional(),
   text: z.string().optional(),
   image_url: z.string().optional(),
   audio_url: z.string().optional(),
   path: z.string().optional(),
   name: z.string().optional(),
-});
-const SpawnArgumentsSchema = z.object({
+}));
+const SpawnArgumentsSchema = lazySchema(() => z.object({
   message: z.string().nullish(),
   items: z.array(InputItemSchema).nullish(),
   model: z.string().nullish(),
   reasoning_effort: z.string().nullish(),
   fork_context: z.boolean().nullish(),
-});
-const SendArgumentsSchema = z.object({
+}));
+const SendArgumentsSchema = lazySchema(() => z.object({
   target: z.string(),
   message: z.string().nullish(),
   items: z.array(InputItemSchema).nullish(),
   interrupt: z.boolean().nullish(),
-});
-const WaitArgumentsSchema = z.object({ targets: z.array(z.string()), timeout_ms: z.number().nullish() });
-const CloseArgumentsSchema = z.object({ target: z.string() });
-const ResumeArgumentsSchema = z.object({ id: z.string() });
+}));
+const WaitArgumentsSchema = lazySchema(() => z.object({ targets: z.array(z.string()), timeout_ms: z.number().nullish() }));
+const CloseArgumentsSchema = lazySchema(() => z.object({ target: z.string() }));
+const ResumeArgumentsSchema = lazySchema(() => z.object({ id: z.string() }));
 
 type CollabItem = Extract<ThreadItem, { type: 'collabAgentToolCall' }>;
 type CollabFields = Pick<CollabItem, 'receiverThreadIds' | 'prompt' | 'model' | 'reasoningEffort' | 'agentsStates'>;

@@ -1,3 +1,4 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import { BackendRequestError, type ChatgptBackend } from '../../auth/chatgpt-backend.js';
 import { statusLine } from '../../model/errors.js';
@@ -16,7 +17,7 @@ const FRESH_FOR_MS = 15 * 60_000;
 /** A failed metadata read, worded as the reference words it (after `failed to read app metadata: `). */
 export class AppMetadataError extends Error {}
 
-const BatchAppSchema = z.looseObject({
+const BatchAppSchema = lazySchema(() => z.looseObject({
   id: z.string(),
   name: z.string(),
   description: z.string().nullish(),
@@ -36,8 +37,8 @@ const BatchAppSchema = z.looseObject({
       }),
     )
     .nullish(),
-});
-const BatchAnswerSchema = z.looseObject({ apps: z.array(BatchAppSchema) });
+}));
+const BatchAnswerSchema = lazySchema(() => z.looseObject({ apps: z.array(BatchAppSchema) }));
 
 interface Held {
   readonly metadata: ConnectorMetadata;

@@ -1,7 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { link, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import { zipSync } from 'fflate';
 import { rustIoErrorMessage } from '../../util/os-error.js';
 
 /** What a feedback report says and carries. */
@@ -73,6 +72,8 @@ export async function saveFeedbackArchive(savePath: string, report: FeedbackRepo
     manifest.push({ entry, filename, contentType: contentTypeOf(filename) });
   }
   files['manifest.json'] = utf8(JSON.stringify(manifest));
+  // fflate is loaded on the first report, not at start-up.
+  const { zipSync } = await import('fflate');
   await writeNew(savePath, zipSync(files));
 }
 

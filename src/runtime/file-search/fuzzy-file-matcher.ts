@@ -1,4 +1,3 @@
-import { Fzf } from 'fzf';
 import type { FzfResultItem } from 'fzf';
 import type { FuzzyFileSearchResult } from '../../protocol/v2/fuzzy-file-search.js';
 import type { WalkedEntry } from './project-walker.js';
@@ -18,14 +17,24 @@ const FILE_NAME_BONUS = 65_536;
  */
 const SEGMENT_START_BONUS = 4;
 
+/** The fzf module: loaded on the first search, so start-up does not evaluate it. */
+export type FzfModule = typeof import('fzf');
+
+let loadingFzf: Promise<FzfModule> | undefined;
+
+export function loadFzf(): Promise<FzfModule> {
+  loadingFzf ??= import('fzf');
+  return loadingFzf;
+}
+
 /**
  * Ranks `entries` against `query` with fzf's algorithm, case-insensitively, on the path relative to its root: best
  * score first, ties by path. `indices` are the matched character positions in `path`. An empty query matches
  * nothing [observed].
  */
-export function matchFiles(entries: readonly WalkedEntry[], query: string): FuzzyFileSearchResult[] {
+export function matchFiles(fzf: FzfModule, entries: readonly WalkedEntry[], query: string): FuzzyFileSearchResult[] {
   if (query === '' || entries.length === 0) return [];
-  const finder = new Fzf<readonly WalkedEntry[]>(entries, {
+  const finder = new fzf.Fzf<readonly WalkedEntry[]>(entries, {
     selector: (entry: WalkedEntry) => entry.path,
     casing: 'case-insensitive',
   });

@@ -1,5 +1,5 @@
 import type { FuzzyFileSearchResult } from '../../protocol/v2/fuzzy-file-search.js';
-import { matchFiles } from './fuzzy-file-matcher.js';
+import { loadFzf, matchFiles } from './fuzzy-file-matcher.js';
 import { walkProject } from './project-walker.js';
 import type { WalkedEntry } from './project-walker.js';
 
@@ -15,8 +15,8 @@ export async function searchFiles(
   signal: AbortSignal,
 ): Promise<FuzzyFileSearchResult[]> {
   if (query === '') return [];
-  const entries = await walkRoots(roots, signal);
-  return signal.aborted ? [] : matchFiles(entries, query);
+  const [entries, fzf] = await Promise.all([walkRoots(roots, signal), loadFzf()]);
+  return signal.aborted ? [] : matchFiles(fzf, entries, query);
 }
 
 /**
@@ -38,9 +38,9 @@ export class FileSearchSession {
    */
   async match(query: string): Promise<FuzzyFileSearchResult[] | null> {
     const generation = ++this.#generation;
-    const entries = await this.#entries;
+    const [entries, fzf] = await Promise.all([this.#entries, loadFzf()]);
     if (generation !== this.#generation || this.#abort.signal.aborted) return null;
-    return matchFiles(entries, query);
+    return matchFiles(fzf, entries, query);
   }
 
   stop(): void {

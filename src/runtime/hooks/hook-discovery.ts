@@ -1,3 +1,4 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -70,7 +71,7 @@ const MATCHERLESS_EVENTS: ReadonlySet<HookEventName> = new Set([
   'interrupt',
 ]);
 
-const HandlerSchema = z.discriminatedUnion('type', [
+const HandlerSchema = lazySchema(() => z.discriminatedUnion('type', [
   z.object({
     type: z.literal('command'),
     command: z.string(),
@@ -81,9 +82,9 @@ const HandlerSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('prompt') }).loose(),
   z.object({ type: z.literal('agent') }).loose(),
-]);
-const MatcherGroupSchema = z.object({ matcher: z.string().optional(), hooks: z.array(HandlerSchema).default([]) });
-const EventsSchema = z.record(z.string(), z.unknown()).transform((table, ctx) => {
+]));
+const MatcherGroupSchema = lazySchema(() => z.object({ matcher: z.string().optional(), hooks: z.array(HandlerSchema).default([]) }));
+const EventsSchema = lazySchema(() => z.record(z.string(), z.unknown()).transform((table, ctx) => {
   const events = new Map<HookEventName, z.infer<typeof MatcherGroupSchema>[]>();
   for (const event of HOOK_EVENT_NAMES) {
     const value = table[tomlEventKey(event)];
@@ -96,8 +97,8 @@ const EventsSchema = z.record(z.string(), z.unknown()).transform((table, ctx) =>
     events.set(event, groups.data);
   }
   return events;
-});
-const HooksFileSchema = z.strictObject({ description: z.string().optional(), hooks: z.record(z.string(), z.unknown()).default({}) });
+}));
+const HooksFileSchema = lazySchema(() => z.strictObject({ description: z.string().optional(), hooks: z.record(z.string(), z.unknown()).default({}) }));
 
 /**
  * The hooks the configuration declares, listed as the reference lists them [observed on 0.169.0]: per layer

@@ -1,3 +1,4 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import type { ResolvedProvider } from '../../model/provider.js';
 
@@ -15,9 +16,9 @@ export interface ProviderModel {
   readonly defaultReasoningEffort: string | null;
 }
 
-const OpenAiModelListSchema = z.object({ data: z.array(z.looseObject({ id: z.string().min(1) })) });
+const OpenAiModelListSchema = lazySchema(() => z.object({ data: z.array(z.looseObject({ id: z.string().min(1) })) }));
 
-const CodexModelListSchema = z.object({
+const CodexModelListSchema = lazySchema(() => z.object({
   models: z.array(
     z.looseObject({
       slug: z.string().min(1),
@@ -30,7 +31,7 @@ const CodexModelListSchema = z.object({
         .nullish(),
     }),
   ),
-});
+}));
 
 /** How long a provider gets to answer: model/list is on the terminal UI's start-up path. */
 export const PROVIDER_MODELS_TIMEOUT_MS = 2_000;

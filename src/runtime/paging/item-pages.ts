@@ -1,3 +1,4 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import { InvalidCursorError } from '../../persistence/errors.js';
 import type { SortDirection } from '../../protocol/v2/thread-methods.js';
@@ -24,13 +25,13 @@ import { parseThreadCursor } from './page-cursor.js';
 /** Items per page when `limit` is omitted [observed: 25 of 60]. A `limit` of 0 is read as 1 [observed]. */
 export const DEFAULT_ITEMS_PAGE_LIMIT = 25;
 
-const ItemCursorSchema = z.object({
+const ItemCursorSchema = lazySchema(() => z.object({
   requestedThreadId: z.string(),
   anchorTurnId: z.string(),
   anchorItemId: z.string(),
   includeAnchor: z.boolean(),
   scope: z.object({ kind: z.literal('itemsByCreatedAtOrdinal') }),
-});
+}));
 type ItemCursor = z.infer<typeof ItemCursorSchema>;
 
 export interface ItemPageQuery {

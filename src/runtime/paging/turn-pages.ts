@@ -1,3 +1,4 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import { InvalidCursorError } from '../../persistence/errors.js';
 import type { ThreadItem } from '../../protocol/v2/items.js';
@@ -20,12 +21,12 @@ import { parseThreadCursor } from './page-cursor.js';
 /** Turns per page when `limit` is omitted [observed: 25 of 30]. A `limit` of 0 is read as 1 [observed]. */
 export const DEFAULT_TURNS_PAGE_LIMIT = 25;
 
-const TurnCursorSchema = z.object({
+const TurnCursorSchema = lazySchema(() => z.object({
   requestedThreadId: z.string(),
   anchorTurnId: z.string(),
   includeAnchor: z.boolean(),
   scope: z.object({ kind: z.literal('turns') }),
-});
+}));
 type TurnCursor = z.infer<typeof TurnCursorSchema>;
 
 export interface TurnPageQuery {

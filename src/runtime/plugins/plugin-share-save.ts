@@ -1,6 +1,5 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { create as createTar } from 'tar';
 import { statusLine } from '../../model/errors.js';
 import type { PluginShareDiscoverability } from '../../protocol/v2/plugins.js';
 import { rememberSharedPluginPath } from './plugin-share-paths.js';
@@ -78,6 +77,8 @@ async function packPlugin(pluginPath: string): Promise<Buffer> {
   const entries = (await readdir(pluginPath)).sort();
   const chunks: Buffer[] = [];
   if (entries.length > 0) {
+    // tar is loaded here, not at start-up: evaluating it cost every server start several milliseconds.
+    const { create: createTar } = await import('tar');
     const stream = createTar({ gzip: true, cwd: pluginPath, portable: true }, entries);
     for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
   }

@@ -1,3 +1,4 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import { BackendRequestError, type ChatgptBackend } from '../../auth/chatgpt-backend.js';
 import { statusLine } from '../../model/errors.js';
@@ -30,25 +31,25 @@ export class RemoteCatalogueError extends Error {
 /** A catalogue scope: OpenAI's global catalogue, the workspace's, or the plugins the user created. */
 export type RemoteScope = 'GLOBAL' | 'WORKSPACE' | 'USER';
 
-const optionalString = z
+const optionalString = lazySchema(() => z
   .string()
   .nullish()
-  .transform((value) => value ?? null);
-const stringList = z
+  .transform((value) => value ?? null));
+const stringList = lazySchema(() => z
   .array(z.string())
   .nullish()
-  .transform((value) => value ?? []);
+  .transform((value) => value ?? []));
 
-const SkillInterfaceSchema = z.looseObject({
+const SkillInterfaceSchema = lazySchema(() => z.looseObject({
   display_name: optionalString,
   short_description: optionalString,
   brand_color: optionalString,
   default_prompt: optionalString,
   icon_small_url: optionalString,
   icon_large_url: optionalString,
-});
+}));
 
-const ReleaseSchema = z.looseObject({
+const ReleaseSchema = lazySchema(() => z.looseObject({
   version: optionalString,
   display_name: z.string(),
   description: z.string(),
@@ -79,17 +80,17 @@ const ReleaseSchema = z.looseObject({
     .array(z.looseObject({ key: z.string() }))
     .nullish()
     .transform((value) => value ?? []),
-});
+}));
 
-const PrincipalSchema = z.looseObject({
+const PrincipalSchema = lazySchema(() => z.looseObject({
   principal_type: z.enum(['user', 'group', 'workspace']),
   principal_id: z.string(),
   role: z.enum(['reader', 'editor', 'owner']),
   name: z.string(),
-});
+}));
 
 /** One plugin as the catalogue describes it. The service says `ENABLED` where the protocol says `AVAILABLE`. */
-export const RemotePluginSchema = z.looseObject({
+export const RemotePluginSchema = lazySchema(() => z.looseObject({
   id: z.string(),
   name: z.string(),
   scope: z.enum(['GLOBAL', 'WORKSPACE']),
@@ -108,14 +109,14 @@ export const RemotePluginSchema = z.looseObject({
     .optional()
     .transform((value) => (value === 'DISABLED_BY_ADMIN' ? value : 'AVAILABLE')),
   release: ReleaseSchema,
-});
+}));
 export type RemotePlugin = z.output<typeof RemotePluginSchema>;
 
 /** An installed plugin: the catalogue entry, whether it is on, and which of its skills the user turned off. */
-const InstalledPluginSchema = RemotePluginSchema.extend({
+const InstalledPluginSchema = lazySchema(() => RemotePluginSchema.extend({
   enabled: z.boolean(),
   disabled_skill_names: stringList,
-});
+}));
 export type InstalledRemotePlugin = z.output<typeof InstalledPluginSchema>;
 
 const pageOf = <S extends z.ZodType>(item: S) =>
@@ -124,15 +125,15 @@ const pageOf = <S extends z.ZodType>(item: S) =>
     pagination: z.looseObject({ next_page_token: optionalString }),
   });
 
-const ShareTargetsAnswerSchema = z.looseObject({
+const ShareTargetsAnswerSchema = lazySchema(() => z.looseObject({
   principals: z.array(PrincipalSchema),
   discoverability: PluginShareDiscoverabilitySchema,
-});
+}));
 
-const UploadUrlAnswerSchema = z.looseObject({ file_id: z.string(), upload_url: z.string(), etag: optionalString });
-const ShareCreatedSchema = z.looseObject({ plugin_id: z.string(), share_url: optionalString });
+const UploadUrlAnswerSchema = lazySchema(() => z.looseObject({ file_id: z.string(), upload_url: z.string(), etag: optionalString }));
+const ShareCreatedSchema = lazySchema(() => z.looseObject({ plugin_id: z.string(), share_url: optionalString }));
 
-const SkillDetailSchema = z.looseObject({ plugin_id: z.string(), name: z.string(), skill_md_contents: optionalString });
+const SkillDetailSchema = lazySchema(() => z.looseObject({ plugin_id: z.string(), name: z.string(), skill_md_contents: optionalString }));
 
 /** The catalogue requests of one signed-in caller. */
 export class RemoteCatalogueClient {

@@ -1,3 +1,4 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 
 /**
@@ -7,7 +8,7 @@ import * as z from 'zod';
  * interrupted review.
  */
 
-const FindingSchema = z.object({
+const FindingSchema = lazySchema(() => z.object({
   title: z.string(),
   body: z.string(),
   confidence_score: z.number(),
@@ -16,16 +17,16 @@ const FindingSchema = z.object({
     absolute_file_path: z.string(),
     line_range: z.object({ start: z.number().int(), end: z.number().int() }),
   }),
-});
+}));
 export type ReviewFinding = z.infer<typeof FindingSchema>;
 
 /** The reviewer's JSON answer, as the model writes it and as the rollout keeps it. */
-export const ReviewOutputSchema = z.object({
+export const ReviewOutputSchema = lazySchema(() => z.object({
   findings: z.array(FindingSchema),
   overall_correctness: z.string(),
   overall_explanation: z.string(),
   overall_confidence_score: z.number(),
-});
+}));
 
 export type ReviewOutputJson = z.infer<typeof ReviewOutputSchema>;
 

@@ -1,3 +1,4 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import type { EventMsg, RolloutLine } from '../../persistence/rollout-schema.js';
 import { Int64Schema } from '../../protocol/common.js';
@@ -26,27 +27,27 @@ export function turnsFromRollout(lines: readonly RolloutLine[]): Turn[] {
  * Event payloads, as leniently as serde reads them: unknown fields ignored, a missing Option is null. A payload
  * that does not parse is skipped whole, as the reference skips an event it cannot deserialize.
  */
-const NullableInt = Int64Schema.nullish().transform((value) => value ?? null);
-const NullableString = z
+const NullableInt = lazySchema(() => Int64Schema.nullish().transform((value) => value ?? null));
+const NullableString = lazySchema(() => z
   .string()
   .nullish()
-  .transform((value) => value ?? null);
+  .transform((value) => value ?? null));
 
-const TaskStartedSchema = z.object({ turn_id: z.string(), root_turn_id: NullableString, started_at: NullableInt });
-const TurnEndSchema = z.object({
+const TaskStartedSchema = lazySchema(() => z.object({ turn_id: z.string(), root_turn_id: NullableString, started_at: NullableInt }));
+const TurnEndSchema = lazySchema(() => z.object({
   root_turn_id: NullableString,
   started_at: NullableInt,
   completed_at: NullableInt,
   duration_ms: NullableInt,
-});
-const TaskCompleteSchema = TurnEndSchema.extend({ turn_id: z.string(), error: CoreTurnErrorSchema.nullish() });
-const TurnAbortedSchema = TurnEndSchema.extend({ turn_id: NullableString });
-const ItemCompletedSchema = z.object({
+}));
+const TaskCompleteSchema = lazySchema(() => TurnEndSchema.extend({ turn_id: z.string(), error: CoreTurnErrorSchema.nullish() }));
+const TurnAbortedSchema = lazySchema(() => TurnEndSchema.extend({ turn_id: NullableString }));
+const ItemCompletedSchema = lazySchema(() => z.object({
   turn_id: z.string(),
   item: z.unknown(),
   started_at_ms: NullableInt,
   completed_at_ms: NullableInt,
-});
+}));
 
 /** A turn while its events are being replayed; `inProgress` means no end event was seen (yet). */
 interface TurnRecord {
@@ -175,19 +176,19 @@ function paginatedTurns(lines: readonly RolloutLine[]): Turn[] {
   return [...turns.values()].map((turn) => finishedTurn(turn, [...(itemsByTurn.get(turn.id)?.values() ?? [])]));
 }
 
-const LegacyUserMessageSchema = z.object({
+const LegacyUserMessageSchema = lazySchema(() => z.object({
   message: z.string(),
   images: z.array(z.string()).nullish(),
   local_images: z.array(z.string()).nullish(),
   text_elements: z.array(z.unknown()).nullish(),
   client_id: z.string().nullish(),
-});
-const LegacyAgentMessageSchema = z.object({
+}));
+const LegacyAgentMessageSchema = lazySchema(() => z.object({
   message: z.string(),
   phase: z.unknown().optional(),
   memory_citation: z.unknown().optional(),
-});
-const LegacyReasoningSchema = z.object({ text: z.string() });
+}));
+const LegacyReasoningSchema = lazySchema(() => z.object({ text: z.string() }));
 
 /** The legacy dialect's open turn: `explicit` when a `task_started` opened it, else opened by a message. */
 interface LegacyTurn {

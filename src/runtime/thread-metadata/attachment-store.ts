@@ -1,3 +1,4 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import { join } from 'node:path';
 import * as z from 'zod';
 import { JsonListFile } from '../../persistence/json-list-file.js';
@@ -8,14 +9,14 @@ import { onePerHome } from './one-per-home.js';
 const ATTACHMENTS_FILE = 'thread_attachments.json';
 const DEFAULT_PAGE = 100;
 
-const StoredAttachmentSchema = z.object({
+const StoredAttachmentSchema = lazySchema(() => z.object({
   threadId: z.string(),
   id: z.string(),
   attachmentType: z.string(),
   identityKey: z.string(),
   payload: z.unknown(),
   createdAt: z.number(),
-});
+}));
 type StoredAttachment = z.infer<typeof StoredAttachmentSchema> & { payload: unknown };
 
 /** A cursor the store did not make; the reference answers -32602 `invalid pagination cursor`. */

@@ -1,3 +1,4 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import { join } from 'node:path';
 import * as z from 'zod';
 import { JsonMapFile } from '../../persistence/json-map-file.js';
@@ -5,27 +6,27 @@ import { onePerHome } from './one-per-home.js';
 
 const METADATA_FILE = 'thread_metadata.json';
 
-const StoredGitInfoSchema = z.object({
+const StoredGitInfoSchema = lazySchema(() => z.object({
   sha: z.string().nullable(),
   branch: z.string().nullable(),
   originUrl: z.string().nullable(),
-});
+}));
 export type StoredGitInfo = z.infer<typeof StoredGitInfoSchema>;
 
-const SectionPlaceSchema = z.object({
+const SectionPlaceSchema = lazySchema(() => z.object({
   sectionId: z.string(),
   /** Order within the section: lower comes first. */
   position: z.number(),
   enteredAtMs: z.number(),
-});
+}));
 export type SectionPlace = z.infer<typeof SectionPlaceSchema>;
 
-const ClientMetadataSchema = z.object({
+const ClientMetadataSchema = lazySchema(() => z.object({
   /** The Git metadata as last patched; absent until a client patches it (the rollout's then shows). */
   gitInfo: StoredGitInfoSchema.optional(),
   daybreakEnabled: z.boolean().optional(),
   section: SectionPlaceSchema.optional(),
-});
+}));
 export type ClientMetadata = z.infer<typeof ClientMetadataSchema>;
 
 /**

@@ -1,3 +1,4 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import { join } from 'node:path';
 import * as z from 'zod';
 import { JsonListFile } from '../../persistence/json-list-file.js';
@@ -17,13 +18,13 @@ export class ThreadSectionError extends Error {
   }
 }
 
-const StoredSectionsSchema = z.array(
+const StoredSectionsSchema = lazySchema(() => z.array(
   z.object({
     id: z.string(),
     name: z.string(),
     appearance: z.object({ icon: z.string().nullable(), color: z.string().nullable() }).nullable(),
   }),
-);
+));
 
 /**
  * The user's thread-list sections, kept in `$CODEX_HOME/thread_sections.json` so they survive a restart (the

@@ -53,10 +53,10 @@ export interface ThreadManagerOptions {
   /** Every initialized connection: the audience of thread-list notifications and unloads. */
   readonly broadcaster: Broadcaster;
   /**
-   * Whether commands can be sandboxed here (bubblewrap found and able to create namespaces); detected once, at
-   * startup, by main.ts. Default: detected on first use.
+   * Whether commands can be sandboxed here (bubblewrap found and able to create namespaces): main.ts's shared
+   * probe, run once for every instance, when first asked or shortly after start-up. Default: detected on first use.
    */
-  readonly sandbox?: Promise<SandboxSupport>;
+  readonly sandbox?: () => Promise<SandboxSupport>;
   /**
    * How long a loaded thread without subscribers and turns stays loaded. Default: config.toml's
    * `thread_unload_delay_secs`, else 30 minutes (the reference's values).
@@ -192,7 +192,7 @@ export class ThreadManager {
 
   /** What the sandbox can do on this machine (see ThreadManagerOptions.sandbox). */
   get sandboxSupport(): Promise<SandboxSupport> {
-    this.#sandbox ??= this.#options.sandbox ?? detectBubblewrap();
+    this.#sandbox ??= this.#options.sandbox?.() ?? detectBubblewrap();
     return this.#sandbox;
   }
 

@@ -1,3 +1,4 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import { ServerNotifications } from '../../protocol/registry.js';
 import type { ThreadGoal } from '../../protocol/v2/goals.js';
@@ -16,8 +17,8 @@ import { parseArguments } from './parse-arguments.js';
 import { argumentsError } from './tool-call.js';
 import type { ToolContext, ToolHandler, ToolOutput } from './tool-context.js';
 
-const CreateGoalArgumentsSchema = z.object({ objective: z.string(), token_budget: z.number().int().nullish() });
-const UpdateGoalArgumentsSchema = z.object({ status: z.string() });
+const CreateGoalArgumentsSchema = lazySchema(() => z.object({ objective: z.string(), token_budget: z.number().int().nullish() }));
+const UpdateGoalArgumentsSchema = lazySchema(() => z.object({ status: z.string() }));
 
 /** Tells the thread's subscribers its goal changed (`turnId` null when a client changed it between turns). */
 export function announceGoal(thread: LoadedThread, goal: ThreadGoal, turnId: string | null): void {

@@ -1,3 +1,4 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import { McpCallError } from '../mcp/mcp-call-error.js';
 import type { McpServerSet } from '../mcp/mcp-server-set.js';
@@ -17,8 +18,8 @@ import { functionToolSpec } from '../../tools/function-tool-spec.js';
 /** The item's server for a listing across every server. */
 const ALL_SERVERS = 'codex';
 
-const ListArgumentsSchema = z.object({ server: z.string().optional(), cursor: z.string().optional() });
-const ReadArgumentsSchema = z.object({ server: z.string(), uri: z.string() });
+const ListArgumentsSchema = lazySchema(() => z.object({ server: z.string().optional(), cursor: z.string().optional() }));
+const ReadArgumentsSchema = lazySchema(() => z.object({ server: z.string(), uri: z.string() }));
 
 function listSpec(name: string, what: string, description: string): Record<string, unknown> {
   const properties = {

@@ -1,3 +1,4 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import { rankBm25 } from '../mcp/bm25.js';
 import type { LoadedThread } from '../threads/loaded-thread.js';
@@ -16,7 +17,7 @@ import type { ToolHandler } from './tool-context.js';
 
 const DEFAULT_LIMIT = 8;
 
-const SearchArgumentsSchema = z.object({ query: z.string(), limit: z.number().positive().optional() });
+const SearchArgumentsSchema = lazySchema(() => z.object({ query: z.string(), limit: z.number().positive().optional() }));
 
 export const TOOL_SEARCH_TOOL_NAME = 'tool_search';
 

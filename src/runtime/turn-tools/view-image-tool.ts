@@ -1,3 +1,4 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import { ServerNotifications } from '../../protocol/registry.js';
 import type { ThreadItem } from '../../protocol/v2/items.js';
@@ -15,7 +16,7 @@ import { parseArguments } from './parse-arguments.js';
 import { argumentsError } from './tool-call.js';
 import type { ToolHandler } from './tool-context.js';
 
-const ViewImageArgumentsSchema = z.object({ path: z.string() });
+const ViewImageArgumentsSchema = lazySchema(() => z.object({ path: z.string() }));
 
 /**
  * `view_image` → the image as the call's output (a `function_call_output` whose output is one `input_image` part,

@@ -1,3 +1,4 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 
 /**
@@ -9,7 +10,7 @@ import * as z from 'zod';
 export const APPLY_PATCH_TOOL_NAME = 'apply_patch';
 
 /** The function variant's arguments. */
-export const ApplyPatchFunctionArgumentsSchema = z.object({ input: z.string() });
+export const ApplyPatchFunctionArgumentsSchema = lazySchema(() => z.object({ input: z.string() }));
 export type ApplyPatchFunctionArguments = z.infer<typeof ApplyPatchFunctionArgumentsSchema>;
 
 /**

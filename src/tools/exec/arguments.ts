@@ -1,3 +1,4 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import { parseSerdeArguments, type ParsedArguments, type SerdeStruct } from './serde-arguments.js';
 
@@ -7,12 +8,12 @@ import { parseSerdeArguments, type ParsedArguments, type SerdeStruct } from './s
  * (`yield_time_ms` u64, `max_output_tokens` usize, `session_id` i32).
  */
 
-const U64 = z.number().int().min(0);
-const I32 = z.number().int().min(-2_147_483_648).max(2_147_483_647);
+const U64 = lazySchema(() => z.number().int().min(0));
+const I32 = lazySchema(() => z.number().int().min(-2_147_483_648).max(2_147_483_647));
 
 export const SANDBOX_PERMISSIONS = ['use_default', 'require_escalated', 'with_additional_permissions'] as const;
 
-export const ExecCommandArgsSchema = z.object({
+export const ExecCommandArgsSchema = lazySchema(() => z.object({
   cmd: z.string(),
   workdir: z.string().nullish(),
   shell: z.string().nullish(),
@@ -25,7 +26,7 @@ export const ExecCommandArgsSchema = z.object({
   additional_permissions: z.looseObject({}).nullish(),
   justification: z.string().nullish(),
   prefix_rule: z.array(z.string()).nullish(),
-});
+}));
 export type ExecCommandArgs = z.infer<typeof ExecCommandArgsSchema>;
 
 const EXEC_COMMAND_SERDE: SerdeStruct = {
@@ -50,12 +51,12 @@ const EXEC_COMMAND_SERDE: SerdeStruct = {
  * Only `session_id` is checked strictly: the reference accepts `"chars": 5` or `"yield_time_ms": null` and uses
  * the defaults (probed), so a wrong type in the other fields reads as "omitted".
  */
-export const WriteStdinArgsSchema = z.object({
+export const WriteStdinArgsSchema = lazySchema(() => z.object({
   session_id: I32,
   chars: z.string().nullish().catch(undefined),
   yield_time_ms: U64.nullish().catch(undefined),
   max_output_tokens: U64.nullish().catch(undefined),
-});
+}));
 export type WriteStdinArgs = z.infer<typeof WriteStdinArgsSchema>;
 
 const WRITE_STDIN_SERDE: SerdeStruct = {

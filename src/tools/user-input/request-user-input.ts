@@ -1,3 +1,4 @@
+import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import type { ToolRequestUserInputQuestion } from '../../protocol/v2/approvals.js';
 
@@ -9,7 +10,7 @@ import type { ToolRequestUserInputQuestion } from '../../protocol/v2/approvals.j
 
 export const REQUEST_USER_INPUT_TOOL_NAME = 'request_user_input';
 
-export const RequestUserInputArgumentsSchema = z.object({
+export const RequestUserInputArgumentsSchema = lazySchema(() => z.object({
   questions: z
     .array(
       z.object({
@@ -20,7 +21,7 @@ export const RequestUserInputArgumentsSchema = z.object({
       }),
     )
     .min(1),
-});
+}));
 export type RequestUserInputArguments = z.infer<typeof RequestUserInputArgumentsSchema>;
 
 /** The function tool offered to the model (descriptions are ours; shape as the reference's). */

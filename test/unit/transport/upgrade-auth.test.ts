@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import jwt from 'jsonwebtoken';
-import { authorizeUpgrade } from '../../../src/transport/upgrade-auth.js';
+import { authorizeUpgrade, prepareUpgradeAuth } from '../../../src/transport/upgrade-auth.js';
 import type { UpgradeAuthResult } from '../../../src/transport/upgrade-auth.js';
 import type { WsAuthPolicy } from '../../../src/transport/ws-auth-settings.js';
 
@@ -42,6 +42,9 @@ function signRaw(payloadJson: string): string {
 }
 
 const check = (token: string, policy: WsAuthPolicy = signedPolicy()) => authorizeUpgrade(`Bearer ${token}`, policy, NOW);
+
+// The HTTP app does this before it serves; a signed-bearer policy needs jsonwebtoken loaded.
+before(() => prepareUpgradeAuth(signedPolicy()));
 
 describe('authorizeUpgrade header parsing', () => {
   it('allows every request when no auth mode is configured, header or not', () => {

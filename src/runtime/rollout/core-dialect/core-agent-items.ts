@@ -1,3 +1,4 @@
+import { lazySchema } from '../../../util/lazy-schema.js';
 import * as z from 'zod';
 import type { ThreadItem } from '../../../protocol/v2/items.js';
 import type { CollabAgentState, CollabAgentTool } from '../../../protocol/v2/items-agents.js';
@@ -33,13 +34,13 @@ const WIRE_STATUS = new Map<string, CollabItem['status']>(
 );
 
 /** An agent's status in the core's serde form. */
-const CoreAgentStatusSchema = z.union([
+const CoreAgentStatusSchema = lazySchema(() => z.union([
   z.enum(['pending_init', 'running', 'interrupted', 'shutdown', 'not_found']),
   z.object({ completed: z.string().nullable() }),
   z.object({ errored: z.string() }),
-]);
+]));
 
-export const CoreCollabAgentToolCallSchema = z.object({
+export const CoreCollabAgentToolCallSchema = lazySchema(() => z.object({
   type: z.literal('CollabAgentToolCall'),
   id: z.string(),
   tool: z.string(),
@@ -50,7 +51,7 @@ export const CoreCollabAgentToolCallSchema = z.object({
   model: z.string().nullish(),
   reasoning_effort: z.string().nullish(),
   agents_states: z.record(z.string(), CoreAgentStatusSchema).default({}),
-});
+}));
 
 /** A wire state in the core's form: the same serde form the model reads agent statuses in. */
 function coreState(state: CollabAgentState): z.infer<typeof CoreAgentStatusSchema> {

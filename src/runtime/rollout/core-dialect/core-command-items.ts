@@ -1,3 +1,4 @@
+import { lazySchema } from '../../../util/lazy-schema.js';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as z from 'zod';
 import type { ThreadItem } from '../../../protocol/v2/items.js';
@@ -13,12 +14,12 @@ import { shlexJoin } from '../../../tools/policy/shlex.js';
  * The command is an argv (the wire shows it shell-quoted), the cwd a file URL, the duration a Rust `Duration`.
  */
 
-const CoreParsedCommandSchema = z.discriminatedUnion('type', [
+const CoreParsedCommandSchema = lazySchema(() => z.discriminatedUnion('type', [
   z.object({ type: z.literal('read'), cmd: z.string(), name: z.string(), path: z.string() }),
   z.object({ type: z.literal('list_files'), cmd: z.string(), path: z.string().nullish() }),
   z.object({ type: z.literal('search'), cmd: z.string(), query: z.string().nullish(), path: z.string().nullish() }),
   z.object({ type: z.literal('unknown'), cmd: z.string() }),
-]);
+]));
 
 const CORE_SOURCES = {
   agent: 'agent',
@@ -34,7 +35,7 @@ const CORE_STATUSES = {
   declined: 'declined',
 } as const satisfies Record<CommandExecutionStatus, string>;
 
-export const CoreCommandExecutionSchema = z.object({
+export const CoreCommandExecutionSchema = lazySchema(() => z.object({
   type: z.literal('CommandExecution'),
   id: z.string(),
   command: z.array(z.string()),
@@ -46,7 +47,7 @@ export const CoreCommandExecutionSchema = z.object({
   aggregated_output: z.string().nullish(),
   exit_code: z.number().int().nullish(),
   duration: z.object({ secs: z.number().int().min(0), nanos: z.number().int().min(0) }).nullish(),
-});
+}));
 export type CoreCommandExecution = z.input<typeof CoreCommandExecutionSchema>;
 
 type CommandItem = Extract<ThreadItem, { type: 'commandExecution' }>;

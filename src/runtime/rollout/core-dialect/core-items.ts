@@ -1,3 +1,4 @@
+import { lazySchema } from '../../../util/lazy-schema.js';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as z from 'zod';
 import { Uint32Schema } from '../../../protocol/common.js';
@@ -50,12 +51,12 @@ import { apiWebSearchAction, wireWebSearchAction } from '../../../tools/web-sear
  * skipped whole by the reference, so it maps to `null` here too.
  */
 
-const CoreTextElementSchema = z.object({
+const CoreTextElementSchema = lazySchema(() => z.object({
   byte_range: z.object({ start: z.number().int().min(0), end: z.number().int().min(0) }),
   placeholder: z.string().nullish(),
-});
+}));
 
-const CoreUserInputSchema = z.discriminatedUnion('type', [
+const CoreUserInputSchema = lazySchema(() => z.discriminatedUnion('type', [
   // serde's `#[serde(default)]`: older writers may leave `text_elements` out.
   z.object({ type: z.literal('text'), text: z.string(), text_elements: z.array(CoreTextElementSchema).optional() }),
   z
@@ -73,21 +74,21 @@ const CoreUserInputSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('local_audio'), path: z.string() }),
   z.object({ type: z.literal('skill'), name: z.string(), path: z.string() }),
   z.object({ type: z.literal('mention'), name: z.string(), path: z.string() }),
-]);
+]));
 type CoreUserInput = z.input<typeof CoreUserInputSchema>;
 
 /** The core's MemoryCitation is camelCase (unlike the item around it) and calls the thread ids `rolloutIds`. */
-const CoreMemoryCitationSchema = z.object({
+const CoreMemoryCitationSchema = lazySchema(() => z.object({
   entries: z.array(z.object({ path: z.string(), lineStart: Uint32Schema, lineEnd: Uint32Schema, note: z.string() })),
   rolloutIds: z.array(z.string()),
-});
+}));
 type CoreMemoryCitation = z.infer<typeof CoreMemoryCitationSchema>;
 
 /**
  * A core TurnItem of a kind this server maps. CommandExecution and the review markers are read back (core-command-items.ts,
  * core-review-items.ts); their writers build them, since the core keeps what the wire items no longer have.
  */
-export const CoreTurnItemSchema = z.discriminatedUnion('type', [
+export const CoreTurnItemSchema = lazySchema(() => z.discriminatedUnion('type', [
   z.object({
     type: z.literal('UserMessage'),
     id: z.string(),
@@ -128,7 +129,7 @@ export const CoreTurnItemSchema = z.discriminatedUnion('type', [
   CoreMcpToolCallSchema,
   CoreDynamicToolCallSchema,
   CoreCollabAgentToolCallSchema,
-]);
+]));
 /** A core item as written (optional fields may be left out). */
 export type CoreTurnItem = z.input<typeof CoreTurnItemSchema>;
 
@@ -358,7 +359,7 @@ function memoryCitationFromCore(citation: CoreMemoryCitation): MemoryCitation {
  */
 
 /** `task_complete.error` as the core writes it. */
-export const CoreTurnErrorSchema = z.object({ message: z.string(), codex_error_info: z.unknown().optional() });
+export const CoreTurnErrorSchema = lazySchema(() => z.object({ message: z.string(), codex_error_info: z.unknown().optional() }));
 export type CoreTurnError = z.infer<typeof CoreTurnErrorSchema>;
 
 /**

@@ -1,3 +1,4 @@
+import { lazySchema } from '../../../util/lazy-schema.js';
 import * as z from 'zod';
 import type { ThreadItem } from '../../../protocol/v2/items.js';
 import type { ReviewTarget } from '../../../protocol/v2/review.js';
@@ -13,18 +14,18 @@ import type { ReviewOutputJson } from '../../review/review-output.js';
  * The wire items carry only text: the hint, and the review rendered from its output.
  */
 
-export const CoreEnteredReviewModeSchema = z.object({
+export const CoreEnteredReviewModeSchema = lazySchema(() => z.object({
   type: z.literal('EnteredReviewMode'),
   id: z.string(),
   target: z.unknown().optional(),
   user_facing_hint: z.string().nullish(),
-});
+}));
 
-export const CoreExitedReviewModeSchema = z.object({
+export const CoreExitedReviewModeSchema = lazySchema(() => z.object({
   type: z.literal('ExitedReviewMode'),
   id: z.string(),
   review_output: ReviewOutputSchema.nullish(),
-});
+}));
 
 type Times = { readonly startedAtMs: number | null; readonly completedAtMs: number | null };
 

@@ -1,3 +1,4 @@
+import { lazySchema } from '../../../util/lazy-schema.js';
 import * as z from 'zod';
 import type { ThreadItem } from '../../../protocol/v2/items.js';
 
@@ -10,10 +11,10 @@ import type { ThreadItem } from '../../../protocol/v2/items.js';
  *   "duration"?}`.
  */
 
-const DurationSchema = z.object({ secs: z.number().int().min(0), nanos: z.number().int().min(0) });
-const StatusSchema = z.enum(['inProgress', 'completed', 'failed']);
+const DurationSchema = lazySchema(() => z.object({ secs: z.number().int().min(0), nanos: z.number().int().min(0) }));
+const StatusSchema = lazySchema(() => z.enum(['inProgress', 'completed', 'failed']));
 
-export const CoreMcpToolCallSchema = z.object({
+export const CoreMcpToolCallSchema = lazySchema(() => z.object({
   type: z.literal('McpToolCall'),
   id: z.string(),
   server: z.string(),
@@ -31,9 +32,9 @@ export const CoreMcpToolCallSchema = z.object({
     .nullish(),
   error: z.object({ message: z.string() }).nullish(),
   duration: DurationSchema.nullish(),
-});
+}));
 
-export const CoreDynamicToolCallSchema = z.object({
+export const CoreDynamicToolCallSchema = lazySchema(() => z.object({
   type: z.literal('DynamicToolCall'),
   id: z.string(),
   namespace: z.string().nullish(),
@@ -43,7 +44,7 @@ export const CoreDynamicToolCallSchema = z.object({
   content_items: z.array(z.unknown()).nullish(),
   success: z.boolean().nullish(),
   duration: DurationSchema.nullish(),
-});
+}));
 
 type McpItem = Extract<ThreadItem, { type: 'mcpToolCall' }>;
 type DynamicItem = Extract<ThreadItem, { type: 'dynamicToolCall' }>;

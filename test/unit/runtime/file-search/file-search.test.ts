@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { TestContext } from 'node:test';
-import { matchFiles } from '../../../../src/runtime/file-search/fuzzy-file-matcher.js';
+import { loadFzf, matchFiles } from '../../../../src/runtime/file-search/fuzzy-file-matcher.js';
 import { searchFiles } from '../../../../src/runtime/file-search/fuzzy-file-search.js';
 import { walkProject } from '../../../../src/runtime/file-search/project-walker.js';
 
@@ -57,19 +57,19 @@ describe('walkProject', () => {
 });
 
 describe('matchFiles', () => {
-  it('puts file-name matches first, then ties by path, with match positions in the path', () => {
+  it('puts file-name matches first, then ties by path, with match positions in the path', async () => {
     const entries = ['src/reader/index.ts', 'src/read.ts', 'notes/READ.md', 'r/e/a/d.txt'].map((path) => ({
       root: '/p',
       path,
       isDirectory: false,
     }));
-    const results = matchFiles(entries, 'read');
+    const results = matchFiles(await loadFzf(), entries, 'read');
     assert.deepEqual(
       results.map((result) => result.path),
       ['notes/READ.md', 'src/read.ts', 'src/reader/index.ts', 'r/e/a/d.txt'],
     );
     assert.deepEqual(results[1]?.indices, [4, 5, 6, 7]);
     assert.equal(results[1]?.file_name, 'read.ts');
-    assert.deepEqual(matchFiles(entries, ''), []);
+    assert.deepEqual(matchFiles(await loadFzf(), entries, ''), []);
   });
 });
