@@ -1,5 +1,5 @@
 import { isChatgptAuth } from '../auth/codex-auth.js';
-import { ErrorCode, RpcError, RpcErrors } from '../protocol/errors.js';
+import { RpcErrors } from '../protocol/errors.js';
 import { ClientRequests } from '../protocol/registry.js';
 import { MarketplaceSources } from '../runtime/plugins/marketplace-sources.js';
 import { parsePluginId } from '../runtime/plugins/plugin-cache.js';
@@ -17,17 +17,12 @@ import {
   updateShareTargets,
   type RemoteSource,
 } from '../runtime/plugins/remote-catalogue.js';
-import { AppMetadataError, AppMetadataReader } from '../runtime/apps/app-metadata.js';
 import { saveShare } from '../runtime/plugins/plugin-share-save.js';
 import { threadCaller } from './caller.js';
 import { chatgptBackendFor } from './chatgpt-backend-for.js';
 import { bindHandler } from './context.js';
 import type { HandlerContext, RequestHandler } from './context.js';
 import type { ServerServices } from './services.js';
-import { loadedThread } from './thread-lookup.js';
-
-/** The most app ids one `app/read` may name [observed]. */
-const MAX_APP_READ_IDS = 100;
 
 /** What the reference says when a request needs ChatGPT's remote plugin catalogue and there is no ChatGPT login. */
 const REMOTE_CATALOGUE_NEEDS_CHATGPT = 'chatgpt authentication required for remote plugin catalog';
@@ -40,8 +35,6 @@ const REMOTE_CATALOGUE_NEEDS_CHATGPT = 'chatgpt authentication required for remo
 export function pluginHandlers(services: ServerServices): RequestHandler[] {
   const catalogue = new PluginCatalogue({ config: services.config, env: services.env });
   const sources = new MarketplaceSources(services.config, services.env);
-  const appMetadata = new AppMetadataReader();
-  const signedInWithChatgpt = async (): Promise<boolean> => isChatgptAuth(await services.auth.current());
   /** The refusal of a request that needs the remote catalogue, worded for the login there is [observed]. */
   const remoteRefusal = async (method: string, action: string): Promise<Error> => {
     const auth = await services.auth.current();
@@ -205,38 +198,6 @@ export function pluginHandlers(services: ServerServices): RequestHandler[] {
     bindHandler(ClientRequests.marketplaceUpgrade, (params) =>
       refusals(() => sources.upgrade(params.marketplaceName ?? null)),
     ),
-    // Apps are ChatGPT connectors: without a ChatGPT login the reference lists none.
-    bindHandler(ClientRequests.appList, async () => {
-      if (await signedInWithChatgpt()) throw RpcErrors.notSupportedYet('app/list');
-      return { data: [], nextCursor: null };
-    }),
-    bindHandler(ClientRequests.appRead, async (params, context) => {
-      if (params.appIds.length > MAX_APP_READ_IDS) {
-        throw new RpcError(ErrorCode.InvalidParams, `app/read accepts at most ${MAX_APP_READ_IDS} appIds`);
-      }
-      if (params.threadId !== undefined && params.threadId !== null) {
-        loadedThread(services.threads, params.threadId, (id) => `thread not found: ${id}`);
-      }
-      const appIds = [...new Set(params.appIds)];
-      const auth = await services.auth.current();
-      if (!isChatgptAuth(auth) || appIds.length === 0) return { apps: [], missingAppIds: appIds };
-      const scope = {
-        backend: chatgptBackendFor(services, auth, context),
-        originator: threadCaller(context).originator,
-        accountId: auth.accountId,
-        userId: auth.userId,
-      };
-      try {
-        return await appMetadata.read(scope, appIds, params.includeTools ?? false);
-      } catch (error) {
-        if (error instanceof AppMetadataError) throw RpcErrors.internal(`failed to read app metadata: ${error.message}`, error);
-        throw error;
-      }
-    }),
-    bindHandler(ClientRequests.appInstalled, async () => {
-      if (await signedInWithChatgpt()) throw RpcErrors.notSupportedYet('app/installed');
-      return { apps: [] };
-    }),
   ];
 }
 

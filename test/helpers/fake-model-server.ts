@@ -67,9 +67,10 @@ export interface FakeModelServerOptions {
   readonly tls?: { readonly key: string; readonly cert: string };
   /**
    * Fixed answers to requests other than `POST …/responses`, by path (e.g. `/backend-api/wham/usage`) or by path
-   * and query (e.g. `/backend-api/ps/plugins/list?scope=GLOBAL&limit=200`), the latter first.
+   * and query (e.g. `/backend-api/ps/plugins/list?scope=GLOBAL&limit=200`), the latter first. A dynamic route
+   * decides its answer from the request (e.g. a JSON-RPC endpoint answering by method).
    */
-  readonly routes?: Readonly<Record<string, HttpReply>>;
+  readonly routes?: Readonly<Record<string, HttpReply | DynamicReply>>;
 }
 
 export interface FakeModelServer {
@@ -330,7 +331,9 @@ export async function startFakeModelServer(
     // A route keyed with its query string wins over one keyed by path alone.
     const route = options.routes?.[request.url ?? ''] ?? options.routes?.[path];
     if (route !== undefined) {
-      writeHttpReply(route, response);
+      const routed = route.kind === 'dynamic' ? route.reply(requests[requests.length - 1] as RecordedRequest) : route;
+      if (routed.kind === 'http') writeHttpReply(routed, response);
+      else await writeSse(routed, response, () => (serverDropped = true));
       return;
     }
     if (request.method !== 'POST' || !path.endsWith('/responses')) {
