@@ -17,6 +17,7 @@ import {
   updateShareTargets,
   type RemoteSource,
 } from '../runtime/plugins/remote-catalogue.js';
+import { checkoutShare } from '../runtime/plugins/plugin-share-checkout.js';
 import { saveShare } from '../runtime/plugins/plugin-share-save.js';
 import { threadCaller } from './caller.js';
 import { chatgptBackendFor } from './chatgpt-backend-for.js';
@@ -128,16 +129,13 @@ export function pluginHandlers(services: ServerServices): RequestHandler[] {
       failedRemotePluginIds: [],
       failedMaterializationRemotePluginIds: [],
     })),
-    // What needs ChatGPT's remote catalogue, each with the action its refusal names.
-    ...(
-      [
-        [ClientRequests.pluginShareCheckout, 'checkout plugin share'],
-      ] as const
-    ).map(([definition, action]): RequestHandler =>
-      bindHandler(definition, async () => {
-        throw await remoteRefusal(definition.method, action);
-      }),
-    ),
+    bindHandler(ClientRequests.pluginShareCheckout, async (params, context) => {
+      validShareId(params.remotePluginId);
+      const action = 'checkout plugin share';
+      const client = await remoteCatalogue(context, action);
+      const place = { codexHome: services.config.codexHome, home: services.env['HOME'] ?? null, fetch: services.fetch, signal: context.signal };
+      return remoteFailures(action, () => checkoutShare(client, place, params.remotePluginId));
+    }),
     bindHandler(ClientRequests.pluginShareSave, async (params, context) => {
       const remotePluginId = params.remotePluginId ?? null;
       if (remotePluginId !== null) validShareId(remotePluginId);

@@ -34,7 +34,7 @@ export const PluginRequests = {
   pluginShareCheckout: defineRequest(
     'plugin/share/checkout',
     share.PluginShareCheckoutParamsSchema,
-    share.NeverProducedSchema,
+    share.PluginShareCheckoutResponseSchema,
   ),
   pluginShareDelete: defineRequest(
     'plugin/share/delete',

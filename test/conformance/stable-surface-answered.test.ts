@@ -178,13 +178,12 @@ const KNOWN_GAPS: readonly (readonly [reason: string, call: Call])[] = [
 ];
 
 /**
- * With a ChatGPT login, these calls to ChatGPT's backend are not built yet (remote installs, share checkout): they
- * answer `-32601` (without a login, or with an API key, they are refused as the reference refuses them).
+ * With a ChatGPT login, these calls to ChatGPT's backend are not built yet (remote installs): they answer
+ * `-32601` (without a login, or with an API key, they are refused as the reference refuses them).
  */
 const CHATGPT_ONLY_GAPS: readonly Call[] = [
   ['plugin/install', () => ({ remoteMarketplaceName: 'm', pluginName: 'p' })],
   ['plugin/uninstall', () => ({ pluginId: 'remote-id' })],
-  ['plugin/share/checkout', () => ({ remotePluginId: 'r' })],
 ];
 
 /** Methods whose answer depends on a ChatGPT login, called again once signed in (against the fake backend). */

@@ -36,7 +36,8 @@ export interface SseReply {
 export interface HttpReply {
   readonly kind: 'http';
   readonly status: number;
-  readonly body?: string | Readonly<Record<string, unknown>>;
+  /** Text, JSON, or bytes (sent as `application/octet-stream`, e.g. an archive to download). */
+  readonly body?: string | Uint8Array | Readonly<Record<string, unknown>>;
   readonly headers?: Readonly<Record<string, string>>;
 }
 
@@ -259,6 +260,10 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
 }
 
 function writeHttpReply(reply: HttpReply, response: ServerResponse): void {
+  if (reply.body instanceof Uint8Array) {
+    response.writeHead(reply.status, { 'content-type': 'application/octet-stream', ...reply.headers }).end(reply.body);
+    return;
+  }
   const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body ?? '');
   const type = typeof reply.body === 'string' ? 'text/plain' : 'application/json';
   response.writeHead(reply.status, { 'content-type': type, ...reply.headers }).end(text);

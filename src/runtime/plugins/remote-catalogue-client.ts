@@ -50,6 +50,8 @@ const SkillInterfaceSchema = z.looseObject({
 
 const ReleaseSchema = z.looseObject({
   version: optionalString,
+  /** Where the release's bundle (a .tar.gz) can be downloaded; only given when asked for. */
+  bundle_download_url: optionalString,
   display_name: z.string(),
   description: z.string(),
   keywords: stringList,
@@ -164,6 +166,11 @@ export class RemoteCatalogueClient {
   /** One plugin's catalogue entry. */
   detail(remotePluginId: string): Promise<RemotePlugin> {
     return this.#get(`${this.#base}/ps/plugins/${remotePluginId}`, RemotePluginSchema);
+  }
+
+  /** One plugin's catalogue entry with its release's bundle download URL. */
+  detailWithDownloadUrl(remotePluginId: string): Promise<RemotePlugin> {
+    return this.#get(`${this.#base}/ps/plugins/${remotePluginId}?includeDownloadUrls=true`, RemotePluginSchema);
   }
 
   /** A skill's SKILL.md; the answer must name the plugin and skill asked for. */
