@@ -134,6 +134,8 @@ const ShareTargetsAnswerSchema = z.looseObject({
 const UploadUrlAnswerSchema = z.looseObject({ file_id: z.string(), upload_url: z.string(), etag: optionalString });
 const ShareCreatedSchema = z.looseObject({ plugin_id: z.string(), share_url: optionalString });
 
+const MutationAnswerSchema = z.looseObject({ id: z.string(), enabled: z.boolean() });
+
 const SkillDetailSchema = z.looseObject({ plugin_id: z.string(), name: z.string(), skill_md_contents: optionalString });
 
 /** The catalogue requests of one signed-in caller. */
@@ -209,6 +211,25 @@ export class RemoteCatalogueClient {
   /** The workspace plugins the user created and shared. */
   createdByMe(): Promise<RemotePlugin[]> {
     return this.#pages(`workspace/created?limit=${PAGE_LIMIT}`, RemotePluginSchema);
+  }
+
+  /**
+   * Installs (`install`) or uninstalls a plugin for the user; the service answers with the plugin's id and whether it
+   * is now enabled, which must be what was asked for.
+   */
+  async setInstalled(remotePluginId: string, install: boolean): Promise<void> {
+    const url = `${this.#base}/ps/plugins/${remotePluginId}/${install ? 'install?includeAppsNeedingAuth=true' : 'uninstall'}`;
+    const answer = decodeAnswer(url, await this.#send('POST', url), MutationAnswerSchema);
+    if (answer.id !== remotePluginId) {
+      throw new RemoteCatalogueError(
+        `remote plugin mutation returned unexpected plugin id: expected \`${remotePluginId}\`, got \`${answer.id}\``,
+      );
+    }
+    if (answer.enabled !== install) {
+      throw new RemoteCatalogueError(
+        `remote plugin mutation returned unexpected enabled state for \`${remotePluginId}\`: expected ${install}, got ${answer.enabled}`,
+      );
+    }
   }
 
   /** Stops sharing a plugin the user created: the service answers 204 and nothing else will do. */

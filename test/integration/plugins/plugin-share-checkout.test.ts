@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { TestContext } from 'node:test';
-import { create as createTar } from 'tar';
 import { startBackendPair } from '../../helpers/backend-pair.js';
 import type { BackendPair } from '../../helpers/backend-pair.js';
 import { chatgptAuthJson } from '../../helpers/chatgpt-auth.js';
 import { httpReply, startFakeModelServer } from '../../helpers/fake-model-server.js';
 import type { HttpReply } from '../../helpers/fake-model-server.js';
+import { pluginBundle } from '../../helpers/plugin-bundle.js';
 import { makeTestCa } from '../../helpers/test-ca.js';
 
 /*
@@ -42,20 +41,6 @@ function sharedPlugin(id: string, name: string, bundleUrl: string | null, overri
   };
 }
 
-/** A plugin bundle: `.codex-plugin/plugin.json` naming `name`, and one skill, at the archive's root. */
-async function bundleOf(t: TestContext, name: string): Promise<Buffer> {
-  const dir = await mkdtemp(join(tmpdir(), 'bundle-src-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  await mkdir(join(dir, '.codex-plugin'), { recursive: true });
-  await mkdir(join(dir, 'skills/hello'), { recursive: true });
-  await writeFile(join(dir, '.codex-plugin/plugin.json'), JSON.stringify({ name, version: '1.2.3' }));
-  await writeFile(join(dir, 'skills/hello/SKILL.md'), '---\nname: hello\ndescription: Says hello\n---\nHello.\n');
-  const archive = join(dir, '..', `${name}-${Date.now()}.tar.gz`);
-  t.after(() => rm(archive, { force: true }));
-  await createTar({ gzip: true, file: archive, cwd: dir, portable: true }, ['.codex-plugin', 'skills']);
-  return readFile(archive);
-}
-
 interface Homes {
   readonly ours: string;
   readonly reference: string;
@@ -79,8 +64,8 @@ describe('plugin/share/checkout', () => {
     const bundles = await startFakeModelServer(t, [], {
       tls: { key: ca.serverKey, cert: ca.serverCert },
       routes: {
-        '/bundles/tool.tar.gz': httpReply(200, await bundleOf(t, 'tool')),
-        '/bundles/wrong.tar.gz': httpReply(200, await bundleOf(t, 'not-wrong')),
+        '/bundles/tool.tar.gz': httpReply(200, await pluginBundle(t, 'tool')),
+        '/bundles/wrong.tar.gz': httpReply(200, await pluginBundle(t, 'not-wrong')),
         '/bundles/gone.tar.gz': httpReply(500, 'bundle store down'),
       },
     });
