@@ -87,7 +87,21 @@ export function appHandlers(services: ServerServices): RequestHandler[] {
       checkThread(params.threadId);
       const auth = await services.auth.current();
       if (!isChatgptAuth(auth)) return { apps: [] };
-      // The runtime's tools are read each time: the listing is what the apps MCP server offers now.
+      // The runtime's tools are read each time: the listing is what the apps MCP server offers now. Asked to refresh,
+      // a server that cannot be listed is an error [observed]; otherwise it lists nothing.
+      if (params.forceRefresh === true) {
+        const scope = { chatgptBaseUrl: chatgptBaseUrl(), login: auth, fetch: services.fetch, clientVersion: COMPATIBLE_CODEX_VERSION };
+        let tools;
+        try {
+          ({ tools } = await mcpTools.list(scope, true));
+        } catch (error) {
+          throw RpcErrors.internal(
+            "failed to refresh installed connector runtime state: failed to refresh tools for MCP server 'codex_apps'",
+            error,
+          );
+        }
+        return { apps: installedApps(tools, services.config.table) };
+      }
       const { tools } = await appTools(auth, true, context);
       return { apps: installedApps(tools, services.config.table) };
     }),

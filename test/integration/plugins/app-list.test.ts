@@ -87,6 +87,7 @@ describe('app/list and app/installed', () => {
     await sameBackendAnswer(pair, 'app/list', { threadId: THREAD });
     await sameBackendAnswer(pair, 'app/installed', {});
     await sameBackendAnswer(pair, 'app/installed', { threadId: THREAD });
+    await sameBackendAnswer(pair, 'app/installed', { forceRefresh: true });
 
     // Listed afresh once; later listings come from what was fetched, until a refetch.
     const directoryReads = () => pair.backend.requests.filter((request) => request.url === FIRST_PAGE && request.headers['originator'] === 'pair-client');
@@ -124,6 +125,8 @@ describe('app/list and app/installed', () => {
     // The apps MCP server answers 404: the directory's apps are listed, none of them accessible.
     routes[FIRST_PAGE] = json({ apps: [{ id: 'conn_a', name: 'Alpha' }] });
     await sameBackendAnswer(failing, 'app/list', {});
+    await sameBackendAnswer(failing, 'app/installed', {});
+    await sameBackendAnswer(failing, 'app/installed', { forceRefresh: true });
 
     const apiKey = await startBackendPair(t, { auth_mode: 'apikey', OPENAI_API_KEY: 'sk-test' }, directoryRoutes());
     await sameBackendAnswer(apiKey, 'app/list', { cursor: 'x' });
