@@ -8,6 +8,7 @@ import { configWriteHandlers } from './config-write.js';
 import type { RequestHandler } from './context.js';
 import { hooksListHandler } from './hooks-list.js';
 import { modelListHandler } from './model-list.js';
+import { appHandlers } from './apps.js';
 import { pluginHandlers } from './plugins.js';
 import type { ServerServices } from './services.js';
 import { threadGoalClearHandler, threadGoalGetHandler, threadGoalSetHandler } from './thread-goal.js';
@@ -31,6 +32,7 @@ export function clientSurfaceHandlers(services: ServerServices): RequestHandler[
     collaborationModeListHandler(),
     hooksListHandler(services),
     ...pluginHandlers(services),
+    ...appHandlers(services),
     threadReadStateUpdateHandler(services),
     threadGoalGetHandler(services),
     threadGoalSetHandler(services),

@@ -1,5 +1,5 @@
 import { isChatgptAuth } from '../auth/codex-auth.js';
-import { ErrorCode, RpcError, RpcErrors } from '../protocol/errors.js';
+import { RpcErrors } from '../protocol/errors.js';
 import { ClientRequests } from '../protocol/registry.js';
 import { MarketplaceSources } from '../runtime/plugins/marketplace-sources.js';
 import { parsePluginId } from '../runtime/plugins/plugin-cache.js';
@@ -17,39 +17,25 @@ import {
   updateShareTargets,
   type RemoteSource,
 } from '../runtime/plugins/remote-catalogue.js';
-import { AppMetadataError, AppMetadataReader } from '../runtime/apps/app-metadata.js';
+import { checkoutShare } from '../runtime/plugins/plugin-share-checkout.js';
 import { saveShare } from '../runtime/plugins/plugin-share-save.js';
+import { installRemotePlugin, RemoteInstallError, uninstallRemotePlugin } from '../runtime/plugins/remote-install.js';
 import { threadCaller } from './caller.js';
 import { chatgptBackendFor } from './chatgpt-backend-for.js';
 import { bindHandler } from './context.js';
 import type { HandlerContext, RequestHandler } from './context.js';
 import type { ServerServices } from './services.js';
-import { loadedThread } from './thread-lookup.js';
-
-/** The most app ids one `app/read` may name [observed]. */
-const MAX_APP_READ_IDS = 100;
 
 /** What the reference says when a request needs ChatGPT's remote plugin catalogue and there is no ChatGPT login. */
 const REMOTE_CATALOGUE_NEEDS_CHATGPT = 'chatgpt authentication required for remote plugin catalog';
 
 /**
- * `plugin/*` and `marketplace/*` over local and git marketplaces (docs/plugins.md). Requests that go to ChatGPT's
- * remote catalogue are refused as the reference refuses them without a ChatGPT login; with one, they are not
- * supported yet.
+ * `plugin/*` and `marketplace/*` over local and git marketplaces, and over ChatGPT's remote plugin catalogue with a
+ * ChatGPT login (docs/plugins.md). Without one, remote requests are refused as the reference refuses them.
  */
 export function pluginHandlers(services: ServerServices): RequestHandler[] {
   const catalogue = new PluginCatalogue({ config: services.config, env: services.env });
   const sources = new MarketplaceSources(services.config, services.env);
-  const appMetadata = new AppMetadataReader();
-  const signedInWithChatgpt = async (): Promise<boolean> => isChatgptAuth(await services.auth.current());
-  /** The refusal of a request that needs the remote catalogue, worded for the login there is [observed]. */
-  const remoteRefusal = async (method: string, action: string): Promise<Error> => {
-    const auth = await services.auth.current();
-    // Both ChatGPT logins (the stored one and a client's tokens) reach the remote catalogue in the reference.
-    if (isChatgptAuth(auth)) return RpcErrors.notSupportedYet(method);
-    const apiKey = auth === null ? '' : '; api key auth is not supported';
-    return RpcErrors.badRequest(`${action}: ${REMOTE_CATALOGUE_NEEDS_CHATGPT}${apiKey}`);
-  };
   /** The remote catalogue for this caller; without a ChatGPT login, the refusal `action` words [observed]. */
   const remoteCatalogue = async (context: HandlerContext, action: string): Promise<RemoteCatalogueClient> => {
     const auth = await services.auth.current();
@@ -58,16 +44,6 @@ export function pluginHandlers(services: ServerServices): RequestHandler[] {
       throw RpcErrors.badRequest(`${action}: ${REMOTE_CATALOGUE_NEEDS_CHATGPT}${apiKey}`);
     }
     return new RemoteCatalogueClient(chatgptBackendFor(services, auth, context), threadCaller(context).originator);
-  };
-  /** The marketplace file a request names; a remote catalogue name needs ChatGPT (`action` words the refusal). */
-  const localMarketplace = async (
-    method: string,
-    action: string,
-    params: { marketplacePath?: string | null | undefined; remoteMarketplaceName?: string | null | undefined },
-  ): Promise<string> => {
-    const marketplacePath = marketplaceChoice(method, params);
-    if (marketplacePath === null) throw await remoteRefusal(method, action);
-    return marketplacePath;
   };
 
   return [
@@ -115,18 +91,32 @@ export function pluginHandlers(services: ServerServices): RequestHandler[] {
       );
       return { contents };
     }),
-    bindHandler(ClientRequests.pluginInstall, (params) =>
-      refusals(async () => {
-        const marketplacePath = await localMarketplace('plugin/install', 'read remote plugin details before install', params);
-        const plugin = await catalogue.install(marketplacePath, params.pluginName);
-        return { authPolicy: plugin.authPolicy, appsNeedingAuth: [] };
-      }),
-    ),
-    bindHandler(ClientRequests.pluginUninstall, async (params) => {
+    bindHandler(ClientRequests.pluginInstall, async (params, context) => {
+      const marketplacePath = marketplaceChoice('plugin/install', params);
+      if (marketplacePath !== null) {
+        return refusals(async () => {
+          const plugin = await catalogue.install(marketplacePath, params.pluginName);
+          return { authPolicy: plugin.authPolicy, appsNeedingAuth: [] };
+        });
+      }
+      // A remote install names the plugin by its remote id; the marketplace named is not checked [observed].
+      validRemotePluginId(params.pluginName);
+      const client = await remoteCatalogue(context, 'read remote plugin details before install');
+      const place = { codexHome: services.config.codexHome, fetch: services.fetch, signal: context.signal };
+      const installed = await remoteInstallFailures(() => installRemotePlugin(client, place, params.pluginName));
+      return { authPolicy: installed.authPolicy, appsNeedingAuth: [] };
+    }),
+    bindHandler(ClientRequests.pluginUninstall, async (params, context) => {
       const id = parsePluginId(params.pluginId);
-      // An id that is not `name@marketplace` would be a remote plugin id, which needs the remote catalogue.
-      if (id === null) throw await remoteRefusal('plugin/uninstall', 'resolve remote plugin before uninstall');
-      await catalogue.uninstall(id);
+      if (id !== null) {
+        await catalogue.uninstall(id);
+        return {};
+      }
+      // An id that is not `name@marketplace` is a remote plugin id.
+      validShareId(params.pluginId);
+      const client = await remoteCatalogue(context, 'resolve remote plugin before uninstall');
+      const place = { codexHome: services.config.codexHome, fetch: services.fetch, signal: context.signal };
+      await remoteInstallFailures(() => uninstallRemotePlugin(client, place, params.pluginId));
       return {};
     }),
     // Nothing here is synced from a remote catalogue, so a pass never finds bundle changes to report.
@@ -135,16 +125,13 @@ export function pluginHandlers(services: ServerServices): RequestHandler[] {
       failedRemotePluginIds: [],
       failedMaterializationRemotePluginIds: [],
     })),
-    // What needs ChatGPT's remote catalogue, each with the action its refusal names.
-    ...(
-      [
-        [ClientRequests.pluginShareCheckout, 'checkout plugin share'],
-      ] as const
-    ).map(([definition, action]): RequestHandler =>
-      bindHandler(definition, async () => {
-        throw await remoteRefusal(definition.method, action);
-      }),
-    ),
+    bindHandler(ClientRequests.pluginShareCheckout, async (params, context) => {
+      validShareId(params.remotePluginId);
+      const action = 'checkout plugin share';
+      const client = await remoteCatalogue(context, action);
+      const place = { codexHome: services.config.codexHome, home: services.env['HOME'] ?? null, fetch: services.fetch, signal: context.signal };
+      return remoteFailures(action, () => checkoutShare(client, place, params.remotePluginId));
+    }),
     bindHandler(ClientRequests.pluginShareSave, async (params, context) => {
       const remotePluginId = params.remotePluginId ?? null;
       if (remotePluginId !== null) validShareId(remotePluginId);
@@ -205,38 +192,6 @@ export function pluginHandlers(services: ServerServices): RequestHandler[] {
     bindHandler(ClientRequests.marketplaceUpgrade, (params) =>
       refusals(() => sources.upgrade(params.marketplaceName ?? null)),
     ),
-    // Apps are ChatGPT connectors: without a ChatGPT login the reference lists none.
-    bindHandler(ClientRequests.appList, async () => {
-      if (await signedInWithChatgpt()) throw RpcErrors.notSupportedYet('app/list');
-      return { data: [], nextCursor: null };
-    }),
-    bindHandler(ClientRequests.appRead, async (params, context) => {
-      if (params.appIds.length > MAX_APP_READ_IDS) {
-        throw new RpcError(ErrorCode.InvalidParams, `app/read accepts at most ${MAX_APP_READ_IDS} appIds`);
-      }
-      if (params.threadId !== undefined && params.threadId !== null) {
-        loadedThread(services.threads, params.threadId, (id) => `thread not found: ${id}`);
-      }
-      const appIds = [...new Set(params.appIds)];
-      const auth = await services.auth.current();
-      if (!isChatgptAuth(auth) || appIds.length === 0) return { apps: [], missingAppIds: appIds };
-      const scope = {
-        backend: chatgptBackendFor(services, auth, context),
-        originator: threadCaller(context).originator,
-        accountId: auth.accountId,
-        userId: auth.userId,
-      };
-      try {
-        return await appMetadata.read(scope, appIds, params.includeTools ?? false);
-      } catch (error) {
-        if (error instanceof AppMetadataError) throw RpcErrors.internal(`failed to read app metadata: ${error.message}`, error);
-        throw error;
-      }
-    }),
-    bindHandler(ClientRequests.appInstalled, async () => {
-      if (await signedInWithChatgpt()) throw RpcErrors.notSupportedYet('app/installed');
-      return { apps: [] };
-    }),
   ];
 }
 
@@ -304,6 +259,16 @@ async function remoteFailures<T>(action: string, work: () => Promise<T>): Promis
     if (!(error instanceof RemoteCatalogueError)) throw error;
     const message = `${action}: ${error.message}`;
     throw error.invalidRequest ? RpcErrors.badRequest(message) : RpcErrors.internal(message, error);
+  }
+}
+
+/** Runs a remote install or uninstall, its failures as errors (-32600 for the caller's mistakes, else -32603). */
+async function remoteInstallFailures<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof RemoteInstallError)) throw error;
+    throw error.invalidRequest ? RpcErrors.badRequest(error.message) : RpcErrors.internal(error.message, error);
   }
 }
 

@@ -1,5 +1,5 @@
-import { defineRequest } from './registry-types.js';
-import type { RequestDefinition } from './registry-types.js';
+import { defineNotification, defineRequest } from './registry-types.js';
+import type { NotificationDefinition, RequestDefinition } from './registry-types.js';
 import * as apps from './v2/apps.js';
 import * as marketplaces from './v2/marketplaces.js';
 import * as share from './v2/plugin-share.js';
@@ -34,7 +34,7 @@ export const PluginRequests = {
   pluginShareCheckout: defineRequest(
     'plugin/share/checkout',
     share.PluginShareCheckoutParamsSchema,
-    share.NeverProducedSchema,
+    share.PluginShareCheckoutResponseSchema,
   ),
   pluginShareDelete: defineRequest(
     'plugin/share/delete',
@@ -60,3 +60,8 @@ export const PluginRequests = {
   appRead: defineRequest('app/read', apps.AppsReadParamsSchema, apps.AppsReadResponseSchema),
   appInstalled: defineRequest('app/installed', apps.AppsInstalledParamsSchema, apps.AppsInstalledResponseSchema),
 } as const satisfies Record<string, RequestDefinition>;
+
+/** What the server tells clients about apps: the merged list, as an `app/list` loads it. */
+export const PluginNotifications = {
+  appListUpdated: defineNotification('app/list/updated', apps.AppListUpdatedNotificationSchema),
+} as const satisfies Record<string, NotificationDefinition>;

@@ -23,7 +23,7 @@ import { TerminalUiNotifications, TerminalUiRequests } from './registry-terminal
 import { McpNotifications, McpRequests, McpServerRequests } from './registry-mcp.js';
 import { SettingsSurfaceNotifications, SettingsSurfaceRequests } from './registry-settings-surface.js';
 import { ThreadMetadataNotifications, ThreadMetadataRequests } from './registry-thread-metadata.js';
-import { PluginRequests } from './registry-plugins.js';
+import { PluginNotifications, PluginRequests } from './registry-plugins.js';
 import * as account from './v2/account.js';
 import * as approvals from './v2/approvals.js';
 import { AttestationGenerateParamsSchema, AttestationGenerateResponseSchema } from './v2/attestation.js';
@@ -195,6 +195,7 @@ export const ServerNotifications = {
   ...ClientSurfaceNotifications,
   ...TerminalUiNotifications,
   ...McpNotifications,
+  ...PluginNotifications,
   ...SettingsSurfaceNotifications,
   ...ThreadMetadataNotifications,
   ...AccountNotifications,

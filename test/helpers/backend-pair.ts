@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { startFakeModelServer } from './fake-model-server.js';
-import type { FakeModelServer, HttpReply } from './fake-model-server.js';
+import type { DynamicReply, FakeModelServer, HttpReply } from './fake-model-server.js';
 import { startReferenceServer } from './reference-server.js';
 import { RpcTestClient } from './rpc-client.js';
 import { startTestServer } from './server.js';
@@ -22,17 +22,20 @@ export interface BackendPair {
 /**
  * Starts both servers with `chatgpt_base_url` at the fake backend's `/backend-api/` and `auth` written as auth.json
  * (none when null). `routes` are the backend's answers (by path, or path and query); a test may change them between
- * calls. Everything is stopped in `t.after`.
+ * calls. `extraConfig` is appended to both config.toml files; `extraEnv` adds to each server's environment.
+ * Everything is stopped in `t.after`.
  */
 export async function startBackendPair(
   t: TestContext,
   auth: Record<string, unknown> | null,
-  routes: Record<string, HttpReply>,
+  routes: Record<string, HttpReply | DynamicReply>,
+  extraConfig = '',
+  extraEnv: (server: 'ours' | 'reference') => NodeJS.ProcessEnv = () => ({}),
 ): Promise<BackendPair> {
   const backend = await startFakeModelServer(t, [], { routes });
   t.after(() => backend.close());
-  const config = `model = "m"\nchatgpt_base_url = "${backend.origin}/backend-api/"\n`;
-  const server = await startTestServer(t, {}, config, {}, { OPENAI_API_KEY: undefined, CODEX_API_KEY: undefined });
+  const config = `model = "m"\nchatgpt_base_url = "${backend.origin}/backend-api/"\n${extraConfig}`;
+  const server = await startTestServer(t, {}, config, {}, { OPENAI_API_KEY: undefined, CODEX_API_KEY: undefined, ...extraEnv('ours') });
   if (auth !== null) await writeFile(join(server.codexHome, 'auth.json'), JSON.stringify(auth));
   const ours = await RpcTestClient.connect(server.url);
   t.after(() => ours.close());
@@ -45,6 +48,7 @@ export async function startBackendPair(
   const reference = await startReferenceServer(t, referenceHome, referenceHome, {
     OPENAI_API_KEY: undefined,
     CODEX_API_KEY: undefined,
+    ...extraEnv('reference'),
   });
   t.after(() => reference.close());
   return { ours, reference, oursHome: await realpath(server.codexHome), referenceHome, backend };

@@ -36,7 +36,8 @@ export interface SseReply {
 export interface HttpReply {
   readonly kind: 'http';
   readonly status: number;
-  readonly body?: string | Readonly<Record<string, unknown>>;
+  /** Text, JSON, or bytes (sent as `application/octet-stream`, e.g. an archive to download). */
+  readonly body?: string | Uint8Array | Readonly<Record<string, unknown>>;
   readonly headers?: Readonly<Record<string, string>>;
 }
 
@@ -67,9 +68,10 @@ export interface FakeModelServerOptions {
   readonly tls?: { readonly key: string; readonly cert: string };
   /**
    * Fixed answers to requests other than `POST …/responses`, by path (e.g. `/backend-api/wham/usage`) or by path
-   * and query (e.g. `/backend-api/ps/plugins/list?scope=GLOBAL&limit=200`), the latter first.
+   * and query (e.g. `/backend-api/ps/plugins/list?scope=GLOBAL&limit=200`), the latter first. A dynamic route
+   * decides its answer from the request (e.g. a JSON-RPC endpoint answering by method).
    */
-  readonly routes?: Readonly<Record<string, HttpReply>>;
+  readonly routes?: Readonly<Record<string, HttpReply | DynamicReply>>;
 }
 
 export interface FakeModelServer {
@@ -258,6 +260,10 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
 }
 
 function writeHttpReply(reply: HttpReply, response: ServerResponse): void {
+  if (reply.body instanceof Uint8Array) {
+    response.writeHead(reply.status, { 'content-type': 'application/octet-stream', ...reply.headers }).end(reply.body);
+    return;
+  }
   const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body ?? '');
   const type = typeof reply.body === 'string' ? 'text/plain' : 'application/json';
   response.writeHead(reply.status, { 'content-type': type, ...reply.headers }).end(text);
@@ -330,7 +336,9 @@ export async function startFakeModelServer(
     // A route keyed with its query string wins over one keyed by path alone.
     const route = options.routes?.[request.url ?? ''] ?? options.routes?.[path];
     if (route !== undefined) {
-      writeHttpReply(route, response);
+      const routed = route.kind === 'dynamic' ? route.reply(requests[requests.length - 1] as RecordedRequest) : route;
+      if (routed.kind === 'http') writeHttpReply(routed, response);
+      else await writeSse(routed, response, () => (serverDropped = true));
       return;
     }
     if (request.method !== 'POST' || !path.endsWith('/responses')) {

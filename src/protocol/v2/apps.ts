@@ -2,8 +2,9 @@ import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 
 /**
- * Apps (ChatGPT connectors) come from ChatGPT's backend. Without a ChatGPT login there are none. `app/read` reads
- * their metadata from the backend; `app/list` and `app/installed` entries are typed as never produced.
+ * Apps (ChatGPT connectors) come from ChatGPT's backend. Without a ChatGPT login there are none. `app/list` joins
+ * ChatGPT's app directory with the apps its apps MCP server offers tools for; `app/read` reads their metadata;
+ * `app/installed` lists the apps with tools (docs/apps.md).
  */
 export const AppsListParamsSchema = lazySchema(() => z
   .object({
@@ -13,9 +14,69 @@ export const AppsListParamsSchema = lazySchema(() => z
     forceRefetch: z.boolean().optional(),
   })
   .meta({ id: 'AppsListParams' }));
+const nullableString = () => z.string().nullable();
+
+export const AppBrandingSchema = lazySchema(() => z
+  .object({
+    category: nullableString().optional(),
+    developer: nullableString().optional(),
+    website: nullableString().optional(),
+    privacyPolicy: nullableString().optional(),
+    termsOfService: nullableString().optional(),
+    isDiscoverableApp: z.boolean(),
+  })
+  .meta({ id: 'AppBranding' }));
+
+export const AppReviewSchema = lazySchema(() => z.object({ status: z.string() }).meta({ id: 'AppReview' }));
+export const AppScreenshotSchema = lazySchema(() => z
+  .object({ url: nullableString().optional(), fileId: nullableString().optional(), userPrompt: z.string() })
+  .meta({ id: 'AppScreenshot' }));
+
+export const AppMetadataSchema = lazySchema(() => z
+  .object({
+    review: AppReviewSchema.nullable().optional(),
+    categories: z.array(z.string()).nullable().optional(),
+    subCategories: z.array(z.string()).nullable().optional(),
+    seoDescription: nullableString().optional(),
+    screenshots: z.array(AppScreenshotSchema).nullable().optional(),
+    developer: nullableString().optional(),
+    version: nullableString().optional(),
+    versionId: nullableString().optional(),
+    versionNotes: nullableString().optional(),
+    firstPartyRequiresInstall: z.boolean().nullable().optional(),
+    showInComposerWhenUnlinked: z.boolean().nullable().optional(),
+  })
+  .meta({ id: 'AppMetadata' }));
+
+/** One app of `app/list`: directory metadata, whether the user can use it (`isAccessible`) and config's switch. */
+export const AppInfoSchema = lazySchema(() => z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: nullableString().optional(),
+    logoUrl: nullableString().optional(),
+    logoUrlDark: nullableString().optional(),
+    iconAssets: z.record(z.string(), z.string()).nullable().optional(),
+    iconDarkAssets: z.record(z.string(), z.string()).nullable().optional(),
+    distributionChannel: nullableString().optional(),
+    branding: AppBrandingSchema.nullable().optional(),
+    appMetadata: AppMetadataSchema.nullable().optional(),
+    labels: z.record(z.string(), z.string()).nullable().optional(),
+    installUrl: nullableString().optional(),
+    isAccessible: z.boolean().optional(),
+    isEnabled: z.boolean().optional(),
+    pluginDisplayNames: z.array(z.string()).optional(),
+  })
+  .meta({ id: 'AppInfo' }));
+export type AppInfo = z.infer<typeof AppInfoSchema>;
+
 export const AppsListResponseSchema = lazySchema(() => z
-  .object({ data: z.array(z.never()), nextCursor: z.string().nullable() })
+  .object({ data: z.array(AppInfoSchema), nextCursor: z.string().nullable() })
   .meta({ id: 'AppsListResponse' }));
+
+export const AppListUpdatedNotificationSchema = lazySchema(() => z
+  .object({ data: z.array(AppInfoSchema) })
+  .meta({ id: 'AppListUpdatedNotification' }));
 
 export const AppsReadParamsSchema = lazySchema(() => z
   .object({
@@ -59,4 +120,12 @@ export const AppsReadResponseSchema = lazySchema(() => z
 export const AppsInstalledParamsSchema = lazySchema(() => z
   .object({ threadId: z.string().nullable().optional(), forceRefresh: z.boolean().optional() })
   .meta({ id: 'AppsInstalledParams' }));
-export const AppsInstalledResponseSchema = lazySchema(() => z.object({ apps: z.array(z.never()) }).meta({ id: 'AppsInstalledResponse' }));
+/** An app the apps MCP server offers tools for, as `app/installed` lists it. */
+export const InstalledAppSchema = lazySchema(() => z
+  .object({ id: z.string(), runtimeName: nullableString().optional(), enabled: z.boolean(), callable: z.boolean() })
+  .meta({ id: 'InstalledApp' }));
+export type InstalledApp = z.infer<typeof InstalledAppSchema>;
+
+export const AppsInstalledResponseSchema = lazySchema(() => z
+  .object({ apps: z.array(InstalledAppSchema) })
+  .meta({ id: 'AppsInstalledResponse' }));

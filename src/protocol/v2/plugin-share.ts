@@ -69,4 +69,16 @@ export const PluginShareSaveResponseSchema = lazySchema(() => z
 
 export const PluginShareDeleteResponseSchema = lazySchema(() => z.object({}).meta({ id: 'PluginShareDeleteResponse' }));
 
-export const NeverProducedSchema = lazySchema(() => z.never());
+/** A shared plugin checked out into the user's personal marketplace (`~/.agents/plugins/marketplace.json`). */
+export const PluginShareCheckoutResponseSchema = lazySchema(() => z
+  .object({
+    remotePluginId: z.string(),
+    pluginId: z.string(),
+    pluginName: z.string(),
+    pluginPath: AbsolutePathSchema,
+    marketplaceName: z.string(),
+    marketplacePath: AbsolutePathSchema,
+    remoteVersion: z.string().nullable().optional(),
+  })
+  .meta({ id: 'PluginShareCheckoutResponse' }));
+export type PluginShareCheckoutResponse = z.infer<typeof PluginShareCheckoutResponseSchema>;

@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { BackendRequestError, type ChatgptBackend } from '../../auth/chatgpt-backend.js';
 import { statusLine } from '../../model/errors.js';
 import type { ConnectorMetadata } from '../../protocol/v2/apps.js';
+import { appInstallUrl } from './app-names.js';
 
 /*
  * App (connector) metadata from ChatGPT's plugin service, `POST <chatgpt_base_url>/ps/apps/batch`, as the reference
@@ -137,7 +138,7 @@ async function fetchBatch(scope: AppMetadataScope, appIds: readonly string[], in
       iconUrl: app.icon_url ?? null,
       iconUrlDark: app.icon_dark_url ?? app.icon_url_dark ?? null,
       distributionChannel: app.distribution_channel ?? null,
-      installUrl: installUrl(app.name, app.id),
+      installUrl: appInstallUrl(app.name, app.id),
       pluginDisplayNames: [],
       toolSummaries:
         app.tools?.map((tool) => ({
@@ -150,13 +151,4 @@ async function fetchBatch(scope: AppMetadataScope, appIds: readonly string[], in
         })) ?? null,
     }),
   );
-}
-
-/** Where ChatGPT offers an app: `https://chatgpt.com/apps/<slug of its name>/<id>`. */
-function installUrl(name: string, id: string): string {
-  const slug = [...name]
-    .map((char) => (/^[A-Za-z0-9]$/.test(char) ? char.toLowerCase() : '-'))
-    .join('')
-    .replace(/^-+|-+$/g, '');
-  return `https://chatgpt.com/apps/${slug === '' ? 'app' : slug}/${id}`;
 }

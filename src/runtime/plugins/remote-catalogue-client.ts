@@ -51,6 +51,8 @@ const SkillInterfaceSchema = lazySchema(() => z.looseObject({
 
 const ReleaseSchema = lazySchema(() => z.looseObject({
   version: optionalString,
+  /** Where the release's bundle (a .tar.gz) can be downloaded; only given when asked for. */
+  bundle_download_url: optionalString,
   display_name: z.string(),
   description: z.string(),
   keywords: stringList,
@@ -133,6 +135,8 @@ const ShareTargetsAnswerSchema = lazySchema(() => z.looseObject({
 const UploadUrlAnswerSchema = lazySchema(() => z.looseObject({ file_id: z.string(), upload_url: z.string(), etag: optionalString }));
 const ShareCreatedSchema = lazySchema(() => z.looseObject({ plugin_id: z.string(), share_url: optionalString }));
 
+const MutationAnswerSchema = lazySchema(() => z.looseObject({ id: z.string(), enabled: z.boolean() }));
+
 const SkillDetailSchema = lazySchema(() => z.looseObject({ plugin_id: z.string(), name: z.string(), skill_md_contents: optionalString }));
 
 /** The catalogue requests of one signed-in caller. */
@@ -165,6 +169,11 @@ export class RemoteCatalogueClient {
   /** One plugin's catalogue entry. */
   detail(remotePluginId: string): Promise<RemotePlugin> {
     return this.#get(`${this.#base}/ps/plugins/${remotePluginId}`, RemotePluginSchema);
+  }
+
+  /** One plugin's catalogue entry with its release's bundle download URL. */
+  detailWithDownloadUrl(remotePluginId: string): Promise<RemotePlugin> {
+    return this.#get(`${this.#base}/ps/plugins/${remotePluginId}?includeDownloadUrls=true`, RemotePluginSchema);
   }
 
   /** A skill's SKILL.md; the answer must name the plugin and skill asked for. */
@@ -203,6 +212,25 @@ export class RemoteCatalogueClient {
   /** The workspace plugins the user created and shared. */
   createdByMe(): Promise<RemotePlugin[]> {
     return this.#pages(`workspace/created?limit=${PAGE_LIMIT}`, RemotePluginSchema);
+  }
+
+  /**
+   * Installs (`install`) or uninstalls a plugin for the user; the service answers with the plugin's id and whether it
+   * is now enabled, which must be what was asked for.
+   */
+  async setInstalled(remotePluginId: string, install: boolean): Promise<void> {
+    const url = `${this.#base}/ps/plugins/${remotePluginId}/${install ? 'install?includeAppsNeedingAuth=true' : 'uninstall'}`;
+    const answer = decodeAnswer(url, await this.#send('POST', url), MutationAnswerSchema);
+    if (answer.id !== remotePluginId) {
+      throw new RemoteCatalogueError(
+        `remote plugin mutation returned unexpected plugin id: expected \`${remotePluginId}\`, got \`${answer.id}\``,
+      );
+    }
+    if (answer.enabled !== install) {
+      throw new RemoteCatalogueError(
+        `remote plugin mutation returned unexpected enabled state for \`${remotePluginId}\`: expected ${install}, got ${answer.enabled}`,
+      );
+    }
   }
 
   /** Stops sharing a plugin the user created: the service answers 204 and nothing else will do. */

@@ -126,7 +126,7 @@ function compare(left: string, right: string): number {
 }
 
 /** The marketplace a plugin belongs to: the curated catalogue, the workspace directory, or shared with the user. */
-function canonicalMarketplace(plugin: RemotePlugin): string {
+export function canonicalMarketplace(plugin: RemotePlugin): string {
   if (plugin.scope === 'GLOBAL') return CURATED;
   return discoverabilityOf(plugin) === 'LISTED' ? WORKSPACE_DIRECTORY : SHARED_WITH_ME;
 }
