@@ -27,7 +27,7 @@ export function clientSurfaceHandlers(services: ServerServices): RequestHandler[
     accountReadHandler(services),
     ...accountLoginHandlers(services),
     accountRateLimitsReadHandler(services),
-    bedrockGovCloudHandler(),
+    bedrockGovCloudHandler(services),
     collaborationModeListHandler(),
     hooksListHandler(services),
     ...pluginHandlers(services),

@@ -116,7 +116,6 @@ export const LoginAccountParamsSchema = z
   .meta({ id: 'LoginAccountParams' });
 export type LoginAccountParams = z.infer<typeof LoginAccountParamsSchema>;
 
-/** Only the login types this server completes: the others are refused before a response is built. */
 export const LoginAccountResponseSchema = z
   .discriminatedUnion('type', [
     z.object({ type: z.literal('apiKey') }),
@@ -134,6 +133,7 @@ export const LoginAccountResponseSchema = z
       userCode: z.string().describe('One-time code the user must enter after signing in.'),
     }),
     z.object({ type: z.literal('chatgptAuthTokens') }),
+    z.object({ type: z.literal('amazonBedrock') }),
   ])
   .meta({ id: 'LoginAccountResponse' });
 export type LoginAccountResponse = z.infer<typeof LoginAccountResponseSchema>;
