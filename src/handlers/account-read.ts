@@ -23,7 +23,7 @@ import type { ServerServices } from './services.js';
  * again).
  *
  * With `model_provider = "amazon-bedrock"` the account is `{"type":"amazonBedrock","usesCodexManagedCredentials"}`
- * (whether auth.json holds a Bedrock login) and `requiresOpenaiAuth` is false; with another provider a stored
+ * (whether auth.json holds a Bedrock login and no AWS profile is configured, which would win) and `requiresOpenaiAuth` is false; with another provider a stored
  * Bedrock login is refused with -32600 `Bedrock API key auth is only supported by the Amazon Bedrock model
  * provider` (the reference's words for either kind of Bedrock login) [observed].
  */
@@ -37,7 +37,8 @@ export function accountReadHandler(services: ServerServices): RequestHandler {
       }
     }
     if (activeProviderId(services) === AMAZON_BEDROCK_PROVIDER_ID) {
-      const usesCodexManagedCredentials = isBedrockAuth(await services.auth.current());
+      // A profile chosen with account/bedrock/setup wins over the stored login [observed].
+      const usesCodexManagedCredentials = isBedrockAuth(await services.auth.current()) && configuredBedrock(services, 'profile') === null;
       const account: Account = { type: 'amazonBedrock', usesCodexManagedCredentials };
       return { account, userId: null, requiresOpenaiAuth: false, workspaceRouting: null };
     }
@@ -77,8 +78,8 @@ function providerRequiresOpenaiAuth(services: ServerServices): boolean {
 
 /**
  * `account/bedrock/checkGovCloudRequirements` [experimental], as the reference answers it [observed]: only while
- * config.toml selects `amazon-bedrock`, the region Bedrock requests would use — a stored API key's own region,
- * else `[model_providers.amazon-bedrock.aws] region` — is GovCloud when it is a `us-gov-` region. `shouldWarn`
+ * config.toml selects `amazon-bedrock`, the region Bedrock requests would use — a stored API key's own region
+ * (unless a profile is configured), else `[model_providers.amazon-bedrock.aws] region` — is GovCloud when it is a `us-gov-` region. `shouldWarn`
  * then says the managed network requirements miss the GovCloud baseline, which they always do here: this server
  * applies no managed requirements of that kind. Otherwise both are false.
  */
@@ -86,15 +87,17 @@ export function bedrockGovCloudHandler(services: ServerServices): RequestHandler
   return bindHandler(ClientRequests.bedrockCheckGovCloudRequirements, async () => {
     if (activeProviderId(services) !== AMAZON_BEDROCK_PROVIDER_ID) return { isGovCloud: false, shouldWarn: false };
     const auth = await services.auth.current();
-    const region = auth?.mode === 'bedrockApiKey' ? auth.region : configuredBedrockRegion(services);
+    const managedKey = auth?.mode === 'bedrockApiKey' && configuredBedrock(services, 'profile') === null;
+    const region = managedKey ? auth.region : configuredBedrock(services, 'region');
     const isGovCloud = region !== null && isGovCloudRegion(region);
     return { isGovCloud, shouldWarn: isGovCloud };
   });
 }
 
-function configuredBedrockRegion(services: ServerServices): string | null {
+/** `[model_providers.amazon-bedrock.aws] <key>`, trimmed, or null when unset or blank. */
+function configuredBedrock(services: ServerServices, key: 'region' | 'profile'): string | null {
   const table: Record<string, unknown> = services.config.config.model_providers?.[AMAZON_BEDROCK_PROVIDER_ID] ?? {};
   const aws = table['aws'];
-  const region = isPlainTable(aws) ? aws['region'] : undefined;
-  return typeof region === 'string' && region.trim() !== '' ? region.trim() : null;
+  const value = isPlainTable(aws) ? aws[key] : undefined;
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
 }

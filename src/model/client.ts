@@ -376,7 +376,7 @@ export class HttpModelClient implements ModelClient {
   ): Promise<ReadableStream<Uint8Array>> {
     const { chatgptBaseUrl } = this.provider;
     // Bedrock: the stored login decides the endpoint and authenticates the finished request (bearer or SigV4).
-    const bedrock = this.provider.bedrock === null ? null : await resolveBedrockRoute(this.provider.bedrock, this.#bedrockAuth);
+    const bedrock = this.provider.bedrock === null ? null : await resolveBedrockRoute(this.provider.bedrock, this.#bedrockAuth, this.#env);
     const target =
       bedrock !== null
         ? { ...this.provider, baseUrl: bedrock.baseUrl }

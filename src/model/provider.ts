@@ -200,15 +200,17 @@ function providerTable(config: ConfigToml, id: string, env: Environment): ModelP
 }
 
 /**
- * `[model_providers.amazon-bedrock]`'s `base_url` and `[model_providers.amazon-bedrock.aws] region` (blank counts
- * as unset), the two keys of that table the reference reads [observed].
+ * `[model_providers.amazon-bedrock]`'s `base_url` and `[model_providers.amazon-bedrock.aws]` `region` and `profile`
+ * (blank counts as unset), the keys of that table the reference reads.
  */
 function bedrockSettings(config: ConfigToml): BedrockSettings {
   const table: Record<string, unknown> = config.model_providers?.[AMAZON_BEDROCK_PROVIDER_ID] ?? {};
   const aws = table['aws'];
-  const region = isPlainTable(aws) && typeof aws['region'] === 'string' ? aws['region'].trim() : '';
+  const awsValue = (key: string) => (isPlainTable(aws) && typeof aws[key] === 'string' ? aws[key].trim() : '');
+  const region = awsValue('region');
+  const profile = awsValue('profile');
   const baseUrl = typeof table['base_url'] === 'string' ? table['base_url'].trim() : '';
-  return { region: region === '' ? null : region, baseUrl: baseUrl === '' ? null : baseUrl };
+  return { region: region === '' ? null : region, profile: profile === '' ? null : profile, baseUrl: baseUrl === '' ? null : baseUrl };
 }
 
 /** The active `[profiles.<name>]`, whose `model`/`model_provider` win over the top-level keys. */

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import { parse } from 'smol-toml';
 import { authProblem, bedrockReplies, EXAMPLE_KEYS, type BedrockExpectation } from '../helpers/fake-bedrock.js';
 import { startFakeModelServer } from '../helpers/fake-model-server.js';
@@ -93,5 +94,59 @@ describe('Amazon Bedrock sign-in beside the reference 0.169.0', () => {
       assert.equal(request.url, '/openai/v1/responses');
       assert.equal(request.headers['x-amzn-mantle-client-agent'], 'codex');
     }
+  });
+});
+
+/** AWS shared files with a profile of static keys, an SSO profile (no keys) and a `default`, in a temporary dir. */
+async function awsFiles(t: TestContext): Promise<Record<string, string>> {
+  const dir = await mkdtemp(join(tmpdir(), 'aws-files-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const config = '[default]\nregion = us-west-2\n\n[profile sso]\nregion = eu-west-1\nsso_start_url = https://example.invalid\n\n[sso-session s]\nsso_region = us-east-1\n';
+  const credentials = `[default]\naws_access_key_id = AKIDDEFAULT\naws_secret_access_key = default-secret\n\n[keys]\naws_access_key_id = ${PROFILE_KEYS.accessKeyId}\naws_secret_access_key = ${PROFILE_KEYS.secretAccessKey}\nregion = ap-south-1\n`;
+  await writeFile(join(dir, 'config'), config);
+  await writeFile(join(dir, 'credentials'), credentials);
+  return { AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials') };
+}
+
+const PROFILE_KEYS = { accessKeyId: 'AKIDPROFILE', secretAccessKey: 'profile-secret' };
+
+describe('account/bedrock/discover and account/bedrock/setup beside the reference 0.169.0', () => {
+  it('list the AWS profiles, set one up, and sign with its keys as the reference does', async (t) => {
+    // Both servers read the AWS files named by the environment they inherit from this process.
+    const saved = { ...process.env };
+    t.after(() => {
+      for (const key of ['AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_REGION']) {
+        if (saved[key] === undefined) delete process.env[key];
+        else process.env[key] = saved[key];
+      }
+    });
+    Object.assign(process.env, await awsFiles(t), { AWS_REGION: 'us-east-2' });
+    const viaProfile: BedrockExpectation = { kind: 'sigv4', keys: PROFILE_KEYS, region: 'us-east-1' };
+    const fake = await startFakeModelServer(t, bedrockReplies(() => viaProfile, 'ours', 'reference'));
+    const config = ['model = "openai.gpt-5.4"', 'approval_policy = "never"', '[model_providers.amazon-bedrock]', `base_url = "${fake.origin}/openai/v1"`, ''].join('\n');
+    const pair = await startPair(t, config);
+    const sides = [
+      ['ours', pair.ours, pair.oursHome],
+      ['reference', pair.reference, pair.referenceHome],
+    ] as const;
+    const seen: Record<string, unknown[]> = { ours: [], reference: [] };
+    for (const [name, client, home] of sides) {
+      const record = async (method: string, params: unknown) => seen[name]?.push(await step(client, method, params));
+      await record('account/bedrock/discover', {});
+      await record('account/bedrock/setup', { type: 'profile', profile: ' ', region: 'us-east-1' });
+      await record('account/bedrock/setup', { type: 'profile', profile: 'keys', region: 'us-west-1' });
+      await record('account/bedrock/setup', { type: 'profile', profile: 'sso', region: 'us-east-1' });
+      await record('account/login/start', { type: 'amazonBedrock', apiKey: 'managed-key', region: 'us-east-1' });
+      await record('account/bedrock/setup', { type: 'environment', region: 'us-east-1' });
+      await record('account/bedrock/setup', { type: 'profile', profile: ' keys ', region: ' us-east-1 ' });
+      seen[name]?.push(await stored(home));
+      await record('account/read', {});
+      // The configured profile wins over the stored login: the fake expects the profile's keys.
+      const { turn } = await turnCompleted(client, await startTextTurn(client, await startThread(client, { cwd: home }), 'hi'));
+      assert.equal(turn.status, 'completed', `${name}: ${JSON.stringify(turn.error)}`);
+    }
+    assert.deepEqual(seen.ours, seen.reference);
+    const requests = await fake.waitForRequests(2);
+    for (const request of requests) assert.equal(await authProblem(request, viaProfile), null);
   });
 });

@@ -68,6 +68,36 @@ export const BedrockCheckGovCloudRequirementsResponseSchema = z
   });
 export type BedrockCheckGovCloudRequirementsResponse = z.infer<typeof BedrockCheckGovCloudRequirementsResponseSchema>;
 
+export const BedrockDiscoverParamsSchema = z.object({}).meta({ id: 'BedrockDiscoverParams' });
+
+export const AwsCredentialTypeSchema = z.enum(['accessKeys', 'bedrockApiKey']).meta({ id: 'AwsCredentialType' });
+
+export const BedrockAwsProfileSchema = z
+  .object({ name: z.string(), region: z.string().nullable().optional() })
+  .meta({ id: 'BedrockAwsProfile' });
+
+export const BedrockEnvironmentCredentialSchema = z
+  .object({ type: AwsCredentialTypeSchema, region: z.string().nullable().optional() })
+  .meta({ id: 'BedrockEnvironmentCredential' });
+
+export const BedrockDiscoverResponseSchema = z
+  .object({
+    profiles: z.array(BedrockAwsProfileSchema),
+    environmentCredentials: z.array(BedrockEnvironmentCredentialSchema),
+  })
+  .meta({ id: 'BedrockDiscoverResponse' });
+export type BedrockDiscoverResponse = z.infer<typeof BedrockDiscoverResponseSchema>;
+
+export const BedrockSetupParamsSchema = z
+  .discriminatedUnion('type', [
+    z.object({ type: z.literal('profile'), profile: z.string(), region: z.string() }),
+    z.object({ type: z.literal('environment'), region: z.string() }),
+  ])
+  .meta({ id: 'BedrockSetupParams' });
+export type BedrockSetupParams = z.infer<typeof BedrockSetupParamsSchema>;
+
+export const BedrockSetupResponseSchema = z.object({}).meta({ id: 'BedrockSetupResponse' });
+
 export const AuthModeSchema = z
   .enum([
     'apikey', 'chatgpt', 'chatgptAuthTokens', 'headers', 'agentIdentity', 'personalAccessToken', 'bedrockApiKey',

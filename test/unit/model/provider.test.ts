@@ -160,7 +160,7 @@ describe('resolveProvider', () => {
 
   it('resolves amazon-bedrock with its base_url and aws region from its own table, and the Mantle header', () => {
     const bedrock = resolveProvider(config({ model_provider: 'amazon-bedrock' }), {});
-    assert.deepEqual(bedrock.bedrock, { region: null, baseUrl: null });
+    assert.deepEqual(bedrock.bedrock, { region: null, profile: null, baseUrl: null });
     assert.equal(bedrock.requiresOpenaiAuth, false);
     assert.equal(bedrock.bearerToken, null);
     assert.deepEqual(bedrock.httpHeaders, { 'x-amzn-mantle-client-agent': 'codex' });
@@ -168,7 +168,11 @@ describe('resolveProvider', () => {
       model_provider: 'amazon-bedrock',
       model_providers: { 'amazon-bedrock': { base_url: 'http://127.0.0.1:9/openai/v1', aws: { region: ' eu-west-1 ', profile: 'p' } } },
     };
-    assert.deepEqual(resolveProvider(config(table), {}).bedrock, { region: 'eu-west-1', baseUrl: 'http://127.0.0.1:9/openai/v1' });
+    assert.deepEqual(resolveProvider(config(table), {}).bedrock, {
+      region: 'eu-west-1',
+      profile: 'p',
+      baseUrl: 'http://127.0.0.1:9/openai/v1',
+    });
   });
 
   it("takes model and model_provider from the active profile first", () => {
