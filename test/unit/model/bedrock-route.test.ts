@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { readAwsProfiles } from '../../../src/model/bedrock/aws-profiles.js';
 import type { BedrockCredentials } from '../../../src/model/bedrock/bedrock-credentials.js';
 import { isGovCloudRegion, isSupportedBedrockRegion } from '../../../src/model/bedrock/bedrock-regions.js';
 import { resolveBedrockRoute } from '../../../src/model/bedrock/bedrock-route.js';
@@ -67,5 +71,56 @@ describe('resolveBedrockRoute', () => {
     }
     assert.ok(isGovCloudRegion('us-gov-west-1'));
     assert.ok(!isGovCloudRegion('us-east-1'));
+  });
+
+  it('takes a configured profile first, then the login, then the environment, then the default profile', async (t) => {
+    const dir = await mkdtemp(join(tmpdir(), 'aws-route-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    await writeFile(join(dir, 'config'), '[profile team]\nregion = eu-west-1\n[sso-session x]\nsso_region = us-east-1\n');
+    await writeFile(
+      join(dir, 'credentials'),
+      '# keys\n[default]\naws_access_key_id = AKIDDEFAULT\naws_secret_access_key = d\n[team]\naws_access_key_id = AKIDTEAM\naws_secret_access_key = t\naws_session_token = tok\n',
+    );
+    const files = { AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials') };
+    assert.deepEqual(
+      (await readAwsProfiles(files)).map(({ name, region, keys }) => [name, region, keys?.accessKeyId ?? null, keys?.sessionToken ?? null]),
+      [
+        ['default', null, 'AKIDDEFAULT', null],
+        ['team', 'eu-west-1', 'AKIDTEAM', 'tok'],
+      ],
+    );
+    const credentialOf = async (settings: { region: string | null; profile: string | null }, login: BedrockCredentials | null, env: Record<string, string>) => {
+      const route = await resolveBedrockRoute({ ...settings, baseUrl: null }, source(login), { ...files, ...env });
+      const headers = await route.authorize({ ...REQUEST, url: `${route.baseUrl}/responses` });
+      return [route.baseUrl, String(headers.authorization).replace(/, SignedHeaders=.*$/, '').replace(/\/\d{8}\//, '/DATE/')];
+    };
+    const apiKey: BedrockCredentials = { mode: 'bedrockApiKey', apiKey: 'managed', region: 'us-east-1' };
+    const env = { AWS_BEARER_TOKEN_BEDROCK: 'env-token', AWS_ACCESS_KEY_ID: 'AKIDENV', AWS_SECRET_ACCESS_KEY: 'e', AWS_REGION: 'us-east-2' };
+    assert.deepEqual(await credentialOf({ region: null, profile: 'team' }, apiKey, env), [
+      'https://bedrock-mantle.eu-west-1.api.aws/openai/v1',
+      'AWS4-HMAC-SHA256 Credential=AKIDTEAM/DATE/eu-west-1/bedrock-mantle/aws4_request',
+    ]);
+    assert.deepEqual(await credentialOf({ region: null, profile: null }, apiKey, env), [
+      'https://bedrock-mantle.us-east-1.api.aws/openai/v1',
+      'Bearer managed',
+    ]);
+    assert.deepEqual(await credentialOf({ region: null, profile: null }, null, env), [
+      'https://bedrock-mantle.us-east-2.api.aws/openai/v1',
+      'Bearer env-token',
+    ]);
+    const { AWS_BEARER_TOKEN_BEDROCK: _token, ...keysOnly } = env;
+    assert.deepEqual(await credentialOf({ region: 'eu-north-1', profile: null }, null, keysOnly), [
+      'https://bedrock-mantle.eu-north-1.api.aws/openai/v1',
+      'AWS4-HMAC-SHA256 Credential=AKIDENV/DATE/eu-north-1/bedrock-mantle/aws4_request',
+    ]);
+    assert.deepEqual(await credentialOf({ region: 'us-west-2', profile: null }, null, {}), [
+      'https://bedrock-mantle.us-west-2.api.aws/openai/v1',
+      'AWS4-HMAC-SHA256 Credential=AKIDDEFAULT/DATE/us-west-2/bedrock-mantle/aws4_request',
+    ]);
+    await assert.rejects(resolveBedrockRoute({ region: 'us-east-1', profile: 'missing', baseUrl: null }, source(apiKey), files), {
+      message:
+        'failed to resolve Amazon Bedrock auth: failed to load credentials for AWS profile `missing`: failed to load AWS ' +
+        'credentials: the credentials provider was not properly configured',
+    });
   });
 });
