@@ -15,7 +15,7 @@ const AWS_TABLE = ['model_providers', AMAZON_BEDROCK_PROVIDER_ID, 'aws'];
 /**
  * `account/login/start` `amazonBedrock {apiKey, region}` / `amazonBedrockAccessKeys {accessKeyId,
  * secretAccessKey, sessionToken?, region}`, as the reference 0.169.0 does it [observed]:
- * - refused (-32600) with `forced_login_method = "chatgpt"`, while a client's ChatGPT tokens are in effect, for a
+ * - refused (-32600) while a client's ChatGPT tokens are in effect, with `forced_login_method = "chatgpt"`, for a
  *   blank key (`Amazon Bedrock API key must not be empty.` / `AWS access key ID and secret access key must not be
  *   empty.`) and for a region Bedrock does not serve (``Amazon Bedrock does not support region `<region>` ``);
  *   every value is trimmed first and a blank session token is left out;
@@ -27,13 +27,13 @@ const AWS_TABLE = ['model_providers', AMAZON_BEDROCK_PROVIDER_ID, 'aws'];
  * `bedrockAccessKeys`) after the `{type: "amazonBedrock"}` answer.
  */
 export async function loginWithBedrock(services: ServerServices, params: BedrockLoginParams): Promise<BedrockAuth> {
-  if (services.config.config.forced_login_method === 'chatgpt') {
-    throw RpcErrors.badRequest('Amazon Bedrock login is disabled. Use ChatGPT login instead.');
-  }
   if (services.auth.usesClientTokens) {
     throw RpcErrors.badRequest(
       'External auth is active. Use account/login/start (chatgptAuthTokens) to update it or account/logout to clear it.',
     );
+  }
+  if (services.config.config.forced_login_method === 'chatgpt') {
+    throw RpcErrors.badRequest('Amazon Bedrock login is disabled. Use ChatGPT login instead.');
   }
   const auth = credentialsOf(params);
   const region = params.region.trim();
