@@ -6,9 +6,13 @@ import * as z from 'zod';
 
 /**
  * `$CODEX_HOME/auth.json`, the login the reference's `codex login` (and `account/login/start`) stores:
- * `{"auth_mode":"apikey","OPENAI_API_KEY":"sk-…"}` for an API key, or
+ * `{"auth_mode":"apikey","OPENAI_API_KEY":"sk-…"}` for an API key,
  * `{"auth_mode":"chatgpt","OPENAI_API_KEY":null,"tokens":{id_token,access_token,refresh_token,account_id},
- * "last_refresh":"…"}` for a ChatGPT login. Unknown keys are kept when read and ignored.
+ * "last_refresh":"…"}` for a ChatGPT login, and for Amazon Bedrock [observed on 0.169.0]
+ * `{"auth_mode":"bedrockApiKey","OPENAI_API_KEY":null,"bedrock_api_key":{"api_key","region"}}` or
+ * `{"auth_mode":"bedrockAccessKeys","OPENAI_API_KEY":null,"bedrock_access_keys":{"access_key_id",
+ * "secret_access_key","session_token"?}}` (the access keys' region lives in config.toml). Unknown keys are kept
+ * when read and ignored.
  */
 const AuthJsonTokensSchema = lazySchema(() => z.looseObject({
   id_token: z.string().nullish(),
@@ -17,11 +21,21 @@ const AuthJsonTokensSchema = lazySchema(() => z.looseObject({
   account_id: z.string().nullish(),
 }));
 
+const BedrockApiKeyJsonSchema = lazySchema(() => z.looseObject({ api_key: z.string(), region: z.string() }));
+
+const BedrockAccessKeysJsonSchema = lazySchema(() => z.looseObject({
+  access_key_id: z.string(),
+  secret_access_key: z.string(),
+  session_token: z.string().nullish(),
+}));
+
 const AuthJsonSchema = lazySchema(() => z.looseObject({
   auth_mode: z.string().nullish(),
   OPENAI_API_KEY: z.string().nullish(),
   tokens: AuthJsonTokensSchema.nullish(),
   last_refresh: z.string().nullish(),
+  bedrock_api_key: BedrockApiKeyJsonSchema.nullish(),
+  bedrock_access_keys: BedrockAccessKeysJsonSchema.nullish(),
 }));
 export type AuthJson = z.infer<typeof AuthJsonSchema>;
 

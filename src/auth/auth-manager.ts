@@ -7,7 +7,16 @@ import {
 import type { Logger } from '../util/logger.js';
 import { untilAborted } from '../util/abortable.js';
 import { deleteAuthJson, readAuthJson, writeAuthJson, type AuthJson } from './auth-json.js';
-import { authFromJson, authHeaders, externalChatgptAuth, isChatgptAuth, type CodexAuth } from './codex-auth.js';
+import { bedrockAuthJson } from './bedrock-auth-json.js';
+import {
+  authFromJson,
+  authHeaders,
+  externalChatgptAuth,
+  isBedrockAuth,
+  isChatgptAuth,
+  type BedrockAuth,
+  type CodexAuth,
+} from './codex-auth.js';
 import { chatgptClaims } from './jwt-claims.js';
 import { oauthSettings } from './login/oauth-settings.js';
 import { refreshChatgptTokens, type ExchangedTokens, type RefreshReason } from './login/oauth-requests.js';
@@ -100,6 +109,22 @@ export class AuthManager implements OpenaiAuthSource {
     return isChatgptAuth(await this.current());
   }
 
+  /**
+   * Stores an Amazon Bedrock login in auth.json (0600), replacing any login there, as the reference does for
+   * `account/login/start` `amazonBedrock` / `amazonBedrockAccessKeys`. Client-supplied ChatGPT tokens are dropped.
+   */
+  async loginWithBedrock(auth: BedrockAuth): Promise<BedrockAuth> {
+    await writeAuthJson(this.#codexHome, bedrockAuthJson(auth));
+    this.#setExternal(null);
+    return auth;
+  }
+
+  /** The stored Amazon Bedrock login the `amazon-bedrock` provider signs its requests with, or null. */
+  async bedrockLogin(): Promise<BedrockAuth | null> {
+    const auth = await this.current();
+    return isBedrockAuth(auth) ? auth : null;
+  }
+
   /** Stores an API key in auth.json (replacing any login there), as `codex login --with-api-key` does. */
   async loginWithApiKey(apiKey: string): Promise<CodexAuth> {
     await writeAuthJson(this.#codexHome, { auth_mode: 'apikey', OPENAI_API_KEY: apiKey });
@@ -180,13 +205,15 @@ export class AuthManager implements OpenaiAuthSource {
 
   async login(signal?: AbortSignal): Promise<OpenaiLogin | null> {
     let auth = await this.current();
-    if (auth === null) return null;
+    // A Bedrock login authenticates only the Bedrock provider (bedrockLogin), never an OpenAI request.
+    if (auth === null || isBedrockAuth(auth)) return null;
     // An access token past its `exp` is refreshed before use, as the reference does (`proactive_expiry`); if that
     // fails the request goes out with the old token and the 401 path reports why.
     if (auth.mode === 'chatgpt' && isExpired(auth.accessToken)) {
       try {
         await this.refreshStoredTokens('proactive_expiry', signal);
-        auth = (await this.current()) ?? auth;
+        const refreshed = await this.current();
+        if (refreshed !== null && !isBedrockAuth(refreshed)) auth = refreshed;
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
         this.#log.warn({ err: messageOf(error) }, 'refreshing the expired ChatGPT access token failed');
@@ -208,7 +235,7 @@ export class AuthManager implements OpenaiAuthSource {
       if (authHeaders(current).authorization !== failed.headers.authorization) return true;
       await this.refreshStoredTokens('unauthorized_recovery', signal);
       const renewed = await this.current();
-      return renewed !== null && authHeaders(renewed).authorization !== failed.headers.authorization;
+      return isChatgptAuth(renewed) && authHeaders(renewed).authorization !== failed.headers.authorization;
     }
     if (this.#external === null) return false;
     // Newer tokens arrived while this request was in flight: try them before asking for more.
@@ -227,7 +254,7 @@ export class AuthManager implements OpenaiAuthSource {
   /** One `account/chatgptAuthTokens/refresh` round; false when it yields no usable tokens. */
   async #refresh(): Promise<boolean> {
     const previous = this.#external;
-    if (previous === null || previous.mode === 'apikey') return false;
+    if (!isChatgptAuth(previous)) return false;
     if (this.#requester === null) return false;
     const timeout = new AbortController();
     const timer = setTimeout(

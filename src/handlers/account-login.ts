@@ -8,18 +8,13 @@ import { oauthSettings } from '../auth/login/oauth-settings.js';
 import { ErrorCode, RpcError } from '../protocol/errors.js';
 import { ClientRequests, ServerNotifications } from '../protocol/registry.js';
 import type { LoginAccountParams, LoginAccountResponse } from '../protocol/v2/account.js';
+import { clearBedrockSelection, loginWithBedrock } from './bedrock-login.js';
 import { bindHandler } from './context.js';
 import type { HandlerContext, RequestHandler } from './context.js';
 import type { ServerServices } from './services.js';
 
 /** A browser sign-in nobody finishes is abandoned after 10 minutes (the reference's `LOGIN_CHATGPT_TIMEOUT`). */
 const BROWSER_LOGIN_TIMEOUT_MS = 10 * 60 * 1000;
-
-/** Why a login type is refused: each needs something this server does not have. */
-const UNSUPPORTED_LOGINS: Readonly<Record<string, string>> = {
-  amazonBedrock: 'this server does not talk to Amazon Bedrock',
-  amazonBedrockAccessKeys: 'this server does not talk to Amazon Bedrock',
-};
 
 /** `account/login/start`, `account/login/cancel` and `account/logout`, sharing the one pending sign-in. */
 export function accountLoginHandlers(services: ServerServices): RequestHandler[] {
@@ -38,6 +33,8 @@ export function accountLoginHandlers(services: ServerServices): RequestHandler[]
  * - `chatgptDeviceCode`: answers with `{loginId, verificationUrl, userCode}` for the person to enter anywhere; the
  *   server polls (device-code-login.ts).
  * Those two end later with `account/login/completed {loginId, success, error}` and, on success, `account/updated`.
+ * - `amazonBedrock` / `amazonBedrockAccessKeys`: Bedrock credentials in auth.json and the `amazon-bedrock` provider
+ *   selected in config.toml (bedrock-login.ts); answered `{type: "amazonBedrock"}`, announced like an API key.
  *
  * Where we differ: after storing the tokens the reference asks the ChatGPT backend for workspace routing and, when
  * that fails, reports `success:false` with `workspace routing discovery failed` although auth.json was written
@@ -53,13 +50,16 @@ function accountLoginStartHandler(services: ServerServices, active: ActiveLogin)
       default: {
         const auth = await completeLocalLogin(services, active, params);
         announce(services, context, auth);
-        return auth.mode === 'apikey' ? { type: 'apiKey' } : { type: 'chatgptAuthTokens' };
+        return responseOf(auth);
       }
     }
   });
 }
 
-async function completeLocalLogin(services: ServerServices, active: ActiveLogin, params: LoginAccountParams): Promise<CodexAuth> {
+/** A login completed within the request (no browser or device involved). */
+type LocalLoginParams = Exclude<LoginAccountParams, { type: 'chatgpt' | 'chatgptDeviceCode' }>;
+
+async function completeLocalLogin(services: ServerServices, active: ActiveLogin, params: LocalLoginParams): Promise<CodexAuth> {
   switch (params.type) {
     case 'apiKey':
       active.endAny();
@@ -68,11 +68,24 @@ async function completeLocalLogin(services: ServerServices, active: ActiveLogin,
       // A pending sign-in would otherwise overwrite the client's tokens with its own when it completes.
       active.endAny();
       return services.auth.loginWithChatgptTokens(params.accessToken, params.chatgptAccountId, params.chatgptPlanType);
+    case 'amazonBedrock':
+    case 'amazonBedrockAccessKeys': {
+      const auth = await loginWithBedrock(services, params);
+      active.endAny();
+      return auth;
+    }
+  }
+}
+
+function responseOf(auth: CodexAuth): LoginAccountResponse {
+  switch (auth.mode) {
+    case 'apikey':
+      return { type: 'apiKey' };
+    case 'bedrockApiKey':
+    case 'bedrockAccessKeys':
+      return { type: 'amazonBedrock' };
     default:
-      throw new RpcError(
-        ErrorCode.MethodNotFound,
-        `account/login/start with type \`${params.type}\` is not supported yet: ${UNSUPPORTED_LOGINS[params.type] ?? ''}`,
-      );
+      return { type: 'chatgptAuthTokens' };
   }
 }
 
@@ -214,12 +227,14 @@ function announce(services: ServerServices, context: HandlerContext, auth: Codex
 
 /**
  * `account/logout`: ends a pending sign-in, forgets client tokens and deletes auth.json, then `account/updated`
- * with nulls to every client — also when nobody was logged in [observed].
+ * with nulls to every client — also when nobody was logged in [observed]. When config.toml selects Amazon
+ * Bedrock, that selection is removed too (bedrock-login.ts).
  */
 function accountLogoutHandler(services: ServerServices, active: ActiveLogin): RequestHandler {
   return bindHandler(ClientRequests.accountLogout, async (_params, context) => {
     active.endAny();
     await services.auth.logout();
+    await clearBedrockSelection(services);
     context.afterResponse(() => services.broadcaster.broadcast(ServerNotifications.accountUpdated, accountUpdate(null)));
     return {};
   });

@@ -2,6 +2,7 @@ import { ModelCatalogue } from '../runtime/models/model-catalogue.js';
 import { accountLoginHandlers } from './account-login.js';
 import { accountRateLimitsReadHandler } from './account-rate-limits.js';
 import { accountReadHandler, bedrockGovCloudHandler } from './account-read.js';
+import { bedrockSetupHandlers } from './bedrock-setup.js';
 import { collaborationModeListHandler } from './collaboration-modes.js';
 import { configReadHandler, configRequirementsReadHandler } from './config-read.js';
 import { configWriteHandlers } from './config-write.js';
@@ -28,7 +29,8 @@ export function clientSurfaceHandlers(services: ServerServices): RequestHandler[
     accountReadHandler(services),
     ...accountLoginHandlers(services),
     accountRateLimitsReadHandler(services),
-    bedrockGovCloudHandler(),
+    bedrockGovCloudHandler(services),
+    ...bedrockSetupHandlers(services),
     collaborationModeListHandler(),
     hooksListHandler(services),
     ...pluginHandlers(services),

@@ -1,5 +1,7 @@
 import type { ReadableStream } from 'node:stream/web';
 import { describeConnectionFailure } from '../net/connection-failure.js';
+import type { BedrockCredentialSource } from './bedrock/bedrock-credentials.js';
+import { resolveBedrockRoute } from './bedrock/bedrock-route.js';
 import { MODEL_ERROR_MESSAGES, ModelError, STREAM_DISCONNECTED_PREFIX, statusLine } from './errors.js';
 import { readModelEvents, type ModelEvent } from './events.js';
 import type { GatewayTokenSource, OpenaiAuthSource, OpenaiLogin, ResolvedProvider } from './provider.js';
@@ -68,6 +70,8 @@ export interface HttpModelClientOptions {
   readonly openaiAuth?: OpenaiAuthSource;
   /** The gateway token, for a provider that declares `gateway_oauth` (see {@link GatewayTokenSource}). */
   readonly gatewayToken?: GatewayTokenSource;
+  /** The stored Amazon Bedrock login, for the `amazon-bedrock` provider (see {@link BedrockCredentialSource}). */
+  readonly bedrockAuth?: BedrockCredentialSource;
   /** Default: the global fetch. */
   readonly fetch?: typeof fetch;
   /** First backoff delay (doubling per retry, ±10 % jitter). Default 200 ms, the reference's. */
@@ -222,6 +226,7 @@ export class HttpModelClient implements ModelClient {
   readonly provider: ResolvedProvider;
   readonly #openaiAuth: OpenaiAuthSource | undefined;
   readonly #gatewayToken: GatewayTokenSource | undefined;
+  readonly #bedrockAuth: BedrockCredentialSource | undefined;
   readonly #fetch: typeof fetch;
   readonly #backoffBaseMs: number;
   readonly #sleep: Sleep;
@@ -233,6 +238,7 @@ export class HttpModelClient implements ModelClient {
     this.provider = options.provider;
     this.#openaiAuth = options.openaiAuth;
     this.#gatewayToken = options.gatewayToken;
+    this.#bedrockAuth = options.bedrockAuth;
     this.#fetch = options.fetch ?? fetch;
     this.#backoffBaseMs = options.backoffBaseMs ?? DEFAULT_BACKOFF_BASE_MS;
     this.#sleep = options.sleep ?? sleep;
@@ -369,15 +375,23 @@ export class HttpModelClient implements ModelClient {
     login: OpenaiLogin | null,
   ): Promise<ReadableStream<Uint8Array>> {
     const { chatgptBaseUrl } = this.provider;
-    const target = login?.chatgpt && chatgptBaseUrl !== null ? { ...this.provider, baseUrl: chatgptBaseUrl } : this.provider;
+    // Bedrock: the stored login decides the endpoint and authenticates the finished request (bearer or SigV4).
+    const bedrock = this.provider.bedrock === null ? null : await resolveBedrockRoute(this.provider.bedrock, this.#bedrockAuth, this.#env);
+    const target =
+      bedrock !== null
+        ? { ...this.provider, baseUrl: bedrock.baseUrl }
+        : login?.chatgpt && chatgptBaseUrl !== null
+          ? { ...this.provider, baseUrl: chatgptBaseUrl }
+          : this.provider;
     const url = responsesUrl(target);
     const bearerToken = login === null ? this.provider.bearerToken : null;
     const gateway = this.#gatewayToken === undefined ? null : await this.#gatewayToken.header(signal);
-    const headers = buildRequestHeaders(this.provider, request.identity, bearerToken, {
+    const built = buildRequestHeaders(this.provider, request.identity, bearerToken, {
       ...login?.headers,
       ...extraHeaders,
       ...(gateway === null ? {} : { [gateway[0]]: gateway[1] }),
     });
+    const headers = bedrock === null ? built : await bedrock.authorize({ method: 'POST', url, headers: built, body });
     let response: Response;
     // A server that accepts the connection but never answers counts as idle, like a stream that stops sending.
     const answer = new AbortController();

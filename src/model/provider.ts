@@ -1,5 +1,6 @@
-import { providerDefaults, type ConfigToml, type ModelProviderToml } from '../config/schema.js';
+import { isPlainTable, providerDefaults, type ConfigToml, type ModelProviderToml } from '../config/schema.js';
 import { COMPATIBLE_CODEX_VERSION } from '../util/version.js';
+import type { BedrockSettings } from './bedrock/bedrock-route.js';
 
 /** Environment variables as `process.env` holds them. */
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -55,6 +56,11 @@ export interface ResolvedProvider {
    * would for a ChatGPT login. See attestation-policy.ts.
    */
   readonly requestAttestation: boolean;
+  /**
+   * For the built-in `amazon-bedrock` provider: its settings from config.toml. Its requests then go where the
+   * stored Bedrock login says and are authenticated with it (bedrock/bedrock-route.ts); `baseUrl` is unused.
+   */
+  readonly bedrock: BedrockSettings | null;
 }
 
 /** The Codex login's credentials for one request (see {@link OpenaiAuthSource}). */
@@ -146,16 +152,27 @@ function ossProvider(env: Environment, defaultPort: number): ModelProviderToml {
   };
 }
 
+export const AMAZON_BEDROCK_PROVIDER_ID = 'amazon-bedrock';
+
+/**
+ * The reference's built-in `amazon-bedrock` provider: Bedrock's OpenAI-compatible Responses endpoint, with the
+ * header the reference sends to it [observed]. Where requests go is decided per request (see {@link bedrockSettings}).
+ */
+function amazonBedrockProvider(): ModelProviderToml {
+  return { name: 'Amazon Bedrock', wire_api: 'responses', http_headers: { 'x-amzn-mantle-client-agent': 'codex' } };
+}
+
 /**
  * Built-in providers. A `[model_providers.<id>]` table with one of these ids is ignored, like the reference
- * (`entry(key).or_insert`): built-ins cannot be overridden. The Bedrock providers need AWS SigV4 and `gcp`
- * Google credentials, which this server does not implement.
+ * (`entry(key).or_insert`): built-ins cannot be overridden — except what `amazon-bedrock` reads from its own table
+ * ({@link bedrockSettings}). `amazon-bedrock-runtime` (Bedrock's runtime endpoint) and `gcp` (Google credentials)
+ * are not implemented.
  */
 const BUILT_IN_PROVIDERS: Readonly<Record<string, ((env: Environment) => ModelProviderToml) | null>> = {
   [OPENAI_PROVIDER_ID]: openaiProvider,
   ollama: (env) => ossProvider(env, 11_434),
   lmstudio: (env) => ossProvider(env, 1234),
-  'amazon-bedrock': null,
+  [AMAZON_BEDROCK_PROVIDER_ID]: amazonBedrockProvider,
   'amazon-bedrock-runtime': null,
   gcp: null,
 };
@@ -180,6 +197,20 @@ function providerTable(config: ConfigToml, id: string, env: Environment): ModelP
     if (table) return table;
   }
   throw new ProviderConfigError('unknownProvider', `Model provider \`${id}\` not found`);
+}
+
+/**
+ * `[model_providers.amazon-bedrock]`'s `base_url` and `[model_providers.amazon-bedrock.aws]` `region` and `profile`
+ * (blank counts as unset), the keys of that table the reference reads.
+ */
+function bedrockSettings(config: ConfigToml): BedrockSettings {
+  const table: Record<string, unknown> = config.model_providers?.[AMAZON_BEDROCK_PROVIDER_ID] ?? {};
+  const aws = table['aws'];
+  const awsValue = (key: string) => (isPlainTable(aws) && typeof aws[key] === 'string' ? aws[key].trim() : '');
+  const region = awsValue('region');
+  const profile = awsValue('profile');
+  const baseUrl = typeof table['base_url'] === 'string' ? table['base_url'].trim() : '';
+  return { region: region === '' ? null : region, profile: profile === '' ? null : profile, baseUrl: baseUrl === '' ? null : baseUrl };
 }
 
 /** The active `[profiles.<name>]`, whose `model`/`model_provider` win over the top-level keys. */
@@ -233,7 +264,7 @@ function resolveHeaders(table: ModelProviderToml, env: Environment): Record<stri
  * errors are turn errors.
  *
  * @throws ProviderConfigError `unknownProvider` (``Model provider `x` not found``), `unknownProfile`,
- *   `unsupportedProvider` (`amazon-bedrock`), or `missingEnvVar` (``Missing environment variable: `NAME`.``,
+ *   `unsupportedProvider` (`amazon-bedrock-runtime`), or `missingEnvVar` (``Missing environment variable: `NAME`.``,
  *   followed by `env_key_instructions` when set).
  */
 export function resolveProvider(config: ConfigToml, env: Environment): ResolvedProvider {
@@ -258,5 +289,6 @@ export function resolveProvider(config: ConfigToml, env: Environment): ResolvedP
     streamMaxRetries: withDefaults.stream_max_retries,
     streamIdleTimeoutMs: withDefaults.stream_idle_timeout_ms,
     requestAttestation: table.request_attestation ?? false,
+    bedrock: id === AMAZON_BEDROCK_PROVIDER_ID ? bedrockSettings(config) : null,
   };
 }

@@ -51,6 +51,15 @@ export const ClientSurfaceRequests = {
     rateLimits.GetAccountRateLimitsParamsSchema,
     rateLimits.GetAccountRateLimitsResponseSchema,
   ),
+  bedrockDiscover: defineRequest(
+    'account/bedrock/discover',
+    account.BedrockDiscoverParamsSchema,
+    account.BedrockDiscoverResponseSchema,
+    { experimental: true },
+  ),
+  bedrockSetup: defineRequest('account/bedrock/setup', account.BedrockSetupParamsSchema, account.BedrockSetupResponseSchema, {
+    experimental: true,
+  }),
   bedrockCheckGovCloudRequirements: defineRequest(
     'account/bedrock/checkGovCloudRequirements',
     account.BedrockCheckGovCloudRequirementsParamsSchema,

@@ -169,13 +169,7 @@ const STABLE_CALLS: readonly Call[] = [
  * Calls that still answer `-32601 … is not supported yet` in this server: the method is answered, but not this
  * form of it. Asserted to stay so, so that building one fails here and the entry is removed.
  */
-const KNOWN_GAPS: readonly (readonly [reason: string, call: Call])[] = [
-  ['Amazon Bedrock sign-in is not built', ['account/login/start', () => ({ type: 'amazonBedrock', apiKey: 'k', region: 'us-east-1' })]],
-  [
-    'Amazon Bedrock sign-in is not built',
-    ['account/login/start', () => ({ type: 'amazonBedrockAccessKeys', accessKeyId: 'a', secretAccessKey: 's', region: 'us-east-1' })],
-  ],
-];
+const KNOWN_GAPS: readonly (readonly [reason: string, call: Call])[] = [];
 
 /**
  * Methods whose answer depends on a ChatGPT login, called again once signed in (against the fake backend): the

@@ -41,10 +41,13 @@ export interface HttpReply {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-/** A reply decided when the request arrives, from what it carries (e.g. a session id the model was told). */
+/**
+ * A reply decided when the request arrives, from what it carries (e.g. a session id the model was told); it may
+ * take time to decide (e.g. verifying a signature).
+ */
 export interface DynamicReply {
   readonly kind: 'dynamic';
-  readonly reply: (request: RecordedRequest) => SseReply | HttpReply;
+  readonly reply: (request: RecordedRequest) => SseReply | HttpReply | Promise<SseReply | HttpReply>;
 }
 
 export type ScriptedReply = SseReply | HttpReply | DynamicReply;
@@ -336,7 +339,7 @@ export async function startFakeModelServer(
     // A route keyed with its query string wins over one keyed by path alone.
     const route = options.routes?.[request.url ?? ''] ?? options.routes?.[path];
     if (route !== undefined) {
-      const routed = route.kind === 'dynamic' ? route.reply(requests[requests.length - 1] as RecordedRequest) : route;
+      const routed = route.kind === 'dynamic' ? await route.reply(requests[requests.length - 1] as RecordedRequest) : route;
       if (routed.kind === 'http') writeHttpReply(routed, response);
       else await writeSse(routed, response, () => (serverDropped = true));
       return;
@@ -346,7 +349,7 @@ export async function startFakeModelServer(
       return;
     }
     const scripted = queue.shift();
-    const reply = scripted?.kind === 'dynamic' ? scripted.reply(requests[requests.length - 1] as RecordedRequest) : scripted;
+    const reply = scripted?.kind === 'dynamic' ? await scripted.reply(requests[requests.length - 1] as RecordedRequest) : scripted;
     if (reply === undefined) {
       response.writeHead(500, { 'content-type': 'text/plain' }).end('fake model server: no scripted reply left');
       return;

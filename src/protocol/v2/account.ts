@@ -69,6 +69,36 @@ export const BedrockCheckGovCloudRequirementsResponseSchema = lazySchema(() => z
   }));
 export type BedrockCheckGovCloudRequirementsResponse = z.infer<typeof BedrockCheckGovCloudRequirementsResponseSchema>;
 
+export const BedrockDiscoverParamsSchema = lazySchema(() => z.object({}).meta({ id: 'BedrockDiscoverParams' }));
+
+export const AwsCredentialTypeSchema = lazySchema(() => z.enum(['accessKeys', 'bedrockApiKey']).meta({ id: 'AwsCredentialType' }));
+
+export const BedrockAwsProfileSchema = lazySchema(() => z
+  .object({ name: z.string(), region: z.string().nullable().optional() })
+  .meta({ id: 'BedrockAwsProfile' }));
+
+export const BedrockEnvironmentCredentialSchema = lazySchema(() => z
+  .object({ type: AwsCredentialTypeSchema, region: z.string().nullable().optional() })
+  .meta({ id: 'BedrockEnvironmentCredential' }));
+
+export const BedrockDiscoverResponseSchema = lazySchema(() => z
+  .object({
+    profiles: z.array(BedrockAwsProfileSchema),
+    environmentCredentials: z.array(BedrockEnvironmentCredentialSchema),
+  })
+  .meta({ id: 'BedrockDiscoverResponse' }));
+export type BedrockDiscoverResponse = z.infer<typeof BedrockDiscoverResponseSchema>;
+
+export const BedrockSetupParamsSchema = lazySchema(() => z
+  .discriminatedUnion('type', [
+    z.object({ type: z.literal('profile'), profile: z.string(), region: z.string() }),
+    z.object({ type: z.literal('environment'), region: z.string() }),
+  ])
+  .meta({ id: 'BedrockSetupParams' }));
+export type BedrockSetupParams = z.infer<typeof BedrockSetupParamsSchema>;
+
+export const BedrockSetupResponseSchema = lazySchema(() => z.object({}).meta({ id: 'BedrockSetupResponse' }));
+
 export const AuthModeSchema = lazySchema(() => z
   .enum([
     'apikey', 'chatgpt', 'chatgptAuthTokens', 'headers', 'agentIdentity', 'personalAccessToken', 'bedrockApiKey',
@@ -117,7 +147,6 @@ export const LoginAccountParamsSchema = lazySchema(() => z
   .meta({ id: 'LoginAccountParams' }));
 export type LoginAccountParams = z.infer<typeof LoginAccountParamsSchema>;
 
-/** Only the login types this server completes: the others are refused before a response is built. */
 export const LoginAccountResponseSchema = lazySchema(() => z
   .discriminatedUnion('type', [
     z.object({ type: z.literal('apiKey') }),
@@ -135,6 +164,7 @@ export const LoginAccountResponseSchema = lazySchema(() => z
       userCode: z.string().describe('One-time code the user must enter after signing in.'),
     }),
     z.object({ type: z.literal('chatgptAuthTokens') }),
+    z.object({ type: z.literal('amazonBedrock') }),
   ])
   .meta({ id: 'LoginAccountResponse' }));
 export type LoginAccountResponse = z.infer<typeof LoginAccountResponseSchema>;

@@ -100,7 +100,9 @@ export class ModelCatalogue {
     const { profile: _profile, ...withoutProfile } = config;
     try {
       const provider = resolveProvider({ ...withoutProfile, model_provider: id }, this.#options.env);
-      // A provider that needs the Codex login and has no key would only answer 401.
+      // A provider that needs the Codex login and has no key would only answer 401. Bedrock's endpoint depends on
+      // the login and serves no model list this server reads.
+      if (provider.bedrock !== null) return null;
       return provider.requiresOpenaiAuth && provider.bearerToken === null ? null : provider;
     } catch (error) {
       if (error instanceof ProviderConfigError && error.code === 'unknownProvider') {

@@ -112,6 +112,7 @@ export class TurnDependencyBuilder {
     return new HttpModelClient({
       provider,
       openaiAuth: options.auth,
+      bedrockAuth: options.auth,
       ...(gatewayOAuth === undefined ? {} : { gatewayToken: options.gatewayCredentials.tokenSource(provider.id, gatewayOAuth) }),
       log: options.log,
       env: options.env,

@@ -102,18 +102,4 @@ describe('account/login/start, account/logout', () => {
     const account = (await client.call('account/read', {})).account as { planType: string };
     assert.equal(account.planType, 'unknown');
   });
-
-  it('refuses the Bedrock logins with -32601 and a reason', async (t) => {
-    const { client } = await startAccountRig(t);
-    for (const params of [
-      { type: 'amazonBedrock', apiKey: 'k', region: 'us-east-1' },
-      { type: 'amazonBedrockAccessKeys', accessKeyId: 'a', secretAccessKey: 's', region: 'us-east-1' },
-    ]) {
-      const response = await client.request('account/login/start', params);
-      const error = response.error as { code: number; message: string };
-      assert.equal(error.code, -32601);
-      assert.match(error.message, new RegExp(`^account/login/start with type \`${params.type}\` is not supported yet: `));
-    }
-    assert.deepEqual(client.received.filter((m) => String(m.method).startsWith('account/')), []);
-  });
 });

@@ -36,6 +36,7 @@ describe('resolveProvider', () => {
       streamMaxRetries: 5,
       streamIdleTimeoutMs: 300_000,
       requestAttestation: false,
+      bedrock: null,
     });
   });
 
@@ -93,6 +94,7 @@ describe('resolveProvider', () => {
       streamMaxRetries: 1,
       streamIdleTimeoutMs: 50,
       requestAttestation: true,
+      bedrock: null,
     });
   });
 
@@ -153,7 +155,24 @@ describe('resolveProvider', () => {
   it('knows the local built-in providers', () => {
     assert.equal(resolveProvider(config({ model_provider: 'ollama' }), {}).baseUrl, 'http://localhost:11434/v1');
     assert.equal(resolveProvider(config({ model_provider: 'lmstudio' }), { CODEX_OSS_PORT: '4321' }).baseUrl, 'http://localhost:4321/v1');
-    assert.throws(() => resolveProvider(config({ model_provider: 'amazon-bedrock' }), {}), { name: 'ProviderConfigError' });
+    assert.throws(() => resolveProvider(config({ model_provider: 'amazon-bedrock-runtime' }), {}), { name: 'ProviderConfigError' });
+  });
+
+  it('resolves amazon-bedrock with its base_url and aws region from its own table, and the Mantle header', () => {
+    const bedrock = resolveProvider(config({ model_provider: 'amazon-bedrock' }), {});
+    assert.deepEqual(bedrock.bedrock, { region: null, profile: null, baseUrl: null });
+    assert.equal(bedrock.requiresOpenaiAuth, false);
+    assert.equal(bedrock.bearerToken, null);
+    assert.deepEqual(bedrock.httpHeaders, { 'x-amzn-mantle-client-agent': 'codex' });
+    const table = {
+      model_provider: 'amazon-bedrock',
+      model_providers: { 'amazon-bedrock': { base_url: 'http://127.0.0.1:9/openai/v1', aws: { region: ' eu-west-1 ', profile: 'p' } } },
+    };
+    assert.deepEqual(resolveProvider(config(table), {}).bedrock, {
+      region: 'eu-west-1',
+      profile: 'p',
+      baseUrl: 'http://127.0.0.1:9/openai/v1',
+    });
   });
 
   it("takes model and model_provider from the active profile first", () => {
