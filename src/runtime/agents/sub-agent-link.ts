@@ -5,7 +5,8 @@ import type { SessionSource } from '../../protocol/v2/thread.js';
  * What makes a thread a sub-agent: the thread that spawned it, how deep it is under the root thread, and the
  * nickname it goes by. Written into its rollout's session_meta as the reference 0.169.0 writes it (observed):
  * `source: {"subagent": {"thread_spawn": {parent_thread_id, depth, agent_path: null, agent_nickname, agent_role}}}`
- * beside `parent_thread_id`, `thread_source: "subagent"` and `agent_nickname`.
+ * beside `parent_thread_id`, `thread_source: "subagent"`, `agent_nickname` and, for an agent spawned in a role,
+ * `agent_role`.
  */
 export interface SubAgentLink {
   readonly parentThreadId: string;
@@ -31,6 +32,7 @@ export function subAgentMetaFields(link: SubAgentLink): Record<string, unknown> 
     source: { subagent: { thread_spawn: threadSpawn(link) } },
     thread_source: 'subagent',
     agent_nickname: link.nickname,
+    ...(link.role === null ? {} : { agent_role: link.role }),
   };
 }
 

@@ -3,6 +3,7 @@ import type { UserInput } from '../../protocol/v2/user-input.js';
 import { withMessageId } from '../context/item-ids.js';
 import type { LoadedThread } from '../threads/loaded-thread.js';
 import { type AgentStatus, isFinal, statusAfterTurn, statusForModel } from './agent-status.js';
+import { type AgentRole, configuredRoles } from './agent-roles.js';
 import { forkedHistory } from './forked-history.js';
 import { pickNickname } from './nicknames.js';
 import type { SubAgentLink } from './sub-agent-link.js';
@@ -17,10 +18,22 @@ export interface SpawnOverrides {
   readonly reasoningEffort?: string | undefined;
   /** `fork_context: true`: the child starts with the parent's conversation (forked-history.ts). */
   readonly forkContext?: boolean | undefined;
+  /** `agent_type`: the role the child is spawned in, and the config layer its settings get (role-settings.ts). */
+  readonly role?: SpawnRole | undefined;
+}
+
+/** A role as a spawn applies it. */
+export interface SpawnRole {
+  readonly name: string;
+  readonly layer: Readonly<Record<string, unknown>>;
+  /** The names the role's agents go by instead of the usual ones. */
+  readonly nicknameCandidates: readonly string[] | null;
 }
 
 /** What sub-agents need from the server that holds the threads (the thread manager implements it). */
 export interface SubAgentHost {
+  /** Where configured agent roles are found (agent-roles.ts). */
+  readonly codexHome: string;
   /**
    * A new thread for a sub-agent of `parent`, with its settings and the overrides, heard by the parent's
    * subscribers; started with `forkedHistory` of the parent's conversation when given.
@@ -81,6 +94,11 @@ export class SubAgents {
     this.#host = host;
   }
 
+  /** The agent roles configured for `thread` (agent-roles.ts), read anew each time: the files may change. */
+  roles(thread: LoadedThread): Map<string, AgentRole> {
+    return configuredRoles(thread.settings.config, this.#host.codexHome);
+  }
+
   /** Whether `thread` may spawn sub-agents (the reference's default depth limit). */
   maySpawn(thread: LoadedThread): boolean {
     return (thread.subAgent?.depth ?? 0) < MAX_AGENT_DEPTH;
@@ -109,8 +127,8 @@ export class SubAgents {
     const link: SubAgentLink = {
       parentThreadId: parent.id,
       depth: (parent.subAgent?.depth ?? 0) + 1,
-      nickname: pickNickname(new Set(open.map((agent) => agent.nickname))),
-      role: null,
+      nickname: pickNickname(new Set(open.map((agent) => agent.nickname)), overrides.role?.nicknameCandidates ?? null),
+      role: overrides.role?.name ?? null,
     };
     const child = this.#host.createChild(parent, link, overrides, overrides.forkContext === true ? forkedHistory(parent.history) : null);
     const agent: Agent = {
