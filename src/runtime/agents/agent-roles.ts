@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
+import { validateConfigTable } from '../../config/load.js';
 import { isPlainTable } from '../../config/schema.js';
 import type { RoleChoice } from '../../tools/agents/agent-tool-specs.js';
 
@@ -17,7 +18,8 @@ import type { RoleChoice } from '../../tools/agents/agent-tool-specs.js';
  * plus every `<CODEX_HOME>/agents/**\/*.toml` file that names itself (`name = "…"`). A role file is a config.toml
  * layer for the child (model, model_reasoning_effort, developer_instructions, …) whose `name`, `description` and
  * `nickname_candidates` describe the role instead (and win over the `[agents.<name>]` table's). A role without a
- * description, or whose config_file does not exist, is left out (spawning it is then an unknown agent_type).
+ * description, or whose config_file does not exist or does not hold valid settings, is left out (spawning it is then
+ * an unknown agent_type, as the reference 0.169.0 answers for a missing file; observed).
  */
 
 export interface AgentRole {
@@ -119,10 +121,19 @@ export function roleChoices(configured: ReadonlyMap<string, AgentRole>): RoleCho
 export function roleLayer(role: AgentRole): Record<string, unknown> {
   if (role.configFile === null) return {};
   const table = readRoleFile(role.configFile);
-  if (table === null) throw new Error(ROLE_UNAVAILABLE);
-  const layer = { ...table };
+  if (table === null || !validLayer(table)) throw new Error(ROLE_UNAVAILABLE);
+  return layerOf(table);
+}
+
+function layerOf(file: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const layer = { ...file };
   for (const key of ROLE_FILE_META_KEYS) delete layer[key];
   return layer;
+}
+
+/** Whether a role file's settings are a valid configuration (a role whose are not is left out, like a missing one). */
+function validLayer(file: Readonly<Record<string, unknown>>): boolean {
+  return validateConfigTable(layerOf(file)).ok;
 }
 
 function declaredRole(declared: string, table: Record<string, unknown>, codexHome: string): AgentRole | null {
@@ -135,7 +146,7 @@ function declaredRole(declared: string, table: Record<string, unknown>, codexHom
     configFile = resolve(codexHome, path);
     if (!isFile(configFile)) return null;
     const file = readRoleFile(configFile);
-    if (file === null) return null;
+    if (file === null || !validLayer(file)) return null;
     name = nonBlank(file['name']) ?? name;
     description = nonBlank(file['description']) ?? description;
     nicknameCandidates = nicknames(file['nickname_candidates']) ?? nicknameCandidates;
@@ -150,7 +161,7 @@ function declaredRole(declared: string, table: Record<string, unknown>, codexHom
 function discoveredRole(file: string): AgentRole | null {
   const table = readRoleFile(file);
   const name = table === null ? null : nonBlank(table['name']);
-  if (table === null || name === null) return null;
+  if (table === null || name === null || !validLayer(table)) return null;
   const description = nonBlank(table['description']);
   if (description === null) return null;
   return { name, description, configFile: file, nicknameCandidates: nicknames(table['nickname_candidates']) };

@@ -3,7 +3,7 @@ import type { UserInput } from '../../protocol/v2/user-input.js';
 import { withMessageId } from '../context/item-ids.js';
 import type { LoadedThread } from '../threads/loaded-thread.js';
 import { type AgentStatus, isFinal, statusAfterTurn, statusForModel } from './agent-status.js';
-import { type AgentRole, configuredRoles } from './agent-roles.js';
+import { type AgentRole, configuredRoles, ROLE_UNAVAILABLE } from './agent-roles.js';
 import { forkedHistory } from './forked-history.js';
 import { pickNickname } from './nicknames.js';
 import type { SubAgentLink } from './sub-agent-link.js';
@@ -130,7 +130,14 @@ export class SubAgents {
       nickname: pickNickname(new Set(open.map((agent) => agent.nickname)), overrides.role?.nicknameCandidates ?? null),
       role: overrides.role?.name ?? null,
     };
-    const child = this.#host.createChild(parent, link, overrides, overrides.forkContext === true ? forkedHistory(parent.history) : null);
+    let child: LoadedThread;
+    try {
+      child = this.#host.createChild(parent, link, overrides, overrides.forkContext === true ? forkedHistory(parent.history) : null);
+    } catch (error) {
+      // The role's settings changed under us and no longer apply: the model is told, as for an unreadable role.
+      if (error instanceof Error && error.message === ROLE_UNAVAILABLE) throw new AgentToolError(ROLE_UNAVAILABLE);
+      throw error;
+    }
     const agent: Agent = {
       id: child.id,
       parentId: parent.id,
