@@ -1,3 +1,4 @@
+import { isPlainTable } from '../../config/schema.js';
 import type { ResponseItem } from '../../model/events.js';
 import type { UserInput } from '../../protocol/v2/user-input.js';
 import { withMessageId } from '../context/item-ids.js';
@@ -8,9 +9,19 @@ import { forkedHistory } from './forked-history.js';
 import { pickNickname } from './nicknames.js';
 import type { SubAgentLink } from './sub-agent-link.js';
 
-/** The reference 0.169.0's defaults: children of a root thread only, at most six open at once. */
+/**
+ * The reference 0.169.0's defaults: children of a root thread only, at most six open at once per parent (config.toml's
+ * `[agents] max_threads` changes the latter; observed).
+ */
 export const MAX_AGENT_DEPTH = 1;
 export const MAX_OPEN_AGENTS = 6;
+
+/** How many agents of one parent may be open at once: `[agents] max_threads` when it is a positive integer. */
+export function maxOpenAgents(config: Readonly<Record<string, unknown>>): number {
+  const agents = config['agents'];
+  const configured = isPlainTable(agents) ? agents['max_threads'] : undefined;
+  return typeof configured === 'number' && Number.isInteger(configured) && configured > 0 ? configured : MAX_OPEN_AGENTS;
+}
 
 /** A spawn request's overrides of the parent's settings. */
 export interface SpawnOverrides {
@@ -121,8 +132,9 @@ export class SubAgents {
     turn: { readonly turnId: string; readonly signal: AbortSignal },
   ): LoadedThread {
     const open = [...this.#agents.values()].filter((agent) => agent.parentId === parent.id && !agent.closed);
-    if (open.length >= MAX_OPEN_AGENTS) {
-      throw new AgentToolError(`collab spawn failed: agent thread limit reached (max ${MAX_OPEN_AGENTS})`);
+    if (open.length >= maxOpenAgents(parent.settings.config)) {
+      // Observed: the refusal does not name the limit, whether it is the default or configured.
+      throw new AgentToolError('collab spawn failed: agent thread limit reached');
     }
     const link: SubAgentLink = {
       parentThreadId: parent.id,
