@@ -38,13 +38,13 @@ export function subAgentHost(manager: ThreadManager): SubAgentHost {
       child.setStatus({ type: 'idle' });
       return child;
     },
-    startTurn(child, input, rootTurnId, finished) {
+    startTurn(child, input, { rootTurnId, parentTurnId }, finished) {
       const parentId = child.subAgent?.parentThreadId;
       const caller = manager.lastCaller(child.id) ?? (parentId === undefined ? undefined : manager.lastCaller(parentId));
       const deps = manager.turnDependencies(child, caller ?? FALLBACK_CALLER);
       const turn = startTurn(
         child,
-        { input, clientUserMessageId: null, rootTurnId },
+        { input, clientUserMessageId: null, rootTurnId, ...(parentTurnId === rootTurnId ? {} : { parentTurnId }) },
         {
           ...deps,
           onTurnFinished: (ended) => {

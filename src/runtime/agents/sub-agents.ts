@@ -16,11 +16,39 @@ import type { SubAgentLink } from './sub-agent-link.js';
 export const MAX_AGENT_DEPTH = 1;
 export const MAX_OPEN_AGENTS = 6;
 
+/**
+ * How deep sub-agents may go under a root thread: `[agents] max_depth` when it is a positive integer (observed: with
+ * 2, a child of the root gets the multi-agent tools and its own children do not).
+ */
+export function maxAgentDepth(config: Readonly<Record<string, unknown>>): number {
+  return positiveAgentsSetting(config, 'max_depth') ?? MAX_AGENT_DEPTH;
+}
+
+/** Whether a thread may spawn sub-agents: it is above the depth limit its configuration sets. */
+export function mayHaveChildren(thread: Pick<LoadedThread, 'subAgent' | 'settings'>): boolean {
+  return (thread.subAgent?.depth ?? 0) < maxAgentDepth(thread.settings.config);
+}
+
+/** The turns a child's turn works for: its parent's, and the root thread's that one works for. */
+export interface ChildTurnIds {
+  readonly rootTurnId: string;
+  readonly parentTurnId: string;
+}
+
+function childTurnIds(parent: LoadedThread, parentTurnId: string): ChildTurnIds {
+  const record = parent.turns.find((turn) => turn.id === parentTurnId);
+  return { rootTurnId: record?.rootTurnId ?? parentTurnId, parentTurnId };
+}
+
+function positiveAgentsSetting(config: Readonly<Record<string, unknown>>, key: string): number | undefined {
+  const agents = config['agents'];
+  const value = isPlainTable(agents) ? agents[key] : undefined;
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
+}
+
 /** How many agents of one parent may be open at once: `[agents] max_threads` when it is a positive integer. */
 export function maxOpenAgents(config: Readonly<Record<string, unknown>>): number {
-  const agents = config['agents'];
-  const configured = isPlainTable(agents) ? agents['max_threads'] : undefined;
-  return typeof configured === 'number' && Number.isInteger(configured) && configured > 0 ? configured : MAX_OPEN_AGENTS;
+  return positiveAgentsSetting(config, 'max_threads') ?? MAX_OPEN_AGENTS;
 }
 
 /** A spawn request's overrides of the parent's settings. */
@@ -56,13 +84,14 @@ export interface SubAgentHost {
     forkedHistory: readonly ResponseItem[] | null,
   ): LoadedThread;
   /**
-   * Starts a turn of `child` on `input`, working for the parent's turn `rootTurnId`; `finished` is told once it is
+   * Starts a turn of `child` on `input`, working for its parent's turn `turn.parentTurnId` (which works for the root
+   * thread's turn `turn.rootTurnId`, the same turn for a child of the root); `finished` is told once it is
    * over. Returns the turn id.
    */
   startTurn(
     child: LoadedThread,
     input: readonly UserInput[],
-    rootTurnId: string,
+    turn: ChildTurnIds,
     finished: (child: LoadedThread) => void,
   ): string;
   /** The loaded thread with this id, if it is loaded. */
@@ -110,9 +139,9 @@ export class SubAgents {
     return configuredRoles(thread.settings.config, this.#host.codexHome);
   }
 
-  /** Whether `thread` may spawn sub-agents (the reference's default depth limit). */
+  /** Whether `thread` may spawn sub-agents (under the depth limit). */
   maySpawn(thread: LoadedThread): boolean {
-    return (thread.subAgent?.depth ?? 0) < MAX_AGENT_DEPTH;
+    return mayHaveChildren(thread);
   }
 
   /** The status of an agent; notFound for a closed agent or an id this server never spawned or resumed (observed). */
@@ -141,6 +170,7 @@ export class SubAgents {
       depth: (parent.subAgent?.depth ?? 0) + 1,
       nickname: pickNickname(new Set(open.map((agent) => agent.nickname)), overrides.role?.nicknameCandidates ?? null),
       role: overrides.role?.name ?? null,
+      rootThreadId: parent.subAgent?.rootThreadId ?? parent.id,
     };
     let child: LoadedThread;
     try {
@@ -160,7 +190,7 @@ export class SubAgents {
     };
     this.#agents.set(child.id, agent);
     try {
-      this.#run(agent, child, input, turn.turnId);
+      this.#run(agent, child, input, childTurnIds(parent, turn.turnId));
     } catch (error) {
       // The child exists but cannot run (its model settings are unusable): it is reported, not left pending.
       const message = error instanceof Error ? error.message : String(error);
@@ -189,7 +219,8 @@ export class SubAgents {
       active.pendingSteers.push({ input, clientUserMessageId: null });
       return active.turnId;
     }
-    return this.#run(agent, child, input, parentTurnId);
+    const parent = this.#host.loaded(agent.parentId);
+    return this.#run(agent, child, input, parent === undefined ? { rootTurnId: parentTurnId, parentTurnId } : childTurnIds(parent, parentTurnId));
   }
 
   /**
@@ -260,8 +291,8 @@ export class SubAgents {
     return agent;
   }
 
-  #run(agent: Agent, child: LoadedThread, input: readonly UserInput[], rootTurnId: string): string {
-    const turnId = this.#host.startTurn(child, input, rootTurnId, (ended) => this.#turnEnded(agent, ended));
+  #run(agent: Agent, child: LoadedThread, input: readonly UserInput[], turn: ChildTurnIds): string {
+    const turnId = this.#host.startTurn(child, input, turn, (ended) => this.#turnEnded(agent, ended));
     this.#setStatus(agent, { kind: 'running' });
     return turnId;
   }

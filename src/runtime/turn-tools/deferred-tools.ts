@@ -1,6 +1,6 @@
 import { agentNamespaceSpec, type RoleChoice } from '../../tools/agents/agent-tool-specs.js';
 import { overrideModels } from '../agents/spawn-overrides.js';
-import { MAX_AGENT_DEPTH } from '../agents/sub-agents.js';
+import { mayHaveChildren } from '../agents/sub-agents.js';
 import { mcpNamespace, mcpNamespaceSpec } from '../mcp/mcp-tool-spec.js';
 import type { LoadedThread } from '../threads/loaded-thread.js';
 import { deferredDynamicNamespaces } from './dynamic-tool.js';
@@ -49,7 +49,7 @@ export function defersAgentTools(thread: LoadedThread): boolean {
   return (
     searchesTools(settings.model) &&
     settings.config.features?.['multi_agent'] !== false &&
-    (thread.subAgent?.depth ?? 0) < MAX_AGENT_DEPTH
+    mayHaveChildren(thread)
   );
 }
 
