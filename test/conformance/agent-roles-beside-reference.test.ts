@@ -103,13 +103,10 @@ async function observe(client: RpcTestClient, fake: { requests: readonly Recorde
   const threadId = (await client.call('thread/start', { cwd })).thread.id;
   await client.request('turn/start', { threadId, input: [{ type: 'text', text: PARENT }] });
   await client.notification('turn/completed', (params) => params.threadId === threadId, 60_000);
-  const listed = (await client.call('thread/list', { sourceKinds: ['subAgent'] })).data;
-  for (const child of listed) {
-    if (child.status.type === 'active') {
-      await client.notification('turn/completed', (params) => params.threadId === child.id, 30_000);
-    }
-  }
   const ids = outputs.flatMap((output) => (output.startsWith('{') ? [(JSON.parse(output) as { agent_id: string }).agent_id] : []));
+  // Every child has run its turn (and so has a rollout to be listed by).
+  for (const id of ids) await client.notification('turn/completed', (params) => params.threadId === id, 30_000);
+  const listed = (await client.call('thread/list', { sourceKinds: ['subAgent'] })).data;
   const named = (value: string) => ids.reduce((text, id, index) => text.replaceAll(id, `<${index}>`), value.replaceAll(threadId, '<parent>'));
   const items = client.received.flatMap((message) => {
     if (!isNotification(message, 'item/started') && !isNotification(message, 'item/completed')) return [];

@@ -73,10 +73,15 @@ async function observe(client: RpcTestClient, requests: readonly RecordedRequest
   const rootId = (await client.call('thread/start', { cwd })).thread.id;
   await client.request('turn/start', { threadId: rootId, input: [{ type: 'text', text: ROOT }] });
   await client.notification('turn/completed', (params) => params.threadId === rootId, 60_000);
+  // Every spawned agent has run its turn (and so has a rollout to be listed by).
+  const spawned = client.received.flatMap((message) =>
+    isNotification(message, 'item/completed') && message.params.item.type === 'collabAgentToolCall' && message.params.item.tool === 'spawnAgent'
+      ? message.params.item.receiverThreadIds
+      : [],
+  );
+  assert.equal(spawned.length, 3, 'a child and two grandchildren');
+  for (const id of spawned) await client.notification('turn/completed', (params) => params.threadId === id, 30_000);
   const listed = (await client.call('thread/list', { sourceKinds: ['subAgent'] })).data;
-  for (const thread of listed) {
-    if (thread.status.type === 'active') await client.notification('turn/completed', (params) => params.threadId === thread.id, 30_000);
-  }
   // Threads and turns named by role: root, mid, leaf1/leaf2 (spawn order); each turn after its thread.
   const names = new Map<string, string>([[rootId, 'root']]);
   const mid = listed.find((thread) => thread.preview === MID);
