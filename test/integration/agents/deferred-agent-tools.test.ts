@@ -124,6 +124,16 @@ describe('sub-agents deferred behind tool_search (gpt-5.5)', () => {
       30_000,
     );
     assert.match(spawn?.parameters.properties['agent_type']?.description ?? '', /### reviewer\nReviews the change\./);
+    // The child is listed once its turn has run (its rollout is written then).
+    const spawned = rig.client.received.flatMap((m) =>
+      m.method === 'item/completed' ? ((m.params as { item: { type: string; receiverThreadIds?: string[] } }).item.receiverThreadIds ?? []) : [],
+    );
+    assert.equal(spawned.length, 1);
+    await rig.client.waitFor(
+      (m: ServerMessage) => m.method === 'turn/completed' && (m.params as { threadId: string }).threadId === spawned[0],
+      'the child turn',
+      30_000,
+    );
     const children = (await rig.client.call('thread/list', { sourceKinds: ['subAgent'] })).data;
     assert.deepEqual(children.map((child) => child.agentRole), ['reviewer']);
   });
