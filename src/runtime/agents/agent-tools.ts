@@ -23,7 +23,8 @@ import { argumentsError } from '../turn-tools/tool-call.js';
 import type { ToolContext, ToolHandler, ToolOutput } from '../turn-tools/tool-context.js';
 import { type AgentStatus, collabState, statusForModel } from './agent-status.js';
 import { overrideModels, spawnOverrideRefusal } from './spawn-overrides.js';
-import { AgentToolError, type SubAgents } from './sub-agents.js';
+import { findRole, ROLE_UNAVAILABLE, roleChoices, roleLayer } from './agent-roles.js';
+import { AgentToolError, type SpawnRole, type SubAgents } from './sub-agents.js';
 
 const InputItemSchema = lazySchema(() => z.looseObject({
   type: z.string().optional(),
@@ -39,6 +40,7 @@ const SpawnArgumentsSchema = lazySchema(() => z.object({
   model: z.string().nullish(),
   reasoning_effort: z.string().nullish(),
   fork_context: z.boolean().nullish(),
+  agent_type: z.string().nullish(),
 }));
 const SendArgumentsSchema = lazySchema(() => z.object({
   target: z.string(),
@@ -59,10 +61,10 @@ type CollabFields = Pick<CollabItem, 'receiverThreadIds' | 'prompt' | 'model' | 
  * with the facts the reference 0.169.0 reports, as JSON (observed): spawn → `{agent_id, nickname}`, send_input →
  * `{submission_id}`, wait_agent → `{status: {<id>: <status>}, timed_out}`, close_agent → `{previous_status}`.
  */
-export function agentTools(agents: SubAgents): ToolHandler {
+export function agentTools(agents: SubAgents, thread: LoadedThread): ToolHandler {
   return {
     name: AGENT_NAMESPACE,
-    spec: () => agentNamespaceSpec(overrideModels()),
+    spec: () => agentNamespaceSpec(overrideModels(), roleChoices(agents.roles(thread))),
     async handle(call, context) {
       try {
         switch (call.name) {
@@ -230,11 +232,13 @@ async function spawnAgent(agents: SubAgents, callId: string, payload: string, co
     reasoningEffort: args.reasoning_effort ?? undefined,
     forkContext: args.fork_context ?? undefined,
   };
-  // Observed: an override refused here leaves the started item without a completion.
+  // Observed: an override or a role refused here leaves the started item without a completion.
   const refusal = spawnOverrideRefusal(parent.settings.model, overrides);
   if (refusal !== null) return refusal;
+  const role = spawnRole(agents, parent, args.agent_type, args.fork_context === true);
+  if (typeof role === 'string') return role;
   return withItem(complete, async () => {
-    const child = agents.spawn(parent, input, overrides, context);
+    const child = agents.spawn(parent, input, { ...overrides, role }, context);
     complete({
       status: 'completed',
       receiverThreadIds: [child.id],
@@ -244,6 +248,32 @@ async function spawnAgent(agents: SubAgents, callId: string, payload: string, co
     });
     return JSON.stringify({ agent_id: child.id, nickname: child.subAgent?.nickname ?? null });
   });
+}
+
+/** The reference 0.169.0's refusal of a role for a forked child, which keeps its parent's. */
+const FORKED_ROLE_REFUSAL =
+  'Full-history forked agents inherit the parent agent type; omit agent_type, or spawn without a full-history fork.';
+
+/**
+ * The role `agent_type` asks for (none for a blank one, observed), or the refusal the model reads: a role for a
+ * forked child, an unknown role, a role whose settings cannot be read (the reference's texts).
+ */
+function spawnRole(
+  agents: SubAgents,
+  parent: LoadedThread,
+  requested: string | null | undefined,
+  forked: boolean,
+): SpawnRole | undefined | string {
+  const name = requested?.trim() ?? '';
+  if (name === '') return undefined;
+  if (forked) return FORKED_ROLE_REFUSAL;
+  const role = findRole(agents.roles(parent), name);
+  if (role === undefined) return `unknown agent_type '${name}'`;
+  try {
+    return { name, layer: roleLayer(role), nicknameCandidates: role.nicknameCandidates };
+  } catch {
+    return ROLE_UNAVAILABLE;
+  }
 }
 
 async function sendInput(agents: SubAgents, callId: string, payload: string, context: ToolContext): Promise<ToolOutput> {

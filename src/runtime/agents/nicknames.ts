@@ -9,9 +9,13 @@ const NICKNAMES = [
   'Ramanujan', 'Riemann', 'Sagan', 'Tesla', 'Turing', 'Volta',
 ];
 
-/** A nickname not in `taken` (any one, once every name is taken). */
-export function pickNickname(taken: ReadonlySet<string>): string {
-  const free = NICKNAMES.filter((name) => !taken.has(name));
-  const pool = free.length > 0 ? free : NICKNAMES;
+/**
+ * A nickname not in `taken` (any one, once every name is taken), from `candidates` when the agent's role names its
+ * own (observed: the reference then draws from the role's names only).
+ */
+export function pickNickname(taken: ReadonlySet<string>, candidates: readonly string[] | null = null): string {
+  const names = candidates ?? NICKNAMES;
+  const free = names.filter((name) => !taken.has(name));
+  const pool = free.length > 0 ? free : names;
   return pool[Math.floor(Math.random() * pool.length)] as string;
 }

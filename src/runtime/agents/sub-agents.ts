@@ -1,15 +1,55 @@
+import { isPlainTable } from '../../config/schema.js';
 import type { ResponseItem } from '../../model/events.js';
 import type { UserInput } from '../../protocol/v2/user-input.js';
 import { withMessageId } from '../context/item-ids.js';
 import type { LoadedThread } from '../threads/loaded-thread.js';
 import { type AgentStatus, isFinal, statusAfterTurn, statusForModel } from './agent-status.js';
+import { type AgentRole, configuredRoles, ROLE_UNAVAILABLE } from './agent-roles.js';
 import { forkedHistory } from './forked-history.js';
 import { pickNickname } from './nicknames.js';
 import type { SubAgentLink } from './sub-agent-link.js';
 
-/** The reference 0.169.0's defaults: children of a root thread only, at most six open at once. */
+/**
+ * The reference 0.169.0's defaults: children of a root thread only, at most six open at once per parent (config.toml's
+ * `[agents] max_threads` changes the latter; observed).
+ */
 export const MAX_AGENT_DEPTH = 1;
 export const MAX_OPEN_AGENTS = 6;
+
+/**
+ * How deep sub-agents may go under a root thread: `[agents] max_depth` when it is a positive integer (observed: with
+ * 2, a child of the root gets the multi-agent tools and its own children do not).
+ */
+export function maxAgentDepth(config: Readonly<Record<string, unknown>>): number {
+  return positiveAgentsSetting(config, 'max_depth') ?? MAX_AGENT_DEPTH;
+}
+
+/** Whether a thread may spawn sub-agents: it is above the depth limit its configuration sets. */
+export function mayHaveChildren(thread: Pick<LoadedThread, 'subAgent' | 'settings'>): boolean {
+  return (thread.subAgent?.depth ?? 0) < maxAgentDepth(thread.settings.config);
+}
+
+/** The turns a child's turn works for: its parent's, and the root thread's that one works for. */
+export interface ChildTurnIds {
+  readonly rootTurnId: string;
+  readonly parentTurnId: string;
+}
+
+function childTurnIds(parent: LoadedThread, parentTurnId: string): ChildTurnIds {
+  const record = parent.turns.find((turn) => turn.id === parentTurnId);
+  return { rootTurnId: record?.rootTurnId ?? parentTurnId, parentTurnId };
+}
+
+function positiveAgentsSetting(config: Readonly<Record<string, unknown>>, key: string): number | undefined {
+  const agents = config['agents'];
+  const value = isPlainTable(agents) ? agents[key] : undefined;
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
+}
+
+/** How many agents of one parent may be open at once: `[agents] max_threads` when it is a positive integer. */
+export function maxOpenAgents(config: Readonly<Record<string, unknown>>): number {
+  return positiveAgentsSetting(config, 'max_threads') ?? MAX_OPEN_AGENTS;
+}
 
 /** A spawn request's overrides of the parent's settings. */
 export interface SpawnOverrides {
@@ -17,10 +57,22 @@ export interface SpawnOverrides {
   readonly reasoningEffort?: string | undefined;
   /** `fork_context: true`: the child starts with the parent's conversation (forked-history.ts). */
   readonly forkContext?: boolean | undefined;
+  /** `agent_type`: the role the child is spawned in, and the config layer its settings get (role-settings.ts). */
+  readonly role?: SpawnRole | undefined;
+}
+
+/** A role as a spawn applies it. */
+export interface SpawnRole {
+  readonly name: string;
+  readonly layer: Readonly<Record<string, unknown>>;
+  /** The names the role's agents go by instead of the usual ones. */
+  readonly nicknameCandidates: readonly string[] | null;
 }
 
 /** What sub-agents need from the server that holds the threads (the thread manager implements it). */
 export interface SubAgentHost {
+  /** Where configured agent roles are found (agent-roles.ts). */
+  readonly codexHome: string;
   /**
    * A new thread for a sub-agent of `parent`, with its settings and the overrides, heard by the parent's
    * subscribers; started with `forkedHistory` of the parent's conversation when given.
@@ -32,13 +84,14 @@ export interface SubAgentHost {
     forkedHistory: readonly ResponseItem[] | null,
   ): LoadedThread;
   /**
-   * Starts a turn of `child` on `input`, working for the parent's turn `rootTurnId`; `finished` is told once it is
+   * Starts a turn of `child` on `input`, working for its parent's turn `turn.parentTurnId` (which works for the root
+   * thread's turn `turn.rootTurnId`, the same turn for a child of the root); `finished` is told once it is
    * over. Returns the turn id.
    */
   startTurn(
     child: LoadedThread,
     input: readonly UserInput[],
-    rootTurnId: string,
+    turn: ChildTurnIds,
     finished: (child: LoadedThread) => void,
   ): string;
   /** The loaded thread with this id, if it is loaded. */
@@ -81,9 +134,14 @@ export class SubAgents {
     this.#host = host;
   }
 
-  /** Whether `thread` may spawn sub-agents (the reference's default depth limit). */
+  /** The agent roles configured for `thread` (agent-roles.ts), read anew each time: the files may change. */
+  roles(thread: LoadedThread): Map<string, AgentRole> {
+    return configuredRoles(thread.settings.config, this.#host.codexHome);
+  }
+
+  /** Whether `thread` may spawn sub-agents (under the depth limit). */
   maySpawn(thread: LoadedThread): boolean {
-    return (thread.subAgent?.depth ?? 0) < MAX_AGENT_DEPTH;
+    return mayHaveChildren(thread);
   }
 
   /** The status of an agent; notFound for a closed agent or an id this server never spawned or resumed (observed). */
@@ -103,16 +161,25 @@ export class SubAgents {
     turn: { readonly turnId: string; readonly signal: AbortSignal },
   ): LoadedThread {
     const open = [...this.#agents.values()].filter((agent) => agent.parentId === parent.id && !agent.closed);
-    if (open.length >= MAX_OPEN_AGENTS) {
-      throw new AgentToolError(`collab spawn failed: agent thread limit reached (max ${MAX_OPEN_AGENTS})`);
+    if (open.length >= maxOpenAgents(parent.settings.config)) {
+      // Observed: the refusal does not name the limit, whether it is the default or configured.
+      throw new AgentToolError('collab spawn failed: agent thread limit reached');
     }
     const link: SubAgentLink = {
       parentThreadId: parent.id,
       depth: (parent.subAgent?.depth ?? 0) + 1,
-      nickname: pickNickname(new Set(open.map((agent) => agent.nickname))),
-      role: null,
+      nickname: pickNickname(new Set(open.map((agent) => agent.nickname)), overrides.role?.nicknameCandidates ?? null),
+      role: overrides.role?.name ?? null,
+      rootThreadId: parent.subAgent?.rootThreadId ?? parent.id,
     };
-    const child = this.#host.createChild(parent, link, overrides, overrides.forkContext === true ? forkedHistory(parent.history) : null);
+    let child: LoadedThread;
+    try {
+      child = this.#host.createChild(parent, link, overrides, overrides.forkContext === true ? forkedHistory(parent.history) : null);
+    } catch (error) {
+      // The role's settings changed under us and no longer apply: the model is told, as for an unreadable role.
+      if (error instanceof Error && error.message === ROLE_UNAVAILABLE) throw new AgentToolError(ROLE_UNAVAILABLE);
+      throw error;
+    }
     const agent: Agent = {
       id: child.id,
       parentId: parent.id,
@@ -123,7 +190,7 @@ export class SubAgents {
     };
     this.#agents.set(child.id, agent);
     try {
-      this.#run(agent, child, input, turn.turnId);
+      this.#run(agent, child, input, childTurnIds(parent, turn.turnId));
     } catch (error) {
       // The child exists but cannot run (its model settings are unusable): it is reported, not left pending.
       const message = error instanceof Error ? error.message : String(error);
@@ -152,7 +219,8 @@ export class SubAgents {
       active.pendingSteers.push({ input, clientUserMessageId: null });
       return active.turnId;
     }
-    return this.#run(agent, child, input, parentTurnId);
+    const parent = this.#host.loaded(agent.parentId);
+    return this.#run(agent, child, input, parent === undefined ? { rootTurnId: parentTurnId, parentTurnId } : childTurnIds(parent, parentTurnId));
   }
 
   /**
@@ -223,8 +291,8 @@ export class SubAgents {
     return agent;
   }
 
-  #run(agent: Agent, child: LoadedThread, input: readonly UserInput[], rootTurnId: string): string {
-    const turnId = this.#host.startTurn(child, input, rootTurnId, (ended) => this.#turnEnded(agent, ended));
+  #run(agent: Agent, child: LoadedThread, input: readonly UserInput[], turn: ChildTurnIds): string {
+    const turnId = this.#host.startTurn(child, input, turn, (ended) => this.#turnEnded(agent, ended));
     this.#setStatus(agent, { kind: 'running' });
     return turnId;
   }

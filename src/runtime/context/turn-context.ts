@@ -56,7 +56,7 @@ export async function recordTurnContext(
  */
 export async function identifyTurn(
   thread: LoadedThread,
-  turn: { readonly id: string; readonly rootTurnId: string },
+  turn: { readonly id: string; readonly rootTurnId: string; readonly parentTurnId?: string | undefined },
   startedAtMs: number,
   codexHome: string,
 ): Promise<TurnIdentification> {
@@ -69,6 +69,7 @@ export async function identifyTurn(
     rootTurnId: turn.rootTurnId,
     sessionId: sessionIdOf(thread),
     parentThreadId: thread.subAgent?.parentThreadId ?? null,
+    parentTurnId: turn.parentTurnId,
   };
   const metadata = turnMetadata({
     ...ids,

@@ -19,8 +19,13 @@ export interface TurnMetadataInput {
   readonly rootTurnId: string;
   /** The session: the thread itself, or the root thread of a sub-agent. */
   readonly sessionId: string;
-  /** For a sub-agent: the thread that spawned it (the parent turn is `rootTurnId`). */
+  /** For a sub-agent: the thread that spawned it. */
   readonly parentThreadId: string | null;
+  /**
+   * For a sub-agent: the turn of its parent it works for; the root thread's turn (`rootTurnId`) for a child of the
+   * root, the spawning sub-agent's turn for a deeper one (observed on 0.169.0 with `[agents] max_depth = 2`).
+   */
+  readonly parentTurnId?: string | undefined;
   /** `new`, or `warm_fork` for a sub-agent that started with a copy of its parent's conversation. */
   readonly historyInitialization: 'new' | 'warm_fork';
   /** One per thread for this process (the reference's context window id). */
@@ -53,7 +58,7 @@ export function turnMetadata(input: TurnMetadataInput): string {
     context_window_id: input.contextWindowId,
     request_kind: 'turn',
     history_initialization: input.historyInitialization,
-    ...(input.parentThreadId === null ? {} : { parent_thread_id: input.parentThreadId, parent_turn_id: input.rootTurnId }),
+    ...(input.parentThreadId === null ? {} : { parent_thread_id: input.parentThreadId, parent_turn_id: input.parentTurnId ?? input.rootTurnId }),
     root_turn_id: input.rootTurnId,
     ...(input.parentThreadId === null ? {} : { subagent_kind: 'thread_spawn', thread_source: 'subagent' }),
     sandbox: input.sandboxPolicy.type === 'dangerFullAccess' || input.sandboxPolicy.type === 'externalSandbox' ? 'none' : 'seccomp',
@@ -75,7 +80,7 @@ export function turnMetadata(input: TurnMetadataInput): string {
  * parent turn [observed on 0.169.0].
  */
 export function turnIdentification(
-  input: Pick<TurnMetadataInput, 'installationId' | 'threadId' | 'turnId' | 'rootTurnId' | 'sessionId' | 'parentThreadId'>,
+  input: Pick<TurnMetadataInput, 'installationId' | 'threadId' | 'turnId' | 'rootTurnId' | 'sessionId' | 'parentThreadId' | 'parentTurnId'>,
   metadata: string,
 ): { headers: Record<string, string>; clientMetadata: Record<string, string> } {
   const windowId = `${input.threadId}:0`;
@@ -90,7 +95,7 @@ export function turnIdentification(
     },
     clientMetadata: {
       turn_id: input.turnId,
-      ...(input.parentThreadId === null ? {} : { parent_turn_id: input.rootTurnId }),
+      ...(input.parentThreadId === null ? {} : { parent_turn_id: input.parentTurnId ?? input.rootTurnId }),
       root_turn_id: input.rootTurnId,
       'x-codex-turn-metadata': metadata,
       session_id: input.sessionId,

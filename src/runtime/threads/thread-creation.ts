@@ -121,7 +121,7 @@ export async function storedThreadInit(
     history,
     turns: shareAgentMessageText(history, turnsFromRollout(content.lines)),
     tokenUsage: tokenUsageFromRollout(content),
-    subAgent: subAgentLinkOf(content.meta.source),
+    subAgent: subAgentLinkOf(content.meta.source, content.meta.session_id),
     dynamicTools: persistedDynamicTools(content.meta),
   };
 }

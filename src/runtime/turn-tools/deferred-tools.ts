@@ -1,6 +1,6 @@
-import { agentNamespaceSpec } from '../../tools/agents/agent-tool-specs.js';
+import { agentNamespaceSpec, type RoleChoice } from '../../tools/agents/agent-tool-specs.js';
 import { overrideModels } from '../agents/spawn-overrides.js';
-import { MAX_AGENT_DEPTH } from '../agents/sub-agents.js';
+import { mayHaveChildren } from '../agents/sub-agents.js';
 import { mcpNamespace, mcpNamespaceSpec } from '../mcp/mcp-tool-spec.js';
 import type { LoadedThread } from '../threads/loaded-thread.js';
 import { deferredDynamicNamespaces } from './dynamic-tool.js';
@@ -49,7 +49,7 @@ export function defersAgentTools(thread: LoadedThread): boolean {
   return (
     searchesTools(settings.model) &&
     settings.config.features?.['multi_agent'] !== false &&
-    (thread.subAgent?.depth ?? 0) < MAX_AGENT_DEPTH
+    mayHaveChildren(thread)
   );
 }
 
@@ -57,8 +57,8 @@ export function defersAgentTools(thread: LoadedThread): boolean {
  * The thread's deferred namespaces: the sub-agent tools and the tools of every started MCP server (for a model
  * that searches), then the client's deferred dynamic tools.
  */
-export function deferredNamespaces(thread: LoadedThread): DeferredNamespace[] {
-  return [...deferredAgentNamespace(thread), ...deferredMcpNamespaces(thread), ...deferredDynamicNamespaces(thread).map((group) => ({
+export function deferredNamespaces(thread: LoadedThread, agentRoles: () => readonly RoleChoice[] | null = () => null): DeferredNamespace[] {
+  return [...deferredAgentNamespace(thread, agentRoles), ...deferredMcpNamespaces(thread), ...deferredDynamicNamespaces(thread).map((group) => ({
     namespace: group.namespace,
     description: group.description,
     searchResultDescription: group.description,
@@ -69,9 +69,9 @@ export function deferredNamespaces(thread: LoadedThread): DeferredNamespace[] {
   }))];
 }
 
-function deferredAgentNamespace(thread: LoadedThread): DeferredNamespace[] {
+function deferredAgentNamespace(thread: LoadedThread, agentRoles: () => readonly RoleChoice[] | null): DeferredNamespace[] {
   if (!defersAgentTools(thread)) return [];
-  const spec = agentNamespaceSpec(overrideModels());
+  const spec = agentNamespaceSpec(overrideModels(), agentRoles());
   const namespace = String(spec['name']);
   const description = String(spec['description']);
   const functions = spec['tools'] as Record<string, unknown>[];

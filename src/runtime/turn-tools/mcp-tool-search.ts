@@ -2,6 +2,7 @@ import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
 import { rankBm25 } from '../mcp/bm25.js';
 import type { LoadedThread } from '../threads/loaded-thread.js';
+import type { RoleChoice } from '../../tools/agents/agent-tool-specs.js';
 import { deferredNamespaces, type DeferredNamespace } from './deferred-tools.js';
 import { parseArguments } from './parse-arguments.js';
 import { argumentsError } from './tool-call.js';
@@ -21,7 +22,8 @@ const SearchArgumentsSchema = lazySchema(() => z.object({ query: z.string(), lim
 
 export const TOOL_SEARCH_TOOL_NAME = 'tool_search';
 
-export function toolSearchHandler(thread: LoadedThread): ToolHandler {
+/** `agentRoles`: the roles spawn_agent offers when the search finds it (agent-roles.ts), asked for only then. */
+export function toolSearchHandler(thread: LoadedThread, agentRoles: () => readonly RoleChoice[] | null = () => null): ToolHandler {
   return {
     name: TOOL_SEARCH_TOOL_NAME,
     spec: () => ({
@@ -46,7 +48,7 @@ export function toolSearchHandler(thread: LoadedThread): ToolHandler {
     async handle(call) {
       const parsed = parseArguments(call.payload, SearchArgumentsSchema);
       if (!parsed.ok) return argumentsError(parsed.error);
-      const namespaces = deferredNamespaces(thread);
+      const namespaces = deferredNamespaces(thread, agentRoles);
       const candidates = namespaces.flatMap((group) => group.tools.map((tool) => ({ group, tool })));
       const ranked = rankBm25(
         candidates.map(({ tool }) => tool.searchText),

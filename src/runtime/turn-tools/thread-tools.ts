@@ -1,6 +1,7 @@
 import type { CommandJail } from '../../tools/sandbox/command-jail.js';
 import type { SandboxSupport } from '../../tools/sandbox/detect-bubblewrap.js';
 import { WEB_SEARCH_TOOL_NAME, webSearchMode, webSearchToolSpec } from '../../tools/web-search/web-search-tool.js';
+import { roleChoices } from '../agents/agent-roles.js';
 import { agentTools } from '../agents/agent-tools.js';
 import type { SubAgents } from '../agents/sub-agents.js';
 import type { GoalStore } from '../goals/goal-store.js';
@@ -61,21 +62,21 @@ export class ThreadTools {
       state.patch.handler(facts.applyPatch ?? 'freeform'),
       viewImageTool(facts.imageDetail, services.jail),
       ...goalTools(services.goals),
-      toolSearchHandler(thread),
+      toolSearchHandler(thread, () => (services.agents === undefined ? null : roleChoices(services.agents.roles(thread)))),
     ];
     const webSearchSpec = webSearchToolSpec(webSearch, facts.webSearchImages);
     // Hosted by the Responses API: a spec and no implementation.
     if (webSearchSpec !== null) available.push({ name: WEB_SEARCH_TOOL_NAME, spec: () => webSearchSpec });
     const agents = services.agents;
     const multiAgent = agents !== undefined && agents.maySpawn(thread) && multiAgentFeature(settings.config);
-    if (agents !== undefined && multiAgent) available.push(agentTools(agents));
+    if (agents !== undefined && multiAgent) available.push(agentTools(agents, thread));
     const toolSearch = searchesTools(settings.model);
     const offered = offeredToolNames(facts, webSearch, { multiAgent, toolSearch }).flatMap((name) =>
       available.filter((tool) => tool.name === name),
     );
     // A model that searches its tools finds the sub-agent tools with tool_search: not listed, still callable.
     if (agents !== undefined && !facts.multiAgent && defersAgentTools(thread)) {
-      offered.push({ ...agentTools(agents), spec: () => null });
+      offered.push({ ...agentTools(agents, thread), spec: () => null });
     }
     return withConfiguredTools(offered, thread);
   }

@@ -61,6 +61,8 @@ export interface StartTurnInput {
   readonly compaction?: boolean;
   /** The root thread's turn this one works for: a sub-agent's turns carry their parent's (observed). */
   readonly rootTurnId?: string;
+  /** For a sub-agent's turn: its parent's turn, when that is not the root turn (a sub-agent of a sub-agent). */
+  readonly parentTurnId?: string;
   /** Items the model reads before the user's message (a goal continuation's context). */
   readonly context?: readonly ResponseItem[];
 }

@@ -127,7 +127,7 @@ class TurnRun {
     );
     this.#turnIdentification = await identifyTurn(
       thread,
-      { id: this.#turnId, rootTurnId: this.#record.rootTurnId ?? this.#turnId },
+      { id: this.#turnId, rootTurnId: this.#record.rootTurnId ?? this.#turnId, parentTurnId: this.#input.parentTurnId },
       this.#startedAtMs,
       this.#deps.codexHome,
     );

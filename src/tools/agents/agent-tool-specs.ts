@@ -113,11 +113,40 @@ function spawnDescription(models: readonly OverrideModel[]): string {
   return `${SPAWN_GUIDANCE}\n\nModels you may name in \`model\` (only when asked for; by default the agent runs on yours):\n${lines.join('\n')}`;
 }
 
-function spawnAgentSpec(models: readonly OverrideModel[]): Record<string, unknown> {
+/** A role spawn_agent's `agent_type` may name, with the model and effort its settings fix (null: not fixed). */
+export interface RoleChoice {
+  readonly name: string;
+  readonly description: string;
+  readonly model: string | null;
+  readonly reasoningEffort: string | null;
+}
+
+/** What a role fixes, told so that the agent does not ask for a model or effort the role will not take. */
+function fixedSettings(role: RoleChoice): string {
+  const fixed = [
+    ...(role.model === null ? [] : [`model \`${role.model}\``]),
+    ...(role.reasoningEffort === null ? [] : [`reasoning effort \`${role.reasoningEffort}\``]),
+  ];
+  if (fixed.length === 0) return '';
+  return `\nAlways runs with ${fixed.join(' and ')}; a \`model\` or \`reasoning_effort\` you pass does not change that.`;
+}
+
+/** `agent_type`'s description: what leaving it out means, then each role under its name. */
+function agentTypeDescription(roles: readonly RoleChoice[]): string {
+  const listed = roles.map((role) => `### ${role.name}\n${role.description}${fixedSettings(role)}`);
+  return (
+    'The kind of agent to start. Without it the agent is a `default` one. An agent started with fork_context=true ' +
+    `keeps your own kind: do not give it one.\nKinds you can start:\n${listed.join('\n')}`
+  );
+}
+
+function spawnAgentSpec(models: readonly OverrideModel[], roles: readonly RoleChoice[] | null): Record<string, unknown> {
   return functionToolSpec(
     SPAWN_AGENT_TOOL_NAME,
     spawnDescription(models),
     {
+      // Offered only when roles are configured, as the reference offers it (observed).
+      ...(roles === null ? {} : { agent_type: { type: 'string', description: agentTypeDescription(roles) } }),
       fork_context: {
         type: 'boolean',
         description: 'true: the agent starts with a copy of this conversation. false or absent: it starts with only its task.',
@@ -157,13 +186,17 @@ function waitAgentSpec(): Record<string, unknown> {
 
 /**
  * The `multi_agent_v1` namespace tool, its tools in the reference's (alphabetical) order; spawn_agent's description
- * lists `overrideModels`, as the reference lists the models a spawn may ask for.
+ * lists `overrideModels`, as the reference lists the models a spawn may ask for, and its `agent_type` parameter the
+ * `roles` (none: no such parameter).
  */
-export function agentNamespaceSpec(overrideModels: readonly OverrideModel[] = []): Record<string, unknown> {
+export function agentNamespaceSpec(
+  overrideModels: readonly OverrideModel[] = [],
+  roles: readonly RoleChoice[] | null = null,
+): Record<string, unknown> {
   return {
     type: 'namespace',
     name: AGENT_NAMESPACE,
     description: 'Start sub-agents that work in parallel with you, and manage them.',
-    tools: [closeAgentSpec(), resumeAgentSpec(), sendInputSpec(), spawnAgentSpec(overrideModels), waitAgentSpec()],
+    tools: [closeAgentSpec(), resumeAgentSpec(), sendInputSpec(), spawnAgentSpec(overrideModels, roles), waitAgentSpec()],
   };
 }

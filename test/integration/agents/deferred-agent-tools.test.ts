@@ -98,4 +98,43 @@ describe('sub-agents deferred behind tool_search (gpt-5.5)', () => {
     assert.deepEqual(found.map((tools) => tools[0]), ['multi_agent_v1.wait_agent', 'multi_agent_v1.send_input']);
     assert.deepEqual(found.map((tools) => tools.length), [5, 5], 'every agent tool mentions agents');
   });
+
+  it('a spawn_agent found by tool_search offers the configured roles, and spawns in one', { timeout: 60_000 }, async (t) => {
+    let spawn: { parameters: { properties: Record<string, { description?: string }> } } | undefined;
+    const decide = (request: RecordedRequest) => {
+      const input = (request.body as Body).input;
+      if (!JSON.stringify(input).includes(PARENT)) {
+        return sseReply(textTurnFrames(['child done'], { responseId: 'resp_child', itemId: 'msg_child' }));
+      }
+      const last = input.at(-1) as { type: string; tools?: { name: string; tools: { name: string }[] }[] };
+      if (last.type === 'message') return toolSearchCallReply('spawn a sub-agent');
+      if (last.type === 'tool_search_output') {
+        spawn = last.tools?.find((entry) => entry.name === 'multi_agent_v1')?.tools.find((tool) => tool.name === 'spawn_agent') as typeof spawn;
+        return namespacedCall('spawn_agent', { message: 'CHILD task', agent_type: 'reviewer' }, 'c1');
+      }
+      return sseReply(textTurnFrames(['parent done'], { responseId: 'resp_p', itemId: 'msg_p' }));
+    };
+    const replies = Array.from({ length: 10 }, () => ({ kind: 'dynamic' as const, reply: decide }));
+    const rig = await startThreadRig(t, { replies, configExtra: '[agents.reviewer]\ndescription = "Reviews the change."' });
+    const threadId = await startThread(rig.client, { model: 'gpt-5.5' });
+    await rig.client.request('turn/start', { threadId, input: [{ type: 'text', text: PARENT }] });
+    await rig.client.waitFor(
+      (m: ServerMessage) => m.method === 'turn/completed' && (m.params as { threadId: string }).threadId === threadId,
+      'the parent turn',
+      30_000,
+    );
+    assert.match(spawn?.parameters.properties['agent_type']?.description ?? '', /### reviewer\nReviews the change\./);
+    // The child is listed once its turn has run (its rollout is written then).
+    const spawned = rig.client.received.flatMap((m) =>
+      m.method === 'item/completed' ? ((m.params as { item: { type: string; receiverThreadIds?: string[] } }).item.receiverThreadIds ?? []) : [],
+    );
+    assert.equal(spawned.length, 1);
+    await rig.client.waitFor(
+      (m: ServerMessage) => m.method === 'turn/completed' && (m.params as { threadId: string }).threadId === spawned[0],
+      'the child turn',
+      30_000,
+    );
+    const children = (await rig.client.call('thread/list', { sourceKinds: ['subAgent'] })).data;
+    assert.deepEqual(children.map((child) => child.agentRole), ['reviewer']);
+  });
 });

@@ -112,6 +112,25 @@ describe('sub-agents', () => {
     assert.ok(rig.client.receivedParams('turn/completed').some((params) => params.threadId === agent));
   });
 
+  it('refuses a spawn past [agents] max_threads open agents, as the reference words it', { timeout: 60_000 }, async (t) => {
+    // Observed on 0.169.0: with max_threads = 2 (and with the default six) the spawn past the limit answers this,
+    // naming no number, and its item completes failed.
+    const { replies, outputs } = script(
+      [
+        () => namespacedCall('spawn_agent', { message: 'CHILD A task' }, 'c1'),
+        () => namespacedCall('spawn_agent', { message: 'CHILD B task' }, 'c2'),
+        () => namespacedCall('spawn_agent', { message: 'CHILD C task' }, 'c3'),
+      ],
+      () => answer('done'),
+    );
+    const rig = await startThreadRig(t, { replies, configExtra: '[agents]\nmax_threads = 2' });
+    const threadId = await runParent(rig);
+    await parentCompleted(rig.client, threadId, 30_000);
+    assert.equal(outputs[2], 'collab spawn failed: agent thread limit reached');
+    const completed = collabItems(rig.client.received, 'item/completed').map((item) => `${item.tool} ${item.status}`);
+    assert.deepEqual(completed, ['spawnAgent completed', 'spawnAgent completed', 'spawnAgent failed']);
+  });
+
   it('a child whose model fails is reported errored, and the parent goes on', { timeout: 60_000 }, async (t) => {
     const { replies, outputs } = script(
       [
