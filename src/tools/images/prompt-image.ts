@@ -50,7 +50,9 @@ export interface PromptImage {
 export async function promptImage(bytes: Buffer, budget: ImageBudget | null): Promise<PromptImage> {
   const format = sniffImageFormat(bytes);
   if (format === null) throw new UnreadableImageError();
-  const sharp = await loadSharp();
+  const sharp = await loadSharp().catch((error: unknown) => {
+    throw new UnreadableImageError(`image support could not be loaded: ${error instanceof Error ? error.message : String(error)}`);
+  });
   const decode = decodeOptions(format);
   try {
     const header = await sharp(bytes, decode).metadata();
