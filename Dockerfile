@@ -48,13 +48,19 @@ ENV NODE_ENV=production \
 RUN apt-get update && apt-get install -y --no-install-recommends bubblewrap git ripgrep ca-certificates tini \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*
 WORKDIR /app
-# Production dependencies only: the build bundles every dependency into dist/app-server.cjs except node-pty (a
-# native addon), of which only the loader and the compiled addon are copied. package.json is copied for
-# `"type": "module"`, which the launcher (dist/src/launch.cjs) needs.
+# Production dependencies only: the build bundles every dependency into dist/app-server.cjs except the two native
+# ones. Of node-pty (terminals) only the loader and the compiled addon are copied; sharp (prompt images) comes with
+# the two small packages it requires and @img/, which holds its prebuilt addon and libvips for the build stage's
+# platform only (npm installs the one matching package). package.json is copied for `"type": "module"`, which the
+# launcher (dist/src/launch.cjs) needs.
 COPY package.json ./
 COPY --from=build /app/node_modules/node-pty/package.json ./node_modules/node-pty/package.json
 COPY --from=build /app/node_modules/node-pty/lib ./node_modules/node-pty/lib
 COPY --from=build /app/node_modules/node-pty/build/Release ./node_modules/node-pty/build/Release
+COPY --from=build /app/node_modules/sharp ./node_modules/sharp
+COPY --from=build /app/node_modules/@img ./node_modules/@img
+COPY --from=build /app/node_modules/detect-libc ./node_modules/detect-libc
+COPY --from=build /app/node_modules/semver ./node_modules/semver
 COPY --from=build /app/dist/app-server.cjs ./dist/app-server.cjs
 COPY --from=build /app/dist/src/launch.cjs ./dist/src/launch.cjs
 COPY schema ./schema

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { sseReply, textTurnFrames, toolCallFrames } from '../helpers/fake-model-server.js';
 import type { RecordedRequest, ScriptedReply } from '../helpers/fake-model-server.js';
+import sharp from 'sharp';
+import { jpegFile, webpFile } from '../helpers/encoded-image.js';
 import { pngFile } from '../helpers/png.js';
 import type { ServerMessage } from '../helpers/rpc-client.js';
 import { startBothSides, type Side } from '../helpers/side-by-side.js';
@@ -75,6 +77,12 @@ function imageSteps(files: string): Step[] {
     ['local-png-low', [local('small.png', 'low')]],
     ['local-wide', [local('wide.png')]],
     ['local-gif', [local('dot.gif')]],
+    ['local-jpeg', [local('small.jpg')]],
+    ['local-wide-jpeg', [local('wide.jpg')]],
+    ['local-wide-webp', [local('wide.webp')]],
+    ['local-broken-jpeg', [local('broken.jpg')]],
+    ['local-broken-webp', [local('broken.webp')]],
+    ['local-scanless-jpeg', [local('scanless.jpg')]],
     ['local-text-file', [local('notes.txt')]],
     ['local-missing', [local('missing.png')]],
     ['local-directory', [{ type: 'localImage', path: files }]],
@@ -82,6 +90,9 @@ function imageSteps(files: string): Step[] {
     ['missing-then-image', [local('missing.png'), local('small.png')]],
     ['view-gif', [text('VIEW dot.gif')]],
     ['view-wide', [text('VIEW wide.png')]],
+    ['view-wide-jpeg', [text('VIEW wide.jpg')]],
+    ['view-broken-jpeg', [text('VIEW broken.jpg')]],
+    ['view-scanless-jpeg', [text('VIEW scanless.jpg')]],
   ];
   return ['gpt-5.5', 'parity-custom-model'].flatMap((model) =>
     cases.map(([label, input]) => ({ label: `${model} ${label}`, model, turn: { input } })),
@@ -101,7 +112,7 @@ function replies(): ScriptedReply[] {
       return sseReply(textTurnFrames(['ok']));
     },
   };
-  return Array.from({ length: 80 }, () => reply);
+  return Array.from({ length: 120 }, () => reply);
 }
 
 async function makeFiles(t: TestContext): Promise<{ dir: string; given: Set<string> }> {
@@ -114,7 +125,24 @@ async function makeFiles(t: TestContext): Promise<{ dir: string; given: Set<stri
   await writeFile(join(dir, 'wide.png'), wide);
   await writeFile(join(dir, 'dot.gif'), GIF);
   await writeFile(join(dir, 'notes.txt'), 'just text\n');
-  const given = new Set([small, wide, GIF, pngFile(2, 2)].map((bytes) => sha(bytes)));
+  // JPEG and WebP: one that fits, ones wider than 2048 px, ones cut short halfway, and a JPEG cut before its scan
+  // (a header that reads fine, no pixels).
+  const smallJpeg = await jpegFile(40, 30);
+  const wideJpeg = await jpegFile(2400, 300);
+  const wideWebp = await webpFile(2400, 300);
+  const whole = await jpegFile(64, 64);
+  const wholeWebp = await webpFile(64, 64);
+  const brokenJpeg = whole.subarray(0, whole.length >> 1);
+  const brokenWebp = wholeWebp.subarray(0, wholeWebp.length >> 1);
+  const scanless = whole.subarray(0, whole.indexOf(Buffer.from([0xff, 0xda])));
+  await writeFile(join(dir, 'small.jpg'), smallJpeg);
+  await writeFile(join(dir, 'wide.jpg'), wideJpeg);
+  await writeFile(join(dir, 'wide.webp'), wideWebp);
+  await writeFile(join(dir, 'broken.jpg'), brokenJpeg);
+  await writeFile(join(dir, 'broken.webp'), brokenWebp);
+  await writeFile(join(dir, 'scanless.jpg'), scanless);
+  const files = [small, wide, GIF, pngFile(2, 2), smallJpeg, wideJpeg, wideWebp, brokenJpeg, brokenWebp, scanless];
+  const given = new Set(files.map((bytes) => sha(bytes)));
   return { dir, given };
 }
 
@@ -123,24 +151,25 @@ function sha(bytes: Buffer): string {
 }
 
 /** A data URL as `<mime> <w>x<h> as-given|re-encoded`; other strings with the side's paths named. */
-function describeValue(value: unknown, files: string, given: Set<string>): unknown {
+async function describeValue(value: unknown, files: string, given: Set<string>): Promise<unknown> {
   if (typeof value === 'string') {
     const data = /^data:([^;,]+);base64,(.*)$/s.exec(value);
     if (data) {
       const bytes = Buffer.from(data[2] ?? '', 'base64');
-      const size = bytes.toString('latin1', 12, 16) === 'IHDR' ? ` ${bytes.readUInt32BE(16)}x${bytes.readUInt32BE(20)}` : '';
+      const size = await sharp(bytes).metadata().then(
+        ({ format, width, height }) => ` ${format} ${width}x${height}`,
+        () => ' undecodable',
+      );
       return `${data[1]}${size} ${given.has(sha(bytes)) ? 'as-given' : 're-encoded'}`;
     }
     return value.split(files).join('<files>');
   }
-  if (Array.isArray(value)) return value.map((item) => describeValue(item, files, given));
+  if (Array.isArray(value)) return Promise.all(value.map((item) => describeValue(item, files, given)));
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value)
-        .filter(([key]) => key !== 'id')
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([key, item]) => [key, describeValue(item, files, given)]),
-    );
+    const entries = Object.entries(value)
+      .filter(([key]) => key !== 'id')
+      .sort(([a], [b]) => a.localeCompare(b));
+    return Object.fromEntries(await Promise.all(entries.map(async ([key, item]) => [key, await describeValue(item, files, given)])));
   }
   return value;
 }
@@ -169,25 +198,25 @@ async function runStep(side: Side, step: Step, files: string, given: Set<string>
   const userItem = side.client.received
     .slice(seen)
     .find((m) => m.method === 'item/completed' && (m.params as { item: { type: string } }).item.type === 'userMessage');
-  facts['user-message-item'] = describeValue((userItem?.params as { item: { content: unknown } } | undefined)?.item.content, files, given);
+  facts['user-message-item'] = await describeValue((userItem?.params as { item: { content: unknown } } | undefined)?.item.content, files, given);
   const requests = side.fake.requests.slice(before).filter((request) => request.url.endsWith('/responses'));
   facts.requests = requests.length;
   const first = requests[0];
   if (first !== undefined) {
     const body = first.body as Record<string, unknown>;
     const { context, ...reasoning } = (body.reasoning ?? {}) as Record<string, unknown>;
-    facts.reasoning = describeValue(reasoning, files, given);
+    facts.reasoning = await describeValue(reasoning, files, given);
     if (step.label.endsWith(' default')) facts['reasoning-context'] = context ?? null;
     facts.text = body.text ?? null;
     const metadata = JSON.parse(String(first.headers['x-codex-turn-metadata'] ?? '{}')) as Record<string, unknown>;
     facts['metadata-effort'] = metadata.reasoning_effort ?? null;
     const input = body.input as Array<Record<string, unknown>>;
-    facts['user-message'] = describeValue(input.at(-1), files, given);
+    facts['user-message'] = await describeValue(input.at(-1), files, given);
   }
   const second = requests[1];
   if (second !== undefined) {
     const output = (second.body as { input: Array<Record<string, unknown>> }).input.at(-1);
-    facts['tool-output'] = describeValue(output?.output, files, given);
+    facts['tool-output'] = await describeValue(output?.output, files, given);
   }
   return facts;
 }

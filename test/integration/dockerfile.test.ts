@@ -8,7 +8,11 @@ import { promisify } from 'node:util';
 import { validate } from 'dockerfile-utils';
 import { argsOf, execForm, parseDockerfile } from '../helpers/dockerfile.js';
 import type { DockerStage } from '../helpers/dockerfile.js';
+import { sseReply, startFakeModelServer, textTurnFrames } from '../helpers/fake-model-server.js';
+import { pngFile } from '../helpers/png.js';
 import { RpcTestClient } from '../helpers/rpc-client.js';
+import { leftBehind } from '../helpers/temp-home.js';
+import { mockProviderConfig } from '../helpers/thread-server.js';
 import { streamedText } from './command-exec/exec-rig.js';
 import { PROJECT_ROOT, spawnProcess, waitForListening } from '../helpers/server.js';
 
@@ -81,7 +85,7 @@ describe('Dockerfile', () => {
   it("builds with the build stage's commands, and the runtime stage's files start, answer the healthcheck and run a terminal command", async (t) => {
     const { build, runtime } = await stages();
     const root = await mkdtemp(join(tmpdir(), 'app-server-image-'));
-    t.after(() => rm(root, { recursive: true, force: true }));
+    t.after(() => rm(root, { recursive: true, force: true, maxRetries: 5 }).catch(leftBehind));
     // The build stage, in a directory standing for its /app: its COPY lines from this checkout, its npm commands
     // as written (the apt-get line installs the compilers node-pty needs, which CI machines have).
     const buildApp = join(root, 'build-app');
@@ -116,6 +120,9 @@ describe('Dockerfile', () => {
     const workspace = join(root, 'workspace');
     await mkdir(codexHome, { mode: 0o700 });
     await mkdir(workspace);
+    // A fake model for the turn that checks image shaping (sharp) below.
+    const fake = await startFakeModelServer(t, [sseReply(textTurnFrames(['seen']))]);
+    await writeFile(join(codexHome, 'config.toml'), mockProviderConfig(fake.baseUrl));
     const token = join(root, 'codex-ws-token');
     await writeFile(token, 'token-of-the-image-test\n');
 
@@ -158,5 +165,21 @@ describe('Dockerfile', () => {
     assert.deepEqual(response.result, { exitCode: 0, stdout: '', stderr: '' }, JSON.stringify(response));
     // A terminal's output streams (and is not repeated in the response).
     assert.equal(streamedText(client, 'terminal'), 'on-a-terminal\r\n');
+
+    // sharp and libvips are among the copied files: an image wider than 2048 px reaches the model scaled down.
+    await writeFile(join(workspace, 'wide.png'), pngFile(2400, 300));
+    const thread = await client.call('thread/start', {});
+    const turn = await client.call('turn/start', { threadId: thread.thread.id, input: [{ type: 'localImage', path: 'wide.png' }] });
+    // The turn ends before the test does, so nothing is still writing into the home when it is removed.
+    await client.waitFor(
+      (m) => m.method === 'turn/completed' && (m.params as { turn: { id: string } }).turn.id === turn.turn.id,
+      'turn/completed',
+      30_000,
+    );
+    const [request] = await fake.waitForRequests(1);
+    const sent = JSON.stringify(request?.body).match(/data:image\/png;base64,([A-Za-z0-9+/=]+)/)?.[1];
+    assert.ok(sent, `no PNG data URL in the model request: ${request?.rawBody.slice(0, 500)}`);
+    const png = Buffer.from(sent, 'base64');
+    assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [2048, 256]);
   });
 });

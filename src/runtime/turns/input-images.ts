@@ -70,10 +70,11 @@ function planFor(requested: ImageDetail | null | undefined, support: ImageSuppor
 }
 
 /** The image part for `bytes`, or the note that replaces it. */
-function imagePart(bytes: Buffer, plan: Plan | null): ContentPart {
+async function imagePart(bytes: Buffer, plan: Plan | null): Promise<ContentPart> {
   if (plan === null) return { type: 'input_text', text: LOW_NOT_SUPPORTED };
   try {
-    return { type: 'input_image', image_url: promptImageDataUrl(promptImage(bytes, plan.budget)), detail: plan.detail };
+    const image = await promptImage(bytes, plan.budget);
+    return { type: 'input_image', image_url: promptImageDataUrl(image), detail: plan.detail };
   } catch (error) {
     if (error instanceof UnreadableImageError) return { type: 'input_text', text: NOT_PROCESSED };
     throw error;
@@ -81,12 +82,16 @@ function imagePart(bytes: Buffer, plan: Plan | null): ContentPart {
 }
 
 /** An `image` input with a URL: a data URL decoded and fitted, any other URL as it is. */
-export function urlImageParts(url: string, requested: ImageDetail | null | undefined, support: ImageSupport): ContentPart[] {
+export async function urlImageParts(
+  url: string,
+  requested: ImageDetail | null | undefined,
+  support: ImageSupport,
+): Promise<ContentPart[]> {
   const plan = planFor(requested, support);
   const bytes = dataUrlBytes(url);
   if (bytes === undefined) return [{ type: 'input_image', image_url: url, detail: requested ?? 'high' }];
   if (bytes === null) return [{ type: 'input_text', text: NOT_PROCESSED }];
-  return [imagePart(bytes, plan)];
+  return [await imagePart(bytes, plan)];
 }
 
 /** A `localImage` input, the `number`th image of its message. */
@@ -106,7 +111,7 @@ export async function localImageParts(
   }
   return [
     { type: 'input_text', text: `<image name=[Image #${number}] path="${escapeAttribute(path)}">` },
-    imagePart(bytes, planFor(requested, support)),
+    await imagePart(bytes, planFor(requested, support)),
     { type: 'input_text', text: '</image>' },
   ];
 }

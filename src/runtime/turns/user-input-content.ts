@@ -1,4 +1,3 @@
-import { setImmediate as nextLoopTurn } from 'node:timers/promises';
 import type { UserInput } from '../../protocol/v2/user-input.js';
 import { localImageParts, urlImageParts, type ContentPart, type ImageSupport } from './input-images.js';
 
@@ -16,7 +15,7 @@ export async function modelContent(input: readonly UserInput[], images: ImageSup
         break;
       case 'image':
         if (part.url === undefined) content.push({ type: 'input_image', file_id: part.fileId });
-        else content.push(...urlImageParts(part.url, part.detail, images));
+        else content.push(...(await urlImageParts(part.url, part.detail, images)));
         break;
       case 'localImage':
         content.push(...(await localImageParts(part.path, imageNumber, part.detail, images)));
@@ -31,10 +30,6 @@ export async function modelContent(input: readonly UserInput[], images: ImageSup
         break;
     }
   }
-  // Shaping images is synchronous work that can hold the event loop for a while (seconds for a very large one). Let
-  // the loop turn before the model request is made, so the HTTP client learns of a pooled connection the provider
-  // closed meanwhile instead of sending the request on it.
-  if (imageNumber > 0) await nextLoopTurn();
   return content;
 }
 

@@ -1,20 +1,21 @@
-import { decodeGif, isGif } from './gif-decode.js';
-import { isJpeg, isWebp, jpegSize, webpSize } from './header-size.js';
-import { decodePng, encodePng, isPng } from './png-codec.js';
-import { resizeRgba } from './resize.js';
-import { UnreadableImageError } from './rgba-image.js';
+import type { Sharp, SharpOptions } from 'sharp';
+import { IMAGE_MIME_TYPES, sniffImageFormat, type PromptImageFormat } from './image-format.js';
+import { loadSharp } from './load-sharp.js';
+import { UnreadableImageError } from './unreadable-image.js';
 
 /**
  * An image as a prompt carries it (user input, view_image), shaped as the reference 0.169.0 shapes it [observed]:
  * PNG, JPEG and WebP within the size budget go as they are; a GIF goes as a PNG of its first frame; an image over
- * the budget is scaled down (triangle filter) to fit it and goes as a PNG. Anything else is not an image.
+ * the budget is scaled down (triangle filter) to fit it and keeps its format: a JPEG goes as a JPEG (quality 85), a
+ * WebP as a lossless WebP, anything else as an RGBA PNG. Anything else is not an image, and neither is one that does
+ * not decode — except a JPEG cut short, which the reference's decoder reads (the rest grey) and passes on.
  *
  * The budget counts 32-pixel patches as well as the longest side: `high` detail fits 2048 px and 2,500 patches
  * (3000×1000 → 2048×683, 5000×3000 → 2048×1229), `original` detail fits 6000 px and 10,000 patches
  * (5000×3000 → 4106×2464).
  *
- * Not like the reference: JPEG and WebP are not decoded here, so one over the budget goes as it is, unscaled, and a
- * broken one whose header reads fine is not caught.
+ * Decoding, scaling and encoding are libvips' (sharp), on libuv's thread pool: a large image does not hold up the
+ * event loop, so other connections go on while it is shaped.
  */
 
 export interface ImageBudget {
@@ -27,6 +28,14 @@ export const ORIGINAL_DETAIL_BUDGET: ImageBudget = { maxDimension: 6000, maxPatc
 
 const PATCH = 32;
 
+/**
+ * Decode errors and truncation refuse a PNG, GIF or WebP, as the reference's decoders do; warnings do not. A JPEG is
+ * refused only when libjpeg cannot decode it at all: a truncated one decodes, as it does on the reference.
+ */
+function decodeOptions(format: PromptImageFormat): SharpOptions {
+  return { failOn: format === 'jpeg' ? 'none' : 'error' };
+}
+
 export interface PromptImage {
   readonly bytes: Buffer;
   readonly mimeType: string;
@@ -36,21 +45,39 @@ export interface PromptImage {
 
 /**
  * The image `bytes` as a prompt carries it, fitted to `budget` (null: as large as it is).
- * @throws UnreadableImageError when the bytes are not an image of a format models read.
+ * @throws UnreadableImageError when the bytes are not an image of a format models read, or a broken one.
  */
-export function promptImage(bytes: Buffer, budget: ImageBudget | null): PromptImage {
-  if (isPng(bytes) || isGif(bytes)) {
-    const decoded = isPng(bytes) ? decodePng(bytes) : decodeGif(bytes);
-    const [width, height] = budget === null ? [decoded.width, decoded.height] : fitted(decoded.width, decoded.height, budget);
-    if (isPng(bytes) && width === decoded.width && height === decoded.height) {
-      return { bytes, mimeType: 'image/png', width, height };
+export async function promptImage(bytes: Buffer, budget: ImageBudget | null): Promise<PromptImage> {
+  const format = sniffImageFormat(bytes);
+  if (format === null) throw new UnreadableImageError();
+  const sharp = await loadSharp().catch((error: unknown) => {
+    throw new UnreadableImageError(`image support could not be loaded: ${error instanceof Error ? error.message : String(error)}`);
+  });
+  const decode = decodeOptions(format);
+  try {
+    const header = await sharp(bytes, decode).metadata();
+    const [width, height] = budget === null ? [header.width, header.height] : fitted(header.width, header.height, budget);
+    if (format !== 'gif' && width === header.width && height === header.height) {
+      // Passed on byte for byte, but only once the whole image decodes: a header alone proves nothing.
+      await sharp(bytes, decode).raw().toBuffer();
+      return { bytes, mimeType: IMAGE_MIME_TYPES[format], width, height };
     }
-    const resized = width === decoded.width && height === decoded.height ? decoded : resizeRgba(decoded, width, height);
-    return { bytes: encodePng(resized), mimeType: 'image/png', width, height };
+    const resized = sharp(bytes, decode)
+      .resize(width, height, { fit: 'fill', kernel: 'linear', fastShrinkOnLoad: false })
+      .toColourspace('srgb');
+    const [encoded, mimeType] = encodeAs(resized, format);
+    return { bytes: await encoded.toBuffer(), mimeType, width, height };
+  } catch (error) {
+    // Everything sharp throws here is about the input: a corrupt or truncated file, or one past libvips' limits.
+    throw new UnreadableImageError(error instanceof Error ? error.message : String(error));
   }
-  if (isJpeg(bytes)) return { bytes, mimeType: 'image/jpeg', ...jpegSize(bytes) };
-  if (isWebp(bytes)) return { bytes, mimeType: 'image/webp', ...webpSize(bytes) };
-  throw new UnreadableImageError();
+}
+
+/** A scaled image in the encoding the reference gives it: JPEG stays JPEG, WebP lossless WebP, the rest RGBA PNG. */
+function encodeAs(image: Sharp, source: PromptImageFormat): [Sharp, string] {
+  if (source === 'jpeg') return [image.jpeg({ quality: 85 }), IMAGE_MIME_TYPES.jpeg];
+  if (source === 'webp') return [image.ensureAlpha().webp({ lossless: true }), IMAGE_MIME_TYPES.webp];
+  return [image.ensureAlpha().png(), IMAGE_MIME_TYPES.png];
 }
 
 /** The image as a data URL. */

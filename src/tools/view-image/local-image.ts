@@ -63,7 +63,7 @@ export async function readLocalImage(path: string, budget: ImageBudget): Promise
     throw new ViewImageError(`unable to read image at \`${path}\`: ${osErrorText(error)}`);
   }
   try {
-    return promptImageDataUrl(promptImage(bytes, budget));
+    return promptImageDataUrl(await promptImage(bytes, budget));
   } catch (error) {
     if (error instanceof UnreadableImageError) {
       throw new ViewImageError('unable to process image: invalid or unsupported image data');
