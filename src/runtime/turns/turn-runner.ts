@@ -94,6 +94,8 @@ class TurnRun {
   #hooks: TurnHooks | null = null;
   /** A turn that ended before its work (a hook blocked the prompt): it completes without items or a read receipt. */
   #quiet = false;
+  /** Set once the turn has started ending: a failure from then on must not end it a second time. */
+  #ending = false;
 
   constructor(thread: LoadedThread, active: ActiveTurn, input: StartTurnInput, deps: TurnDependencies) {
     this.#thread = thread;
@@ -117,7 +119,22 @@ class TurnRun {
     return this.#active.turnId;
   }
 
+  /**
+   * Runs the turn. Whatever goes wrong before or between the guarded steps (reading hooks, recording the user's
+   * message, …) still ends the turn, failed, so subscribers get turn/completed and the thread goes idle instead of
+   * staying active forever; only a failure while ending the turn is left to the caller to log.
+   */
   async run(): Promise<void> {
+    try {
+      await this.#steps();
+    } catch (error) {
+      if (this.#ending) throw error;
+      if (!this.#active.abort.signal.aborted) this.#deps.log.error({ err: error, threadId: this.#thread.id }, 'turn failed');
+      await this.#finish(this.#active.abort.signal.aborted ? { status: 'interrupted' } : { status: 'failed', error: toTurnError(error) });
+    }
+  }
+
+  async #steps(): Promise<void> {
     const thread = this.#thread;
     thread.turns.push(this.#record);
     thread.setStatus({ type: 'active', activeFlags: [] });
@@ -373,6 +390,7 @@ class TurnRun {
   }
 
   async #finish(outcome: TurnOutcome): Promise<void> {
+    this.#ending = true;
     const thread = this.#thread;
     if (outcome.status === 'interrupted') {
       const marker: ResponseItem = {

@@ -101,3 +101,27 @@ test('a model failure that is not retried fails the turn with its error and leav
   assert.equal((next['turn'] as { status: string }).status, 'completed');
   assert.equal(harness.model.requests.length, 2);
 });
+
+test('a fault before the model is asked still ends the turn, failed, as a model failure ends it', async (t) => {
+  const harness = await inProcessThread(t, { replies: [] });
+  const { thread, client, model } = harness;
+  // Reading the hooks' sandbox throws: an unexpected fault in the turn's set-up, outside any guarded step.
+  harness.dependencies = {
+    ...harness.dependencies,
+    hooks: {
+      load: async () => ({ hooks: [], environments: new Map() }),
+      get jail(): never {
+        throw new Error('injected fault');
+      },
+    },
+  };
+
+  const completedTurn = await harness.run('Hello');
+
+  const turn = completedTurn['turn'] as { status: string; error: { message: string } | null };
+  assert.equal(turn.status, 'failed');
+  assert.match(turn.error?.message ?? '', /injected fault/);
+  assert.equal(model.requests.length, 0, 'no model request is made');
+  assert.deepEqual(client.paramsOf('thread/status/changed').at(-1)?.['status'], { type: 'systemError' });
+  assert.equal(thread.activeTurn, null);
+});
