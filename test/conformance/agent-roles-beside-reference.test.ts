@@ -7,7 +7,7 @@ import { type RecordedRequest, type SseReply, sseReply, startFakeModelServer, te
 import { startReferenceServer } from '../helpers/reference-server.js';
 import { isNotification, RpcTestClient } from '../helpers/rpc-client.js';
 import { startTestServer } from '../helpers/server.js';
-import { namespacedCall } from '../helpers/sub-agent-script.js';
+import { PARENT_PROMPT as PARENT, spawningParentScript } from '../helpers/sub-agent-script.js';
 import { leftBehind } from '../helpers/temp-home.js';
 import { mockProviderConfig } from '../helpers/thread-server.js';
 
@@ -20,7 +20,6 @@ import { mockProviderConfig } from '../helpers/thread-server.js';
  */
 
 const MODEL = 'sub-agent-custom-model';
-const PARENT = 'PARENT GO';
 
 /** The spawns the parent makes, one per step; the children are told apart by their task. */
 const SPAWNS: readonly Record<string, unknown>[] = [
@@ -60,24 +59,6 @@ async function writeRoleFiles(home: string): Promise<void> {
     await mkdir(join(home, path, '..'), { recursive: true });
     await writeFile(join(home, path), text);
   }
-}
-
-function text(answer: string, id: string): SseReply {
-  return sseReply(textTurnFrames([answer], { responseId: `resp_${id}`, itemId: `msg_${id}` }));
-}
-
-/** The parent spawns SPAWNS in turn, then answers; every child answers at once. */
-function roleScript() {
-  const outputs: string[] = [];
-  const decide = (request: RecordedRequest): SseReply => {
-    const input = (request.body as { input: Array<Record<string, unknown>> }).input;
-    if (!JSON.stringify(input).includes(PARENT)) return text('child done', 'child');
-    const seen = input.filter((item) => item.type === 'function_call_output').map((item) => String(item.output));
-    if (seen.length > outputs.length) outputs.push(seen.at(-1) as string);
-    const spawn = SPAWNS[seen.length];
-    return spawn === undefined ? text('parent done', 'parent') : namespacedCall('spawn_agent', spawn, `call_spawn_${seen.length}`);
-  };
-  return { replies: Array.from({ length: 20 }, () => ({ kind: 'dynamic' as const, reply: decide })), outputs };
 }
 
 interface Observed {
@@ -140,7 +121,7 @@ describe('agent roles beside the reference', () => {
     const cwd = await mkdtemp(join(tmpdir(), 'agent-roles-cwd-'));
     t.after(() => rm(cwd, { recursive: true, force: true, maxRetries: 5 }).catch(leftBehind));
 
-    const referenceScript = roleScript();
+    const referenceScript = spawningParentScript(SPAWNS);
     const referenceFake = await startFakeModelServer(t, referenceScript.replies);
     const home = await mkdtemp(join(tmpdir(), 'agent-roles-home-'));
     t.after(() => rm(home, { recursive: true, force: true, maxRetries: 5 }).catch(leftBehind));
@@ -149,7 +130,7 @@ describe('agent roles beside the reference', () => {
     const referenceClient = await startReferenceServer(t, home, cwd);
     const reference = await observe(referenceClient, referenceFake, referenceScript.outputs, cwd);
 
-    const ourScript = roleScript();
+    const ourScript = spawningParentScript(SPAWNS);
     const ourFake = await startFakeModelServer(t, ourScript.replies);
     const server = await startTestServer(t, {}, mockProviderConfig(ourFake.baseUrl, ROLES_CONFIG).replace('mock-model', MODEL));
     await writeRoleFiles(server.codexHome);

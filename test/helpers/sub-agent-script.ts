@@ -31,6 +31,23 @@ function text(answer: string, id: string): SseReply {
   return sseReply(textTurnFrames([answer], { responseId: `resp_${id}`, itemId: `msg_${id}` }));
 }
 
+/**
+ * A parent (prompted with PARENT_PROMPT) that spawns `spawns` in turn, one spawn_agent call per request, then answers;
+ * every child answers at once. `outputs` collects the parent's tool outputs, in order.
+ */
+export function spawningParentScript(spawns: readonly Record<string, unknown>[]): { replies: ScriptedReply[]; outputs: string[] } {
+  const outputs: string[] = [];
+  const decide = (request: RecordedRequest): SseReply => {
+    const input = (request.body as { input: Array<Record<string, unknown>> }).input;
+    if (!JSON.stringify(input).includes(PARENT_PROMPT)) return text('child done', 'child');
+    const seen = input.filter((item) => item.type === 'function_call_output').map((item) => String(item.output));
+    if (seen.length > outputs.length) outputs.push(seen.at(-1) as string);
+    const spawn = spawns[seen.length];
+    return spawn === undefined ? text('parent done', 'parent') : namespacedCall('spawn_agent', spawn, `call_spawn_${seen.length}`);
+  };
+  return { replies: Array.from({ length: 20 }, () => ({ kind: 'dynamic' as const, reply: decide })), outputs };
+}
+
 /** The script's replies, what it saw (the outputs of the parent's tool calls, in order), and B's release. */
 export interface DelegationScript {
   readonly replies: ScriptedReply[];

@@ -1,9 +1,9 @@
 import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
-import { BackendRequestError, type ChatgptBackend } from '../../auth/chatgpt-backend.js';
-import { statusLine } from '../../model/errors.js';
 import type { AppInfo } from '../../protocol/v2/apps.js';
+import { type AppBackendScope, appBackendJson } from './app-backend-json.js';
 import { appInstallUrl, byName, trimmedOrNull } from './app-names.js';
+import { HeldListing } from './held-listing.js';
 
 /*
  * ChatGPT's app directory, `GET <chatgpt_base_url>/connectors/directory/list?external_logos=true` (paged with
@@ -71,9 +71,7 @@ const MetadataSchema = lazySchema(() => z.looseObject({
 }));
 
 /** Who the listing is for: the directory answers per base URL, account and user, and workspaces see more. */
-export interface AppDirectoryScope {
-  readonly backend: ChatgptBackend;
-  readonly originator: string;
+export interface AppDirectoryScope extends AppBackendScope {
   readonly accountId: string | null;
   readonly userId: string | null;
   readonly workspaceAccount: boolean;
@@ -81,18 +79,15 @@ export interface AppDirectoryScope {
 
 /** Reads the directory, keeping the last listing for an hour. */
 export class AppDirectory {
-  #held: { key: string; apps: AppInfo[]; fetchedAt: number } | null = null;
-  readonly #now: () => number;
+  readonly #held: HeldListing<AppInfo[]>;
 
   constructor(now: () => number = Date.now) {
-    this.#now = now;
+    this.#held = new HeldListing(FRESH_FOR_MS, now);
   }
 
   /** The listing held for `scope`, if still fresh (served first while a refetch runs). */
   cached(scope: AppDirectoryScope): AppInfo[] | null {
-    const held = this.#held;
-    if (held === null || held.key !== keyOf(scope) || this.#now() - held.fetchedAt >= FRESH_FOR_MS) return null;
-    return held.apps;
+    return this.#held.get(keyOf(scope));
   }
 
   /** Every directory app, merged by id, named and sorted; from the held listing unless `forceRefetch`. */
@@ -105,7 +100,7 @@ export class AppDirectory {
       entries.push(...(await workspaceApps(scope).catch(() => [])));
     }
     const apps = mergedById(entries).map(toAppInfo).sort(byName);
-    this.#held = { key: keyOf(scope), apps, fetchedAt: this.#now() };
+    this.#held.set(keyOf(scope), apps);
     return { apps, fetched: true };
   }
 }
@@ -135,30 +130,10 @@ function visible(app: DirectoryApp): boolean {
   return app.visibility !== 'HIDDEN';
 }
 
-async function fetchPage(scope: AppDirectoryScope, path: string): Promise<z.infer<typeof DirectoryPageSchema>> {
-  const url = `${scope.backend.baseUrl.replace(/\/+$/, '')}/${path}`;
-  let answer;
-  try {
-    // The reference sends a JSON content type on these GETs; so does this server.
-    answer = await scope.backend.exchange('GET', url, {
-      headers: { originator: scope.originator, 'oai-product-sku': 'codex', 'content-type': 'application/json' },
-      signal: AbortSignal.timeout(PAGE_TIMEOUT_MS),
-    });
-  } catch (error) {
-    if (error instanceof BackendRequestError || error instanceof DOMException) throw new AppDirectoryError('Failed to send request');
-    throw error;
-  }
-  if (answer.status < 200 || answer.status > 299) {
-    throw new AppDirectoryError(`Request failed with status ${statusLine(answer.status)}: ${answer.body}`);
-  }
-  let parsed;
-  try {
-    parsed = DirectoryPageSchema.safeParse(JSON.parse(answer.body));
-  } catch {
-    parsed = null;
-  }
-  if (!parsed?.success) throw new AppDirectoryError('Failed to parse JSON response');
-  return parsed.data;
+function fetchPage(scope: AppDirectoryScope, path: string): Promise<z.infer<typeof DirectoryPageSchema>> {
+  // The reference sends a JSON content type on these GETs; so does this server.
+  const request = { method: 'GET', path, headers: { 'content-type': 'application/json' }, timeoutMs: PAGE_TIMEOUT_MS } as const;
+  return appBackendJson(scope, request, DirectoryPageSchema, AppDirectoryError);
 }
 
 /** One entry per id, in first-seen order: later entries fill what earlier ones left empty (a description replaces). */

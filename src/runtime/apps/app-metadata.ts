@@ -1,8 +1,7 @@
 import { lazySchema } from '../../util/lazy-schema.js';
 import * as z from 'zod';
-import { BackendRequestError, type ChatgptBackend } from '../../auth/chatgpt-backend.js';
-import { statusLine } from '../../model/errors.js';
 import type { ConnectorMetadata } from '../../protocol/v2/apps.js';
+import { type AppBackendScope, appBackendJson } from './app-backend-json.js';
 import { appInstallUrl } from './app-names.js';
 
 /*
@@ -47,9 +46,7 @@ interface Held {
 }
 
 /** The caller whose view of the apps a read is for (the backend answers per account and user). */
-export interface AppMetadataScope {
-  readonly backend: ChatgptBackend;
-  readonly originator: string;
+export interface AppMetadataScope extends AppBackendScope {
   readonly accountId: string | null;
   readonly userId: string | null;
 }
@@ -108,29 +105,9 @@ export class AppMetadataReader {
 }
 
 async function fetchBatch(scope: AppMetadataScope, appIds: readonly string[], includeTools: boolean): Promise<ConnectorMetadata[]> {
-  const url = `${scope.backend.baseUrl.replace(/\/+$/, '')}/ps/apps/batch`;
-  let answer;
-  try {
-    answer = await scope.backend.exchange('POST', url, {
-      body: { app_ids: appIds, include_tools: includeTools },
-      headers: { originator: scope.originator, 'oai-product-sku': 'codex' },
-      signal: AbortSignal.timeout(BATCH_TIMEOUT_MS),
-    });
-  } catch (error) {
-    if (error instanceof BackendRequestError || error instanceof DOMException) throw new AppMetadataError('Failed to send request');
-    throw error;
-  }
-  if (answer.status < 200 || answer.status > 299) {
-    throw new AppMetadataError(`Request failed with status ${statusLine(answer.status)}: ${answer.body}`);
-  }
-  let parsed;
-  try {
-    parsed = BatchAnswerSchema.safeParse(JSON.parse(answer.body));
-  } catch {
-    parsed = null;
-  }
-  if (!parsed?.success) throw new AppMetadataError('Failed to parse JSON response');
-  return parsed.data.apps.map(
+  const request = { method: 'POST', path: 'ps/apps/batch', body: { app_ids: appIds, include_tools: includeTools }, timeoutMs: BATCH_TIMEOUT_MS } as const;
+  const answer = await appBackendJson(scope, request, BatchAnswerSchema, AppMetadataError);
+  return answer.apps.map(
     (app): ConnectorMetadata => ({
       id: app.id,
       name: app.name,

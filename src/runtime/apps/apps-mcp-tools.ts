@@ -3,6 +3,7 @@ import type { ChatgptLogin } from '../../auth/chatgpt-backend.js';
 import type { AppInfo } from '../../protocol/v2/apps.js';
 import { loadMcpSdk } from '../mcp/load-mcp-sdk.js';
 import { appInstallUrl, byAccessThenName, trimmedOrNull } from './app-names.js';
+import { HeldListing } from './held-listing.js';
 
 /*
  * The apps a user can use are the ones ChatGPT's apps MCP server (`<chatgpt_base_url>/ps/mcp`, streamable HTTP)
@@ -33,18 +34,15 @@ export interface AppsMcpScope {
 
 /** Lists the app tools of the apps MCP server, keeping the last listing for an hour. */
 export class AppsMcpTools {
-  #held: { key: string; tools: AppTool[]; fetchedAt: number } | null = null;
-  readonly #now: () => number;
+  readonly #held: HeldListing<AppTool[]>;
 
   constructor(now: () => number = Date.now) {
-    this.#now = now;
+    this.#held = new HeldListing(FRESH_FOR_MS, now);
   }
 
   /** The listing held for `scope`, if still fresh. */
   cached(scope: AppsMcpScope): AppTool[] | null {
-    const held = this.#held;
-    if (held === null || held.key !== keyOf(scope) || this.#now() - held.fetchedAt >= FRESH_FOR_MS) return null;
-    return held.tools;
+    return this.#held.get(keyOf(scope));
   }
 
   /** The app tools; from the held listing unless `forceRefetch`. Throws when the server cannot be listed. */
@@ -52,7 +50,7 @@ export class AppsMcpTools {
     const cached = forceRefetch ? null : this.cached(scope);
     if (cached !== null) return { tools: cached, fetched: false };
     const tools = await listAppTools(scope);
-    this.#held = { key: keyOf(scope), tools, fetchedAt: this.#now() };
+    this.#held.set(keyOf(scope), tools);
     return { tools, fetched: true };
   }
 }

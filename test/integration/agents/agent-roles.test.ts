@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { type RecordedRequest, type SseReply, sseReply, textTurnFrames } from '../../helpers/fake-model-server.js';
-import { namespacedCall } from '../../helpers/sub-agent-script.js';
+import type { RecordedRequest } from '../../helpers/fake-model-server.js';
+import { PARENT_PROMPT as PARENT, spawningParentScript } from '../../helpers/sub-agent-script.js';
 import { startThread, startThreadRig } from '../../helpers/thread-server.js';
 
 /*
@@ -12,25 +12,6 @@ import { startThread, startThreadRig } from '../../helpers/thread-server.js';
  * same roles is compared in test/conformance/agent-roles-beside-reference.test.ts.
  */
 
-const PARENT = 'PARENT GO';
-
-function text(answer: string, id: string): SseReply {
-  return sseReply(textTurnFrames([answer], { responseId: `resp_${id}`, itemId: `msg_${id}` }));
-}
-
-/** A parent that spawns `spawns` in turn and then answers; children answer at once. Collects the parent's outputs. */
-function script(spawns: readonly Record<string, unknown>[]) {
-  const outputs: string[] = [];
-  const decide = (request: RecordedRequest): SseReply => {
-    const input = (request.body as { input: Array<Record<string, unknown>> }).input;
-    if (!JSON.stringify(input).includes(PARENT)) return text('child done', 'child');
-    const seen = input.filter((item) => item.type === 'function_call_output').map((item) => String(item.output));
-    if (seen.length > outputs.length) outputs.push(seen.at(-1) as string);
-    const spawn = spawns[seen.length];
-    return spawn === undefined ? text('parent done', 'parent') : namespacedCall('spawn_agent', spawn, `call_${seen.length}`);
-  };
-  return { replies: Array.from({ length: 20 }, () => ({ kind: 'dynamic' as const, reply: decide })), outputs };
-}
 
 interface SpawnTool {
   readonly name: string;
@@ -53,7 +34,7 @@ async function runParent(rig: Awaited<ReturnType<typeof startThreadRig>>): Promi
 
 describe('agent roles', () => {
   it('without configured roles: no agent_type parameter, yet a built-in role can be named', { timeout: 60_000 }, async (t) => {
-    const { replies, outputs } = script([{ message: 'CHILD worker', agent_type: 'worker' }]);
+    const { replies, outputs } = spawningParentScript([{ message: 'CHILD worker', agent_type: 'worker' }]);
     const rig = await startThreadRig(t, { replies });
     await runParent(rig);
     assert.equal('agent_type' in spawnTool(rig.fake.requests[0]).parameters.properties, false);
@@ -68,7 +49,7 @@ describe('agent roles', () => {
   });
 
   it('lists configured roles by name, then the built-in ones they leave, each with what it fixes', { timeout: 60_000 }, async (t) => {
-    const { replies, outputs } = script([
+    const { replies, outputs } = spawningParentScript([
       { message: 'CHILD zeta one', agent_type: 'zeta' },
       { message: 'CHILD zeta two', agent_type: 'zeta' },
       { message: 'CHILD broken', agent_type: 'broken' },
