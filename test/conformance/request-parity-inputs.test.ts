@@ -11,6 +11,7 @@ import { jpegFile, webpFile } from '../helpers/encoded-image.js';
 import { pngFile } from '../helpers/png.js';
 import type { ServerMessage } from '../helpers/rpc-client.js';
 import { startBothSides, type Side } from '../helpers/side-by-side.js';
+import { assertExplained } from '../helpers/explained-differences.js';
 import { leftBehind } from '../helpers/temp-home.js';
 
 /*
@@ -235,20 +236,6 @@ async function compare(t: TestContext, stepsIn: (files: string) => Step[], confi
     }
   }
   return found;
-}
-
-function assertExplained(t: TestContext, found: Map<string, string>, allowed: Readonly<Record<string, string>>): void {
-  for (const [what, detail] of found) {
-    if (allowed[what] !== undefined) t.diagnostic(`allowed (${allowed[what]}): ${what}\n      ${detail}`);
-  }
-  const unexplained = [...found].filter(([what]) => allowed[what] === undefined);
-  const stale = Object.keys(allowed).filter((what) => !found.has(what));
-  assert.deepEqual(
-    unexplained.map(([what, detail]) => `${what}\n      ${detail}`),
-    [],
-    'differences from the reference that are not explained',
-  );
-  assert.deepEqual(stale, [], 'listed differences that no longer occur: remove them from ALLOWED');
 }
 
 describe('the model request matches the reference for efforts, summaries and images', () => {

@@ -10,6 +10,7 @@ import { startReferenceServer } from '../helpers/reference-server.js';
 import { RpcTestClient } from '../helpers/rpc-client.js';
 import { startTestServer } from '../helpers/server.js';
 import { mockProviderConfig, resultOf } from '../helpers/thread-server.js';
+import { assertExplained } from '../helpers/explained-differences.js';
 import { leftBehind } from '../helpers/temp-home.js';
 
 /*
@@ -221,16 +222,6 @@ describe('the model request matches the reference in structure', () => {
         }
       }
     }
-    for (const [what, detail] of found) {
-      if (ALLOWED[what] !== undefined) t.diagnostic(`allowed (${ALLOWED[what]}): ${what}\n      ${detail}`);
-    }
-    const unexplained = [...found].filter(([what]) => ALLOWED[what] === undefined);
-    const stale = Object.keys(ALLOWED).filter((what) => !found.has(what));
-    assert.deepEqual(
-      unexplained.map(([what, detail]) => `${what}\n      ${detail}`),
-      [],
-      'structural differences from the reference that are not explained',
-    );
-    assert.deepEqual(stale, [], 'listed differences that no longer occur: remove them from ALLOWED');
+    assertExplained(t, found, ALLOWED, 'structural differences from the reference that are not explained');
   });
 });
