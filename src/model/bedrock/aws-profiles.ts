@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import type { BedrockAccessKeysCredentials } from './bedrock-credentials.js';
 
 /** Environment variables as `process.env` holds them. */
@@ -24,10 +24,11 @@ export async function readAwsProfiles(env: Environment): Promise<AwsProfile[]> {
   const home = env['HOME'] ?? homedir();
   const configFile = nonBlank(env['AWS_CONFIG_FILE']) ?? join(home, '.aws', 'config');
   const credentialsFile = nonBlank(env['AWS_SHARED_CREDENTIALS_FILE']) ?? join(home, '.aws', 'credentials');
-  const fromConfig = sections(await readText(configFile), (header) =>
-    header === 'default' ? 'default' : header.startsWith('profile ') ? header.slice('profile '.length).trim() : null,
-  );
-  const fromCredentials = sections(await readText(credentialsFile), (header) => header);
+  // The AWS SDK's own reader of the shared files (`[profile <name>]` headers stripped, comments skipped), from the
+  // paths this environment names, read afresh each time.
+  const files = await loadSharedConfigFiles({ configFilepath: configFile, filepath: credentialsFile, ignoreCache: true });
+  const fromConfig = profilesOnly(files.configFile);
+  const fromCredentials = new Map(Object.entries(files.credentialsFile));
   const names = new Set([...fromConfig.keys(), ...fromCredentials.keys()]);
   return [...names]
     .sort((a, b) => (a === 'default' ? -1 : b === 'default' ? 1 : a.localeCompare(b)))
@@ -61,34 +62,12 @@ export function environmentBearerToken(env: Environment): string | null {
   return nonBlank(env['AWS_BEARER_TOKEN_BEDROCK'])?.trim() ?? null;
 }
 
-async function readText(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch {
-    return '';
-  }
+/** The config file's profiles: the reader also returns `[sso-session …]` and `[services …]` sections, as `<type>.<name>`. */
+function profilesOnly(sections: Record<string, Record<string, string | undefined>>): Map<string, Record<string, string | undefined>> {
+  return new Map(Object.entries(sections).filter(([name]) => !NON_PROFILE_SECTION.test(name)));
 }
 
-/** The INI sections whose header `nameOf` maps to a profile name, with their `key = value` pairs (keys lower-cased). */
-function sections(text: string, nameOf: (header: string) => string | null): Map<string, Record<string, string>> {
-  const result = new Map<string, Record<string, string>>();
-  let current: Record<string, string> | null = null;
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
-    const header = /^\[(.+)\]$/.exec(line);
-    if (header) {
-      const name = nameOf((header[1] ?? '').trim());
-      current = name === null || name === '' ? null : (result.get(name) ?? {});
-      if (current !== null && name !== null) result.set(name, current);
-      continue;
-    }
-    const equals = line.indexOf('=');
-    if (current === null || equals === -1) continue;
-    current[line.slice(0, equals).trim().toLowerCase()] = line.slice(equals + 1).trim();
-  }
-  return result;
-}
+const NON_PROFILE_SECTION = /^(?:sso-session|services)\./;
 
 function nonBlank(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
