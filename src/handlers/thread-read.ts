@@ -5,6 +5,7 @@ import type { Turn } from '../protocol/v2/turn.js';
 import { turnsFromRollout } from '../runtime/rollout/rollout-turns.js';
 import { loadedThreadView, storedThreadView } from '../runtime/threads/thread-view.js';
 import { withClientMetadata } from '../runtime/thread-metadata/thread-with-metadata.js';
+import { attachRawStrings, RawJsonStrings } from '../util/raw-json-strings.js';
 import { bindHandler } from './context.js';
 import { FULL_HISTORY_ON_READ } from './deprecation-notices.js';
 import type { RequestHandler } from './context.js';
@@ -31,12 +32,18 @@ export function threadReadHandler(services: ServerServices): RequestHandler {
       return { thread: await withClientMetadata(thread, services.codexHome), readState };
     }
     if (summary === undefined) throw RpcErrors.badRequest(`thread not loaded: ${id}`);
+    // Long answers stay the rollout's raw bytes up to the socket (util/raw-json-strings.ts).
+    const raw = new RawJsonStrings();
     const turns =
       params.includeTurns === true
-        ? turnsFromRollout((await readThreadRollout(services.threads.codexHome, summary.path, TURN_LINES_ONLY)).lines)
+        ? turnsFromRollout(
+            (await readThreadRollout(services.threads.codexHome, summary.path, { ...TURN_LINES_ONLY, rawLongStrings: raw }))
+              .lines,
+            raw,
+          )
         : [];
     const thread = storedThreadView(summary, services.threads.defaultModelProvider, turns);
-    return { thread: await withClientMetadata(thread, services.codexHome), readState };
+    return attachRawStrings({ thread: await withClientMetadata(thread, services.codexHome), readState }, raw);
   });
 }
 

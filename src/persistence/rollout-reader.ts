@@ -2,6 +2,8 @@ import { open, readFile } from 'node:fs/promises';
 import { RolloutFormatError } from './errors.js';
 import { parseRolloutLine, userMessageText } from './rollout-schema.js';
 import type { RolloutLine, SessionMeta } from './rollout-schema.js';
+import { LONG_STRING_BYTES, lineWithRawLongStrings } from './rollout-long-strings.js';
+import type { RawJsonStrings } from '../util/raw-json-strings.js';
 
 /**
  * Reading rollouts. Two entry points:
@@ -65,6 +67,11 @@ export interface ParseRolloutOptions {
    * its bytes. They are left out of `lines`.
    */
   readonly skip?: ReadonlySet<string>;
+  /**
+   * When given, long canonical string literals of every line but the first are left undecoded and read as
+   * placeholders of this table (rollout-long-strings.ts): the caller must `materialize` whatever it looks into.
+   */
+  readonly rawLongStrings?: RawJsonStrings;
 }
 
 const TYPE_KEY = Buffer.from('"type":"');
@@ -106,7 +113,11 @@ export function parseRollout(bytes: Uint8Array, path: string, options: ParseRoll
         continue;
       }
     }
-    const text = buffer.toString('utf8', start, lineEnd);
+    const raw = options.rawLongStrings;
+    const text =
+      raw !== undefined && lines.length > 0 && lineEnd - start >= LONG_STRING_BYTES
+        ? lineWithRawLongStrings(buffer, start, lineEnd, raw)
+        : buffer.toString('utf8', start, lineEnd);
     start = end;
     if (text.trim() === '') {
       validBytes = end;

@@ -3,16 +3,24 @@
  * implements it for stdio and websocket, so no rpc module imports transport code.
  */
 
+import type { MessagePieces } from '../util/raw-json-strings.js';
+
 /** A function that removes the listener it was returned for. */
 export type Disposer = () => void;
 
 /**
- * Moves whole JSON-RPC messages as text: one websocket text frame or one stdio line each. It knows nothing of
+ * Moves whole JSON-RPC messages as text: one websocket text message or one stdio line each. It knows nothing of
  * JSON-RPC; framing problems (binary frames, oversized lines) are handled and logged inside the transport.
  */
 export interface MessageTransport {
   /** Queues one message for delivery, in call order. Writing to a closed transport is a silent no-op. */
   send(text: string): void;
+  /**
+   * Like `send`, for one message given as pieces whose concatenation is its text (a big answer whose long strings
+   * are raw bytes of a file): the pieces are written one after the other (a websocket sends them as the fragments
+   * of one text message), never joined into one copy.
+   */
+  sendPieces(pieces: MessagePieces): void;
   /** Registers the receiver of inbound messages. There is exactly one receiver: the connection. */
   onMessage(listener: (text: string) => void): Disposer;
   /** Called once when the peer goes away or `close` was called. */

@@ -3,6 +3,8 @@ import type { Logger } from '../util/logger.js';
 import { coalescingRuleFor } from './coalescible-notifications.js';
 import type { CoalescingRule } from './coalescible-notifications.js';
 import type { MessageTransport } from './message-transport.js';
+import { rawStringsAttachedTo, serializeWithRawStrings } from '../util/raw-json-strings.js';
+import type { MessagePieces, RawJsonStrings } from '../util/raw-json-strings.js';
 
 /** How far a client may fall behind before it is slowed down, then cut off. docs/reliability.md#limits lists them. */
 export interface OutboundLimits {
@@ -33,6 +35,7 @@ export interface OutboundObserver {
 /** A message waiting for the transport: serialized already, or a run of output chunks merged when it leaves. */
 type Entry =
   | { readonly kind: 'text'; readonly text: string; readonly bytes: number }
+  | { readonly kind: 'pieces'; readonly pieces: MessagePieces; readonly bytes: number }
   | {
       readonly kind: 'chunks';
       readonly method: string;
@@ -104,12 +107,26 @@ export class OutboundQueue {
 
   push(message: OutboundMessage): void {
     if (this.#closed) return;
-    if (this.queuedMessages === 0 && this.#transport.bufferedBytes < this.#limits.softBytes) {
+    const raw = 'result' in message ? rawStringsAttachedTo(message.result) : undefined;
+    if (raw !== undefined) {
+      this.#pushPieces(serializeWithRaw(message, raw, this.#log));
+    } else if (this.queuedMessages === 0 && this.#transport.bufferedBytes < this.#limits.softBytes) {
       this.#transport.send(JSON.stringify(message));
     } else if (!this.#coalesce(message)) {
       this.#enqueue(message);
     }
     this.#updatePressure();
+  }
+
+  /** A message serialized in pieces (a big answer): sent like any other, never joined into one string. */
+  #pushPieces(pieces: MessagePieces): void {
+    if (this.queuedMessages === 0 && this.#transport.bufferedBytes < this.#limits.softBytes) {
+      this.#transport.sendPieces(pieces);
+      return;
+    }
+    const bytes = pieces.reduce((total, piece) => total + piece.length, 0);
+    this.#entries.push({ kind: 'pieces', pieces, bytes });
+    this.#queuedBytes += bytes;
   }
 
   /** Forgets everything queued; later pushes are ignored. */
@@ -182,7 +199,8 @@ export class OutboundQueue {
       this.#entries[this.#head] = undefined;
       this.#head += 1;
       this.#queuedBytes -= entry.bytes;
-      this.#transport.send(entry.kind === 'text' ? entry.text : serializeChunks(entry));
+      if (entry.kind === 'pieces') this.#transport.sendPieces(entry.pieces);
+      else this.#transport.send(entry.kind === 'text' ? entry.text : serializeChunks(entry));
     }
     if (this.#head === this.#entries.length) {
       this.#entries = [];
@@ -234,6 +252,20 @@ export class OutboundQueue {
     this.close();
     this.#observer.slowClientDisconnected?.();
     this.#transport.disconnectSlowPeer?.(`slow client: ${queuedBytes} bytes waiting`);
+  }
+}
+
+/**
+ * A message whose result holds raw string placeholders, in pieces. Should a placeholder have been altered (a bug:
+ * serializeWithRawStrings refuses it), the message is sent with every long string decoded instead.
+ */
+function serializeWithRaw(message: OutboundMessage, raw: RawJsonStrings, log: Logger): MessagePieces {
+  try {
+    return serializeWithRawStrings(message, raw);
+  } catch (error) {
+    log.error({ err: error }, 'sending a big answer without raw strings');
+    raw.materialize(message);
+    return [JSON.stringify(message)];
   }
 }
 

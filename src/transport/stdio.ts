@@ -82,6 +82,12 @@ export function stdioTransport(options: StdioTransportOptions): MessageTransport
     send(text) {
       if (!closed) output.write(`${text}\n`);
     },
+    sendPieces(pieces) {
+      if (closed) return;
+      // The line in pieces, so no copy of a big answer is made; nothing else is written in between.
+      for (const piece of pieces) output.write(piece);
+      output.write('\n');
+    },
     onMessage(listener): Disposer {
       messageListener = listener;
       return () => {

@@ -23,7 +23,7 @@ const PROTOCOL_CLOSE_REASONS: ReadonlyMap<number, string> = new Map([
 ]);
 
 /**
- * Adapts an accepted websocket to MessageTransport: one JSON-RPC message per text frame. Binary frames are
+ * Adapts an accepted websocket to MessageTransport: one JSON-RPC message per text message (a big one in several frames). Binary frames are
  * dropped with a warning and the connection stays open (the reference does the same); ws itself answers pings
  * and closes the connection on invalid UTF-8 (1007) or an oversized message (1009).
  */
@@ -77,19 +77,29 @@ export function websocketTransport(socket: WebSocket, description: string, log: 
     finish(`websocket error: ${error.message}`);
   });
 
+  const cork = () => {
+    if (corked) return;
+    const raw = rawSocket(socket);
+    if (raw !== undefined) {
+      corked = true;
+      raw.cork();
+      process.nextTick(uncork);
+    }
+  };
+
   return {
     description,
     send(text) {
       if (closed || socket.readyState !== socket.OPEN) return;
-      if (!corked) {
-        const raw = rawSocket(socket);
-        if (raw !== undefined) {
-          corked = true;
-          raw.cork();
-          process.nextTick(uncork);
-        }
-      }
+      cork();
       socket.send(text);
+    },
+    sendPieces(pieces) {
+      if (closed || socket.readyState !== socket.OPEN) return;
+      cork();
+      // One text message in fragments: ws writes a Buffer piece without copying it. The client sees one message.
+      const last = pieces.length - 1;
+      pieces.forEach((piece, index) => socket.send(piece, { binary: false, fin: index === last }));
     },
     onMessage(listener): Disposer {
       messageListener = listener;

@@ -1,3 +1,4 @@
+import type { MessagePieces } from '../../src/util/raw-json-strings.js';
 import type { Disposer, MessageTransport } from '../../src/rpc/message-transport.js';
 
 /**
@@ -16,6 +17,9 @@ export class LinkedTransport implements MessageTransport {
 
   send(text: string): void {
     if (!this.#closed) this.sent.push(text);
+  }
+  sendPieces(pieces: MessagePieces): void {
+    this.send(Buffer.concat(pieces.map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : piece))).toString('utf8'));
   }
 
   onMessage(listener: (text: string) => void): Disposer {

@@ -4,6 +4,8 @@ import type { EventMsg, RolloutLine } from '../../persistence/rollout-schema.js'
 import { Int64Schema } from '../../protocol/common.js';
 import type { ThreadItem } from '../../protocol/v2/items.js';
 import type { Turn, TurnError, TurnStatus } from '../../protocol/v2/turn.js';
+import type { RawJsonStrings } from '../../util/raw-json-strings.js';
+import { materializeEventPayload } from './raw-item-strings.js';
 import { CoreTurnErrorSchema, threadItemFromCoreItem, turnErrorFromCore } from './core-dialect/core-items.js';
 
 /**
@@ -18,9 +20,12 @@ import { CoreTurnErrorSchema, threadItemFromCoreItem, turnErrorFromCore } from '
  * with); pinned by test/fixtures/rollouts/{reference,edited}-0.169.0.
  */
 
-export function turnsFromRollout(lines: readonly RolloutLine[]): Turn[] {
+export function turnsFromRollout(lines: readonly RolloutLine[], raw?: RawJsonStrings): Turn[] {
   const meta = lines.find((line) => line.type === 'session_meta');
-  return meta?.payload.history_mode === 'paginated' ? paginatedTurns(lines) : legacyTurns(lines);
+  if (meta?.payload.history_mode === 'paginated') {
+    return paginatedTurns(eventPayloads(lines, raw && ((payload) => materializeEventPayload(payload, raw))));
+  }
+  return legacyTurns(eventPayloads(lines, raw && ((payload) => raw.materialize(payload))));
 }
 
 /*
@@ -85,9 +90,19 @@ function finishedTurn(turn: TurnRecord, items: ThreadItem[]): Turn {
 /** The fields of an end event (`task_complete`, `turn_aborted`). */
 type TurnEnd = z.infer<typeof TurnEndSchema>;
 
-/** The event_msg payloads of a rollout, with the index of their line (legacy turn names use it). */
-function eventPayloads(lines: readonly RolloutLine[]): [index: number, payload: EventMsg][] {
-  return lines.flatMap((line, index) => (line.type === 'event_msg' ? [[index, line.payload] as const] : []));
+/**
+ * The event_msg payloads of a rollout, with the index of their line (legacy turn names use it); `prepare` turns
+ * the raw placeholders of each payload that its reader must see back into strings.
+ */
+function eventPayloads(
+  lines: readonly RolloutLine[],
+  prepare?: (payload: EventMsg) => void,
+): [index: number, payload: EventMsg][] {
+  return lines.flatMap((line, index) => {
+    if (line.type !== 'event_msg') return [];
+    prepare?.(line.payload);
+    return [[index, line.payload] as const];
+  });
 }
 
 /**
@@ -101,7 +116,7 @@ function eventPayloads(lines: readonly RolloutLine[]): [index: number, payload: 
  * - the same item id twice in one turn updates the item in place: the newer payload, the older times (each time
  *   kept unless it was null).
  */
-function paginatedTurns(lines: readonly RolloutLine[]): Turn[] {
+function paginatedTurns(events: readonly [number, EventMsg][]): Turn[] {
   const turns = new Map<string, TurnRecord>();
   const itemsByTurn = new Map<string, Map<string, ThreadItem>>();
 
@@ -123,7 +138,7 @@ function paginatedTurns(lines: readonly RolloutLine[]): Turn[] {
     turn.durationMs = event.duration_ms;
   };
 
-  for (const [, payload] of eventPayloads(lines)) {
+  for (const [, payload] of events) {
     switch (payload.type) {
       case 'task_started': {
         const event = TaskStartedSchema.safeParse(payload);
@@ -208,7 +223,7 @@ interface LegacyTurn {
  * - a turn closed without an end event is `interrupted` if explicit, `completed` if implicit.
  * Events are turned into core items and mapped like `item_completed` items, so both dialects read fields alike.
  */
-function legacyTurns(lines: readonly RolloutLine[]): Turn[] {
+function legacyTurns(events: readonly [number, EventMsg][]): Turn[] {
   const turns: Turn[] = [];
   let open: LegacyTurn | null = null;
   let itemCount = 0;
@@ -258,7 +273,7 @@ function legacyTurns(lines: readonly RolloutLine[]): Turn[] {
     if (item !== null) items.push(item);
   };
 
-  for (const [index, payload] of eventPayloads(lines)) {
+  for (const [index, payload] of events) {
     switch (payload.type) {
       case 'task_started': {
         const event = TaskStartedSchema.safeParse(payload);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { OutboundMessage } from '../../../src/protocol/envelope.js';
+import type { MessagePieces } from '../../../src/util/raw-json-strings.js';
 import type { Disposer, MessageTransport } from '../../../src/rpc/message-transport.js';
 import { OutboundQueue } from '../../../src/rpc/outbound-queue.js';
 import type { OutboundLimits } from '../../../src/rpc/outbound-queue.js';
@@ -26,6 +27,9 @@ class SlowTransport implements MessageTransport {
 
   send(text: string): void {
     this.sent.push(JSON.parse(text) as Record<string, unknown>);
+  }
+  sendPieces(pieces: MessagePieces): void {
+    this.send(Buffer.concat(pieces.map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : piece))).toString('utf8'));
   }
   onMessage(): Disposer {
     return () => {};

@@ -1,0 +1,72 @@
+import { isUtf8 } from 'node:buffer';
+
+/**
+ * Whether the bytes `[start, end)` of `bytes` (a JSON string literal, both quotes included) are valid JSON and
+ * exactly what `JSON.stringify` writes for the string they denote: valid UTF-8, no raw control character, and only
+ * the escapes `JSON.stringify` itself uses (`\"`, `\\`, `\b`, `\f`, `\n`, `\r`, `\t`, and `\u00xx` in lower-case
+ * hex for the other control characters). Both writers of rollouts (serde_json and `JSON.stringify`) escape that
+ * way, so the raw bytes of a long string can go out as they are instead of being decoded and re-encoded. Anything
+ * else (`\/`, `\u` for a printable character or a surrogate, upper-case hex) answers false.
+ *
+ * Scans four bytes at a time where it can: a word without a byte below 0x20 and without a backslash needs no closer
+ * look, which is almost every word of a long text.
+ */
+export function isCanonicalJsonString(bytes: Uint8Array, start: number, end: number): boolean {
+  if (end - start < 2 || bytes[start] !== QUOTE || bytes[end - 1] !== QUOTE) return false;
+  const bodyStart = start + 1;
+  const bodyEnd = end - 1;
+  if (!isUtf8(bytes.subarray(bodyStart, bodyEnd))) return false;
+  // Word reads need 4-byte alignment within the underlying ArrayBuffer.
+  const words = new Uint32Array(bytes.buffer, 0, Math.floor(bytes.buffer.byteLength / 4));
+  const base = bytes.byteOffset;
+  let at = bodyStart;
+  while (at < bodyEnd) {
+    if (((base + at) & 3) === 0 && at + 4 <= bodyEnd) {
+      const word = words[(base + at) >>> 2] as number;
+      const backslashes = word ^ 0x5c5c5c5c;
+      const hasControl = ((word - 0x20202020) & ~word & 0x80808080) !== 0;
+      const hasBackslash = ((backslashes - 0x01010101) & ~backslashes & 0x80808080) !== 0;
+      if (!hasControl && !hasBackslash) {
+        at += 4;
+        continue;
+      }
+    }
+    const byte = bytes[at] as number;
+    if (byte < 0x20 || byte === QUOTE) return false;
+    if (byte !== BACKSLASH) {
+      at += 1;
+      continue;
+    }
+    const length = canonicalEscapeLength(bytes, at + 1, bodyEnd);
+    if (length === 0) return false;
+    at += length;
+  }
+  return true;
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+/** The characters after a backslash that JSON.stringify writes as a two-character escape. */
+const SHORT_ESCAPES = new Set([0x22, 0x5c, 0x62, 0x66, 0x6e, 0x72, 0x74]);
+/** Control characters that have a short escape, so JSON.stringify never writes them as `\u00xx`. */
+const SHORT_ESCAPED_CONTROLS = new Set([0x08, 0x09, 0x0a, 0x0c, 0x0d]);
+
+/** The length of the escape whose backslash precedes `at` (backslash included), or 0 when it is not canonical. */
+function canonicalEscapeLength(bytes: Uint8Array, at: number, end: number): number {
+  const next = bytes[at];
+  if (next === undefined || at >= end) return 0;
+  if (SHORT_ESCAPES.has(next)) return 2;
+  if (next !== 0x75 || at + 5 > end) return 0;
+  // `\u00` then `0`/`1` then a lower-case hex digit.
+  if (bytes[at + 1] !== 0x30 || bytes[at + 2] !== 0x30) return 0;
+  const high = (bytes[at + 3] as number) - 0x30;
+  const low = lowerHexValue(bytes[at + 4] as number);
+  if ((high !== 0 && high !== 1) || low < 0) return 0;
+  return SHORT_ESCAPED_CONTROLS.has(high * 16 + low) ? 0 : 6;
+}
+
+function lowerHexValue(byte: number): number {
+  if (byte >= 0x30 && byte <= 0x39) return byte - 0x30;
+  if (byte >= 0x61 && byte <= 0x66) return byte - 0x61 + 10;
+  return -1;
+}
