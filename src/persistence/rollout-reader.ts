@@ -1,4 +1,4 @@
-import { open, readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { RolloutFormatError } from './errors.js';
 import { parseRolloutLine, userMessageText } from './rollout-schema.js';
 import type { RolloutLine, SessionMeta } from './rollout-schema.js';
@@ -56,7 +56,39 @@ const HEADER_CHUNK_BYTES = 64 * 1024;
  * @throws RolloutFormatError as described above; the file system's error when the file cannot be read.
  */
 export async function readRollout(path: string, options: ParseRolloutOptions = {}): Promise<RolloutContent> {
-  return parseRollout(await readFile(path), path, options);
+  return parseRollout(await readWholeFile(path), path, options);
+}
+
+/** Read size for whatever a writer appended after the file's size was taken. */
+const APPENDED_CHUNK_BYTES = 64 * 1024;
+
+/**
+ * The file's bytes in one read of its size where possible: fs.promises.readFile reads in 512 KiB steps, one trip
+ * through the thread pool each, and a long rollout is tens of MiB.
+ */
+async function readWholeFile(path: string): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const size = (await handle.stat()).size;
+    const buffer = Buffer.allocUnsafeSlow(size);
+    let filled = 0;
+    while (filled < size) {
+      const { bytesRead } = await handle.read(buffer, filled, size - filled, filled);
+      if (bytesRead === 0) return buffer.subarray(0, filled);
+      filled += bytesRead;
+    }
+    // A writer may have appended since the stat: read on to the end.
+    const chunks = [buffer];
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(APPENDED_CHUNK_BYTES);
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, filled);
+      if (bytesRead === 0) return chunks.length === 1 ? buffer : Buffer.concat(chunks);
+      chunks.push(chunk.subarray(0, bytesRead));
+      filled += bytesRead;
+    }
+  } finally {
+    await handle.close();
+  }
 }
 
 export interface ParseRolloutOptions {

@@ -17,19 +17,17 @@ export function isCanonicalJsonString(bytes: Uint8Array, start: number, end: num
   const bodyEnd = end - 1;
   if (!isUtf8(bytes.subarray(bodyStart, bodyEnd))) return false;
   // Word reads need 4-byte alignment within the underlying ArrayBuffer.
-  const words = new Uint32Array(bytes.buffer, 0, Math.floor(bytes.buffer.byteLength / 4));
+  const words = new Int32Array(bytes.buffer, 0, bytes.buffer.byteLength >>> 2);
   const base = bytes.byteOffset;
   let at = bodyStart;
   while (at < bodyEnd) {
-    if (((base + at) & 3) === 0 && at + 4 <= bodyEnd) {
-      const word = words[(base + at) >>> 2] as number;
-      const backslashes = word ^ 0x5c5c5c5c;
-      const hasControl = ((word - 0x20202020) & ~word & 0x80808080) !== 0;
-      const hasBackslash = ((backslashes - 0x01010101) & ~backslashes & 0x80808080) !== 0;
-      if (!hasControl && !hasBackslash) {
-        at += 4;
-        continue;
-      }
+    if (((base + at) & 3) === 0) {
+      // A tight loop over whole words; it stops at the first word that has a control byte or a backslash.
+      let word = (base + at) >>> 2;
+      const lastWord = (base + bodyEnd) >>> 2;
+      while (word < lastWord && !needsLook(words[word] as number)) word++;
+      at = (word << 2) - base;
+      if (at >= bodyEnd) break;
     }
     const byte = bytes[at] as number;
     if (byte < 0x20 || byte === QUOTE) return false;
@@ -42,6 +40,12 @@ export function isCanonicalJsonString(bytes: Uint8Array, start: number, end: num
     at += length;
   }
   return true;
+}
+
+/** Whether one of the four bytes of `word` is below 0x20 or a backslash (exact, by the classic SWAR tests). */
+function needsLook(word: number): boolean {
+  const backslashes = word ^ 0x5c5c5c5c;
+  return ((((word - 0x20202020) & ~word) | ((backslashes - 0x01010101) & ~backslashes)) & 0x80808080) !== 0;
 }
 
 const QUOTE = 0x22;
