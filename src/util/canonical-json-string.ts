@@ -6,7 +6,8 @@ import { isUtf8 } from 'node:buffer';
  * the escapes `JSON.stringify` itself uses (`\"`, `\\`, `\b`, `\f`, `\n`, `\r`, `\t`, and `\u00xx` in lower-case
  * hex for the other control characters). Both writers of rollouts (serde_json and `JSON.stringify`) escape that
  * way, so the raw bytes of a long string can go out as they are instead of being decoded and re-encoded. Anything
- * else (`\/`, `\u` for a printable character or a surrogate, upper-case hex) answers false.
+ * else (`\/`, `\u` for a printable character, upper-case hex) answers false, and so do surrogate escapes, even
+ * the lone ones JSON.stringify writes: they are rare, and a string answered false is only decoded the usual way.
  *
  * Scans four bytes at a time where it can: a word without a byte below 0x20 and without a backslash needs no closer
  * look, which is almost every word of a long text.

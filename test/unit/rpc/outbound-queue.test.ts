@@ -4,6 +4,7 @@ import type { OutboundMessage } from '../../../src/protocol/envelope.js';
 import type { MessagePieces } from '../../../src/util/raw-json-strings.js';
 import type { Disposer, MessageTransport } from '../../../src/rpc/message-transport.js';
 import { OutboundQueue } from '../../../src/rpc/outbound-queue.js';
+import { attachRawStrings, RawJsonStrings } from '../../../src/util/raw-json-strings.js';
 import type { OutboundLimits } from '../../../src/rpc/outbound-queue.js';
 import { createSilentLogger } from '../../../src/util/logger.js';
 
@@ -11,6 +12,8 @@ import { createSilentLogger } from '../../../src/util/logger.js';
 class SlowTransport implements MessageTransport {
   readonly description = 'slow';
   readonly sent: Record<string, unknown>[] = [];
+  /** The messages that came as pieces (they are in `sent` too). */
+  readonly piecewise: MessagePieces[] = [];
   bufferedBytes = 0;
   inputPaused = false;
   disconnectedWith: string | undefined;
@@ -29,6 +32,7 @@ class SlowTransport implements MessageTransport {
     this.sent.push(JSON.parse(text) as Record<string, unknown>);
   }
   sendPieces(pieces: MessagePieces): void {
+    this.piecewise.push(pieces);
     this.send(Buffer.concat(pieces.map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : piece))).toString('utf8'));
   }
   onMessage(): Disposer {
@@ -213,5 +217,26 @@ describe('OutboundQueue', () => {
     assert.equal(queue.queuedMessages, 1);
     transport.drain();
     assert.equal(transport.sent.length, 1);
+  });
+
+  it('sends an answer holding raw strings in pieces, the raw bytes as they are, in order with other messages', () => {
+    const { transport, queue } = setup();
+    const literal = Buffer.from(JSON.stringify(`long "answer" ${'é'.repeat(3000)}`));
+    const raw = new RawJsonStrings();
+    const result = attachRawStrings({ turns: [{ text: raw.placeholderFor(literal), id: 'a' }] }, raw);
+    transport.bufferedBytes = 1000;
+    queue.push(notification('first', {}));
+    queue.push({ id: 1, result });
+    queue.push(notification('last', {}));
+    assert.equal(queue.queuedMessages, 3);
+    transport.drain();
+    assert.deepEqual(
+      transport.sent.map((message) => message['method'] ?? message['id']),
+      ['first', 1, 'last'],
+    );
+    assert.deepEqual(transport.sent[1], { id: 1, result: { turns: [{ text: JSON.parse(literal.toString()), id: 'a' }] } });
+    const [pieces] = transport.piecewise;
+    assert.ok(pieces?.includes(literal), 'the literal goes out as the very buffer it was read into');
+    assert.ok(pieces?.every((piece) => piece === literal || piece.length < 100), 'no piece copies the long string');
   });
 });
