@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { describe, it } from 'node:test';
+import { parseRollout } from '../../../src/persistence/rollout-reader.js';
+import { turnsFromRollout } from '../../../src/runtime/rollout/rollout-turns.js';
+import { inflatedRollout } from '../../helpers/inflated-rollout.js';
+import { REFERENCE_ROLLOUT, REFERENCE_THREAD } from '../../helpers/rollout-fixtures.js';
+import { startThreadRig } from '../../helpers/thread-server.js';
+
+/**
+ * thread/read of a stored thread whose strings are long (the answers go out as the rollout's raw bytes) answers,
+ * over a real websocket, the turns that decoding the whole rollout gives; non-canonical escapes take the usual way.
+ */
+describe('thread/read of a stored thread with long strings', () => {
+  for (const [kind, escape] of [['canonical', ''], ['escaped slash', '\\/']] as const) {
+    it(`answers the decoded turns (${kind} strings)`, async (t) => {
+      const rig = await startThreadRig(t);
+      const bytes = inflatedRollout(await readFile(REFERENCE_ROLLOUT, 'utf8'), escape, false);
+      const day = join(rig.server.codexHome, 'sessions', '2026', '11', '22');
+      await mkdir(day, { recursive: true });
+      await writeFile(join(day, basename(REFERENCE_ROLLOUT)), bytes);
+
+      const expected = JSON.parse(JSON.stringify(turnsFromRollout(parseRollout(bytes, 'expected').lines))) as unknown;
+      const result = await rig.client.call('thread/read', { threadId: REFERENCE_THREAD, includeTurns: true });
+      assert.equal(result.thread.turns.length, 2);
+      assert.ok(JSON.stringify(result.thread.turns).length > 40_000, 'the strings are long');
+      assert.deepEqual(result.thread.turns, expected);
+    });
+  }
+});
