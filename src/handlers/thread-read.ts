@@ -27,13 +27,15 @@ export function threadReadHandler(services: ServerServices): RequestHandler {
     const loaded = services.threads.get(id);
     const summary = await services.threads.index.get(id);
     const readState = await services.threads.readStates.get(id, summary !== undefined);
+    // Long strings go out as bytes (util/raw-json-strings.ts): a loaded thread's encoded now, a stored thread's
+    // straight from its rollout.
+    const raw = new RawJsonStrings();
     if (loaded !== undefined) {
-      const thread = loadedThreadView(loaded, params.includeTurns === true ? copyTurns(loaded.turns) : []);
-      return { thread: await withClientMetadata(thread, services.codexHome), readState };
+      const turns = params.includeTurns === true ? raw.withLongStringsEncoded(copyTurns(loaded.turns)) : [];
+      const thread = loadedThreadView(loaded, turns);
+      return attachRawStrings({ thread: await withClientMetadata(thread, services.codexHome), readState }, raw);
     }
     if (summary === undefined) throw RpcErrors.badRequest(`thread not loaded: ${id}`);
-    // Long answers stay the rollout's raw bytes up to the socket (util/raw-json-strings.ts).
-    const raw = new RawJsonStrings();
     const turns =
       params.includeTurns === true
         ? turnsFromRollout(

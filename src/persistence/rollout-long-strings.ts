@@ -1,8 +1,6 @@
 import { isCanonicalJsonString } from '../util/canonical-json-string.js';
+import { LONG_STRING_BYTES } from '../util/raw-json-strings.js';
 import type { RawJsonStrings } from '../util/raw-json-strings.js';
-
-/** String literals at least this long (bytes, quotes included) are kept raw; shorter ones are not worth it. */
-export const LONG_STRING_BYTES = 8 * 1024;
 
 /**
  * The text of the rollout line at `[start, end)` of `buffer` with each long string literal that is canonical JSON

@@ -2,7 +2,8 @@ import { open } from 'node:fs/promises';
 import { RolloutFormatError } from './errors.js';
 import { parseRolloutLine, userMessageText } from './rollout-schema.js';
 import type { RolloutLine, SessionMeta } from './rollout-schema.js';
-import { LONG_STRING_BYTES, lineWithRawLongStrings } from './rollout-long-strings.js';
+import { lineWithRawLongStrings } from './rollout-long-strings.js';
+import { LONG_STRING_BYTES } from '../util/raw-json-strings.js';
 import type { RawJsonStrings } from '../util/raw-json-strings.js';
 
 /**

@@ -14,39 +14,59 @@ import { isUtf8 } from 'node:buffer';
  */
 export function isCanonicalJsonString(bytes: Uint8Array, start: number, end: number): boolean {
   if (end - start < 2 || bytes[start] !== QUOTE || bytes[end - 1] !== QUOTE) return false;
-  const bodyStart = start + 1;
   const bodyEnd = end - 1;
-  if (!isUtf8(bytes.subarray(bodyStart, bodyEnd))) return false;
-  // Word reads need 4-byte alignment within the underlying ArrayBuffer.
-  const words = new Int32Array(bytes.buffer, 0, bytes.buffer.byteLength >>> 2);
-  const base = bytes.byteOffset;
-  let at = bodyStart;
-  while (at < bodyEnd) {
-    if (((base + at) & 3) === 0) {
-      // A tight loop over whole words; it stops at the first word that has a control byte or a backslash.
-      let word = (base + at) >>> 2;
-      const lastWord = (base + bodyEnd) >>> 2;
-      while (word < lastWord && !needsLook(words[word] as number)) word++;
-      at = (word << 2) - base;
-      if (at >= bodyEnd) break;
-    }
-    const byte = bytes[at] as number;
-    if (byte < 0x20 || byte === QUOTE) return false;
-    if (byte !== BACKSLASH) {
-      at += 1;
-      continue;
-    }
+  if (!isUtf8(bytes.subarray(start + 1, bodyEnd))) return false;
+  const words = wordsOf(bytes);
+  for (let at = nextSpecialByte(bytes, words, start + 1, bodyEnd); at < bodyEnd; ) {
+    // A raw control character or quote is never canonical; a backslash must start a canonical escape.
+    if (bytes[at] !== BACKSLASH) return false;
     const length = canonicalEscapeLength(bytes, at + 1, bodyEnd);
     if (length === 0) return false;
-    at += length;
+    at = nextSpecialByte(bytes, words, at + length, bodyEnd);
   }
   return true;
 }
 
-/** Whether one of the four bytes of `word` is below 0x20 or a backslash (exact, by the classic SWAR tests). */
+/**
+ * Whether the bytes `[start, end)` (text, not JSON) hold no character JSON must escape: no control character, quote
+ * or backslash. Such text between two quotes is what JSON.stringify writes for it.
+ */
+export function needsNoJsonEscape(bytes: Uint8Array, start: number, end: number): boolean {
+  return nextSpecialByte(bytes, wordsOf(bytes), start, end) === end;
+}
+
+/** The whole underlying ArrayBuffer as 32-bit words (word reads need 4-byte alignment within it). */
+function wordsOf(bytes: Uint8Array): Int32Array {
+  return new Int32Array(bytes.buffer, 0, bytes.buffer.byteLength >>> 2);
+}
+
+/** The index of the first control byte, quote or backslash in `[at, end)`, or `end` when there is none. */
+function nextSpecialByte(bytes: Uint8Array, words: Int32Array, at: number, end: number): number {
+  const base = bytes.byteOffset;
+  while (at < end && ((base + at) & 3) !== 0) {
+    if (isSpecial(bytes[at] as number)) return at;
+    at += 1;
+  }
+  // A tight loop over whole words, up to the first one that has a special byte.
+  let word = (base + at) >>> 2;
+  const lastWord = (base + end) >>> 2;
+  while (word < lastWord && !needsLook(words[word] as number)) word++;
+  for (at = Math.max(at, (word << 2) - base); at < end; at++) {
+    if (isSpecial(bytes[at] as number)) return at;
+  }
+  return end;
+}
+
+function isSpecial(byte: number): boolean {
+  return byte < 0x20 || byte === QUOTE || byte === BACKSLASH;
+}
+
+/** Whether one of the four bytes of `word` is below 0x20, a quote or a backslash (exact, by the classic SWAR tests). */
 function needsLook(word: number): boolean {
   const backslashes = word ^ 0x5c5c5c5c;
-  return ((((word - 0x20202020) & ~word) | ((backslashes - 0x01010101) & ~backslashes)) & 0x80808080) !== 0;
+  const quotes = word ^ 0x22222222;
+  const controls = (word - 0x20202020) & ~word;
+  return ((controls | ((backslashes - 0x01010101) & ~backslashes) | ((quotes - 0x01010101) & ~quotes)) & 0x80808080) !== 0;
 }
 
 const QUOTE = 0x22;

@@ -1,4 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { jsonStringLiteralBytes } from './json-string-literal.js';
+
+/** Strings at least this long (a file's literal in bytes, quotes included; a string in memory in characters) are
+ * carried as bytes; shorter ones are not worth a placeholder. */
+export const LONG_STRING_BYTES = 8 * 1024;
 
 /**
  * Long JSON strings carried from a file to a response as their raw bytes. Reading a big thread's history used to
@@ -19,6 +24,33 @@ export class RawJsonStrings {
   placeholderFor(literal: Uint8Array): string {
     this.#literals.push(literal);
     return `${PLACEHOLDER_PREFIX}${this.#literals.length - 1}${PLACEHOLDER_END}`;
+  }
+
+  /**
+   * A copy of `value` (a tree of plain JSON data) in which every string of at least LONG_STRING_BYTES characters is
+   * a placeholder for its literal, encoded now (jsonStringLiteralBytes); objects and arrays without such a string
+   * are shared, not copied. For answers built from memory: the long strings leave without one giant JSON string.
+   */
+  withLongStringsEncoded<T>(value: T): T {
+    if (typeof value === 'string') {
+      return (value.length >= LONG_STRING_BYTES ? this.placeholderFor(jsonStringLiteralBytes(value)) : value) as T;
+    }
+    if (typeof value !== 'object' || value === null) return value;
+    if (Array.isArray(value)) {
+      let copy: unknown[] | undefined;
+      for (let index = 0; index < value.length; index++) {
+        const element: unknown = value[index];
+        const encoded = this.withLongStringsEncoded(element);
+        if (encoded !== element) (copy ??= [...(value as unknown[])])[index] = encoded;
+      }
+      return (copy ?? value) as T;
+    }
+    let copy: Record<string, unknown> | undefined;
+    for (const [key, member] of Object.entries(value)) {
+      const encoded = this.withLongStringsEncoded(member);
+      if (encoded !== member) (copy ??= { ...(value as Record<string, unknown>) })[key] = encoded;
+    }
+    return (copy ?? value) as T;
   }
 
   get size(): number {
