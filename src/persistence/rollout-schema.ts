@@ -130,20 +130,41 @@ const envelope = {
   ordinal: z.number().int().min(0).optional(),
 };
 
-export const RolloutLineSchema = lazySchema(() => z.discriminatedUnion('type', [
-  z.looseObject({ ...envelope, type: z.literal('session_meta'), payload: SessionMetaSchema }),
-  z.looseObject({
-    ...envelope,
-    type: z.literal('response_item'),
-    payload: ResponseItemSchema,
-    metadata: z.record(z.string(), z.unknown()).optional(),
-  }),
-  z.looseObject({ ...envelope, type: z.literal('event_msg'), payload: EventMsgSchema }),
-  z.looseObject({ ...envelope, type: z.literal('turn_context'), payload: TurnContextSchema }),
-  z.looseObject({ ...envelope, type: z.literal('compacted'), payload: CompactedSchema }),
-  z.looseObject({ ...envelope, type: z.literal('world_state'), payload: OpaquePayloadSchema }),
-  z.looseObject({ ...envelope, type: z.literal('token_usage_record'), payload: OpaquePayloadSchema }),
-]));
+/**
+ * The known line kinds by `type`. parseRolloutLine goes through these one kind at a time, as the union does once it
+ * has the tag (same result), so a read that meets only some kinds (thread/read skips response items) builds only
+ * their schemas.
+ */
+const LINE_SCHEMAS = {
+  session_meta: lazySchema(() => z.looseObject({ ...envelope, type: z.literal('session_meta'), payload: SessionMetaSchema })),
+  response_item: lazySchema(() =>
+    z.looseObject({
+      ...envelope,
+      type: z.literal('response_item'),
+      payload: ResponseItemSchema,
+      metadata: z.record(z.string(), z.unknown()).optional(),
+    }),
+  ),
+  event_msg: lazySchema(() => z.looseObject({ ...envelope, type: z.literal('event_msg'), payload: EventMsgSchema })),
+  turn_context: lazySchema(() => z.looseObject({ ...envelope, type: z.literal('turn_context'), payload: TurnContextSchema })),
+  compacted: lazySchema(() => z.looseObject({ ...envelope, type: z.literal('compacted'), payload: CompactedSchema })),
+  world_state: lazySchema(() => z.looseObject({ ...envelope, type: z.literal('world_state'), payload: OpaquePayloadSchema })),
+  token_usage_record: lazySchema(() =>
+    z.looseObject({ ...envelope, type: z.literal('token_usage_record'), payload: OpaquePayloadSchema }),
+  ),
+} as const;
+
+export const RolloutLineSchema = lazySchema(() =>
+  z.discriminatedUnion('type', [
+    LINE_SCHEMAS.session_meta,
+    LINE_SCHEMAS.response_item,
+    LINE_SCHEMAS.event_msg,
+    LINE_SCHEMAS.turn_context,
+    LINE_SCHEMAS.compacted,
+    LINE_SCHEMAS.world_state,
+    LINE_SCHEMAS.token_usage_record,
+  ]),
+);
 /** A line of a kind this server knows. */
 export type KnownRolloutLine = z.infer<typeof RolloutLineSchema>;
 export type RolloutLineType = KnownRolloutLine['type'];
@@ -199,7 +220,9 @@ const UnknownEnvelopeSchema = lazySchema(() => z.looseObject({ ...envelope, type
  */
 export function parseRolloutLine(value: unknown): RolloutLineParseResult {
   const type = typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined;
-  if (typeof type === 'string' && KNOWN_TYPES.has(type)) return RolloutLineSchema.safeParse(value);
+  if (typeof type === 'string' && KNOWN_TYPES.has(type)) {
+    return LINE_SCHEMAS[type as RolloutLineType].safeParse(value) as RolloutLineParseResult;
+  }
   const parsed = UnknownEnvelopeSchema.safeParse(value);
   if (!parsed.success) return { success: false, error: parsed.error };
   const { timestamp, ordinal, payload } = parsed.data;

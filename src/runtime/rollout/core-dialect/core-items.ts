@@ -88,48 +88,70 @@ type CoreMemoryCitation = z.infer<typeof CoreMemoryCitationSchema>;
  * A core TurnItem of a kind this server maps. CommandExecution and the review markers are read back (core-command-items.ts,
  * core-review-items.ts); their writers build them, since the core keeps what the wire items no longer have.
  */
-export const CoreTurnItemSchema = lazySchema(() => z.discriminatedUnion('type', [
-  z.object({
-    type: z.literal('UserMessage'),
-    id: z.string(),
-    client_id: z.string().nullish(),
-    content: z.array(CoreUserInputSchema),
-  }),
-  z.object({
-    type: z.literal('AgentMessage'),
-    id: z.string(),
-    content: z.array(z.object({ type: z.literal('Text'), text: z.string() })),
-    phase: MessagePhaseSchema.nullish(),
-    memory_citation: CoreMemoryCitationSchema.nullish(),
-  }),
-  z.object({
-    type: z.literal('Reasoning'),
-    id: z.string(),
-    summary_text: z.array(z.string()),
-    raw_content: z.array(z.string()).optional(),
-  }),
-  z.object({ type: z.literal('Plan'), id: z.string(), text: z.string() }),
-  z.object({
-    type: z.literal('HookPrompt'),
-    id: z.string(),
-    fragments: z.array(z.object({ text: z.string(), hookRunId: z.string() })),
-  }),
-  z.object({ type: z.literal('ContextCompaction'), id: z.string() }),
-  CoreCommandExecutionSchema,
-  CoreEnteredReviewModeSchema,
-  CoreExitedReviewModeSchema,
+export const CoreTurnItemSchema = lazySchema(() =>
+  z.discriminatedUnion('type', [
+    CORE_ITEM_SCHEMAS.UserMessage,
+    CORE_ITEM_SCHEMAS.AgentMessage,
+    CORE_ITEM_SCHEMAS.Reasoning,
+    CORE_ITEM_SCHEMAS.Plan,
+    CORE_ITEM_SCHEMAS.HookPrompt,
+    CORE_ITEM_SCHEMAS.ContextCompaction,
+    CoreCommandExecutionSchema,
+    CoreEnteredReviewModeSchema,
+    CoreExitedReviewModeSchema,
+    CORE_ITEM_SCHEMAS.ImageView,
+    CORE_ITEM_SCHEMAS.WebSearch,
+    CoreMcpToolCallSchema,
+    CoreDynamicToolCallSchema,
+    CoreCollabAgentToolCallSchema,
+  ]),
+);
+
+/**
+ * The kinds of CoreTurnItemSchema by tag. Reading goes through these one kind at a time, as the union itself does
+ * once it has the tag (same result), so a read that meets only messages builds only their schemas: building the
+ * whole union was a noticeable part of the first thread/read after a start.
+ */
+const CORE_ITEM_SCHEMAS = {
+  UserMessage: lazySchema(() =>
+    z.object({ type: z.literal('UserMessage'), id: z.string(), client_id: z.string().nullish(), content: z.array(CoreUserInputSchema) }),
+  ),
+  AgentMessage: lazySchema(() =>
+    z.object({
+      type: z.literal('AgentMessage'),
+      id: z.string(),
+      content: z.array(z.object({ type: z.literal('Text'), text: z.string() })),
+      phase: MessagePhaseSchema.nullish(),
+      memory_citation: CoreMemoryCitationSchema.nullish(),
+    }),
+  ),
+  Reasoning: lazySchema(() =>
+    z.object({ type: z.literal('Reasoning'), id: z.string(), summary_text: z.array(z.string()), raw_content: z.array(z.string()).optional() }),
+  ),
+  Plan: lazySchema(() => z.object({ type: z.literal('Plan'), id: z.string(), text: z.string() })),
+  HookPrompt: lazySchema(() =>
+    z.object({ type: z.literal('HookPrompt'), id: z.string(), fragments: z.array(z.object({ text: z.string(), hookRunId: z.string() })) }),
+  ),
+  ContextCompaction: lazySchema(() => z.object({ type: z.literal('ContextCompaction'), id: z.string() })),
+  CommandExecution: CoreCommandExecutionSchema,
+  EnteredReviewMode: CoreEnteredReviewModeSchema,
+  ExitedReviewMode: CoreExitedReviewModeSchema,
   // The path as a file URL (`file:///tmp/a.png`) [observed].
-  z.object({ type: z.literal('ImageView'), id: z.string(), path: z.string() }),
-  z.object({
-    type: z.literal('WebSearch'),
-    id: z.string(),
-    query: z.string(),
-    action: ResponsesApiWebSearchActionSchema.nullish(),
-  }),
-  CoreMcpToolCallSchema,
-  CoreDynamicToolCallSchema,
-  CoreCollabAgentToolCallSchema,
-]));
+  ImageView: lazySchema(() => z.object({ type: z.literal('ImageView'), id: z.string(), path: z.string() })),
+  WebSearch: lazySchema(() =>
+    z.object({ type: z.literal('WebSearch'), id: z.string(), query: z.string(), action: ResponsesApiWebSearchActionSchema.nullish() }),
+  ),
+  McpToolCall: CoreMcpToolCallSchema,
+  DynamicToolCall: CoreDynamicToolCallSchema,
+  CollabAgentToolCall: CoreCollabAgentToolCallSchema,
+} as const;
+
+/** The schema of a core item's kind, or undefined for a value that is no object or of an unknown kind. */
+function coreItemSchemaFor(core: unknown): z.ZodType<z.output<typeof CoreTurnItemSchema>> | undefined {
+  const type = typeof core === 'object' && core !== null ? (core as { type?: unknown }).type : undefined;
+  if (typeof type !== 'string' || !Object.hasOwn(CORE_ITEM_SCHEMAS, type)) return undefined;
+  return CORE_ITEM_SCHEMAS[type as keyof typeof CORE_ITEM_SCHEMAS] as z.ZodType<z.output<typeof CoreTurnItemSchema>>;
+}
 /** A core item as written (optional fields may be left out). */
 export type CoreTurnItem = z.input<typeof CoreTurnItemSchema>;
 
@@ -196,8 +218,8 @@ export function coreItemFromThreadItem(item: ThreadItem): CoreTurnItem | null {
  * @returns null for an unknown kind or a shape the reference would not deserialize either.
  */
 export function threadItemFromCoreItem(core: unknown, times: ItemTimes): ThreadItem | null {
-  const parsed = CoreTurnItemSchema.safeParse(core);
-  if (!parsed.success) return null;
+  const parsed = coreItemSchemaFor(core)?.safeParse(core);
+  if (parsed === undefined || !parsed.success) return null;
   const item = parsed.data;
   const { startedAtMs, completedAtMs } = times;
   switch (item.type) {
