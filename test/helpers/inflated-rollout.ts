@@ -20,26 +20,28 @@ const MARKER = '\u2063odd\u2063';
 /** Keys whose string values stay as they are, so that the lines and items keep their kind and their turn. */
 const KEPT_KEYS = new Set(['type', 'timestamp', 'history_mode', 'turn_id', 'root_turn_id', 'thread_id', 'id', 'status']);
 
-function inflate(value: unknown, key: string | undefined, inflateIds: boolean): unknown {
+function inflate(value: unknown, key: string | undefined, inflateIds: boolean, filler: string): unknown {
   if (typeof value === 'string') {
     const kept = key !== undefined && KEPT_KEYS.has(key) && !(inflateIds && key === 'id');
-    return kept ? value : `${value}${MARKER}${FILLER}`;
+    return kept ? value : `${value}${MARKER}${filler}`;
   }
-  if (Array.isArray(value)) return value.map((element) => inflate(element, undefined, inflateIds));
+  if (Array.isArray(value)) return value.map((element) => inflate(element, undefined, inflateIds, filler));
   if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([name, member]) => [name, inflate(member, name, inflateIds)]));
+    return Object.fromEntries(Object.entries(value).map(([name, member]) => [name, inflate(member, name, inflateIds, filler)]));
   }
   return value;
 }
 
 /** The rollout with every line but session_meta inflated, and each marker replaced by `escape`. */
-export function inflatedRollout(rollout: string, escape: string, inflateIds: boolean): Buffer {
+/** `times` repeats the appended text (for answers of hundreds of KiB). */
+export function inflatedRollout(rollout: string, escape: string, inflateIds: boolean, times = 1): Buffer {
+  const filler = FILLER.repeat(times);
   const lines = rollout.split('\n');
   const text = lines
     .map((line, index) => {
       if (index === 0 || line.trim() === '') return line;
       const value = JSON.parse(line) as Record<string, unknown>;
-      const payload = inflate(value['payload'], undefined, inflateIds);
+      const payload = inflate(value['payload'], undefined, inflateIds, filler);
       return JSON.stringify({ ...value, payload }).replaceAll(JSON.stringify(MARKER).slice(1, -1), escape);
     })
     .join('\n');

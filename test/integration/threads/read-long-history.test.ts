@@ -13,10 +13,16 @@ import { startThreadRig } from '../../helpers/thread-server.js';
  * over a real websocket, the turns that decoding the whole rollout gives; non-canonical escapes take the usual way.
  */
 describe('thread/read of a stored thread with long strings', () => {
-  for (const [kind, escape] of [['canonical', ''], ['escaped slash', '\\/']] as const) {
+  const cases = [
+    { kind: 'canonical', escape: '', times: 1 },
+    { kind: 'escaped slash', escape: '\\/', times: 1 },
+    // An answer over 64 KiB: the frame carries a 64-bit length.
+    { kind: 'canonical, 300 KiB', escape: '', times: 32 },
+  ];
+  for (const { kind, escape, times } of cases) {
     it(`answers the decoded turns (${kind} strings)`, async (t) => {
       const rig = await startThreadRig(t);
-      const bytes = inflatedRollout(await readFile(REFERENCE_ROLLOUT, 'utf8'), escape, false);
+      const bytes = inflatedRollout(await readFile(REFERENCE_ROLLOUT, 'utf8'), escape, false, times);
       const day = join(rig.server.codexHome, 'sessions', '2026', '11', '22');
       await mkdir(day, { recursive: true });
       await writeFile(join(day, basename(REFERENCE_ROLLOUT)), bytes);
