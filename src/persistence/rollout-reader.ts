@@ -3,6 +3,7 @@ import { RolloutFormatError } from './errors.js';
 import { parseRolloutLine, userMessageText } from './rollout-schema.js';
 import type { RolloutLine, SessionMeta } from './rollout-schema.js';
 import { lineWithRawLongStrings } from './rollout-long-strings.js';
+import { readKeptLines } from './rollout-kept-lines.js';
 import { LONG_STRING_BYTES } from '../util/raw-json-strings.js';
 import type { RawJsonStrings } from '../util/raw-json-strings.js';
 
@@ -57,7 +58,10 @@ const HEADER_CHUNK_BYTES = 64 * 1024;
  * @throws RolloutFormatError as described above; the file system's error when the file cannot be read.
  */
 export async function readRollout(path: string, options: ParseRolloutOptions = {}): Promise<RolloutContent> {
-  return parseRollout(await readWholeFile(path), path, options);
+  if (options.skip === undefined || options.skip.size === 0) return parseRollout(await readWholeFile(path), path, options);
+  const kept = await readKeptLines(path, options.skip, peekLineTypeEnd, TYPE_PEEK_BYTES);
+  const content = parseRollout(kept.bytes, path, options);
+  return { ...content, validBytes: kept.fileOffset(content.validBytes) };
 }
 
 /** Read size for whatever a writer appended after the file's size was taken. */
@@ -113,12 +117,17 @@ const TYPE_PEEK_BYTES = 160;
 
 /** The envelope `type` of the line at [start, end) if it can be read cheaply from the line's opening bytes. */
 function peekLineType(buffer: Buffer, start: number, end: number): string | null {
+  return peekLineTypeEnd(buffer, start, end)?.type ?? null;
+}
+
+/** peekLineType, with the offset just past the type's closing quote. */
+function peekLineTypeEnd(buffer: Buffer, start: number, end: number): { type: string; end: number } | null {
   const head = buffer.subarray(start, Math.min(end, start + TYPE_PEEK_BYTES));
   const at = head.indexOf(TYPE_KEY);
   if (at < 0) return null;
   const from = at + TYPE_KEY.length;
   const close = head.indexOf(0x22, from);
-  return close < 0 ? null : head.toString('latin1', from, close);
+  return close < 0 ? null : { type: head.toString('latin1', from, close), end: start + close + 1 };
 }
 
 /**
