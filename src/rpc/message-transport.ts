@@ -3,7 +3,7 @@
  * implements it for stdio and websocket, so no rpc module imports transport code.
  */
 
-import type { MessagePieces } from '../util/raw-json-strings.js';
+import type { MessagePieces } from '../util/message-pieces.js';
 
 /** A function that removes the listener it was returned for. */
 export type Disposer = () => void;

@@ -4,7 +4,9 @@ import { coalescingRuleFor } from './coalescible-notifications.js';
 import type { CoalescingRule } from './coalescible-notifications.js';
 import type { MessageTransport } from './message-transport.js';
 import { rawStringsAttachedTo, serializeWithRawStrings } from '../util/raw-json-strings.js';
-import type { MessagePieces, RawJsonStrings } from '../util/raw-json-strings.js';
+import type { RawJsonStrings } from '../util/raw-json-strings.js';
+import { pieceByteLength } from '../util/message-pieces.js';
+import type { MessagePieces } from '../util/message-pieces.js';
 
 /** How far a client may fall behind before it is slowed down, then cut off. docs/reliability.md#limits lists them. */
 export interface OutboundLimits {
@@ -124,7 +126,7 @@ export class OutboundQueue {
       this.#transport.sendPieces(pieces);
       return;
     }
-    const bytes = pieces.reduce((total, piece) => total + piece.length, 0);
+    const bytes = pieces.reduce((total, piece) => total + pieceByteLength(piece), 0);
     this.#entries.push({ kind: 'pieces', pieces, bytes });
     this.#queuedBytes += bytes;
   }

@@ -4,6 +4,7 @@ import { MAX_INBOUND_MESSAGE_BYTES } from '../protocol/message-limits.js';
 import type { Logger } from '../util/logger.js';
 import type { Disposer, MessageTransport } from '../rpc/message-transport.js';
 import { textFrameHeader } from './websocket-frame.js';
+import { AsciiText, pieceByteLength, pieceBytes } from '../util/message-pieces.js';
 
 /** Close code for a peer cut off by the slow-client policy (RFC 6455 "policy violation"). */
 export const SLOW_CLIENT_CLOSE_CODE = 1008;
@@ -102,16 +103,18 @@ export function websocketTransport(socket: WebSocket, description: string, log: 
       if (raw === undefined) {
         // No socket to write to directly: one text message in fragments (ws copies no Buffer piece).
         const last = pieces.length - 1;
-        pieces.forEach((piece, index) => socket.send(piece, { binary: false, fin: index === last }));
+        pieces.forEach((piece, index) => socket.send(pieceBytes(piece), { binary: false, fin: index === last }));
         return;
       }
       // One frame, as `send` would write it, with the pieces as its payload: neither side joins them into a copy
       // (a fragmented message is joined by the receiver). ws writes each of its frames to the socket at once (it
       // queues only while compressing, which is off, or reading a Blob, which is never sent), so frames written
       // here keep their place among its own.
-      const length = pieces.reduce((total, piece) => total + (typeof piece === 'string' ? Buffer.byteLength(piece) : piece.length), 0);
-      raw.write(textFrameHeader(length));
-      for (const piece of pieces) raw.write(piece);
+      raw.write(textFrameHeader(pieces.reduce((total, piece) => total + pieceByteLength(piece), 0)));
+      for (const piece of pieces) {
+        if (piece instanceof AsciiText) raw.write(piece.text, 'latin1');
+        else raw.write(piece);
+      }
     },
     onMessage(listener): Disposer {
       messageListener = listener;

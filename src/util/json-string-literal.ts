@@ -1,23 +1,27 @@
 import { needsNoJsonEscape } from './canonical-json-string.js';
+import { AsciiText } from './message-pieces.js';
 
 /**
- * The UTF-8 bytes of `JSON.stringify(value)`, made faster for long ASCII text. An ASCII string is copied into the
- * buffer as latin1 (a plain copy, where UTF-8 encoding looks at every character); when it has nothing to escape
- * (no control character, quote or backslash: checked a word at a time), JSON.stringify, which costs several
- * times that copy, is skipped altogether. Anything else is stringified as usual.
+ * `JSON.stringify(value)` as a message piece, made cheap for long ASCII text: no copy of the text is made here
+ * (the socket copies ASCII as latin1), and when it has nothing to escape (no control character, quote or
+ * backslash: checked a word at a time, through a small reused buffer), JSON.stringify, which costs several times
+ * that copy, is skipped altogether. Other text is stringified as usual.
  */
-export function jsonStringLiteralBytes(value: string): Buffer {
-  const ascii = Buffer.byteLength(value, 'utf8') === value.length;
-  if (ascii) {
-    const bytes = Buffer.allocUnsafeSlow(value.length + 2);
-    bytes[0] = QUOTE;
-    bytes.write(value, 1, 'latin1');
-    bytes[value.length + 1] = QUOTE;
-    if (needsNoJsonEscape(bytes, 1, value.length + 1)) return bytes;
-  }
-  const json = JSON.stringify(value);
-  // What JSON.stringify writes for an ASCII string is ASCII.
-  return Buffer.from(json, ascii ? 'latin1' : 'utf8');
+export function jsonStringLiteral(value: string): AsciiText | string {
+  // Each character outside ASCII takes more than one UTF-8 byte.
+  if (Buffer.byteLength(value, 'utf8') !== value.length) return JSON.stringify(value);
+  return new AsciiText(needsNoEscape(value) ? `"${value}"` : JSON.stringify(value));
 }
 
-const QUOTE = 0x22;
+const SCRATCH_BYTES = 64 * 1024;
+let scratch: Buffer | undefined;
+
+/** Whether ASCII `value` has no character JSON escapes. */
+function needsNoEscape(value: string): boolean {
+  scratch ??= Buffer.allocUnsafeSlow(SCRATCH_BYTES);
+  for (let from = 0; from < value.length; from += SCRATCH_BYTES) {
+    const written = scratch.write(value.substring(from, from + SCRATCH_BYTES), 0, 'latin1');
+    if (!needsNoJsonEscape(scratch, 0, written)) return false;
+  }
+  return true;
+}

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { jsonStringLiteralBytes } from './json-string-literal.js';
+import { jsonStringLiteral } from './json-string-literal.js';
+import { pieceText } from './message-pieces.js';
+import type { MessagePiece, MessagePieces } from './message-pieces.js';
 
 /** Strings at least this long (a file's literal in bytes, quotes included; a string in memory in characters) are
  * carried as bytes; shorter ones are not worth a placeholder. */
@@ -18,22 +20,22 @@ export const LONG_STRING_BYTES = 8 * 1024;
  * placeholder ended up inside another string, so a value that was transformed can never leak out as a placeholder.
  */
 export class RawJsonStrings {
-  readonly #literals: Uint8Array[] = [];
+  readonly #literals: MessagePiece[] = [];
 
   /** A placeholder standing for the JSON string literal `literal` (quotes included, canonical). */
-  placeholderFor(literal: Uint8Array): string {
+  placeholderFor(literal: MessagePiece): string {
     this.#literals.push(literal);
     return `${PLACEHOLDER_PREFIX}${this.#literals.length - 1}${PLACEHOLDER_END}`;
   }
 
   /**
    * A copy of `value` (a tree of plain JSON data) in which every string of at least LONG_STRING_BYTES characters is
-   * a placeholder for its literal, encoded now (jsonStringLiteralBytes); objects and arrays without such a string
+   * a placeholder for its literal, serialized now (jsonStringLiteral); objects and arrays without such a string
    * are shared, not copied. For answers built from memory: the long strings leave without one giant JSON string.
    */
   withLongStringsEncoded<T>(value: T): T {
     if (typeof value === 'string') {
-      return (value.length >= LONG_STRING_BYTES ? this.placeholderFor(jsonStringLiteralBytes(value)) : value) as T;
+      return (value.length >= LONG_STRING_BYTES ? this.placeholderFor(jsonStringLiteral(value)) : value) as T;
     }
     if (typeof value !== 'object' || value === null) return value;
     if (Array.isArray(value)) {
@@ -58,7 +60,7 @@ export class RawJsonStrings {
   }
 
   /** The raw literal a placeholder of this table stands for; undefined for any other string. */
-  literalOf(value: string): Uint8Array | undefined {
+  literalOf(value: string): MessagePiece | undefined {
     if (!value.startsWith(PLACEHOLDER_PREFIX) || !value.endsWith(PLACEHOLDER_END)) return undefined;
     const digits = value.slice(PLACEHOLDER_PREFIX.length, -PLACEHOLDER_END.length);
     if (!/^\d+$/.test(digits)) return undefined;
@@ -69,7 +71,7 @@ export class RawJsonStrings {
   decode<T>(value: T): T | string {
     if (typeof value !== 'string') return value;
     const literal = this.literalOf(value);
-    return literal === undefined ? value : (JSON.parse(Buffer.from(literal).toString('utf8')) as string);
+    return literal === undefined ? value : (JSON.parse(pieceText(literal)) as string);
   }
 
   /**
@@ -101,9 +103,6 @@ export class RawJsonStrings {
 const PLACEHOLDER_PREFIX = `\uE000${randomBytes(12).toString('hex')}:`;
 const PLACEHOLDER_END = '\uE000';
 
-/** The bytes or text of one serialized message, in order: their concatenation is the message's JSON. */
-export type MessagePieces = readonly (string | Uint8Array)[];
-
 /**
  * `JSON.stringify(value)` with every placeholder of `raw` replaced by the literal it stands for, as pieces (no
  * joined copy of the long strings is made). Throws when a placeholder of this process appears anywhere but as a
@@ -111,7 +110,7 @@ export type MessagePieces = readonly (string | Uint8Array)[];
  */
 export function serializeWithRawStrings(value: unknown, raw: RawJsonStrings): MessagePieces {
   const json = JSON.stringify(value);
-  const pieces: (string | Uint8Array)[] = [];
+  const pieces: MessagePiece[] = [];
   const opening = `"${PLACEHOLDER_PREFIX}`;
   let copied = 0;
   for (let at = json.indexOf(opening); at !== -1; at = json.indexOf(opening, copied)) {

@@ -1,4 +1,5 @@
-import type { MessagePieces } from '../../src/util/raw-json-strings.js';
+import { pieceText } from '../../src/util/message-pieces.js';
+import type { MessagePieces } from '../../src/util/message-pieces.js';
 import type { Disposer, MessageTransport } from '../../src/rpc/message-transport.js';
 
 /**
@@ -19,7 +20,7 @@ export class LinkedTransport implements MessageTransport {
     if (!this.#closed) this.sent.push(text);
   }
   sendPieces(pieces: MessagePieces): void {
-    this.send(Buffer.concat(pieces.map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : piece))).toString('utf8'));
+    this.send(pieces.map(pieceText).join(''));
   }
 
   onMessage(listener: (text: string) => void): Disposer {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { OutboundMessage } from '../../../src/protocol/envelope.js';
-import type { MessagePieces } from '../../../src/util/raw-json-strings.js';
+import { pieceByteLength, pieceText } from '../../../src/util/message-pieces.js';
+import type { MessagePieces } from '../../../src/util/message-pieces.js';
 import type { Disposer, MessageTransport } from '../../../src/rpc/message-transport.js';
 import { OutboundQueue } from '../../../src/rpc/outbound-queue.js';
 import { attachRawStrings, RawJsonStrings } from '../../../src/util/raw-json-strings.js';
@@ -33,7 +34,7 @@ class SlowTransport implements MessageTransport {
   }
   sendPieces(pieces: MessagePieces): void {
     this.piecewise.push(pieces);
-    this.send(Buffer.concat(pieces.map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : piece))).toString('utf8'));
+    this.send(pieces.map(pieceText).join(''));
   }
   onMessage(): Disposer {
     return () => {};
@@ -237,6 +238,6 @@ describe('OutboundQueue', () => {
     assert.deepEqual(transport.sent[1], { id: 1, result: { turns: [{ text: JSON.parse(literal.toString()), id: 'a' }] } });
     const [pieces] = transport.piecewise;
     assert.ok(pieces?.includes(literal), 'the literal goes out as the very buffer it was read into');
-    assert.ok(pieces?.every((piece) => piece === literal || piece.length < 100), 'no piece copies the long string');
+    assert.ok(pieces?.every((piece) => piece === literal || pieceByteLength(piece) < 100), 'no piece copies the long string');
   });
 });

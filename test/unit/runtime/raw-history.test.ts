@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parseRollout } from '../../../src/persistence/rollout-reader.js';
 import { turnsFromRollout } from '../../../src/runtime/rollout/rollout-turns.js';
+import { pieceText } from '../../../src/util/message-pieces.js';
 import { RawJsonStrings, serializeWithRawStrings } from '../../../src/util/raw-json-strings.js';
 import { inflatedRollout, ODD_ESCAPES } from '../../helpers/inflated-rollout.js';
 
@@ -54,7 +55,7 @@ function withRawStrings(bytes: Buffer): { text: string; placeholders: number } {
   const raw = new RawJsonStrings();
   const content = parseRollout(bytes, 'x', { rawLongStrings: raw });
   const pieces = serializeWithRawStrings({ id: 1, result: { turns: turnsFromRollout(content.lines, raw) } }, raw);
-  const text = Buffer.concat(pieces.map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : piece))).toString();
+  const text = pieces.map(pieceText).join('');
   return { text, placeholders: raw.size };
 }
 

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { jsonStringLiteralBytes } from '../../../src/util/json-string-literal.js';
+import { jsonStringLiteral } from '../../../src/util/json-string-literal.js';
+import { AsciiText, pieceText } from '../../../src/util/message-pieces.js';
+import type { MessagePieces } from '../../../src/util/message-pieces.js';
 import { RawJsonStrings, serializeWithRawStrings } from '../../../src/util/raw-json-strings.js';
 
 const SAMPLES = [
@@ -13,16 +15,21 @@ const SAMPLES = [
   `control \u0001 and del \u007f ${'c'.repeat(9000)}`,
   `non-ASCII é 中 😀 ${'d'.repeat(9000)}`,
   `lone surrogate \ud800 ${'e'.repeat(9000)}`,
+  // Longer than the scan's 64 KiB buffer, with the one character to escape in its second pass.
+  `${'f'.repeat(70_000)}"${'g'.repeat(10)}`,
+  'h'.repeat(200_000),
 ];
 
-function joined(pieces: readonly (string | Uint8Array)[]): string {
-  return Buffer.concat(pieces.map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : piece))).toString();
+function joined(pieces: MessagePieces): string {
+  return pieces.map(pieceText).join('');
 }
 
-describe('jsonStringLiteralBytes', () => {
-  it('is the UTF-8 of JSON.stringify, whatever the text', () => {
+describe('jsonStringLiteral', () => {
+  it('is JSON.stringify, whatever the text, and marked ASCII only when it is', () => {
     for (const sample of SAMPLES) {
-      assert.equal(jsonStringLiteralBytes(sample).toString('utf8'), JSON.stringify(sample), sample.slice(0, 30));
+      const literal = jsonStringLiteral(sample);
+      assert.equal(pieceText(literal), JSON.stringify(sample), sample.slice(0, 30));
+      assert.equal(literal instanceof AsciiText, /^[\x00-\x7f]*$/.test(sample), sample.slice(0, 30));
     }
   });
 });
