@@ -1,7 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import type { Logger } from '../util/logger.js';
 import type { Disposer, MessageTransport } from '../rpc/message-transport.js';
-import { AsciiText } from '../util/message-pieces.js';
+import { AsciiText, unquotedPieces } from '../util/message-pieces.js';
 
 export interface StdioTransportOptions {
   readonly input: Readable;
@@ -86,7 +86,7 @@ export function stdioTransport(options: StdioTransportOptions): MessageTransport
     sendPieces(pieces) {
       if (closed) return;
       // The line in pieces, so no copy of a big answer is made; nothing else is written in between.
-      for (const piece of pieces) {
+      for (const piece of unquotedPieces(pieces)) {
         if (piece instanceof AsciiText) output.write(piece.text, 'latin1');
         else output.write(piece);
       }

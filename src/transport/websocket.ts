@@ -3,8 +3,7 @@ import type { RawData, WebSocket } from 'ws';
 import { MAX_INBOUND_MESSAGE_BYTES } from '../protocol/message-limits.js';
 import type { Logger } from '../util/logger.js';
 import type { Disposer, MessageTransport } from '../rpc/message-transport.js';
-import { textFrameHeader } from './websocket-frame.js';
-import { AsciiText, pieceByteLength, pieceBytes } from '../util/message-pieces.js';
+import { StreamedMessages } from './streamed-messages.js';
 
 /** Close code for a peer cut off by the slow-client policy (RFC 6455 "policy violation"). */
 export const SLOW_CLIENT_CLOSE_CODE = 1008;
@@ -50,6 +49,7 @@ export function websocketTransport(socket: WebSocket, description: string, log: 
   const finish = (reason: string) => {
     if (closed) return;
     closed = true;
+    streamed.clear();
     for (const listener of [...closeListeners]) listener(reason);
     closeListeners.clear();
   };
@@ -64,8 +64,19 @@ export function websocketTransport(socket: WebSocket, description: string, log: 
     const text = bytes.toString('utf8');
     messageListener?.(text);
   });
+  // A big answer goes out a fragment at a time as the socket drains (streamed-messages.ts).
+  const streamed = new StreamedMessages({
+    sendFragment: (data, last) => {
+      if (socket.readyState === socket.OPEN) socket.send(data, { binary: false, fin: last });
+    },
+    get bufferedBytes() {
+      return socket.bufferedAmount;
+    },
+  });
   // The raw socket's drain: ws has no event of its own, and its bufferedAmount is the raw socket's buffer.
   rawSocket(socket)?.on('drain', () => {
+    streamed.pump();
+    if (streamed.busy) return;
     for (const listener of [...drainListeners]) listener();
   });
   socket.on('close', (code: number) => finish(`websocket closed (${code})`));
@@ -93,28 +104,17 @@ export function websocketTransport(socket: WebSocket, description: string, log: 
     description,
     send(text) {
       if (closed || socket.readyState !== socket.OPEN) return;
+      if (streamed.busy) {
+        streamed.hold(() => socket.readyState === socket.OPEN && socket.send(text), text.length);
+        return;
+      }
       cork();
       socket.send(text);
     },
     sendPieces(pieces) {
       if (closed || socket.readyState !== socket.OPEN) return;
       cork();
-      const raw = rawSocket(socket);
-      if (raw === undefined) {
-        // No socket to write to directly: one text message in fragments (ws copies no Buffer piece).
-        const last = pieces.length - 1;
-        pieces.forEach((piece, index) => socket.send(pieceBytes(piece), { binary: false, fin: index === last }));
-        return;
-      }
-      // One frame, as `send` would write it, with the pieces as its payload: neither side joins them into a copy
-      // (a fragmented message is joined by the receiver). ws writes each of its frames to the socket at once (it
-      // queues only while compressing, which is off, or reading a Blob, which is never sent), so frames written
-      // here keep their place among its own.
-      raw.write(textFrameHeader(pieces.reduce((total, piece) => total + pieceByteLength(piece), 0)));
-      for (const piece of pieces) {
-        if (piece instanceof AsciiText) raw.write(piece.text, 'latin1');
-        else raw.write(piece);
-      }
+      streamed.send(pieces);
     },
     onMessage(listener): Disposer {
       messageListener = listener;
@@ -131,7 +131,7 @@ export function websocketTransport(socket: WebSocket, description: string, log: 
       finish(reason);
     },
     get bufferedBytes() {
-      return socket.bufferedAmount;
+      return socket.bufferedAmount + streamed.pendingBytes;
     },
     onDrain(listener): Disposer {
       drainListeners.add(listener);

@@ -10,7 +10,7 @@ import { AsciiText } from './message-pieces.js';
 export function jsonStringLiteral(value: string): AsciiText | string {
   // Each character outside ASCII takes more than one UTF-8 byte.
   if (Buffer.byteLength(value, 'utf8') !== value.length) return JSON.stringify(value);
-  return new AsciiText(needsNoEscape(value) ? `"${value}"` : JSON.stringify(value));
+  return needsNoEscape(value) ? new AsciiText(value, true) : new AsciiText(JSON.stringify(value));
 }
 
 const SCRATCH_BYTES = 64 * 1024;

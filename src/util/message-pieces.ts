@@ -8,7 +8,11 @@
  * character (several times slower on a long answer).
  */
 export class AsciiText {
-  constructor(readonly text: string) {}
+  /** `quoted`: the piece is `text` between double quotes (a JSON string literal made without concatenating). */
+  constructor(
+    readonly text: string,
+    readonly quoted = false,
+  ) {}
 }
 
 export type MessagePiece = string | Uint8Array | AsciiText;
@@ -19,16 +23,22 @@ export type MessagePieces = readonly MessagePiece[];
 /** The exact UTF-8 size of a piece. */
 export function pieceByteLength(piece: MessagePiece): number {
   if (typeof piece === 'string') return Buffer.byteLength(piece);
-  return piece instanceof AsciiText ? piece.text.length : piece.length;
+  return piece instanceof AsciiText ? piece.text.length + (piece.quoted ? 2 : 0) : piece.length;
 }
 
 /** A piece as bytes (for writers that take only strings and Buffers). */
 export function pieceBytes(piece: MessagePiece): string | Uint8Array {
-  return piece instanceof AsciiText ? Buffer.from(piece.text, 'latin1') : piece;
+  return piece instanceof AsciiText ? Buffer.from(pieceText(piece), 'latin1') : piece;
+}
+
+/** The pieces with each quoted ASCII text spelled out as quote, text, quote (for writers). */
+export function unquotedPieces(pieces: MessagePieces): MessagePiece[] {
+  return pieces.flatMap((piece) => (piece instanceof AsciiText && piece.quoted ? ['"', new AsciiText(piece.text), '"'] : [piece]));
 }
 
 /** The text of a piece. */
 export function pieceText(piece: MessagePiece): string {
   if (typeof piece === 'string') return piece;
-  return piece instanceof AsciiText ? piece.text : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength).toString('utf8');
+  if (piece instanceof AsciiText) return piece.quoted ? `"${piece.text}"` : piece.text;
+  return Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength).toString('utf8');
 }
