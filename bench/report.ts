@@ -84,7 +84,7 @@ export function machineDescription(): string {
 const START_MARKER = '<!-- bench-table:start -->';
 const END_MARKER = '<!-- bench-table:end -->';
 
-/** Replaces the generated section of docs/performance.md (between its markers) with `table`. */
+/** Replaces the generated section of a Markdown file (between its markers) with `table`. */
 export function writeIntoDocs(docsPath: string, table: string): void {
   const text = readFileSync(docsPath, 'utf8');
   const start = text.indexOf(START_MARKER);
