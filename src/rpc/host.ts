@@ -14,6 +14,7 @@ import type { MessageTransport } from './message-transport.js';
 import type { Logger } from '../util/logger.js';
 import { RpcConnection } from './connection.js';
 import { observeRequest } from './observed-request.js';
+import { MAX_OVERLAPPING_REQUESTS, mayOverlap } from './overlapping-requests.js';
 import type { ConnectionStats, InboundRequest } from './connection.js';
 import type { OutboundLimits } from './outbound-queue.js';
 import { Router } from './router.js';
@@ -96,6 +97,8 @@ export class RpcHost implements Broadcaster {
       transport,
       log,
       maxQueuedRequests: this.#maxQueued,
+      mayOverlap,
+      maxOverlapping: MAX_OVERLAPPING_REQUESTS,
       ...(this.#outboundLimits === undefined ? {} : { outboundLimits: this.#outboundLimits }),
       nextServerRequestId: () => this.#nextServerRequestId++,
       handleRequest: metrics ? (request) => observeRequest(metrics, request, route) : route,
