@@ -43,17 +43,17 @@ export class RequestTally {
 
   constructor(registry: Registry, bounds: readonly number[]) {
     this.#bounds = bounds;
-    const tally = this;
+    const series = this.#series;
     new Counter({
       name: 'app_server_requests_total',
       help: 'Client requests answered, by method and outcome (ok or the JSON-RPC error code).',
       labelNames: ['method', 'outcome'],
       registers: [registry],
       collect() {
-        for (const series of tally.#series) {
-          if (series.count === series.reported) continue;
-          this.inc(series.labels, series.count - series.reported);
-          series.reported = series.count;
+        for (const answers of series) {
+          if (answers.count === answers.reported) continue;
+          this.inc(answers.labels, answers.count - answers.reported);
+          answers.reported = answers.count;
         }
       },
     });
