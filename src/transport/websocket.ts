@@ -3,6 +3,7 @@ import type { RawData, WebSocket } from 'ws';
 import { MAX_INBOUND_MESSAGE_BYTES } from '../protocol/message-limits.js';
 import type { Logger } from '../util/logger.js';
 import type { Disposer, MessageTransport } from '../rpc/message-transport.js';
+import { websocketTextFrame } from './websocket-text-frame.js';
 
 /** Close code for a peer cut off by the slow-client policy (RFC 6455 "policy violation"). */
 export const SLOW_CLIENT_CLOSE_CODE = 1008;
@@ -81,15 +82,20 @@ export function websocketTransport(socket: WebSocket, description: string, log: 
     description,
     send(text) {
       if (closed || socket.readyState !== socket.OPEN) return;
-      if (!corked) {
-        const raw = rawSocket(socket);
-        if (raw !== undefined) {
-          corked = true;
-          raw.cork();
-          process.nextTick(uncork);
-        }
+      const raw = rawSocket(socket);
+      if (raw === undefined) {
+        socket.send(text);
+        return;
       }
-      socket.send(text);
+      if (!corked) {
+        corked = true;
+        raw.cork();
+        process.nextTick(uncork);
+      }
+      // Framed here, in one write (see websocketTextFrame). ws writes its own control frames (pong, close) to the
+      // same socket directly, and with compression off its sender never holds a frame back, so the order of
+      // everything on the wire is still the order of the calls.
+      raw.write(websocketTextFrame(text));
     },
     onMessage(listener): Disposer {
       messageListener = listener;
