@@ -16,6 +16,11 @@ export const METRICS: Readonly<Record<string, MetricInfo>> = {
   'startup.initializeReused': { label: 'spawn → first `initialize` answered, reused home', unit: 'ms', better: 'lower' },
   'startup.cpuFresh': { label: 'CPU time used until `/readyz` 200, fresh home', unit: 'ms', better: 'lower' },
   'startup.cpuReused': { label: 'CPU time used until `/readyz` 200, reused home', unit: 'ms', better: 'lower' },
+  'startup.nodeFloor': {
+    label: 'spawn → `/readyz` 200: a bare Node HTTP server (ours column) vs the reference, reused home',
+    unit: 'ms',
+    better: 'lower',
+  },
   'startup.stop': { label: 'SIGTERM → exit, idle', unit: 'ms', better: 'lower' },
   'memory.idle': { label: 'idle RSS', unit: 'MiB', better: 'lower' },
   'memory.perConnection': { label: 'RSS per idle initialized connection', unit: 'KiB', better: 'lower' },
@@ -79,7 +84,7 @@ export function machineDescription(): string {
 const START_MARKER = '<!-- bench-table:start -->';
 const END_MARKER = '<!-- bench-table:end -->';
 
-/** Replaces the generated section of docs/performance.md (between its markers) with `table`. */
+/** Replaces the generated section of a Markdown file (between its markers) with `table`. */
 export function writeIntoDocs(docsPath: string, table: string): void {
   const text = readFileSync(docsPath, 'utf8');
   const start = text.indexOf(START_MARKER);

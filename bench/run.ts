@@ -18,7 +18,7 @@ import { makeBenchHome, OURS, REFERENCE, removeBenchTmpdir, removeHome, startBen
  * (the pinned devDependency), both driven over websockets against a local fake model. Every measurement runs both
  * servers, alternating which goes first, so the drift of a shared machine hits both; the table shows medians and
  * the ratio ours / reference. `--quick` shrinks every load; `--only a,b` picks measurements; `--no-docs` leaves
- * docs/performance.md alone.
+ * the tables in README.md and docs/performance.md alone (a partial run never writes them).
  */
 
 const FULL: BenchSizes = {
@@ -111,8 +111,10 @@ async function main(): Promise<void> {
   const table = renderTable(collected, heading);
   process.stdout.write(`${table}`);
   if (!values['no-docs'] && values.only === undefined) {
-    writeIntoDocs(fileURLToPath(new URL('../docs/performance.md', import.meta.url)), table);
-    process.stderr.write('bench: docs/performance.md updated\n');
+    for (const document of ['README.md', 'docs/performance.md']) {
+      writeIntoDocs(fileURLToPath(new URL(`../${document}`, import.meta.url)), table);
+    }
+    process.stderr.write('bench: the tables in README.md and docs/performance.md updated\n');
   }
 }
 

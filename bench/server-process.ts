@@ -23,6 +23,15 @@ export const OURS: ServerKind = {
   argv: (port) => [process.execPath, join(PROJECT_ROOT, 'dist', 'src', 'launch.cjs'), '--listen', `ws://127.0.0.1:${port}`],
 };
 
+/**
+ * Not a contender: a bare Node HTTP server answering `/readyz`, started as ours is. Its start-up is Node's own,
+ * which no server written for Node can go below; the start-up measure reports it beside the reference for scale.
+ */
+export const BARE_NODE: ServerKind = {
+  label: 'ours',
+  argv: (port) => [process.execPath, join(PROJECT_ROOT, 'bench', 'bare-node-server.cjs'), String(port)],
+};
+
 export const REFERENCE: ServerKind = {
   label: 'reference',
   argv: (port) => [referenceBinary(), 'app-server', '--listen', `ws://127.0.0.1:${port}`],

@@ -32,6 +32,7 @@ import { createLogger } from './util/logger.js';
 import { logUnhandledRejections } from './util/unhandled-rejections.js';
 import type { Logger } from './util/logger.js';
 import { StartupError } from './util/startup-error.js';
+import { collectStartupGarbageSoon } from './util/startup-garbage.js';
 
 /**
  * How long after the server listens the bubblewrap probe runs unless a command asked for it sooner: long enough
@@ -282,6 +283,7 @@ export async function runCli(argv: readonly string[], hooks: { onStarted?: () =>
       logUnhandledRejections(process, log);
       server = await startServer(cli.options, { log });
       hooks.onStarted?.();
+      collectStartupGarbageSoon();
       if (stopRequested) void server.drain();
       await server.stopped;
       process.exit(0);

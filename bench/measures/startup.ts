@@ -1,18 +1,21 @@
-import { makeBenchHome, removeHome, startBenchServer, treeCpuSeconds, treeRss } from '../server-process.js';
+import { BARE_NODE, makeBenchHome, OURS, removeHome, startBenchServer, treeCpuSeconds, treeRss } from '../server-process.js';
 import type { ServerKind } from '../server-process.js';
 import { RpcSocket, sleep } from './session.js';
 import type { BenchContext, Samples } from './session.js';
 
 /**
  * Spawn → /readyz 200 and spawn → first `initialize` answered, on a fresh home and again on the home that first
- * start left behind; SIGTERM → exit of the idle server.
+ * start left behind; SIGTERM → exit of the idle server. In ours' turn, a bare Node HTTP server is started too: its
+ * spawn → /readyz goes in the "ours" column of the floor row, the reference's reused-home start beside it.
  */
 export async function measureStartup(kind: ServerKind, context: BenchContext): Promise<Samples> {
   const home = makeBenchHome(context.model.baseUrl);
   try {
     const fresh = await startOnce(kind, home, context);
     const reused = await startOnce(kind, home, context);
+    const floor = kind === OURS ? await bareNodeReady(home, context) : reused.ready;
     return {
+      'startup.nodeFloor': floor,
       'startup.readyFresh': fresh.ready,
       'startup.initializeFresh': fresh.initialize,
       'startup.readyReused': reused.ready,
@@ -36,6 +39,13 @@ async function startOnce(kind: ServerKind, home: string, context: BenchContext) 
   await client.close();
   const stop = await server.stop();
   return { ready: readyAt - server.spawnedAt, initialize: initializedAt - server.spawnedAt, cpu, stop };
+}
+
+async function bareNodeReady(home: string, context: BenchContext): Promise<number> {
+  const server = await startBenchServer(BARE_NODE, home, context.cwd);
+  const readyAt = await server.ready;
+  await server.stop();
+  return readyAt - server.spawnedAt;
 }
 
 /** RSS once idle, and the RSS each idle initialized connection adds. */

@@ -1,5 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { isKnownClientMethod } from '../protocol/method-catalogue.js';
+import { RequestTally } from './request-tally.js';
+import type { RequestOutcome } from './request-tally.js';
 
 /** Live figures the metrics read when scraped, rather than being told of each change. */
 export interface MetricsSources {
@@ -13,8 +15,6 @@ export interface MetricsSources {
   readonly loadedThreads: () => number;
 }
 
-/** How a request ended: `ok`, or the JSON-RPC error code it was answered with. */
-export type RequestOutcome = 'ok' | number;
 
 const SECONDS_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120, 600];
 
@@ -28,8 +28,7 @@ const SECONDS_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120, 600]
  */
 export class ServerMetrics {
   readonly registry = new Registry();
-  readonly #requests: Counter<'method' | 'outcome'>;
-  readonly #requestSeconds: Histogram<'method'>;
+  readonly #requests: RequestTally;
   readonly #modelRequests: Counter<'outcome'>;
   readonly #modelSeconds: Histogram<'outcome'>;
   readonly #overloadRejections: Counter;
@@ -62,19 +61,7 @@ export class ServerMetrics {
     );
     gauge('app_server_active_turns', 'Turns running now.', sources.activeTurns);
     gauge('app_server_loaded_threads', 'Threads loaded in memory.', sources.loadedThreads);
-    this.#requests = new Counter({
-      name: 'app_server_requests_total',
-      help: 'Client requests answered, by method and outcome (ok or the JSON-RPC error code).',
-      labelNames: ['method', 'outcome'],
-      registers,
-    });
-    this.#requestSeconds = new Histogram({
-      name: 'app_server_request_duration_seconds',
-      help: 'Time from dispatching a client request to writing its answer.',
-      labelNames: ['method'],
-      buckets: SECONDS_BUCKETS,
-      registers,
-    });
+    this.#requests = new RequestTally(this.registry, SECONDS_BUCKETS);
     this.#modelRequests = new Counter({
       name: 'app_server_model_requests_total',
       help: 'Requests to the model provider, by outcome (HTTP status class, or network_error).',
@@ -108,8 +95,7 @@ export class ServerMetrics {
   /** Counts one answered request. */
   requestAnswered(method: string, outcome: RequestOutcome, seconds: number): void {
     const label = isKnownClientMethod(method) ? method : 'unknown';
-    this.#requests.inc({ method: label, outcome: String(outcome) });
-    this.#requestSeconds.observe({ method: label }, seconds);
+    this.#requests.record(label, outcome, seconds);
   }
 
   overloadRejected(): void {

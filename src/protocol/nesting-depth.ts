@@ -18,6 +18,8 @@ const CLOSE_BRACKET = 0x5d;
  * with indexOf, so a huge string costs little. Malformed text is answered as best it can: JSON.parse decides.
  */
 export function nestsDeeperThan(text: string, limit: number): boolean {
+  // Each level takes at least one character: most messages are too short to need the scan.
+  if (text.length <= limit) return false;
   let depth = 0;
   for (let index = 0; index < text.length; index++) {
     const code = text.charCodeAt(index);

@@ -43,6 +43,13 @@ export interface RpcConnectionOptions {
   readonly handleNotification: (method: string, params: unknown) => void;
   /** Requests waiting beyond this many are answered -32001 at once instead of being queued. */
   readonly maxQueuedRequests: number;
+  /**
+   * Whether a request of this method may run while earlier ones of the same connection still run (read-only
+   * methods: rpc/overlapping-requests.ts); every request is handled strictly one after another when absent.
+   */
+  readonly mayOverlap?: (method: string) => boolean;
+  /** How many overlapping requests may run at once. */
+  readonly maxOverlapping?: number;
   /** Learns of each request answered -32001 because the queue was full. */
   readonly onOverload?: () => void;
   /** Learns of merged output chunks and of a cut-off slow client. */
@@ -67,9 +74,9 @@ interface PendingServerRequest {
 }
 
 /**
- * One JSON-RPC peer over one transport: parses and classifies inbound text, dispatches requests one at a time
- * in arrival order, correlates the answers to server→client requests, and settles everything when the
- * transport closes. It knows no methods; the router does.
+ * One JSON-RPC peer over one transport: parses and classifies inbound text, dispatches requests in arrival
+ * order (one at a time, but for runs of reads that may overlap), correlates the answers to server→client
+ * requests, and settles everything when the transport closes. It knows no methods; the router does.
  */
 export class RpcConnection {
   readonly #options: RpcConnectionOptions;
@@ -78,7 +85,14 @@ export class RpcConnection {
   readonly #closeListeners: (() => void)[] = [];
   readonly #outbound: OutboundQueue;
   readonly #closing = new AbortController();
-  #draining = false;
+  /** True while #drainQueue runs: a request answered inside it can make the outbound side call it again. */
+  #dispatching = false;
+  /** True while #drainQueue waits for the client to read (it runs again once the backlog cleared). */
+  #waitingForWritable = false;
+  /** Requests started whose asynchronous handler has not settled yet. */
+  #running = 0;
+  /** Whether one of them may not overlap: then no other request starts until it settled. */
+  #runningExclusive = false;
   #closed = false;
 
   constructor(options: RpcConnectionOptions) {
@@ -197,7 +211,7 @@ export class RpcConnection {
           return;
         }
         this.#queue.push(message);
-        if (!this.#draining) this.#drainQueue();
+        this.#drainQueue();
         return;
       case 'notification':
         try {
@@ -222,42 +236,65 @@ export class RpcConnection {
   }
 
   /**
-   * Handles queued requests strictly one after another, so a client's order is the order of effects. A handler
-   * that answers synchronously is answered in the same tick (most are: this is the hot path); an asynchronous
-   * one holds the queue until it settles. While the client is behind on reading, no further request is started
-   * (its answer would only wait in memory): the queue fills, and requests beyond its bound get -32001.
+   * Starts queued requests in arrival order, so a client's order is the order of effects. A handler that answers
+   * synchronously is answered in the same tick (most are: this is the hot path). An asynchronous one holds the
+   * queue until it settles, unless it and the requests after it may overlap (`mayOverlap`, read-only methods): a
+   * run of those runs side by side, each answered when ready, and the next other request waits for all of them.
+   * While the client is behind on reading, no further request is started (its answer would only wait in memory):
+   * the queue fills, and requests beyond its bound get -32001.
    *
    * Nothing a handler does can stop the loop: a throw or rejection becomes that request's error answer, and
-   * answering itself never throws (see #respond), so `#draining` is always cleared and the next request served.
+   * answering itself never throws (see #respond), so every settled request lets the queue move on.
    */
   #drainQueue(): void {
-    this.#draining = true;
+    if (this.#dispatching || this.#waitingForWritable) return;
+    this.#dispatching = true;
     while (this.#queue.length > 0 && !this.#closed) {
       if (this.#outbound.backlogged) {
-        this.#outbound.whenWritable(() => this.#drainQueue());
-        return;
+        this.#waitingForWritable = true;
+        this.#outbound.whenWritable(() => {
+          this.#waitingForWritable = false;
+          this.#drainQueue();
+        });
+        break;
       }
-      const request = this.#queue.shift() as InboundRequest;
-      let outcome: RequestOutcome | Promise<RequestOutcome>;
-      try {
-        outcome = this.#options.handleRequest(request);
-      } catch (error) {
-        this.#fail(request, error);
-        continue;
+      const request = this.#queue[0] as InboundRequest;
+      const overlaps = this.#options.mayOverlap?.(request.method) ?? false;
+      if (this.#running > 0) {
+        if (this.#runningExclusive || !overlaps) break;
+        if (this.#running >= (this.#options.maxOverlapping ?? 1)) break;
       }
-      if (outcome instanceof Promise) {
-        // Both callbacks never throw, so the chain cannot end in an unhandled rejection.
-        void outcome
-          .then(
-            (settled) => this.#respond(request, settled),
-            (error: unknown) => this.#fail(request, error),
-          )
-          .then(() => this.#drainQueue());
-        return;
-      }
-      this.#respond(request, outcome);
+      this.#queue.shift();
+      this.#dispatch(request, overlaps);
     }
-    this.#draining = false;
+    this.#dispatching = false;
+  }
+
+  #dispatch(request: InboundRequest, overlaps: boolean): void {
+    let outcome: RequestOutcome | Promise<RequestOutcome>;
+    try {
+      outcome = this.#options.handleRequest(request);
+    } catch (error) {
+      this.#fail(request, error);
+      return;
+    }
+    if (!(outcome instanceof Promise)) {
+      this.#respond(request, outcome);
+      return;
+    }
+    this.#running += 1;
+    if (!overlaps) this.#runningExclusive = true;
+    // Both callbacks never throw, so the chain cannot end in an unhandled rejection.
+    void outcome
+      .then(
+        (settled) => this.#respond(request, settled),
+        (error: unknown) => this.#fail(request, error),
+      )
+      .then(() => {
+        this.#running -= 1;
+        if (!overlaps) this.#runningExclusive = false;
+        this.#drainQueue();
+      });
   }
 
   /**

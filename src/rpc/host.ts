@@ -14,7 +14,8 @@ import type { MessageTransport } from './message-transport.js';
 import type { Logger } from '../util/logger.js';
 import { RpcConnection } from './connection.js';
 import { observeRequest } from './observed-request.js';
-import type { ConnectionStats } from './connection.js';
+import { MAX_OVERLAPPING_REQUESTS, mayOverlap } from './overlapping-requests.js';
+import type { ConnectionStats, InboundRequest } from './connection.js';
 import type { OutboundLimits } from './outbound-queue.js';
 import { Router } from './router.js';
 import { Session } from './session.js';
@@ -87,18 +88,20 @@ export class RpcHost implements Broadcaster {
     const connectionId = this.#nextConnectionId++;
     const log = this.#log.child({ connectionId });
     let session: Session | undefined;
+    const route = (request: InboundRequest) => {
+      if (!session) throw new Error('session not ready');
+      return this.#router.route(session, request, log);
+    };
+    const metrics = this.#metrics;
     const connection = new RpcConnection({
       transport,
       log,
       maxQueuedRequests: this.#maxQueued,
+      mayOverlap,
+      maxOverlapping: MAX_OVERLAPPING_REQUESTS,
       ...(this.#outboundLimits === undefined ? {} : { outboundLimits: this.#outboundLimits }),
       nextServerRequestId: () => this.#nextServerRequestId++,
-      handleRequest: (request) => {
-        const current = session;
-        if (!current) throw new Error('session not ready');
-        const route = () => this.#router.route(current, request, log);
-        return this.#metrics ? observeRequest(this.#metrics, request.method, route) : route();
-      },
+      handleRequest: metrics ? (request) => observeRequest(metrics, request, route) : route,
       onOverload: () => this.#metrics?.overloadRejected(),
       outboundObserver: {
         coalesced: () => this.#metrics?.outboundCoalesced(),

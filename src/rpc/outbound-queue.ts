@@ -112,11 +112,21 @@ export class OutboundQueue {
     const raw = 'result' in message ? rawStringsAttachedTo(message.result) : undefined;
     if (raw !== undefined) {
       this.#pushPieces(serializeWithRaw(message, raw, this.#log));
-    } else if (this.queuedMessages === 0 && this.#transport.bufferedBytes < this.#limits.softBytes) {
-      this.#transport.send(JSON.stringify(message));
-    } else if (!this.#coalesce(message)) {
-      this.#enqueue(message);
+      this.#updatePressure();
+      return;
     }
+    if (this.queuedMessages === 0 && this.#transport.bufferedBytes < this.#limits.softBytes) {
+      this.#transport.send(JSON.stringify(message));
+      // The common case, a client that keeps up: nothing queued, nothing paused or timed, no waiters, and still
+      // under the soft limit, so #updatePressure would change nothing.
+      if (this.#inputPaused || this.#overBudgetTimer !== undefined || this.#writableWaiters.length > 0) {
+        this.#updatePressure();
+      } else if (this.#transport.bufferedBytes >= this.#limits.softBytes) {
+        this.#updatePressure();
+      }
+      return;
+    }
+    if (!this.#coalesce(message)) this.#enqueue(message);
     this.#updatePressure();
   }
 

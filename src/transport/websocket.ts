@@ -4,6 +4,7 @@ import { MAX_INBOUND_MESSAGE_BYTES } from '../protocol/message-limits.js';
 import type { Logger } from '../util/logger.js';
 import type { Disposer, MessageTransport } from '../rpc/message-transport.js';
 import { StreamedMessages } from './streamed-messages.js';
+import { websocketTextFrame } from './websocket-text-frame.js';
 
 /** Close code for a peer cut off by the slow-client policy (RFC 6455 "policy violation"). */
 export const SLOW_CLIENT_CLOSE_CODE = 1008;
@@ -100,16 +101,28 @@ export function websocketTransport(socket: WebSocket, description: string, log: 
     }
   };
 
+  const writeText = (text: string) => {
+    const raw = rawSocket(socket);
+    if (raw === undefined) {
+      socket.send(text);
+      return;
+    }
+    cork();
+    // Framed here, in one write (see websocketTextFrame). ws writes its own control frames (pong, close) to the
+    // same socket directly, and with compression off its sender never holds a frame back, so the order of
+    // everything on the wire is still the order of the calls.
+    raw.write(websocketTextFrame(text));
+  };
+
   return {
     description,
     send(text) {
       if (closed || socket.readyState !== socket.OPEN) return;
       if (streamed.busy) {
-        streamed.hold(() => socket.readyState === socket.OPEN && socket.send(text), text.length);
+        streamed.hold(() => socket.readyState === socket.OPEN && writeText(text), text.length);
         return;
       }
-      cork();
-      socket.send(text);
+      writeText(text);
     },
     sendPieces(pieces) {
       if (closed || socket.readyState !== socket.OPEN) return;

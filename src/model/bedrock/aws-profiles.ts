@@ -1,6 +1,5 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import type { BedrockAccessKeysCredentials } from './bedrock-credentials.js';
 
 /** Environment variables as `process.env` holds them. */
@@ -26,6 +25,8 @@ export async function readAwsProfiles(env: Environment): Promise<AwsProfile[]> {
   const credentialsFile = nonBlank(env['AWS_SHARED_CREDENTIALS_FILE']) ?? join(home, '.aws', 'credentials');
   // The AWS SDK's own reader of the shared files (`[profile <name>]` headers stripped, comments skipped), from the
   // paths this environment names, read afresh each time.
+  // Loaded on first use (Bedrock discovery and sign-in only), not at start-up.
+  const { loadSharedConfigFiles } = await import('@smithy/shared-ini-file-loader');
   const files = await loadSharedConfigFiles({ configFilepath: configFile, filepath: credentialsFile, ignoreCache: true });
   const fromConfig = profilesOnly(files.configFile);
   const fromCredentials = new Map(Object.entries(files.credentialsFile));

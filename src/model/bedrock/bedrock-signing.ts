@@ -1,5 +1,3 @@
-import { Hash } from '@smithy/hash-node';
-import { SignatureV4 } from '@smithy/signature-v4';
 import type { BedrockAccessKeysCredentials } from './bedrock-credentials.js';
 import { BEDROCK_MANTLE_SERVICE } from './bedrock-regions.js';
 
@@ -27,6 +25,8 @@ export async function signBedrockRequest(
   region: string,
   signingDate: Date = new Date(),
 ): Promise<Record<string, string>> {
+  // Loaded on first use: only Bedrock access-key logins sign, and start-up should not pay for the SDK.
+  const [{ Hash }, { SignatureV4 }] = await Promise.all([import('@smithy/hash-node'), import('@smithy/signature-v4')]);
   const signer = new SignatureV4({
     service: BEDROCK_MANTLE_SERVICE,
     region,

@@ -1,7 +1,6 @@
 import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { extract as extractTar } from 'tar';
 import { statusLine } from '../../model/errors.js';
 import { readPluginManifest } from './plugin-manifest.js';
 
@@ -124,6 +123,8 @@ export async function unpackInto(bytes: Buffer, root: string, pluginName?: strin
     await writeFile(archive, bytes);
     try {
       // Entries reaching outside `root` (absolute or `..` paths) are left out by tar itself.
+      // tar is loaded on first use: start-up does not pay for a library only bundle installs need.
+      const { extract: extractTar } = await import('tar');
       await extractTar({ file: archive, cwd: root, strict: true });
     } catch (error) {
       throw new RemoteBundleError(`failed to read plugin bundle tar: ${(error as Error).message}`);

@@ -45,7 +45,8 @@ import type { ToolContext, ToolHandler } from './tool-context.js';
  */
 export class ExecTools {
   readonly #thread: LoadedThread;
-  readonly #sandbox: Promise<SandboxSupport>;
+  /** Whether commands can be sandboxed here: asked when the first command runs (the probe spawns bwrap). */
+  readonly #sandbox: () => Promise<SandboxSupport>;
   /** A tenant's jail: every command runs in bubblewrap, seeing only the tenant's world. */
   readonly #jail: CommandJail | undefined;
   readonly #manager: UnifiedExecManager;
@@ -58,7 +59,7 @@ export class ExecTools {
   /** Background sessions a client terminated: their items report exit code -1, as the reference's do. */
   readonly #terminated = new Set<number>();
 
-  constructor(thread: LoadedThread, sandbox: Promise<SandboxSupport>, jail?: CommandJail) {
+  constructor(thread: LoadedThread, sandbox: () => Promise<SandboxSupport>, jail?: CommandJail) {
     this.#thread = thread;
     this.#sandbox = sandbox;
     this.#jail = jail;
@@ -190,7 +191,7 @@ export class ExecTools {
     context: ToolContext,
   ): Promise<string> {
     const thread = this.#thread;
-    const support = await this.#sandbox;
+    const support = await this.#sandbox();
     const policy: SandboxPolicy = bypassSandbox ? { type: 'dangerFullAccess' } : thread.settings.sandboxPolicy;
     let releaseSandbox: () => void = () => {};
     const prepare: PrepareCommand = (command, commandCwd) => {

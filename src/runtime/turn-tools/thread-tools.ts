@@ -20,7 +20,7 @@ import { viewImageTool } from './view-image-tool.js';
 
 /** What the tools of every thread share: the server's sandbox support, a tenant's jail, the goal store. */
 export interface ToolServices {
-  /** Whether commands can be sandboxed here; asked when a thread first offers its exec tools. */
+  /** Whether commands can be sandboxed here; asked when a thread's first command runs. */
   readonly sandbox: () => Promise<SandboxSupport>;
   readonly jail?: CommandJail | undefined;
   readonly goals: GoalStore;
@@ -50,7 +50,7 @@ export class ThreadTools {
     const services = this.#services;
     let state = this.#perThread.get(thread);
     if (state === undefined) {
-      state = { exec: new ExecTools(thread, services.sandbox(), services.jail), patch: new PatchTools(thread, services.jail) };
+      state = { exec: new ExecTools(thread, services.sandbox, services.jail), patch: new PatchTools(thread, services.jail) };
       this.#perThread.set(thread, state);
     }
     const settings = thread.settings;

@@ -13,7 +13,7 @@ import { textReply, toolCallReply } from '../../../helpers/scripted-model.js';
 
 /** The exec tools of a thread that never gets to run a command (every test here declines or cancels). */
 function execToolsOf(thread: ConstructorParameters<typeof ExecTools>[0]): ExecTools {
-  return new ExecTools(thread, Promise.resolve({ available: false, reason: 'no sandbox in unit tests' }));
+  return new ExecTools(thread, async () => ({ available: false, reason: 'no sandbox in unit tests' }));
 }
 
 test('a command declined by the user is not run, its item completes declined, and the model is told', async (t) => {
