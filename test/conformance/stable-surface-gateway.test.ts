@@ -166,6 +166,11 @@ function gatewayChanges(client: RpcTestClient, after: number): Record<string, un
     .map((m) => m.params as Record<string, unknown>);
 }
 
+/** Whether `message` arrived after the first `before` messages `client` received (waitFor also sees past ones). */
+function receivedSince(client: RpcTestClient, before: number, message: unknown): boolean {
+  return client.received.indexOf(message as (typeof client.received)[number]) >= before;
+}
+
 /** Starts the browser sign-in, probes it, cancels it; what the client saw, without the random parts. */
 async function browserSignInAndCancel(client: RpcTestClient, port: number): Promise<unknown> {
   const before = client.received.length;
@@ -183,7 +188,10 @@ async function browserSignInAndCancel(client: RpcTestClient, port: number): Prom
   const cancel = await client.request('account/gatewayOAuth/cancel');
   const login = await answer;
   await client.waitFor(
-    (m) => m.method === 'account/gatewayOAuth/changed' && (m.params as { status: string }).status === 'failed',
+    (m) =>
+      receivedSince(client, before, m) &&
+      m.method === 'account/gatewayOAuth/changed' &&
+      (m.params as { status: string }).status === 'failed',
     'the failed status',
   );
   const after = await client.request('account/gatewayOAuth/read');
@@ -213,8 +221,13 @@ async function deviceSignInAndCancel(client: RpcTestClient, polled: () => Promis
   // Canceled while waiting for approval, once the gateway has been asked at least once.
   await polled();
   const cancel = await client.request('account/gatewayOAuth/cancel');
+  // Only a status of this sign-in: the refused sign-in before it (no code lifetime) may have left a failed one.
   await client.waitFor(
-    (m) => m.method === 'account/gatewayOAuth/changed' && (m.params as { status: string; loginId: unknown }).status === 'failed' && (m.params as { loginId: unknown }).loginId === null,
+    (m) =>
+      receivedSince(client, before, m) &&
+      m.method === 'account/gatewayOAuth/changed' &&
+      (m.params as { status: string; loginId: unknown }).status === 'failed' &&
+      (m.params as { loginId: unknown }).loginId === null,
     'the failed status',
   );
   const after = await client.request('account/gatewayOAuth/read');
