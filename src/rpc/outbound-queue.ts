@@ -117,13 +117,14 @@ export class OutboundQueue {
     }
     if (this.queuedMessages === 0 && this.#transport.bufferedBytes < this.#limits.softBytes) {
       this.#transport.send(JSON.stringify(message));
-      // The common case, a client that keeps up: nothing queued, nothing paused or timed, no waiters, and still
-      // under the soft limit, so #updatePressure would change nothing.
-      if (this.#inputPaused || this.#overBudgetTimer !== undefined || this.#writableWaiters.length > 0) {
-        this.#updatePressure();
-      } else if (this.#transport.bufferedBytes >= this.#limits.softBytes) {
-        this.#updatePressure();
-      }
+      // The common case is a client that keeps up: nothing paused or timed, no waiters, still under the soft limit,
+      // where #updatePressure would change nothing.
+      const pressureMayChange =
+        this.#inputPaused ||
+        this.#overBudgetTimer !== undefined ||
+        this.#writableWaiters.length > 0 ||
+        this.#transport.bufferedBytes >= this.#limits.softBytes;
+      if (pressureMayChange) this.#updatePressure();
       return;
     }
     if (!this.#coalesce(message)) this.#enqueue(message);

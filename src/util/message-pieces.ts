@@ -26,11 +26,6 @@ export function pieceByteLength(piece: MessagePiece): number {
   return piece instanceof AsciiText ? piece.text.length + (piece.quoted ? 2 : 0) : piece.length;
 }
 
-/** A piece as bytes (for writers that take only strings and Buffers). */
-export function pieceBytes(piece: MessagePiece): string | Uint8Array {
-  return piece instanceof AsciiText ? Buffer.from(pieceText(piece), 'latin1') : piece;
-}
-
 /** The pieces with each quoted ASCII text spelled out as quote, text, quote (for writers). */
 export function unquotedPieces(pieces: MessagePieces): MessagePiece[] {
   return pieces.flatMap((piece) => (piece instanceof AsciiText && piece.quoted ? ['"', new AsciiText(piece.text), '"'] : [piece]));
