@@ -26,7 +26,7 @@ const FULL: BenchSizes = {
   memoryConnections: 500,
   settleMs: 2000,
   throughputRounds: 5,
-  requestsPerClient: 40,
+  requestsPerClient: 100,
   turnReps: 10,
   streamDeltas: 20_000,
   historyMiB: 20,
