@@ -10,6 +10,7 @@ import { loadConfig } from './config/load.js';
 import { featureOverride, parseConfigOverride } from './config/overrides.js';
 import { MAX_INBOUND_MESSAGE_BYTES } from './protocol/message-limits.js';
 import type { ConnectionStats } from './rpc/connection.js';
+import { IdleMemoryReclaimer } from './server/idle-memory-reclaimer.js';
 import { ServerInstance } from './server/server-instance.js';
 import { ServerInstances } from './server/server-instances.js';
 import { DEFAULT_DRAIN_TIMEOUT_SECONDS, ServerShutdown } from './server/server-shutdown.js';
@@ -59,6 +60,8 @@ export interface RunningServer {
   close(): Promise<void>;
   /** What each live connection holds (queued requests and messages, pending server requests). */
   connectionStats(): ConnectionStats[];
+  /** How many turns are running now, over every thread of every tenant. */
+  runningTurnCount(): number;
 }
 
 export interface StartServerOptions {
@@ -74,6 +77,8 @@ export interface StartServerOptions {
   readonly attestationTimeoutMs?: number;
   /** Slow-client limits (tests shrink them); DEFAULT_OUTBOUND_LIMITS when absent. */
   readonly outboundLimits?: OutboundLimits;
+  /** Told whenever a turn of any thread has ended (the `app-server` process gives memory back then). */
+  readonly onTurnFinished?: () => void;
 }
 
 /**
@@ -151,6 +156,7 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
     ...(start.attestationTimeoutMs === undefined ? {} : { attestationTimeoutMs: start.attestationTimeoutMs }),
     ...(metrics ? { metrics } : {}),
     ...(start.outboundLimits === undefined ? {} : { outboundLimits: start.outboundLimits }),
+    ...(start.onTurnFinished === undefined ? {} : { onTurnFinished: start.onTurnFinished }),
   };
   const tenancy = tenantSettings(options, authPolicy, options.listen.kind === 'websocket', process.cwd());
   const instances: ServerInstances = tenancy
@@ -244,6 +250,7 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
     drain: () => shutdown.drain(),
     close: () => shutdown.close(),
     connectionStats: () => instances.connectionStats(),
+    runningTurnCount: () => instances.runningTurnCount(),
   };
 }
 
@@ -281,9 +288,11 @@ export async function runCli(argv: readonly string[], hooks: { onStarted?: () =>
       process.on('SIGINT', onSignal);
       const log = createLogger(process.env);
       logUnhandledRejections(process, log);
-      server = await startServer(cli.options, { log });
+      // Memory is given back by the process, not by each server: in-process tests run servers of their own.
+      const memory = new IdleMemoryReclaimer({ turnsRunning: () => (server?.runningTurnCount() ?? 0) > 0 });
+      server = await startServer(cli.options, { log, onTurnFinished: () => memory.turnFinished() });
       hooks.onStarted?.();
-      collectStartupGarbageSoon();
+      collectStartupGarbageSoon(() => memory.collected());
       if (stopRequested) void server.drain();
       await server.stopped;
       process.exit(0);

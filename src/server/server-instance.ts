@@ -35,6 +35,8 @@ export interface ServerInstanceOptions {
    * to its jail (tools/sandbox/command-jail.ts).
    */
   readonly tenant?: { readonly name: string; readonly jail: CommandJail };
+  /** Told whenever a turn of any of this instance's threads has ended. */
+  readonly onTurnFinished?: () => void;
 }
 
 /**
@@ -81,6 +83,7 @@ export class ServerInstance {
       fetch: metrics ? metrics.observeModelFetch(options.fetch) : options.fetch,
       ...(options.attestationTimeoutMs === undefined ? {} : { attestationTimeoutMs: options.attestationTimeoutMs }),
       ...(options.tenant ? { commandJail: options.tenant.jail } : {}),
+      ...(options.onTurnFinished ? { onTurnFinished: options.onTurnFinished } : {}),
     });
     const services = {
       codexHome,

@@ -75,6 +75,8 @@ export interface ThreadManagerOptions {
    * `codexHome`.
    */
   readonly gatewayCredentials?: GatewayCredentials;
+  /** Told whenever a turn of any of these threads has ended (after the thread left it). */
+  readonly onTurnFinished?: () => void;
 }
 
 /**
@@ -161,6 +163,7 @@ export class ThreadManager {
       tools: this.tools,
       onPersisted: (persisted) => this.#indexThread(persisted),
       onTurnFinished: (finished, caller) => {
+        options.onTurnFinished?.();
         if (this.queue.startNext(finished) !== null) return;
         // An active goal keeps the thread working after a turn that completed [observed on the reference].
         if (finished.turns.at(-1)?.status === 'completed') void this.control.continueGoal(finished, caller);
