@@ -21,6 +21,11 @@ export const METRICS: Readonly<Record<string, MetricInfo>> = {
     unit: 'ms',
     better: 'lower',
   },
+  'startup.readyReusedExtraCa': {
+    label: 'spawn → `/readyz` 200, reused home, started with this machine\'s `NODE_EXTRA_CA_CERTS`',
+    unit: 'ms',
+    better: 'lower',
+  },
   'startup.stop': { label: 'SIGTERM → exit, idle', unit: 'ms', better: 'lower' },
   'memory.idle': { label: 'idle RSS', unit: 'MiB', better: 'lower' },
   'memory.perConnection': { label: 'RSS per idle initialized connection', unit: 'KiB', better: 'lower' },

@@ -109,13 +109,38 @@ export function removeBenchTmpdir(): void {
   serverTmpdir = undefined;
 }
 
-export async function startBenchServer(kind: ServerKind, home: string, cwd: string): Promise<RunningBenchServer> {
+/** What a server may see of the benchmark's own environment: what a login shell would give any program. */
+const INHERITED_VARIABLES = ['PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'LC_ALL', 'TZ'] as const;
+
+/**
+ * The environment both servers start with: the few variables every program gets, the home, the TMPDIR and quiet
+ * logs, and nothing else of the machine's. Inherited variables meant for other programs change what a server does
+ * before it runs a line of its own: here NODE_EXTRA_CA_CERTS names the system bundle, and Node parses it (with its
+ * own built-in roots) before any JavaScript runs, ~45 ms of every Node start on this machine, which the reference
+ * never reads; NODE_OPTIONS could even add preloads to ours alone. `extra` adds variables on purpose (the start-up
+ * measure's NODE_EXTRA_CA_CERTS row).
+ */
+export function serverEnvironment(home: string, extra: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv {
+  const environment: NodeJS.ProcessEnv = {};
+  for (const name of INHERITED_VARIABLES) {
+    const value = process.env[name];
+    if (value !== undefined) environment[name] = value;
+  }
+  return { ...environment, CODEX_HOME: home, TMPDIR: benchTmpdir(), RUST_LOG: 'error', LOG_LEVEL: 'error', ...extra };
+}
+
+export async function startBenchServer(
+  kind: ServerKind,
+  home: string,
+  cwd: string,
+  extraEnvironment: Readonly<Record<string, string>> = {},
+): Promise<RunningBenchServer> {
   const port = await freePort();
   const [file = '', ...args] = kind.argv(port);
   const spawnedAt = performance.now();
   const child = spawn(file, args, {
     cwd,
-    env: { ...process.env, CODEX_HOME: home, TMPDIR: benchTmpdir(), RUST_LOG: 'error', LOG_LEVEL: 'error' },
+    env: serverEnvironment(home, extraEnvironment),
     stdio: ['ignore', 'ignore', 'pipe'],
     // Its own process group: the reference's npm launcher and its native binary are stopped together.
     detached: true,

@@ -6,7 +6,9 @@ import type { BenchContext, Samples } from './session.js';
 /**
  * Spawn → /readyz 200 and spawn → first `initialize` answered, on a fresh home and again on the home that first
  * start left behind; SIGTERM → exit of the idle server. In ours' turn, a bare Node HTTP server is started too: its
- * spawn → /readyz goes in the "ours" column of the floor row, the reference's reused-home start beside it.
+ * spawn → /readyz goes in the "ours" column of the floor row, the reference's reused-home start beside it. When
+ * the benchmark itself runs with NODE_EXTRA_CA_CERTS, a third start on the reused home passes it on, for the row
+ * that shows what it costs a user who has it set (servers otherwise start without it: see serverEnvironment).
  */
 export async function measureStartup(kind: ServerKind, context: BenchContext): Promise<Samples> {
   const home = makeBenchHome(context.model.baseUrl);
@@ -14,7 +16,13 @@ export async function measureStartup(kind: ServerKind, context: BenchContext): P
     const fresh = await startOnce(kind, home, context);
     const reused = await startOnce(kind, home, context);
     const floor = kind === OURS ? await bareNodeReady(home, context) : reused.ready;
+    const extraCertificates = process.env.NODE_EXTRA_CA_CERTS;
+    const withExtraCertificates =
+      extraCertificates === undefined
+        ? {}
+        : { 'startup.readyReusedExtraCa': (await startOnce(kind, home, context, { NODE_EXTRA_CA_CERTS: extraCertificates })).ready };
     return {
+      ...withExtraCertificates,
       'startup.nodeFloor': floor,
       'startup.readyFresh': fresh.ready,
       'startup.initializeFresh': fresh.initialize,
@@ -29,8 +37,8 @@ export async function measureStartup(kind: ServerKind, context: BenchContext): P
   }
 }
 
-async function startOnce(kind: ServerKind, home: string, context: BenchContext) {
-  const server = await startBenchServer(kind, home, context.cwd);
+async function startOnce(kind: ServerKind, home: string, context: BenchContext, extraEnvironment: Record<string, string> = {}) {
+  const server = await startBenchServer(kind, home, context.cwd, extraEnvironment);
   const readyAt = await server.ready;
   // CPU time is what a loaded machine stretches least: the fairer figure when other work shares the cores.
   const cpu = treeCpuSeconds(server.pid) * 1000;

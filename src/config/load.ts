@@ -110,10 +110,12 @@ type ConfigIssue = z.core.$ZodIssue;
 type Validation = { ok: true; config: ConfigToml } | { ok: false; issue: ConfigIssue };
 
 function validate(table: Record<string, unknown>): Validation {
-  const quick = ConfigTomlSchema.safeParse(table);
+  // `jitless`: the config is parsed once per load, so zod's compiled fast path (generated with `new Function` on an
+  // object schema's first parse, outside V8's code cache) would only add its compilation to every start-up.
+  const quick = ConfigTomlSchema.safeParse(table, { jitless: true });
   if (quick.success) return { ok: true, config: quick.data };
   // Only a failure needs the offending values in the issues, and `reportInput` makes zod much slower.
-  const result = ConfigTomlSchema.safeParse(table, { reportInput: true });
+  const result = ConfigTomlSchema.safeParse(table, { reportInput: true, jitless: true });
   if (result.success) return { ok: true, config: result.data };
   const ranked = result.error.issues
     .map((issue) => ({ issue, rank: documentRank(table, issue) }))
