@@ -26,4 +26,6 @@ export interface ServerServices {
   readonly fetch: typeof fetch;
   /** Every initialized connection (`account/updated`, `account/login/completed`). */
   readonly broadcaster: Broadcaster;
+  /** Told after each connection's `initialize` was answered (and its follow-up notifications sent). */
+  readonly onClientInitialized?: () => void;
 }

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { RpcTestClient } from '../helpers/rpc-client.js';
-import { spawnCli, waitForListening } from '../helpers/server.js';
+import { exitCodeOf, spawnCli, waitForListening } from '../helpers/server.js';
 import { makeTempHome } from '../helpers/temp-home.js';
 
 /**
@@ -29,8 +29,10 @@ describe('the launcher code cache', () => {
     const cli = spawnCli(t, ['--listen', 'ws://127.0.0.1:0'], { CODEX_HOME: await makeTempHome(t), TMPDIR: temp });
     const client = await RpcTestClient.connect(await waitForListening(cli));
     t.after(() => client.close());
-    // The cache is written right after start-up, before the server handles its first connection.
+    // The cache is written once the first `initialize` has been answered, before the server reads further
+    // requests: by the time a second request is answered, it is there.
     await client.initialize();
+    await client.request('thread/loaded/list', {});
 
     const names = (await readdir(cacheDir)).sort();
     const own = names.filter((name) => !others.some((other) => name === `${other}.bin`));
@@ -40,5 +42,47 @@ describe('the launcher code cache', () => {
       names.filter((name) => name !== own[0]),
       ['newer.bin', 'newest.bin', 'older.bin'],
     );
+  });
+
+  it('is written when a server that never served a client stops', async (t) => {
+    const temp = await mkdtemp(join(tmpdir(), 'app-server-code-cache-'));
+    t.after(() => rm(temp, { recursive: true, force: true }));
+    const cacheDir = join(temp, `codex-app-server-code-cache-${process.getuid?.() ?? 'user'}`);
+
+    const cli = spawnCli(t, ['--listen', 'ws://127.0.0.1:0'], { CODEX_HOME: await makeTempHome(t), TMPDIR: temp });
+    await waitForListening(cli);
+    await assert.rejects(readdir(cacheDir), { code: 'ENOENT' }, 'nothing is written before a client or a stop');
+    cli.child.kill('SIGTERM');
+    assert.equal(await exitCodeOf(cli), 0);
+
+    const names = await readdir(cacheDir);
+    assert.equal(names.length, 1, `one cache: ${names.join(', ')}`);
+    assert.match(names[0] ?? '', /^[0-9a-f]{32}\.bin$/);
+  });
+
+  it('made by one start is used by the next, which leaves it as it is', async (t) => {
+    const temp = await mkdtemp(join(tmpdir(), 'app-server-code-cache-'));
+    t.after(() => rm(temp, { recursive: true, force: true }));
+    const cacheDir = join(temp, `codex-app-server-code-cache-${process.getuid?.() ?? 'user'}`);
+    const home = await makeTempHome(t);
+    const serveOneClient = async () => {
+      const cli = spawnCli(t, ['--listen', 'ws://127.0.0.1:0'], { CODEX_HOME: home, TMPDIR: temp });
+      const client = await RpcTestClient.connect(await waitForListening(cli));
+      await client.initialize();
+      await client.request('thread/loaded/list', {});
+      await client.close();
+      cli.child.kill('SIGTERM');
+      assert.equal(await exitCodeOf(cli), 0);
+    };
+
+    await serveOneClient();
+    const [name] = await readdir(cacheDir);
+    const written = await stat(join(cacheDir, name ?? ''));
+    await serveOneClient();
+    // A rejected cache (other V8 flags when it was made than when it is read) would be written again.
+    const after = await stat(join(cacheDir, name ?? ''));
+    assert.deepEqual(await readdir(cacheDir), [name]);
+    assert.equal(after.mtimeMs, written.mtimeMs);
+    assert.equal(after.ino, written.ino);
   });
 });
