@@ -5,7 +5,6 @@ import fs = require('node:fs');
 import nodeModule = require('node:module');
 import os = require('node:os');
 import path = require('node:path');
-import v8 = require('node:v8');
 import vm = require('node:vm');
 
 const { isAscii } = buffer;
@@ -14,7 +13,6 @@ const { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, wri
 const { createRequire } = nodeModule;
 const { tmpdir } = os;
 const { dirname, join } = path;
-const { setFlagsFromString } = v8;
 const { Script } = vm;
 
 /**
@@ -28,7 +26,7 @@ const { Script } = vm;
 
 /** What the bundle exports (src/main.ts). */
 interface MainModule {
-  runCli(argv: readonly string[], hooks?: { onWarm?: () => void }): Promise<void>;
+  runCli(argv: readonly string[], hooks?: { onStarted?: () => void }): Promise<void>;
   exitWithStartupFailure(error: unknown): never;
 }
 
@@ -55,10 +53,6 @@ function loadBundle(): LoadedBundle | null {
   const cacheDir = join(tmpdir(), `codex-app-server-code-cache-${process.getuid?.() ?? 'user'}`);
   const cachePath = join(cacheDir, `${key}.bin`);
   const cachedData = isPrivateDirectory(cacheDir) ? readOptional(cachePath) : undefined;
-  // V8 rejects a cache made under other flags than the ones it is read under, and the server turns on
-  // `--expose-gc` at run time (util/full-collection.ts), possibly before the cache is written: a cache written
-  // after that would be rejected by every later start. So the flag is on before the cache is read or made.
-  setFlagsFromString('--expose-gc');
   const wrapper = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
   const script = new Script(wrapper, { filename: bundlePath, ...(cachedData ? { cachedData } : {}) });
   const module = { exports: {} as MainModule };
@@ -118,11 +112,11 @@ function pruneOtherCaches(cacheDir: string, cachePath: string): void {
 async function launch(): Promise<void> {
   const bundle = loadBundle();
   const main = bundle?.main ?? ((await import('./main.js')) as MainModule);
-  // The cache is written once the server has served a first client (or stops), so it also holds the functions
-  // start-up, a `/readyz` probe and a first `initialize` compiled lazily: each is compiled again on every start
-  // that lacks them (~4 ms on the first probe, ~7 on the first initialize).
-  const onWarm = () => bundle?.saveCodeCache();
-  await main.runCli(process.argv.slice(2), { onWarm }).catch((error: unknown) => main.exitWithStartupFailure(error));
+  // The cache is written once the server is up, so it also holds the functions start-up compiled lazily, and
+  // before the start-up collection turns on `--expose-gc` (util/full-collection.ts): V8 rejects a cache made under
+  // other flags than the ones it is read under.
+  const onStarted = () => setImmediate(() => bundle?.saveCodeCache());
+  await main.runCli(process.argv.slice(2), { onStarted }).catch((error: unknown) => main.exitWithStartupFailure(error));
 }
 
 void launch();

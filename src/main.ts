@@ -79,8 +79,6 @@ export interface StartServerOptions {
   readonly outboundLimits?: OutboundLimits;
   /** Told whenever a turn of any thread has ended (the `app-server` process gives memory back then). */
   readonly onTurnFinished?: () => void;
-  /** Told after each connection's `initialize` was answered (the launcher writes V8's code cache then). */
-  readonly onClientInitialized?: () => void;
 }
 
 /**
@@ -159,7 +157,6 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
     ...(metrics ? { metrics } : {}),
     ...(start.outboundLimits === undefined ? {} : { outboundLimits: start.outboundLimits }),
     ...(start.onTurnFinished === undefined ? {} : { onTurnFinished: start.onTurnFinished }),
-    ...(start.onClientInitialized === undefined ? {} : { onClientInitialized: start.onClientInitialized }),
   };
   const tenancy = tenantSettings(options, authPolicy, options.listen.kind === 'websocket', process.cwd());
   const instances: ServerInstances = tenancy
@@ -257,18 +254,8 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
   };
 }
 
-/** What the launcher (launch.cts) hears from a running `app-server`. */
-export interface CliHooks {
-  /**
-   * Called once: when the server has served its first client (its first `initialize` answered), or when it stops
-   * before any client came. The launcher writes V8's code cache then, so the cache also holds the code serving a
-   * probe and a first client compiles, not only start-up's.
-   */
-  readonly onWarm?: () => void;
-}
-
 /** Runs one `app-server` invocation: the server, or a generator subcommand. Exits the process when done. */
-export async function runCli(argv: readonly string[], hooks: CliHooks = {}): Promise<void> {
+export async function runCli(argv: readonly string[], hooks: { onStarted?: () => void } = {}): Promise<void> {
   const cli = parseCommandLine(argv);
   switch (cli.command) {
     // The generators are loaded only when asked for: the server's start-up time does not pay for them.
@@ -303,22 +290,11 @@ export async function runCli(argv: readonly string[], hooks: CliHooks = {}): Pro
       logUnhandledRejections(process, log);
       // Memory is given back by the process, not by each server: in-process tests run servers of their own.
       const memory = new IdleMemoryReclaimer({ turnsRunning: () => (server?.runningTurnCount() ?? 0) > 0 });
-      let warm = false;
-      const warmedUp = () => {
-        if (warm) return;
-        warm = true;
-        hooks.onWarm?.();
-      };
-      server = await startServer(cli.options, {
-        log,
-        onTurnFinished: () => memory.turnFinished(),
-        // Deferred: the client's answer and notifications are on their way before the cache is serialised.
-        onClientInitialized: () => setImmediate(warmedUp),
-      });
+      server = await startServer(cli.options, { log, onTurnFinished: () => memory.turnFinished() });
+      hooks.onStarted?.();
       collectStartupGarbageSoon(() => memory.collected());
       if (stopRequested) void server.drain();
       await server.stopped;
-      warmedUp();
       process.exit(0);
     }
   }

@@ -22,7 +22,6 @@ export function initializeHandler(services: ServerServices): RequestHandler {
         installationId: services.installationId,
         environmentId: null,
       });
-      services.onClientInitialized?.();
     });
     return {
       userAgent: userAgentFor(params.clientInfo, COMPATIBLE_CODEX_VERSION),

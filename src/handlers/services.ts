@@ -26,6 +26,4 @@ export interface ServerServices {
   readonly fetch: typeof fetch;
   /** Every initialized connection (`account/updated`, `account/login/completed`). */
   readonly broadcaster: Broadcaster;
-  /** Told after each connection's `initialize` was answered (and its follow-up notifications sent). */
-  readonly onClientInitialized?: () => void;
 }

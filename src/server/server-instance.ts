@@ -37,8 +37,6 @@ export interface ServerInstanceOptions {
   readonly tenant?: { readonly name: string; readonly jail: CommandJail };
   /** Told whenever a turn of any of this instance's threads has ended. */
   readonly onTurnFinished?: () => void;
-  /** Told after each connection's `initialize` was answered. */
-  readonly onClientInitialized?: () => void;
 }
 
 /**
@@ -98,7 +96,6 @@ export class ServerInstance {
       config,
       env,
       threads: this.threads,
-      ...(options.onClientInitialized ? { onClientInitialized: options.onClientInitialized } : {}),
     };
     const handlers = buildHandlerTable(services);
     this.host = new RpcHost({
