@@ -57,9 +57,55 @@ function loadBundle(): LoadedBundle | null {
   const script = new Script(wrapper, { filename: bundlePath, ...(cachedData ? { cachedData } : {}) });
   const module = { exports: {} as MainModule };
   const run = script.runInThisContext() as (...args: unknown[]) => void;
-  run(module.exports, createRequire(bundlePath), module, bundlePath, dirname(bundlePath));
+  run(module.exports, requireDeferringUnusedBuiltins(createRequire(bundlePath)), module, bundlePath, dirname(bundlePath));
   const stale = !cachedData || script.cachedDataRejected;
   return { main: module.exports, saveCodeCache: () => (stale ? writeCodeCache(script, cacheDir, cachePath) : undefined) };
+}
+
+/**
+ * Built-in modules the bundle requires when it loads (commander, fastify and the server's own modules import
+ * them at the top) but uses only later: running a command, an HTTP/2 or HTTPS server or request, a DNS lookup.
+ * Loading them is ~6 ms of every start (child_process alone ~3), so each is handed over as a stand-in that loads
+ * the real module on first touch. Only modules nothing touches before the server listens belong here: one read
+ * at load (a property read, `instanceof`, a namespace import's key listing) loads it then, which costs nothing
+ * extra but gains nothing.
+ */
+const DEFERRED_BUILTINS = new Set(['child_process', 'http2', 'https', 'dns']);
+
+/** `realRequire`, with DEFERRED_BUILTINS handed over as stand-ins; `resolve`, `cache` and `main` as its own. */
+function requireDeferringUnusedBuiltins(realRequire: NodeJS.Require): NodeJS.Require {
+  const standIns = new Map<string, object>();
+  const deferringRequire = (id: string): unknown => {
+    const name = id.startsWith('node:') ? id.slice('node:'.length) : id;
+    if (!DEFERRED_BUILTINS.has(name)) return realRequire(id);
+    let standIn = standIns.get(name);
+    if (standIn === undefined) {
+      standIn = loadedOnFirstTouch(() => realRequire(id) as object);
+      standIns.set(name, standIn);
+    }
+    return standIn;
+  };
+  const { resolve, cache, main, extensions } = realRequire;
+  return Object.assign(deferringRequire, { resolve, cache, main, extensions }) as NodeJS.Require;
+}
+
+/** An object that behaves as the one `load` returns, calling `load` on the first operation anyone performs on it. */
+function loadedOnFirstTouch(load: () => object): object {
+  let loaded: object | undefined;
+  const real = (): object => (loaded ??= load());
+  return new Proxy(Object.create(null) as object, {
+    get: (_target, key) => Reflect.get(real(), key),
+    has: (_target, key) => Reflect.has(real(), key),
+    set: (_target, key, value) => Reflect.set(real(), key, value),
+    ownKeys: () => Reflect.ownKeys(real()),
+    // A proxy may only report a property non-configurable if its target has it: the real module's are reported
+    // configurable (read-only module exports are still read through `get`).
+    getOwnPropertyDescriptor: (_target, key) => {
+      const descriptor = Reflect.getOwnPropertyDescriptor(real(), key);
+      return descriptor === undefined ? undefined : { ...descriptor, configurable: true };
+    },
+    getPrototypeOf: () => Reflect.getPrototypeOf(real()),
+  });
 }
 
 /** Compiled code is only trusted from a directory no other user can write: ours, mode 0700. */

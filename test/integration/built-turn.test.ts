@@ -8,6 +8,7 @@ import { sseReply, startFakeModelServer, textTurnFrames, toolCallFrames } from '
 import { RpcTestClient } from '../helpers/rpc-client.js';
 import { spawnCli } from '../helpers/server.js';
 import { makeTempHome } from '../helpers/temp-home.js';
+import { makeTestCa } from '../helpers/test-ca.js';
 import { mockProviderConfig, resultOf, startTextTurn, startThread, turnCompleted } from '../helpers/thread-server.js';
 
 /**
@@ -43,5 +44,26 @@ describe('the built app-server', () => {
     assert.equal(item.exitCode, 0, cli.stderr());
     assert.match(item.aggregatedOutput, /on-a-tty/);
     await client.call('thread/read', { threadId });
+  });
+
+  // The launcher hands the bundle stand-ins for built-ins it uses only after start-up (child_process, https, …):
+  // these go through them in the built binary.
+  it('reaches an HTTPS model through a custom CA and runs a plain command', async (t) => {
+    const ca = await makeTestCa(t);
+    const fake = await startFakeModelServer(t, [sseReply(textTurnFrames(['secure']))], {
+      tls: { key: ca.serverKey, cert: ca.serverCert },
+    });
+    const codexHome = await makeTempHome(t, mockProviderConfig(fake.baseUrl));
+    const cli = spawnCli(t, ['--listen', 'stdio://'], { CODEX_HOME: codexHome, CODEX_CA_CERTIFICATE: ca.caPemFile });
+    const client = RpcTestClient.overStdio(cli.child);
+    t.after(() => client.close());
+    await client.initialize({ experimentalApi: true });
+    const threadId = await startThread(client);
+    const turn = (await turnCompleted(client, await startTextTurn(client, threadId, 'hi'))).turn as { status: string };
+    assert.equal(turn.status, 'completed', cli.stderr());
+    assert.equal(fake.requests.length, 1);
+    const executed = await client.call('command/exec', { command: ['sh', '-c', 'echo from-child-process'] });
+    assert.equal(executed.exitCode, 0, cli.stderr());
+    assert.match(executed.stdout, /from-child-process/);
   });
 });
