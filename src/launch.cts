@@ -26,7 +26,7 @@ const { Script } = vm;
 
 /** What the bundle exports (src/main.ts). */
 interface MainModule {
-  runCli(argv: readonly string[], hooks?: { onStarted?: () => void }): Promise<void>;
+  runCli(argv: readonly string[], hooks?: { onStarted?: () => void; beforeFlagChange?: () => void }): Promise<void>;
   exitWithStartupFailure(error: unknown): never;
 }
 
@@ -36,6 +36,8 @@ interface LoadedBundle {
   readonly main: MainModule;
   /** Writes the code cache when it was missing or stale; a no-op otherwise. */
   readonly saveCodeCache: () => void;
+  /** Loads every deferred built-in the bundle has not touched yet. */
+  readonly loadDeferredBuiltins: () => void;
 }
 
 function loadBundle(): LoadedBundle | null {
@@ -57,24 +59,34 @@ function loadBundle(): LoadedBundle | null {
   const script = new Script(wrapper, { filename: bundlePath, ...(cachedData ? { cachedData } : {}) });
   const module = { exports: {} as MainModule };
   const run = script.runInThisContext() as (...args: unknown[]) => void;
-  run(module.exports, requireDeferringUnusedBuiltins(createRequire(bundlePath)), module, bundlePath, dirname(bundlePath));
+  const deferring = requireDeferringUnusedBuiltins(createRequire(bundlePath));
+  run(module.exports, deferring.require, module, bundlePath, dirname(bundlePath));
   const stale = !cachedData || script.cachedDataRejected;
-  return { main: module.exports, saveCodeCache: () => (stale ? writeCodeCache(script, cacheDir, cachePath) : undefined) };
+  return {
+    main: module.exports,
+    saveCodeCache: () => (stale ? writeCodeCache(script, cacheDir, cachePath) : undefined),
+    loadDeferredBuiltins: deferring.loadAll,
+  };
 }
 
 /**
  * Built-in modules the bundle requires when it loads (commander, fastify and the server's own modules import
  * them at the top) but uses only later: running a command, an HTTP/2 or HTTPS server or request, a DNS lookup.
  * Loading them is ~6 ms of every start (child_process alone ~3), so each is handed over as a stand-in that loads
- * the real module on first touch. Only modules nothing touches before the server listens belong here: one read
- * at load (a property read, `instanceof`, a namespace import's key listing) loads it then, which costs nothing
- * extra but gains nothing.
+ * the real module on first touch, or when the server first changes V8's flags (`beforeFlagChange`, ~500 ms after
+ * it listens), whichever comes first: required after that, Node's code cache of a built-in is rejected and it is
+ * compiled from source (2–3× the time). Only modules nothing touches before the server listens belong here: one
+ * read at load (a property read, `instanceof`, a namespace import's key listing) loads it then, which costs
+ * nothing extra but gains nothing.
  */
 const DEFERRED_BUILTINS = new Set(['child_process', 'http2', 'https', 'dns']);
 
-/** `realRequire`, with DEFERRED_BUILTINS handed over as stand-ins; `resolve`, `cache` and `main` as its own. */
-function requireDeferringUnusedBuiltins(realRequire: NodeJS.Require): NodeJS.Require {
-  const standIns = new Map<string, object>();
+/**
+ * `realRequire` (with its `resolve`, `cache` and `main`), except that DEFERRED_BUILTINS are handed over as
+ * stand-ins; `loadAll` loads those not loaded yet.
+ */
+function requireDeferringUnusedBuiltins(realRequire: NodeJS.Require): { require: NodeJS.Require; loadAll: () => void } {
+  const standIns = new Map<string, { readonly module: object; readonly load: () => object }>();
   const deferringRequire = (id: string): unknown => {
     const name = id.startsWith('node:') ? id.slice('node:'.length) : id;
     if (!DEFERRED_BUILTINS.has(name)) return realRequire(id);
@@ -83,17 +95,25 @@ function requireDeferringUnusedBuiltins(realRequire: NodeJS.Require): NodeJS.Req
       standIn = loadedOnFirstTouch(() => realRequire(id) as object);
       standIns.set(name, standIn);
     }
-    return standIn;
+    return standIn.module;
   };
   const { resolve, cache, main, extensions } = realRequire;
-  return Object.assign(deferringRequire, { resolve, cache, main, extensions }) as NodeJS.Require;
+  return {
+    require: Object.assign(deferringRequire, { resolve, cache, main, extensions }) as NodeJS.Require,
+    loadAll: () => {
+      for (const standIn of standIns.values()) standIn.load();
+    },
+  };
 }
 
-/** An object that behaves as the one `load` returns, calling `load` on the first operation anyone performs on it. */
-function loadedOnFirstTouch(load: () => object): object {
+/**
+ * An object that behaves as the one `load` returns, calling `load` on the first operation anyone performs on it
+ * (or when its own `load` is called).
+ */
+function loadedOnFirstTouch(load: () => object): { readonly module: object; readonly load: () => object } {
   let loaded: object | undefined;
   const real = (): object => (loaded ??= load());
-  return new Proxy(Object.create(null) as object, {
+  const module = new Proxy(Object.create(null) as object, {
     get: (_target, key) => Reflect.get(real(), key),
     has: (_target, key) => Reflect.has(real(), key),
     set: (_target, key, value) => Reflect.set(real(), key, value),
@@ -106,6 +126,7 @@ function loadedOnFirstTouch(load: () => object): object {
     },
     getPrototypeOf: () => Reflect.getPrototypeOf(real()),
   });
+  return { module, load: real };
 }
 
 /** Compiled code is only trusted from a directory no other user can write: ours, mode 0700. */
@@ -162,7 +183,10 @@ async function launch(): Promise<void> {
   // before the start-up collection turns on `--expose-gc` (util/full-collection.ts): V8 rejects a cache made under
   // other flags than the ones it is read under.
   const onStarted = () => setImmediate(() => bundle?.saveCodeCache());
-  await main.runCli(process.argv.slice(2), { onStarted }).catch((error: unknown) => main.exitWithStartupFailure(error));
+  const beforeFlagChange = () => bundle?.loadDeferredBuiltins();
+  await main
+    .runCli(process.argv.slice(2), { onStarted, beforeFlagChange })
+    .catch((error: unknown) => main.exitWithStartupFailure(error));
 }
 
 void launch();

@@ -33,6 +33,7 @@ import { createLogger } from './util/logger.js';
 import { logUnhandledRejections } from './util/unhandled-rejections.js';
 import type { Logger } from './util/logger.js';
 import { StartupError } from './util/startup-error.js';
+import { FullCollector } from './util/full-collection.js';
 import { collectStartupGarbageSoon } from './util/startup-garbage.js';
 
 /**
@@ -254,8 +255,19 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
   };
 }
 
+/** What the launcher (launch.cts) hears from a running `app-server`. */
+export interface CliHooks {
+  /** The server listens (the launcher writes V8's code cache of the bundle then). */
+  readonly onStarted?: () => void;
+  /**
+   * Just before the process first changes V8's flags (its first full collection, util/full-collection.ts): the
+   * launcher loads the built-ins it deferred, while Node's code cache of them is still accepted.
+   */
+  readonly beforeFlagChange?: () => void;
+}
+
 /** Runs one `app-server` invocation: the server, or a generator subcommand. Exits the process when done. */
-export async function runCli(argv: readonly string[], hooks: { onStarted?: () => void } = {}): Promise<void> {
+export async function runCli(argv: readonly string[], hooks: CliHooks = {}): Promise<void> {
   const cli = parseCommandLine(argv);
   switch (cli.command) {
     // The generators are loaded only when asked for: the server's start-up time does not pay for them.
@@ -289,10 +301,12 @@ export async function runCli(argv: readonly string[], hooks: { onStarted?: () =>
       const log = createLogger(process.env);
       logUnhandledRejections(process, log);
       // Memory is given back by the process, not by each server: in-process tests run servers of their own.
-      const memory = new IdleMemoryReclaimer({ turnsRunning: () => (server?.runningTurnCount() ?? 0) > 0 });
+      const collector = new FullCollector(hooks.beforeFlagChange);
+      const collect = () => void collector.collect();
+      const memory = new IdleMemoryReclaimer({ turnsRunning: () => (server?.runningTurnCount() ?? 0) > 0, collect });
       server = await startServer(cli.options, { log, onTurnFinished: () => memory.turnFinished() });
       hooks.onStarted?.();
-      collectStartupGarbageSoon(() => memory.collected());
+      collectStartupGarbageSoon(collect, () => memory.collected());
       if (stopRequested) void server.drain();
       await server.stopped;
       process.exit(0);

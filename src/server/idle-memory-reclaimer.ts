@@ -1,5 +1,4 @@
 import { getHeapStatistics } from 'node:v8';
-import { collectFullGarbage } from '../util/full-collection.js';
 
 /** How much more V8 must hold than after the last full collection before an idle server collects by itself. */
 export const GROWTH_WORTH_COLLECTING = 32 * 1024 * 1024;
@@ -9,8 +8,8 @@ export interface IdleMemoryReclaimerOptions {
   readonly turnsRunning: () => boolean;
   /** Bytes V8 holds now. Default: its committed heap and the external memory it accounts for. */
   readonly heldBytes?: () => number;
-  /** One full collection. Default: V8's own (util/full-collection.ts). */
-  readonly collect?: () => void;
+  /** One full collection (util/full-collection.ts). */
+  readonly collect: () => void;
   /** Runs `task` once the caller's stack has unwound. Default: setImmediate. */
   readonly defer?: (task: () => void) => void;
 }
@@ -35,7 +34,7 @@ export class IdleMemoryReclaimer {
   constructor(options: IdleMemoryReclaimerOptions) {
     this.#turnsRunning = options.turnsRunning;
     this.#heldBytes = options.heldBytes ?? heapAndExternalBytes;
-    this.#collect = options.collect ?? (() => void collectFullGarbage());
+    this.#collect = options.collect;
     this.#defer = options.defer ?? ((task) => void setImmediate(task));
     this.#heldAfterCollection = this.#heldBytes();
   }

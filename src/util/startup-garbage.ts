@@ -1,5 +1,3 @@
-import { collectFullGarbage } from './full-collection.js';
-
 /**
  * How long after the server listens its start-up garbage is collected: after a client that connects at once has
  * been served its first requests, before anyone looks at an idle server's memory.
@@ -12,9 +10,9 @@ const COLLECT_AFTER_MS = 500;
  * nothing, so V8 never collects it and the process would keep that memory for as long as it stays idle. One full
  * collection shortly after start-up returns it (idle RSS ~70 → ~63 MiB). `afterwards` hears when it ran.
  */
-export function collectStartupGarbageSoon(afterwards?: () => void): void {
+export function collectStartupGarbageSoon(collect: () => void, afterwards?: () => void): void {
   setTimeout(() => {
-    collectFullGarbage();
+    collect();
     afterwards?.();
   }, COLLECT_AFTER_MS).unref();
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GROWTH_WORTH_COLLECTING, IdleMemoryReclaimer } from '../../../src/server/idle-memory-reclaimer.js';
-import { collectFullGarbage } from '../../../src/util/full-collection.js';
+import { FullCollector } from '../../../src/util/full-collection.js';
 
 const MiB = 1024 * 1024;
 
@@ -82,14 +82,18 @@ describe('IdleMemoryReclaimer', () => {
   });
 });
 
-describe('collectFullGarbage', () => {
+describe('FullCollector', () => {
   it("runs V8's full collection: an object nothing refers to any more is gone after it", async () => {
+    let before = 0;
+    const collector = new FullCollector(() => before++);
     let target: object | null = { payload: 'x'.repeat(1024) };
     const reference = new WeakRef(target);
     target = null;
     // A WeakRef keeps its target until the job that created it has ended.
     await new Promise((resolve) => setImmediate(resolve));
-    assert.equal(collectFullGarbage(), true);
+    assert.equal(collector.collect(), true);
     assert.equal(reference.deref(), undefined);
+    assert.equal(collector.collect(), true);
+    assert.equal(before, 1, 'the hook runs once, before the first collection changes V8 flags');
   });
 });
