@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { measureLargeHistory, measureManyThreads } from './measures/histories.js';
-import { RpcSocket, startBenchModel } from './measures/session.js';
+import { startBenchModel } from './measures/session.js';
 import type { BenchContext, BenchSizes, Measure } from './measures/session.js';
 import { measureMemory, measureStartup } from './measures/startup.js';
 import { measureThroughput } from './measures/throughput.js';
@@ -76,13 +76,11 @@ async function main(): Promise<void> {
   // Wall-clock figures stretch with the machine's load, so the table says what the load was.
   const loadAtStart = loadavg()[0] ?? 0;
   try {
-    // One unmeasured start of each, serving one client: our launcher writes its code cache then, as an
-    // installation's first start does.
+    // One unmeasured start of each: our launcher writes its code cache then, as any installation's first start does.
     for (const kind of [OURS, REFERENCE]) {
       const home = makeBenchHome(model.baseUrl);
       const server = await startBenchServer(kind, home, cwd);
       await server.ready;
-      await (await RpcSocket.open(server.url)).close();
       await server.stop();
       removeHome(home);
     }
