@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import type { ConfigToml } from '../../config/schema.js';
+import { gitRepoRoot } from '../../util/git-repo-root.js';
 import type { ApprovalsReviewer, SandboxPolicy } from '../../protocol/v2/policies.js';
 import { uuidv7 } from '../../util/ids.js';
 
@@ -132,12 +133,17 @@ export function contextWindowIdOf(thread: object): string {
   return id;
 }
 
-/** The git root of `cwd` and whether its work tree has uncommitted changes; null outside a repository. */
+/**
+ * The git root of `cwd` and whether its work tree has uncommitted changes; null outside a repository. The root is
+ * the nearest directory, `cwd` or above it, holding a `.git` entry (a directory, or the file of a linked work tree
+ * or submodule), as the reference finds it: a few stats, where asking `git rev-parse` cost every turn a process
+ * spawn (8–20 ms before its first model request). Only inside a repository is git run, for the status.
+ */
 export async function workspaceState(cwd: string): Promise<TurnMetadataInput['workspace']> {
-  const root = await git(cwd, ['rev-parse', '--show-toplevel']);
+  const root = await gitRepoRoot(cwd);
   if (root === null) return null;
-  const status = await git(cwd, ['status', '--porcelain']);
-  return { root: root.trim(), hasChanges: status !== null && status.trim() !== '' };
+  const status = await git(root, ['status', '--porcelain']);
+  return { root, hasChanges: status !== null && status.trim() !== '' };
 }
 
 function git(cwd: string, args: readonly string[]): Promise<string | null> {

@@ -1,5 +1,5 @@
 import { resolve, sep } from 'node:path';
-import { gitRepoRoot } from './git-root.js';
+import { gitRepoRoot } from '../../util/git-repo-root.js';
 import type { PlannedOperation } from './plan.js';
 import { compareRustStrings } from './rust-text.js';
 import { gitBlobOid, unifiedDiff } from './unified-diff.js';

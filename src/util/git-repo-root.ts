@@ -1,5 +1,5 @@
 import { dirname, join, resolve } from 'node:path';
-import { pathExists } from '../../util/path-exists.js';
+import { pathExists } from './path-exists.js';
 
 /**
  * The root of the git work tree containing `directory`: the nearest ancestor (or itself) that has a `.git` entry
