@@ -10,6 +10,7 @@ import { loadConfig } from './config/load.js';
 import { featureOverride, parseConfigOverride } from './config/overrides.js';
 import { MAX_INBOUND_MESSAGE_BYTES } from './protocol/message-limits.js';
 import type { ConnectionStats } from './rpc/connection.js';
+import { IdleChores } from './server/idle-chores.js';
 import { IdleMemoryReclaimer } from './server/idle-memory-reclaimer.js';
 import { ServerInstance } from './server/server-instance.js';
 import { ServerInstances } from './server/server-instances.js';
@@ -37,9 +38,9 @@ import { FullCollector } from './util/full-collection.js';
 import { collectStartupGarbageSoon } from './util/startup-garbage.js';
 
 /**
- * How long after the server listens the bubblewrap probe runs unless a command asked for it sooner: long enough
- * for a client that connects at once to be served first, short enough that the start-up log still says early
- * whether commands can be sandboxed.
+ * How long after the server listens the bubblewrap probe runs unless a command asked for it sooner (and, if a turn
+ * is running then, once none is): long enough for a client that connects at once to be served first, short
+ * enough that the start-up log still says early whether commands can be sandboxed.
  */
 const SANDBOX_PROBE_DELAY_MS = 1000;
 
@@ -63,6 +64,8 @@ export interface RunningServer {
   connectionStats(): ConnectionStats[];
   /** How many turns are running now, over every thread of every tenant. */
   runningTurnCount(): number;
+  /** Runs `chore` once `delayMs` has passed and no turn is running (server/idle-chores.ts); never after shutdown. */
+  whenIdleAfter(delayMs: number, chore: () => void): void;
 }
 
 export interface StartServerOptions {
@@ -108,8 +111,8 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
   const installationId = await readInstallationId(codexHome);
 
   // Probed in the background (it runs bwrap once): start-up does not wait, the first command does. The probe
-  // runs when first asked for, or SANDBOX_PROBE_DELAY_MS after the server listens, whichever comes first: spawning
-  // bwrap then competes neither with start-up nor with the first requests of a client that connects at once.
+  // runs when first asked for, or SANDBOX_PROBE_DELAY_MS after the server listens with no turn running, whichever
+  // comes first: spawning bwrap then competes neither with start-up nor with a client's first requests and turns.
   // Warned once, here: every instance (each tenant's too) shares this result. The probe never rejects (a failure
   // is an unavailable sandbox), so the warning below is fire-and-forget.
   let sandboxProbe: Promise<SandboxSupport> | undefined;
@@ -128,10 +131,8 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
     }
     return sandboxProbe;
   };
-  let sandboxProbeTimer: NodeJS.Timeout | undefined;
-  const beginSandboxProbe = (): void => {
-    sandboxProbeTimer = setTimeout(() => void sandbox(), SANDBOX_PROBE_DELAY_MS).unref();
-  };
+  // Background chores wait for running turns to end; `instances` exists by the time any of them comes due.
+  const chores = new IdleChores({ turnsRunning: () => instances.runningTurnCount() > 0 });
   const httpFetch = outboundFetch(env, log);
   // Metrics are served on the websocket port, so only a websocket server keeps them. Their sources are read at
   // scrape time, when the instances below exist.
@@ -157,7 +158,10 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
     ...(start.attestationTimeoutMs === undefined ? {} : { attestationTimeoutMs: start.attestationTimeoutMs }),
     ...(metrics ? { metrics } : {}),
     ...(start.outboundLimits === undefined ? {} : { outboundLimits: start.outboundLimits }),
-    ...(start.onTurnFinished === undefined ? {} : { onTurnFinished: start.onTurnFinished }),
+    onTurnFinished: () => {
+      chores.turnFinished();
+      start.onTurnFinished?.();
+    },
   };
   const tenancy = tenantSettings(options, authPolicy, options.listen.kind === 'websocket', process.cwd());
   const instances: ServerInstances = tenancy
@@ -190,7 +194,7 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
     finishTurns: (deadline) => instances.finishTurns(deadline),
     runningTurns: () => instances.runningTurnCount(),
     closeEverything: async () => {
-      clearTimeout(sandboxProbeTimer);
+      chores.stop();
       instances.closeConnections('server shutting down');
       await websocket?.close();
       await unixSocket?.close();
@@ -241,7 +245,7 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
       break;
     }
   }
-  beginSandboxProbe();
+  chores.after(SANDBOX_PROBE_DELAY_MS, () => void sandbox());
   log.debug({ codexHome, listen: options.listen.kind }, 'app-server started');
   return {
     websocket,
@@ -252,6 +256,7 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
     close: () => shutdown.close(),
     connectionStats: () => instances.connectionStats(),
     runningTurnCount: () => instances.runningTurnCount(),
+    whenIdleAfter: (delayMs, chore) => chores.after(delayMs, chore),
   };
 }
 
@@ -306,7 +311,10 @@ export async function runCli(argv: readonly string[], hooks: CliHooks = {}): Pro
       const memory = new IdleMemoryReclaimer({ turnsRunning: () => (server?.runningTurnCount() ?? 0) > 0, collect });
       server = await startServer(cli.options, { log, onTurnFinished: () => memory.turnFinished() });
       hooks.onStarted?.();
-      collectStartupGarbageSoon(collect, () => memory.collected());
+      collectStartupGarbageSoon(server, () => {
+        collect();
+        memory.collected();
+      });
       if (stopRequested) void server.drain();
       await server.stopped;
       process.exit(0);
