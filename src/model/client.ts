@@ -398,7 +398,11 @@ export class HttpModelClient implements ModelClient {
     const idleMs = this.provider.streamIdleTimeoutMs;
     const timer = setTimeout(() => answer.abort(timeoutError(idleMs)), idleMs);
     try {
-      response = await this.#fetch(url, { method: 'POST', headers, body, signal: AbortSignal.any([signal, answer.signal]) });
+      // Encoded here: given a string, fetch first rescans the whole body for lone surrogates (`toUSVString`) and
+      // then encodes it with a TextEncoder, about three times the cost of one Buffer.from for a request that
+      // carries the instructions, the tools and the whole history.
+      const payload = Buffer.from(body, 'utf8');
+      response = await this.#fetch(url, { method: 'POST', headers, body: payload, signal: AbortSignal.any([signal, answer.signal]) });
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       const cause = answer.signal.aborted ? answer.signal.reason : error;

@@ -32,7 +32,7 @@ export function fetchTrusting(certificates: readonly string[]): typeof fetch {
       );
       request.once('error', reject);
       const body = init?.body;
-      if (typeof body === 'string') request.end(body);
+      if (typeof body === 'string' || body instanceof Uint8Array) request.end(body);
       else request.end();
     });
   };
