@@ -44,6 +44,13 @@ import { collectStartupGarbageSoon } from './util/startup-garbage.js';
  */
 const SANDBOX_PROBE_DELAY_MS = 1000;
 
+/**
+ * How long after the server listens the metrics registry is built (prom-client loaded, Node's default metrics
+ * started; ~8 ms) unless a scrape asked for it sooner: off the start-up path, and before the start-up collection
+ * (500 ms), which then also takes the garbage of building it.
+ */
+const METRICS_PREPARE_DELAY_MS = 250;
+
 /** A running server, as main and in-process tests hold it. */
 export interface RunningServer {
   /** Set when listening on a websocket. */
@@ -246,6 +253,8 @@ export async function startServer(options: ServeOptions, start: StartServerOptio
     }
   }
   chores.after(SANDBOX_PROBE_DELAY_MS, () => void sandbox());
+  // A scrape before then builds the registry itself; a failure to build it is reported by every scrape.
+  if (metrics) chores.after(METRICS_PREPARE_DELAY_MS, () => void metrics.prepare().catch(() => undefined));
   log.debug({ codexHome, listen: options.listen.kind }, 'app-server started');
   return {
     websocket,

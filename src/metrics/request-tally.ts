@@ -1,5 +1,5 @@
-import { Counter } from 'prom-client';
 import type { Metric, Registry } from 'prom-client';
+import type { PromClient } from './prom-client-module.js';
 
 /** How a request ended: `ok`, or the JSON-RPC error code it was answered with. */
 export type RequestOutcome = 'ok' | number;
@@ -41,10 +41,17 @@ export class RequestTally {
   /** Every (method, outcome) in the order it first occurred: the order of the counter's series. */
   readonly #series: OutcomeCount[] = [];
 
-  constructor(registry: Registry, bounds: readonly number[]) {
+  constructor(bounds: readonly number[]) {
     this.#bounds = bounds;
+  }
+
+  /**
+   * Adds the two metrics to `registry`, reading the figures counted so far and from then on. The server loads
+   * prom-client only when it first needs the registry, so it is handed in here.
+   */
+  register(registry: Registry, prom: PromClient): void {
     const series = this.#series;
-    new Counter({
+    new prom.Counter({
       name: 'app_server_requests_total',
       help: 'Client requests answered, by method and outcome (ok or the JSON-RPC error code).',
       labelNames: ['method', 'outcome'],

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import * as prom from 'prom-client';
 import { Counter, Histogram, Registry } from 'prom-client';
 import { RequestTally } from '../../../src/metrics/request-tally.js';
 
@@ -29,7 +30,8 @@ function promClientPair(registry: Registry) {
 describe('RequestTally', () => {
   it('prints what prom-client Counter and Histogram print, across scrapes, in first-seen order', async () => {
     const ours = new Registry();
-    const tally = new RequestTally(ours, BOUNDS);
+    const tally = new RequestTally(BOUNDS);
+    tally.register(ours, prom);
     const reference = new Registry();
     const record = promClientPair(reference);
     const both = (method: string, outcome: 'ok' | number, value: number) => {
