@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+// oxlint-disable-next-line import/default -- a CommonJS module (`export =`): its default import is its exports object.
+import parseYaml from './yaml-parse.cjs';
 
 /**
  * Where Claude Code keeps one scope's configuration and where its Codex counterpart goes. The home scope reads

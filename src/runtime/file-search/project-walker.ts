@@ -3,9 +3,7 @@ import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import ignore from 'ignore';
 import type { Ignore } from 'ignore';
 // oxlint-disable-next-line import/default -- a CommonJS module (`export =`): its default import is its exports object.
-import fdirPackage from './fdir-commonjs.cjs';
-
-const { fdir } = fdirPackage;
+import loadFdir from './fdir-commonjs.cjs';
 
 /** One file or directory under a search root. */
 export interface WalkedEntry {
@@ -25,6 +23,7 @@ export interface WalkedEntry {
 export async function walkProject(root: string, signal: AbortSignal): Promise<WalkedEntry[]> {
   if (!isAbsolute(root) || !isDirectory(root)) return [];
   const rules = new GitignoreRules(root);
+  const { fdir } = loadFdir();
   const paths = await new fdir()
     .withFullPaths()
     .withDirs()
