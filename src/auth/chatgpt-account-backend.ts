@@ -16,7 +16,7 @@ import { BackendRequestError, chatgptBackendUrl, chatgptWhamUrl, type ChatgptBac
  */
 
 const i64 = lazySchema(() => z.number().int());
-const nullableI64 = i64.nullish().transform((value) => value ?? null);
+const nullableI64 = lazySchema(() => i64.nullish().transform((value) => value ?? null));
 
 const ProfileSchema = lazySchema(() => z.looseObject({
   stats: z.looseObject({

@@ -13,6 +13,19 @@ const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
  */
 const EAGER_SCHEMA = /^(?:export )?const ([A-Za-z0-9_$]+)(?::[^=]+)? = (?:z\b|[A-Z][A-Za-z0-9_]*Schema\.)/gm;
 
+/** A module-level lazy schema, whatever its name (`const i64 = lazySchema(...)`). */
+const LAZY_SCHEMA = /^(?:export )?const ([A-Za-z0-9_$]+)(?::[^=]+)? = lazySchema\(/gm;
+
+/** Module-level constants built eagerly from a lazy schema of the same module (`const b = a.nullish()`). */
+function eagerFromLazy(source: string): Array<{ name: string; index: number }> {
+  const lazy = new Set([...source.matchAll(LAZY_SCHEMA)].map((match) => match[1]));
+  const found: Array<{ name: string; index: number }> = [];
+  for (const match of source.matchAll(/^(?:export )?const ([A-Za-z0-9_$]+)(?::[^=]+)? = ([A-Za-z0-9_$]+)\./gm)) {
+    if (lazy.has(match[2])) found.push({ name: match[1] ?? '', index: match.index });
+  }
+  return found;
+}
+
 describe('module-level zod schemas', () => {
   it('are built on first use (lazySchema), not when their module loads', async () => {
     const entries = await readdir(SRC, { recursive: true, withFileTypes: true });
@@ -21,9 +34,10 @@ describe('module-level zod schemas', () => {
       if (!entry.isFile() || !/\.c?ts$/.test(entry.name)) continue;
       const path = join(entry.parentPath, entry.name);
       const source = await readFile(path, 'utf8');
-      for (const match of source.matchAll(EAGER_SCHEMA)) {
-        const line = source.slice(0, match.index).split('\n').length;
-        eager.push(`${relative(SRC, path)}:${line} ${match[1] ?? ''}`);
+      const found = [...source.matchAll(EAGER_SCHEMA)].map((match) => ({ name: match[1] ?? '', index: match.index }));
+      for (const { name, index } of [...found, ...eagerFromLazy(source)]) {
+        const line = source.slice(0, index).split('\n').length;
+        eager.push(`${relative(SRC, path)}:${line} ${name}`);
       }
     }
     assert.deepEqual(eager, [], `wrap these in lazySchema(() => …):\n  ${eager.join('\n  ')}`);
@@ -36,5 +50,7 @@ describe('module-level zod schemas', () => {
       ['FooSchema', 'bar'],
     );
     assert.deepEqual([...'export const FooSchema = lazySchema(() => z.object({}));\n'.matchAll(EAGER_SCHEMA)], []);
+    const derived = 'const i64 = lazySchema(() => z.number());\nconst nullableI64 = i64.nullish();\nconst ok = lazySchema(() => i64.nullish());\n';
+    assert.deepEqual(eagerFromLazy(derived).map((found) => found.name), ['nullableI64']);
   });
 });
