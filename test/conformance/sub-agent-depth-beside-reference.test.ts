@@ -41,8 +41,14 @@ function whoOf(body: Body): 'root' | 'mid' | 'leaf' {
   return all.includes(ROOT) ? 'root' : all.includes(MID) ? 'mid' : 'leaf';
 }
 
-function depthScript() {
-  const decide = (request: RecordedRequest): SseReply => {
+/**
+ * `secondLeafMayAnswer` holds the second grandchild's answer until the child's turn has ended. Without it, whether
+ * that grandchild's notification reaches the child while the child's last request is in flight (and so makes the
+ * child sample once more) or after its turn (read by its next turn) is a race, on either server.
+ */
+function depthScript(secondLeafMayAnswer: () => Promise<void>) {
+  let leafRequests = 0;
+  const decide = async (request: RecordedRequest): Promise<SseReply> => {
     const body = request.body as Body;
     const outputs = body.input.filter((item) => item.type === 'function_call_output').map((item) => String(item.output));
     const spawned = (index: number) => (JSON.parse(outputs[index] as string) as { agent_id: string }).agent_id;
@@ -57,6 +63,8 @@ function depthScript() {
         if (outputs.length === 2) return namespacedCall('spawn_agent', { message: LEAF }, 'm3');
         return text('mid done', 'mid');
       case 'leaf':
+        leafRequests += 1;
+        if (leafRequests === 2) await secondLeafMayAnswer();
         return text('leaf done', 'leaf');
     }
   };
@@ -69,8 +77,25 @@ interface Observed {
   readonly stored: string[];
 }
 
-async function observe(client: RpcTestClient, requests: readonly RecordedRequest[], cwd: string): Promise<Observed> {
+/** Opens once the child (the root's only spawn) has ended its turn, as `client` saw it. */
+async function childTurnEnded(client: RpcTestClient, rootId: string): Promise<void> {
+  const spawn = await client.notification(
+    'item/completed',
+    (params) => params.threadId === rootId && params.item.type === 'collabAgentToolCall' && params.item.tool === 'spawnAgent',
+    60_000,
+  );
+  const item = spawn.params.item;
+  const childId = item.type === 'collabAgentToolCall' ? item.receiverThreadIds[0] : undefined;
+  await client.notification('turn/completed', (params) => params.threadId === childId, 60_000);
+}
+
+interface Gate {
+  open?: Promise<void>;
+}
+
+async function observe(client: RpcTestClient, requests: readonly RecordedRequest[], cwd: string, gate: Gate): Promise<Observed> {
   const rootId = (await client.call('thread/start', { cwd })).thread.id;
+  gate.open = childTurnEnded(client, rootId);
   await client.request('turn/start', { threadId: rootId, input: [{ type: 'text', text: ROOT }] });
   await client.notification('turn/completed', (params) => params.threadId === rootId, 60_000);
   // Every spawned agent has run its turn (and so has a rollout to be listed by).
@@ -138,19 +163,21 @@ describe('sub-agents of sub-agents beside the reference', () => {
     t.after(() => rm(cwd, { recursive: true, force: true, maxRetries: 5 }).catch(leftBehind));
     const extra = '[agents]\nmax_depth = 2';
 
-    const referenceFake = await startFakeModelServer(t, depthScript());
+    const referenceGate: Gate = {};
+    const referenceFake = await startFakeModelServer(t, depthScript(() => referenceGate.open ?? Promise.reject(new Error('no gate'))));
     const home = await mkdtemp(join(tmpdir(), 'agent-depth-home-'));
     t.after(() => rm(home, { recursive: true, force: true, maxRetries: 5 }).catch(leftBehind));
     await writeFile(join(home, 'config.toml'), mockProviderConfig(referenceFake.baseUrl, extra).replace('mock-model', MODEL));
     const referenceClient = await startReferenceServer(t, home, cwd);
-    const reference = await observe(referenceClient, referenceFake.requests, cwd);
+    const reference = await observe(referenceClient, referenceFake.requests, cwd, referenceGate);
 
-    const ourFake = await startFakeModelServer(t, depthScript());
+    const ourGate: Gate = {};
+    const ourFake = await startFakeModelServer(t, depthScript(() => ourGate.open ?? Promise.reject(new Error('no gate'))));
     const server = await startTestServer(t, {}, mockProviderConfig(ourFake.baseUrl, extra).replace('mock-model', MODEL));
     const client = await RpcTestClient.connect(server.url);
     t.after(() => client.close());
     await client.initialize({ experimentalApi: true }, 'reference-reader');
-    const ours = await observe(client, ourFake.requests, cwd);
+    const ours = await observe(client, ourFake.requests, cwd, ourGate);
 
     assert.ok(reference.requests.some((line) => line.startsWith('mid multiAgent=true')), 'the reference offers the child the tools');
     assert.deepEqual(ours.requests, reference.requests, 'the model requests');
