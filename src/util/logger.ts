@@ -1,34 +1,9 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import type { Logger, LevelWithSilent } from 'pino';
+import type { Logger, LevelWithSilent, LoggerOptions } from 'pino';
+import { withSecretsCensored } from './log-redaction.js';
 
 export type { Logger } from 'pino';
-
-/**
- * Paths pino censors before a line is written. Tokens reach logs mostly through headers and option objects;
- * listing the usual names at two depths keeps a careless `log.info({ headers })` from leaking a bearer token.
- */
-const REDACTED_PATHS = [
-  'authorization',
-  'token',
-  'secret',
-  'jwt',
-  'apiKey',
-  'api_key',
-  'password',
-  '*.authorization',
-  '*.Authorization',
-  '*.token',
-  '*.secret',
-  '*.jwt',
-  '*.apiKey',
-  '*.api_key',
-  '*.password',
-  '*.headers.authorization',
-  '*.headers["x-oai-attestation"]',
-  'headers.authorization',
-  'req.headers.authorization',
-];
 
 const LEVELS: ReadonlySet<string> = new Set(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']);
 
@@ -92,16 +67,22 @@ function formatLine(line: string): string {
   return `${when} ${label.padEnd(5)} ${typeof msg === 'string' ? msg : JSON.stringify(msg ?? '')}${fields ? ` ${fields}` : ''}\n`;
 }
 
+/** The process logger's options, whatever it writes to. */
+export function processLoggerOptions(env: NodeJS.ProcessEnv): LoggerOptions {
+  return {
+    level: resolveLogLevel(env),
+    base: null,
+    // Secrets are censored by our own pass over each line's object (log-redaction.ts), not pino's `redact`.
+    formatters: { log: withSecretsCensored },
+  };
+}
+
 /**
  * The process logger. Always stderr: stdout carries the stdio transport. `LOG_FORMAT=json` writes one JSON
  * object per line; otherwise lines are formatted for a terminal.
  */
 export function createLogger(env: NodeJS.ProcessEnv = process.env): Logger {
-  const options = {
-    level: resolveLogLevel(env),
-    base: null,
-    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-  };
+  const options = processLoggerOptions(env);
   if (env.LOG_FORMAT === 'json') {
     return pino(options, pino.destination({ fd: 2, sync: true }));
   }
