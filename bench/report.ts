@@ -5,7 +5,7 @@ import { median } from './measures/session.js';
 /** How a metric is shown: its label, unit and which direction is better. */
 export interface MetricInfo {
   readonly label: string;
-  readonly unit: 'ms' | 's' | 'MiB' | 'KiB' | '/s';
+  readonly unit: 'ms' | 'µs' | 's' | 'MiB' | 'KiB' | '/s';
   readonly better: 'lower' | 'higher';
 }
 
@@ -35,6 +35,11 @@ export const METRICS: Readonly<Record<string, MetricInfo>> = {
     better: 'higher',
   },
   'requests.clients32': { label: '`thread/loaded/list` requests/s, 32 clients (after a warm-up)', unit: '/s', better: 'higher' },
+  'requests.clients32CpuMicros': {
+    label: 'server CPU per `thread/loaded/list` request, 32 clients (after a warm-up)',
+    unit: 'µs',
+    better: 'lower',
+  },
   'requests.client1': { label: '`thread/loaded/list` requests/s, 1 client (after a warm-up)', unit: '/s', better: 'higher' },
   'turn.first': { label: '`turn/start` → `turn/completed`, first turn', unit: 'ms', better: 'lower' },
   'turn.later': { label: '`turn/start` → `turn/completed`, later turns', unit: 'ms', better: 'lower' },
@@ -67,6 +72,8 @@ function shown(value: number, unit: MetricInfo['unit']): string {
       return `${Math.round(value)}/s`;
     case 'ms':
       return `${value.toFixed(0)} ms`;
+    case 'µs':
+      return `${value.toFixed(0)} µs`;
   }
 }
 

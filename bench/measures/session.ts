@@ -10,6 +10,9 @@ export interface BenchSizes {
   readonly memoryConnections: number;
   readonly settleMs: number;
   readonly throughputRounds: number;
+  /** Requests each client sends in the cold round, right after start. */
+  readonly coldRequestsPerClient: number;
+  /** Requests each client sends in a measured round after the warm-up. */
   readonly requestsPerClient: number;
   readonly turnReps: number;
   readonly streamDeltas: number;
