@@ -73,7 +73,10 @@ export class Router {
       },
       channel: session,
       log,
-      signal: session.closedSignal,
+      // On first use only: an AbortSignal (with its EventTarget) is ~1.4 KiB that most requests never look at.
+      get signal() {
+        return session.closedSignal;
+      },
       afterResponse: (task) => afterResponse.push(task),
     };
     const finish = (result: unknown): RequestOutcome => {
