@@ -15,6 +15,7 @@ const LEVELS_LOOKED_AT = 3;
  * plain-object values, and the credential headers of a `headers` object up to one level further down. Tokens reach
  * logs mostly that way (`log.info({ headers })`, an options object), so this keeps a careless line from leaking a
  * bearer token. Objects are copied only along the way to a censored value; the caller's objects are never changed.
+ * Arrays and class instances (an `err`) are not looked into, nor are child loggers' bindings (ids, set by us).
  *
  * This replaces pino's `redact` option, whose wildcard paths ran every logged value (and every child logger's
  * bindings) through a path interpreter that parsed each path anew: ~5 KiB of garbage per child logger, one per
